@@ -1,0 +1,68 @@
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { generateFiles } from "./generate.js";
+import { readOpenApi } from "./input/openapi.js";
+import { syncDirectory } from "./write.js";
+
+const usage = `Usage: trustspec-codegen openapi <spec.yaml> --out <dir> --name <TypeName> [--check]
+
+Reads an OpenAPI 3.1 document and writes the generated TypeScript of one package into <dir>
+(types, schemas, operations, client, server stub, MSW handlers: *.gen.ts).
+  --name   TypeScript prefix of the API, e.g. Licence (createLicenceClient)
+  --check  write nothing; exit 1 when the files on disk differ from what would be generated`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: "string" },
+      name: { type: "string" },
+      check: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  const [input, spec] = positionals;
+  if (values.help || input !== "openapi" || !spec || !values.out || !values.name) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  const root = findRepoRoot();
+  const source = relative(root, resolve(spec)).split("\\").join("/");
+  const model = await readOpenApi(spec, { name: values.name, source });
+  const files = generateFiles(model);
+  const out = resolve(values.out);
+  const result = await syncDirectory(out, files, values.check);
+  const where = relative(root, out);
+  if (values.check) {
+    if (result.drift.length > 0) {
+      console.error(
+        `${where} is out of date with ${source}:\n  ${result.drift.join("\n  ")}\nRun \`pnpm generate\` and commit the result.`,
+      );
+      return 1;
+    }
+    console.log(`${where}: up to date with ${source} (${files.size} files)`);
+    return 0;
+  }
+  console.log(
+    `${where}: ${result.written.length} written, ${result.removed.length} removed, ${files.size - result.written.length} unchanged`,
+  );
+  return 0;
+}
+
+function findRepoRoot(): string {
+  // The root is the folder above `packages/` or `generators/`, or the working directory.
+  const cwd = process.cwd();
+  const m = /^(.*?)[\\/](packages|generators|examples|specs)[\\/]/.exec(`${cwd}/`);
+  return m ? m[1]! : cwd;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

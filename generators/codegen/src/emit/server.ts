@@ -1,0 +1,67 @@
+import type { ApiModel, OperationModel } from "../model.js";
+import { doc, header, importUsedTypes, tsType } from "./ts.js";
+import { inputMembers, typeBase } from "./types.js";
+
+/** `server.gen.ts`: the typed handler interface and a router factory for the server stub. */
+export function emitServer(model: ApiModel): string {
+  const out: string[] = [];
+  for (const op of model.operations) out.push(contextAndReply(op));
+  out.push(doc(`What a server of ${model.title} implements: one handler per operation.`));
+  out.push(`export interface ${model.name}Handlers {`);
+  for (const op of model.operations) {
+    out.push(doc(op.summary, `\`${op.method} ${op.path}\``).replace(/^/gm, "  ").trimEnd());
+    out.push(
+      `  ${op.operationId}(ctx: ${typeBase(op)}Context): ${typeBase(op)}Reply | Promise<${typeBase(op)}Reply>;`,
+    );
+  }
+  out.push("}", "");
+  out.push(
+    doc(
+      "A router that checks each request against the contract and calls the matching handler.",
+      "Operations without a handler answer 501; bad input answers 400 in the API's error format.",
+    ),
+  );
+  out.push(
+    `export function create${model.name}Router(handlers: Partial<${model.name}Handlers>, options: RouterOptions): Router {`,
+  );
+  out.push("  return createRouter(operationList, handlers, schemas, options);");
+  out.push("}", "");
+  const body = out.join("\n");
+  return [
+    header(model.source),
+    "import {",
+    "  type HandlerContext,",
+    "  type ReplyHeaders,",
+    "  type Router,",
+    "  type RouterOptions,",
+    "  createRouter,",
+    '} from "@trustspec/runtime/server";',
+    'import { operationList } from "./operations.gen.js";',
+    'import { schemas } from "./schemas.gen.js";',
+    importUsedTypes(
+      model.schemas.map((s) => s.name),
+      body,
+      "./types.gen.js",
+    ),
+    "",
+    body,
+  ].join("\n");
+}
+
+function contextAndReply(op: OperationModel): string {
+  const name = typeBase(op);
+  const members = inputMembers(op, "server");
+  const lines = [doc(`What the \`${op.operationId}\` handler receives, converted and checked.`)];
+  lines.push(`export type ${name}Context = HandlerContext & {\n${members.join("\n")}\n};`, "");
+  const variants = op.responses
+    .filter((r) => r.status !== "default")
+    .map((r) => {
+      const body = r.schema ? `body: ${tsType(r.schema)}` : "body?: undefined";
+      return `  | { status: ${r.status}; ${body}; headers?: ReplyHeaders }`;
+    });
+  lines.push(
+    doc(`What the \`${op.operationId}\` handler answers: one of the documented statuses.`),
+  );
+  lines.push(`export type ${name}Reply =\n${variants.join("\n")};`, "");
+  return lines.join("\n");
+}

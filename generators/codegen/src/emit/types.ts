@@ -1,0 +1,94 @@
+import type { ApiModel, OperationModel, ParamModel } from "../model.js";
+import { doc, header, propertyKey, tsType, upperFirst } from "./ts.js";
+
+/** `types.gen.ts`: one type per named schema, enum constants, and per-operation input/result types. */
+export function emitTypes(model: ApiModel): string {
+  const out: string[] = [
+    header(model.source),
+    'import type { ApiResult } from "@trustspec/runtime";',
+    "",
+  ];
+  for (const s of model.schemas) {
+    const description = s.description ?? (s.schema.description as string | undefined);
+    if (s.enumMembers) {
+      pushDoc(out, doc(description));
+      out.push(`export const ${s.name} = {`);
+      for (const m of s.enumMembers) {
+        const d = doc(m.description).replace(/^/gm, "  ").trimEnd();
+        if (d) out.push(d);
+        out.push(`  ${propertyKey(m.name)}: ${JSON.stringify(m.value)},`);
+      }
+      out.push("} as const;");
+    }
+    pushDoc(out, doc(description));
+    const type = tsType(s.schema);
+    // An open enum: the known values stay suggested while any value of the base type is accepted.
+    const open = s.enumMembers && !Array.isArray(s.schema.enum);
+    const known = s.enumMembers?.map((m) => JSON.stringify(m.value)).join(" | ");
+    const base = s.enumMembers && typeof s.enumMembers[0]?.value === "number" ? "number" : "string";
+    const body = open && known ? `${known} | (${base} & {})` : type;
+    out.push(`export type ${s.name} = ${body};`, "");
+  }
+  for (const op of model.operations) out.push(operationTypes(op));
+  return out.join("\n");
+}
+
+/** Adds a doc block to a list of lines unless it is empty. */
+export function pushDoc(lines: string[], block: string): void {
+  if (block) lines.push(block);
+}
+
+export function typeBase(op: OperationModel): string {
+  return upperFirst(op.operationId);
+}
+
+function group(params: ParamModel[]): string {
+  const lines = params.map((p) => {
+    const d = doc(p.description).replace(/^/gm, "    ").trimEnd();
+    return `${d ? `${d}\n` : ""}    ${propertyKey(p.name)}${p.required ? "" : "?"}: ${tsType(p.schema, "    ")};`;
+  });
+  return `{\n${lines.join("\n")}\n  }`;
+}
+
+/** The TypeScript members of an operation's input, shared by the client input and the server context. */
+export function inputMembers(op: OperationModel, bodyOf: "request" | "server"): string[] {
+  const members: string[] = [];
+  for (const where of ["path", "query", "headers"] as const) {
+    const loc = where === "headers" ? "header" : where;
+    const params = op.params.filter((p) => p.in === loc);
+    if (params.length === 0) continue;
+    const optional = !params.some((p) => p.required);
+    members.push(`  ${where}${optional && bodyOf === "request" ? "?" : ""}: ${group(params)};`);
+  }
+  const body = op.requestBody ?? (bodyOf === "server" ? op.toleratedBody : undefined);
+  if (body) {
+    const required = body.required && op.requestBody === body;
+    members.push(`  body${required ? "" : "?"}: ${tsType(body.schema, "  ")};`);
+  }
+  return members;
+}
+
+function operationTypes(op: OperationModel): string {
+  const name = typeBase(op);
+  const members = inputMembers(op, "request");
+  const lines: string[] = [];
+  pushDoc(lines, doc(`The input of \`${op.operationId}\` (${op.method} ${op.path}).`));
+  lines.push(
+    members.length
+      ? `export interface ${name}Input {\n${members.join("\n")}\n}`
+      : `export type ${name}Input = { [key: string]: never };`,
+  );
+  const results = op.responses
+    .filter((r) => typeof r.status === "number" && op.success.includes(r.status))
+    .map((r) => `ApiResult<${r.status}, ${r.schema ? tsType(r.schema) : "undefined"}>`);
+  lines.push("");
+  pushDoc(
+    lines,
+    doc(`What \`${op.operationId}\` resolves to: one variant per documented success status.`),
+  );
+  lines.push(
+    `export type ${name}Result = ${results.length ? results.join(" | ") : "ApiResult<number, unknown>"};`,
+    "",
+  );
+  return lines.join("\n");
+}

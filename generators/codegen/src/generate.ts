@@ -1,0 +1,27 @@
+import { emitClient } from "./emit/client.js";
+import { emitMsw } from "./emit/msw.js";
+import { emitOperations } from "./emit/operations.js";
+import { emitSchemas } from "./emit/schemas.js";
+import { emitServer } from "./emit/server.js";
+import { emitTypes } from "./emit/types.js";
+import { formatTypeScript } from "./format.js";
+import type { ApiModel } from "./model.js";
+
+/** The emitters, by output file. Each reads only the model. */
+const emitters: Record<string, (model: ApiModel) => string> = {
+  "types.gen.ts": emitTypes,
+  "schemas.gen.ts": emitSchemas,
+  "operations.gen.ts": emitOperations,
+  "client.gen.ts": emitClient,
+  "server.gen.ts": emitServer,
+  "msw.gen.ts": emitMsw,
+};
+
+/** Renders every generated file of one API, formatted, keyed by file name. */
+export function generateFiles(model: ApiModel): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [name, emit] of Object.entries(emitters)) {
+    files.set(name, formatTypeScript(emit(model), name));
+  }
+  return files;
+}

@@ -1,0 +1,4 @@
+export { generateFiles } from "./generate.js";
+export { openApiToModel, readOpenApi } from "./input/openapi.js";
+export type * from "./model.js";
+export { syncDirectory } from "./write.js";

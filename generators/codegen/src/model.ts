@@ -1,0 +1,97 @@
+/**
+ * The one internal model every input adapter produces and every emitter reads.
+ * Schemas are JSON Schema 2020-12 objects whose references are rewritten to
+ * `<bundleId>#/$defs/<Name>`, so the same objects serve validation and type emission.
+ */
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface EnumMember {
+  name: string;
+  value: string | number;
+  description?: string;
+}
+
+export interface NamedSchema {
+  name: string;
+  schema: JsonSchema;
+  description?: string;
+  /** Named members of an enum (from `x-trustspec-enum`, or derived from string values). */
+  enumMembers?: EnumMember[];
+}
+
+export interface ParamModel {
+  name: string;
+  in: "path" | "query" | "header";
+  required: boolean;
+  description?: string;
+  kind: "string" | "integer" | "number" | "boolean";
+  schema: JsonSchema;
+}
+
+export interface BodyModel {
+  mediaType: string;
+  required: boolean;
+  schema: JsonSchema;
+}
+
+export interface ResponseHeaderModel {
+  name: string;
+  description?: string;
+  required: boolean;
+}
+
+export interface ResponseModel {
+  status: number | "default";
+  description?: string;
+  mediaType?: string;
+  schema?: JsonSchema;
+  headers: ResponseHeaderModel[];
+}
+
+export interface OperationModel {
+  operationId: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+  path: string;
+  summary?: string;
+  description?: string;
+  params: ParamModel[];
+  requestBody?: BodyModel;
+  toleratedBody?: BodyModel;
+  responses: ResponseModel[];
+  /** Success status codes (2xx) in ascending order. */
+  success: number[];
+  security: string[];
+  discriminator?: string[];
+  deprecated: boolean;
+}
+
+export interface ResponseSignatureModel {
+  algorithm: string;
+  signatureHeader: string;
+  signatureHeaderAliases: string[];
+  queryIdHeader: string;
+  signedContent: string;
+}
+
+export interface ErrorFormatModel {
+  schema: string;
+  /** Which field of the error body carries each part of an error. */
+  fields: Partial<Record<"status" | "text" | "message" | "exception", string>>;
+}
+
+export interface ApiModel {
+  /** The TypeScript name prefix: `Licence` gives `createLicenceClient`. */
+  name: string;
+  title: string;
+  version: string;
+  description?: string;
+  source: string;
+  bundleId: string;
+  servers: { url: string; description?: string }[];
+  schemas: NamedSchema[];
+  operations: OperationModel[];
+  securitySchemes: Record<string, { type: string; scheme?: string; description?: string }>;
+  responseSignature?: ResponseSignatureModel;
+  errorFormat?: ErrorFormatModel;
+}

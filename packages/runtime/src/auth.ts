@@ -1,0 +1,39 @@
+import type { AuthHook } from "./client.js";
+
+/** HTTP Basic authentication (RFC 7617) with UTF-8 credentials. */
+export function basicAuth(username: string, password: string): AuthHook {
+  const value = `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
+  return (request) => {
+    request.headers.set("authorization", value);
+  };
+}
+
+/** A token, or a function that yields the current one (a token provider caches and refreshes). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** `Authorization: Bearer <token>`. */
+export function bearerAuth(token: TokenSource): AuthHook {
+  return async (request) => {
+    const value = typeof token === "string" ? token : await token();
+    request.headers.set("authorization", `Bearer ${value}`);
+  };
+}
+
+/** A token in a header of the API's own, e.g. `clientToken`. */
+export function headerAuth(name: string, token: TokenSource): AuthHook {
+  return async (request) => {
+    request.headers.set(name, typeof token === "string" ? token : await token());
+  };
+}
+
+/** Reads the credentials of a Basic `Authorization` header; `undefined` when it is absent or malformed. */
+export function parseBasicAuth(
+  header: string | null | undefined,
+): { username: string; password: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

@@ -1,0 +1,320 @@
+import {
+  AbortError,
+  ApiError,
+  TimeoutError,
+  TransportError,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.js";
+import { isIdempotent, type OperationDescriptor, type SchemaRef } from "./operation.js";
+import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "./validation.js";
+
+/** Adds credentials to an outgoing request. */
+export type AuthHook = (request: OutgoingRequest) => void | Promise<void>;
+
+/** The request as middleware and auth hooks see it before it is sent. */
+export interface OutgoingRequest {
+  readonly operationId: string;
+  readonly method: string;
+  url: URL;
+  headers: Headers;
+  /** The encoded body; `undefined` when there is none. */
+  body: Uint8Array | undefined;
+}
+
+/** The answer as middleware sees it: the body is read once, as bytes, before anything parses it. */
+export interface IncomingResponse {
+  readonly operationId: string;
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+}
+
+/**
+ * Runs around every call: `onRequest` may change the outgoing request, `onResponse` may check
+ * the raw answer (and throw to reject it), e.g. a response-signature check.
+ */
+export interface Middleware {
+  onRequest?(request: OutgoingRequest): void | Promise<void>;
+  onResponse?(response: IncomingResponse, request: OutgoingRequest): void | Promise<void>;
+}
+
+export interface RetryPolicy {
+  /** How many times a failed idempotent call is repeated (default 2). */
+  retries?: number;
+  /** First delay; doubles on each retry (default 100 ms). */
+  minDelayMs?: number;
+  /** Cap on one delay, including a server's Retry-After (default 5 000 ms). */
+  maxDelayMs?: number;
+}
+
+export interface ClientOptions {
+  /** The server URL the operation paths are appended to. */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  auth?: AuthHook | readonly AuthHook[];
+  headers?: Record<string, string>;
+  /** Per-call timeout in milliseconds (default 30 000; 0 disables). */
+  timeoutMs?: number;
+  /** Retries for idempotent calls on 429, 503 and transport errors; `false` disables. */
+  retry?: RetryPolicy | false;
+  /** Contract checks of requests and responses (default `strict`). */
+  validation?: ValidationPolicy;
+  /** Receives contract problems under the `report` policy. */
+  onValidationIssue?: (error: ValidationError) => void;
+  middleware?: readonly Middleware[];
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+}
+
+/** The values of one call, grouped by where they go. */
+export interface CallInput {
+  path?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+  body?: unknown;
+}
+
+/** A successful answer: the status (one of the operation's success codes), its body and headers. */
+export interface ApiResult<TStatus extends number = number, TData = unknown> {
+  status: TStatus;
+  data: TData;
+  headers: Headers;
+}
+
+/** A configured client for one API: pass it to the generated operation functions. */
+export interface Client {
+  readonly options: Readonly<ClientOptions>;
+  readonly validator: SchemaValidator;
+}
+
+const validators = new WeakMap<SchemaBundle, SchemaValidator>();
+
+/** One validator per schema bundle, shared by every client of that API. */
+export function validatorFor(bundle: SchemaBundle): SchemaValidator {
+  let v = validators.get(bundle);
+  if (!v) {
+    v = new SchemaValidator(bundle);
+    validators.set(bundle, v);
+  }
+  return v;
+}
+
+export function createClient(bundle: SchemaBundle, options: ClientOptions = {}): Client {
+  return { options: { ...options }, validator: validatorFor(bundle) };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Performs one operation: builds the request, sends it, checks and parses the answer. */
+export async function callOperation<TResult extends ApiResult>(
+  client: Client,
+  op: OperationDescriptor,
+  input: CallInput,
+  call: CallOptions = {},
+): Promise<TResult> {
+  const o = client.options;
+  const policy = o.validation ?? "strict";
+  if (policy !== "off") checkRequest(client, op, input, policy);
+
+  const request = buildRequest(o, op, input, call);
+  for (const hook of toArray(o.auth)) await hook(request);
+  for (const m of o.middleware ?? []) await m.onRequest?.(request);
+
+  const response = await send(o, op, request, call);
+  for (const m of o.middleware ?? []) await m.onResponse?.(response, request);
+
+  const spec = op.responses[String(response.status)] ?? op.responses.default;
+  const data = parseBody(response, spec?.mediaType);
+  if (!op.success.includes(response.status)) {
+    if (policy !== "off" && spec?.schema && typeof data === "object") {
+      report(client, op, "response", check(client, spec.schema, data), "report");
+    }
+    throw new ApiError({
+      status: response.status,
+      operationId: op.operationId,
+      body: data,
+      headers: response.headers,
+    });
+  }
+  if (policy !== "off" && spec?.schema) {
+    report(client, op, "response", check(client, spec.schema, data), policy);
+  }
+  return { status: response.status, data, headers: response.headers } as TResult;
+}
+
+function buildRequest(
+  o: ClientOptions,
+  op: OperationDescriptor,
+  input: CallInput,
+  call: CallOptions,
+): OutgoingRequest {
+  let path = op.path;
+  const headers = new Headers(o.headers);
+  const base = o.baseUrl ?? "";
+  const url = new URL(`${base.replace(/\/$/, "")}/`);
+  for (const p of op.params) {
+    const value =
+      p.in === "path"
+        ? input.path?.[p.name]
+        : p.in === "query"
+          ? input.query?.[p.name]
+          : input.headers?.[p.name];
+    if (value === undefined || value === null) continue;
+    if (p.in === "path") path = path.replace(`{${p.name}}`, encodeURIComponent(String(value)));
+    else if (p.in === "query") url.searchParams.append(p.name, String(value));
+    else headers.set(p.name, String(value));
+  }
+  url.pathname = url.pathname.replace(/\/$/, "") + path;
+  for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
+  let body: Uint8Array | undefined;
+  if (op.requestBody && input.body !== undefined) {
+    body = encoder.encode(JSON.stringify(input.body));
+    headers.set("content-type", op.requestBody.mediaType);
+  }
+  if (!headers.has("accept")) headers.set("accept", "application/json");
+  return { operationId: op.operationId, method: op.method, url, headers, body };
+}
+
+async function send(
+  o: ClientOptions,
+  op: OperationDescriptor,
+  request: OutgoingRequest,
+  call: CallOptions,
+): Promise<IncomingResponse> {
+  const doFetch = o.fetch ?? globalThis.fetch;
+  const retry = o.retry === false ? undefined : o.retry;
+  const retries = retry && isIdempotent(op.method) ? (retry.retries ?? 2) : 0;
+  const timeoutMs = call.timeoutMs ?? o.timeoutMs ?? 30_000;
+  for (let attempt = 0; ; attempt++) {
+    const signals: AbortSignal[] = [];
+    if (call.signal) signals.push(call.signal);
+    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    if (timeout) signals.push(timeout);
+    const signal =
+      signals.length === 0
+        ? undefined
+        : signals.length === 1
+          ? signals[0]
+          : AbortSignal.any(signals);
+    let res: Response;
+    try {
+      res = await doFetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body as Uint8Array<ArrayBuffer> | undefined,
+        signal,
+      });
+    } catch (error) {
+      if (call.signal?.aborted) throw new AbortError(op.operationId, call.signal.reason);
+      if (timeout?.aborted) throw new TimeoutError(op.operationId, timeoutMs);
+      if (attempt < retries) {
+        await delay(backoff(retry!, attempt), call.signal);
+        continue;
+      }
+      throw new TransportError(op.operationId, error);
+    }
+    if ((res.status === 429 || res.status === 503) && attempt < retries) {
+      await res.body?.cancel();
+      await delay(retryAfter(res.headers, retry!) ?? backoff(retry!, attempt), call.signal);
+      continue;
+    }
+    const body = new Uint8Array(await res.arrayBuffer());
+    return { operationId: op.operationId, status: res.status, headers: res.headers, body };
+  }
+}
+
+function backoff(retry: RetryPolicy, attempt: number): number {
+  const base = (retry.minDelayMs ?? 100) * 2 ** attempt;
+  return Math.min(retry.maxDelayMs ?? 5_000, base / 2 + Math.random() * (base / 2));
+}
+
+function retryAfter(headers: Headers, retry: RetryPolicy): number | undefined {
+  const value = headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, Math.min(retry.maxDelayMs ?? 5_000, ms)) : undefined;
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+function parseBody(response: IncomingResponse, mediaType: string | undefined): unknown {
+  if (response.body.byteLength === 0) return undefined;
+  const text = decoder.decode(response.body);
+  const type = response.headers.get("content-type") ?? mediaType ?? "";
+  if (type.includes("json") || mediaType?.includes("json")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function checkRequest(
+  client: Client,
+  op: OperationDescriptor,
+  input: CallInput,
+  policy: ValidationPolicy,
+) {
+  const issues: ValidationIssue[] = [];
+  for (const p of op.params) {
+    const group = p.in === "path" ? input.path : p.in === "query" ? input.query : input.headers;
+    const value = group?.[p.name];
+    if (value === undefined || value === null) {
+      if (p.required) issues.push({ path: `/${p.in}/${p.name}`, message: "is required" });
+      continue;
+    }
+    if (p.schema) {
+      for (const i of check(client, p.schema, value))
+        issues.push({ path: `/${p.in}/${p.name}${i.path}`, message: i.message });
+    }
+  }
+  if (op.requestBody?.schema && input.body !== undefined) {
+    for (const i of check(client, op.requestBody.schema, input.body))
+      issues.push({ path: `/body${i.path}`, message: i.message });
+  } else if (op.requestBody?.required && input.body === undefined) {
+    issues.push({ path: "/body", message: "is required" });
+  }
+  report(client, op, "request", issues, policy);
+}
+
+function check(client: Client, schema: SchemaRef, value: unknown): ValidationIssue[] {
+  return client.validator.validate(schema, value);
+}
+
+function report(
+  client: Client,
+  op: OperationDescriptor,
+  direction: "request" | "response",
+  issues: ValidationIssue[],
+  policy: ValidationPolicy,
+) {
+  if (issues.length === 0 || policy === "off") return;
+  const error = new ValidationError({ operationId: op.operationId, direction, issues });
+  if (policy === "strict") throw error;
+  client.options.onValidationIssue?.(error);
+}
+
+function toArray<T>(v: T | readonly T[] | undefined): readonly T[] {
+  return v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T];
+}

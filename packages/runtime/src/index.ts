@@ -1,0 +1,6 @@
+export * from "./auth.js";
+export * from "./client.js";
+export * from "./errors.js";
+export * from "./operation.js";
+export * from "./sample.js";
+export * from "./validation.js";

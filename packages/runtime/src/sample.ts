@@ -1,0 +1,128 @@
+import type { SchemaRef } from "./operation.js";
+import type { SchemaBundle } from "./validation.js";
+
+type Schema = Record<string, unknown>;
+
+/**
+ * Makes a value that conforms to a schema, deterministically from a seed: the same schema and
+ * seed always give the same value. Used by the generated mocks for their default answers.
+ * A schema's own `examples`/`default` win over made-up values, so patterned strings stay valid.
+ */
+export function sampleFromSchema(bundle: SchemaBundle, ref: SchemaRef, seed = 1): unknown {
+  const random = mulberry32(seed);
+  return sample(bundle, resolve(bundle, ref), random, 0, "");
+}
+
+function resolve(bundle: SchemaBundle, ref: SchemaRef): Schema {
+  if (typeof ref === "string") return lookup(bundle, ref);
+  return ref;
+}
+
+function lookup(bundle: SchemaBundle, ref: string): Schema {
+  const name = ref.includes("#/$defs/") ? ref.slice(ref.indexOf("#/$defs/") + 8) : ref;
+  const found = bundle.$defs[name];
+  if (!found) throw new Error(`unknown schema ${ref}`);
+  return found as Schema;
+}
+
+function sample(
+  bundle: SchemaBundle,
+  s: Schema,
+  random: () => number,
+  depth: number,
+  key: string,
+): unknown {
+  if (typeof s.$ref === "string") return sample(bundle, lookup(bundle, s.$ref), random, depth, key);
+  if (Array.isArray(s.examples) && s.examples.length > 0)
+    return s.examples[Math.floor(random() * s.examples.length)];
+  if (s.default !== undefined) return s.default;
+  if (s.const !== undefined) return s.const;
+  if (Array.isArray(s.enum)) {
+    const values = s.enum.filter((v) => v !== null);
+    return values[Math.floor(random() * values.length)] ?? null;
+  }
+  for (const k of ["anyOf", "oneOf"] as const) {
+    const branches = s[k];
+    if (Array.isArray(branches)) {
+      const nonNull = (branches as Schema[]).filter((b) => b.type !== "null");
+      return sample(bundle, nonNull[0] ?? (branches[0] as Schema), random, depth, key);
+    }
+  }
+  if (Array.isArray(s.allOf)) {
+    const merged: Schema = { type: "object", properties: {}, required: [] };
+    for (const part of s.allOf as Schema[]) {
+      const p = typeof part.$ref === "string" ? lookup(bundle, part.$ref) : part;
+      Object.assign(merged.properties as Schema, p.properties ?? {});
+      (merged.required as string[]).push(...((p.required as string[]) ?? []));
+    }
+    return sample(bundle, merged, random, depth, key);
+  }
+  const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string | undefined];
+  const type = types.find((t) => t !== "null") ?? (s.properties ? "object" : undefined);
+  switch (type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const [name, prop] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
+        if (depth > 6) break;
+        out[name] = sample(bundle, prop, random, depth + 1, name);
+      }
+      return out;
+    }
+    case "array": {
+      if (depth > 6) return [];
+      const n = Math.max(Number(s.minItems ?? 0), 2);
+      return Array.from({ length: n }, (_, i) =>
+        sample(bundle, (s.items ?? {}) as Schema, random, depth + 1, `${key}${i}`),
+      );
+    }
+    case "integer":
+    case "number": {
+      const min = Number(s.minimum ?? 1);
+      const max = Number(s.maximum ?? min + 9999);
+      const n = min + Math.floor(random() * (max - min + 1));
+      return type === "integer" ? n : n;
+    }
+    case "boolean":
+      return random() < 0.5;
+    case "string":
+      return sampleString(s, random, key);
+    default:
+      return null;
+  }
+}
+
+function sampleString(s: Schema, random: () => number, key: string): string {
+  const day = 1 + Math.floor(random() * 27);
+  const dd = String(day).padStart(2, "0");
+  switch (s.format) {
+    case "date-time":
+      return `2024-03-${dd}T10:${dd}:00Z`;
+    case "date":
+      return `2024-03-${dd}`;
+    case "uuid":
+      return `00000000-0000-4000-8000-${String(Math.floor(random() * 1e12)).padStart(12, "0")}`;
+    case "email":
+      return `user${day}@example.test`;
+    case "uri":
+      return `https://example.test/${day}`;
+    case "ipv4":
+      return `192.0.2.${day}`;
+  }
+  const min = Number(s.minLength ?? 1);
+  const max = Number(s.maxLength ?? Math.max(min, 12));
+  let text = `${key || "value"}-${Math.floor(random() * 1e6)}`;
+  if (text.length > max) text = text.slice(0, max);
+  while (text.length < min) text += "x";
+  return text;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,484 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { validatorFor } from "./client.js";
+import type { ValidationIssue } from "./errors.js";
+import { coerceScalar, type OperationDescriptor } from "./operation.js";
+import type { SchemaBundle, ValidationPolicy } from "./validation.js";
+
+/** An HTTP request in the shape the router works on; header names are lower case. */
+export interface RawRequest {
+  method: string;
+  /** Path and query, as on the request line. */
+  url: string;
+  headers: Readonly<Record<string, string | undefined>>;
+  body: Uint8Array;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** What a handler receives: parameters converted to their types and checked against the contract. */
+export interface HandlerContext {
+  operationId: string;
+  path: Record<string, unknown>;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  body: unknown;
+  request: RawRequest;
+}
+
+/** Extra response headers a handler sets. */
+export type ReplyHeaders = Record<string, string>;
+
+/** What a handler answers: a status of the operation, a body to encode as JSON, extra headers. */
+export interface HandlerReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: generated code narrows every handler's context and reply.
+export type AnyHandler = (ctx: any) => HandlerReply | Promise<HandlerReply>;
+
+/** Thrown by a handler to answer with an error in the API's own format. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly exception: string;
+  constructor(status: number, message: string, exception?: string) {
+    super(message);
+    this.status = status;
+    this.exception = exception ?? `HTTP${status}`;
+  }
+}
+
+/** An error about to be answered; `formatError` turns it into the API's error body. */
+export interface ErrorInfo {
+  status: number;
+  /** The standard reason phrase of `status`. */
+  text: string;
+  message: string;
+  exception: string;
+  operationId?: string;
+  issues?: readonly ValidationIssue[];
+}
+
+export interface RouterOptions {
+  /** Builds the API's own error body (e.g. `{Code, Text, Message, Exception}`). */
+  formatError(info: ErrorInfo): unknown;
+  /** Checks credentials; returns an error to answer with, or undefined to go on. */
+  authorize?(request: RawRequest, op: OperationDescriptor): Omit<ErrorInfo, "text"> | undefined;
+  /** Sees every answer, errors included, after it is encoded (e.g. to sign it). */
+  onResponse?(
+    response: RawResponse,
+    request: RawRequest,
+    op: OperationDescriptor | undefined,
+  ): void;
+  /** Check of handlers' answers against the contract (default `off`; mocks use `strict`). */
+  responseValidation?: ValidationPolicy;
+  onValidationIssue?(operationId: string, issues: readonly ValidationIssue[]): void;
+  /** Largest accepted request body (default 1 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+}
+
+export interface Router {
+  /** Answers one request; never throws. */
+  handle(request: RawRequest): Promise<RawResponse>;
+  /** The same router as a fetch-style handler. */
+  fetch(request: Request): Promise<Response>;
+  /** The same router as a `node:http` request listener. */
+  listener(req: IncomingMessage, res: ServerResponse): void;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  ops: OperationDescriptor[];
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+function compileRoutes(ops: readonly OperationDescriptor[]): Route[] {
+  const byKey = new Map<string, Route>();
+  for (const op of ops) {
+    const key = `${op.method} ${op.path}`;
+    let route = byKey.get(key);
+    if (!route) {
+      const names: string[] = [];
+      const source = op.path
+        .split(/(\{[^}]+\})/)
+        .map((part) => {
+          const m = /^\{([^}]+)\}$/.exec(part);
+          if (!m) return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+          names.push(m[1]!);
+          return "([^/]+)";
+        })
+        .join("");
+      route = { method: op.method, pattern: new RegExp(`^${source}/?$`), names, ops: [] };
+      byKey.set(key, route);
+    }
+    route.ops.push(op);
+  }
+  // Literal paths win over templated ones (`/api/licences/update` before `/api/licences/{KeyNo}`).
+  return [...byKey.values()].sort((a, b) => a.names.length - b.names.length);
+}
+
+/** Builds a router that checks requests against the descriptors and dispatches to the handlers. */
+export function createRouter(
+  ops: readonly OperationDescriptor[],
+  handlers: object,
+  bundle: SchemaBundle,
+  options: RouterOptions,
+): Router {
+  const routes = compileRoutes(ops);
+  const validator = validatorFor(bundle);
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+
+  function error(info: Omit<ErrorInfo, "text">): RawResponse {
+    const full: ErrorInfo = { ...info, text: STATUS_CODES[info.status] ?? "Error" };
+    return {
+      status: info.status,
+      headers: { "content-type": "application/json;charset=utf-8" },
+      body: encoder.encode(JSON.stringify(options.formatError(full))),
+    };
+  }
+
+  async function dispatch(
+    request: RawRequest,
+  ): Promise<{ response: RawResponse; op?: OperationDescriptor }> {
+    const q = request.url.indexOf("?");
+    const pathname = safeDecodePath(q < 0 ? request.url : request.url.slice(0, q));
+    const search = new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1));
+    if (request.body.byteLength > maxBody) {
+      return {
+        response: error({
+          status: 413,
+          message: `The request body exceeds ${maxBody} bytes.`,
+          exception: "EHTTPPayloadTooLarge",
+        }),
+      };
+    }
+    let allowed = false;
+    for (const route of routes) {
+      const m = pathname === undefined ? null : route.pattern.exec(pathname);
+      if (!m) continue;
+      if (route.method !== request.method) {
+        allowed = true;
+        continue;
+      }
+      const pathValues: Record<string, string> = {};
+      route.names.forEach((n, i) => {
+        pathValues[n] = m[i + 1]!;
+      });
+      const parsed = parseJsonBody(request);
+      if (parsed === PARSE_FAILED) {
+        return {
+          response: error({
+            status: 400,
+            message: "The request body is not valid JSON.",
+            exception: "EJSONException",
+          }),
+        };
+      }
+      const op = pickVariant(route.ops, search, parsed);
+      if (!op) {
+        const names = route.ops.flatMap((o) => o.discriminator ?? []).join(", ");
+        return {
+          response: error({
+            status: 400,
+            message: `The request names none of the parameters this command takes (${names}).`,
+            exception: "EHTTPBadRequest",
+          }),
+        };
+      }
+      const denied = options.authorize?.(request, op);
+      if (denied) return { response: error({ ...denied, operationId: op.operationId }), op };
+      return { response: await run(op, request, pathValues, search, parsed), op };
+    }
+    if (allowed) {
+      return {
+        response: error({
+          status: 405,
+          message: `Method ${request.method} is not allowed on "${pathname}".`,
+          exception: "EHTTPMethodNotAllowed",
+        }),
+      };
+    }
+    return {
+      response: error({
+        status: 404,
+        message: `The requested URL "${pathname ?? request.url}" was not found.`,
+        exception: "EHTTPNotFound",
+      }),
+    };
+  }
+
+  async function run(
+    op: OperationDescriptor,
+    request: RawRequest,
+    pathValues: Record<string, string>,
+    search: URLSearchParams,
+    body: unknown,
+  ): Promise<RawResponse> {
+    const issues: ValidationIssue[] = [];
+    const ctx: HandlerContext = {
+      operationId: op.operationId,
+      path: {},
+      query: {},
+      headers: {},
+      body,
+      request,
+    };
+    for (const p of op.params) {
+      const text =
+        p.in === "path"
+          ? pathValues[p.name]
+          : p.in === "query"
+            ? (search.get(p.name) ?? undefined)
+            : request.headers[p.name.toLowerCase()];
+      if (text === undefined) {
+        if (p.required) issues.push({ path: `/${p.in}/${p.name}`, message: "is required" });
+        continue;
+      }
+      const value = coerceScalar(p.in === "path" ? safeDecode(text) : text, p.kind);
+      if (p.schema) {
+        for (const i of validator.validate(p.schema, value))
+          issues.push({ path: `/${p.in}/${p.name}${i.path}`, message: i.message });
+      }
+      ctx[p.in === "path" ? "path" : p.in === "query" ? "query" : "headers"][p.name] = value;
+    }
+    const bodySpec = op.requestBody ?? op.toleratedBody;
+    if (body !== undefined && bodySpec?.schema) {
+      for (const i of validator.validate(bodySpec.schema, body))
+        issues.push({ path: `/body${i.path}`, message: i.message });
+    } else if (body === undefined && op.requestBody?.required) {
+      issues.push({ path: "/body", message: "is required" });
+    }
+    if (issues.length > 0) {
+      const detail = issues
+        .slice(0, 5)
+        .map((i) => `${i.path} ${i.message}`)
+        .join("; ");
+      return error({
+        status: 400,
+        message: `Invalid request: ${detail}`,
+        exception: "EHTTPBadRequest",
+        operationId: op.operationId,
+        issues,
+      });
+    }
+    const handler = (handlers as Record<string, AnyHandler | undefined>)[op.operationId];
+    if (!handler) {
+      return error({
+        status: 501,
+        message: `${op.operationId} is not implemented by this server.`,
+        exception: "EHTTPNotImplemented",
+        operationId: op.operationId,
+      });
+    }
+    let reply: HandlerReply;
+    try {
+      reply = await handler(ctx);
+    } catch (e) {
+      if (e instanceof HttpError) {
+        return error({
+          status: e.status,
+          message: e.message,
+          exception: e.exception,
+          operationId: op.operationId,
+        });
+      }
+      return error({
+        status: 500,
+        message: `${op.operationId} failed inside the server.`,
+        exception: "EInternalError",
+        operationId: op.operationId,
+      });
+    }
+    const spec = op.responses[String(reply.status)] ?? op.responses.default;
+    const policy = options.responseValidation ?? "off";
+    if (policy !== "off") {
+      const problems: ValidationIssue[] = [];
+      if (!spec) problems.push({ path: "", message: `status ${reply.status} is not declared` });
+      else if (spec.schema) problems.push(...validator.validate(spec.schema, reply.body));
+      if (problems.length > 0) {
+        options.onValidationIssue?.(op.operationId, problems);
+        if (policy === "strict") {
+          const detail = problems
+            .slice(0, 5)
+            .map((i) => `${i.path} ${i.message}`)
+            .join("; ");
+          return error({
+            status: 500,
+            message: `The server's answer breaks the contract: ${detail}`,
+            exception: "EContractViolation",
+            operationId: op.operationId,
+          });
+        }
+      }
+    }
+    const headers: Record<string, string> = { ...reply.headers };
+    let bytes = new Uint8Array(0);
+    if (reply.body !== undefined) {
+      headers["content-type"] ??= "application/json;charset=utf-8";
+      bytes = encoder.encode(
+        typeof reply.body === "string" && !headers["content-type"].includes("json")
+          ? reply.body
+          : JSON.stringify(reply.body),
+      );
+    }
+    return { status: reply.status, headers, body: bytes };
+  }
+
+  async function handle(request: RawRequest): Promise<RawResponse> {
+    let result: { response: RawResponse; op?: OperationDescriptor };
+    try {
+      result = await dispatch(request);
+    } catch {
+      result = {
+        response: error({
+          status: 500,
+          message: "The server failed to answer.",
+          exception: "EInternalError",
+        }),
+      };
+    }
+    options.onResponse?.(result.response, request, result.op);
+    return result.response;
+  }
+
+  return {
+    handle,
+    async fetch(req: Request): Promise<Response> {
+      const url = new URL(req.url);
+      const headers: Record<string, string> = {};
+      req.headers.forEach((v, k) => {
+        headers[k] = v;
+      });
+      const body = new Uint8Array(await req.arrayBuffer());
+      const out = await handle({
+        method: req.method,
+        url: url.pathname + url.search,
+        headers,
+        body,
+      });
+      return new Response(
+        out.body.byteLength > 0 || !nullBodyStatus(out.status)
+          ? (out.body as Uint8Array<ArrayBuffer>)
+          : null,
+        {
+          status: out.status,
+          headers: out.headers,
+        },
+      );
+    },
+    listener(req: IncomingMessage, res: ServerResponse) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let tooLarge = false;
+      req.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBody) tooLarge = true;
+        else chunks.push(chunk);
+      });
+      req.on("error", () => res.destroy());
+      req.on("end", () => {
+        const body = tooLarge
+          ? new Uint8Array(size)
+          : chunks.length === 1
+            ? chunks[0]!
+            : Buffer.concat(chunks);
+        handle({
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          headers: req.headers as Record<string, string>,
+          body,
+        }).then(
+          (out) => {
+            res.writeHead(out.status, {
+              ...out.headers,
+              "content-length": String(out.body.byteLength),
+            });
+            res.end(out.body);
+          },
+          () => res.destroy(),
+        );
+      });
+    },
+  };
+}
+
+const PARSE_FAILED = Symbol("parse failed");
+
+function parseJsonBody(request: RawRequest): unknown {
+  if (request.body.byteLength === 0) return undefined;
+  try {
+    const text = decoder.decode(request.body);
+    if (text.trim() === "") return undefined;
+    return JSON.parse(text);
+  } catch {
+    return PARSE_FAILED;
+  }
+}
+
+function pickVariant(
+  ops: OperationDescriptor[],
+  search: URLSearchParams,
+  body: unknown,
+): OperationDescriptor | undefined {
+  if (ops.length === 1) return ops[0];
+  const bodyKeys = body && typeof body === "object" ? Object.keys(body) : [];
+  return ops.find((op) =>
+    (op.discriminator ?? []).some((name) => search.has(name) || bodyKeys.includes(name)),
+  );
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function safeDecodePath(path: string): string | undefined {
+  return path.length > 0 ? path : undefined;
+}
+
+function nullBodyStatus(status: number): boolean {
+  return status === 204 || status === 205 || status === 304;
+}
+
+/** Serves a router on node:http; resolves once it listens. `port` 0 picks a free port. */
+export async function listen(
+  router: Router,
+  options: { host?: string; port?: number } = {},
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(router.listener);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
