@@ -18,6 +18,8 @@ export interface RawRequest {
   url: string;
   headers: Readonly<Record<string, string | undefined>>;
   body: Uint8Array;
+  /** The peer's IP address, when the transport knows it. */
+  remoteAddress?: string;
 }
 
 export interface RawResponse {
@@ -403,6 +405,7 @@ export function createRouter(
           url: req.url ?? "/",
           headers: req.headers as Record<string, string>,
           body,
+          ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
         }).then(
           (out) => {
             res.writeHead(out.status, {
@@ -482,3 +485,14 @@ export async function listen(
       }),
   };
 }
+
+/** What an emulator's command line gets from `trustspec-mock`: output lines and a stop signal. */
+export interface MockIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopped: Promise<void>;
+}
+
+/** An emulator's command line: parses its own options, serves, and resolves to an exit code when stopped. */
+export type MockCommand = (argv: string[], io: MockIo) => Promise<number>;

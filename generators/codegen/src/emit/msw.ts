@@ -8,11 +8,11 @@ export function emitMsw(model: ApiModel): string {
     header(model.source),
     'import { sampleFromSchema } from "@trustspec/runtime";',
     'import { toMswHandlers } from "@trustspec/runtime/msw";',
-    'import { type ErrorInfo, type RouterOptions, createRouter } from "@trustspec/runtime/server";',
+    'import { type RouterOptions, createRouter } from "@trustspec/runtime/server";',
     'import type { HttpHandler } from "msw";',
     'import { operationList } from "./operations.gen.js";',
     'import { schemas } from "./schemas.gen.js";',
-    `import type { ${n}Handlers } from "./server.gen.js";`,
+    `import { type ${n}Handlers, format${n}Error } from "./server.gen.js";`,
     "",
     `export interface ${n}MockOptions {`,
     "  /** The URL the mocked server answers on (default: the documented server URL). */",
@@ -26,10 +26,6 @@ export function emitMsw(model: ApiModel): string {
     "}",
     "",
   ];
-  out.push(`/** Builds an error body in the API's own format. */`);
-  out.push(`export function format${n}Error(info: ErrorInfo): unknown {`);
-  out.push(`  return ${errorBody(model)};`);
-  out.push("}", "");
   out.push(
     doc(
       "Default answers: for each operation its first success status, with data made from the schema.",
@@ -74,16 +70,4 @@ function defaultReply(op: OperationModel, index: number): string {
       ? JSON.stringify(refName(response.schema.$ref))
       : JSON.stringify(response.schema);
   return `{ status: ${status} as const, body: sampleFromSchema(schemas, ${ref}, seed + ${index}) as never }`;
-}
-
-function errorBody(model: ApiModel): string {
-  const f = model.errorFormat?.fields;
-  if (!f) return "{ status: info.status, message: info.message }";
-  const parts: string[] = [];
-  if (f.status) parts.push(`${JSON.stringify(f.status)}: info.status`);
-  if (f.text) parts.push(`${JSON.stringify(f.text)}: info.text`);
-  if (f.message)
-    parts.push(`${JSON.stringify(f.message)}: \`(\${info.exception}) \${info.message}\``);
-  if (f.exception) parts.push(`${JSON.stringify(f.exception)}: info.exception`);
-  return `{ ${parts.join(", ")} }`;
 }

@@ -15,6 +15,10 @@ export function emitServer(model: ApiModel): string {
     );
   }
   out.push("}", "");
+  out.push("/** Builds an error body in the API's own format. */");
+  out.push(`export function format${model.name}Error(info: ErrorInfo): unknown {`);
+  out.push(`  return ${errorBody(model)};`);
+  out.push("}", "");
   out.push(
     doc(
       "A router that checks each request against the contract and calls the matching handler.",
@@ -30,6 +34,7 @@ export function emitServer(model: ApiModel): string {
   return [
     header(model.source),
     "import {",
+    "  type ErrorInfo,",
     "  type HandlerContext,",
     "  type ReplyHeaders,",
     "  type Router,",
@@ -64,4 +69,16 @@ function contextAndReply(op: OperationModel): string {
   );
   lines.push(`export type ${name}Reply =\n${variants.join("\n")};`, "");
   return lines.join("\n");
+}
+
+function errorBody(model: ApiModel): string {
+  const f = model.errorFormat?.fields;
+  if (!f) return "{ status: info.status, message: info.message }";
+  const parts: string[] = [];
+  if (f.status) parts.push(`${JSON.stringify(f.status)}: info.status`);
+  if (f.text) parts.push(`${JSON.stringify(f.text)}: info.text`);
+  if (f.message)
+    parts.push(`${JSON.stringify(f.message)}: \`(\${info.exception}) \${info.message}\``);
+  if (f.exception) parts.push(`${JSON.stringify(f.exception)}: info.exception`);
+  return `{ ${parts.join(", ")} }`;
 }

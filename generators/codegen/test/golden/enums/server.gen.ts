@@ -3,6 +3,7 @@
 // Regenerate: pnpm generate
 
 import {
+  type ErrorInfo,
   type HandlerContext,
   type ReplyHeaders,
   type Router,
@@ -31,6 +32,11 @@ export interface EnumsHandlers {
    * `GET /things`
    */
   listThings(ctx: ListThingsContext): ListThingsReply | Promise<ListThingsReply>;
+}
+
+/** Builds an error body in the API's own format. */
+export function formatEnumsError(info: ErrorInfo): unknown {
+  return { status: info.status, message: info.message };
 }
 
 /**

@@ -3,6 +3,7 @@
 // Regenerate: pnpm generate
 
 import {
+  type ErrorInfo,
   type HandlerContext,
   type ReplyHeaders,
   type Router,
@@ -35,6 +36,11 @@ export interface OptionalNullableHandlers {
    * `GET /records/{id}`
    */
   getRecord(ctx: GetRecordContext): GetRecordReply | Promise<GetRecordReply>;
+}
+
+/** Builds an error body in the API's own format. */
+export function formatOptionalNullableError(info: ErrorInfo): unknown {
+  return { status: info.status, message: info.message };
 }
 
 /**

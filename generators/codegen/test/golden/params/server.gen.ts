@@ -3,6 +3,7 @@
 // Regenerate: pnpm generate
 
 import {
+  type ErrorInfo,
   type HandlerContext,
   type ReplyHeaders,
   type Router,
@@ -52,6 +53,11 @@ export interface ParamsHandlers {
    * `GET /accounts/{accountId}/items/{itemNo}`
    */
   getItem(ctx: GetItemContext): GetItemReply | Promise<GetItemReply>;
+}
+
+/** Builds an error body in the API's own format. */
+export function formatParamsError(info: ErrorInfo): unknown {
+  return { status: info.status, message: info.message };
 }
 
 /**

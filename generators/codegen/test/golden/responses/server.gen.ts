@@ -3,6 +3,7 @@
 // Regenerate: pnpm generate
 
 import {
+  type ErrorInfo,
   type HandlerContext,
   type ReplyHeaders,
   type Router,
@@ -56,6 +57,11 @@ export interface ResponsesHandlers {
    * `DELETE /sessions/{id}`
    */
   closeSession(ctx: CloseSessionContext): CloseSessionReply | Promise<CloseSessionReply>;
+}
+
+/** Builds an error body in the API's own format. */
+export function formatResponsesError(info: ErrorInfo): unknown {
+  return { status: info.status, message: info.message };
 }
 
 /**

@@ -4,11 +4,11 @@
 
 import { sampleFromSchema } from "@trustspec/runtime";
 import { toMswHandlers } from "@trustspec/runtime/msw";
-import { type ErrorInfo, type RouterOptions, createRouter } from "@trustspec/runtime/server";
+import { type RouterOptions, createRouter } from "@trustspec/runtime/server";
 import type { HttpHandler } from "msw";
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
-import type { UnionBodyHandlers } from "./server.gen.js";
+import { type UnionBodyHandlers, formatUnionBodyError } from "./server.gen.js";
 
 export interface UnionBodyMockOptions {
   /** The URL the mocked server answers on (default: the documented server URL). */
@@ -19,11 +19,6 @@ export interface UnionBodyMockOptions {
   overrides?: Partial<UnionBodyHandlers>;
   /** Further router options; answers are checked against the contract (`strict`) unless changed here. */
   router?: Partial<RouterOptions>;
-}
-
-/** Builds an error body in the API's own format. */
-export function formatUnionBodyError(info: ErrorInfo): unknown {
-  return { status: info.status, message: info.message };
 }
 
 /**

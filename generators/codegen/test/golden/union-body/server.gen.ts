@@ -3,6 +3,7 @@
 // Regenerate: pnpm generate
 
 import {
+  type ErrorInfo,
   type HandlerContext,
   type ReplyHeaders,
   type Router,
@@ -96,6 +97,11 @@ export interface UnionBodyHandlers {
    * `POST /memory`
    */
   rekeyMemory(ctx: RekeyMemoryContext): RekeyMemoryReply | Promise<RekeyMemoryReply>;
+}
+
+/** Builds an error body in the API's own format. */
+export function formatUnionBodyError(info: ErrorInfo): unknown {
+  return { status: info.status, message: info.message };
 }
 
 /**

@@ -1,0 +1,135 @@
+/**
+ * `pnpm bench` for @trustspec/licence. Every figure is a ratio against a baseline measured in the
+ * same run on the same machine:
+ *   1. client call vs raw fetch + JSON.parse against the same local node:http server;
+ *   2. signature verification vs bare node:crypto verify of the same bytes;
+ *   3. emulator (router + signing) vs a bare node:http handler, both over HTTP under the same load;
+ *   4. generating the licence package vs openapi-typescript (types only) on the same spec.
+ * Reproduce: `pnpm bench` (or `pnpm --filter @trustspec/licence bench`).
+ */
+import { fork } from "node:child_process";
+import { generateKeyPairSync, sign, verify } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { readOpenApi, generateFiles } from "@trustspec-private/codegen";
+import autocannon from "autocannon";
+import openapiTS, { astToString } from "openapi-typescript";
+import { Bench } from "tinybench";
+import { createLicenceClient, getLicence } from "../src/index.js";
+import { signLicenceResponse, verifyLicenceSignature } from "../src/signature.js";
+
+const here = import.meta.dirname;
+const spec = join(here, "../../../specs/licence/openapi.yaml");
+const results: { name: string; ours: number; baseline: number; unit: string; better: "higher" | "lower"; target: string }[] = [];
+
+async function clientVsFetch() {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const body = Buffer.from(JSON.stringify(sampleLicence()));
+  const server = createServer((req, res) => {
+    const queryId = String(req.headers["licence-queryid"] ?? "");
+    res.writeHead(200, {
+      "content-type": "application/json;charset=utf-8",
+      "licence-queryid": queryId,
+      "licence-signature": signLicenceResponse({ queryId, body, privateKey }),
+    });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = createLicenceClient({ baseUrl: url, signature: { publicKey }, credentials: { username: "admin", password: "admin" } });
+  const bench = new Bench({ time: 2000, warmupTime: 300 });
+  bench
+    .add("raw fetch", async () => {
+      const r = await fetch(`${url}/api/licences/7131766`, { headers: { authorization: "Basic YWRtaW46YWRtaW4=", "licence-queryid": "q" } });
+      JSON.parse(await r.text());
+    })
+    .add("client (validated, signature verified)", async () => {
+      await getLicence(client, { path: { KeyNo: 7131766 } });
+    });
+  await bench.run();
+  server.close();
+  const [raw, ours] = bench.tasks.map((t) => t.result!.latency.mean);
+  results.push({ name: "client call latency vs raw fetch", ours: ours!, baseline: raw!, unit: "ms", better: "lower", target: "≤ 1.10×" });
+}
+
+async function verifyVsCrypto() {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const body = Buffer.from(JSON.stringify(sampleLicence()));
+  const queryId = "20200127230600";
+  const signature = signLicenceResponse({ queryId, body, privateKey });
+  const signatureBytes = Buffer.from(signature, "base64");
+  const signed = Buffer.concat([Buffer.from(queryId), body]);
+  const headers = new Headers({ "licence-queryid": queryId, "licence-signature": signature });
+  const bench = new Bench({ time: 2000, warmupTime: 300 });
+  bench
+    .add("node:crypto verify", () => {
+      if (!verify("sha256", signed, publicKey, signatureBytes)) throw new Error("bad");
+    })
+    .add("verifyLicenceSignature", () => {
+      verifyLicenceSignature({ sentQueryId: queryId, headers, body, publicKey });
+    });
+  await bench.run();
+  const [raw, ours] = bench.tasks.map((t) => t.result!.throughput.mean);
+  results.push({ name: "signature verification throughput vs node:crypto", ours: ours!, baseline: raw!, unit: "ops/s", better: "higher", target: "≥ 0.90×" });
+}
+
+async function load(url: string): Promise<number> {
+  const result = await autocannon({
+    url,
+    connections: 16,
+    duration: 4,
+    headers: { authorization: "Basic YWRtaW46YWRtaW4=", "licence-queryid": "bench" },
+  });
+  return result.requests.average;
+}
+
+async function emulatorVsNodeHttp() {
+  const child = fork(join(here, "servers.ts"), [], { execArgv: ["--import", "tsx", "--conditions=@trustspec/source"], stdio: ["ignore", "pipe", "inherit", "ipc"] });
+  const urls = await new Promise<{ bare: string; emulator: string }>((resolve) => child.once("message", (m) => resolve(m as { bare: string; emulator: string })));
+  await load(`${urls.bare}/api`); // warm both up
+  await load(`${urls.emulator}/api`);
+  const bare = await load(`${urls.bare}/api`);
+  const emulator = await load(`${urls.emulator}/api`);
+  child.kill();
+  results.push({ name: "emulator requests/s vs bare node:http (GET /api, signed)", ours: emulator, baseline: bare, unit: "req/s", better: "higher", target: "≥ 0.85×" });
+}
+
+async function generationVsPeer() {
+  const bench = new Bench({ time: 3000, warmupTime: 500 });
+  bench
+    .add("openapi-typescript (types only)", async () => {
+      astToString(await openapiTS(new URL(`file://${spec}`)));
+    })
+    .add("trustspec-codegen (types, client, server, mocks, formatted)", async () => {
+      generateFiles(await readOpenApi(spec, { name: "Licence", source: "specs/licence/openapi.yaml" }));
+    });
+  await bench.run();
+  const [peer, ours] = bench.tasks.map((t) => t.result!.latency.mean);
+  results.push({ name: "generation time for the licence spec vs openapi-typescript", ours: ours!, baseline: peer!, unit: "ms", better: "lower", target: "(information)" });
+}
+
+function sampleLicence() {
+  return {
+    Type: "Virtual", FileName: "/var/1C/licence/3.0/672B.7131766.licence", Enabled: true, IsBlank: false, Workable: true,
+    OpenError: null, Version: "6", KeyNo: 7131766, KeyID: "672B", RegNo: 202, KeyType: 3, ServiceType: 0,
+    LicenceCount: 5, ProductVersion: 0, BlankKeyNo: null, ActivationCode: "4345-9320-2035-7421-5361",
+    ActivationDate: "2018-03-30T21:00:00.414Z", StartDate: null, Period: 0, ExpireDate: null, DaysLeft: null,
+    Expired: false, Flags: "00000000000000000000000000000000", ITN: 1234567890, IEC: null,
+    ProductName: "Тестовая серия", Article: "1111111111111", ArticleName: "Тестовая номенклатура",
+  };
+}
+
+await clientVsFetch();
+await verifyVsCrypto();
+await emulatorVsNodeHttp();
+await generationVsPeer();
+
+console.log(`\n@trustspec/licence benchmarks (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
+console.log("| measure | ours | baseline | ratio | target |");
+console.log("|---|---|---|---|---|");
+for (const r of results) {
+  const ratio = r.ours / r.baseline;
+  const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(3));
+  console.log(`| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${ratio.toFixed(2)}× | ${r.target} |`);
+}

@@ -1,0 +1,46 @@
+import type { MockCommand, MockIo } from "@trustspec/runtime/server";
+
+export type { MockCommand, MockIo };
+
+const commands: Record<string, { summary: string; load: () => Promise<MockCommand> }> = {
+  licence: {
+    summary: "1C licensing server (СЛК 3.0) external API, signed answers (default port 9099)",
+    load: async () => (await import("@trustspec/licence/server")).runLicenceMock,
+  },
+};
+
+export function usage(): string {
+  const lines = [
+    "Usage: trustspec-mock <api> [--host 127.0.0.1] [--port N] [options]",
+    "",
+    "Runs the emulator of one API until stopped. The first line printed is `listening on <url>`.",
+    "`trustspec-mock <api> --help` lists the API's own options.",
+    "",
+    "APIs:",
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+  ];
+  return lines.join("\n");
+}
+
+/** Runs `trustspec-mock`; resolves to the process exit code. */
+export async function main(argv: string[], io?: Partial<MockIo>): Promise<number> {
+  const [api, ...rest] = argv;
+  const out = io?.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const err = io?.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (!api || api === "--help" || api === "-h") {
+    out(usage());
+    return api ? 0 : 2;
+  }
+  const command = commands[api];
+  if (!command) {
+    err(`trustspec-mock: unknown API "${api}"\n\n${usage()}`);
+    return 2;
+  }
+  const stopped =
+    io?.stopped ??
+    new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
+  return (await command.load())(rest, { out, err, stopped });
+}
