@@ -188,9 +188,17 @@ async function send(
   call: CallOptions,
 ): Promise<IncomingResponse> {
   const doFetch = o.fetch ?? globalThis.fetch;
-  const retry = o.retry === false ? undefined : o.retry;
+  // Retries are on unless `retry: false`; an absent policy means the defaults.
+  const retry = o.retry === false ? undefined : (o.retry ?? {});
   const retries = retry && isIdempotent(op.method) ? (retry.retries ?? 2) : 0;
   const timeoutMs = call.timeoutMs ?? o.timeoutMs ?? 30_000;
+  const pause = async (ms: number) => {
+    try {
+      await delay(ms, call.signal);
+    } catch {
+      throw new AbortError(op.operationId, call.signal?.reason);
+    }
+  };
   for (let attempt = 0; ; attempt++) {
     const signals: AbortSignal[] = [];
     if (call.signal) signals.push(call.signal);
@@ -203,6 +211,7 @@ async function send(
           ? signals[0]
           : AbortSignal.any(signals);
     let res: Response;
+    let body: Uint8Array;
     try {
       res = await doFetch(request.url, {
         method: request.method,
@@ -210,21 +219,24 @@ async function send(
         body: request.body as Uint8Array<ArrayBuffer> | undefined,
         signal,
       });
+      if ((res.status === 429 || res.status === 503) && attempt < retries) {
+        // Not awaited: cancelling a body that is also read elsewhere (a tee) waits for that reader.
+        res.body?.cancel().catch(() => {});
+        await pause(retryAfter(res.headers, retry!) ?? backoff(retry!, attempt));
+        continue;
+      }
+      // The body is read under the same signal, so a stalled body is a timeout too.
+      body = new Uint8Array(await res.arrayBuffer());
     } catch (error) {
+      if (error instanceof AbortError) throw error;
       if (call.signal?.aborted) throw new AbortError(op.operationId, call.signal.reason);
       if (timeout?.aborted) throw new TimeoutError(op.operationId, timeoutMs);
       if (attempt < retries) {
-        await delay(backoff(retry!, attempt), call.signal);
+        await pause(backoff(retry!, attempt));
         continue;
       }
       throw new TransportError(op.operationId, error);
     }
-    if ((res.status === 429 || res.status === 503) && attempt < retries) {
-      await res.body?.cancel();
-      await delay(retryAfter(res.headers, retry!) ?? backoff(retry!, attempt), call.signal);
-      continue;
-    }
-    const body = new Uint8Array(await res.arrayBuffer());
     return { operationId: op.operationId, status: res.status, headers: res.headers, body };
   }
 }
@@ -244,15 +256,19 @@ function retryAfter(headers: Headers, retry: RetryPolicy): number | undefined {
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

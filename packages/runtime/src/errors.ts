@@ -121,13 +121,17 @@ const SECRET_KEY =
  * secret, and `Basic`/`Bearer` credentials.
  */
 export function redact(text: string): string {
-  return text
-    .replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/g, "$1 [redacted]")
-    .replace(
-      /("?)([A-Za-z_]*(?:pass(?:word)?|secret|token|pin|otp)[A-Za-z_]*)\1(\s*[:=]\s*)("?)([^"&\s,}]*)\4/gi,
-      (_m, q: string, key: string, sep: string, vq: string) =>
-        `${q}${key}${q}${sep}${vq}[redacted]${vq}`,
-    );
+  return (
+    text
+      // Auth schemes are case-insensitive (RFC 9110), so is `bearer xyz`.
+      .replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, "$1 [redacted]")
+      // A quoted value runs to its closing quote, or to the end of a cut-off text.
+      .replace(
+        /("?)([A-Za-z_]*(?:pass(?:word)?|secret|token|pin|otp)[A-Za-z_]*)\1(\s*[:=]\s*)(?:(")(?:[^"\\]|\\.)*"?|[^"&\s,}]*)/gi,
+        (_m, q: string, key: string, sep: string, vq: string | undefined) =>
+          `${q}${key}${q}${sep}${vq ?? ""}[redacted]${vq ?? ""}`,
+      )
+  );
 }
 
 /** Whether a header or field name names a secret whose value must never be shown. */

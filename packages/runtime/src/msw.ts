@@ -14,6 +14,8 @@ export function toMswHandlers(
   const seen = new Set<string>();
   const handlers: HttpHandler[] = [];
   const base = baseUrl.replace(/\/$/, "");
+  // The router knows the API's own paths; a base URL's path (`/v1`) is taken off first.
+  const basePath = new URL(base, "http://localhost").pathname.replace(/\/$/, "");
   for (const op of ops) {
     const key = `${op.method} ${op.path}`;
     if (seen.has(key)) continue;
@@ -27,7 +29,22 @@ export function toMswHandlers(
       | "delete"
       | "head"
       | "options";
-    handlers.push(http[method](path, ({ request }) => router.fetch(request)));
+    handlers.push(
+      http[method](path, async ({ request }) =>
+        router.fetch(basePath ? await withoutBasePath(request, basePath) : request),
+      ),
+    );
   }
   return handlers;
+}
+
+async function withoutBasePath(request: Request, basePath: string): Promise<Request> {
+  const url = new URL(request.url);
+  url.pathname = url.pathname.slice(basePath.length) || "/";
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  return new Request(url, {
+    method: request.method,
+    headers: request.headers,
+    body: hasBody ? await request.arrayBuffer() : undefined,
+  });
 }

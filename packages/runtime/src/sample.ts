@@ -70,14 +70,15 @@ function sample(
     }
     case "array": {
       if (depth > 6) return [];
-      const n = Math.max(Number(s.minItems ?? 0), 2);
+      const n = Math.min(Math.max(Number(s.minItems ?? 0), 2), Number(s.maxItems ?? Infinity));
       return Array.from({ length: n }, (_, i) =>
         sample(bundle, (s.items ?? {}) as Schema, random, depth + 1, `${key}${i}`),
       );
     }
     case "integer":
     case "number": {
-      const min = Number(s.minimum ?? 1);
+      // Without a minimum, start at 1 unless the maximum is lower.
+      const min = Number(s.minimum ?? Math.min(1, Number(s.maximum ?? 1)));
       const max = Number(s.maximum ?? min + 9999);
       const n = min + Math.floor(random() * (max - min + 1));
       return type === "integer" ? n : n;

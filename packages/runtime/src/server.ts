@@ -395,8 +395,10 @@ export function createRouter(
       });
       req.on("error", () => res.destroy());
       req.on("end", () => {
+        // An oversized body is dropped as it streams in; one byte over the limit tells `handle`
+        // to answer 413 (allocating `size` bytes would let a huge upload exhaust memory).
         const body = tooLarge
-          ? new Uint8Array(size)
+          ? new Uint8Array(maxBody + 1)
           : chunks.length === 1
             ? chunks[0]!
             : Buffer.concat(chunks);
