@@ -8,11 +8,11 @@
  * Reproduce: `pnpm bench` (or `pnpm --filter @trustspec/licence bench`).
  */
 import { fork } from "node:child_process";
-import { generateKeyPairSync, sign, verify } from "node:crypto";
+import { generateKeyPairSync, verify } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { readOpenApi, generateFiles } from "@trustspec-private/codegen";
+import { generateFiles, readOpenApi } from "@trustspec-private/codegen";
 import autocannon from "autocannon";
 import openapiTS, { astToString } from "openapi-typescript";
 import { Bench } from "tinybench";
@@ -21,7 +21,14 @@ import { signLicenceResponse, verifyLicenceSignature } from "../src/signature.js
 
 const here = import.meta.dirname;
 const spec = join(here, "../../../specs/licence/openapi.yaml");
-const results: { name: string; ours: number; baseline: number; unit: string; better: "higher" | "lower"; target: string }[] = [];
+const results: {
+  name: string;
+  ours: number;
+  baseline: number;
+  unit: string;
+  better: "higher" | "lower";
+  target: string;
+}[] = [];
 
 async function clientVsFetch() {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -37,11 +44,17 @@ async function clientVsFetch() {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = createLicenceClient({ baseUrl: url, signature: { publicKey }, credentials: { username: "admin", password: "admin" } });
+  const client = createLicenceClient({
+    baseUrl: url,
+    signature: { publicKey },
+    credentials: { username: "admin", password: "admin" },
+  });
   const bench = new Bench({ time: 2000, warmupTime: 300 });
   bench
     .add("raw fetch", async () => {
-      const r = await fetch(`${url}/api/licences/7131766`, { headers: { authorization: "Basic YWRtaW46YWRtaW4=", "licence-queryid": "q" } });
+      const r = await fetch(`${url}/api/licences/7131766`, {
+        headers: { authorization: "Basic YWRtaW46YWRtaW4=", "licence-queryid": "q" },
+      });
       JSON.parse(await r.text());
     })
     .add("client (validated, signature verified)", async () => {
@@ -50,7 +63,14 @@ async function clientVsFetch() {
   await bench.run();
   server.close();
   const [raw, ours] = bench.tasks.map((t) => t.result!.latency.mean);
-  results.push({ name: "client call latency vs raw fetch", ours: ours!, baseline: raw!, unit: "ms", better: "lower", target: "≤ 1.10×" });
+  results.push({
+    name: "client call latency vs raw fetch",
+    ours: ours!,
+    baseline: raw!,
+    unit: "ms",
+    better: "lower",
+    target: "≤ 1.10×",
+  });
 }
 
 async function verifyVsCrypto() {
@@ -71,7 +91,14 @@ async function verifyVsCrypto() {
     });
   await bench.run();
   const [raw, ours] = bench.tasks.map((t) => t.result!.throughput.mean);
-  results.push({ name: "signature verification throughput vs node:crypto", ours: ours!, baseline: raw!, unit: "ops/s", better: "higher", target: "≥ 0.90×" });
+  results.push({
+    name: "signature verification throughput vs node:crypto",
+    ours: ours!,
+    baseline: raw!,
+    unit: "ops/s",
+    better: "higher",
+    target: "≥ 0.90×",
+  });
 }
 
 async function load(url: string): Promise<number> {
@@ -85,14 +112,26 @@ async function load(url: string): Promise<number> {
 }
 
 async function emulatorVsNodeHttp() {
-  const child = fork(join(here, "servers.ts"), [], { execArgv: ["--import", "tsx", "--conditions=@trustspec/source"], stdio: ["ignore", "pipe", "inherit", "ipc"] });
-  const urls = await new Promise<{ bare: string; emulator: string }>((resolve) => child.once("message", (m) => resolve(m as { bare: string; emulator: string })));
+  const child = fork(join(here, "servers.ts"), [], {
+    execArgv: ["--import", "tsx", "--conditions=@trustspec/source"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  const urls = await new Promise<{ bare: string; emulator: string }>((resolve) =>
+    child.once("message", (m) => resolve(m as { bare: string; emulator: string })),
+  );
   await load(`${urls.bare}/api`); // warm both up
   await load(`${urls.emulator}/api`);
   const bare = await load(`${urls.bare}/api`);
   const emulator = await load(`${urls.emulator}/api`);
   child.kill();
-  results.push({ name: "emulator requests/s vs bare node:http (GET /api, signed)", ours: emulator, baseline: bare, unit: "req/s", better: "higher", target: "≥ 0.85×" });
+  results.push({
+    name: "emulator requests/s vs bare node:http (GET /api, signed)",
+    ours: emulator,
+    baseline: bare,
+    unit: "req/s",
+    better: "higher",
+    target: "≥ 0.85×",
+  });
 }
 
 async function generationVsPeer() {
@@ -102,21 +141,52 @@ async function generationVsPeer() {
       astToString(await openapiTS(new URL(`file://${spec}`)));
     })
     .add("trustspec-codegen (types, client, server, mocks, formatted)", async () => {
-      generateFiles(await readOpenApi(spec, { name: "Licence", source: "specs/licence/openapi.yaml" }));
+      generateFiles(
+        await readOpenApi(spec, { name: "Licence", source: "specs/licence/openapi.yaml" }),
+      );
     });
   await bench.run();
   const [peer, ours] = bench.tasks.map((t) => t.result!.latency.mean);
-  results.push({ name: "generation time for the licence spec vs openapi-typescript", ours: ours!, baseline: peer!, unit: "ms", better: "lower", target: "(information)" });
+  results.push({
+    name: "generation time for the licence spec vs openapi-typescript",
+    ours: ours!,
+    baseline: peer!,
+    unit: "ms",
+    better: "lower",
+    target: "(information)",
+  });
 }
 
 function sampleLicence() {
   return {
-    Type: "Virtual", FileName: "/var/1C/licence/3.0/672B.7131766.licence", Enabled: true, IsBlank: false, Workable: true,
-    OpenError: null, Version: "6", KeyNo: 7131766, KeyID: "672B", RegNo: 202, KeyType: 3, ServiceType: 0,
-    LicenceCount: 5, ProductVersion: 0, BlankKeyNo: null, ActivationCode: "4345-9320-2035-7421-5361",
-    ActivationDate: "2018-03-30T21:00:00.414Z", StartDate: null, Period: 0, ExpireDate: null, DaysLeft: null,
-    Expired: false, Flags: "00000000000000000000000000000000", ITN: 1234567890, IEC: null,
-    ProductName: "Тестовая серия", Article: "1111111111111", ArticleName: "Тестовая номенклатура",
+    Type: "Virtual",
+    FileName: "/var/1C/licence/3.0/672B.7131766.licence",
+    Enabled: true,
+    IsBlank: false,
+    Workable: true,
+    OpenError: null,
+    Version: "6",
+    KeyNo: 7131766,
+    KeyID: "672B",
+    RegNo: 202,
+    KeyType: 3,
+    ServiceType: 0,
+    LicenceCount: 5,
+    ProductVersion: 0,
+    BlankKeyNo: null,
+    ActivationCode: "4345-9320-2035-7421-5361",
+    ActivationDate: "2018-03-30T21:00:00.414Z",
+    StartDate: null,
+    Period: 0,
+    ExpireDate: null,
+    DaysLeft: null,
+    Expired: false,
+    Flags: "00000000000000000000000000000000",
+    ITN: 1234567890,
+    IEC: null,
+    ProductName: "Тестовая серия",
+    Article: "1111111111111",
+    ArticleName: "Тестовая номенклатура",
   };
 }
 
@@ -125,11 +195,15 @@ await verifyVsCrypto();
 await emulatorVsNodeHttp();
 await generationVsPeer();
 
-console.log(`\n@trustspec/licence benchmarks (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
+console.log(
+  `\n@trustspec/licence benchmarks (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`,
+);
 console.log("| measure | ours | baseline | ratio | target |");
 console.log("|---|---|---|---|---|");
 for (const r of results) {
   const ratio = r.ours / r.baseline;
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(3));
-  console.log(`| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${ratio.toFixed(2)}× | ${r.target} |`);
+  console.log(
+    `| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${ratio.toFixed(2)}× | ${r.target} |`,
+  );
 }

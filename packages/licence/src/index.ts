@@ -2,9 +2,18 @@
  * @trustspec/licence: a typed client for the 1C licensing server (СЛК 3.0) external API
  * that verifies every answer's signature.
  */
+
+export {
+  AbortError,
+  ApiError,
+  TimeoutError,
+  TransportError,
+  TrustspecError,
+  ValidationError,
+} from "@trustspec/runtime";
+export { createLicenceClient, type LicenceClientOptions } from "./client.js";
 export * from "./generated/client.gen.js";
 export * from "./generated/types.gen.js";
-export { type LicenceClientOptions, createLicenceClient } from "./client.js";
 export {
   createQueryId,
   LICENCE_VENDOR_PUBLIC_KEY_PEM,
@@ -13,11 +22,3 @@ export {
   verifyLicenceSignature,
 } from "./signature.js";
 export { type LicenceSignatureOptions, licenceSignatureMiddleware } from "./verify-middleware.js";
-export {
-  ApiError,
-  AbortError,
-  TimeoutError,
-  TransportError,
-  TrustspecError,
-  ValidationError,
-} from "@trustspec/runtime";

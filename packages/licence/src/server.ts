@@ -1,4 +1,3 @@
-export * from "./generated/server.gen.js";
 export { runLicenceMock } from "./emulator/cli.js";
 export {
   EmulatorError,
@@ -7,5 +6,6 @@ export {
   LicenceServerState,
   type LicenceTemplate,
 } from "./emulator/index.js";
+export * from "./generated/server.gen.js";
 export { signingHook } from "./sign-responses.js";
 export { signLicenceResponse } from "./signature.js";

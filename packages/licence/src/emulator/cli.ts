@@ -42,7 +42,10 @@ export async function runLicenceMock(argv: string[], io: MockIo): Promise<number
     ...(values["signing-key"] ? { signingKey: await readFile(values["signing-key"], "utf8") } : {}),
   });
   if (values["public-key-out"]) {
-    await writeFile(values["public-key-out"], emulator.publicKey.export({ type: "spki", format: "pem" }));
+    await writeFile(
+      values["public-key-out"],
+      emulator.publicKey.export({ type: "spki", format: "pem" }),
+    );
   }
   const server = await emulator.listen({ host: values.host, port });
   io.out(`listening on ${server.url}`);

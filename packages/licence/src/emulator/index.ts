@@ -1,4 +1,9 @@
-import { createPublicKey, generateKeyPairSync, type KeyObject, createPrivateKey } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from "node:crypto";
 import { parseBasicAuth } from "@trustspec/runtime";
 import { HttpError, listen, type RawRequest, type Router } from "@trustspec/runtime/server";
 import {
@@ -9,9 +14,9 @@ import {
 import type { ServerInfo } from "../generated/types.gen.js";
 import { signingHook } from "../sign-responses.js";
 import { demoData } from "./demo.js";
-import { EmulatorError, type LicenceTemplate, LicenceServerState } from "./state.js";
+import { EmulatorError, LicenceServerState, type LicenceTemplate } from "./state.js";
 
-export { EmulatorError, type LicenceTemplate, LicenceServerState } from "./state.js";
+export { EmulatorError, LicenceServerState, type LicenceTemplate } from "./state.js";
 
 export interface LicenceEmulatorOptions {
   /** Private key that signs every answer (PEM or KeyObject). Default: a fresh RSA-2048 key pair. */
@@ -52,7 +57,10 @@ export class LicenceEmulator {
     });
     let privateKey: KeyObject;
     if (options.signingKey) {
-      privateKey = typeof options.signingKey === "string" ? createPrivateKey(options.signingKey) : options.signingKey;
+      privateKey =
+        typeof options.signingKey === "string"
+          ? createPrivateKey(options.signingKey)
+          : options.signingKey;
     } else {
       privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
     }
@@ -93,9 +101,14 @@ export class LicenceEmulator {
 
 function checkBasicAuth(request: RawRequest, expected: { username: string; password: string }) {
   const given = parseBasicAuth(request.headers.authorization);
-  if (!given) return { status: 401, message: "Authentication is required.", exception: "EHTTPUnauthorized" };
+  if (!given)
+    return { status: 401, message: "Authentication is required.", exception: "EHTTPUnauthorized" };
   if (given.username !== expected.username || given.password !== expected.password) {
-    return { status: 401, message: "The user name or password is wrong.", exception: "EHTTPUnauthorized" };
+    return {
+      status: 401,
+      message: "The user name or password is wrong.",
+      exception: "EHTTPUnauthorized",
+    };
   }
   return undefined;
 }
@@ -122,15 +135,22 @@ function createHandlers(state: LicenceServerState, info: ServerInfo): LicenceHan
   return {
     getApiInfo: () => ({
       status: 200,
-      body: { Version: info.Version, Urns: ["/api/serverinfo", "/api/licences", "/api/connections", "/api/sessions"] },
+      body: {
+        Version: info.Version,
+        Urns: ["/api/serverinfo", "/api/licences", "/api/connections", "/api/sessions"],
+      },
     }),
     getServerInfo: () => ({ status: 200, body: info }),
     listLicences: () => ({ status: 200, body: { Licences: state.list() } }),
-    getLicence: ({ path }) => guard(() => ({ status: 200, body: state.view(state.get(path.KeyNo)) })),
+    getLicence: ({ path }) =>
+      guard(() => ({ status: 200, body: state.view(state.get(path.KeyNo)) })),
     readMemory: ({ path, query, body }) =>
       guard(() => ({
         status: 200,
-        body: { KeyNo: path.KeyNo, Value: state.readMemory(path.KeyNo, pick(query ?? {}, body, "Password")) },
+        body: {
+          KeyNo: path.KeyNo,
+          Value: state.readMemory(path.KeyNo, pick(query ?? {}, body, "Password")),
+        },
       })),
     writeMemory: ({ path, query, body }) =>
       guard(() => {
@@ -163,7 +183,12 @@ function createHandlers(state: LicenceServerState, info: ServerInfo): LicenceHan
     getConnection: ({ path }) =>
       guard(() => {
         const c = state.connections.get(path.ID);
-        if (!c) throw new EmulatorError(404, `Connection ${path.ID} was not found.`, "EConnectionNotFound");
+        if (!c)
+          throw new EmulatorError(
+            404,
+            `Connection ${path.ID} was not found.`,
+            "EConnectionNotFound",
+          );
         return { status: 200, body: state.connectionView(c) };
       }),
     listSessions: () => ({
@@ -173,12 +198,16 @@ function createHandlers(state: LicenceServerState, info: ServerInfo): LicenceHan
     getSession: ({ path }) =>
       guard(() => {
         const s = state.sessions.get(path.ID);
-        if (!s) throw new EmulatorError(404, `Session ${path.ID} was not found.`, "ESessionNotFound");
+        if (!s)
+          throw new EmulatorError(404, `Session ${path.ID} was not found.`, "ESessionNotFound");
         return { status: 200, body: state.publicSession(s) };
       }),
     createSession: ({ body, request }) =>
       guard(() => {
-        const { created, licence } = state.createSession(body, request.remoteAddress ?? "127.0.0.1");
+        const { created, licence } = state.createSession(
+          body,
+          request.remoteAddress ?? "127.0.0.1",
+        );
         return { status: created ? 201 : 200, body: licence };
       }),
   } as LicenceHandlers;

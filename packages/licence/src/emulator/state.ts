@@ -98,25 +98,43 @@ export class LicenceServerState {
 
   get(keyNo: number): StoredLicence {
     const stored = this.licences.get(keyNo);
-    if (!stored) throw new EmulatorError(404, `Licence ${keyNo} was not found.`, "ELicenceNotFound");
+    if (!stored)
+      throw new EmulatorError(404, `Licence ${keyNo} was not found.`, "ELicenceNotFound");
     return stored;
   }
 
   install(req: LicenceInstallRequest): Licence {
     const code = req.ActivationCodeString;
     if (!ACTIVATION_CODE.test(code)) {
-      throw new EmulatorError(400, "The activation code must be five groups of four digits.", "EActivationError");
+      throw new EmulatorError(
+        400,
+        "The activation code must be five groups of four digits.",
+        "EActivationError",
+      );
     }
     const known = this.#options.activationCodes;
     const template = known ? known[code] : DEFAULT_TEMPLATE;
-    if (!template) throw new EmulatorError(400, "The activation code is not valid.", "EActivationError");
+    if (!template)
+      throw new EmulatorError(400, "The activation code is not valid.", "EActivationError");
     for (const s of this.licences.values()) {
       if (s.licence.ActivationCode === code) {
-        throw new EmulatorError(400, "A licence with this activation code is already installed.", "EActivationError");
+        throw new EmulatorError(
+          400,
+          "A licence with this activation code is already installed.",
+          "EActivationError",
+        );
       }
     }
-    if (req.BlankKeyNo !== null && req.BlankKeyNo !== undefined && !(this.#options.hardwareKeys ?? []).includes(req.BlankKeyNo)) {
-      throw new EmulatorError(400, `Hardware key ${req.BlankKeyNo} is not connected.`, "EKeyNotFound");
+    if (
+      req.BlankKeyNo !== null &&
+      req.BlankKeyNo !== undefined &&
+      !(this.#options.hardwareKeys ?? []).includes(req.BlankKeyNo)
+    ) {
+      throw new EmulatorError(
+        400,
+        `Hardware key ${req.BlankKeyNo} is not connected.`,
+        "EKeyNotFound",
+      );
     }
     const digest = createHash("sha256").update(code).digest();
     let keyNo = 7_000_000 + (digest.readUInt32BE(0) % 1_000_000);
@@ -158,7 +176,10 @@ export class LicenceServerState {
 
   /** Adds a licence as it is (used for seed data and tests). */
   add(licence: StoredLicence["licence"]): void {
-    this.licences.set(licence.KeyNo, { licence, memory: { value: "", readPassword: "", writePassword: "" } });
+    this.licences.set(licence.KeyNo, {
+      licence,
+      memory: { value: "", readPassword: "", writePassword: "" },
+    });
   }
 
   update(): Licence[] {
@@ -172,17 +193,22 @@ export class LicenceServerState {
 
   readMemory(keyNo: number, password: string): string {
     const { memory } = this.get(keyNo);
-    if (password !== memory.readPassword) throw new EmulatorError(403, "The read password is wrong.", "EAccessDenied");
+    if (password !== memory.readPassword)
+      throw new EmulatorError(403, "The read password is wrong.", "EAccessDenied");
     return memory.value;
   }
 
   writeMemory(keyNo: number, password: string, value: string): void {
     const { memory } = this.get(keyNo);
-    if (password !== memory.writePassword) throw new EmulatorError(403, "The write password is wrong.", "EAccessDenied");
+    if (password !== memory.writePassword)
+      throw new EmulatorError(403, "The write password is wrong.", "EAccessDenied");
     memory.value = value;
   }
 
-  setMemoryPasswords(keyNo: number, p: { read: string; write: string; newRead: string; newWrite: string }): void {
+  setMemoryPasswords(
+    keyNo: number,
+    p: { read: string; write: string; newRead: string; newWrite: string },
+  ): void {
     const { memory } = this.get(keyNo);
     if (p.read !== memory.readPassword || p.write !== memory.writePassword) {
       throw new EmulatorError(403, "The current passwords are wrong.", "EAccessDenied");
@@ -196,7 +222,9 @@ export class LicenceServerState {
   }
 
   #expiry(): string {
-    return new Date(this.now().getTime() + (this.#options.sessionLifetimeMs ?? 15 * 60 * 1000)).toISOString();
+    return new Date(
+      this.now().getTime() + (this.#options.sessionLifetimeMs ?? 15 * 60 * 1000),
+    ).toISOString();
   }
 
   sessionView(s: Session): Session {
@@ -239,7 +267,11 @@ export class LicenceServerState {
       );
     });
     if (!candidate) {
-      throw new EmulatorError(404, `No free licence of series ${req.KeyID} matches the request.`, "ELicenceNotFound");
+      throw new EmulatorError(
+        404,
+        `No free licence of series ${req.KeyID} matches the request.`,
+        "ELicenceNotFound",
+      );
     }
     const connection = this.#connectionFor(peer, req);
     const id = randomBytes(16).toString("hex").toUpperCase();
