@@ -34,7 +34,10 @@ try {
     const example = spawn(
       process.execPath,
       ["examples/licence-report/src/main.mjs", "--url", url, "--public-key", publicKey],
-      { stdio: "inherit", env: { ...process.env, LICENCE_USER: "admin", LICENCE_PASSWORD: "admin" } },
+      {
+        stdio: "inherit",
+        env: { ...process.env, LICENCE_USER: "admin", LICENCE_PASSWORD: "admin" },
+      },
     );
     example.on("exit", resolve);
   });
