@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -12,9 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
  * Needs the packages built (turbo runs `build` before `test`).
  */
 const run = promisify(execFile);
-const require = createRequire(import.meta.url);
-const pnpm = join(dirname(require.resolve("pnpm/package.json")), "bin", "pnpm.cjs");
 const here = import.meta.dirname;
+// The workspace's own pnpm (a root devDependency), so packing rewrites `workspace:` ranges.
+const pnpm = join(here, "..", "..", "..", "node_modules", "pnpm", "bin", "pnpm.cjs");
 const work = mkdtempSync(join(tmpdir(), "licence-tarball-"));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
