@@ -3,5 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { conditions: ["@trustspec/source"] },
   ssr: { resolve: { conditions: ["@trustspec/source"] } },
-  test: { include: ["test/**/*.test.ts"] },
+  test: {
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest-report.json" },
+    include: ["test/**/*.test.ts"],
+  },
 });
