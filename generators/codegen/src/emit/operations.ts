@@ -1,19 +1,29 @@
 import type { ApiModel, OperationModel } from "../model.js";
 import { header } from "./ts.js";
 
-/** `operations.gen.ts`: the operation descriptors the runtime's client, router and mocks read. */
+/**
+ * `operations.gen.ts`: the operation descriptors the runtime's client, router and mocks read.
+ * Parameters and responses that several operations share are written once, as named constants.
+ */
 export function emitOperations(model: ApiModel): string {
+  const shared = new SharedValues();
+  const descriptors = model.operations.map((op) => descriptor(op, shared));
+  const constants = shared.constants();
+  const types = ["OperationDescriptor", ...new Set(constants.map((c) => c.type))].sort();
   const out = [
     header(model.source),
-    'import type { OperationDescriptor } from "@trustspec/runtime";',
+    `import type { ${types.join(", ")} } from "@trustspec/runtime";`,
     "",
   ];
-  for (const op of model.operations) {
+  for (const c of constants) {
+    out.push(`const ${c.name}: ${c.type} = ${JSON.stringify(c.value, null, 2)};`, "");
+  }
+  model.operations.forEach((op, i) => {
     out.push(
-      `export const ${op.operationId}: OperationDescriptor = ${JSON.stringify(descriptor(op), null, 2)};`,
+      `export const ${op.operationId}: OperationDescriptor = ${shared.render(descriptors[i])};`,
       "",
     );
-  }
+  });
   out.push("/** Every operation of the API, in document order. */");
   out.push(
     `export const operationList: readonly OperationDescriptor[] = [${model.operations.map((o) => o.operationId).join(", ")}];`,
@@ -22,18 +32,67 @@ export function emitOperations(model: ApiModel): string {
   return out.join("\n");
 }
 
-function descriptor(op: OperationModel): Record<string, unknown> {
+/** Values that may be shared between descriptors; each used twice or more becomes a constant. */
+class SharedValues {
+  readonly #entries = new Map<
+    string,
+    { name: string; type: string; value: unknown; uses: number }
+  >();
+  readonly #names = new Set<string>();
+
+  /** Registers a value and returns a placeholder that `render` resolves. */
+  use(value: unknown, type: string, baseName: string): string {
+    const key = `${type}:${JSON.stringify(value)}`;
+    let entry = this.#entries.get(key);
+    if (!entry) {
+      let name = baseName;
+      for (let n = 2; this.#names.has(name); n++) name = `${baseName}${n}`;
+      this.#names.add(name);
+      entry = { name, type, value, uses: 0 };
+      this.#entries.set(key, entry);
+    }
+    entry.uses++;
+    return `\u0000${key}\u0000`;
+  }
+
+  constants() {
+    return [...this.#entries.values()].filter((e) => e.uses > 1);
+  }
+
+  render(value: unknown): string {
+    return JSON.stringify(value, null, 2).replace(
+      /"\\u0000(.*?)\\u0000"/g,
+      (_m, escaped: string) => {
+        const entry = this.#entries.get(JSON.parse(`"${escaped}"`));
+        if (!entry) throw new Error("unregistered shared value");
+        return entry.uses > 1 ? entry.name : JSON.stringify(entry.value, null, 2);
+      },
+    );
+  }
+}
+
+/** A camelCase identifier from a vendor name: `ID` → `id`, `KeyNo` → `keyNo`, `Licence-QueryID` → `licenceQueryID`. */
+function identifier(text: string): string {
+  const clean = text.replace(/[^A-Za-z0-9]+/g, "");
+  if (!clean) return "value";
+  const caps = /^[A-Z]*/.exec(clean)![0].length;
+  if (caps === clean.length) return clean.toLowerCase();
+  const cut = caps > 1 ? caps - 1 : 1;
+  return clean.slice(0, cut).toLowerCase() + clean.slice(cut);
+}
+
+function descriptor(op: OperationModel, shared: SharedValues): Record<string, unknown> {
   const d: Record<string, unknown> = {
     operationId: op.operationId,
     method: op.method,
     path: op.path,
-    params: op.params.map((p) => ({
-      name: p.name,
-      in: p.in,
-      required: p.required,
-      kind: p.kind,
-      schema: p.schema,
-    })),
+    params: op.params.map((p) =>
+      shared.use(
+        { name: p.name, in: p.in, required: p.required, kind: p.kind, schema: p.schema },
+        "ParamDescriptor",
+        `${identifier(p.name)}Param`,
+      ),
+    ),
   };
   if (op.requestBody) d.requestBody = op.requestBody;
   if (op.toleratedBody) d.toleratedBody = op.toleratedBody;
@@ -43,7 +102,13 @@ function descriptor(op: OperationModel): Record<string, unknown> {
       if (r.mediaType) spec.mediaType = r.mediaType;
       if (r.schema) spec.schema = r.schema;
       if (r.headers.length) spec.headers = r.headers.map((h) => h.name);
-      return [String(r.status), spec];
+      const ref = typeof r.schema?.$ref === "string" ? r.schema.$ref : undefined;
+      const base = ref
+        ? `${identifier(ref.slice(ref.lastIndexOf("/") + 1))}Response`
+        : r.schema
+          ? "inlineResponse"
+          : "emptyResponse";
+      return [String(r.status), shared.use(spec, "ResponseDescriptor", base)];
     }),
   );
   d.success = op.success;

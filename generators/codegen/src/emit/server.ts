@@ -5,7 +5,12 @@ import { inputMembers, typeBase } from "./types.js";
 /** `server.gen.ts`: the typed handler interface and a router factory for the server stub. */
 export function emitServer(model: ApiModel): string {
   const out: string[] = [];
-  for (const op of model.operations) out.push(contextAndReply(op));
+  const errorReplies = sharedErrorReplies(model);
+  for (const [errors, name] of errorReplies) {
+    out.push(doc("Error answers that several operations share."));
+    out.push(`export type ${name} =\n${errors};`, "");
+  }
+  for (const op of model.operations) out.push(contextAndReply(op, errorReplies));
   out.push(doc(`What a server of ${model.title} implements: one handler per operation.`));
   out.push(`export interface ${model.name}Handlers {`);
   for (const op of model.operations) {
@@ -53,22 +58,50 @@ export function emitServer(model: ApiModel): string {
   ].join("\n");
 }
 
-function contextAndReply(op: OperationModel): string {
+function contextAndReply(op: OperationModel, errorReplies: Map<string, string>): string {
   const name = typeBase(op);
   const members = inputMembers(op, "server");
   const lines = [doc(`What the \`${op.operationId}\` handler receives, converted and checked.`)];
   lines.push(`export type ${name}Context = HandlerContext & {\n${members.join("\n")}\n};`, "");
-  const variants = op.responses
-    .filter((r) => r.status !== "default")
-    .map((r) => {
-      const body = r.schema ? `body: ${tsType(r.schema)}` : "body?: undefined";
-      return `  | { status: ${r.status}; ${body}; headers?: ReplyHeaders }`;
-    });
+  const { success, errors } = replyVariants(op);
+  const shared = errorReplies.get(errors);
+  const variants = shared ? [...success, `  | ${shared}`] : [...success, errors].filter(Boolean);
   lines.push(
     doc(`What the \`${op.operationId}\` handler answers: one of the documented statuses.`),
   );
   lines.push(`export type ${name}Reply =\n${variants.join("\n")};`, "");
   return lines.join("\n");
+}
+
+/** The reply variants of an operation: success ones, and the error ones as one text. */
+function replyVariants(op: OperationModel): { success: string[]; errors: string } {
+  const variant = (r: OperationModel["responses"][number]) => {
+    const body = r.schema ? `body: ${tsType(r.schema)}` : "body?: undefined";
+    return `  | { status: ${r.status}; ${body}; headers?: ReplyHeaders }`;
+  };
+  const documented = op.responses.filter((r) => r.status !== "default");
+  return {
+    success: documented.filter((r) => op.success.includes(r.status as number)).map(variant),
+    errors: documented
+      .filter((r) => !op.success.includes(r.status as number))
+      .map(variant)
+      .join("\n"),
+  };
+}
+
+/** Error-reply unions that several operations share get one named type each. */
+function sharedErrorReplies(model: ApiModel): Map<string, string> {
+  const counts = new Map<string, number>();
+  for (const op of model.operations) {
+    const { errors } = replyVariants(op);
+    if (errors) counts.set(errors, (counts.get(errors) ?? 0) + 1);
+  }
+  const names = new Map<string, string>();
+  for (const [errors, n] of counts) {
+    if (n > 1)
+      names.set(errors, `${model.name}ErrorReply${names.size === 0 ? "" : names.size + 1}`);
+  }
+  return names;
 }
 
 function errorBody(model: ApiModel): string {

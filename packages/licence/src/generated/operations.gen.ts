@@ -2,23 +2,102 @@
 // Source: specs/licence/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { OperationDescriptor } from "@trustspec/runtime";
+import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+
+const licenceQueryIDParam: ParamDescriptor = {
+  name: "Licence-QueryID",
+  in: "header",
+  required: false,
+  kind: "string",
+  schema: {
+    type: "string",
+  },
+};
+
+const licenceErrorResponse: ResponseDescriptor = {
+  mediaType: "application/json",
+  schema: {
+    $ref: "urn:trustspec:licence#/$defs/LicenceError",
+  },
+  headers: [
+    "Licence-QueryID",
+    "Licence-QuerySignature",
+    "Licence-ServerVersion",
+    "Licence-Signature",
+  ],
+};
+
+const idParam: ParamDescriptor = {
+  name: "ID",
+  in: "path",
+  required: true,
+  kind: "string",
+  schema: {
+    type: "string",
+  },
+};
+
+const licenceListResponse: ResponseDescriptor = {
+  mediaType: "application/json",
+  schema: {
+    $ref: "urn:trustspec:licence#/$defs/LicenceList",
+  },
+  headers: [
+    "Licence-QueryID",
+    "Licence-QuerySignature",
+    "Licence-ServerVersion",
+    "Licence-Signature",
+  ],
+};
+
+const licenceResponse: ResponseDescriptor = {
+  mediaType: "application/json",
+  schema: {
+    $ref: "urn:trustspec:licence#/$defs/Licence",
+  },
+  headers: [
+    "Licence-QueryID",
+    "Licence-QuerySignature",
+    "Licence-ServerVersion",
+    "Licence-Signature",
+  ],
+};
+
+const keyNoParam: ParamDescriptor = {
+  name: "KeyNo",
+  in: "path",
+  required: true,
+  kind: "integer",
+  schema: {
+    type: "integer",
+  },
+};
+
+const passwordParam: ParamDescriptor = {
+  name: "Password",
+  in: "query",
+  required: false,
+  kind: "string",
+  schema: {
+    type: "string",
+    default: "",
+  },
+};
+
+const emptyResponse: ResponseDescriptor = {
+  headers: [
+    "Licence-QueryID",
+    "Licence-QuerySignature",
+    "Licence-ServerVersion",
+    "Licence-Signature",
+  ],
+};
 
 export const getApiInfo: OperationDescriptor = {
   operationId: "getApiInfo",
   method: "GET",
   path: "/api",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam],
   responses: {
     "200": {
       mediaType: "application/json",
@@ -32,90 +111,13 @@ export const getApiInfo: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -125,17 +127,7 @@ export const listConnections: OperationDescriptor = {
   operationId: "listConnections",
   method: "GET",
   path: "/api/connections",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam],
   responses: {
     "200": {
       mediaType: "application/json",
@@ -149,90 +141,13 @@ export const listConnections: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -242,26 +157,7 @@ export const getConnection: OperationDescriptor = {
   operationId: "getConnection",
   method: "GET",
   path: "/api/connections/{ID}",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-    {
-      name: "ID",
-      in: "path",
-      required: true,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam, idParam],
   responses: {
     "200": {
       mediaType: "application/json",
@@ -275,90 +171,13 @@ export const getConnection: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -368,114 +187,16 @@ export const listLicences: OperationDescriptor = {
   operationId: "listLicences",
   method: "GET",
   path: "/api/licences",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam],
   responses: {
-    "200": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceList",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "200": licenceListResponse,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -485,17 +206,7 @@ export const installLicence: OperationDescriptor = {
   operationId: "installLicence",
   method: "POST",
   path: "/api/licences",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam],
   requestBody: {
     mediaType: "application/json",
     required: true,
@@ -504,102 +215,14 @@ export const installLicence: OperationDescriptor = {
     },
   },
   responses: {
-    "201": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/Licence",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "201": licenceResponse,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [201],
   security: ["BasicAuth"],
@@ -609,114 +232,16 @@ export const updateLicences: OperationDescriptor = {
   operationId: "updateLicences",
   method: "POST",
   path: "/api/licences/update",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam],
   responses: {
-    "200": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceList",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "200": licenceListResponse,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -726,123 +251,16 @@ export const getLicence: OperationDescriptor = {
   operationId: "getLicence",
   method: "GET",
   path: "/api/licences/{KeyNo}",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-    {
-      name: "KeyNo",
-      in: "path",
-      required: true,
-      kind: "integer",
-      schema: {
-        type: "integer",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam, keyNoParam],
   responses: {
-    "200": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/Licence",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "200": licenceResponse,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -852,36 +270,7 @@ export const readMemory: OperationDescriptor = {
   operationId: "readMemory",
   method: "GET",
   path: "/api/licences/{KeyNo}/memory",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-    {
-      name: "KeyNo",
-      in: "path",
-      required: true,
-      kind: "integer",
-      schema: {
-        type: "integer",
-      },
-    },
-    {
-      name: "Password",
-      in: "query",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-        default: "",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam, keyNoParam, passwordParam],
   toleratedBody: {
     mediaType: "application/json",
     required: false,
@@ -902,90 +291,13 @@ export const readMemory: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -996,34 +308,9 @@ export const writeMemory: OperationDescriptor = {
   method: "POST",
   path: "/api/licences/{KeyNo}/memory",
   params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-    {
-      name: "KeyNo",
-      in: "path",
-      required: true,
-      kind: "integer",
-      schema: {
-        type: "integer",
-      },
-    },
-    {
-      name: "Password",
-      in: "query",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-        default: "",
-      },
-    },
+    licenceQueryIDParam,
+    keyNoParam,
+    passwordParam,
     {
       name: "Value",
       in: "query",
@@ -1043,98 +330,14 @@ export const writeMemory: OperationDescriptor = {
     },
   },
   responses: {
-    "202": {
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "202": emptyResponse,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [202],
   discriminator: ["Password", "Value"],
@@ -1146,24 +349,8 @@ export const setMemoryPasswords: OperationDescriptor = {
   method: "POST",
   path: "/api/licences/{KeyNo}/memory",
   params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-    {
-      name: "KeyNo",
-      in: "path",
-      required: true,
-      kind: "integer",
-      schema: {
-        type: "integer",
-      },
-    },
+    licenceQueryIDParam,
+    keyNoParam,
     {
       name: "ReadPassword",
       in: "query",
@@ -1213,98 +400,14 @@ export const setMemoryPasswords: OperationDescriptor = {
     },
   },
   responses: {
-    "202": {
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "202": emptyResponse,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [202],
   discriminator: ["ReadPassword", "WritePassword", "NewReadPassword", "NewWritePassword"],
@@ -1315,119 +418,16 @@ export const resetMemory: OperationDescriptor = {
   operationId: "resetMemory",
   method: "DELETE",
   path: "/api/licences/{KeyNo}/memory",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-    {
-      name: "KeyNo",
-      in: "path",
-      required: true,
-      kind: "integer",
-      schema: {
-        type: "integer",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam, keyNoParam],
   responses: {
-    "202": {
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "202": emptyResponse,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [202],
   security: ["BasicAuth"],
@@ -1437,17 +437,7 @@ export const getServerInfo: OperationDescriptor = {
   operationId: "getServerInfo",
   method: "GET",
   path: "/api/serverinfo",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam],
   responses: {
     "200": {
       mediaType: "application/json",
@@ -1461,90 +451,13 @@ export const getServerInfo: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -1554,17 +467,7 @@ export const listSessions: OperationDescriptor = {
   operationId: "listSessions",
   method: "GET",
   path: "/api/sessions",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam],
   responses: {
     "200": {
       mediaType: "application/json",
@@ -1578,90 +481,13 @@ export const listSessions: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -1671,17 +497,7 @@ export const createSession: OperationDescriptor = {
   operationId: "createSession",
   method: "POST",
   path: "/api/sessions",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam],
   requestBody: {
     mediaType: "application/json",
     required: true,
@@ -1690,114 +506,15 @@ export const createSession: OperationDescriptor = {
     },
   },
   responses: {
-    "200": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/Licence",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "201": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/Licence",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "200": licenceResponse,
+    "201": licenceResponse,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200, 201],
   security: ["BasicAuth"],
@@ -1807,26 +524,7 @@ export const getSession: OperationDescriptor = {
   operationId: "getSession",
   method: "GET",
   path: "/api/sessions/{ID}",
-  params: [
-    {
-      name: "Licence-QueryID",
-      in: "header",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-    {
-      name: "ID",
-      in: "path",
-      required: true,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [licenceQueryIDParam, idParam],
   responses: {
     "200": {
       mediaType: "application/json",
@@ -1840,90 +538,13 @@ export const getSession: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "403": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "500": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "501": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
-    "503": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:licence#/$defs/LicenceError",
-      },
-      headers: [
-        "Licence-QueryID",
-        "Licence-QuerySignature",
-        "Licence-ServerVersion",
-        "Licence-Signature",
-      ],
-    },
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],

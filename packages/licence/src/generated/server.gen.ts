@@ -31,6 +31,18 @@ import type {
 } from "./types.gen.js";
 
 /**
+ * Error answers that several operations share.
+ */
+export type LicenceErrorReply =
+  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
+  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
+  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
+  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
+  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
+  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
+  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+
+/**
  * What the `getApiInfo` handler receives, converted and checked.
  */
 export type GetApiInfoContext = HandlerContext & {
@@ -52,13 +64,7 @@ export type GetApiInfoContext = HandlerContext & {
  */
 export type GetApiInfoReply =
   | { status: 200; body: ApiInfo; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `listConnections` handler receives, converted and checked.
@@ -82,13 +88,7 @@ export type ListConnectionsContext = HandlerContext & {
  */
 export type ListConnectionsReply =
   | { status: 200; body: ConnectionList; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `getConnection` handler receives, converted and checked.
@@ -118,13 +118,7 @@ export type GetConnectionContext = HandlerContext & {
  */
 export type GetConnectionReply =
   | { status: 200; body: Connection; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `listLicences` handler receives, converted and checked.
@@ -148,13 +142,7 @@ export type ListLicencesContext = HandlerContext & {
  */
 export type ListLicencesReply =
   | { status: 200; body: LicenceList; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `installLicence` handler receives, converted and checked.
@@ -179,13 +167,7 @@ export type InstallLicenceContext = HandlerContext & {
  */
 export type InstallLicenceReply =
   | { status: 201; body: Licence; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `updateLicences` handler receives, converted and checked.
@@ -209,13 +191,7 @@ export type UpdateLicencesContext = HandlerContext & {
  */
 export type UpdateLicencesReply =
   | { status: 200; body: LicenceList; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `getLicence` handler receives, converted and checked.
@@ -245,13 +221,7 @@ export type GetLicenceContext = HandlerContext & {
  */
 export type GetLicenceReply =
   | { status: 200; body: Licence; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `readMemory` handler receives, converted and checked.
@@ -288,13 +258,7 @@ export type ReadMemoryContext = HandlerContext & {
  */
 export type ReadMemoryReply =
   | { status: 200; body: MemoryValue; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `writeMemory` handler receives, converted and checked.
@@ -335,13 +299,7 @@ export type WriteMemoryContext = HandlerContext & {
  */
 export type WriteMemoryReply =
   | { status: 202; body?: undefined; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `setMemoryPasswords` handler receives, converted and checked.
@@ -390,13 +348,7 @@ export type SetMemoryPasswordsContext = HandlerContext & {
  */
 export type SetMemoryPasswordsReply =
   | { status: 202; body?: undefined; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `resetMemory` handler receives, converted and checked.
@@ -426,13 +378,7 @@ export type ResetMemoryContext = HandlerContext & {
  */
 export type ResetMemoryReply =
   | { status: 202; body?: undefined; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `getServerInfo` handler receives, converted and checked.
@@ -456,13 +402,7 @@ export type GetServerInfoContext = HandlerContext & {
  */
 export type GetServerInfoReply =
   | { status: 200; body: ServerInfo; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `listSessions` handler receives, converted and checked.
@@ -486,13 +426,7 @@ export type ListSessionsContext = HandlerContext & {
  */
 export type ListSessionsReply =
   | { status: 200; body: SessionList; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `createSession` handler receives, converted and checked.
@@ -518,13 +452,7 @@ export type CreateSessionContext = HandlerContext & {
 export type CreateSessionReply =
   | { status: 200; body: Licence; headers?: ReplyHeaders }
   | { status: 201; body: Licence; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What the `getSession` handler receives, converted and checked.
@@ -554,13 +482,7 @@ export type GetSessionContext = HandlerContext & {
  */
 export type GetSessionReply =
   | { status: 200; body: Session; headers?: ReplyHeaders }
-  | { status: 400; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 401; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 403; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 404; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 500; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 501; body: LicenceError; headers?: ReplyHeaders }
-  | { status: 503; body: LicenceError; headers?: ReplyHeaders };
+  | LicenceErrorReply;
 
 /**
  * What a server of 1C Licensing Server (СЛК 3.0) external API implements: one handler per operation.

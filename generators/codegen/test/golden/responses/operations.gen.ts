@@ -2,7 +2,14 @@
 // Source: generators/codegen/test/fixtures/responses/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { OperationDescriptor } from "@trustspec/runtime";
+import type { OperationDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+
+const problemResponse: ResponseDescriptor = {
+  mediaType: "application/json",
+  schema: {
+    $ref: "urn:trustspec:responses#/$defs/Problem",
+  },
+};
 
 export const openSession: OperationDescriptor = {
   operationId: "openSession",
@@ -30,18 +37,8 @@ export const openSession: OperationDescriptor = {
       },
       headers: ["X-Trace"],
     },
-    "404": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:responses#/$defs/Problem",
-      },
-    },
-    default: {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:responses#/$defs/Problem",
-      },
-    },
+    "404": problemResponse,
+    default: problemResponse,
   },
   success: [200, 201],
   security: ["BasicAuth"],

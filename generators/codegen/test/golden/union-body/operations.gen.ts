@@ -2,7 +2,19 @@
 // Source: generators/codegen/test/fixtures/union-body/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { OperationDescriptor } from "@trustspec/runtime";
+import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+
+const emptyResponse: ResponseDescriptor = {};
+
+const passwordParam: ParamDescriptor = {
+  name: "Password",
+  in: "query",
+  required: false,
+  kind: "string",
+  schema: {
+    type: "string",
+  },
+};
 
 export const addPet: OperationDescriptor = {
   operationId: "addPet",
@@ -24,7 +36,7 @@ export const addPet: OperationDescriptor = {
     },
   },
   responses: {
-    "201": {},
+    "201": emptyResponse,
   },
   success: [201],
   security: [],
@@ -34,17 +46,7 @@ export const readMemory: OperationDescriptor = {
   operationId: "readMemory",
   method: "GET",
   path: "/memory",
-  params: [
-    {
-      name: "Password",
-      in: "query",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
-  ],
+  params: [passwordParam],
   toleratedBody: {
     mediaType: "application/json",
     required: false,
@@ -69,15 +71,7 @@ export const writeMemory: OperationDescriptor = {
   method: "POST",
   path: "/memory",
   params: [
-    {
-      name: "Password",
-      in: "query",
-      required: false,
-      kind: "string",
-      schema: {
-        type: "string",
-      },
-    },
+    passwordParam,
     {
       name: "Value",
       in: "query",
@@ -96,7 +90,7 @@ export const writeMemory: OperationDescriptor = {
     },
   },
   responses: {
-    "202": {},
+    "202": emptyResponse,
   },
   success: [202],
   discriminator: ["Value"],
@@ -135,7 +129,7 @@ export const rekeyMemory: OperationDescriptor = {
     },
   },
   responses: {
-    "202": {},
+    "202": emptyResponse,
   },
   success: [202],
   discriminator: ["Old", "New"],
