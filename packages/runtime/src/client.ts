@@ -174,7 +174,7 @@ function buildRequest(
   for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
   let body: Uint8Array | undefined;
   if (op.requestBody && input.body !== undefined) {
-    body = encoder.encode(JSON.stringify(input.body));
+    body = encoder.encode(encodeBody(input.body, op.requestBody.mediaType));
     headers.set("content-type", op.requestBody.mediaType);
   }
   if (!headers.has("accept")) headers.set("accept", "application/json");
@@ -333,4 +333,20 @@ function report(
 
 function toArray<T>(v: T | readonly T[] | undefined): readonly T[] {
   return v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T];
+}
+
+/** JSON, or `application/x-www-form-urlencoded` fields (arrays repeat the field; null and undefined are left out). */
+export function encodeBody(body: unknown, mediaType: string): string {
+  if (!isFormMediaType(mediaType)) return JSON.stringify(body);
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) form.append(name, String(item));
+    }
+  }
+  return form.toString();
+}
+
+export function isFormMediaType(mediaType: string | undefined): boolean {
+  return (mediaType ?? "").toLowerCase().includes("application/x-www-form-urlencoded");
 }

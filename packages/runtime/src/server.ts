@@ -6,7 +6,7 @@ import {
   STATUS_CODES,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { validatorFor } from "./client.js";
+import { isFormMediaType, validatorFor } from "./client.js";
 import type { ValidationIssue } from "./errors.js";
 import { coerceScalar, type OperationDescriptor } from "./operation.js";
 import type { SchemaBundle, ValidationPolicy } from "./validation.js";
@@ -425,11 +425,21 @@ export function createRouter(
 
 const PARSE_FAILED = Symbol("parse failed");
 
+/** The request body as JSON, or as an object of fields when it is form-encoded. */
 function parseJsonBody(request: RawRequest): unknown {
   if (request.body.byteLength === 0) return undefined;
   try {
     const text = decoder.decode(request.body);
     if (text.trim() === "") return undefined;
+    if (isFormMediaType(request.headers["content-type"])) {
+      const fields: Record<string, string | string[]> = {};
+      for (const [name, value] of new URLSearchParams(text)) {
+        const seen = fields[name];
+        fields[name] =
+          seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+      }
+      return fields;
+    }
     return JSON.parse(text);
   } catch {
     return PARSE_FAILED;

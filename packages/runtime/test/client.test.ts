@@ -740,3 +740,16 @@ describe("callOperation over real HTTP", () => {
     expect(result.data).toEqual(thing(1));
   });
 });
+
+describe("form-encoded bodies", () => {
+  it("encodes fields, repeats arrays and leaves out null and undefined", async () => {
+    const { encodeBody } = await import("../src/client.js");
+    expect(
+      encodeBody(
+        { grant_type: "password", username: "u ser", scope: ["a", "b"], x: null, y: undefined },
+        "application/x-www-form-urlencoded",
+      ),
+    ).toBe("grant_type=password&username=u+ser&scope=a&scope=b");
+    expect(encodeBody({ a: 1 }, "application/json")).toBe('{"a":1}');
+  });
+});

@@ -610,3 +610,50 @@ describe("listen", () => {
     await expect(fetch(`${server.url}/things/1`)).rejects.toThrow();
   });
 });
+
+describe("form-encoded request bodies", () => {
+  it("reaches the handler as an object of fields and is validated like JSON", async () => {
+    const { createRouter: makeRouter } = await import("../src/server.js");
+    const seen: unknown[] = [];
+    const op = {
+      operationId: "token",
+      method: "POST" as const,
+      path: "/token",
+      params: [],
+      requestBody: {
+        mediaType: "application/x-www-form-urlencoded",
+        required: true,
+        schema: {
+          type: "object",
+          required: ["grant_type"],
+          properties: { grant_type: { const: "password" } },
+        },
+      },
+      responses: { "200": { mediaType: "application/json" } },
+      success: [200],
+      security: [],
+    };
+    const router = makeRouter(
+      [op],
+      {
+        token: (ctx: { body: unknown }) => (
+          seen.push(ctx.body), { status: 200, body: { ok: true } }
+        ),
+      },
+      { $id: "urn:test:form", $defs: {} },
+      { formatError: (i) => ({ message: i.message }) },
+    );
+    const post = (text: string) =>
+      router.handle({
+        method: "POST",
+        url: "/token",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new TextEncoder().encode(text),
+      });
+    expect((await post("grant_type=password&scope=a&scope=b")).status).toBe(200);
+    expect(seen).toEqual([{ grant_type: "password", scope: ["a", "b"] }]);
+    const bad = await post("grant_type=other");
+    expect(bad.status).toBe(400);
+    expect(new TextDecoder().decode(bad.body)).toContain("/body/grant_type");
+  });
+});
