@@ -70,9 +70,74 @@ export function coerceScalar(text: string, kind: ScalarKind): unknown {
       return /^-?\d+$/.test(text) ? Number(text) : text;
     case "number":
       return text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text;
-    case "boolean":
-      return text === "true" ? true : text === "false" ? false : text;
+    case "boolean": {
+      // .NET servers and their documents write True/False.
+      const lower = text.toLowerCase();
+      return lower === "true" ? true : lower === "false" ? false : text;
+    }
     default:
       return text;
   }
+}
+
+/**
+ * The scalar kind of each property of an object schema, following `$ref`s into the bundle and
+ * looking through `anyOf`/`oneOf`; used to convert form-encoded fields, which arrive as text.
+ */
+export function propertyKinds(
+  schema: SchemaRef | undefined,
+  defs: Record<string, unknown>,
+): Record<string, ScalarKind> {
+  const kinds: Record<string, ScalarKind> = {};
+  const visit = (s: unknown, depth: number) => {
+    const node = resolveRef(s, defs);
+    if (!node || depth > 8) return;
+    for (const key of ["anyOf", "oneOf", "allOf"] as const) {
+      const branches = node[key];
+      if (Array.isArray(branches)) for (const b of branches) visit(b, depth + 1);
+    }
+    const props = node.properties as Record<string, unknown> | undefined;
+    for (const [name, prop] of Object.entries(props ?? {}))
+      kinds[name] ??= scalarKindOf(prop, defs);
+  };
+  visit(schema, 0);
+  return kinds;
+}
+
+function resolveRef(
+  s: unknown,
+  defs: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  let node = (typeof s === "string" ? { $ref: `#/$defs/${s}` } : s) as
+    | Record<string, unknown>
+    | undefined;
+  for (let i = 0; node && typeof node.$ref === "string" && i < 8; i++) {
+    const ref = node.$ref as string;
+    node = defs[ref.slice(ref.lastIndexOf("/") + 1)] as Record<string, unknown> | undefined;
+  }
+  return node;
+}
+
+function scalarKindOf(s: unknown, defs: Record<string, unknown>): ScalarKind {
+  const node = resolveRef(s, defs);
+  if (!node) return "string";
+  const types = Array.isArray(node.type) ? node.type : [node.type];
+  for (const t of ["boolean", "integer", "number"] as const) if (types.includes(t)) return t;
+  if (
+    Array.isArray(node.enum) &&
+    node.enum.length > 0 &&
+    node.enum.every((v) => typeof v === "number")
+  ) {
+    return "number";
+  }
+  for (const key of ["anyOf", "oneOf"] as const) {
+    const branches = node[key];
+    if (Array.isArray(branches)) {
+      for (const b of branches) {
+        const kind = scalarKindOf(b, defs);
+        if (kind !== "string") return kind;
+      }
+    }
+  }
+  return "string";
 }

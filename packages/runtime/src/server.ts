@@ -8,7 +8,7 @@ import {
 import type { AddressInfo } from "node:net";
 import { isFormMediaType, validatorFor } from "./client.js";
 import type { ValidationIssue } from "./errors.js";
-import { coerceScalar, type OperationDescriptor } from "./operation.js";
+import { coerceScalar, type OperationDescriptor, propertyKinds } from "./operation.js";
 import type { SchemaBundle, ValidationPolicy } from "./validation.js";
 
 /** An HTTP request in the shape the router works on; header names are lower case. */
@@ -260,6 +260,16 @@ export function createRouter(
       ctx[p.in === "path" ? "path" : p.in === "query" ? "query" : "headers"][p.name] = value;
     }
     const bodySpec = op.requestBody ?? op.toleratedBody;
+    if (body && typeof body === "object" && isFormMediaType(request.headers["content-type"])) {
+      // Form fields arrive as text: convert them to the kinds the schema declares.
+      const kinds = propertyKinds(bodySpec?.schema, bundle.$defs);
+      const fields = body as Record<string, unknown>;
+      for (const [name, value] of Object.entries(fields)) {
+        const kind = kinds[name];
+        if (kind && kind !== "string" && typeof value === "string")
+          fields[name] = coerceScalar(value, kind);
+      }
+    }
     if (body !== undefined && bodySpec?.schema) {
       for (const i of validator.validate(bodySpec.schema, body))
         issues.push({ path: `/body${i.path}`, message: i.message });

@@ -657,3 +657,52 @@ describe("form-encoded request bodies", () => {
     expect(new TextDecoder().decode(bad.body)).toContain("/body/grant_type");
   });
 });
+
+describe("form-encoded fields are converted to the schema's kinds", () => {
+  it("turns Default=True into a boolean and Count=3 into a number", async () => {
+    const { createRouter: makeRouter } = await import("../src/server.js");
+    const seen: unknown[] = [];
+    const router = makeRouter(
+      [
+        {
+          operationId: "setDefault",
+          method: "POST",
+          path: "/default",
+          params: [],
+          requestBody: {
+            mediaType: "application/json",
+            required: true,
+            schema: { $ref: "urn:test:kinds#/$defs/DefaultProperty" },
+          },
+          responses: { "200": {} },
+          success: [200],
+          security: [],
+        },
+      ],
+      { setDefault: (ctx: { body: unknown }) => (seen.push(ctx.body), { status: 200 }) },
+      {
+        $id: "urn:test:kinds",
+        $defs: {
+          DefaultProperty: {
+            type: "object",
+            required: ["Default"],
+            properties: {
+              Default: { type: "boolean" },
+              Count: { anyOf: [{ type: "integer" }, { type: "null" }] },
+              Name: { type: "string" },
+            },
+          },
+        },
+      },
+      { formatError: (i) => ({ message: i.message }) },
+    );
+    const res = await router.handle({
+      method: "POST",
+      url: "/default",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new TextEncoder().encode("Default=True&Count=3&Name=007"),
+    });
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([{ Default: true, Count: 3, Name: "007" }]);
+  });
+});

@@ -110,8 +110,11 @@ function errorBody(model: ApiModel): string {
   const parts: string[] = [];
   if (f.status) parts.push(`${JSON.stringify(f.status)}: info.status`);
   if (f.text) parts.push(`${JSON.stringify(f.text)}: info.text`);
-  if (f.message)
+  // Where the body has its own exception field, the message names it first, as
+  // "(EHTTPNotFound) The requested URL ... was not found." in the licence document.
+  if (f.message && f.exception)
     parts.push(`${JSON.stringify(f.message)}: \`(\${info.exception}) \${info.message}\``);
+  else if (f.message) parts.push(`${JSON.stringify(f.message)}: info.message`);
   if (f.exception) parts.push(`${JSON.stringify(f.exception)}: info.exception`);
   return `{ ${parts.join(", ")} }`;
 }

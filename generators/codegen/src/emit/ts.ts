@@ -96,7 +96,8 @@ function objectType(schema: JsonSchema, indent: string): string {
       `${inner}${propertyKey(name)}${required.has(name) ? "" : "?"}: ${tsType(prop, inner)};`,
     );
   }
-  const extra = schema.additionalProperties;
+  // TypeSpec writes records as `unevaluatedProperties` for OpenAPI 3.1.
+  const extra = schema.additionalProperties ?? schema.unevaluatedProperties;
   if (extra && typeof extra === "object")
     lines.push(`${inner}[key: string]: ${tsType(extra as JsonSchema, inner)};`);
   else if (extra === true) lines.push(`${inner}[key: string]: unknown;`);

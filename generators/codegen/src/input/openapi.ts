@@ -73,7 +73,7 @@ export function openApiToModel(doc: Obj, options: OpenApiInputOptions): ApiModel
       const raw = item[method] as Obj | undefined;
       if (!raw) continue;
       const own = ((raw.parameters ?? []) as Obj[]).map((p) => deref<Obj>(p, parameters));
-      const allParams = mergeParams(shared, own).map((p) => toParam(p, fix));
+      const allParams = mergeParams(shared, own).map((p) => toParam(p, fix, rawSchemas));
       const responses = toResponses(
         (raw.responses ?? {}) as Obj,
         responsesLib,
@@ -146,7 +146,7 @@ export function openApiToModel(doc: Obj, options: OpenApiInputOptions): ApiModel
     source: options.source,
     bundleId,
     servers: ((doc.servers ?? []) as Obj[]).map((s) => ({
-      url: String(s.url),
+      url: fillServerVariables(String(s.url), (s.variables ?? {}) as Record<string, Obj>),
       ...(typeof s.description === "string" ? { description: s.description } : {}),
     })),
     schemas,
@@ -199,7 +199,15 @@ function mergeParams(shared: Obj[], own: Obj[]): Obj[] {
   return [...map.values()];
 }
 
-function toParam(p: Obj, fix: (s: unknown) => JsonSchema): ParamModel {
+/** `https://{host}/api` with `host` defaulting to `example.org` gives `https://example.org/api`. */
+function fillServerVariables(url: string, variables: Record<string, Obj>): string {
+  return url.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+    const value = variables[name]?.default;
+    return value === undefined ? whole : String(value);
+  });
+}
+
+function toParam(p: Obj, fix: (s: unknown) => JsonSchema, named: Record<string, Obj>): ParamModel {
   const where = String(p.in);
   if (where !== "path" && where !== "query" && where !== "header") {
     throw new Error(`parameter ${String(p.name)}: location "${where}" is not supported`);
@@ -209,11 +217,23 @@ function toParam(p: Obj, fix: (s: unknown) => JsonSchema): ParamModel {
     name: String(p.name),
     in: where,
     required: where === "path" || p.required === true,
-    kind: scalarKind(schema),
+    kind: scalarKind(resolveLocal(p.schema as Obj | undefined, named)),
     schema,
   };
   if (typeof p.description === "string") param.description = p.description;
   return param;
+}
+
+/** A parameter schema with a `$ref` to a component replaced by that component (for its scalar kind). */
+function resolveLocal(schema: Obj | undefined, named: Record<string, Obj>): JsonSchema {
+  let s: Obj = schema ?? {};
+  for (let depth = 0; typeof s.$ref === "string" && depth < 8; depth++) {
+    const ref: string = s.$ref;
+    s = named[ref.slice(ref.lastIndexOf("/") + 1)] ?? {};
+  }
+  const branches = (s.anyOf ?? s.oneOf) as Obj[] | undefined;
+  if (Array.isArray(branches) && branches.length > 0) return resolveLocal(branches[0], named);
+  return s;
 }
 
 function scalarKind(schema: JsonSchema): ParamModel["kind"] {

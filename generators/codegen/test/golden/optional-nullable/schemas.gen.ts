@@ -54,6 +54,13 @@ export const schemas: SchemaBundle = {
             type: "number",
           },
         },
+        names: {
+          type: "object",
+          unevaluatedProperties: {
+            type: "string",
+          },
+          description: "A record as TypeSpec writes it for OpenAPI 3.1.",
+        },
       },
     },
   },

@@ -29,6 +29,12 @@ export type Record = {
   extra?: {
     [key: string]: number;
   };
+  /**
+   * A record as TypeSpec writes it for OpenAPI 3.1.
+   */
+  names?: {
+    [key: string]: string;
+  };
 };
 
 /**

@@ -13,11 +13,16 @@ import * as operations from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
 import type { GetItemInput, GetItemResult } from "./types.gen.js";
 
+/** The server URL the vendor documents. */
+export const defaultBaseUrl = "https://api.example.test/Service/api";
+
 /**
  * A client for Params 1.0.0. Pass it to the operation functions.
+ *
+ * `baseUrl` defaults to `https://api.example.test/Service/api`.
  */
 export function createParamsClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, options);
+  return createClient(schemas, { baseUrl: defaultBaseUrl, ...options });
 }
 
 /**

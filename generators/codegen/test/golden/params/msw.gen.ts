@@ -49,5 +49,9 @@ export function createParamsMockHandlers(options: ParamsMockOptions = {}): HttpH
     responseValidation: "strict",
     ...options.router,
   });
-  return toMswHandlers(router, operationList, options.baseUrl ?? "http://localhost");
+  return toMswHandlers(
+    router,
+    operationList,
+    options.baseUrl ?? "https://api.example.test/Service/api",
+  );
 }

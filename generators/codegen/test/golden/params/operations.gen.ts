@@ -48,6 +48,15 @@ export const getItem: OperationDescriptor = {
       },
     },
     {
+      name: "format",
+      in: "query",
+      required: false,
+      kind: "number",
+      schema: {
+        $ref: "urn:trustspec:params#/$defs/Format",
+      },
+    },
+    {
       name: "X-Request-ID",
       in: "header",
       required: false,

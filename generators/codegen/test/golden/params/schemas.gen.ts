@@ -8,5 +8,24 @@ import type { SchemaBundle } from "@trustspec/runtime";
 export const schemas: SchemaBundle = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "urn:trustspec:params",
-  $defs: {},
+  $defs: {
+    Format: {
+      type: "number",
+      enum: [1, 2, 4],
+      "x-trustspec-enum": [
+        {
+          name: "Raw",
+          value: 1,
+        },
+        {
+          name: "Xml",
+          value: 2,
+        },
+        {
+          name: "Formatted",
+          value: 4,
+        },
+      ],
+    },
+  },
 };

@@ -12,6 +12,7 @@ import {
 } from "@trustspec/runtime/server";
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
+import type { Format } from "./types.gen.js";
 
 /**
  * What the `getItem` handler receives, converted and checked.
@@ -27,6 +28,10 @@ export type GetItemContext = HandlerContext & {
   query: {
     verbose?: boolean;
     limit: number;
+    /**
+     * A query parameter whose schema is a named numeric enum.
+     */
+    format?: Format;
   };
   headers: {
     "X-Request-ID"?: string;

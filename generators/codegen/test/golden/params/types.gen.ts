@@ -4,6 +4,13 @@
 
 import type { ApiResult } from "@trustspec/runtime";
 
+export const Format = {
+  Raw: 1,
+  Xml: 2,
+  Formatted: 4,
+} as const;
+export type Format = 1 | 2 | 4;
+
 /**
  * The input of `getItem` (GET /accounts/{accountId}/items/{itemNo}).
  */
@@ -18,6 +25,10 @@ export interface GetItemInput {
   query: {
     verbose?: boolean;
     limit: number;
+    /**
+     * A query parameter whose schema is a named numeric enum.
+     */
+    format?: Format;
   };
   headers: {
     "X-Request-ID"?: string;

@@ -61,7 +61,7 @@ export interface ResponsesHandlers {
 
 /** Builds an error body in the API's own format. */
 export function formatResponsesError(info: ErrorInfo): unknown {
-  return { status: info.status, message: info.message };
+  return { text: info.message };
 }
 
 /**
