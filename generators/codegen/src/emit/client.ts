@@ -23,7 +23,7 @@ export function emitClient(model: ApiModel): string {
   if (server)
     out.push(
       `/** The server URL the vendor documents. */`,
-      `export const defaultBaseUrl = ${JSON.stringify(server)};`,
+      `export const default${model.name}BaseUrl = ${JSON.stringify(server)};`,
       "",
     );
   out.push(
@@ -35,7 +35,7 @@ export function emitClient(model: ApiModel): string {
   out.push(`export function create${model.name}Client(options: ClientOptions = {}): Client {`);
   out.push(
     server
-      ? "  return createClient(schemas, { baseUrl: defaultBaseUrl, ...options });"
+      ? `  return createClient(schemas, { baseUrl: default${model.name}BaseUrl, ...options });`
       : "  return createClient(schemas, options);",
   );
   out.push("}", "");

@@ -45,7 +45,7 @@ import type {
 } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
-export const defaultBaseUrl = "http://localhost:9099";
+export const defaultLicenceBaseUrl = "http://localhost:9099";
 
 /**
  * A client for 1C Licensing Server (СЛК 3.0) external API 3.0.34.11319. Pass it to the operation functions.
@@ -53,7 +53,7 @@ export const defaultBaseUrl = "http://localhost:9099";
  * `baseUrl` defaults to `http://localhost:9099`.
  */
 export function createLicenceClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultBaseUrl, ...options });
+  return createClient(schemas, { baseUrl: defaultLicenceBaseUrl, ...options });
 }
 
 /**

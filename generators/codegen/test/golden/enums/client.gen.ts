@@ -14,7 +14,7 @@ import { schemas } from "./schemas.gen.js";
 import type { ListThingsInput, ListThingsResult } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
-export const defaultBaseUrl = "http://localhost:8080";
+export const defaultEnumsBaseUrl = "http://localhost:8080";
 
 /**
  * A client for Enums 1.0.0. Pass it to the operation functions.
@@ -22,7 +22,7 @@ export const defaultBaseUrl = "http://localhost:8080";
  * `baseUrl` defaults to `http://localhost:8080`.
  */
 export function createEnumsClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultBaseUrl, ...options });
+  return createClient(schemas, { baseUrl: defaultEnumsBaseUrl, ...options });
 }
 
 /**

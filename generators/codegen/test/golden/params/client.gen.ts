@@ -14,7 +14,7 @@ import { schemas } from "./schemas.gen.js";
 import type { GetItemInput, GetItemResult } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
-export const defaultBaseUrl = "https://api.example.test/Service/api";
+export const defaultParamsBaseUrl = "https://api.example.test/Service/api";
 
 /**
  * A client for Params 1.0.0. Pass it to the operation functions.
@@ -22,7 +22,7 @@ export const defaultBaseUrl = "https://api.example.test/Service/api";
  * `baseUrl` defaults to `https://api.example.test/Service/api`.
  */
 export function createParamsClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultBaseUrl, ...options });
+  return createClient(schemas, { baseUrl: defaultParamsBaseUrl, ...options });
 }
 
 /**
