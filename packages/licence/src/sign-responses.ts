@@ -5,8 +5,12 @@ import { signLicenceResponse } from "./signature.js";
 /**
  * A router `onResponse` hook that signs every answer as the licensing server does: echoes the
  * request's `Licence-QueryID` and sets `Licence-Signature` over the QueryID followed by the body.
+ * Throws at once when the key cannot sign.
  */
 export function signingHook(privateKey: KeyObject | string) {
+  // Sign once now, so a key that cannot sign (not RSA, a public key, unreadable PEM) fails here,
+  // where it is configured, rather than on every answer (the router's onResponse must not throw).
+  signLicenceResponse({ queryId: "", body: new Uint8Array(0), privateKey });
   return (response: RawResponse, request: RawRequest): void => {
     const queryId = request.headers["licence-queryid"] ?? "";
     if (queryId) response.headers["licence-queryid"] = queryId;

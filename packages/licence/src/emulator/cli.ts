@@ -31,23 +31,33 @@ export async function runLicenceMock(argv: string[], io: MockIo): Promise<number
     io.out(help);
     return 0;
   }
-  const port = Number(values.port);
+  // Digits only: Number() would also take "", " 80", "0x50" and "1e3".
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.err(`trustspec-mock licence: --port must be a number from 0 to 65535`);
     return 2;
   }
-  const emulator = new LicenceEmulator({
-    demo: !values.empty,
-    credentials: { username: values.user, password: values.password },
-    ...(values["signing-key"] ? { signingKey: await readFile(values["signing-key"], "utf8") } : {}),
-  });
-  if (values["public-key-out"]) {
-    await writeFile(
-      values["public-key-out"],
-      emulator.publicKey.export({ type: "spki", format: "pem" }),
-    );
+  let server: Awaited<ReturnType<LicenceEmulator["listen"]>>;
+  try {
+    const emulator = new LicenceEmulator({
+      demo: !values.empty,
+      credentials: { username: values.user, password: values.password },
+      ...(values["signing-key"]
+        ? { signingKey: await readFile(values["signing-key"], "utf8") }
+        : {}),
+    });
+    if (values["public-key-out"]) {
+      await writeFile(
+        values["public-key-out"],
+        emulator.publicKey.export({ type: "spki", format: "pem" }),
+      );
+    }
+    server = await emulator.listen({ host: values.host, port });
+  } catch (e) {
+    // An unreadable or invalid key file, an unwritable --public-key-out, a busy port: one line, exit 1.
+    io.err(`trustspec-mock licence: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
   }
-  const server = await emulator.listen({ host: values.host, port });
   io.out(`listening on ${server.url}`);
   await io.stopped;
   await server.close();

@@ -4,8 +4,16 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from "node:crypto";
+import { STATUS_CODES } from "node:http";
+import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
 import { parseBasicAuth } from "@trustspec/runtime";
-import { HttpError, listen, type RawRequest, type Router } from "@trustspec/runtime/server";
+import {
+  type ErrorInfo,
+  HttpError,
+  listen,
+  type RawRequest,
+  type Router,
+} from "@trustspec/runtime/server";
 import {
   createLicenceRouter,
   formatLicenceError,
@@ -31,9 +39,23 @@ export interface LicenceEmulatorOptions {
   hardwareKeys?: number[];
   sessionLifetimeMs?: number;
   serverInfo?: Partial<ServerInfo>;
+  /**
+   * Checks the emulator's own answers against the contract (default `off`): `strict` answers 500
+   * instead of a non-conforming body, `report` passes each problem to `onValidationIssue`.
+   */
+  responseValidation?: ValidationPolicy;
+  onValidationIssue?: (operationId: string, issues: readonly ValidationIssue[]) => void;
+  /** Largest accepted request body in bytes (default 1 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
 }
 
 const SERVER_VERSION = "3.0.34.11319";
+
+/**
+ * Reason texts of error bodies where the document prints the server's own: its one captured error
+ * body says "Not found" (3.0.34 doc, line 109), not the standard "Not Found".
+ */
+const DOCUMENT_TEXTS: Readonly<Record<number, string>> = { 404: "Not found" };
 
 /**
  * A stateful, in-memory licensing server on the generated server stub: licences installed from
@@ -83,10 +105,28 @@ export class LicenceEmulator {
     this.handlers = createHandlers(this.state, info);
     const credentials = options.credentials ?? { username: "admin", password: "admin" };
     const sign = signingHook(privateKey);
+    const formatError = (info: ErrorInfo) =>
+      formatLicenceError({ ...info, text: DOCUMENT_TEXTS[info.status] ?? info.text });
     this.router = createLicenceRouter(this.handlers, {
-      formatError: formatLicenceError,
+      formatError,
       authorize: (request) => checkBasicAuth(request, credentials),
+      ...(options.responseValidation ? { responseValidation: options.responseValidation } : {}),
+      ...(options.onValidationIssue ? { onValidationIssue: options.onValidationIssue } : {}),
+      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
       onResponse: (response, request) => {
+        // The router answers a malformed body (400), an unknown address (404), a wrong method
+        // (405) and an oversized body (413) before it asks `authorize`; credentials come first
+        // here, so a caller without them learns nothing about the API but the 401.
+        if (response.status !== 401) {
+          const denied = checkBasicAuth(request, credentials);
+          if (denied) {
+            response.status = 401;
+            response.headers = { "content-type": "application/json;charset=utf-8" };
+            response.body = new TextEncoder().encode(
+              JSON.stringify(formatError({ ...denied, text: STATUS_CODES[401] ?? "Unauthorized" })),
+            );
+          }
+        }
         if (response.status === 401) response.headers["www-authenticate"] = 'Basic realm="Licence"';
         sign(response, request);
       },

@@ -159,7 +159,9 @@ export class LicenceServerState {
         BlankKeyNo: req.BlankKeyNo ?? null,
         ActivationCode: code,
         ActivationDate: now,
-        StartDate: now,
+        // A time-limited licence runs from its activation; an unlimited one (Period 0) has no
+        // start date, as in the document's example (3.0.34 doc, lines 388-394).
+        StartDate: template.Period > 0 ? now : null,
         Period: template.Period,
         Flags: template.Flags ?? "0".repeat(32),
         ITN: req.ITN,
