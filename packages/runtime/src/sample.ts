@@ -49,13 +49,14 @@ function sample(
     }
   }
   if (Array.isArray(s.allOf)) {
-    const merged: Schema = { type: "object", properties: {}, required: [] };
-    for (const part of s.allOf as Schema[]) {
-      const p = typeof part.$ref === "string" ? lookup(bundle, part.$ref) : part;
-      Object.assign(merged.properties as Schema, p.properties ?? {});
-      (merged.required as string[]).push(...((p.required as string[]) ?? []));
-    }
-    return sample(bundle, merged, random, depth, key);
+    // Each branch is sampled; objects are merged, and a scalar branch (an enum or a string kept
+    // beside a description, `{allOf: [{$ref}], description}`) is the value itself.
+    const { allOf, description: _d, ...own } = s;
+    const parts = [...(allOf as Schema[]), ...(Object.keys(own).length > 0 ? [own] : [])];
+    const values = parts.map((part) => sample(bundle, part, random, depth, key));
+    const scalar = values.find((v) => v === null || typeof v !== "object" || Array.isArray(v));
+    if (scalar !== undefined) return scalar;
+    return Object.assign({}, ...(values as object[]));
   }
   const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string | undefined];
   const type = types.find((t) => t !== "null") ?? (s.properties ? "object" : undefined);

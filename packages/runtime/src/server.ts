@@ -76,8 +76,14 @@ export interface ErrorInfo {
 export interface RouterOptions {
   /** Builds the API's own error body (e.g. `{Code, Text, Message, Exception}`). */
   formatError(info: ErrorInfo): unknown;
-  /** Checks credentials; returns an error to answer with, or undefined to go on. */
-  authorize?(request: RawRequest, op: OperationDescriptor): Omit<ErrorInfo, "text"> | undefined;
+  /**
+   * Checks credentials before anything else is looked at; returns an error to answer with, or
+   * undefined to go on. `op` is the operation the method and path point at, when there is one.
+   */
+  authorize?(
+    request: RawRequest,
+    op: OperationDescriptor | undefined,
+  ): Omit<ErrorInfo, "text"> | undefined;
   /** Sees every answer, errors included, after it is encoded (e.g. to sign it). */
   onResponse?(
     response: RawResponse,
@@ -148,10 +154,16 @@ export function createRouter(
 
   function error(info: Omit<ErrorInfo, "text">): RawResponse {
     const full: ErrorInfo = { ...info, text: STATUS_CODES[info.status] ?? "Error" };
+    let body: unknown;
+    try {
+      body = options.formatError(full);
+    } catch {
+      body = { message: full.message };
+    }
     return {
       status: info.status,
       headers: { "content-type": "application/json;charset=utf-8" },
-      body: encoder.encode(JSON.stringify(options.formatError(full))),
+      body: encoder.encode(JSON.stringify(body)),
     };
   }
 
@@ -161,6 +173,20 @@ export function createRouter(
     const q = request.url.indexOf("?");
     const pathname = safeDecodePath(q < 0 ? request.url : request.url.slice(0, q));
     const search = new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1));
+    // The routes whose path matches; the most specific ones (fewest parameters) win, so
+    // `/things/update` never falls through to `/things/{id}` whatever the method.
+    const matches = routes
+      .map((route) => ({ route, m: pathname === undefined ? null : route.pattern.exec(pathname) }))
+      .filter((x): x is { route: Route; m: RegExpExecArray } => x.m !== null);
+    const fewest = Math.min(...matches.map((x) => x.route.names.length));
+    const candidates = matches.filter((x) => x.route.names.length === fewest);
+    const hit = candidates.find((x) => x.route.method === request.method);
+    // Credentials come first: a caller without them learns nothing but the refusal.
+    const target = hit?.route.ops[0];
+    const denied = options.authorize?.(request, target);
+    if (denied) {
+      return { response: error(target ? { ...denied, operationId: target.operationId } : denied) };
+    }
     if (request.body.byteLength > maxBody) {
       return {
         response: error({
@@ -170,59 +196,52 @@ export function createRouter(
         }),
       };
     }
-    let allowed = false;
-    for (const route of routes) {
-      const m = pathname === undefined ? null : route.pattern.exec(pathname);
-      if (!m) continue;
-      if (route.method !== request.method) {
-        allowed = true;
-        continue;
-      }
-      const pathValues: Record<string, string> = {};
-      route.names.forEach((n, i) => {
-        pathValues[n] = m[i + 1]!;
-      });
-      const parsed = parseJsonBody(request);
-      if (parsed === PARSE_FAILED) {
-        return {
-          response: error({
-            status: 400,
-            message: "The request body is not valid JSON.",
-            exception: "EJSONException",
-          }),
-        };
-      }
-      const op = pickVariant(route.ops, search, parsed);
-      if (!op) {
-        const names = route.ops.flatMap((o) => o.discriminator ?? []).join(", ");
-        return {
-          response: error({
-            status: 400,
-            message: `The request names none of the parameters this command takes (${names}).`,
-            exception: "EHTTPBadRequest",
-          }),
-        };
-      }
-      const denied = options.authorize?.(request, op);
-      if (denied) return { response: error({ ...denied, operationId: op.operationId }), op };
-      return { response: await run(op, request, pathValues, search, parsed), op };
-    }
-    if (allowed) {
-      return {
-        response: error({
+    if (!hit) {
+      if (candidates.length > 0) {
+        const allow = [...new Set(candidates.map((x) => x.route.method))].sort().join(", ");
+        const response = error({
           status: 405,
           message: `Method ${request.method} is not allowed on "${pathname}".`,
           exception: "EHTTPMethodNotAllowed",
+        });
+        response.headers.allow = allow;
+        return { response };
+      }
+      return {
+        response: error({
+          status: 404,
+          message: `The requested URL "${pathname ?? request.url}" was not found.`,
+          exception: "EHTTPNotFound",
         }),
       };
     }
-    return {
-      response: error({
-        status: 404,
-        message: `The requested URL "${pathname ?? request.url}" was not found.`,
-        exception: "EHTTPNotFound",
-      }),
-    };
+    const { route, m } = hit;
+    const pathValues: Record<string, string> = {};
+    route.names.forEach((n, i) => {
+      pathValues[n] = m[i + 1]!;
+    });
+    const parsed = parseJsonBody(request);
+    if (parsed === PARSE_FAILED) {
+      return {
+        response: error({
+          status: 400,
+          message: "The request body is not valid JSON.",
+          exception: "EJSONException",
+        }),
+      };
+    }
+    const op = pickVariant(route.ops, search, parsed);
+    if (!op) {
+      const names = route.ops.flatMap((o) => o.discriminator ?? []).join(", ");
+      return {
+        response: error({
+          status: 400,
+          message: `The request names none of the parameters this command takes (${names}).`,
+          exception: "EHTTPBadRequest",
+        }),
+      };
+    }
+    return { response: await run(op, request, pathValues, search, parsed), op };
   }
 
   async function run(
@@ -365,7 +384,16 @@ export function createRouter(
         }),
       };
     }
-    options.onResponse?.(result.response, request, result.op);
+    try {
+      options.onResponse?.(result.response, request, result.op);
+    } catch {
+      // A failing hook (e.g. a signer without its key) must not take the server down.
+      return error({
+        status: 500,
+        message: "The server failed to finish its answer.",
+        exception: "EInternalError",
+      });
+    }
     return result.response;
   }
 
@@ -420,11 +448,17 @@ export function createRouter(
           ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
         }).then(
           (out) => {
-            res.writeHead(out.status, {
-              ...out.headers,
-              "content-length": String(out.body.byteLength),
-            });
-            res.end(out.body);
+            try {
+              res.writeHead(out.status, {
+                ...out.headers,
+                "content-length": String(out.body.byteLength),
+              });
+              res.end(out.body);
+            } catch {
+              // A header node:http refuses (e.g. a newline in a value set by a handler).
+              if (res.headersSent) res.destroy();
+              else res.writeHead(500, { "content-length": "0" }).end();
+            }
           },
           () => res.destroy(),
         );

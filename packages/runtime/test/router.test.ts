@@ -320,10 +320,11 @@ describe("router.handle: tolerated body, authorization, response hooks and check
   });
 
   it("answers an authorize denial in the error format without calling the handler", async () => {
-    const authorize = vi.fn((request: RawRequest, op: { security: readonly string[] }) =>
-      op.security.includes("basic") && !parseBasicAuth(request.headers.authorization)
-        ? { status: 401, message: "Credentials are required.", exception: "EAuthRequired" }
-        : undefined,
+    const authorize = vi.fn(
+      (request: RawRequest, op: { security: readonly string[] } | undefined) =>
+        op?.security.includes("basic") && !parseBasicAuth(request.headers.authorization)
+          ? { status: 401, message: "Credentials are required.", exception: "EAuthRequired" }
+          : undefined,
     );
     const format = vi.fn(formatError);
     const { router, calls } = setup({ authorize, formatError: format });
@@ -704,5 +705,93 @@ describe("form-encoded fields are converted to the schema's kinds", () => {
     });
     expect(res.status).toBe(200);
     expect(seen).toEqual([{ Default: true, Count: 3, Name: "007" }]);
+  });
+});
+
+describe("router precedence, refusals and failing hooks", () => {
+  const op = (operationId: string, method: "GET" | "POST", path: string) => ({
+    operationId,
+    method,
+    path,
+    params: path.includes("{id}")
+      ? [
+          {
+            name: "id",
+            in: "path" as const,
+            required: true,
+            kind: "integer" as const,
+            schema: { type: "integer" },
+          },
+        ]
+      : [],
+    responses: { "200": { mediaType: "application/json" } },
+    success: [200],
+    security: [],
+  });
+  const ops = [op("update", "POST", "/things/update"), op("get", "GET", "/things/{id}")];
+  const handlers = {
+    update: () => ({ status: 200, body: "u" }),
+    get: () => ({ status: 200, body: "g" }),
+  };
+  const bundle = { $id: "urn:test:prec", $defs: {} };
+  const raw = (method: string, url: string, headers: Record<string, string> = {}) => ({
+    method,
+    url,
+    headers,
+    body: new Uint8Array(0),
+  });
+
+  it("answers 405 with Allow on a literal path instead of falling through to a template", async () => {
+    const { createRouter: makeRouter } = await import("../src/server.js");
+    const router = makeRouter(ops, handlers, bundle, { formatError: (i) => ({ m: i.message }) });
+    const res = await router.handle(raw("GET", "/things/update"));
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe("POST");
+    expect((await router.handle(raw("GET", "/things/7"))).status).toBe(200);
+  });
+
+  it("asks authorize before routing, so 404, 405 and 413 are not revealed to a stranger", async () => {
+    const { createRouter: makeRouter } = await import("../src/server.js");
+    const router = makeRouter(ops, handlers, bundle, {
+      formatError: (i) => ({ status: i.status }),
+      maxBodyBytes: 4,
+      authorize: (request) =>
+        request.headers.authorization
+          ? undefined
+          : { status: 401, message: "no", exception: "E401" },
+    });
+    for (const r of [
+      raw("GET", "/nowhere"),
+      raw("GET", "/things/update"),
+      { ...raw("POST", "/things/update"), body: new Uint8Array(10) },
+    ]) {
+      expect((await router.handle(r)).status).toBe(401);
+    }
+    expect((await router.handle(raw("GET", "/nowhere", { authorization: "x" }))).status).toBe(404);
+  });
+
+  it("turns a throwing onResponse or formatError into a 500 instead of a crash", async () => {
+    const { createRouter: makeRouter, listen } = await import("../src/server.js");
+    const router = makeRouter(ops, handlers, bundle, {
+      formatError: () => {
+        throw new Error("boom");
+      },
+      onResponse: (response) => {
+        if (response.status === 200) throw new Error("signer broken");
+      },
+    });
+    expect((await router.handle(raw("GET", "/things/1"))).status).toBe(500);
+    const nf = await router.handle(raw("GET", "/nowhere"));
+    expect(nf.status).toBe(404);
+    expect(JSON.parse(new TextDecoder().decode(nf.body))).toEqual({
+      message: expect.stringContaining("/nowhere"),
+    });
+    const server = await listen(router);
+    try {
+      expect((await fetch(`${server.url}/things/1`)).status).toBe(500);
+      expect((await fetch(`${server.url}/things/2`)).status).toBe(500);
+    } finally {
+      await server.close();
+    }
   });
 });

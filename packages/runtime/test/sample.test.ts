@@ -139,3 +139,23 @@ describe("sampleFromSchema", () => {
     expect(() => sampleFromSchema(bundle, "Nope")).toThrow("unknown schema Nope");
   });
 });
+
+describe("allOf kept beside a description", () => {
+  it("samples the referenced enum, not an empty object", async () => {
+    const { sampleFromSchema: sampleIt } = await import("../src/sample.js");
+    const bundle = {
+      $id: "urn:test:allof",
+      $defs: {
+        Kind: { type: "string", enum: ["Virtual", "USB"] },
+        Holder: {
+          type: "object",
+          properties: {
+            Type: { allOf: [{ $ref: "urn:test:allof#/$defs/Kind" }], description: "kind" },
+          },
+        },
+      },
+    };
+    const value = sampleIt(bundle, "Holder", 3) as { Type: unknown };
+    expect(["Virtual", "USB"]).toContain(value.Type);
+  });
+});

@@ -4,7 +4,6 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from "node:crypto";
-import { STATUS_CODES } from "node:http";
 import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
 import { parseBasicAuth } from "@trustspec/runtime";
 import {
@@ -114,19 +113,6 @@ export class LicenceEmulator {
       ...(options.onValidationIssue ? { onValidationIssue: options.onValidationIssue } : {}),
       ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
       onResponse: (response, request) => {
-        // The router answers a malformed body (400), an unknown address (404), a wrong method
-        // (405) and an oversized body (413) before it asks `authorize`; credentials come first
-        // here, so a caller without them learns nothing about the API but the 401.
-        if (response.status !== 401) {
-          const denied = checkBasicAuth(request, credentials);
-          if (denied) {
-            response.status = 401;
-            response.headers = { "content-type": "application/json;charset=utf-8" };
-            response.body = new TextEncoder().encode(
-              JSON.stringify(formatError({ ...denied, text: STATUS_CODES[401] ?? "Unauthorized" })),
-            );
-          }
-        }
         if (response.status === 401) response.headers["www-authenticate"] = 'Basic realm="Licence"';
         sign(response, request);
       },

@@ -515,6 +515,7 @@ export const schemas: SchemaBundle = {
           pattern: "^[01]*$",
           description:
             "Флаги функциональности в двоичном виде — feature flags as a string of binary digits, 32 in\nthe example (3.0.34 doc, lines 398, 485; older doc, line 206).",
+          examples: ["00000000000000000000000000000000"],
         },
         ITN: {
           type: "integer",
