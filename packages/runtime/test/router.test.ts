@@ -637,9 +637,10 @@ describe("form-encoded request bodies", () => {
     const router = makeRouter(
       [op],
       {
-        token: (ctx: { body: unknown }) => (
-          seen.push(ctx.body), { status: 200, body: { ok: true } }
-        ),
+        token: (ctx: { body: unknown }) => {
+          seen.push(ctx.body);
+          return { status: 200, body: { ok: true } };
+        },
       },
       { $id: "urn:test:form", $defs: {} },
       { formatError: (i) => ({ message: i.message }) },
@@ -680,7 +681,12 @@ describe("form-encoded fields are converted to the schema's kinds", () => {
           security: [],
         },
       ],
-      { setDefault: (ctx: { body: unknown }) => (seen.push(ctx.body), { status: 200 }) },
+      {
+        setDefault: (ctx: { body: unknown }) => {
+          seen.push(ctx.body);
+          return { status: 200 };
+        },
+      },
       {
         $id: "urn:test:kinds",
         $defs: {
