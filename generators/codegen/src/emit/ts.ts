@@ -98,9 +98,21 @@ function objectType(schema: JsonSchema, indent: string): string {
   }
   // TypeSpec writes records as `unevaluatedProperties` for OpenAPI 3.1.
   const extra = schema.additionalProperties ?? schema.unevaluatedProperties;
-  if (extra && typeof extra === "object")
-    lines.push(`${inner}[key: string]: ${tsType(extra as JsonSchema, inner)};`);
-  else if (extra === true) lines.push(`${inner}[key: string]: unknown;`);
+  if (extra && typeof extra === "object") {
+    // An index signature must admit every named property's type too (optional ones add undefined).
+    const named = Object.entries(props).map(([name, p]) => {
+      const t = tsType(p, inner);
+      return required.has(name) ? t : `${t} | undefined`;
+    });
+    const value = named.length
+      ? union(
+          [tsType(extra as JsonSchema, inner), ...named].flatMap((t) =>
+            /[{(<]/.test(t) ? [t] : t.split(" | "),
+          ),
+        )
+      : tsType(extra as JsonSchema, inner);
+    lines.push(`${inner}[key: string]: ${value};`);
+  } else if (extra === true) lines.push(`${inner}[key: string]: unknown;`);
   if (lines.length === 0)
     return extra === false ? "{ [key: string]: never }" : "{ [key: string]: unknown }";
   return `{\n${lines.join("\n")}\n${indent}}`;

@@ -1,0 +1,5 @@
+export {
+  createDssSignMockHandlers,
+  type DssSignMockOptions,
+  defaultDssSignHandlers,
+} from "./generated/signserver/msw.gen.js";

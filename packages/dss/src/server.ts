@@ -1,0 +1,1 @@
+export * from "./generated/signserver/server.gen.js";
