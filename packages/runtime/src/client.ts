@@ -200,16 +200,21 @@ async function send(
     }
   };
   for (let attempt = 0; ; attempt++) {
-    const signals: AbortSignal[] = [];
-    if (call.signal) signals.push(call.signal);
-    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-    if (timeout) signals.push(timeout);
-    const signal =
-      signals.length === 0
-        ? undefined
-        : signals.length === 1
-          ? signals[0]
-          : AbortSignal.any(signals);
+    // One controller per attempt, aborted by the caller's signal or by a timer that is cleared
+    // as soon as the body is read (AbortSignal.timeout would keep a timer alive for the whole
+    // timeout after every call).
+    const controller = timeoutMs > 0 || call.signal ? new AbortController() : undefined;
+    let timedOut = false;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            controller!.abort();
+          }, timeoutMs)
+        : undefined;
+    const onAbort = () => controller!.abort(call.signal!.reason);
+    if (call.signal?.aborted) onAbort();
+    else call.signal?.addEventListener("abort", onAbort, { once: true });
     let res: Response;
     let body: Uint8Array;
     try {
@@ -217,11 +222,12 @@ async function send(
         method: request.method,
         headers: request.headers,
         body: request.body as Uint8Array<ArrayBuffer> | undefined,
-        signal,
+        ...(controller ? { signal: controller.signal } : {}),
       });
       if ((res.status === 429 || res.status === 503) && attempt < retries) {
         // Not awaited: cancelling a body that is also read elsewhere (a tee) waits for that reader.
         res.body?.cancel().catch(() => {});
+        clearTimeout(timer);
         await pause(retryAfter(res.headers, retry!) ?? backoff(retry!, attempt));
         continue;
       }
@@ -230,12 +236,16 @@ async function send(
     } catch (error) {
       if (error instanceof AbortError) throw error;
       if (call.signal?.aborted) throw new AbortError(op.operationId, call.signal.reason);
-      if (timeout?.aborted) throw new TimeoutError(op.operationId, timeoutMs);
+      if (timedOut) throw new TimeoutError(op.operationId, timeoutMs);
       if (attempt < retries) {
+        clearTimeout(timer);
         await pause(backoff(retry!, attempt));
         continue;
       }
       throw new TransportError(op.operationId, error);
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener("abort", onAbort);
     }
     return { operationId: op.operationId, status: res.status, headers: res.headers, body };
   }

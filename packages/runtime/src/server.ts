@@ -149,6 +149,34 @@ export function createRouter(
   options: RouterOptions,
 ): Router {
   const routes = compileRoutes(ops);
+  // Literal paths are looked up directly; only the rest need their patterns tried.
+  const literal = new Map<string, Route[]>();
+  for (const route of routes) {
+    if (route.names.length > 0) continue;
+    const path = route.ops[0]!.path;
+    literal.set(path, [...(literal.get(path) ?? []), route]);
+  }
+  const templated = routes.filter((r) => r.names.length > 0);
+
+  /** The routes whose path matches, most specific (fewest parameters) only. */
+  function matchRoutes(pathname: string | undefined): { route: Route; m: RegExpExecArray }[] {
+    if (pathname === undefined) return [];
+    const exact = literal.get(pathname) ?? literal.get(pathname.replace(/\/$/, ""));
+    if (exact) return exact.map((route) => ({ route, m: route.pattern.exec(pathname)! }));
+    let fewest = Number.POSITIVE_INFINITY;
+    let found: { route: Route; m: RegExpExecArray }[] = [];
+    for (const route of templated) {
+      if (route.names.length > fewest) break;
+      const m = route.pattern.exec(pathname);
+      if (!m) continue;
+      if (route.names.length < fewest) {
+        fewest = route.names.length;
+        found = [];
+      }
+      found.push({ route, m });
+    }
+    return found;
+  }
   const validator = validatorFor(bundle);
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
 
@@ -175,11 +203,7 @@ export function createRouter(
     const search = new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1));
     // The routes whose path matches; the most specific ones (fewest parameters) win, so
     // `/things/update` never falls through to `/things/{id}` whatever the method.
-    const matches = routes
-      .map((route) => ({ route, m: pathname === undefined ? null : route.pattern.exec(pathname) }))
-      .filter((x): x is { route: Route; m: RegExpExecArray } => x.m !== null);
-    const fewest = Math.min(...matches.map((x) => x.route.names.length));
-    const candidates = matches.filter((x) => x.route.names.length === fewest);
+    const candidates = matchRoutes(pathname);
     const hit = candidates.find((x) => x.route.method === request.method);
     // Credentials come first: a caller without them learns nothing but the refusal.
     const target = hit?.route.ops[0];

@@ -26,16 +26,43 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
  * A `ref` is either a schema name from the bundle or a full `$ref`-style pointer.
  */
 export class SchemaValidator {
+  readonly #bundle: SchemaBundle;
+  /** Stops at the first problem: the fast path for values that conform. */
+  readonly #fast: Engine;
+  /** Collects every problem; compiled only once a value fails. */
+  #full: Engine | undefined;
+
+  constructor(bundle: SchemaBundle) {
+    this.#bundle = bundle;
+    this.#fast = new Engine(bundle, false);
+  }
+
+  /** Validates a value against a named schema; returns the issues (empty when it conforms). */
+  validate(ref: SchemaRef, value: unknown): ValidationIssue[] {
+    if (this.#fast.get(ref)(value)) return [];
+    this.#full ??= new Engine(this.#bundle, true);
+    const fn = this.#full.get(ref);
+    fn(value);
+    return (fn.errors ?? []).map(toIssue);
+  }
+
+  has(ref: string): boolean {
+    return ref in this.#bundle.$defs;
+  }
+}
+
+/** One ajv instance over the bundle, with its compiled functions cached by name or by schema object. */
+class Engine {
   readonly #ajv: Ajv2020;
   readonly #bundle: SchemaBundle;
   readonly #cache = new Map<string, ValidateFunction>();
   readonly #inline = new WeakMap<object, ValidateFunction>();
 
-  constructor(bundle: SchemaBundle) {
+  constructor(bundle: SchemaBundle, allErrors: boolean) {
     this.#bundle = bundle;
     this.#ajv = new Ajv2020({
       strict: false,
-      allErrors: true,
+      allErrors,
       validateFormats: true,
       // Vendor extensions (x-trustspec-*) stay in the schemas; ajv ignores unknown keywords.
       allowUnionTypes: true,
@@ -44,27 +71,15 @@ export class SchemaValidator {
     this.#ajv.addSchema(bundle as object);
   }
 
-  /** Validates a value against a named schema; returns the issues (empty when it conforms). */
-  validate(ref: SchemaRef, value: unknown): ValidationIssue[] {
-    const fn = typeof ref === "string" ? this.#compile(ref) : this.#compileInline(ref);
-    if (fn(value)) return [];
-    return (fn.errors ?? []).map(toIssue);
-  }
-
-  has(ref: string): boolean {
-    return ref in this.#bundle.$defs;
-  }
-
-  #compileInline(schema: Record<string, unknown>): ValidateFunction {
-    let fn = this.#inline.get(schema);
-    if (!fn) {
-      fn = this.#ajv.compile(schema);
-      this.#inline.set(schema, fn);
+  get(ref: SchemaRef): ValidateFunction {
+    if (typeof ref !== "string") {
+      let fn = this.#inline.get(ref);
+      if (!fn) {
+        fn = this.#ajv.compile(ref);
+        this.#inline.set(ref, fn);
+      }
+      return fn;
     }
-    return fn;
-  }
-
-  #compile(ref: string): ValidateFunction {
     let fn = this.#cache.get(ref);
     if (!fn) {
       const pointer = ref.includes("#") ? ref : `${this.#bundle.$id}#/$defs/${ref}`;
