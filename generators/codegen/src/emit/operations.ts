@@ -9,14 +9,15 @@ export function emitOperations(model: ApiModel): string {
   const shared = new SharedValues();
   const descriptors = model.operations.map((op) => descriptor(op, shared));
   const constants = shared.constants();
-  const types = ["OperationDescriptor", ...new Set(constants.map((c) => c.type))].sort();
+  const used = constants.flatMap((c) => c.type.match(/\b\w+Descriptor\b/g) ?? []);
+  const types = [...new Set(["OperationDescriptor", ...used])].sort();
   const out = [
     header(model.source),
     `import type { ${types.join(", ")} } from "@trustspec/runtime";`,
     "",
   ];
   for (const c of constants) {
-    out.push(`const ${c.name}: ${c.type} = ${JSON.stringify(c.value, null, 2)};`, "");
+    out.push(`const ${c.name}: ${c.type} = ${shared.render(c.value)};`, "");
   }
   model.operations.forEach((op, i) => {
     out.push(
@@ -60,14 +61,21 @@ class SharedValues {
   }
 
   render(value: unknown): string {
-    return JSON.stringify(value, null, 2).replace(
-      /"\\u0000(.*?)\\u0000"/g,
+    const text = JSON.stringify(value, null, 2).replace(
+      // A spread of a shared map: `...name`, or its members spliced in when it is used once.
+      /"\\u0001spread": "\\u0000(.*?)\\u0000"/g,
       (_m, escaped: string) => {
         const entry = this.#entries.get(JSON.parse(`"${escaped}"`));
         if (!entry) throw new Error("unregistered shared value");
-        return entry.uses > 1 ? entry.name : JSON.stringify(entry.value, null, 2);
+        if (entry.uses > 1) return `...${entry.name}`;
+        return JSON.stringify(entry.value).slice(1, -1);
       },
     );
+    return text.replace(/"\\u0000(.*?)\\u0000"/g, (_m, escaped: string) => {
+      const entry = this.#entries.get(JSON.parse(`"${escaped}"`));
+      if (!entry) throw new Error("unregistered shared value");
+      return entry.uses > 1 ? entry.name : JSON.stringify(entry.value, null, 2);
+    });
   }
 }
 
@@ -96,21 +104,30 @@ function descriptor(op: OperationModel, shared: SharedValues): Record<string, un
   };
   if (op.requestBody) d.requestBody = op.requestBody;
   if (op.toleratedBody) d.toleratedBody = op.toleratedBody;
-  d.responses = Object.fromEntries(
-    op.responses.map((r) => {
-      const spec: Record<string, unknown> = {};
-      if (r.mediaType) spec.mediaType = r.mediaType;
-      if (r.schema) spec.schema = r.schema;
-      if (r.headers.length) spec.headers = r.headers.map((h) => h.name);
-      const ref = typeof r.schema?.$ref === "string" ? r.schema.$ref : undefined;
-      const base = ref
-        ? `${identifier(ref.slice(ref.lastIndexOf("/") + 1))}Response`
-        : r.schema
-          ? "inlineResponse"
-          : "emptyResponse";
-      return [String(r.status), shared.use(spec, "ResponseDescriptor", base)];
-    }),
-  );
+  const entries = op.responses.map((r) => {
+    const spec: Record<string, unknown> = {};
+    if (r.mediaType) spec.mediaType = r.mediaType;
+    if (r.schema) spec.schema = r.schema;
+    if (r.headers.length) spec.headers = r.headers.map((h) => h.name);
+    const ref = typeof r.schema?.$ref === "string" ? r.schema.$ref : undefined;
+    const base = ref
+      ? `${identifier(ref.slice(ref.lastIndexOf("/") + 1))}Response`
+      : r.schema
+        ? "inlineResponse"
+        : "emptyResponse";
+    return [String(r.status), shared.use(spec, "ResponseDescriptor", base)] as const;
+  });
+  // The error answers, which most operations of an API share, form one map spread into each.
+  const isError = (status: string) => !op.success.includes(Number(status));
+  const errors = Object.fromEntries(entries.filter(([status]) => isError(status)));
+  d.responses = Object.fromEntries(entries.filter(([status]) => !isError(status)));
+  if (Object.keys(errors).length > 1) {
+    (d.responses as Record<string, unknown>)["\u0001spread"] = shared.use(
+      errors,
+      "Readonly<Record<string, ResponseDescriptor>>",
+      "errorResponses",
+    );
+  } else Object.assign(d.responses as object, errors);
   d.success = op.success;
   if (op.discriminator) d.discriminator = op.discriminator;
   d.security = op.security;

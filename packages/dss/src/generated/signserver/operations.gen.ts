@@ -19,6 +19,17 @@ const dssErrorResponse2: ResponseDescriptor = {
   },
 };
 
+const errorResponses: Readonly<Record<string, ResponseDescriptor>> = {
+  "401": dssErrorResponse,
+  default: dssErrorResponse2,
+};
+
+const errorResponses2: Readonly<Record<string, ResponseDescriptor>> = {
+  "400": dssErrorResponse2,
+  "401": dssErrorResponse,
+  default: dssErrorResponse2,
+};
+
 const keyParam: ParamDescriptor = {
   name: "key",
   in: "path",
@@ -28,6 +39,12 @@ const keyParam: ParamDescriptor = {
     type: "integer",
     format: "int32",
   },
+};
+
+const errorResponses3: Readonly<Record<string, ResponseDescriptor>> = {
+  "401": dssErrorResponse,
+  "404": dssErrorResponse2,
+  default: dssErrorResponse2,
 };
 
 const emptyResponse: ResponseDescriptor = {};
@@ -49,12 +66,27 @@ const inlineResponse3: ResponseDescriptor = {
   },
 };
 
+const errorResponses5: Readonly<Record<string, ResponseDescriptor>> = {
+  "400": dssErrorResponse2,
+  "401": dssErrorResponse,
+  "404": dssErrorResponse2,
+  "500": dssErrorResponse2,
+  default: dssErrorResponse2,
+};
+
 const inlineResponse5: ResponseDescriptor = {
   mediaType: "application/json",
   schema: {
     type: "string",
     contentEncoding: "base64",
   },
+};
+
+const errorResponses6: Readonly<Record<string, ResponseDescriptor>> = {
+  "400": dssErrorResponse2,
+  "401": dssErrorResponse,
+  "500": dssErrorResponse2,
+  default: dssErrorResponse2,
 };
 
 const dssCertRequestResponse: ResponseDescriptor = {
@@ -100,8 +132,7 @@ export const listCertificates: OperationDescriptor = {
         },
       },
     },
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -136,9 +167,7 @@ export const installCertificate: OperationDescriptor = {
         ],
       },
     },
-    "400": dssErrorResponse2,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -156,9 +185,7 @@ export const getCertificate: OperationDescriptor = {
         $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateEx",
       },
     },
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses3,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -171,9 +198,7 @@ export const deleteCertificate: OperationDescriptor = {
   params: [keyParam],
   responses: {
     "200": emptyResponse,
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses3,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -186,9 +211,7 @@ export const getCertificateContent: OperationDescriptor = {
   params: [keyParam, formatParam],
   responses: {
     "200": inlineResponse3,
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses3,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -208,9 +231,7 @@ export const setDefaultCertificateV1: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses3,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -230,8 +251,7 @@ export const setDefaultCertificate: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -251,8 +271,7 @@ export const setCertificateFriendlyName: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -295,8 +314,7 @@ export const changeCertificatePin: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -317,9 +335,7 @@ export const listCertificateRevokeRequests: OperationDescriptor = {
         },
       },
     },
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses3,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -339,11 +355,7 @@ export const setCertificateStatusV1: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "400": dssErrorResponse2,
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    "500": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses5,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -363,11 +375,7 @@ export const setCertificateStatus: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "400": dssErrorResponse2,
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    "500": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses5,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -387,8 +395,7 @@ export const signDocument: OperationDescriptor = {
   },
   responses: {
     "200": inlineResponse5,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -408,8 +415,7 @@ export const decryptDocument: OperationDescriptor = {
   },
   responses: {
     "200": inlineResponse5,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -438,10 +444,7 @@ export const parseDecryptionCertificates: OperationDescriptor = {
         },
       },
     },
-    "400": dssErrorResponse2,
-    "401": dssErrorResponse,
-    "500": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses6,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -461,10 +464,7 @@ export const encryptDocument: OperationDescriptor = {
   },
   responses: {
     "200": inlineResponse5,
-    "400": dssErrorResponse2,
-    "401": dssErrorResponse,
-    "500": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses6,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -484,10 +484,7 @@ export const enhanceSignature: OperationDescriptor = {
   },
   responses: {
     "200": inlineResponse5,
-    "400": dssErrorResponse2,
-    "401": dssErrorResponse,
-    "500": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses6,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -507,8 +504,7 @@ export const hashDocument: OperationDescriptor = {
   },
   responses: {
     "200": inlineResponse5,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -533,8 +529,7 @@ export const signDocumentPackage: OperationDescriptor = {
         $ref: "urn:trustspec:dsssign#/$defs/DSSSignDocumentResponse",
       },
     },
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -552,8 +547,7 @@ export const getPolicy: OperationDescriptor = {
         $ref: "urn:trustspec:dsssign#/$defs/DSSPolicy",
       },
     },
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -574,8 +568,7 @@ export const listRequests: OperationDescriptor = {
         },
       },
     },
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -595,8 +588,7 @@ export const createRequest: OperationDescriptor = {
   },
   responses: {
     "200": dssCertRequestResponse,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -609,9 +601,7 @@ export const getRevokeRequestContent: OperationDescriptor = {
   params: [keyParam2, formatParam, authorityIdParam],
   responses: {
     "200": inlineResponse3,
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses3,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -631,9 +621,7 @@ export const setRevokeRequestStatusV1: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "400": dssErrorResponse2,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -653,9 +641,7 @@ export const setRevokeRequestStatus: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "400": dssErrorResponse2,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -668,9 +654,7 @@ export const getRequest: OperationDescriptor = {
   params: [keyParam],
   responses: {
     "200": dssCertRequestResponse,
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses3,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -683,8 +667,7 @@ export const deleteRequest: OperationDescriptor = {
   params: [keyParam],
   responses: {
     "200": emptyResponse,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -697,9 +680,7 @@ export const getRequestContent: OperationDescriptor = {
   params: [keyParam, formatParam, authorityIdParam],
   responses: {
     "200": inlineResponse3,
-    "401": dssErrorResponse,
-    "404": dssErrorResponse2,
-    default: dssErrorResponse2,
+    ...errorResponses3,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -719,8 +700,7 @@ export const setRequestStatusV1: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -740,8 +720,7 @@ export const setRequestStatus: OperationDescriptor = {
   },
   responses: {
     "200": emptyResponse,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -761,8 +740,7 @@ export const createTransaction: OperationDescriptor = {
   },
   responses: {
     "200": inlineResponse3,
-    "401": dssErrorResponse,
-    default: dssErrorResponse2,
+    ...errorResponses,
   },
   success: [200],
   security: ["BearerAuth"],
