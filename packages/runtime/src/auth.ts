@@ -1,4 +1,5 @@
-import type { AuthHook } from "./client.js";
+import type { AuthHook, OutgoingRequest } from "./client.js";
+import type { TokenProvider } from "./token.js";
 
 /** HTTP Basic authentication (RFC 7617) with UTF-8 credentials. */
 export function basicAuth(username: string, password: string): AuthHook {
@@ -11,8 +12,23 @@ export function basicAuth(username: string, password: string): AuthHook {
 /** A token, or a function that yields the current one (a token provider caches and refreshes). */
 export type TokenSource = string | (() => string | Promise<string>);
 
-/** `Authorization: Bearer <token>`. */
-export function bearerAuth(token: TokenSource): AuthHook {
+/**
+ * `Authorization: Bearer <token>`. Given a {@link TokenProvider}, a 401 answer makes the client
+ * drop that token, fetch a new one and repeat the call once (never more).
+ */
+export function bearerAuth(token: TokenSource | TokenProvider): AuthHook {
+  if (typeof token === "object") {
+    const hook: AuthHook = async (request) => {
+      request.headers.set("authorization", `Bearer ${await token.getToken()}`);
+    };
+    hook.refresh = (request: OutgoingRequest) => {
+      const sent = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+      if (sent === undefined) return false;
+      token.invalidate(sent);
+      return true;
+    };
+    return hook;
+  }
   return async (request) => {
     const value = typeof token === "string" ? token : await token();
     request.headers.set("authorization", `Bearer ${value}`);

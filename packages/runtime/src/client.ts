@@ -9,8 +9,13 @@ import {
 import { isIdempotent, type OperationDescriptor, type SchemaRef } from "./operation.js";
 import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "./validation.js";
 
-/** Adds credentials to an outgoing request. */
-export type AuthHook = (request: OutgoingRequest) => void | Promise<void>;
+/**
+ * Adds credentials to an outgoing request. A hook with `refresh` is asked, when the server answers
+ * 401, whether fresh credentials are worth one more try (it drops the refused ones and says yes).
+ */
+export type AuthHook = ((request: OutgoingRequest) => void | Promise<void>) & {
+  refresh?: (request: OutgoingRequest) => boolean | Promise<boolean>;
+};
 
 /** The request as middleware and auth hooks see it before it is sent. */
 export interface OutgoingRequest {
@@ -122,11 +127,20 @@ export async function callOperation<TResult extends ApiResult>(
   const policy = o.validation ?? "strict";
   if (policy !== "off") checkRequest(client, op, input, policy);
 
-  const request = buildRequest(o, op, input, call);
-  for (const hook of toArray(o.auth)) await hook(request);
-  for (const m of o.middleware ?? []) await m.onRequest?.(request);
-
-  const response = await send(o, op, request, call);
+  const hooks = toArray(o.auth);
+  let request: OutgoingRequest;
+  let response: IncomingResponse;
+  for (let attempt = 0; ; attempt++) {
+    request = buildRequest(o, op, input, call);
+    for (const hook of hooks) await hook(request);
+    for (const m of o.middleware ?? []) await m.onRequest?.(request);
+    response = await send(o, op, request, call);
+    if (response.status !== 401 || attempt > 0) break;
+    // One more try with fresh credentials, if a hook can get them; never a loop.
+    let retry = false;
+    for (const hook of hooks) if (hook.refresh && (await hook.refresh(request))) retry = true;
+    if (!retry) break;
+  }
   for (const m of o.middleware ?? []) await m.onResponse?.(response, request);
 
   const spec = op.responses[String(response.status)] ?? op.responses.default;

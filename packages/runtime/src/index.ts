@@ -3,4 +3,5 @@ export * from "./client.js";
 export * from "./errors.js";
 export * from "./operation.js";
 export * from "./sample.js";
+export * from "./token.js";
 export * from "./validation.js";
