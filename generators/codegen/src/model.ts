@@ -78,6 +78,8 @@ export interface ErrorFormatModel {
   schema: string;
   /** Which field of the error body carries each part of an error. */
   fields: Partial<Record<"status" | "text" | "message" | "exception", string>>;
+  /** `exception`: the message starts with the exception name in brackets, as `(EClass) text`. */
+  messagePrefix?: "exception";
 }
 
 export interface ApiModel {

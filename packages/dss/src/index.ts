@@ -8,6 +8,7 @@ export {
   AbortError,
   ApiError,
   bearerAuth,
+  cachedToken,
   TimeoutError,
   TransportError,
   TrustspecError,

@@ -112,7 +112,7 @@ function errorBody(model: ApiModel): string {
   if (f.text) parts.push(`${JSON.stringify(f.text)}: info.text`);
   // Where the body has its own exception field, the message names it first, as
   // "(EHTTPNotFound) The requested URL ... was not found." in the licence document.
-  if (f.message && f.exception)
+  if (f.message && model.errorFormat?.messagePrefix === "exception")
     parts.push(`${JSON.stringify(f.message)}: \`(\${info.exception}) \${info.message}\``);
   else if (f.message) parts.push(`${JSON.stringify(f.message)}: info.message`);
   if (f.exception) parts.push(`${JSON.stringify(f.exception)}: info.exception`);

@@ -179,11 +179,13 @@ export function openApiToModel(doc: Obj, options: OpenApiInputOptions): ApiModel
     };
   }
   const err = doc["x-trustspec-error"] as Obj | undefined;
-  if (err)
+  if (err) {
     model.errorFormat = {
       schema: String(err.schema),
       fields: (err.fields ?? {}) as Record<string, string>,
+      ...(err.messagePrefix === "exception" ? { messagePrefix: "exception" as const } : {}),
     };
+  }
   return model;
 }
 
