@@ -125,6 +125,8 @@ function union(parts: string[]): string {
 
 /** An `import type` of those names that the body mentions, or nothing. */
 export function importUsedTypes(names: string[], body: string, from: string): string {
-  const used = names.filter((n) => new RegExp(`\\b${n}\\b`).test(body));
+  // Only code counts: a name in a doc comment is no use of the type.
+  const code = body.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  const used = names.filter((n) => new RegExp(`\\b${n}\\b`).test(code));
   return used.length ? `import type { ${used.join(", ")} } from "${from}";` : "";
 }

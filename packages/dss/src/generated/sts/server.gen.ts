@@ -15,7 +15,6 @@ import { schemas } from "./schemas.gen.js";
 import type {
   CodeChallengeMethod,
   ConfirmationResponse,
-  ConfirmationScopeParams,
   OAuthError,
   RequestConfirmation,
   ResponseType,
