@@ -11,8 +11,9 @@ import { createDssStsRouter, formatDssStsError } from "../src/generated/sts/serv
 /**
  * The identity centre's token and confirmation operations through their generated client
  * functions, against the generated MSW mocks and the generated server stub over HTTP. The two
- * authorize operations answer with a 302 redirect, which the generator does not model yet (a
- * client builds their URL instead): they are left out here, by name.
+ * authorize operations answer with a 302 redirect: a browser opens them, and the client only
+ * builds their URL (`authorizeUrl`, tested in authorize-url.test.ts); they are left out here, by
+ * name.
  */
 type OperationFn = (
   c: ReturnType<typeof createClient>,

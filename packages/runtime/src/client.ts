@@ -162,6 +162,17 @@ export async function callOperation<TResult extends ApiResult>(
   return { status: response.status, data, headers: response.headers } as TResult;
 }
 
+/**
+ * The URL of an operation with its path and query parameters filled in, checked against the
+ * contract as a call would be: for operations a browser opens rather than a program calls (an
+ * OAuth authorize endpoint answers with a redirect).
+ */
+export function operationUrl(client: Client, op: OperationDescriptor, input: CallInput = {}): URL {
+  const policy = client.options.validation ?? "strict";
+  if (policy !== "off") checkRequest(client, op, input, policy);
+  return buildRequest(client.options, op, input, {}).url;
+}
+
 function buildRequest(
   o: ClientOptions,
   op: OperationDescriptor,

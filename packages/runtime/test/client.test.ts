@@ -753,3 +753,49 @@ describe("form-encoded bodies", () => {
     expect(encodeBody({ a: 1 }, "application/json")).toBe('{"a":1}');
   });
 });
+
+describe("operationUrl", () => {
+  it("fills path and query parameters and checks them like a call", async () => {
+    const { operationUrl, createClient: make } = await import("../src/client.js");
+    const op = {
+      operationId: "authorize",
+      method: "GET" as const,
+      path: "/oauth/{tenant}/authorize",
+      params: [
+        {
+          name: "tenant",
+          in: "path" as const,
+          required: true,
+          kind: "string" as const,
+          schema: { type: "string" },
+        },
+        {
+          name: "client_id",
+          in: "query" as const,
+          required: true,
+          kind: "string" as const,
+          schema: { type: "string" },
+        },
+        {
+          name: "scope",
+          in: "query" as const,
+          required: false,
+          kind: "string" as const,
+          schema: { type: "string" },
+        },
+      ],
+      responses: { "302": {} },
+      success: [],
+      security: [],
+    };
+    const c = make({ $id: "urn:test:url", $defs: {} }, { baseUrl: "https://sts.example/STS" });
+    const url = operationUrl(c, op, {
+      path: { tenant: "a b" },
+      query: { client_id: "app", scope: "dss" },
+    });
+    expect(url.toString()).toBe(
+      "https://sts.example/STS/oauth/a%20b/authorize?client_id=app&scope=dss",
+    );
+    expect(() => operationUrl(c, op, { path: { tenant: "t" } })).toThrow(/client_id is required/);
+  });
+});

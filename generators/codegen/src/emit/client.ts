@@ -13,6 +13,7 @@ export function emitClient(model: ApiModel): string {
     "  type ClientOptions,",
     "  callOperation,",
     "  createClient,",
+    ...(model.operations.some(redirects) ? ["  operationUrl,"] : []),
     '} from "@trustspec/runtime";',
     'import * as operations from "./operations.gen.js";',
     'import { schemas } from "./schemas.gen.js";',
@@ -39,7 +40,10 @@ export function emitClient(model: ApiModel): string {
       : "  return createClient(schemas, options);",
   );
   out.push("}", "");
-  for (const op of model.operations) out.push(operationFunction(op));
+  for (const op of model.operations) {
+    out.push(operationFunction(op));
+    if (redirects(op)) out.push(urlFunction(op));
+  }
   return out.join("\n");
 }
 
@@ -62,4 +66,20 @@ function operationFunction(op: OperationModel): string {
     ? `input: ${name}Input${optional ? " = {}" : ""}`
     : `input: ${name}Input = {}`;
   return `${d ? `${d}\n` : ""}export function ${op.operationId}(\n  client: Client,\n  ${param},\n  options?: CallOptions,\n): Promise<${name}Result> {\n  return callOperation<${name}Result>(client, operations.${op.operationId}, input, options);\n}\n`;
+}
+
+/** An operation that answers with a redirect is opened by a browser: it also gets a URL builder. */
+function redirects(op: OperationModel): boolean {
+  return op.responses.some(
+    (r) => typeof r.status === "number" && r.status >= 300 && r.status < 400,
+  );
+}
+
+function urlFunction(op: OperationModel): string {
+  const name = typeBase(op);
+  const optional = !op.params.some((p) => p.required);
+  const d = doc(
+    `The URL of \`${op.operationId}\` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.`,
+  );
+  return `${d}\nexport function ${op.operationId}Url(client: Client, input: ${name}Input${optional ? " = {}" : ""}): URL {\n  return operationUrl(client, operations.${op.operationId}, input);\n}\n`;
 }

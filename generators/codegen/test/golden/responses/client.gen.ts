@@ -8,6 +8,7 @@ import {
   type ClientOptions,
   callOperation,
   createClient,
+  operationUrl,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
@@ -16,6 +17,8 @@ import type {
   OpenSessionResult,
   CloseSessionInput,
   CloseSessionResult,
+  LoginInput,
+  LoginResult,
 } from "./types.gen.js";
 
 /**
@@ -49,4 +52,26 @@ export function closeSession(
   options?: CallOptions,
 ): Promise<CloseSessionResult> {
   return callOperation<CloseSessionResult>(client, operations.closeSession, input, options);
+}
+
+/**
+ * A page a browser opens; the server redirects it.
+ *
+ * `GET /login`
+ *
+ * @throws ApiError for HTTP 302 (the API's error body in `error.body`)
+ */
+export function login(
+  client: Client,
+  input: LoginInput,
+  options?: CallOptions,
+): Promise<LoginResult> {
+  return callOperation<LoginResult>(client, operations.login, input, options);
+}
+
+/**
+ * The URL of `login` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.
+ */
+export function loginUrl(client: Client, input: LoginInput): URL {
+  return operationUrl(client, operations.login, input);
 }

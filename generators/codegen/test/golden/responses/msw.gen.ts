@@ -31,6 +31,10 @@ export function defaultResponsesHandlers(seed = 1): ResponsesHandlers {
       body: sampleFromSchema(schemas, "Session", seed + 0) as never,
     }),
     closeSession: () => ({ status: 202 as const }),
+    login: () => ({
+      status: 200 as const,
+      body: sampleFromSchema(schemas, { type: "string" }, seed + 2) as never,
+    }),
   };
 }
 

@@ -66,5 +66,44 @@ export const closeSession: OperationDescriptor = {
   security: [],
 };
 
+export const login: OperationDescriptor = {
+  operationId: "login",
+  method: "GET",
+  path: "/login",
+  params: [
+    {
+      name: "client_id",
+      in: "query",
+      required: true,
+      kind: "string",
+      schema: {
+        type: "string",
+      },
+    },
+    {
+      name: "state",
+      in: "query",
+      required: false,
+      kind: "string",
+      schema: {
+        type: "string",
+      },
+    },
+  ],
+  responses: {
+    "200": {
+      mediaType: "text/html",
+      schema: {
+        type: "string",
+      },
+    },
+    "302": {
+      headers: ["Location"],
+    },
+  },
+  success: [200],
+  security: ["BasicAuth"],
+};
+
 /** Every operation of the API, in document order. */
-export const operationList: readonly OperationDescriptor[] = [openSession, closeSession];
+export const operationList: readonly OperationDescriptor[] = [openSession, closeSession, login];

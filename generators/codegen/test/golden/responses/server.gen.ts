@@ -44,6 +44,23 @@ export type CloseSessionContext = HandlerContext & {
 export type CloseSessionReply = { status: 202; body?: undefined; headers?: ReplyHeaders };
 
 /**
+ * What the `login` handler receives, converted and checked.
+ */
+export type LoginContext = HandlerContext & {
+  query: {
+    client_id: string;
+    state?: string;
+  };
+};
+
+/**
+ * What the `login` handler answers: one of the documented statuses.
+ */
+export type LoginReply =
+  | { status: 200; body: string; headers?: ReplyHeaders }
+  | { status: 302; body?: undefined; headers?: ReplyHeaders };
+
+/**
  * What a server of Responses implements: one handler per operation.
  */
 export interface ResponsesHandlers {
@@ -57,6 +74,12 @@ export interface ResponsesHandlers {
    * `DELETE /sessions/{id}`
    */
   closeSession(ctx: CloseSessionContext): CloseSessionReply | Promise<CloseSessionReply>;
+  /**
+   * A page a browser opens; the server redirects it.
+   *
+   * `GET /login`
+   */
+  login(ctx: LoginContext): LoginReply | Promise<LoginReply>;
 }
 
 /** Builds an error body in the API's own format. */

@@ -38,3 +38,18 @@ export interface CloseSessionInput {
  * What `closeSession` resolves to: one variant per documented success status.
  */
 export type CloseSessionResult = ApiResult<202, undefined>;
+
+/**
+ * The input of `login` (GET /login).
+ */
+export interface LoginInput {
+  query: {
+    client_id: string;
+    state?: string;
+  };
+}
+
+/**
+ * What `login` resolves to: one variant per documented success status.
+ */
+export type LoginResult = ApiResult<200, string>;

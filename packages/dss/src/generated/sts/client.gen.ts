@@ -8,6 +8,7 @@ import {
   type ClientOptions,
   callOperation,
   createClient,
+  operationUrl,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
@@ -86,6 +87,13 @@ export function authorize(
 }
 
 /**
+ * The URL of `authorize` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.
+ */
+export function authorizeUrl(client: Client, input: AuthorizeInput): URL {
+  return operationUrl(client, operations.authorize, input);
+}
+
+/**
  * Authorization endpoint with a TLS client certificate
  *
  * Запрос на авторизацию по сертификату — the same authorization endpoint, except that the user,
@@ -109,6 +117,16 @@ export function authorizeWithCertificate(
     input,
     options,
   );
+}
+
+/**
+ * The URL of `authorizeWithCertificate` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.
+ */
+export function authorizeWithCertificateUrl(
+  client: Client,
+  input: AuthorizeWithCertificateInput,
+): URL {
+  return operationUrl(client, operations.authorizeWithCertificate, input);
 }
 
 /**
