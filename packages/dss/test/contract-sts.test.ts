@@ -1,12 +1,10 @@
-import { bearerAuth, type CallInput, createClient, sampleFromSchema } from "@trustspec/runtime";
-import { listen } from "@trustspec/runtime/server";
-import { setupServer } from "msw/node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as client from "../src/generated/sts/client.gen.js";
 import { createDssStsMockHandlers, defaultDssStsHandlers } from "../src/generated/sts/msw.gen.js";
 import { operationList } from "../src/generated/sts/operations.gen.js";
 import { schemas } from "../src/generated/sts/schemas.gen.js";
 import { createDssStsRouter, formatDssStsError } from "../src/generated/sts/server.gen.js";
+import { contractTargets, expectSuccess } from "./contract-support.js";
 
 /**
  * The identity centre's token and confirmation operations through their generated client
@@ -15,45 +13,18 @@ import { createDssStsRouter, formatDssStsError } from "../src/generated/sts/serv
  * builds their URL (`authorizeUrl`, tested in authorize-url.test.ts); they are left out here, by
  * name.
  */
-type OperationFn = (
-  c: ReturnType<typeof createClient>,
-  input: CallInput,
-) => Promise<{ status: number; data: unknown }>;
 const NOT_CALLABLE = new Set(["authorize", "authorizeWithCertificate"]);
 const callable = operationList.filter((op) => !NOT_CALLABLE.has(op.operationId));
 
-function inputFor(op: (typeof operationList)[number], seed: number): CallInput {
-  const input: CallInput = {};
-  for (const p of op.params) {
-    if (!p.required || !p.schema) continue;
-    const where = p.in === "path" ? "path" : p.in === "query" ? "query" : "headers";
-    input[where] = { ...input[where], [p.name]: sampleFromSchema(schemas, p.schema, seed) };
-  }
-  if (op.requestBody?.schema) input.body = sampleFromSchema(schemas, op.requestBody.schema, seed);
-  return input;
-}
-
 const MOCK_URL = "http://sts.test/STS";
-const mock = setupServer(...createDssStsMockHandlers({ baseUrl: MOCK_URL, seed: 3 }));
-let stub: Awaited<ReturnType<typeof listen>>;
-
-beforeAll(async () => {
-  mock.listen({
-    onUnhandledRequest: (request, print) => {
-      if (new URL(request.url).hostname !== "127.0.0.1") print.error();
-    },
-  });
-  stub = await listen(
-    createDssStsRouter(defaultDssStsHandlers(4), {
-      formatError: formatDssStsError,
-      responseValidation: "strict",
-    }),
-  );
-});
-afterAll(async () => {
-  mock.close();
-  await stub.close();
-});
+const targets = contractTargets(
+  MOCK_URL,
+  createDssStsMockHandlers({ baseUrl: MOCK_URL, seed: 3 }),
+  createDssStsRouter(defaultDssStsHandlers(4), {
+    formatError: formatDssStsError,
+    responseValidation: "strict",
+  }),
+);
 
 describe("the operations left out are exactly the redirecting ones", () => {
   it("names two operations that answer 302", () => {
@@ -65,23 +36,9 @@ describe("the operations left out are exactly the redirecting ones", () => {
   });
 });
 
-describe.each([
-  ["MSW mocks", () => MOCK_URL],
-  ["server stub over HTTP", () => stub.url],
-])("identity-centre operations against the %s", (_name, baseUrl) => {
-  it.each(callable.map((op, i) => [op.operationId, op, i] as const))(
-    "%s",
-    async (operationId, op, i) => {
-      const c = createClient(schemas, {
-        baseUrl: baseUrl(),
-        auth: bearerAuth("t"),
-        validation: "strict",
-        retry: false,
-      });
-      const fn = (client as unknown as Record<string, OperationFn>)[operationId];
-      const result = await fn!(c, inputFor(op, i + 1));
-      expect(op.success).toContain(result.status);
-    },
+describe.each(targets)("identity-centre operations against the %s", (_name, baseUrl) => {
+  it.each(callable.map((op, i) => [op.operationId, op, i] as const))("%s", (_id, op, i) =>
+    expectSuccess(client, schemas, baseUrl(), op, i + 1),
   );
 
   it("token requests travel form-encoded and a wrong grant_type is refused with 400", async () => {
