@@ -1,11 +1,3 @@
-import { defineConfig } from "tsdown";
+import { packageBuild } from "../../tsdown.shared.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/mocks.ts", "src/server.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  platform: "node",
-  target: "node20",
-});
+export default packageBuild(["src/index.ts", "src/mocks.ts", "src/server.ts"]);
