@@ -1,6 +1,6 @@
 import type { ApiModel, OperationModel } from "../model.js";
 import { doc, header, importUsedTypes, tsType } from "./ts.js";
-import { inputMembers, typeBase } from "./types.js";
+import { paramsAt, typeBase } from "./types.js";
 
 /** `server.gen.ts`: the typed handler interface and a router factory for the server stub. */
 export function emitServer(model: ApiModel): string {
@@ -49,7 +49,7 @@ export function emitServer(model: ApiModel): string {
     'import { operationList } from "./operations.gen.js";',
     'import { schemas } from "./schemas.gen.js";',
     importUsedTypes(
-      model.schemas.map((s) => s.name),
+      [...model.schemas.map((s) => s.name), ...model.operations.map((o) => `${typeBase(o)}Input`)],
       body,
       "./types.gen.js",
     ),
@@ -60,7 +60,7 @@ export function emitServer(model: ApiModel): string {
 
 function contextAndReply(op: OperationModel, errorReplies: Map<string, string>): string {
   const name = typeBase(op);
-  const members = inputMembers(op, "server");
+  const members = contextMembers(op);
   const lines = [doc(`What the \`${op.operationId}\` handler receives, converted and checked.`)];
   lines.push(`export type ${name}Context = HandlerContext & {\n${members.join("\n")}\n};`, "");
   const { success, errors } = replyVariants(op);
@@ -71,6 +71,26 @@ function contextAndReply(op: OperationModel, errorReplies: Map<string, string>):
   );
   lines.push(`export type ${name}Reply =\n${variants.join("\n")};`, "");
   return lines.join("\n");
+}
+
+/**
+ * The members of a handler's context, by reference to the operation's input type (which carries
+ * the parameters' docs): every parameter group is present, converted and checked, and a body the
+ * server only tolerates (a GET with a JSON body) is typed here.
+ */
+function contextMembers(op: OperationModel): string[] {
+  const input = `${typeBase(op)}Input`;
+  const members: string[] = [];
+  for (const where of ["path", "query", "headers"] as const) {
+    const params = paramsAt(op, where);
+    if (params.length === 0) continue;
+    const type = `${input}["${where}"]`;
+    members.push(`  ${where}: ${params.some((p) => p.required) ? type : `NonNullable<${type}>`};`);
+  }
+  if (op.requestBody)
+    members.push(`  body${op.requestBody.required ? "" : "?"}: ${input}["body"];`);
+  else if (op.toleratedBody) members.push(`  body?: ${tsType(op.toleratedBody.schema, "  ")};`);
+  return members;
 }
 
 /** The reply variants of an operation: success ones, and the error ones as one text. */

@@ -50,27 +50,32 @@ function group(params: ParamModel[]): string {
   return `{\n${lines.join("\n")}\n  }`;
 }
 
-/** The TypeScript members of an operation's input, shared by the client input and the server context. */
-export function inputMembers(op: OperationModel, bodyOf: "request" | "server"): string[] {
+/** The TypeScript members of an operation's input: its parameters by location, and its body. */
+export function inputMembers(op: OperationModel): string[] {
   const members: string[] = [];
   for (const where of ["path", "query", "headers"] as const) {
-    const loc = where === "headers" ? "header" : where;
-    const params = op.params.filter((p) => p.in === loc);
+    const params = paramsAt(op, where);
     if (params.length === 0) continue;
     const optional = !params.some((p) => p.required);
-    members.push(`  ${where}${optional && bodyOf === "request" ? "?" : ""}: ${group(params)};`);
+    members.push(`  ${where}${optional ? "?" : ""}: ${group(params)};`);
   }
-  const body = op.requestBody ?? (bodyOf === "server" ? op.toleratedBody : undefined);
-  if (body) {
-    const required = body.required && op.requestBody === body;
-    members.push(`  body${required ? "" : "?"}: ${tsType(body.schema, "  ")};`);
+  if (op.requestBody) {
+    members.push(
+      `  body${op.requestBody.required ? "" : "?"}: ${tsType(op.requestBody.schema, "  ")};`,
+    );
   }
   return members;
 }
 
+/** The parameters of an operation in one input group (`headers` holds the header parameters). */
+export function paramsAt(op: OperationModel, where: "path" | "query" | "headers"): ParamModel[] {
+  const loc = where === "headers" ? "header" : where;
+  return op.params.filter((p) => p.in === loc);
+}
+
 function operationTypes(op: OperationModel): string {
   const name = typeBase(op);
-  const members = inputMembers(op, "request");
+  const members = inputMembers(op);
   const lines: string[] = [];
   pushDoc(lines, doc(`The input of \`${op.operationId}\` (${op.method} ${op.path}).`));
   lines.push(

@@ -18,16 +18,27 @@ import type {
   ConnectionList,
   Licence,
   LicenceError,
-  LicenceInstallRequest,
   LicenceList,
-  MemoryPasswordsRequest,
   MemoryReadRequest,
   MemoryValue,
-  MemoryWriteRequest,
   ServerInfo,
   Session,
-  SessionCreateRequest,
   SessionList,
+  GetApiInfoInput,
+  ListConnectionsInput,
+  GetConnectionInput,
+  ListLicencesInput,
+  InstallLicenceInput,
+  UpdateLicencesInput,
+  GetLicenceInput,
+  ReadMemoryInput,
+  WriteMemoryInput,
+  SetMemoryPasswordsInput,
+  ResetMemoryInput,
+  GetServerInfoInput,
+  ListSessionsInput,
+  CreateSessionInput,
+  GetSessionInput,
 } from "./types.gen.js";
 
 /**
@@ -46,17 +57,7 @@ export type LicenceErrorReply =
  * What the `getApiInfo` handler receives, converted and checked.
  */
 export type GetApiInfoContext = HandlerContext & {
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  headers: NonNullable<GetApiInfoInput["headers"]>;
 };
 
 /**
@@ -70,17 +71,7 @@ export type GetApiInfoReply =
  * What the `listConnections` handler receives, converted and checked.
  */
 export type ListConnectionsContext = HandlerContext & {
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  headers: NonNullable<ListConnectionsInput["headers"]>;
 };
 
 /**
@@ -94,23 +85,8 @@ export type ListConnectionsReply =
  * What the `getConnection` handler receives, converted and checked.
  */
 export type GetConnectionContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор соединения — connection id (3.0.34 doc, line 789; older doc, line 264).
-     */
-    ID: string;
-  };
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  path: GetConnectionInput["path"];
+  headers: NonNullable<GetConnectionInput["headers"]>;
 };
 
 /**
@@ -124,17 +100,7 @@ export type GetConnectionReply =
  * What the `listLicences` handler receives, converted and checked.
  */
 export type ListLicencesContext = HandlerContext & {
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  headers: NonNullable<ListLicencesInput["headers"]>;
 };
 
 /**
@@ -148,18 +114,8 @@ export type ListLicencesReply =
  * What the `installLicence` handler receives, converted and checked.
  */
 export type InstallLicenceContext = HandlerContext & {
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
-  body: LicenceInstallRequest;
+  headers: NonNullable<InstallLicenceInput["headers"]>;
+  body: InstallLicenceInput["body"];
 };
 
 /**
@@ -173,17 +129,7 @@ export type InstallLicenceReply =
  * What the `updateLicences` handler receives, converted and checked.
  */
 export type UpdateLicencesContext = HandlerContext & {
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  headers: NonNullable<UpdateLicencesInput["headers"]>;
 };
 
 /**
@@ -197,23 +143,8 @@ export type UpdateLicencesReply =
  * What the `getLicence` handler receives, converted and checked.
  */
 export type GetLicenceContext = HandlerContext & {
-  path: {
-    /**
-     * Уникальный С/Н ключа — unique serial number of the key (3.0.34 doc, line 344).
-     */
-    KeyNo: number;
-  };
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  path: GetLicenceInput["path"];
+  headers: NonNullable<GetLicenceInput["headers"]>;
 };
 
 /**
@@ -227,29 +158,9 @@ export type GetLicenceReply =
  * What the `readMemory` handler receives, converted and checked.
  */
 export type ReadMemoryContext = HandlerContext & {
-  path: {
-    /**
-     * Уникальный С/Н ключа — unique serial number of the key (3.0.34 doc, line 579).
-     */
-    KeyNo: number;
-  };
-  query: {
-    /**
-     * Пароль на чтение — the read password; "" when absent (3.0.34 doc, lines 575, 581, 591).
-     */
-    Password?: string;
-  };
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  path: ReadMemoryInput["path"];
+  query: NonNullable<ReadMemoryInput["query"]>;
+  headers: NonNullable<ReadMemoryInput["headers"]>;
   body?: MemoryReadRequest;
 };
 
@@ -264,34 +175,10 @@ export type ReadMemoryReply =
  * What the `writeMemory` handler receives, converted and checked.
  */
 export type WriteMemoryContext = HandlerContext & {
-  path: {
-    /**
-     * Уникальный С/Н ключа — unique serial number of the key (3.0.34 doc, lines 617, 652).
-     */
-    KeyNo: number;
-  };
-  query: {
-    /**
-     * Пароль на запись — the write password; "" when absent (3.0.34 doc, lines 613, 619, 635).
-     */
-    Password?: string;
-    /**
-     * Значение — the value to store; "" when absent (3.0.34 doc, lines 613, 621, 635).
-     */
-    Value?: string;
-  };
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
-  body?: MemoryWriteRequest;
+  path: WriteMemoryInput["path"];
+  query: NonNullable<WriteMemoryInput["query"]>;
+  headers: NonNullable<WriteMemoryInput["headers"]>;
+  body?: WriteMemoryInput["body"];
 };
 
 /**
@@ -305,42 +192,10 @@ export type WriteMemoryReply =
  * What the `setMemoryPasswords` handler receives, converted and checked.
  */
 export type SetMemoryPasswordsContext = HandlerContext & {
-  path: {
-    /**
-     * Уникальный С/Н ключа — unique serial number of the key (3.0.34 doc, lines 617, 652).
-     */
-    KeyNo: number;
-  };
-  query: {
-    /**
-     * Текущий пароль на чтение — current read password; "" when absent (3.0.34 doc, lines 645, 654, 678).
-     */
-    ReadPassword?: string;
-    /**
-     * Текущий пароль на запись — current write password; "" when absent (3.0.34 doc, lines 645-646, 656, 678).
-     */
-    WritePassword?: string;
-    /**
-     * Новый пароль на чтение — new read password; "" when absent (3.0.34 doc, lines 646, 658, 678).
-     */
-    NewReadPassword?: string;
-    /**
-     * Новый пароль на запись — new write password; "" when absent (3.0.34 doc, lines 646-648, 660, 678).
-     */
-    NewWritePassword?: string;
-  };
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
-  body?: MemoryPasswordsRequest;
+  path: SetMemoryPasswordsInput["path"];
+  query: NonNullable<SetMemoryPasswordsInput["query"]>;
+  headers: NonNullable<SetMemoryPasswordsInput["headers"]>;
+  body?: SetMemoryPasswordsInput["body"];
 };
 
 /**
@@ -354,23 +209,8 @@ export type SetMemoryPasswordsReply =
  * What the `resetMemory` handler receives, converted and checked.
  */
 export type ResetMemoryContext = HandlerContext & {
-  path: {
-    /**
-     * Уникальный С/Н ключа — unique serial number of the key (3.0.34 doc, line 690).
-     */
-    KeyNo: number;
-  };
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  path: ResetMemoryInput["path"];
+  headers: NonNullable<ResetMemoryInput["headers"]>;
 };
 
 /**
@@ -384,17 +224,7 @@ export type ResetMemoryReply =
  * What the `getServerInfo` handler receives, converted and checked.
  */
 export type GetServerInfoContext = HandlerContext & {
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  headers: NonNullable<GetServerInfoInput["headers"]>;
 };
 
 /**
@@ -408,17 +238,7 @@ export type GetServerInfoReply =
  * What the `listSessions` handler receives, converted and checked.
  */
 export type ListSessionsContext = HandlerContext & {
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  headers: NonNullable<ListSessionsInput["headers"]>;
 };
 
 /**
@@ -432,18 +252,8 @@ export type ListSessionsReply =
  * What the `createSession` handler receives, converted and checked.
  */
 export type CreateSessionContext = HandlerContext & {
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
-  body: SessionCreateRequest;
+  headers: NonNullable<CreateSessionInput["headers"]>;
+  body: CreateSessionInput["body"];
 };
 
 /**
@@ -458,23 +268,8 @@ export type CreateSessionReply =
  * What the `getSession` handler receives, converted and checked.
  */
 export type GetSessionContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сеанса — session id (3.0.34 doc, line 909; older doc, line 337).
-     */
-    ID: string;
-  };
-  headers: {
-    /**
-     * Идентификатор запроса, выбранный клиентом (рекомендуется уникальный, например на основе
-     * текущего времени). Сервер возвращает его в одноимённом заголовке ответа и включает в
-     * подписываемые данные. A client-chosen request id (ideally unique, e.g. derived from the
-     * current time); the server echoes it in the response header of the same name and signs it
-     * together with the body, which stops a replayed or substituted answer from verifying
-     * (3.0.34 doc, lines 137-157; older doc, lines 77-83).
-     */
-    "Licence-QueryID"?: string;
-  };
+  path: GetSessionInput["path"];
+  headers: NonNullable<GetSessionInput["headers"]>;
 };
 
 /**

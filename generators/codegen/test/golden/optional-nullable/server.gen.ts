@@ -12,15 +12,13 @@ import {
 } from "@trustspec/runtime/server";
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
-import type { Record } from "./types.gen.js";
+import type { Record, GetRecordInput } from "./types.gen.js";
 
 /**
  * What the `getRecord` handler receives, converted and checked.
  */
 export type GetRecordContext = HandlerContext & {
-  path: {
-    id: string;
-  };
+  path: GetRecordInput["path"];
 };
 
 /**

@@ -12,31 +12,15 @@ import {
 } from "@trustspec/runtime/server";
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
-import type { Format } from "./types.gen.js";
+import type { GetItemInput } from "./types.gen.js";
 
 /**
  * What the `getItem` handler receives, converted and checked.
  */
 export type GetItemContext = HandlerContext & {
-  path: {
-    /**
-     * Shared path parameter.
-     */
-    accountId: string;
-    itemNo: number;
-  };
-  query: {
-    verbose?: boolean;
-    limit: number;
-    /**
-     * A query parameter whose schema is a named numeric enum.
-     */
-    format?: Format;
-  };
-  headers: {
-    "X-Request-ID"?: string;
-    clientToken: string;
-  };
+  path: GetItemInput["path"];
+  query: GetItemInput["query"];
+  headers: GetItemInput["headers"];
 };
 
 /**

@@ -12,13 +12,19 @@ import {
 } from "@trustspec/runtime/server";
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
-import type { Problem, Session } from "./types.gen.js";
+import type {
+  Problem,
+  Session,
+  OpenSessionInput,
+  CloseSessionInput,
+  LoginInput,
+} from "./types.gen.js";
 
 /**
  * What the `openSession` handler receives, converted and checked.
  */
 export type OpenSessionContext = HandlerContext & {
-  body: Session;
+  body: OpenSessionInput["body"];
 };
 
 /**
@@ -33,9 +39,7 @@ export type OpenSessionReply =
  * What the `closeSession` handler receives, converted and checked.
  */
 export type CloseSessionContext = HandlerContext & {
-  path: {
-    id: string;
-  };
+  path: CloseSessionInput["path"];
 };
 
 /**
@@ -47,10 +51,7 @@ export type CloseSessionReply = { status: 202; body?: undefined; headers?: Reply
  * What the `login` handler receives, converted and checked.
  */
 export type LoginContext = HandlerContext & {
-  query: {
-    client_id: string;
-    state?: string;
-  };
+  query: LoginInput["query"];
 };
 
 /**

@@ -12,13 +12,19 @@ import {
 } from "@trustspec/runtime/server";
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
-import type { Cat, Dog, Read, Rekey, Write } from "./types.gen.js";
+import type {
+  Read,
+  AddPetInput,
+  ReadMemoryInput,
+  WriteMemoryInput,
+  RekeyMemoryInput,
+} from "./types.gen.js";
 
 /**
  * What the `addPet` handler receives, converted and checked.
  */
 export type AddPetContext = HandlerContext & {
-  body: Cat | Dog;
+  body: AddPetInput["body"];
 };
 
 /**
@@ -30,9 +36,7 @@ export type AddPetReply = { status: 201; body?: undefined; headers?: ReplyHeader
  * What the `readMemory` handler receives, converted and checked.
  */
 export type ReadMemoryContext = HandlerContext & {
-  query: {
-    Password?: string;
-  };
+  query: NonNullable<ReadMemoryInput["query"]>;
   body?: Read;
 };
 
@@ -45,11 +49,8 @@ export type ReadMemoryReply = { status: 200; body: string; headers?: ReplyHeader
  * What the `writeMemory` handler receives, converted and checked.
  */
 export type WriteMemoryContext = HandlerContext & {
-  query: {
-    Password?: string;
-    Value?: string;
-  };
-  body?: Write;
+  query: NonNullable<WriteMemoryInput["query"]>;
+  body?: WriteMemoryInput["body"];
 };
 
 /**
@@ -61,11 +62,8 @@ export type WriteMemoryReply = { status: 202; body?: undefined; headers?: ReplyH
  * What the `rekeyMemory` handler receives, converted and checked.
  */
 export type RekeyMemoryContext = HandlerContext & {
-  query: {
-    Old?: string;
-    New?: string;
-  };
-  body?: Rekey;
+  query: NonNullable<RekeyMemoryInput["query"]>;
+  body?: RekeyMemoryInput["body"];
 };
 
 /**

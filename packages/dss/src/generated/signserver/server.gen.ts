@@ -13,23 +13,41 @@ import {
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
 import type {
-  CertificateRequest,
-  CertificateStatus,
   DSSCertRequest,
   DSSCertificateEx,
-  DSSCertificateFormat,
   DSSPolicy,
   DSSRevRequest,
   DSSSignDocumentResponse,
-  DefaultProperty,
-  Document,
-  DocumentPackage,
   DssError,
-  FriendlyNameProperty,
-  InstallCertificateRequest,
-  PinInfo,
-  RequestStatus,
-  Transaction,
+  InstallCertificateInput,
+  GetCertificateInput,
+  DeleteCertificateInput,
+  GetCertificateContentInput,
+  SetDefaultCertificateV1Input,
+  SetDefaultCertificateInput,
+  SetCertificateFriendlyNameInput,
+  SetCertificateFriendlyNameV1Input,
+  ChangeCertificatePinInput,
+  ListCertificateRevokeRequestsInput,
+  SetCertificateStatusV1Input,
+  SetCertificateStatusInput,
+  SignDocumentInput,
+  DecryptDocumentInput,
+  ParseDecryptionCertificatesInput,
+  EncryptDocumentInput,
+  EnhanceSignatureInput,
+  HashDocumentInput,
+  SignDocumentPackageInput,
+  CreateRequestInput,
+  GetRevokeRequestContentInput,
+  SetRevokeRequestStatusV1Input,
+  SetRevokeRequestStatusInput,
+  GetRequestInput,
+  DeleteRequestInput,
+  GetRequestContentInput,
+  SetRequestStatusV1Input,
+  SetRequestStatusInput,
+  CreateTransactionInput,
 } from "./types.gen.js";
 
 /**
@@ -84,7 +102,7 @@ export type ListCertificatesReply =
  * What the `installCertificate` handler receives, converted and checked.
  */
 export type InstallCertificateContext = HandlerContext & {
-  body: InstallCertificateRequest;
+  body: InstallCertificateInput["body"];
 };
 
 /**
@@ -98,12 +116,7 @@ export type InstallCertificateReply =
  * What the `getCertificate` handler receives, converted and checked.
  */
 export type GetCertificateContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата — certificate id (guide, line 3940); the v1 doc calls it cert_id (line 493).
-     */
-    key: number;
-  };
+  path: GetCertificateInput["path"];
 };
 
 /**
@@ -117,12 +130,7 @@ export type GetCertificateReply =
  * What the `deleteCertificate` handler receives, converted and checked.
  */
 export type DeleteCertificateContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата; 0 for all (guide, lines 3978, 13178-13184); v1: cert_id (line 540).
-     */
-    key: number;
-  };
+  path: DeleteCertificateInput["path"];
 };
 
 /**
@@ -136,19 +144,8 @@ export type DeleteCertificateReply =
  * What the `getCertificateContent` handler receives, converted and checked.
  */
 export type GetCertificateContentContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата — cert_id (v1 doc, lines 557-558).
-     */
-    key: number;
-  };
-  query: {
-    /**
-     * Формат представления содержимого сертификата, a DSSCertificateFormat code, e.g. 2 for XML (v1
-     * doc, lines 559, 562, 571). Only codes are shown in URLs, so the query takes the code alone.
-     */
-    format: DSSCertificateFormat;
-  };
+  path: GetCertificateContentInput["path"];
+  query: GetCertificateContentInput["query"];
 };
 
 /**
@@ -162,13 +159,8 @@ export type GetCertificateContentReply =
  * What the `setDefaultCertificateV1` handler receives, converted and checked.
  */
 export type SetDefaultCertificateV1Context = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата — the v1 doc's cert_id (line 806); 6119 in chapter 8 (guide, line 12958).
-     */
-    key: number;
-  };
-  body: DefaultProperty;
+  path: SetDefaultCertificateV1Input["path"];
+  body: SetDefaultCertificateV1Input["body"];
 };
 
 /**
@@ -182,13 +174,8 @@ export type SetDefaultCertificateV1Reply =
  * What the `setDefaultCertificate` handler receives, converted and checked.
  */
 export type SetDefaultCertificateContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата (guide, line 4032).
-     */
-    key: number;
-  };
-  body: DefaultProperty;
+  path: SetDefaultCertificateInput["path"];
+  body: SetDefaultCertificateInput["body"];
 };
 
 /**
@@ -202,13 +189,8 @@ export type SetDefaultCertificateReply =
  * What the `setCertificateFriendlyName` handler receives, converted and checked.
  */
 export type SetCertificateFriendlyNameContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата (guide, line 4053).
-     */
-    key: number;
-  };
-  body: FriendlyNameProperty;
+  path: SetCertificateFriendlyNameInput["path"];
+  body: SetCertificateFriendlyNameInput["body"];
 };
 
 /**
@@ -222,13 +204,8 @@ export type SetCertificateFriendlyNameReply =
  * What the `setCertificateFriendlyNameV1` handler receives, converted and checked.
  */
 export type SetCertificateFriendlyNameV1Context = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата — the v1 doc's cert_id (line 836).
-     */
-    key: number;
-  };
-  body: FriendlyNameProperty;
+  path: SetCertificateFriendlyNameV1Input["path"];
+  body: SetCertificateFriendlyNameV1Input["body"];
 };
 
 /**
@@ -244,13 +221,8 @@ export type SetCertificateFriendlyNameV1Reply =
  * What the `changeCertificatePin` handler receives, converted and checked.
  */
 export type ChangeCertificatePinContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата (guide, lines 4014-4017).
-     */
-    key: number;
-  };
-  body: PinInfo;
+  path: ChangeCertificatePinInput["path"];
+  body: ChangeCertificatePinInput["body"];
 };
 
 /**
@@ -264,12 +236,7 @@ export type ChangeCertificatePinReply =
  * What the `listCertificateRevokeRequests` handler receives, converted and checked.
  */
 export type ListCertificateRevokeRequestsContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата — cert_id (v1 doc, line 704).
-     */
-    key: number;
-  };
+  path: ListCertificateRevokeRequestsInput["path"];
 };
 
 /**
@@ -283,13 +250,8 @@ export type ListCertificateRevokeRequestsReply =
  * What the `setCertificateStatusV1` handler receives, converted and checked.
  */
 export type SetCertificateStatusV1Context = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата — the v1 doc's cert_id (line 872).
-     */
-    key: number;
-  };
-  body: CertificateStatus;
+  path: SetCertificateStatusV1Input["path"];
+  body: SetCertificateStatusV1Input["body"];
 };
 
 /**
@@ -303,13 +265,8 @@ export type SetCertificateStatusV1Reply =
  * What the `setCertificateStatus` handler receives, converted and checked.
  */
 export type SetCertificateStatusContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор сертификата, статус которого требуется изменить (guide, lines 3992-3995); v1: cert_id (line 872).
-     */
-    key: number;
-  };
-  body: CertificateStatus;
+  path: SetCertificateStatusInput["path"];
+  body: SetCertificateStatusInput["body"];
 };
 
 /**
@@ -323,7 +280,7 @@ export type SetCertificateStatusReply =
  * What the `signDocument` handler receives, converted and checked.
  */
 export type SignDocumentContext = HandlerContext & {
-  body: Document;
+  body: SignDocumentInput["body"];
 };
 
 /**
@@ -337,7 +294,7 @@ export type SignDocumentReply =
  * What the `decryptDocument` handler receives, converted and checked.
  */
 export type DecryptDocumentContext = HandlerContext & {
-  body: Document;
+  body: DecryptDocumentInput["body"];
 };
 
 /**
@@ -351,7 +308,7 @@ export type DecryptDocumentReply =
  * What the `parseDecryptionCertificates` handler receives, converted and checked.
  */
 export type ParseDecryptionCertificatesContext = HandlerContext & {
-  body: Document;
+  body: ParseDecryptionCertificatesInput["body"];
 };
 
 /**
@@ -365,7 +322,7 @@ export type ParseDecryptionCertificatesReply =
  * What the `encryptDocument` handler receives, converted and checked.
  */
 export type EncryptDocumentContext = HandlerContext & {
-  body: Document;
+  body: EncryptDocumentInput["body"];
 };
 
 /**
@@ -379,7 +336,7 @@ export type EncryptDocumentReply =
  * What the `enhanceSignature` handler receives, converted and checked.
  */
 export type EnhanceSignatureContext = HandlerContext & {
-  body: Document;
+  body: EnhanceSignatureInput["body"];
 };
 
 /**
@@ -393,7 +350,7 @@ export type EnhanceSignatureReply =
  * What the `hashDocument` handler receives, converted and checked.
  */
 export type HashDocumentContext = HandlerContext & {
-  body: Document;
+  body: HashDocumentInput["body"];
 };
 
 /**
@@ -407,7 +364,7 @@ export type HashDocumentReply =
  * What the `signDocumentPackage` handler receives, converted and checked.
  */
 export type SignDocumentPackageContext = HandlerContext & {
-  body: DocumentPackage;
+  body: SignDocumentPackageInput["body"];
 };
 
 /**
@@ -445,7 +402,7 @@ export type ListRequestsReply =
  * What the `createRequest` handler receives, converted and checked.
  */
 export type CreateRequestContext = HandlerContext & {
-  body: CertificateRequest;
+  body: CreateRequestInput["body"];
 };
 
 /**
@@ -459,22 +416,8 @@ export type CreateRequestReply =
  * What the `getRevokeRequestContent` handler receives, converted and checked.
  */
 export type GetRevokeRequestContentContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор запроса на отзыв — req_id (v1 doc, lines 290-291), the GUID DSSRevRequest.ID.
-     */
-    key: string;
-  };
-  query: {
-    /**
-     * Тип представления содержимого запроса, a DSSCertificateFormat code (v1 doc, line 292).
-     */
-    format: DSSCertificateFormat;
-    /**
-     * Идентификатор Удостоверяющего Центра — ca_id (v1 doc, lines 290, 293).
-     */
-    authorityId: number;
-  };
+  path: GetRevokeRequestContentInput["path"];
+  query: GetRevokeRequestContentInput["query"];
 };
 
 /**
@@ -488,13 +431,8 @@ export type GetRevokeRequestContentReply =
  * What the `setRevokeRequestStatusV1` handler receives, converted and checked.
  */
 export type SetRevokeRequestStatusV1Context = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор запроса в УЦ — revreq_id, a GUID (v1 doc, lines 349, 377).
-     */
-    key: string;
-  };
-  body: RequestStatus;
+  path: SetRevokeRequestStatusV1Input["path"];
+  body: SetRevokeRequestStatusV1Input["body"];
 };
 
 /**
@@ -508,14 +446,8 @@ export type SetRevokeRequestStatusV1Reply =
  * What the `setRevokeRequestStatus` handler receives, converted and checked.
  */
 export type SetRevokeRequestStatusContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор запроса в УЦ — the v1 doc's revreq_id (line 349; the text calls it req_id, line
-     * 360), a GUID such as 6a5c8b4a-52c6-e811-80db-00155d454d12 (line 377).
-     */
-    key: string;
-  };
-  body: RequestStatus;
+  path: SetRevokeRequestStatusInput["path"];
+  body: SetRevokeRequestStatusInput["body"];
 };
 
 /**
@@ -529,12 +461,7 @@ export type SetRevokeRequestStatusReply =
  * What the `getRequest` handler receives, converted and checked.
  */
 export type GetRequestContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор запроса (guide, line 4111); v1: req_id (line 104).
-     */
-    key: number;
-  };
+  path: GetRequestInput["path"];
 };
 
 /**
@@ -548,12 +475,7 @@ export type GetRequestReply =
  * What the `deleteRequest` handler receives, converted and checked.
  */
 export type DeleteRequestContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор запроса на сертификат; 0 for all (guide, line 4146); v1: req_id (line 145).
-     */
-    key: number;
-  };
+  path: DeleteRequestInput["path"];
 };
 
 /**
@@ -567,24 +489,8 @@ export type DeleteRequestReply =
  * What the `getRequestContent` handler receives, converted and checked.
  */
 export type GetRequestContentContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор запроса на сертификат — req_id (v1 doc, line 176).
-     */
-    key: number;
-  };
-  query: {
-    /**
-     * Формат представления содержимого запроса, a DSSCertificateFormat code, e.g. 4 for the print
-     * form (v1 doc, lines 177, 181, 190). Only codes are shown in URLs, so the query takes the code
-     * alone.
-     */
-    format: DSSCertificateFormat;
-    /**
-     * Идентификатор Удостоверяющего Центра — the v1 doc's ca_id; 0 in the example (v1 doc, lines 175, 178, 190).
-     */
-    authorityId: number;
-  };
+  path: GetRequestContentInput["path"];
+  query: GetRequestContentInput["query"];
 };
 
 /**
@@ -598,13 +504,8 @@ export type GetRequestContentReply =
  * What the `setRequestStatusV1` handler receives, converted and checked.
  */
 export type SetRequestStatusV1Context = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор запроса на сертификат — req_id; 26 in the example (v1 doc, lines 311, 327).
-     */
-    key: number;
-  };
-  body: RequestStatus;
+  path: SetRequestStatusV1Input["path"];
+  body: SetRequestStatusV1Input["body"];
 };
 
 /**
@@ -618,13 +519,8 @@ export type SetRequestStatusV1Reply =
  * What the `setRequestStatus` handler receives, converted and checked.
  */
 export type SetRequestStatusContext = HandlerContext & {
-  path: {
-    /**
-     * Идентификатор запроса на сертификат (guide, lines 4160-4163); v1: req_id (line 311).
-     */
-    key: number;
-  };
-  body: RequestStatus;
+  path: SetRequestStatusInput["path"];
+  body: SetRequestStatusInput["body"];
 };
 
 /**
@@ -638,7 +534,7 @@ export type SetRequestStatusReply =
  * What the `createTransaction` handler receives, converted and checked.
  */
 export type CreateTransactionContext = HandlerContext & {
-  body: Transaction;
+  body: CreateTransactionInput["body"];
 };
 
 /**

@@ -13,13 +13,13 @@ import {
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
 import type {
-  CodeChallengeMethod,
   ConfirmationResponse,
   OAuthError,
-  RequestConfirmation,
-  ResponseType,
-  TokenRequest,
   TokenResponse,
+  ConfirmInput,
+  AuthorizeInput,
+  AuthorizeWithCertificateInput,
+  TokenInput,
 } from "./types.gen.js";
 
 /**
@@ -31,7 +31,7 @@ export type DssStsErrorReply = { status: 302; body?: undefined; headers?: ReplyH
  * What the `confirm` handler receives, converted and checked.
  */
 export type ConfirmContext = HandlerContext & {
-  body: RequestConfirmation;
+  body: ConfirmInput["body"];
 };
 
 /**
@@ -43,69 +43,7 @@ export type ConfirmReply = { status: 200; body: ConfirmationResponse; headers?: 
  * What the `authorize` handler receives, converted and checked.
  */
 export type AuthorizeContext = HandlerContext & {
-  query: {
-    /**
-     * Идентификатор клиента — the client's id, fixed when the client was registered on the Identity
-     * Centre, e.g. "dss.sample" or "wpf.hybrid" (guide, lines 10535-10537, 12611-12619).
-     */
-    client_id: string;
-    /**
-     * Тип ответа — "code" for the authorization code grant (guide, line 10538), "token" for the
-     * implicit grant (line 10655).
-     */
-    response_type: ResponseType;
-    /**
-     * Области использования маркера — space-separated scopes; must contain "dss" (guide, lines 10540,
-     * 10657). The examples also use openid and offline_access (lines 11787, 12649), and, to confirm
-     * an arbitrary operation, the name of a registered confirmation scope, one per request, e.g.
-     * "openid offline_access dss test-confirmation-scope" (lines 11779-11781, 11843-11845).
-     */
-    scope: string;
-    /**
-     * Адрес возврата — the redirect URI registered for the client, where the code or the token is
-     * delivered, e.g. "urn:ietf:wg:oauth:2.0:oob:auto" (guide, lines 10529-10533, 10645-10649,
-     * 12613-12619). Every example sends it.
-     */
-    redirect_uri: string;
-    /**
-     * Идентификатор ресурса — the resource the token is issued for, e.g.
-     * "https://dss.cryptopro.ru/SignServer/rest" (guide, lines 10542-10544, 10659-10661, 14139-14141);
-     * the first example omits it (lines 10523-10525).
-     */
-    resource?: string;
-    /**
-     * Идентификатор транзакции — the id of a Signature Service transaction to confirm: the token then
-     * carries that transaction's claims (guide, §6.3.2 item 4, lines 10893-10911, 10965-10976). A DSS
-     * extension of OAuth 2.0, for the code and implicit grants only.
-     */
-    dss_transaction_token_id?: string;
-    /**
-     * Параметры шаблона подтверждения — the placeholder values for the message template of the
-     * confirmation scope named in scope: a ConfirmationScopeParams object as UTF-8 JSON, encoded
-     * with BASE64URL (no padding), e.g. "eyJDcFRpbWUiOiIxNy4wMS4yMDE4IDE0OjQ5OjU1In0" for
-     * {"CpTime":"17.01.2018 14:49:55"} (guide, §6.7.2, lines 11779-11831). A DSS extension.
-     */
-    dss_scope_params?: string;
-    /**
-     * An opaque value the Identity Centre returns unchanged in the redirect, to tie the answer to
-     * this request (RFC 6749 §4.1.1); appears only in the §6.7.2 example (guide, lines 11791-11795).
-     */
-    state?: string;
-    /**
-     * A value the ID token will repeat, against replay (OpenID Connect Core 1.0 §3.1.2.1); appears
-     * only in the §6.7.2 example (guide, lines 11795-11799).
-     */
-    nonce?: string;
-    /**
-     * PKCE code challenge derived from the client's code verifier (RFC 7636 §4.2); appears only in
-     * the §6.7.2 example (guide, line 11799). Send the verifier at /oauth/token.
-     */
-    code_challenge?: string;
-    /**
-     * PKCE method of code_challenge; "S256" in the only example (guide, lines 11799-11801).
-     */
-    code_challenge_method?: CodeChallengeMethod;
-  };
+  query: AuthorizeInput["query"];
 };
 
 /**
@@ -119,69 +57,7 @@ export type AuthorizeReply =
  * What the `authorizeWithCertificate` handler receives, converted and checked.
  */
 export type AuthorizeWithCertificateContext = HandlerContext & {
-  query: {
-    /**
-     * Идентификатор клиента — the client's id, fixed when the client was registered on the Identity
-     * Centre, e.g. "dss.sample" or "wpf.hybrid" (guide, lines 10535-10537, 12611-12619).
-     */
-    client_id: string;
-    /**
-     * Тип ответа — "code" for the authorization code grant (guide, line 10538), "token" for the
-     * implicit grant (line 10655).
-     */
-    response_type: ResponseType;
-    /**
-     * Области использования маркера — space-separated scopes; must contain "dss" (guide, lines 10540,
-     * 10657). The examples also use openid and offline_access (lines 11787, 12649), and, to confirm
-     * an arbitrary operation, the name of a registered confirmation scope, one per request, e.g.
-     * "openid offline_access dss test-confirmation-scope" (lines 11779-11781, 11843-11845).
-     */
-    scope: string;
-    /**
-     * Адрес возврата — the redirect URI registered for the client, where the code or the token is
-     * delivered, e.g. "urn:ietf:wg:oauth:2.0:oob:auto" (guide, lines 10529-10533, 10645-10649,
-     * 12613-12619). Every example sends it.
-     */
-    redirect_uri: string;
-    /**
-     * Идентификатор ресурса — the resource the token is issued for, e.g.
-     * "https://dss.cryptopro.ru/SignServer/rest" (guide, lines 10542-10544, 10659-10661, 14139-14141);
-     * the first example omits it (lines 10523-10525).
-     */
-    resource?: string;
-    /**
-     * Идентификатор транзакции — the id of a Signature Service transaction to confirm: the token then
-     * carries that transaction's claims (guide, §6.3.2 item 4, lines 10893-10911, 10965-10976). A DSS
-     * extension of OAuth 2.0, for the code and implicit grants only.
-     */
-    dss_transaction_token_id?: string;
-    /**
-     * Параметры шаблона подтверждения — the placeholder values for the message template of the
-     * confirmation scope named in scope: a ConfirmationScopeParams object as UTF-8 JSON, encoded
-     * with BASE64URL (no padding), e.g. "eyJDcFRpbWUiOiIxNy4wMS4yMDE4IDE0OjQ5OjU1In0" for
-     * {"CpTime":"17.01.2018 14:49:55"} (guide, §6.7.2, lines 11779-11831). A DSS extension.
-     */
-    dss_scope_params?: string;
-    /**
-     * An opaque value the Identity Centre returns unchanged in the redirect, to tie the answer to
-     * this request (RFC 6749 §4.1.1); appears only in the §6.7.2 example (guide, lines 11791-11795).
-     */
-    state?: string;
-    /**
-     * A value the ID token will repeat, against replay (OpenID Connect Core 1.0 §3.1.2.1); appears
-     * only in the §6.7.2 example (guide, lines 11795-11799).
-     */
-    nonce?: string;
-    /**
-     * PKCE code challenge derived from the client's code verifier (RFC 7636 §4.2); appears only in
-     * the §6.7.2 example (guide, line 11799). Send the verifier at /oauth/token.
-     */
-    code_challenge?: string;
-    /**
-     * PKCE method of code_challenge; "S256" in the only example (guide, lines 11799-11801).
-     */
-    code_challenge_method?: CodeChallengeMethod;
-  };
+  query: AuthorizeWithCertificateInput["query"];
 };
 
 /**
@@ -195,7 +71,7 @@ export type AuthorizeWithCertificateReply =
  * What the `token` handler receives, converted and checked.
  */
 export type TokenContext = HandlerContext & {
-  body: TokenRequest;
+  body: TokenInput["body"];
 };
 
 /**
