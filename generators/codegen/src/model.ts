@@ -61,7 +61,10 @@ export interface OperationModel {
   responses: ResponseModel[];
   /** Success status codes (2xx) in ascending order. */
   success: number[];
+  /** Names of the security schemes any one of which authenticates the call. */
   security: string[];
+  /** True when `{}` is among the alternatives: the call may also come without credentials. */
+  anonymous?: boolean;
   discriminator?: string[];
   deprecated: boolean;
 }

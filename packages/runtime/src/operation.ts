@@ -55,7 +55,10 @@ export interface OperationDescriptor {
    * the JSON body) whose presence selects this one.
    */
   discriminator?: readonly string[];
+  /** Names of the security schemes any one of which authenticates the call. */
   security: readonly string[];
+  /** The call may also come without credentials (`{}` among the alternatives, e.g. a public OAuth client). */
+  anonymous?: boolean;
 }
 
 /** GET, HEAD, OPTIONS, PUT and DELETE may be repeated safely; the rest are never retried. */

@@ -41,6 +41,35 @@ export interface HandlerContext {
 /** Extra response headers a handler sets. */
 export type ReplyHeaders = Record<string, string>;
 
+/**
+ * The statuses a handler may answer with for an operation's `default` response: the client and
+ * server errors, for APIs that document one error body without listing the codes.
+ */
+export type ErrorStatus =
+  | 400
+  | 401
+  | 402
+  | 403
+  | 404
+  | 405
+  | 406
+  | 408
+  | 409
+  | 410
+  | 411
+  | 412
+  | 413
+  | 415
+  | 422
+  | 423
+  | 428
+  | 429
+  | 500
+  | 501
+  | 502
+  | 503
+  | 504;
+
 /** What a handler answers: a status of the operation, a body to encode as JSON, extra headers. */
 export interface HandlerReply {
   status: number;

@@ -131,5 +131,6 @@ function descriptor(op: OperationModel, shared: SharedValues): Record<string, un
   d.success = op.success;
   if (op.discriminator) d.discriminator = op.discriminator;
   d.security = op.security;
+  if (op.anonymous) d.anonymous = true;
   return d;
 }

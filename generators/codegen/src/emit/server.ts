@@ -40,6 +40,7 @@ export function emitServer(model: ApiModel): string {
     header(model.source),
     "import {",
     "  type ErrorInfo,",
+    ...(body.includes("status: ErrorStatus;") ? ["  type ErrorStatus,"] : []),
     "  type HandlerContext,",
     "  type ReplyHeaders,",
     "  type Router,",
@@ -95,17 +96,22 @@ function contextMembers(op: OperationModel): string[] {
 
 /** The reply variants of an operation: success ones, and the error ones as one text. */
 function replyVariants(op: OperationModel): { success: string[]; errors: string } {
-  const variant = (r: OperationModel["responses"][number]) => {
+  const variant = (r: OperationModel["responses"][number], status = String(r.status)) => {
     const body = r.schema ? `body: ${tsType(r.schema)}` : "body?: undefined";
-    return `  | { status: ${r.status}; ${body}; headers?: ReplyHeaders }`;
+    return `  | { status: ${status}; ${body}; headers?: ReplyHeaders }`;
   };
   const documented = op.responses.filter((r) => r.status !== "default");
+  // A `default` response stands for every error status the document does not list.
+  const fallback = op.responses.find((r) => r.status === "default");
+  const errors = documented
+    .filter((r) => !op.success.includes(r.status as number))
+    .map((r) => variant(r));
+  if (fallback) errors.push(variant(fallback, "ErrorStatus"));
   return {
-    success: documented.filter((r) => op.success.includes(r.status as number)).map(variant),
-    errors: documented
-      .filter((r) => !op.success.includes(r.status as number))
-      .map(variant)
-      .join("\n"),
+    success: documented
+      .filter((r) => op.success.includes(r.status as number))
+      .map((r) => variant(r)),
+    errors: errors.join("\n"),
   };
 }
 

@@ -96,6 +96,13 @@ export function openApiToModel(doc: Obj, options: OpenApiInputOptions): ApiModel
         security: raw.security !== undefined ? securityNames(raw.security) : globalSecurity,
         deprecated: raw.deprecated === true,
       };
+      const requirements = raw.security !== undefined ? raw.security : doc.security;
+      if (
+        base.security.length > 0 &&
+        Array.isArray(requirements) &&
+        requirements.some((r) => Object.keys(r as Obj).length === 0)
+      )
+        base.anonymous = true;
       if (typeof raw.summary === "string") base.summary = raw.summary;
       if (typeof raw.description === "string") base.description = raw.description;
       const getBody = raw["x-trustspec-get-body"] as Obj | undefined;

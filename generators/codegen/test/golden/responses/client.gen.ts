@@ -31,6 +31,8 @@ export function createResponsesClient(options: ClientOptions = {}): Client {
 /**
  * Open a session, or return the existing one.
  *
+ * A public client may also call it without credentials.
+ *
  * `POST /sessions`
  *
  * @throws ApiError for HTTP 404, default (the API's error body in `error.body`)

@@ -42,6 +42,7 @@ export const openSession: OperationDescriptor = {
   },
   success: [200, 201],
   security: ["BasicAuth"],
+  anonymous: true,
 };
 
 export const closeSession: OperationDescriptor = {

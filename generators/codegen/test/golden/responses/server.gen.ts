@@ -4,6 +4,7 @@
 
 import {
   type ErrorInfo,
+  type ErrorStatus,
   type HandlerContext,
   type ReplyHeaders,
   type Router,
@@ -33,7 +34,8 @@ export type OpenSessionContext = HandlerContext & {
 export type OpenSessionReply =
   | { status: 200; body: Session; headers?: ReplyHeaders }
   | { status: 201; body: Session; headers?: ReplyHeaders }
-  | { status: 404; body: Problem; headers?: ReplyHeaders };
+  | { status: 404; body: Problem; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: Problem; headers?: ReplyHeaders };
 
 /**
  * What the `closeSession` handler receives, converted and checked.

@@ -4,6 +4,7 @@
 
 import {
   type ErrorInfo,
+  type ErrorStatus,
   type HandlerContext,
   type ReplyHeaders,
   type Router,
@@ -53,21 +54,25 @@ import type {
 /**
  * Error answers that several operations share.
  */
-export type DssSignErrorReply = { status: 401; body: DssError; headers?: ReplyHeaders };
+export type DssSignErrorReply =
+  | { status: 401; body: DssError; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: DssError; headers?: ReplyHeaders };
 
 /**
  * Error answers that several operations share.
  */
 export type DssSignErrorReply2 =
   | { status: 400; body: DssError; headers?: ReplyHeaders }
-  | { status: 401; body: DssError; headers?: ReplyHeaders };
+  | { status: 401; body: DssError; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: DssError; headers?: ReplyHeaders };
 
 /**
  * Error answers that several operations share.
  */
 export type DssSignErrorReply3 =
   | { status: 401; body: DssError; headers?: ReplyHeaders }
-  | { status: 404; body: DssError; headers?: ReplyHeaders };
+  | { status: 404; body: DssError; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: DssError; headers?: ReplyHeaders };
 
 /**
  * Error answers that several operations share.
@@ -76,7 +81,8 @@ export type DssSignErrorReply4 =
   | { status: 400; body: DssError; headers?: ReplyHeaders }
   | { status: 401; body: DssError; headers?: ReplyHeaders }
   | { status: 404; body: DssError; headers?: ReplyHeaders }
-  | { status: 500; body: DssError; headers?: ReplyHeaders };
+  | { status: 500; body: DssError; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: DssError; headers?: ReplyHeaders };
 
 /**
  * Error answers that several operations share.
@@ -84,7 +90,8 @@ export type DssSignErrorReply4 =
 export type DssSignErrorReply5 =
   | { status: 400; body: DssError; headers?: ReplyHeaders }
   | { status: 401; body: DssError; headers?: ReplyHeaders }
-  | { status: 500; body: DssError; headers?: ReplyHeaders };
+  | { status: 500; body: DssError; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: DssError; headers?: ReplyHeaders };
 
 /**
  * What the `listCertificates` handler receives, converted and checked.
@@ -215,7 +222,8 @@ export type SetCertificateFriendlyNameV1Reply =
   | { status: 200; body?: undefined; headers?: ReplyHeaders }
   | { status: 400; body: DssError; headers?: ReplyHeaders }
   | { status: 401; body: DssError; headers?: ReplyHeaders }
-  | { status: 404; body: DssError; headers?: ReplyHeaders };
+  | { status: 404; body: DssError; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: DssError; headers?: ReplyHeaders };
 
 /**
  * What the `changeCertificatePin` handler receives, converted and checked.

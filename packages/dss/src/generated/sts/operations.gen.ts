@@ -240,6 +240,7 @@ export const token: OperationDescriptor = {
   },
   success: [200],
   security: ["BasicAuth"],
+  anonymous: true,
 };
 
 /** Every operation of the API, in document order. */

@@ -4,6 +4,7 @@
 
 import {
   type ErrorInfo,
+  type ErrorStatus,
   type HandlerContext,
   type ReplyHeaders,
   type Router,
@@ -37,7 +38,9 @@ export type ConfirmContext = HandlerContext & {
 /**
  * What the `confirm` handler answers: one of the documented statuses.
  */
-export type ConfirmReply = { status: 200; body: ConfirmationResponse; headers?: ReplyHeaders };
+export type ConfirmReply =
+  | { status: 200; body: ConfirmationResponse; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: ConfirmationResponse; headers?: ReplyHeaders };
 
 /**
  * What the `authorize` handler receives, converted and checked.
