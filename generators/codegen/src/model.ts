@@ -67,6 +67,8 @@ export interface OperationModel {
   anonymous?: boolean;
   discriminator?: string[];
   deprecated: boolean;
+  /** The operation's own error body, where it differs from the API's (`errorFormat`). */
+  errorFormat?: ErrorFormatModel;
 }
 
 export interface ResponseSignatureModel {
@@ -83,6 +85,8 @@ export interface ErrorFormatModel {
   fields: Partial<Record<"status" | "text" | "message" | "exception", string>>;
   /** `exception`: the message starts with the exception name in brackets, as `(EClass) text`. */
   messagePrefix?: "exception";
+  /** Fields every error body carries with the same value (e.g. `IsError: true`). */
+  constants?: Record<string, unknown>;
 }
 
 export interface ApiModel {

@@ -51,4 +51,19 @@ describe.each(targets)("identity-centre operations against the %s", (_name, base
     const body = (await res.json()) as Record<string, unknown>;
     expect(typeof body.error_description).toBe("string");
   });
+
+  it("a confirmation request that breaks the contract is refused as a ConfirmationResponse", async () => {
+    const res = await fetch(`${baseUrl()}/confirmation`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer t" },
+      body: JSON.stringify({ Resource: 42 }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Record<string, unknown>;
+    // The confirmation service's own error shape (guide, Table 101), not the OAuth one.
+    expect(body).toMatchObject({ IsFinal: true, IsError: true });
+    expect(typeof body.Error).toBe("string");
+    expect(typeof body.ErrorDescription).toBe("string");
+    expect(body).not.toHaveProperty("error");
+  });
 });

@@ -1,4 +1,4 @@
-import type { ApiModel, OperationModel } from "../model.js";
+import type { ApiModel, ErrorFormatModel, OperationModel } from "../model.js";
 import { doc, header, importUsedTypes, tsType } from "./ts.js";
 import { paramsAt, typeBase } from "./types.js";
 
@@ -20,9 +20,20 @@ export function emitServer(model: ApiModel): string {
     );
   }
   out.push("}", "");
-  out.push("/** Builds an error body in the API's own format. */");
+  out.push(
+    doc("Builds an error body in the API's own format (or the operation's, where it has its own)."),
+  );
   out.push(`export function format${model.name}Error(info: ErrorInfo): unknown {`);
-  out.push(`  return ${errorBody(model)};`);
+  const own = model.operations.filter((op) => op.errorFormat);
+  if (own.length > 0) {
+    out.push("  switch (info.operationId) {");
+    for (const op of own) {
+      out.push(`    case ${JSON.stringify(op.operationId)}:`);
+      out.push(`      return ${errorBody(op.errorFormat)};`);
+    }
+    out.push("  }");
+  }
+  out.push(`  return ${errorBody(model.errorFormat)};`);
   out.push("}", "");
   out.push(
     doc(
@@ -130,15 +141,17 @@ function sharedErrorReplies(model: ApiModel): Map<string, string> {
   return names;
 }
 
-function errorBody(model: ApiModel): string {
-  const f = model.errorFormat?.fields;
+function errorBody(format: ErrorFormatModel | undefined): string {
+  const f = format?.fields;
   if (!f) return "{ status: info.status, message: info.message }";
   const parts: string[] = [];
+  for (const [name, value] of Object.entries(format?.constants ?? {}))
+    parts.push(`${JSON.stringify(name)}: ${JSON.stringify(value)}`);
   if (f.status) parts.push(`${JSON.stringify(f.status)}: info.status`);
   if (f.text) parts.push(`${JSON.stringify(f.text)}: info.text`);
   // Where the body has its own exception field, the message names it first, as
   // "(EHTTPNotFound) The requested URL ... was not found." in the licence document.
-  if (f.message && model.errorFormat?.messagePrefix === "exception")
+  if (f.message && format?.messagePrefix === "exception")
     parts.push(`${JSON.stringify(f.message)}: \`(\${info.exception}) \${info.message}\``);
   else if (f.message) parts.push(`${JSON.stringify(f.message)}: info.message`);
   if (f.exception) parts.push(`${JSON.stringify(f.exception)}: info.exception`);

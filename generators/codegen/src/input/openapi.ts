@@ -4,6 +4,7 @@ import type {
   ApiModel,
   BodyModel,
   EnumMember,
+  ErrorFormatModel,
   JsonSchema,
   NamedSchema,
   OperationModel,
@@ -103,6 +104,8 @@ export function openApiToModel(doc: Obj, options: OpenApiInputOptions): ApiModel
         requirements.some((r) => Object.keys(r as Obj).length === 0)
       )
         base.anonymous = true;
+      const ownError = errorFormat(raw["x-trustspec-error"]);
+      if (ownError) base.errorFormat = ownError;
       if (typeof raw.summary === "string") base.summary = raw.summary;
       if (typeof raw.description === "string") base.description = raw.description;
       const getBody = raw["x-trustspec-get-body"] as Obj | undefined;
@@ -185,15 +188,21 @@ export function openApiToModel(doc: Obj, options: OpenApiInputOptions): ApiModel
       signedContent: String(sig.signedContent),
     };
   }
-  const err = doc["x-trustspec-error"] as Obj | undefined;
-  if (err) {
-    model.errorFormat = {
-      schema: String(err.schema),
-      fields: (err.fields ?? {}) as Record<string, string>,
-      ...(err.messagePrefix === "exception" ? { messagePrefix: "exception" as const } : {}),
-    };
-  }
+  const err = errorFormat(doc["x-trustspec-error"]);
+  if (err) model.errorFormat = err;
   return model;
+}
+
+/** Reads an `x-trustspec-error` extension (document root or operation). */
+function errorFormat(value: unknown): ErrorFormatModel | undefined {
+  const err = value as Obj | undefined;
+  if (!err) return undefined;
+  return {
+    schema: String(err.schema),
+    fields: (err.fields ?? {}) as Record<string, string>,
+    ...(err.messagePrefix === "exception" ? { messagePrefix: "exception" as const } : {}),
+    ...(err.constants ? { constants: err.constants as Record<string, unknown> } : {}),
+  };
 }
 
 function securityNames(security: unknown): string[] {

@@ -379,7 +379,9 @@ export interface LicenceHandlers {
   getSession(ctx: GetSessionContext): GetSessionReply | Promise<GetSessionReply>;
 }
 
-/** Builds an error body in the API's own format. */
+/**
+ * Builds an error body in the API's own format (or the operation's, where it has its own).
+ */
 export function formatLicenceError(info: ErrorInfo): unknown {
   return {
     Code: info.status,

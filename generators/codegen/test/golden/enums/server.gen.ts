@@ -34,7 +34,9 @@ export interface EnumsHandlers {
   listThings(ctx: ListThingsContext): ListThingsReply | Promise<ListThingsReply>;
 }
 
-/** Builds an error body in the API's own format. */
+/**
+ * Builds an error body in the API's own format (or the operation's, where it has its own).
+ */
 export function formatEnumsError(info: ErrorInfo): unknown {
   return { status: info.status, message: info.message };
 }

@@ -36,7 +36,9 @@ export interface OptionalNullableHandlers {
   getRecord(ctx: GetRecordContext): GetRecordReply | Promise<GetRecordReply>;
 }
 
-/** Builds an error body in the API's own format. */
+/**
+ * Builds an error body in the API's own format (or the operation's, where it has its own).
+ */
 export function formatOptionalNullableError(info: ErrorInfo): unknown {
   return { status: info.status, message: info.message };
 }

@@ -44,7 +44,9 @@ export interface ParamsHandlers {
   getItem(ctx: GetItemContext): GetItemReply | Promise<GetItemReply>;
 }
 
-/** Builds an error body in the API's own format. */
+/**
+ * Builds an error body in the API's own format (or the operation's, where it has its own).
+ */
 export function formatParamsError(info: ErrorInfo): unknown {
   return { status: info.status, message: info.message };
 }

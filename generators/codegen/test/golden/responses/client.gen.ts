@@ -17,6 +17,8 @@ import type {
   OpenSessionResult,
   CloseSessionInput,
   CloseSessionResult,
+  ConfirmStepInput,
+  ConfirmStepResult,
   LoginInput,
   LoginResult,
 } from "./types.gen.js";
@@ -54,6 +56,21 @@ export function closeSession(
   options?: CallOptions,
 ): Promise<CloseSessionResult> {
   return callOperation<CloseSessionResult>(client, operations.closeSession, input, options);
+}
+
+/**
+ * Its errors are Outcome bodies with failed set, not the API's Problem.
+ *
+ * `POST /confirm`
+ *
+ * @throws ApiError for HTTP default (the API's error body in `error.body`)
+ */
+export function confirmStep(
+  client: Client,
+  input: ConfirmStepInput,
+  options?: CallOptions,
+): Promise<ConfirmStepResult> {
+  return callOperation<ConfirmStepResult>(client, operations.confirmStep, input, options);
 }
 
 /**

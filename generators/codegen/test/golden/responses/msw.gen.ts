@@ -31,9 +31,13 @@ export function defaultResponsesHandlers(seed = 1): ResponsesHandlers {
       body: sampleFromSchema(schemas, "Session", seed + 0) as never,
     }),
     closeSession: () => ({ status: 202 as const }),
+    confirmStep: () => ({
+      status: 200 as const,
+      body: sampleFromSchema(schemas, "Outcome", seed + 2) as never,
+    }),
     login: () => ({
       status: 200 as const,
-      body: sampleFromSchema(schemas, { type: "string" }, seed + 2) as never,
+      body: sampleFromSchema(schemas, { type: "string" }, seed + 3) as never,
     }),
   };
 }

@@ -11,6 +11,13 @@ const problemResponse: ResponseDescriptor = {
   },
 };
 
+const outcomeResponse: ResponseDescriptor = {
+  mediaType: "application/json",
+  schema: {
+    $ref: "urn:trustspec:responses#/$defs/Outcome",
+  },
+};
+
 export const openSession: OperationDescriptor = {
   operationId: "openSession",
   method: "POST",
@@ -67,6 +74,26 @@ export const closeSession: OperationDescriptor = {
   security: [],
 };
 
+export const confirmStep: OperationDescriptor = {
+  operationId: "confirmStep",
+  method: "POST",
+  path: "/confirm",
+  params: [],
+  requestBody: {
+    mediaType: "application/json",
+    required: true,
+    schema: {
+      $ref: "urn:trustspec:responses#/$defs/Outcome",
+    },
+  },
+  responses: {
+    "200": outcomeResponse,
+    default: outcomeResponse,
+  },
+  success: [200],
+  security: ["BasicAuth"],
+};
+
 export const login: OperationDescriptor = {
   operationId: "login",
   method: "GET",
@@ -107,4 +134,9 @@ export const login: OperationDescriptor = {
 };
 
 /** Every operation of the API, in document order. */
-export const operationList: readonly OperationDescriptor[] = [openSession, closeSession, login];
+export const operationList: readonly OperationDescriptor[] = [
+  openSession,
+  closeSession,
+  confirmStep,
+  login,
+];

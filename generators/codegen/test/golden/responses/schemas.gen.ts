@@ -9,6 +9,21 @@ export const schemas: SchemaBundle = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "urn:trustspec:responses",
   $defs: {
+    Outcome: {
+      type: "object",
+      required: ["failed"],
+      properties: {
+        failed: {
+          type: "boolean",
+        },
+        code: {
+          type: "string",
+        },
+        reason: {
+          type: "string",
+        },
+      },
+    },
     Problem: {
       type: "object",
       required: ["code"],

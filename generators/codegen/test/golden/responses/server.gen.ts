@@ -14,10 +14,12 @@ import {
 import { operationList } from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
 import type {
+  Outcome,
   Problem,
   Session,
   OpenSessionInput,
   CloseSessionInput,
+  ConfirmStepInput,
   LoginInput,
 } from "./types.gen.js";
 
@@ -50,6 +52,20 @@ export type CloseSessionContext = HandlerContext & {
 export type CloseSessionReply = { status: 202; body?: undefined; headers?: ReplyHeaders };
 
 /**
+ * What the `confirmStep` handler receives, converted and checked.
+ */
+export type ConfirmStepContext = HandlerContext & {
+  body: ConfirmStepInput["body"];
+};
+
+/**
+ * What the `confirmStep` handler answers: one of the documented statuses.
+ */
+export type ConfirmStepReply =
+  | { status: 200; body: Outcome; headers?: ReplyHeaders }
+  | { status: ErrorStatus; body: Outcome; headers?: ReplyHeaders };
+
+/**
  * What the `login` handler receives, converted and checked.
  */
 export type LoginContext = HandlerContext & {
@@ -78,6 +94,12 @@ export interface ResponsesHandlers {
    */
   closeSession(ctx: CloseSessionContext): CloseSessionReply | Promise<CloseSessionReply>;
   /**
+   * Its errors are Outcome bodies with failed set, not the API's Problem.
+   *
+   * `POST /confirm`
+   */
+  confirmStep(ctx: ConfirmStepContext): ConfirmStepReply | Promise<ConfirmStepReply>;
+  /**
    * A page a browser opens; the server redirects it.
    *
    * `GET /login`
@@ -85,8 +107,14 @@ export interface ResponsesHandlers {
   login(ctx: LoginContext): LoginReply | Promise<LoginReply>;
 }
 
-/** Builds an error body in the API's own format. */
+/**
+ * Builds an error body in the API's own format (or the operation's, where it has its own).
+ */
 export function formatResponsesError(info: ErrorInfo): unknown {
+  switch (info.operationId) {
+    case "confirmStep":
+      return { failed: true, reason: info.message, code: info.exception };
+  }
   return { text: info.message };
 }
 

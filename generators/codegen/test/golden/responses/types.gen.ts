@@ -4,6 +4,12 @@
 
 import type { ApiResult } from "@trustspec/runtime";
 
+export type Outcome = {
+  failed: boolean;
+  code?: string;
+  reason?: string;
+};
+
 export type Problem = {
   code: number;
   text?: string;
@@ -38,6 +44,18 @@ export interface CloseSessionInput {
  * What `closeSession` resolves to: one variant per documented success status.
  */
 export type CloseSessionResult = ApiResult<202, undefined>;
+
+/**
+ * The input of `confirmStep` (POST /confirm).
+ */
+export interface ConfirmStepInput {
+  body: Outcome;
+}
+
+/**
+ * What `confirmStep` resolves to: one variant per documented success status.
+ */
+export type ConfirmStepResult = ApiResult<200, Outcome>;
 
 /**
  * The input of `login` (GET /login).

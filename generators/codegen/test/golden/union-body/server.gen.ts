@@ -97,7 +97,9 @@ export interface UnionBodyHandlers {
   rekeyMemory(ctx: RekeyMemoryContext): RekeyMemoryReply | Promise<RekeyMemoryReply>;
 }
 
-/** Builds an error body in the API's own format. */
+/**
+ * Builds an error body in the API's own format (or the operation's, where it has its own).
+ */
 export function formatUnionBodyError(info: ErrorInfo): unknown {
   return { status: info.status, message: info.message };
 }

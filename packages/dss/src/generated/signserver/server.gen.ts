@@ -798,7 +798,9 @@ export interface DssSignHandlers {
   ): CreateTransactionReply | Promise<CreateTransactionReply>;
 }
 
-/** Builds an error body in the API's own format. */
+/**
+ * Builds an error body in the API's own format (or the operation's, where it has its own).
+ */
 export function formatDssSignError(info: ErrorInfo): unknown {
   return { Message: info.message };
 }

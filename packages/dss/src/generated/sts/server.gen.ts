@@ -117,8 +117,19 @@ export interface DssStsHandlers {
   token(ctx: TokenContext): TokenReply | Promise<TokenReply>;
 }
 
-/** Builds an error body in the API's own format. */
+/**
+ * Builds an error body in the API's own format (or the operation's, where it has its own).
+ */
 export function formatDssStsError(info: ErrorInfo): unknown {
+  switch (info.operationId) {
+    case "confirm":
+      return {
+        IsFinal: true,
+        IsError: true,
+        ErrorDescription: info.message,
+        Error: info.exception,
+      };
+  }
   return { error_description: info.message, error: info.exception };
 }
 
