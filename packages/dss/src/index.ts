@@ -1,7 +1,7 @@
 /**
- * @trustspec/dss (work in progress): a typed client for the CryptoPro DSS Signature Service REST
- * API, generated from specs/dss-signserver. The identity-centre (STS) client, token providers and
- * confirmation flows are not here yet.
+ * @trustspec/dss: typed clients for the CryptoPro DSS Signature Service REST API
+ * (specs/dss-signserver) and the DSS identity centre's OAuth 2.0 and confirmation API
+ * (specs/dss-sts), generated from their specs.
  */
 
 export {
@@ -9,10 +9,14 @@ export {
   ApiError,
   bearerAuth,
   cachedToken,
+  type IssuedToken,
   TimeoutError,
+  type TokenProvider,
   TransportError,
   TrustspecError,
   ValidationError,
 } from "@trustspec/runtime";
 export * from "./generated/signserver/client.gen.js";
 export * from "./generated/signserver/types.gen.js";
+export * from "./generated/sts/client.gen.js";
+export * from "./generated/sts/types.gen.js";
