@@ -16,10 +16,10 @@ export {
   TrustspecError,
   ValidationError,
 } from "@trustspec/runtime";
+export * from "./confirmation/index.js";
 export * from "./generated/signserver/client.gen.js";
 export * from "./generated/signserver/types.gen.js";
 export * from "./generated/sts/client.gen.js";
 export * from "./generated/sts/types.gen.js";
-export * from "./confirmation/index.js";
 export * from "./oauth/index.js";
 export * from "./policy.js";
