@@ -1,0 +1,500 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
+import {
+  createRouter,
+  listen,
+  type RawRequest,
+  type RawResponse,
+  type Router,
+} from "@trustspec/runtime/server";
+import {
+  createTestCa,
+  issueCertificate,
+  type KeyAlgorithm,
+  type KeyAndCertificate,
+} from "../cms/index.js";
+import { schemas as signSchemas } from "../generated/signserver/schemas.gen.js";
+import { createDssSignRouter } from "../generated/signserver/server.gen.js";
+import type { DSSActionsName, DSSPolicy } from "../generated/signserver/types.gen.js";
+import { createDssStsRouter } from "../generated/sts/server.gen.js";
+import { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
+import { formatSignServerError, formatStsError, oauthError } from "./errors.js";
+import {
+  type CaHandler,
+  createSignServerHandlers,
+  emulatorPolicy,
+  issueOutOfBand,
+  type PrincipalRegistry,
+  recordCertificate,
+  type SignServerConfig,
+} from "./signserver.js";
+import { type DssClient, DssEmulatorState } from "./state.js";
+import { BASIC_REALM, ConfirmationService, createStsHandlers } from "./sts.js";
+
+export { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
+export { DssEmulatorError } from "./errors.js";
+export type { CaHandler } from "./signserver.js";
+export {
+  type AccessTokenRecord,
+  type ConfirmationMode,
+  type DssClient,
+  DssEmulatorState,
+  type DssUser,
+  type StoredCertificate,
+  type StoredConfirmation,
+  type StoredRequest,
+  type StoredRevokeRequest,
+  type StoredTransaction,
+} from "./state.js";
+
+/** Where the identity centre is served (guide, lines 10523-10525: https://host/STS/…). */
+export const DEFAULT_STS_PATH = "/STS";
+/** Where the Signature Service is served (guide, lines 3881-3887, 12426-12436). */
+export const DEFAULT_SIGN_SERVER_PATH = "/SignServer/rest/api";
+
+/**
+ * The CA handlers the emulator starts with: 1 issues certificates at once, 2 waits for an
+ * operator (both "CryptoPro CA 2.0", which takes revocation requests).
+ */
+export const DEFAULT_CA_HANDLERS: readonly CaHandler[] = [
+  { id: 1, name: "Тестовый УЦ trustspec (выпуск сразу)", approval: "auto" },
+  { id: 2, name: "Тестовый УЦ trustspec (одобрение оператором)", approval: "operator" },
+];
+
+/** Options of a {@link DssEmulator}. */
+export interface DssEmulatorOptions {
+  /** The accounts (default {@link DEFAULT_USERS}: `demo`/`demo` and the operator `operator`/`operator`). */
+  users?: readonly DssUserInit[];
+  /** The OAuth clients (default {@link DEFAULT_CLIENTS}: the public client `dss.sample`). */
+  clients?: readonly DssClient[];
+  /** The one-time password that confirms operations (default `123456`). */
+  otp?: string;
+  /** The clock (default: the system clock). Tokens, codes, transactions and subject JWTs follow it. */
+  now?: () => Date;
+  /** Lifetime of access tokens in seconds (default 300, as the guide's examples). */
+  tokenLifetimeSeconds?: number;
+  /** Lifetime of transactions and their confirmations in seconds (default 300). */
+  transactionLifetimeSeconds?: number;
+  /** Lifetime of authorization codes in seconds (default 300). */
+  codeLifetimeSeconds?: number;
+  /** Wrong one-time passwords before `max_attempts_exceeded` (default 3). */
+  maxOtpAttempts?: number;
+  /**
+   * The global confirmation policy, DSSPolicy.TransactionConfirmation (default `NotSet`: the
+   * per-action policy decides; `On`: every action needs confirmation; `Off`: none does).
+   */
+  confirmation?: "On" | "Off" | "NotSet";
+  /** Actions whose ActionPolicy entry says MfaRequired (default none). */
+  confirmActions?: readonly DSSActionsName[];
+  /** Approve myDSS confirmations by themselves after this many milliseconds (default: never). */
+  autoApproveMs?: number;
+  /** The test CA that issues every certificate (default: one made at start). */
+  ca?: KeyAndCertificate;
+  /** Key algorithm of the CA and of users' keys (default `RSA`). */
+  keyAlgorithm?: KeyAlgorithm;
+  /** The CA handlers of the policy (default {@link DEFAULT_CA_HANDLERS}). */
+  caHandlers?: readonly CaHandler[];
+  /** Where the identity centre is served (default `/STS`). */
+  stsPath?: string;
+  /** Where the Signature Service is served (default `/SignServer/rest/api`). */
+  signServerPath?: string;
+  /** Sends TransactionCallback notifications (default: the global fetch). */
+  fetch?: typeof globalThis.fetch;
+  /** Receives a line per notable event (confirmations, callbacks); never a secret. */
+  log?: (line: string) => void;
+  /**
+   * Checks the emulator's own answers against the contract (default `off`): `strict` answers 500
+   * instead of a non-conforming body, `report` passes each problem to `onValidationIssue`.
+   */
+  responseValidation?: ValidationPolicy;
+  onValidationIssue?: (operationId: string, issues: readonly ValidationIssue[]) => void;
+  /** Largest accepted request body in bytes (default 1 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+}
+
+const GRANT_TYPES = new Set([
+  "password",
+  "authorization_code",
+  "urn:ietf:params:oauth:grant-type:token-exchange",
+]);
+
+const encoder = new TextEncoder();
+
+/**
+ * A stateful, in-memory CryptoPro DSS: the identity centre (STS: OAuth 2.0 token and authorize
+ * endpoints, the confirmation service) and the Signature Service REST API in one HTTP server, on
+ * the generated server stubs. Users sign in with passwords, operators act for users by token
+ * exchange; certificates come from a test CA made at start and signatures are real CMS
+ * (RSA or ECDSA: GOST needs CryptoPro CSP, which the emulator does not have).
+ *
+ * Paths as in the guide: `/STS/oauth/token`, `/STS/oauth/authorize`, `/STS/confirmation`,
+ * `/SignServer/rest/api/…`. Since there is no browser login page, the authorize endpoints take
+ * the user's login and password as HTTP Basic credentials on the authorize request itself (a
+ * browser asks for them, prompted by the 401 challenge); that sign-in also confirms a transaction
+ * named by `dss_transaction_token_id`. Access tokens are opaque random strings.
+ *
+ * Where the documents are silent, the emulator chooses (and keeps to it):
+ * - Signatures: CMS and CAdES-BES only, detached unless `IsDetached` (or the chapter 8 spelling
+ *   `Detached`) is `false`; GOST R 34.10, XMLDSig, PDF and MS Office answer
+ *   `invalid_signature_params`, CAdES-T/XLT1 `tsp_error` (there is no time-stamp service), and
+ *   so does `enhanceSignature` once its input checks pass. Co-signatures and counter-signatures
+ *   are `invalid_signature_params`. `hashDocument` computes SHA-1/SHA-2 (SHA-256 by default,
+ *   `Signature.Parameters.HashAlgorithm` to choose); GOST R 34.11 is `invalid_signature_params`.
+ * - Errors of the Signature Service are `{"Message": <v1 identifier or text>}`, with the
+ *   human-readable `MessageDetail` that ASP.NET Web API adds; malformed JSON and bodies that
+ *   break the contract are `invalid_parameters`; unknown paths are 404 without a token check.
+ * - Confirmation: operations that reach a private key pass a gate. A token confirmed for a
+ *   transaction of the same action (and certificate) runs it with the transaction's document and
+ *   parameters, once; without one, an action the policy requires confirmation for answers 401
+ *   "Authorization has been denied for this request.". The v1 variants behave as the REST ones.
+ *   The confirmation service answers request errors (`invalid_transaction`,
+ *   `transaction_pending`) with 400, a refused token with 401 `authentication_failed`, and the
+ *   end of a confirmation (`max_attempts_exceeded`, `transaction_expired`,
+ *   `authentication_declined`) with 200 and IsFinal; a wrong one-time password is
+ *   `authentication_failed` with IsFinal false and the challenge again. Expiry is noticed when the
+ *   confirmation is next asked about. Callbacks carry the Signature Service transaction id.
+ * - Certificates: CA handler 1 issues at once, CA handler 2 waits for an operator (requests and
+ *   revocation requests alike); every status change makes a revocation request, a CMS signed
+ *   with the certificate's key. Certificate Status.Value travels as a code (chapter 3), request
+ *   statuses as names (chapter 8).
+ *
+ * ```ts
+ * const dss = await DssEmulator.create();
+ * const { url, close } = await dss.listen();
+ * // POST `${url}/STS/oauth/token` grant_type=password&username=demo&password=demo&client_id=dss.sample
+ * ```
+ */
+export class DssEmulator {
+  /** The in-memory data: users, clients, tokens, transactions, certificates, requests. */
+  readonly state: DssEmulatorState;
+  /** Settles once the CA and the users' certificates exist; every entry point waits for it. */
+  readonly ready: Promise<void>;
+  /** The composed router: the identity centre and the Signature Service under their paths. */
+  readonly router: Router;
+  /** Where the identity centre is served, e.g. `/STS`. */
+  readonly stsPath: string;
+  /** Where the Signature Service is served, e.g. `/SignServer/rest/api`. */
+  readonly signServerPath: string;
+  readonly #confirmations: ConfirmationService;
+  readonly #config: Omit<SignServerConfig, "ca"> & { ca?: KeyAndCertificate };
+  readonly #sts: Router;
+  readonly #sign: Router;
+  readonly #fallback: Router;
+  readonly #maxBody: number;
+
+  /** Makes an emulator and waits until it is ready. */
+  static async create(options: DssEmulatorOptions = {}): Promise<DssEmulator> {
+    const emulator = new DssEmulator(options);
+    await emulator.ready;
+    return emulator;
+  }
+
+  constructor(options: DssEmulatorOptions = {}) {
+    const now = options.now ?? (() => new Date());
+    this.state = new DssEmulatorState({
+      now,
+      tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 300,
+      transactionLifetimeSeconds: options.transactionLifetimeSeconds ?? 300,
+      codeLifetimeSeconds: options.codeLifetimeSeconds ?? 300,
+      maxOtpAttempts: options.maxOtpAttempts ?? 3,
+      otp: options.otp ?? DEFAULT_OTP,
+    });
+    const users = options.users ?? DEFAULT_USERS;
+    for (const u of users) {
+      this.state.addUser({
+        login: u.login,
+        password: u.password,
+        role: u.role ?? "user",
+        confirmation: u.confirmation ?? "otp",
+        ...(u.otp !== undefined ? { otp: u.otp } : {}),
+      });
+    }
+    for (const c of options.clients ?? DEFAULT_CLIENTS) this.state.addClient({ ...c });
+    this.stsPath = trimSlash(options.stsPath ?? DEFAULT_STS_PATH);
+    this.signServerPath = trimSlash(options.signServerPath ?? DEFAULT_SIGN_SERVER_PATH);
+    this.#maxBody = options.maxBodyBytes ?? 1024 * 1024;
+
+    const caHandlers = options.caHandlers ?? DEFAULT_CA_HANDLERS;
+    const policy: DSSPolicy = emulatorPolicy({
+      caHandlers,
+      confirmation: options.confirmation ?? "NotSet",
+      confirmActions: new Set(options.confirmActions ?? []),
+    });
+    const keyAlgorithm = options.keyAlgorithm ?? "RSA";
+    this.#config = { caHandlers, policy, keyAlgorithm, ...(options.ca ? { ca: options.ca } : {}) };
+    const config = this.#config as SignServerConfig;
+
+    this.#confirmations = new ConfirmationService(this.state, {
+      ...(options.autoApproveMs !== undefined ? { autoApproveMs: options.autoApproveMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const validation = {
+      ...(options.responseValidation ? { responseValidation: options.responseValidation } : {}),
+      ...(options.onValidationIssue ? { onValidationIssue: options.onValidationIssue } : {}),
+      maxBodyBytes: this.#maxBody,
+    };
+    const principals: PrincipalRegistry = new WeakMap();
+    this.#sign = createDssSignRouter(createSignServerHandlers(this.state, config, principals), {
+      formatError: formatSignServerError,
+      authorize: (request, op) => {
+        // Unknown paths answer 404, whoever asks.
+        if (!op) return undefined;
+        const p = this.state.authenticate(request.headers.authorization);
+        if (typeof p === "string") {
+          const message =
+            p === "missing"
+              ? "A bearer access token is required."
+              : p === "expired"
+                ? "The access token has expired."
+                : "The access token is not known.";
+          return { status: 401, message, exception: "EHTTPUnauthorized" };
+        }
+        principals.set(request, p);
+        return undefined;
+      },
+      onResponse: (response) => {
+        if (response.status === 401) response.headers["www-authenticate"] ??= "Bearer";
+      },
+      ...validation,
+    });
+    this.#sts = createDssStsRouter(createStsHandlers(this.state, this.#confirmations), {
+      formatError: formatStsError,
+      // The confirmation service looks at credentials before the request (the handler again).
+      authorize: (request, op) => {
+        if (op?.operationId !== "confirm") return undefined;
+        const p = this.state.authenticate(request.headers.authorization);
+        if (typeof p !== "string") return undefined;
+        const message =
+          p === "expired" ? "The access token has expired." : "A valid access token is required.";
+        return { status: 401, message, exception: "authentication_failed" };
+      },
+      onResponse: (response, _request, op) => {
+        if (response.status !== 401) return;
+        const scheme = op?.operationId === "confirm" ? "Bearer" : BASIC_REALM;
+        response.headers["www-authenticate"] ??= scheme;
+      },
+      ...validation,
+    });
+    this.#fallback = createRouter([], {}, signSchemas, { formatError: formatSignServerError });
+
+    const state = this.state;
+    const mutableConfig = this.#config;
+    this.ready = (async () => {
+      const ca =
+        mutableConfig.ca ??
+        (await createTestCa({
+          commonName: "trustspec DSS emulator test CA",
+          algorithm: keyAlgorithm,
+          now: now(),
+        }));
+      mutableConfig.ca = ca;
+      const caId = caHandlers[0]?.id ?? 1;
+      for (const u of users) {
+        if (!(u.certificate ?? (u.role ?? "user") === "user")) continue;
+        const issued = await issueCertificate(ca, {
+          subject: `CN=${u.login}`,
+          algorithm: keyAlgorithm,
+          now: now(),
+        });
+        if (!issued.privateKey) throw new Error("the test CA returned no private key");
+        recordCertificate(state, u.login, caId, issued.certificate, issued.privateKey, "");
+      }
+    })();
+    // Callers see a failed start through `ready` (and a 500 per request); never as unhandled.
+    this.ready.catch(() => {});
+
+    this.router = {
+      handle: (request) => this.handle(request),
+      fetch: (request) => this.fetch(request),
+      listener: (req, res) => this.#listener(req, res),
+    };
+  }
+
+  /** The test CA's certificate (DER): trust it to verify the emulator's signatures. */
+  get caCertificate(): Uint8Array {
+    const ca = this.#config.ca;
+    if (!ca) throw new Error("the emulator is not ready yet: await emulator.ready");
+    return ca.certificate;
+  }
+
+  /** The Signature Service's policy (what `getPolicy` answers). */
+  get policy(): DSSPolicy {
+    return this.#config.policy;
+  }
+
+  /** Answers one request (path and query in `request.url`); never throws. */
+  async handle(request: RawRequest): Promise<RawResponse> {
+    try {
+      await this.ready;
+    } catch {
+      // The CA could not be made: every request fails as the server's own errors do.
+      return {
+        status: 500,
+        headers: { "content-type": "application/json;charset=utf-8" },
+        body: encoder.encode(JSON.stringify({ Message: "An error has occurred." })),
+      };
+    }
+    const q = request.url.indexOf("?");
+    const pathname = q < 0 ? request.url : request.url.slice(0, q);
+    for (const [prefix, router] of [
+      [this.stsPath, this.#sts],
+      [this.signServerPath, this.#sign],
+    ] as const) {
+      if (pathname !== prefix && !pathname.startsWith(`${prefix}/`)) continue;
+      const inner = { ...request, url: request.url.slice(prefix.length) || "/" };
+      if (router === this.#sts) {
+        const refused = refuseUnknownGrant(inner);
+        if (refused) return refused;
+      }
+      return router.handle(inner);
+    }
+    return this.#fallback.handle(request);
+  }
+
+  /** The emulator as a fetch-style handler (`(Request) => Promise<Response>`). */
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    const out = await this.handle({
+      method: request.method,
+      url: url.pathname + url.search,
+      headers,
+      body: new Uint8Array(await request.arrayBuffer()),
+    });
+    const empty = out.body.byteLength === 0 && [204, 205, 304].includes(out.status);
+    return new Response(empty ? null : (out.body as Uint8Array<ArrayBuffer>), {
+      status: out.status,
+      headers: out.headers,
+    });
+  }
+
+  /** Serves the emulator over HTTP (default 127.0.0.1 on a free port). */
+  async listen(options: { host?: string; port?: number } = {}) {
+    await this.ready;
+    return listen(this.router, options);
+  }
+
+  /**
+   * Approves a pending confirmation, as the user's phone would (myDSS) — or a correct one-time
+   * password. `id` is the Signature Service transaction id or the confirmation's RefID.
+   * @throws Error when no confirmation of that id is pending.
+   */
+  approveTransaction(id: string): void {
+    this.#confirmations.approve(id);
+  }
+
+  /** Declines a pending confirmation: it ends with `authentication_declined`. */
+  declineTransaction(id: string): void {
+    this.#confirmations.decline(id);
+  }
+
+  /**
+   * Issues an access token without the OAuth exchange (an emulator-only shortcut for tests).
+   * @throws Error when the user is unknown.
+   */
+  issueAccessToken(
+    login: string,
+    options: { clientId?: string; actor?: string; transactionId?: string } = {},
+  ): string {
+    if (!this.state.users.has(login)) throw new Error(`unknown user ${login}`);
+    return this.state.issueToken({
+      subject: login,
+      clientId: options.clientId ?? "emulator",
+      scope: "dss",
+      ...(options.actor ? { actor: options.actor } : {}),
+      ...(options.transactionId ? { transactionId: options.transactionId } : {}),
+    }).value;
+  }
+
+  /**
+   * A certificate for a PENDING request as an out-of-band CA would hand it to the user, to be
+   * installed with `installCertificate`. The emulator's state does not change.
+   * @throws Error when there is no such request.
+   */
+  async issueOutOfBandCertificate(requestId: number): Promise<Uint8Array> {
+    await this.ready;
+    const r = this.state.requests.get(requestId);
+    if (!r) throw new Error(`no certificate request ${requestId}`);
+    return issueOutOfBand(this.#config as SignServerConfig, r, this.state.options.now());
+  }
+
+  /** Stops auto-approval timers and waits for callbacks under way. Servers close on their own. */
+  async close(): Promise<void> {
+    await this.#confirmations.close();
+  }
+
+  /** A node:http listener over {@link DssEmulator.handle}. */
+  #listener(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > this.#maxBody) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("error", () => res.destroy());
+    req.on("end", () => {
+      // One byte over the limit is enough for the routers to answer 413.
+      const body = tooLarge ? new Uint8Array(this.#maxBody + 1) : Buffer.concat(chunks);
+      this.handle({
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        headers: req.headers as Record<string, string>,
+        body,
+        ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
+      }).then(
+        (out) => {
+          try {
+            res.writeHead(out.status, {
+              ...out.headers,
+              "content-length": String(out.body.byteLength),
+            });
+            res.end(out.body);
+          } catch {
+            if (res.headersSent) res.destroy();
+            else res.writeHead(500, { "content-length": "0" }).end();
+          }
+        },
+        () => res.destroy(),
+      );
+    });
+  }
+}
+
+function trimSlash(path: string): string {
+  const p = path.startsWith("/") ? path : `/${path}`;
+  return p.length > 1 ? p.replace(/\/+$/, "") : p;
+}
+
+/**
+ * A token request whose grant_type the identity centre does not support is refused with
+ * `unsupported_grant_type` (RFC 6749 §5.2) before the contract check, which would only say that
+ * the body matches none of the three grant forms.
+ */
+function refuseUnknownGrant(request: RawRequest): RawResponse | undefined {
+  if (request.method !== "POST" || !/^\/oauth\/token\/?(\?|$)/.test(request.url)) return undefined;
+  if (!(request.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded")) {
+    return undefined;
+  }
+  let grant: string | null;
+  try {
+    grant = new URLSearchParams(new TextDecoder("utf-8", { fatal: true }).decode(request.body)).get(
+      "grant_type",
+    );
+  } catch {
+    return undefined;
+  }
+  if (grant === null || GRANT_TYPES.has(grant)) return undefined;
+  return {
+    status: 400,
+    headers: { "content-type": "application/json;charset=utf-8", "cache-control": "no-store" },
+    body: encoder.encode(
+      JSON.stringify(oauthError("unsupported_grant_type", "The grant type is not supported.")),
+    ),
+  };
+}
