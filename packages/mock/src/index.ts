@@ -7,6 +7,11 @@ const commands: Record<string, { summary: string; load: () => Promise<MockComman
     summary: "1C licensing server (СЛК 3.0) external API, signed answers (default port 9099)",
     load: async () => (await import("@trustspec/licence/server")).runLicenceMock,
   },
+  dss: {
+    summary:
+      "CryptoPro DSS: identity centre (OAuth 2.0, confirmation) and Signature Service REST (default port 8080)",
+    load: async () => (await import("@trustspec/dss/server")).runDssMock,
+  },
 };
 
 export function usage(): string {

@@ -22,6 +22,7 @@ describe("trustspec-mock", () => {
     expect(await main([], t.io)).toBe(2);
     expect(t.out.join("\n")).toMatch(/Usage: trustspec-mock <api>/);
     expect(t.out.join("\n")).toMatch(/licence\s+1C licensing server/);
+    expect(t.out.join("\n")).toMatch(/dss\s+CryptoPro DSS/);
   });
 
   it("refuses an unknown API with exit code 2", async () => {
@@ -51,5 +52,45 @@ describe("trustspec-mock", () => {
     const t = io();
     expect(await main(["licence", "--help"], t.io)).toBe(0);
     expect(t.out.join("\n")).toContain("--public-key-out");
+  });
+
+  it("runs the DSS emulator: first line `listening on <url>`, a token, a signature, stops on request", async () => {
+    const t = io();
+    const done = main(["dss", "--port", "0", "--user", "anna:pw"], t.io);
+    while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? "")?.[1];
+    expect(url, t.err.join("\n")).toBeDefined();
+    const tokenRes = await fetch(`${url}/STS/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=password&username=anna&password=pw&client_id=dss.sample",
+    });
+    expect(tokenRes.status).toBe(200);
+    const { access_token } = (await tokenRes.json()) as { access_token: string };
+    const signed = await fetch(`${url}/SignServer/rest/api/documents`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${access_token}` },
+      body: JSON.stringify({ Content: "AQI=", Signature: { Type: 5 } }),
+    });
+    expect(signed.status).toBe(200);
+    // A CMS SignedData: a DER SEQUENCE, base64 "MI…".
+    expect(await signed.json()).toMatch(/^MI/);
+    const refused = await fetch(`${url}/SignServer/rest/api/certificates`);
+    expect(refused.status).toBe(401);
+    t.stop();
+    expect(await done).toBe(0);
+    await expect(fetch(`${url}/SignServer/rest/api/policy`)).rejects.toThrow();
+  });
+
+  it("passes --help through to the DSS emulator's usage", async () => {
+    const t = io();
+    expect(await main(["dss", "--help"], t.io)).toBe(0);
+    expect(t.out.join("\n")).toContain("--operator <login:password>");
+  });
+
+  it("a bad DSS option exits 2 with the usage", async () => {
+    const t = io();
+    expect(await main(["dss", "--confirm", "Nope"], t.io)).toBe(2);
+    expect(t.err.join("\n")).toContain("Usage: trustspec-mock dss");
   });
 });
