@@ -22,3 +22,4 @@ export {
 } from "@trustspec/runtime";
 export * from "./generated/client.gen.js";
 export * from "./generated/types.gen.js";
+export * from "./marking/index.js";
