@@ -2,14 +2,20 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { generateFiles } from "./generate.js";
 import { readOpenApi } from "./input/openapi.js";
+import { checkReleases, formatReleaseCheck } from "./release-check.js";
 import { syncDirectory } from "./write.js";
 
 const usage = `Usage: trustspec-codegen openapi <spec.yaml> --out <dir> --name <TypeName> [--check]
+       trustspec-codegen compat [--repo <dir>]
 
 Reads an OpenAPI 3.1 document and writes the generated TypeScript of one package into <dir>
 (types, schemas, operations, client, server stub, MSW handlers: *.gen.ts).
   --name   TypeScript prefix of the API, e.g. Licence (createLicenceClient)
-  --check  write nothing; exit 1 when the files on disk differ from what would be generated`;
+  --check  write nothing; exit 1 when the files on disk differ from what would be generated
+
+compat: compares each published package's specs with those of its last release tag and exits 1
+when a change breaks compatibility without a major changeset (--repo: the repository root,
+default the working directory).`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -20,9 +26,20 @@ async function main(argv: string[]): Promise<number> {
       name: { type: "string" },
       check: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
+      repo: { type: "string" },
     },
   });
   const [input, spec] = positionals;
+  if (input === "compat" && !values.help) {
+    const results = await checkReleases(resolve(values.repo ?? "."));
+    const report = formatReleaseCheck(results);
+    if (results.every((r) => r.ok)) {
+      console.log(report);
+      return 0;
+    }
+    console.error(report);
+    return 1;
+  }
   if (values.help || input !== "openapi" || !spec || !values.out || !values.name) {
     console.log(usage);
     return values.help ? 0 : 2;
