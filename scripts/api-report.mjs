@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Extractor, ExtractorConfig } from "@microsoft/api-extractor";
+import { Extractor, ExtractorConfig, ExtractorLogLevel } from "@microsoft/api-extractor";
 
 const check = process.argv.includes("--check");
 const packageDir = resolve(".");
@@ -26,7 +26,7 @@ const entries = Object.entries(pkg.exports ?? {})
     types: join(packageDir, target.import.types),
   }));
 
-const quiet = { logLevel: "none", addToApiReportFile: false };
+const quiet = { logLevel: ExtractorLogLevel.None, addToApiReportFile: false };
 let failed = false;
 try {
   for (const entry of entries) {
@@ -59,7 +59,7 @@ try {
         dtsRollup: { enabled: false },
         tsdocMetadata: { enabled: false },
         messages: {
-          compilerMessageReporting: { default: { logLevel: "warning" } },
+          compilerMessageReporting: { default: { logLevel: ExtractorLogLevel.Warning } },
           extractorMessageReporting: { default: quiet },
           tsdocMessageReporting: { default: quiet },
         },
