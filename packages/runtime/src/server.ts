@@ -450,6 +450,18 @@ export function createRouter(
     return result.response;
   }
 
+  return serveHandle(handle, maxBody);
+}
+
+/**
+ * A router around a function that answers raw requests: the same function as a fetch-style
+ * handler and as a `node:http` listener that drops bodies larger than `maxBody` as they stream
+ * in (the function then sees `maxBody + 1` bytes and answers that the body is too large).
+ */
+export function serveHandle(
+  handle: (request: RawRequest) => Promise<RawResponse>,
+  maxBody: number,
+): Router {
   return {
     handle,
     async fetch(req: Request): Promise<Response> {
