@@ -433,6 +433,13 @@ function decodeComplex(
 
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
 
+/** Escapes text for element content. */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>\r]/g, (c) =>
+    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;",
+  );
+}
+
 /** Escapes text for element content and attribute values. */
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"\r]/g, (c) =>
@@ -499,7 +506,7 @@ export class XmlWriter {
   #stack: string[] = [];
 
   text(value: string): void {
-    this.#out.push(escapeXml(value));
+    this.#out.push(escapeText(value));
   }
 
   close(): void {
