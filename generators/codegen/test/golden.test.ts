@@ -56,7 +56,8 @@ const pascal = (s: string) => s.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => 
 
 describe("golden output", () => {
   for (const c of allCases) {
-    it(`${c.name} generates its golden files`, async () => {
+    // Generous timeout: the first case starts Biome's WebAssembly formatter.
+    it(`${c.name} generates its golden files`, { timeout: 60_000 }, async () => {
       const files = generateFiles(await read(c));
       const result = await syncDirectory(join(golden, c.name), files, !record);
       expect(result.drift, "run with RECORD=1 to re-record").toEqual([]);

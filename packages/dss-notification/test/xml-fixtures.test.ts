@@ -23,7 +23,7 @@ const cases = readdirSync(dir)
 
 describe("golden XML of the notification WSDL's types", () => {
   it("covers every named type of the WSDL", () => {
-    const covered = new Set(
+    const covered = new Set<string>(
       cases.map((c) => {
         const t = xmlElements[c.element].type;
         return "ref" in t ? t.ref : c.element;
