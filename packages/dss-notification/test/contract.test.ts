@@ -97,7 +97,9 @@ describe("client against the server stub over HTTP", () => {
     return fetch(input, init);
   };
 
-  it("round-trips every message; each request body validates against the XSD", async () => {
+  it("round-trips every message; each request body validates against the XSD", {
+    timeout: 30_000,
+  }, async () => {
     const client = createDssNotificationClient({ url: `${running.url}/`, fetch: capturing });
     for (const m of messages) expect(await notify(client, m)).toEqual({});
     expect(received).toEqual(messages);

@@ -35,7 +35,7 @@ describe("golden XML of the notification WSDL's types", () => {
     }
   });
 
-  it.each(cases)("$name", async ({ name, element, value }) => {
+  it.each(cases)("$name", { timeout: 30_000 }, async ({ name, element, value }) => {
     const desc = xmlElements[element];
     const xml = toXml(xmlTypes, desc, value);
     const file = join(dir, `${name}.xml`);
