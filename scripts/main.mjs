@@ -1,14 +1,41 @@
 // The main job's last step: start each emulator on a free port with `trustspec-mock`, run its
 // example against it as a user would, print what the example prints, and stop the emulator.
 //   licence: licence-report, every answer's signature verified with the emulator's fresh key;
-//   dss:     dss-sign, a file signed after a one-time-password confirmation, the .sig verified.
+//   dss:     dss-sign, a file signed after a one-time-password confirmation, the .sig verified;
+//   dss-notification: dss-notify-receiver hosts the service and logs what the generated SOAP
+//            client sends it (DSS's side of the exchange).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 
 const dir = mkdtempSync(join(tmpdir(), "trustspec-main-"));
+
+/**
+ * Starts a program that prints `listening on <url>` first; with `echo`, the rest of its output
+ * is printed too.
+ * @param {string[]} argv
+ * @param {{ echo?: boolean }} [options]
+ * @returns {Promise<{ url: string; stop: () => void }>}
+ */
+async function startServer(argv, options = {}) {
+  const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "inherit"] });
+  /** @type {string} */
+  const url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
+      const m = /^listening on (\S+)/.exec(line);
+      if (m?.[1]) resolve(m[1]);
+      else reject(new Error(`unexpected first line from ${argv.join(" ")}: ${line}`));
+      if (options.echo) lines.on("line", (rest) => console.log(rest));
+      else child.stdout.resume();
+    });
+    child.once("exit", (code) => reject(new Error(`${argv.join(" ")} exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill() };
+}
 
 /**
  * Starts `trustspec-mock <args>` and resolves to its URL and a stop function.
@@ -16,23 +43,7 @@ const dir = mkdtempSync(join(tmpdir(), "trustspec-main-"));
  * @returns {Promise<{ url: string; stop: () => void }>}
  */
 async function startEmulator(args) {
-  const child = spawn(process.execPath, ["packages/mock/bin/trustspec-mock.mjs", ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  /** @type {string} */
-  const url = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once("line", (line) => {
-      const m = /^listening on (\S+)/.exec(line);
-      if (m?.[1]) resolve(m[1]);
-      else reject(new Error(`unexpected first line from trustspec-mock ${args[0]}: ${line}`));
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`trustspec-mock ${args[0]} exited with ${code}`)),
-    );
-  });
-  child.stdout.resume();
-  return { url, stop: () => child.kill() };
+  return startServer(["packages/mock/bin/trustspec-mock.mjs", ...args]);
 }
 
 /**
@@ -96,9 +107,40 @@ async function dss() {
   }
 }
 
+async function notifications() {
+  const receiver = await startServer(["examples/dss-notify-receiver/src/main.mjs", "--port", "0"], {
+    echo: true,
+  });
+  try {
+    console.log(`\n== DSS notification receiver: ${receiver.url}\n`);
+    // What DSS does: call the application's notification service (a package entry, built).
+    const entry = resolve("packages/dss-notification/dist/index.mjs");
+    const { createDssNotificationClient, notify } = await import(pathToFileURL(entry).href);
+    const client = createDssNotificationClient({ url: receiver.url });
+    await notify(client, {
+      opResult: {
+        OperationCode: 100,
+        ResultCode: 0,
+        UserIdentifier: "+79161234567",
+        AdditionalData: { 1: "5904CE31-B789-45BA-89CB-750F194CFE54" },
+      },
+    });
+    await notify(client, {
+      opResult: { OperationCode: 102, ResultCode: 1021, UserIdentifier: "demo" },
+    });
+    await new Promise((r) => setTimeout(r, 200)); // let the receiver's log lines arrive
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    return 1;
+  } finally {
+    receiver.stop();
+  }
+}
+
 try {
   const codes = [];
-  for (const job of [licence, dss]) codes.push(await job());
+  for (const job of [licence, dss, notifications]) codes.push(await job());
   process.exitCode = codes.some((c) => c !== 0) ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -2,14 +2,17 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { generateFiles } from "./generate.js";
 import { readOpenApi } from "./input/openapi.js";
+import { readWsdl, readXsd } from "./input/wsdl.js";
 import { checkReleases, formatReleaseCheck } from "./release-check.js";
 import { syncDirectory } from "./write.js";
 
-const usage = `Usage: trustspec-codegen openapi <spec.yaml> --out <dir> --name <TypeName> [--check]
+const usage = `Usage: trustspec-codegen <openapi|wsdl|xsd> <spec> --out <dir> --name <TypeName> [--check]
        trustspec-codegen compat [--repo <dir>]
 
-Reads an OpenAPI 3.1 document and writes the generated TypeScript of one package into <dir>
-(types, schemas, operations, client, server stub, MSW handlers: *.gen.ts).
+Reads an OpenAPI 3.1 document, a WSDL 1.1 document or an XML Schema and writes the generated
+TypeScript of one package into <dir> (*.gen.ts): types, schemas, and for OpenAPI operations,
+client, server stub and MSW handlers; for WSDL the XML descriptors, the service, a SOAP client,
+server stub and MSW handlers; for XSD the types, schemas and XML descriptors.
   --name   TypeScript prefix of the API, e.g. Licence (createLicenceClient)
   --check  write nothing; exit 1 when the files on disk differ from what would be generated
 
@@ -40,13 +43,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(report);
     return 1;
   }
-  if (values.help || input !== "openapi" || !spec || !values.out || !values.name) {
+  const readers = { openapi: readOpenApi, wsdl: readWsdl, xsd: readXsd } as const;
+  const reader = readers[input as keyof typeof readers];
+  if (values.help || !reader || !spec || !values.out || !values.name) {
     console.log(usage);
     return values.help ? 0 : 2;
   }
   const root = findRepoRoot();
   const source = relative(root, resolve(spec)).split("\\").join("/");
-  const model = await readOpenApi(spec, { name: values.name, source });
+  const model = await reader(spec, { name: values.name, source });
   const files = generateFiles(model);
   const out = resolve(values.out);
   const result = await syncDirectory(out, files, values.check);

@@ -55,6 +55,7 @@ export function compareApis(before: ApiModel, after: ApiModel): CompatChange[] {
       compatible(ctx, op.operationId, `new operation ${op.method} ${op.path}`);
     }
   }
+  compareSoap(ctx, before, after);
   if (JSON.stringify(before.responseSignature) !== JSON.stringify(after.responseSignature)) {
     breaking(ctx, "x-trustspec-response-signature", "the response signature scheme changed");
   }
@@ -154,6 +155,73 @@ function compareOperations(ctx: Context, a: OperationModel, b: OperationModel): 
         breaking(ctx, `${where} header ${h.name}`, "the answer header is now optional");
       }
     }
+  }
+}
+
+/**
+ * SOAP services (WSDL input): operations by name, their SOAPAction, the input element as a
+ * request and the output element as an answer, and the XML names every type is written with.
+ */
+function compareSoap(ctx: Context, before: ApiModel, after: ApiModel): void {
+  const a = before.soap;
+  const b = after.soap;
+  if (!a) return;
+  if (!b) {
+    breaking(ctx, a.serviceName, "the SOAP service was removed");
+    return;
+  }
+  const ref = (name: string | undefined): JsonSchema => (name ? { $ref: `#/$defs/${name}` } : {});
+  const next = new Map(b.operations.map((o) => [o.name, o]));
+  for (const op of a.operations) {
+    const o = next.get(op.name);
+    if (!o) {
+      breaking(ctx, op.name, "the operation was removed");
+      continue;
+    }
+    if (o.action !== op.action) breaking(ctx, op.name, `its SOAPAction is now ${show(o.action)}`);
+    if (JSON.stringify(o.input.name) !== JSON.stringify(op.input.name)) {
+      breaking(ctx, op.name, "its request element was renamed");
+    }
+    compareSchemas(ctx, `${op.name} request`, ref(op.input.schema), ref(o.input.schema), "request");
+    if (op.output && o.output) {
+      if (JSON.stringify(o.output.name) !== JSON.stringify(op.output.name)) {
+        breaking(ctx, op.name, "its answer element was renamed");
+      }
+      const where = `${op.name} answer`;
+      compareSchemas(ctx, where, ref(op.output.schema), ref(o.output.schema), "response");
+    } else if (op.output && !o.output) {
+      breaking(ctx, op.name, "it no longer answers");
+    }
+  }
+  for (const o of b.operations) {
+    if (!a.operations.some((op) => op.name === o.name)) compatible(ctx, o.name, "new operation");
+  }
+  const ta = before.xml?.types ?? {};
+  const tb = after.xml?.types ?? {};
+  for (const [name, t] of Object.entries(ta)) {
+    const u = tb[name];
+    if (u && changedNames(t, u)) {
+      breaking(ctx, name, "its XML element or attribute names changed");
+    }
+  }
+  function changedNames(t: unknown, u: unknown): boolean {
+    // Only names present in both: added or removed fields are judged by the schemas.
+    const names = (x: unknown) => {
+      const out = new Map<string, string>();
+      const walk = (v: unknown) => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === "object") {
+          const o = v as Record<string, unknown>;
+          if (typeof o.property === "string" && o.name) out.set(o.property, JSON.stringify(o.name));
+          for (const w of Object.values(o)) walk(w);
+        }
+      };
+      walk(x);
+      return out;
+    };
+    const na = names(t);
+    const nb = names(u);
+    return [...na].some(([p, n]) => nb.has(p) && nb.get(p) !== n);
   }
 }
 

@@ -3,7 +3,8 @@
  * published version of a package needs a `major` changeset for that package.
  *
  * For every published package (`packages/*` without `"private": true`) the specs it is generated
- * from are read off its `generate` script (`trustspec-codegen openapi <spec> … --name <Name>`).
+ * from are read off its `generate` script (`trustspec-codegen openapi|wsdl|xsd <spec> … --name
+ * <Name>`).
  * The baseline is the package's newest release tag, `<name>@<version>` as `changeset publish`
  * writes it; a package with no tag has not been released and has nothing to break. Each spec as
  * it was at the tag is compared with the spec in the working tree ({@link compareApis}). Breaking
@@ -19,6 +20,7 @@ import readChangesets from "@changesets/read";
 import { parse } from "yaml";
 import { type CompatChange, compareApis } from "./compat.js";
 import { openApiToModel } from "./input/openapi.js";
+import { wsdlToModel, xsdToModel } from "./input/wsdl.js";
 
 const run = promisify(execFile);
 
@@ -42,17 +44,29 @@ interface PackageJson {
   scripts?: Record<string, string>;
 }
 
-/** The `openapi <spec> … --name <Name>` runs of a package's generate script. */
-export function specsOf(script: string): { spec: string; name: string }[] {
-  const out: { spec: string; name: string }[] = [];
+/** The kinds of spec the generator reads. */
+export type SpecKind = "openapi" | "wsdl" | "xsd";
+
+/** The `<openapi|wsdl|xsd> <spec> … --name <Name>` runs of a package's generate script. */
+export function specsOf(script: string): { kind: SpecKind; spec: string; name: string }[] {
+  const out: { kind: SpecKind; spec: string; name: string }[] = [];
   for (const part of script.split("&&")) {
     const words = part.trim().split(/\s+/);
-    const at = words.indexOf("openapi");
+    const at = words.findIndex((w) => w === "openapi" || w === "wsdl" || w === "xsd");
     const spec = at >= 0 ? words[at + 1] : undefined;
     const name = words[words.indexOf("--name") + 1];
-    if (spec && words.includes("--name") && name) out.push({ spec, name });
+    if (spec && words.includes("--name") && name) {
+      out.push({ kind: words[at] as SpecKind, spec, name });
+    }
   }
   return out;
+}
+
+/** A spec's text as the internal model, by its kind. */
+function toModel(kind: SpecKind, text: string, options: { name: string; source: string }) {
+  if (kind === "wsdl") return wsdlToModel(text, options);
+  if (kind === "xsd") return xsdToModel(text, options);
+  return openApiToModel(parse(text) as Record<string, unknown>, options);
 }
 
 /** Compares `a.b.c` versions; pre-release suffixes are ignored. */
@@ -118,7 +132,7 @@ export async function checkReleases(repo: string): Promise<PackageCompat[]> {
     const released = tag.slice(pkg.name.length + 1);
     result.major =
       majors.has(pkg.name) || Number(pkg.version.split(".")[0]) > Number(released.split(".")[0]);
-    for (const { spec, name } of specs) {
+    for (const { kind, spec, name } of specs) {
       // Spec paths in the script are relative to the package folder.
       const normalised = join("packages", dir, spec).split("\\").join("/");
       const before = await fileAt(repo, tag, normalised);
@@ -128,10 +142,7 @@ export async function checkReleases(repo: string): Promise<PackageCompat[]> {
         continue;
       }
       const options = { name, source: normalised };
-      const changes = compareApis(
-        openApiToModel(parse(before) as Record<string, unknown>, options),
-        openApiToModel(parse(now) as Record<string, unknown>, options),
-      );
+      const changes = compareApis(toModel(kind, before, options), toModel(kind, now, options));
       result.specs.push({ spec: normalised, changes });
     }
     const breaks = result.specs.some((s) => s.changes.some((c) => c.kind === "breaking"));

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { breakingChanges, compareApis } from "../src/compat.js";
 import { openApiToModel } from "../src/input/openapi.js";
+import { wsdlToModel } from "../src/input/wsdl.js";
 
 type Doc = Record<string, unknown>;
 const model = (doc: Doc) => openApiToModel(doc, { name: "T", source: "t.yaml" });
@@ -252,6 +253,30 @@ describe("compareApis", () => {
       const doc = parse(readFileSync(join(root, spec, "openapi.yaml"), "utf8")) as Doc;
       expect(compareApis(model(doc), model(structuredClone(doc))), spec).toEqual([]);
     }
+  });
+
+  it("on the notification WSDL: equal to itself; a dropped element breaks the request", () => {
+    const file = join(
+      import.meta.dirname,
+      "..",
+      "..",
+      "..",
+      "specs",
+      "dss-notification",
+      "NotificationService.wsdl",
+    );
+    const text = readFileSync(file, "utf8");
+    const options = { name: "N", source: "n.wsdl" };
+    expect(compareApis(wsdlToModel(text, options), wsdlToModel(text, options))).toEqual([]);
+    const dropped = text.replace(/<xs:element name="OperationCode"[\s\S]*?<\/xs:element>/, "");
+    expect(dropped).not.toBe(text);
+    const found = breakingChanges(wsdlToModel(text, options), wsdlToModel(dropped, options));
+    expect(found.map((c) => c.what)).toContain("the field is no longer accepted");
+    const action = text.replace(/soapAction="([^"]+)"/, 'soapAction="$1-v2"');
+    expect(action).not.toBe(text);
+    expect(
+      breakingChanges(wsdlToModel(text, options), wsdlToModel(action, options)).map((c) => c.what),
+    ).toEqual([expect.stringMatching(/^its SOAPAction is now /)]);
   });
 
   it("on the licence spec: a field dropped from Licence breaks every answer that carries it", () => {

@@ -87,9 +87,12 @@ describe("checkReleases", () => {
         "trustspec-codegen openapi ../../specs/a/openapi.yaml --out src/generated/a --name A && trustspec-codegen openapi ../../specs/b/openapi.yaml --out src/generated/b --name B",
       ),
     ).toEqual([
-      { spec: "../../specs/a/openapi.yaml", name: "A" },
-      { spec: "../../specs/b/openapi.yaml", name: "B" },
+      { kind: "openapi", spec: "../../specs/a/openapi.yaml", name: "A" },
+      { kind: "openapi", spec: "../../specs/b/openapi.yaml", name: "B" },
     ]);
+    expect(
+      specsOf("trustspec-codegen wsdl ../../specs/n/N.wsdl --out src/generated --name N"),
+    ).toEqual([{ kind: "wsdl", spec: "../../specs/n/N.wsdl", name: "N" }]);
   });
 
   it("a package never released has nothing to break; private packages are skipped", async () => {
