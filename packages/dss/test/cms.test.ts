@@ -318,7 +318,10 @@ describe.each(["RSA", "ECDSA"] as const)("SignedData with %s", (algorithm) => {
   ])("round-trips %s content, attached and detached", async (_, data) => {
     const { signer } = pki(algorithm);
     const attached = await signCms(data, signer, { detached: false });
-    expect(await verifyCms(attached)).toMatchObject({ valid: true, content: data });
+    const verified = await verifyCms(attached);
+    expect(verified.valid).toBe(true);
+    // Byte comparison: a deep equality over 200 000 array elements takes seconds.
+    expect(Buffer.compare(Buffer.from(verified.content ?? []), Buffer.from(data))).toBe(0);
     const detached = await signCms(data, signer);
     expect(await verifyCms(detached, { content: data })).toMatchObject({ valid: true });
     expect(await verifyCms(detached, { content: text("x") })).toMatchObject({ valid: false });
