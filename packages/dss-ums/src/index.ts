@@ -17,3 +17,5 @@ export {
 } from "@trustspec/runtime";
 export * from "./generated/ums/client.gen.js";
 export * from "./generated/ums/types.gen.js";
+export * from "./operator.js";
+export * from "./search.js";
