@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { DssEmulator, type DssEmulatorOptions } from "@trustspec/dss/server";
 import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
 import {
@@ -8,6 +7,7 @@ import {
   type RawRequest,
   type RawResponse,
   type Router,
+  routerFrom,
 } from "@trustspec/runtime/server";
 import { operationList } from "../generated/ums/operations.gen.js";
 import { schemas } from "../generated/ums/schemas.gen.js";
@@ -284,11 +284,7 @@ export class DssUmsEmulator {
     this.#fallback = createRouter([], {}, schemas, { formatError: formatDssUmsError });
     this.ready = dss ? dss.ready : Promise.resolve();
     this.ready.catch(() => {});
-    this.router = {
-      handle: (request) => this.handle(request),
-      fetch: (request) => this.fetch(request),
-      listener: (req, res) => this.#listener(req, res),
-    };
+    this.router = routerFrom((request) => this.handle(request), this.#maxBody);
   }
 
   /** The policy getPolicy answers with. */
@@ -333,23 +329,8 @@ export class DssUmsEmulator {
   }
 
   /** The emulator as a fetch-style handler (`(Request) => Promise<Response>`). */
-  async fetch(request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    const headers: Record<string, string> = {};
-    request.headers.forEach((v, k) => {
-      headers[k] = v;
-    });
-    const out = await this.handle({
-      method: request.method,
-      url: url.pathname + url.search,
-      headers,
-      body: new Uint8Array(await request.arrayBuffer()),
-    });
-    const empty = out.body.byteLength === 0 && [204, 205, 304].includes(out.status);
-    return new Response(empty ? null : (out.body as Uint8Array<ArrayBuffer>), {
-      status: out.status,
-      headers: out.headers,
-    });
+  fetch(request: Request): Promise<Response> {
+    return this.router.fetch(request);
   }
 
   /** Serves the emulator over HTTP (default 127.0.0.1 on a free port). */
@@ -361,44 +342,6 @@ export class DssUmsEmulator {
   /** Stops what the DSS emulator runs in the background (its servers close on their own). */
   async close(): Promise<void> {
     await this.dss?.close();
-  }
-
-  /** A node:http listener over {@link DssUmsEmulator.handle}. */
-  #listener(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > this.#maxBody) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on("error", () => res.destroy());
-    req.on("end", () => {
-      // One byte over the limit is enough for the routers to answer 413.
-      const body = tooLarge ? new Uint8Array(this.#maxBody + 1) : Buffer.concat(chunks);
-      this.handle({
-        method: req.method ?? "GET",
-        url: req.url ?? "/",
-        headers: req.headers as Record<string, string>,
-        body,
-        ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
-      }).then(
-        (out) => {
-          try {
-            res.writeHead(out.status, {
-              ...out.headers,
-              "content-length": String(out.body.byteLength),
-            });
-            res.end(out.body);
-          } catch {
-            if (res.headersSent) res.destroy();
-            else res.writeHead(500, { "content-length": "0" }).end();
-          }
-        },
-        () => res.destroy(),
-      );
-    });
   }
 }
 
