@@ -1,7 +1,8 @@
 // The main job's last step: start each emulator on a free port with `trustspec-mock`, run its
 // example against it as a user would, print what the example prints, and stop the emulator.
 //   licence: licence-report, every answer's signature verified with the emulator's fresh key;
-//   dss:     dss-sign, a file signed after a one-time-password confirmation, the .sig verified.
+//   dss:     dss-sign, a file signed after a one-time-password confirmation, the .sig verified;
+//   dss-ums: dss-operator, a user registered, found by a filter and removed by an operator.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,9 +97,29 @@ async function dss() {
   }
 }
 
+async function dssUms() {
+  const emulator = await startEmulator([
+    "dss-ums",
+    "--port",
+    "0",
+    "--operator",
+    "operator:operator",
+  ]);
+  try {
+    console.log(`\n== DSS user management emulator: ${emulator.url}\n`);
+    return await runExample(
+      "examples/dss-operator/src/main.mjs",
+      ["--url", emulator.url, "--login", "anna", "--phone", "+79150000000"],
+      { DSS_OPERATOR: "operator", DSS_OPERATOR_PASSWORD: "operator" },
+    );
+  } finally {
+    emulator.stop();
+  }
+}
+
 try {
   const codes = [];
-  for (const job of [licence, dss]) codes.push(await job());
+  for (const job of [licence, dss, dssUms]) codes.push(await job());
   process.exitCode = codes.some((c) => c !== 0) ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });
