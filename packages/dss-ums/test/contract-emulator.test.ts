@@ -415,3 +415,29 @@ describe("coverage", () => {
     });
   });
 });
+
+describe("accounts taken over from the DSS emulator", () => {
+  it("keep their logins whatever their form, and are found like any user", async () => {
+    const other = await startUms({
+      dss: {
+        keyAlgorithm: "ECDSA",
+        users: [
+          { login: "john smith", password: "pw" },
+          { login: "operator", password: "operator", role: "operator" },
+        ],
+      },
+    });
+    try {
+      const found = await ums.getUserByIdentifier(other.ums, {
+        query: { type: "Login", value: "john smith" },
+      });
+      expect(found.data).toMatchObject({ Login: "john smith", Group: "Default" });
+      const scheme = await ums.getAuthenticationScheme(other.ums, {
+        path: { id: found.data.UserId },
+      });
+      expect(scheme.data.map((s) => s.MethodUri.split("/").pop())).toEqual(["password"]);
+    } finally {
+      await other.close();
+    }
+  });
+});

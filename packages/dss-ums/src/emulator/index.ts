@@ -217,7 +217,9 @@ export class DssUmsEmulator {
       const hooks = this.state.hooks;
       this.state.hooks = {};
       for (const u of dss.state.users.values()) {
-        const user = this.state.createUser({ Login: u.login }, groups[0] ?? "Default");
+        const user = this.state.createUser({ Login: u.login }, groups[0] ?? "Default", {
+          imported: true,
+        });
         user.scheme.set(AUTH_METHODS.password, 1);
         if (u.confirmation === "mydss") user.scheme.set(AUTH_METHODS.mobile, 2);
       }

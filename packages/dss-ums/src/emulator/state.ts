@@ -160,12 +160,25 @@ export class UmsState {
    * Registers a user. With no Login the phone number, or else the e-mail address, is the login
    * (chapter 8 registers SIM card users by MSISDN, lines 13834-13836).
    */
-  createUser(identifiers: Partial<Record<IdentifierTypeName, string>>, group: string): UmsUser {
+  createUser(
+    identifiers: Partial<Record<IdentifierTypeName, string>>,
+    group: string,
+    options: { imported?: boolean } = {},
+  ): UmsUser {
     const entries = Object.entries(identifiers) as [IdentifierTypeName, string][];
     if (entries.length === 0) {
       throw new UmsEmulatorError("IdentifierRequired", "At least one identifier is required.");
     }
     for (const [type, value] of entries) {
+      // An account taken over from the identity centre keeps its login, whatever its form.
+      if (options.imported) {
+        if (this.find(type, value))
+          throw new UmsEmulatorError(
+            "DuplicateIdentifier",
+            `Another user already has this ${type}.`,
+          );
+        continue;
+      }
       if (!this.options.identifierTypes.includes(type)) {
         throw new UmsEmulatorError(
           "IdentifierTypeNotAllowed",
@@ -175,7 +188,9 @@ export class UmsState {
       this.#checkIdentifier(type, value, undefined);
     }
     const login = identifiers.Login ?? identifiers.PhoneNumber ?? identifiers.Email!;
-    if (identifiers.Login === undefined) this.#checkIdentifier("Login", login, undefined);
+    if (identifiers.Login === undefined && !options.imported) {
+      this.#checkIdentifier("Login", login, undefined);
+    }
     this.#checkGroup(group);
     const now = this.options.now();
     const user: UmsUser = {
