@@ -4,6 +4,7 @@
 //   dss:     dss-sign, a file signed after a one-time-password confirmation, the .sig verified;
 //   dss-notification: dss-notify-receiver hosts the service and logs what the generated SOAP
 //            client sends it (DSS's side of the exchange).
+//   dss-ums: dss-operator, a user registered, found by a filter and removed by an operator.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -138,9 +139,29 @@ async function notifications() {
   }
 }
 
+async function dssUms() {
+  const emulator = await startEmulator([
+    "dss-ums",
+    "--port",
+    "0",
+    "--operator",
+    "operator:operator",
+  ]);
+  try {
+    console.log(`\n== DSS user management emulator: ${emulator.url}\n`);
+    return await runExample(
+      "examples/dss-operator/src/main.mjs",
+      ["--url", emulator.url, "--login", "anna", "--phone", "+79150000000"],
+      { DSS_OPERATOR: "operator", DSS_OPERATOR_PASSWORD: "operator" },
+    );
+  } finally {
+    emulator.stop();
+  }
+}
+
 try {
   const codes = [];
-  for (const job of [licence, dss, notifications]) codes.push(await job());
+  for (const job of [licence, dss, dssUms, notifications]) codes.push(await job());
   process.exitCode = codes.some((c) => c !== 0) ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });

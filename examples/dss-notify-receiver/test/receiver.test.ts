@@ -18,7 +18,7 @@ describe("dss-notify-receiver, sent notifications over HTTP", () => {
   const out: string[] = [];
   const err: string[] = [];
   const next = async (n: number) => {
-    for (let i = 0; i < 500 && out.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && out.length < n; i++) await new Promise((r) => setTimeout(r, 10));
     return out[n - 1];
   };
 

@@ -26,7 +26,7 @@ function io() {
 async function serving(argv: string[]) {
   const t = io();
   const done = runDssMock(argv, t.io);
-  const end = Date.now() + 10_000;
+  const end = Date.now() + 60_000; // the emulator makes its keys first
   while (t.out.length === 0 && t.err.length === 0 && Date.now() < end) {
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -47,7 +47,7 @@ async function start(argv: string[]): Promise<Running> {
   done.then((code) => {
     exited = code;
   });
-  for (let i = 0; i < 500 && t.out.length === 0 && exited === undefined; i++) {
+  for (let i = 0; i < 3000 && t.out.length === 0 && exited === undefined; i++) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   if (t.out.length === 0) {

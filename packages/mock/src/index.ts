@@ -17,6 +17,11 @@ const commands: Record<string, { summary: string; load: () => Promise<MockComman
       "CryptoPro DSS: identity centre (OAuth 2.0, confirmation) and Signature Service REST (default port 8080)",
     load: async () => (await import("@trustspec/dss/server")).runDssMock,
   },
+  "dss-ums": {
+    summary:
+      "CryptoPro DSS user management service (UMS REST) under /STS/ums, beside the DSS emulator (default port 8080)",
+    load: async () => (await import("@trustspec/dss-ums/server")).runDssUmsMock,
+  },
 };
 
 export function usage(): string {

@@ -23,6 +23,22 @@ describe("trustspec-mock", () => {
     expect(t.out.join("\n")).toMatch(/Usage: trustspec-mock <api>/);
     expect(t.out.join("\n")).toMatch(/licence\s+1C licensing server/);
     expect(t.out.join("\n")).toMatch(/dss\s+CryptoPro DSS/);
+    expect(t.out.join("\n")).toMatch(/dss-ums\s+CryptoPro DSS user management/);
+  });
+
+  it("runs the DSS user management emulator: `listening on <url>`, the UMS under /STS/ums, stops on request", async () => {
+    const t = io();
+    const done = main(["dss-ums", "--port", "0", "--standalone", "--token", "t0k"], t.io);
+    while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0]!)?.[1];
+    expect(url).toBeDefined();
+    const res = await fetch(`${url}/STS/ums/policy`, { headers: { authorization: "Bearer t0k" } });
+    expect(res.status).toBe(200);
+    expect(
+      ((await res.json()) as { AvaliableIdentifierTypes: number[] }).AvaliableIdentifierTypes,
+    ).toEqual([0, 2, 1]);
+    t.stop();
+    expect(await done).toBe(0);
   });
 
   it("refuses an unknown API with exit code 2", async () => {

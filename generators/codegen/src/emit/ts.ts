@@ -145,6 +145,12 @@ function objectType(schema: JsonSchema, indent: string): string {
   }
   // TypeSpec writes records as `unevaluatedProperties` for OpenAPI 3.1.
   const extra = schema.additionalProperties ?? schema.unevaluatedProperties;
+  // A map whose keys `propertyNames` limits to the members of an enum (a Dictionary<Enum, T>):
+  // only those keys, each optional.
+  const keys = keyType(schema.propertyNames);
+  if (keys && lines.length === 0 && extra && typeof extra === "object") {
+    return `{ [K in ${keys}]?: ${tsType(extra as JsonSchema, inner)} }`;
+  }
   if (extra && typeof extra === "object") {
     // An index signature must admit every named property's type too (optional ones add undefined).
     const named = Object.entries(props).map(([name, p]) => {
@@ -163,6 +169,20 @@ function objectType(schema: JsonSchema, indent: string): string {
   if (lines.length === 0)
     return extra === false ? "{ [key: string]: never }" : "{ [key: string]: unknown }";
   return `{\n${lines.join("\n")}\n${indent}}`;
+}
+
+/**
+ * The key type a `propertyNames` schema names: an enum, a constant or a named schema (whose type
+ * is then an enum of strings). Patterns and other constraints give no key type (`undefined`).
+ */
+function keyType(names: unknown): string | undefined {
+  if (!names || typeof names !== "object") return undefined;
+  const s = names as JsonSchema;
+  if (typeof s.$ref === "string") return refName(s.$ref);
+  if (s.const !== undefined) return JSON.stringify(s.const);
+  if (Array.isArray(s.enum) && s.enum.every((v) => typeof v === "string"))
+    return union(s.enum.map((v) => JSON.stringify(v)));
+  return undefined;
 }
 
 function union(parts: string[]): string {

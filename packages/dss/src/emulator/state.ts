@@ -23,6 +23,11 @@ export interface DssUser {
   confirmation: ConfirmationMode;
   /** This user's one-time password (default: the emulator's `otp`). */
   otp?: string;
+  /**
+   * A locked account (the user management service's lockout) signs in with neither password nor
+   * token exchange until unlocked; tokens issued before keep working until they expire.
+   */
+  locked?: boolean;
 }
 
 /** An OAuth client registered on the identity centre. */
@@ -225,10 +230,10 @@ export class DssEmulatorState {
     this.clients.set(client.id, client);
   }
 
-  /** The user for a login and password, or undefined. */
+  /** The user for a login and password, or undefined (also for a locked account). */
   checkPassword(login: string, password: string): DssUser | undefined {
     const user = this.users.get(login);
-    return user && sameSecret(password, user.password) ? user : undefined;
+    return user && !user.locked && sameSecret(password, user.password) ? user : undefined;
   }
 
   /** Issues an access token for `subject` with the configured lifetime. */

@@ -680,8 +680,12 @@ export function createStsHandlers(
     }
     const subject = readSubjectToken(body.subject_token, state.nowMs());
     if ("error" in subject) return tokenError(400, "invalid_grant", subject.error);
-    if (!state.users.has(subject.login)) {
+    const subjectUser = state.users.get(subject.login);
+    if (!subjectUser) {
       return tokenError(400, "invalid_grant", "The subject_token names no user of this server.");
+    }
+    if (subjectUser.locked) {
+      return tokenError(400, "invalid_grant", "The subject_token names a locked account.");
     }
     const token = state.issueToken({
       subject: subject.login,
