@@ -1,11 +1,11 @@
 import { bearerAuth, createClient, sampleFromSchema } from "@trustspec/runtime";
+import { contractTargets, expectSuccess } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import * as client from "../src/generated/ums/client.gen.js";
 import { operationList } from "../src/generated/ums/operations.gen.js";
 import { schemas } from "../src/generated/ums/schemas.gen.js";
 import { createDssUmsRouter, formatDssUmsError } from "../src/generated/ums/server.gen.js";
 import { createDssUmsMockHandlers, defaultDssUmsHandlers } from "../src/mocks.js";
-import { contractTargets, expectSuccess } from "./contract-support.js";
 
 /**
  * Every operation of the user management spec, called through its generated client function

@@ -6,12 +6,12 @@ import {
   type OperationDescriptor,
   SchemaValidator,
 } from "@trustspec/runtime";
+import { inputFor } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import * as client from "../src/generated/ums/client.gen.js";
 import { operationList } from "../src/generated/ums/operations.gen.js";
 import { schemas } from "../src/generated/ums/schemas.gen.js";
-import { inputFor } from "./contract-support.js";
 
 /**
  * The example corpus of the user management spec: every request and response body the guide

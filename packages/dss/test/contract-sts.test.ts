@@ -1,10 +1,10 @@
+import { contractTargets, expectSuccess } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import * as client from "../src/generated/sts/client.gen.js";
 import { createDssStsMockHandlers, defaultDssStsHandlers } from "../src/generated/sts/msw.gen.js";
 import { operationList } from "../src/generated/sts/operations.gen.js";
 import { schemas } from "../src/generated/sts/schemas.gen.js";
 import { createDssStsRouter, formatDssStsError } from "../src/generated/sts/server.gen.js";
-import { contractTargets, expectSuccess } from "./contract-support.js";
 
 /**
  * The identity centre's token and confirmation operations through their generated client

@@ -1,10 +1,10 @@
+import { contractTargets, expectSuccess } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import * as client from "../src/generated/signserver/client.gen.js";
 import { operationList } from "../src/generated/signserver/operations.gen.js";
 import { schemas } from "../src/generated/signserver/schemas.gen.js";
 import { createDssSignRouter, formatDssSignError } from "../src/generated/signserver/server.gen.js";
 import { createDssSignMockHandlers, defaultDssSignHandlers } from "../src/mocks.js";
-import { contractTargets, expectSuccess } from "./contract-support.js";
 
 /**
  * Every operation of the Signature Service spec, called through its generated client function

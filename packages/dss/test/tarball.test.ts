@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { packAndInstall, runIn } from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
@@ -10,10 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
  * npm and work there from ESM and CommonJS: a password-grant token, a signature made by the
  * emulator, verified with the CMS helpers. Needs the packages built (turbo runs `build` first).
  */
-const run = promisify(execFile);
 const here = import.meta.dirname;
-// The workspace's own pnpm (a root devDependency), so packing rewrites `workspace:` ranges.
-const pnpm = join(here, "..", "..", "..", "node_modules", "pnpm", "bin", "pnpm.cjs");
 const work = mkdtempSync(join(tmpdir(), "dss-tarball-"));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -43,26 +39,14 @@ describe("packed tarball", () => {
   it("installs into an empty project and runs from ESM and CommonJS", {
     timeout: 240_000,
   }, async () => {
-    const packs = join(work, "packs");
-    for (const pkg of ["../../runtime", ".."]) {
-      await run(process.execPath, [pnpm, "pack", "--pack-destination", packs], {
-        cwd: join(here, pkg),
-      });
-    }
-    const tarballs = readdirSync(packs).map((f) => join(packs, f));
-    expect(tarballs.map((t) => t.replace(/.*\//, "")).sort()).toEqual([
+    const { app, tarballs } = await packAndInstall(
+      [join(here, "../../runtime"), join(here, "..")],
+      work,
+    );
+    expect(tarballs).toEqual([
       expect.stringMatching(/^trustspec-dss-\d+\.\d+\.\d+\.tgz$/),
       expect.stringMatching(/^trustspec-runtime-\d+\.\d+\.\d+\.tgz$/),
     ]);
-    const app = join(work, "app");
-    await run("mkdir", ["-p", app]);
-    writeFileSync(
-      join(app, "package.json"),
-      JSON.stringify({ name: "app", private: true, type: "module" }),
-    );
-    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
-      cwd: app,
-    });
     const names: Record<string, string> = {
       "@trustspec/dss": "api",
       "@trustspec/dss/server": "server",
@@ -77,8 +61,7 @@ describe("packed tarball", () => {
       program((id) => `const ${names[id]} = require("${id}");`),
     );
     for (const file of ["esm.mjs", "cjs.cjs"]) {
-      const out = await run(process.execPath, [file], { cwd: app });
-      expect(JSON.parse(out.stdout), file).toEqual({ valid: true, status: 404 });
+      expect(JSON.parse(await runIn(app, file)), file).toEqual({ valid: true, status: 404 });
     }
   });
 });

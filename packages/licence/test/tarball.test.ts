@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { packAndInstall, runIn } from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
@@ -10,10 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
  * project with npm and work there, from ESM and from CommonJS, exactly as a user gets them.
  * Needs the packages built (turbo runs `build` before `test`).
  */
-const run = promisify(execFile);
 const here = import.meta.dirname;
-// The workspace's own pnpm (a root devDependency), so packing rewrites `workspace:` ranges.
-const pnpm = join(here, "..", "..", "..", "node_modules", "pnpm", "bin", "pnpm.cjs");
 const work = mkdtempSync(join(tmpdir(), "licence-tarball-"));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -22,26 +18,14 @@ describe("packed tarball", () => {
   it("installs into an empty project and runs from ESM and CommonJS", {
     timeout: 180_000,
   }, async () => {
-    const packs = join(work, "packs");
-    for (const pkg of ["../../runtime", ".."]) {
-      await run(process.execPath, [pnpm, "pack", "--pack-destination", packs], {
-        cwd: join(here, pkg),
-      });
-    }
-    const tarballs = readdirSync(packs).map((f) => join(packs, f));
-    expect(tarballs.map((t) => t.replace(/.*\//, "")).sort()).toEqual([
+    const { app, tarballs } = await packAndInstall(
+      [join(here, "../../runtime"), join(here, "..")],
+      work,
+    );
+    expect(tarballs).toEqual([
       expect.stringMatching(/^trustspec-licence-\d+\.\d+\.\d+\.tgz$/),
       expect.stringMatching(/^trustspec-runtime-\d+\.\d+\.\d+\.tgz$/),
     ]);
-    const app = join(work, "app");
-    await run("mkdir", ["-p", app]);
-    writeFileSync(
-      join(app, "package.json"),
-      JSON.stringify({ name: "app", private: true, type: "module" }),
-    );
-    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
-      cwd: app,
-    });
 
     writeFileSync(
       join(app, "esm.mjs"),
@@ -71,9 +55,7 @@ const { LicenceEmulator } = require("@trustspec/licence/server");
 })();
 `,
     );
-    const esm = await run(process.execPath, ["esm.mjs"], { cwd: app });
-    expect(JSON.parse(esm.stdout)).toEqual({ count: 3, status: 404 });
-    const cjs = await run(process.execPath, ["cjs.cjs"], { cwd: app });
-    expect(cjs.stdout.trim()).toBe("3.0.34.11319");
+    expect(JSON.parse(await runIn(app, "esm.mjs"))).toEqual({ count: 3, status: 404 });
+    expect((await runIn(app, "cjs.cjs")).trim()).toBe("3.0.34.11319");
   });
 });

@@ -12,7 +12,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, expect } from "vitest";
 
 /**
- * Shared by the contract tests: input made from the contract, the two targets every operation is
+ * For contract tests: input made from the contract, the two targets every operation is
  * called against (the generated MSW mocks, and the generated server stub over HTTP on 127.0.0.1),
  * and one call through a generated client function with strict checks both ways.
  */
