@@ -23,3 +23,4 @@ export {
 export * from "./generated/client.gen.js";
 export * from "./generated/types.gen.js";
 export * from "./marking/index.js";
+export * from "./signing/index.js";

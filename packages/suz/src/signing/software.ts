@@ -1,0 +1,75 @@
+import { signCms } from "@trustspec/dss/cms";
+import { SigningError } from "./errors.js";
+import { signGostCms } from "./gost/cms.js";
+import { GostPrivateKey } from "./gost/keys.js";
+import { type Signer, type SignOptions, toBase64 } from "./signer.js";
+
+/** What a {@link SoftwareSigner} signs with. */
+export interface SoftwareSignerOptions {
+  /** The signer's certificate, DER. */
+  certificate: Uint8Array;
+  /**
+   * Its private key: a {@link GostPrivateKey} (GOST R 34.10-2012, 256 or 512 bits, Streebog), or a
+   * WebCrypto key for RSASSA-PKCS1-v1_5 or ECDSA P-256 (SHA-256).
+   */
+  privateKey: GostPrivateKey | CryptoKey;
+  /** More certificates to put into every signature (e.g. the CA). */
+  certificates?: Uint8Array[];
+}
+
+/**
+ * A {@link Signer} with the key in memory. GOST signatures are made with this package's GOST CMS
+ * on pkijs and node-gost-crypto; RSA and ECDSA ones with `signCms` of @trustspec/dss/cms. Each new
+ * signature is checked against the certificate before it is returned, so a key that does not
+ * belong to the certificate fails at once (`key-mismatch`).
+ */
+export class SoftwareSigner implements Signer {
+  readonly #options: SoftwareSignerOptions;
+
+  constructor(options: SoftwareSignerOptions) {
+    const key = options.privateKey;
+    if (!(key instanceof GostPrivateKey)) {
+      const name = (key as CryptoKey | undefined)?.algorithm?.name?.toUpperCase() ?? "";
+      if (!name.startsWith("RSA") && name !== "ECDSA") {
+        throw new SigningError(
+          "unsupported-algorithm",
+          `Unsupported signing key: ${name || typeof key}`,
+        );
+      }
+    }
+    this.#options = { ...options, certificate: options.certificate.slice() };
+  }
+
+  async certificate(): Promise<Uint8Array> {
+    return this.#options.certificate.slice();
+  }
+
+  signDetached(content: Uint8Array, _options?: SignOptions): Promise<string> {
+    return this.#sign(content, true);
+  }
+
+  signAttached(content: Uint8Array, _options?: SignOptions): Promise<string> {
+    return this.#sign(content, false);
+  }
+
+  async #sign(content: Uint8Array, detached: boolean): Promise<string> {
+    const { certificate, privateKey, certificates } = this.#options;
+    const extra = certificates ? { certificates } : {};
+    try {
+      const der =
+        privateKey instanceof GostPrivateKey
+          ? await signGostCms(content, { certificate, privateKey }, { detached, ...extra })
+          : await signCms(content, { certificate, privateKey }, { detached, ...extra });
+      return toBase64(der);
+    } catch (error) {
+      if (error instanceof SigningError) throw error;
+      const code = (error as { code?: string }).code;
+      const message = error instanceof Error ? error.message : String(error);
+      if (code === "cms_format")
+        throw new SigningError("bad-certificate", message, { cause: error });
+      if (/does not belong/.test(message))
+        throw new SigningError("key-mismatch", message, { cause: error });
+      throw new SigningError("bad-key", message, { cause: error });
+    }
+  }
+}
