@@ -12,6 +12,11 @@ const commands: Record<string, { summary: string; load: () => Promise<MockComman
       "CryptoPro DSS: identity centre (OAuth 2.0, confirmation) and Signature Service REST (default port 8080)",
     load: async () => (await import("@trustspec/dss/server")).runDssMock,
   },
+  suz: {
+    summary:
+      "Честный ЗНАК СУЗ: installation registration (X-Signature), ИС МДЛП and ГИС МТ sign-in, clientToken (default port 8090)",
+    load: async () => (await import("@trustspec/suz/server")).runSuzMock,
+  },
 };
 
 export function usage(): string {

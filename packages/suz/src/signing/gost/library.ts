@@ -4,6 +4,7 @@
  * private keys and public-key coordinates little-endian, signatures s || r big-endian.
  */
 
+/// <reference path="./node-gost-crypto.d.ts" />
 import gost from "node-gost-crypto";
 import type { GostKeyLength } from "./params.js";
 
