@@ -245,3 +245,71 @@ describe.skipIf(!version)(`CMS interoperability with ${version ?? "openssl (miss
     );
   });
 });
+
+describe.skipIf(!version || !gostEngine)("a GOST key and certificate made by openssl", () => {
+  it.each([
+    ["gost2012_256", "md_gost12_256"],
+    ["gost2012_512", "md_gost12_512"],
+  ])("%s: SoftwareSigner.fromPem signs, openssl cms -verify accepts", async (algorithm, md) => {
+    const work = mkdtempSync(join(tmpdir(), "trustspec-suz-openssl-key-"));
+    const run = (args: string[]) =>
+      execFileSync("openssl", args, { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      run([
+        "genpkey",
+        "-engine",
+        "gost",
+        "-algorithm",
+        algorithm,
+        "-pkeyopt",
+        "paramset:A",
+        "-out",
+        "key.pem",
+      ]);
+      run([
+        "req",
+        "-engine",
+        "gost",
+        "-new",
+        "-x509",
+        "-key",
+        "key.pem",
+        "-subj",
+        "/CN=openssl GOST",
+        "-days",
+        "2",
+        "-" + md,
+        "-out",
+        "cert.pem",
+      ]);
+      const signer = await SoftwareSigner.fromPem(
+        readFileSync(join(work, "cert.pem"), "utf8"),
+        readFileSync(join(work, "key.pem"), "utf8"),
+      );
+      writeFileSync(join(work, "body.json"), body);
+      writeFileSync(join(work, "sig.der"), Buffer.from(await signer.signDetached(body), "base64"));
+      const out = run([
+        "cms",
+        "-verify",
+        "-engine",
+        "gost",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        "sig.der",
+        "-content",
+        "body.json",
+        "-CAfile",
+        "cert.pem",
+        "-purpose",
+        "any",
+        "-out",
+        "/dev/null",
+      ]);
+      expect(out).toBeDefined();
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

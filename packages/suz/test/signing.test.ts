@@ -7,6 +7,7 @@ import {
   type GostKeyLength,
   generateGostKeyPair,
   importGostPrivateKey,
+  importSigningKey,
   inspectCmsSignature,
   issueGostCertificate,
   SigningError,
@@ -215,5 +216,50 @@ describe("GOST keys", () => {
     expect(ids.serialNumber).toMatch(/^[1-9]\d{30,40}$/);
     expect(ids.thumbprint).toMatch(/^[0-9A-F]{40}$/);
     expect(() => certificateIds(text("x"))).toThrow(SigningError);
+  });
+});
+
+describe("signers from PEM", () => {
+  const pem = (der: Uint8Array, label: string) =>
+    `-----BEGIN ${label}-----\n${Buffer.from(der)
+      .toString("base64")
+      .replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
+
+  it.each(["RSA", "ECDSA", "GOST-256"] as const)(
+    "SoftwareSigner.fromPem with a %s PKCS#8 key",
+    async (kind) => {
+      let key: Uint8Array;
+      let certificate: Uint8Array;
+      if (kind === "GOST-256") {
+        const ca = await createGostTestCa({ subject: "CN=PEM" });
+        key = exportGostPrivateKey(ca.privateKey);
+        certificate = ca.certificate;
+      } else {
+        const ca = await createTestCa({ commonName: "CN=PEM", algorithm: kind });
+        key = new Uint8Array(await crypto.subtle.exportKey("pkcs8", ca.privateKey));
+        certificate = ca.certificate;
+      }
+      const signer = await SoftwareSigner.fromPem(
+        pem(certificate, "CERTIFICATE"),
+        pem(key, "PRIVATE KEY"),
+      );
+      const result = await verifyCmsSignature(await signer.signDetached(body), { content: body });
+      expect(result.valid).toBe(true);
+      expect(result.signerCertificate).toEqual(certificate);
+    },
+  );
+
+  it("refuses other key algorithms and text that is no key", async () => {
+    const { privateKey } = (await import("node:crypto")).generateKeyPairSync("ed25519");
+    const ed = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    await expect(importSigningKey(ed)).rejects.toMatchObject({ code: "unsupported-algorithm" });
+    await expect(
+      importSigningKey("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+    ).rejects.toMatchObject({
+      code: "bad-key",
+    });
+    await expect(SoftwareSigner.fromPem("-----BEGIN X-----", "k")).rejects.toMatchObject({
+      code: "bad-certificate",
+    });
   });
 });

@@ -27,6 +27,7 @@ export {
 } from "./gost/keys.js";
 export { gostSign, gostVerify, streebog } from "./gost/library.js";
 export { GOST_PARAM_SETS, type GostKeyLength, type GostParamSet } from "./gost/params.js";
+export { importSigningKey } from "./keys.js";
 export { fromBase64, type Signer, type SignOptions, toBase64, toBytes } from "./signer.js";
 export { SoftwareSigner, type SoftwareSignerOptions } from "./software.js";
 export {

@@ -1,7 +1,8 @@
-import { signCms } from "@trustspec/dss/cms";
+import { fromPem, signCms } from "@trustspec/dss/cms";
 import { SigningError } from "./errors.js";
 import { signGostCms } from "./gost/cms.js";
 import { GostPrivateKey } from "./gost/keys.js";
+import { importSigningKey } from "./keys.js";
 import { type Signer, type SignOptions, toBase64 } from "./signer.js";
 
 /** What a {@link SoftwareSigner} signs with. */
@@ -25,6 +26,26 @@ export interface SoftwareSignerOptions {
  */
 export class SoftwareSigner implements Signer {
   readonly #options: SoftwareSignerOptions;
+
+  /**
+   * A signer from a certificate and an unencrypted PKCS#8 key, as PEM (or base64) text or DER:
+   * GOST R 34.10-2012, RSA or EC P-256 (see {@link importSigningKey}).
+   * @throws {SigningError} `bad-certificate`, `bad-key` or `unsupported-algorithm`.
+   */
+  static async fromPem(
+    certificate: string | Uint8Array,
+    privateKey: string | Uint8Array,
+  ): Promise<SoftwareSigner> {
+    let der: Uint8Array;
+    try {
+      der = typeof certificate === "string" ? fromPem(certificate) : certificate;
+    } catch (cause) {
+      throw new SigningError("bad-certificate", "The certificate is not PEM or base64 text", {
+        cause,
+      });
+    }
+    return new SoftwareSigner({ certificate: der, privateKey: await importSigningKey(privateKey) });
+  }
 
   constructor(options: SoftwareSignerOptions) {
     const key = options.privateKey;
