@@ -278,7 +278,7 @@ describe.skipIf(!version || !gostEngine)("a GOST key and certificate made by ope
         "/CN=openssl GOST",
         "-days",
         "2",
-        "-" + md,
+        `-${md}`,
         "-out",
         "cert.pem",
       ]);
