@@ -14,6 +14,7 @@ import {
   SoftwareSigner,
   verifyCmsSignature,
 } from "../src/index.js";
+import { signGostCms } from "../src/signing/gost/cms.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const body = text('{"address":"г.Москва, ул. Ленинские горы, 1","name":"Наименование"}');
@@ -144,6 +145,13 @@ describe("software signer errors", () => {
       name: "SigningError",
       code: "key-mismatch",
     });
+    // signGostCms on its own checks each new signature against the certificate.
+    await expect(
+      signGostCms(body, {
+        certificate: party("GOST-256").certificate,
+        privateKey: stranger.privateKey,
+      }),
+    ).rejects.toMatchObject({ code: "key-mismatch" });
     const rsa = await createTestCa({ commonName: "CN=x" });
     const mixed = new SoftwareSigner({
       certificate: party("RSA").certificate,

@@ -1,6 +1,6 @@
 import { fromPem, signCms } from "@trustspec/dss/cms";
 import { SigningError } from "./errors.js";
-import { signGostCms } from "./gost/cms.js";
+import { gostKeyMatches, signGostCms } from "./gost/cms.js";
 import { GostPrivateKey } from "./gost/keys.js";
 import { importSigningKey } from "./keys.js";
 import { type Signer, type SignOptions, toBase64 } from "./signer.js";
@@ -20,12 +20,13 @@ export interface SoftwareSignerOptions {
 
 /**
  * A {@link Signer} with the key in memory. GOST signatures are made with this package's GOST CMS
- * on pkijs and node-gost-crypto; RSA and ECDSA ones with `signCms` of @trustspec/dss/cms. Each new
- * signature is checked against the certificate before it is returned, so a key that does not
- * belong to the certificate fails at once (`key-mismatch`).
+ * on pkijs and node-gost-crypto; RSA and ECDSA ones with `signCms` of @trustspec/dss/cms. A key
+ * that is not the certificate's fails the first signature with `key-mismatch` (GOST: its public
+ * key is compared with the certificate's once; RSA/ECDSA: `signCms` checks each new signature).
  */
 export class SoftwareSigner implements Signer {
   readonly #options: SoftwareSignerOptions;
+  #gostKeyChecked = false;
 
   /**
    * A signer from a certificate and an unencrypted PKCS#8 key, as PEM (or base64) text or DER:
@@ -77,10 +78,26 @@ export class SoftwareSigner implements Signer {
     const { certificate, privateKey, certificates } = this.#options;
     const extra = certificates ? { certificates } : {};
     try {
-      const der =
-        privateKey instanceof GostPrivateKey
-          ? await signGostCms(content, { certificate, privateKey }, { detached, ...extra })
-          : await signCms(content, { certificate, privateKey }, { detached, ...extra });
+      let der: Uint8Array;
+      if (privateKey instanceof GostPrivateKey) {
+        // The key is matched with the certificate once, not by verifying every signature.
+        if (!this.#gostKeyChecked) {
+          if (!gostKeyMatches(privateKey, certificate)) {
+            throw new SigningError(
+              "key-mismatch",
+              "The private key does not belong to the certificate",
+            );
+          }
+          this.#gostKeyChecked = true;
+        }
+        der = await signGostCms(
+          content,
+          { certificate, privateKey },
+          { detached, checkKey: false, ...extra },
+        );
+      } else {
+        der = await signCms(content, { certificate, privateKey }, { detached, ...extra });
+      }
       return toBase64(der);
     } catch (error) {
       if (error instanceof SigningError) throw error;

@@ -13,7 +13,7 @@ import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { SigningError } from "../errors.js";
 import { gostEngine } from "./engine.js";
-import type { GostPrivateKey } from "./keys.js";
+import { type GostPrivateKey, gostPublicKey, readGostPublicKey } from "./keys.js";
 import { streebog } from "./library.js";
 import { oidsOf } from "./params.js";
 
@@ -41,6 +41,12 @@ export interface SignGostCmsOptions {
   signingTime?: Date;
   /** More certificates (DER) to include, e.g. the CA. */
   certificates?: Uint8Array[];
+  /**
+   * Check the new signature against the certificate before returning it (default `true`): a key
+   * that is not the certificate's fails with `key-mismatch`. It costs one verification; a caller
+   * that has matched the key and the certificate once (as SoftwareSigner does) turns it off.
+   */
+  checkKey?: boolean;
 }
 
 /** Options of {@link verifyCmsWithEngine}; as `VerifyCmsOptions` of @trustspec/dss/cms. */
@@ -102,6 +108,18 @@ function timeValue(date: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
   return year >= 1950 && year < 2050
     ? new asn1js.UTCTime({ valueDate: whole })
     : new asn1js.GeneralizedTime({ valueDate: whole });
+}
+
+/**
+ * Whether a GOST private key is the one of a certificate: its public key equals the
+ * certificate's. One scalar multiplication.
+ * @throws {SigningError} `bad-certificate` when the certificate cannot be parsed.
+ */
+export function gostKeyMatches(privateKey: GostPrivateKey, certificate: Uint8Array): boolean {
+  const key = readGostPublicKey(parseCertificate(certificate).subjectPublicKeyInfo);
+  if (!key || key.algorithm.length !== privateKey.algorithm.length) return false;
+  const own = gostPublicKey(privateKey).raw;
+  return own.byteLength === key.raw.byteLength && own.every((b, i) => b === key.raw[i]);
 }
 
 /**
@@ -172,16 +190,19 @@ export async function signGostCms(
   signedData.digestAlgorithms = [new pkijs.AlgorithmIdentifier({ algorithmId: oids.digest })];
   signerInfo.digestAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: oids.digest });
 
-  const signedAttrs = new Uint8Array(signerInfo.signedAttrs!.toSchema().toBER(false));
-  signedAttrs[0] = 0x31;
-  const matches = await engine.verifyWithPublicKey(
-    signedAttrs,
-    signerInfo.signature,
-    certificate.subjectPublicKeyInfo,
-    signerInfo.signatureAlgorithm,
-  );
-  if (!matches)
-    throw new SigningError("key-mismatch", "The private key does not belong to the certificate");
+  if (options.checkKey !== false) {
+    const signedAttrs = new Uint8Array(signerInfo.signedAttrs!.toSchema().toBER(false));
+    signedAttrs[0] = 0x31;
+    const matches = await engine.verifyWithPublicKey(
+      signedAttrs,
+      signerInfo.signature,
+      certificate.subjectPublicKeyInfo,
+      signerInfo.signatureAlgorithm,
+    );
+    if (!matches) {
+      throw new SigningError("key-mismatch", "The private key does not belong to the certificate");
+    }
+  }
 
   const schema = signedData.toSchema(true);
   const encapsulated = schema.valueBlock.value[2];
