@@ -12,5 +12,9 @@ export default defineConfig({
     reporters: ["default", "json"],
     outputFile: { json: ".vitest-report.json" },
     include: ["test/**/*.test.ts"],
+    // A safety net against hangs, not a speed check (speed is measured in `pnpm bench`): key
+    // generation and CMS over large content take seconds on a busy 2-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

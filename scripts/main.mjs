@@ -1,64 +1,163 @@
-// The main job's last step: run each example against its emulator, started on a free port.
-// licence-report verifies every answer's signature with the licence emulator's fresh public key;
-// suz-connect registers an installation with a throwaway GOST test certificate, signs in through
-// ИС МДЛП and calls the СУЗ API with the token. Each emulator is stopped afterwards.
+// The main job's last step: start each emulator on a free port with `trustspec-mock`, run its
+// example against it as a user would, print what the example prints, and stop the emulator.
+//   licence: licence-report, every answer's signature verified with the emulator's fresh key;
+//   dss:     dss-sign, a file signed after a one-time-password confirmation, the .sig verified;
+//   dss-notification: dss-notify-receiver hosts the service and logs what the generated SOAP
+//            client sends it (DSS's side of the exchange);
+//   suz:     suz-connect registers an installation with a throwaway GOST test certificate, signs
+//            in through ИС МДЛП (signed code) and calls the СУЗ API with the client token.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+
+const dir = mkdtempSync(join(tmpdir(), "trustspec-main-"));
 
 /**
- * Starts `trustspec-mock <api>`, waits for its `listening on <url>` line, runs `example(url)`,
- * stops the emulator; resolves to the example's exit code.
- * @param {string} api
- * @param {string[]} args
- * @param {(url: string) => { script: string, args: string[], env?: Record<string, string> }} example
+ * Starts a program that prints `listening on <url>` first; with `echo`, the rest of its output
+ * is printed too.
+ * @param {string[]} argv
+ * @param {{ echo?: boolean }} [options]
+ * @returns {Promise<{ url: string; stop: () => void }>}
  */
-async function runExample(api, args, example) {
-  const emulator = spawn(
-    process.execPath,
-    ["packages/mock/bin/trustspec-mock.mjs", api, "--port", "0", ...args],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
+async function startServer(argv, options = {}) {
+  const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "inherit"] });
+  /** @type {string} */
+  const url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
+      const m = /^listening on (\S+)/.exec(line);
+      if (m?.[1]) resolve(m[1]);
+      else reject(new Error(`unexpected first line from ${argv.join(" ")}: ${line}`));
+      if (options.echo) lines.on("line", (rest) => console.log(rest));
+      else child.stdout.resume();
+    });
+    child.once("exit", (code) => reject(new Error(`${argv.join(" ")} exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill() };
+}
+
+/**
+ * Starts `trustspec-mock <args>` and resolves to its URL and a stop function.
+ * @param {string[]} args
+ * @returns {Promise<{ url: string; stop: () => void }>}
+ */
+async function startEmulator(args) {
+  return startServer(["packages/mock/bin/trustspec-mock.mjs", ...args]);
+}
+
+/**
+ * Runs an example program to its end; resolves to its exit code.
+ * @param {string} script
+ * @param {string[]} args
+ * @param {Record<string, string>} env
+ * @returns {Promise<number>}
+ */
+function runExample(script, args, env) {
+  return new Promise((resolve) => {
+    const example = spawn(process.execPath, [script, ...args], {
+      stdio: "inherit",
+      env: { ...process.env, ...env },
+    });
+    example.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function licence() {
+  const publicKey = join(dir, "licence-emulator.pem");
+  const emulator = await startEmulator(["licence", "--port", "0", "--public-key-out", publicKey]);
   try {
-    const url = await new Promise((resolve, reject) => {
-      const lines = createInterface({ input: emulator.stdout });
-      lines.once("line", (line) => {
-        const m = /^listening on (\S+)/.exec(line);
-        if (m) resolve(m[1]);
-        else reject(new Error(`unexpected first line from the ${api} emulator: ${line}`));
-      });
-      emulator.once("exit", (code) => reject(new Error(`the ${api} emulator exited with ${code}`)));
-    });
-    console.log(`${api} emulator: ${url}`);
-    const run = example(url);
-    return await new Promise((resolve) => {
-      const child = spawn(process.execPath, [run.script, ...run.args], {
-        stdio: "inherit",
-        env: { ...process.env, ...run.env },
-      });
-      child.on("exit", (code) => resolve(code ?? 1));
-    });
+    console.log(`\n== licence emulator: ${emulator.url}\n`);
+    return await runExample(
+      "examples/licence-report/src/main.mjs",
+      ["--url", emulator.url, "--public-key", publicKey],
+      { LICENCE_USER: "admin", LICENCE_PASSWORD: "admin" },
+    );
   } finally {
-    emulator.kill();
+    emulator.stop();
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), "trustspec-main-"));
-const publicKey = join(dir, "emulator-public.pem");
+async function dss() {
+  const ca = join(dir, "dss-ca.pem");
+  const file = join(dir, "contract.txt");
+  writeFileSync(file, "Договор поставки № 17 от 1 декабря\n");
+  const emulator = await startEmulator([
+    "dss",
+    "--port",
+    "0",
+    "--user",
+    "demo:demo",
+    "--otp",
+    "424242",
+    "--confirm",
+    "SignDocument",
+    "--ca-cert-out",
+    ca,
+  ]);
+  try {
+    console.log(`\n== DSS emulator: ${emulator.url}\n`);
+    return await runExample(
+      "examples/dss-sign/src/main.mjs",
+      ["--url", emulator.url, "--user", "demo", "--ca-cert", ca, file],
+      { DSS_PASSWORD: "demo", DSS_OTP: "424242" },
+    );
+  } finally {
+    emulator.stop();
+  }
+}
+
+async function notifications() {
+  const receiver = await startServer(["examples/dss-notify-receiver/src/main.mjs", "--port", "0"], {
+    echo: true,
+  });
+  try {
+    console.log(`\n== DSS notification receiver: ${receiver.url}\n`);
+    // What DSS does: call the application's notification service (a package entry, built).
+    const entry = resolve("packages/dss-notification/dist/index.mjs");
+    const { createDssNotificationClient, notify } = await import(pathToFileURL(entry).href);
+    const client = createDssNotificationClient({ url: receiver.url });
+    await notify(client, {
+      opResult: {
+        OperationCode: 100,
+        ResultCode: 0,
+        UserIdentifier: "+79161234567",
+        AdditionalData: { 1: "5904CE31-B789-45BA-89CB-750F194CFE54" },
+      },
+    });
+    await notify(client, {
+      opResult: { OperationCode: 102, ResultCode: 1021, UserIdentifier: "demo" },
+    });
+    await new Promise((r) => setTimeout(r, 200)); // let the receiver's log lines arrive
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    return 1;
+  } finally {
+    receiver.stop();
+  }
+}
+
+async function suz() {
+  const emulator = await startEmulator(["suz", "--port", "0"]);
+  try {
+    console.log(`\n== СУЗ emulator: ${emulator.url}\n`);
+    return await runExample(
+      "examples/suz-connect/src/main.mjs",
+      ["--url", emulator.url, "--oms-id", "cdf12109-10d3-11e6-8b6f-0050569977a1", "--test-pki"],
+      {},
+    );
+  } finally {
+    emulator.stop();
+  }
+}
+
 try {
-  const licence = await runExample("licence", ["--public-key-out", publicKey], (url) => ({
-    script: "examples/licence-report/src/main.mjs",
-    args: ["--url", url, "--public-key", publicKey],
-    env: { LICENCE_USER: "admin", LICENCE_PASSWORD: "admin" },
-  }));
-  console.log("");
-  const suz = await runExample("suz", [], (url) => ({
-    script: "examples/suz-connect/src/main.mjs",
-    args: ["--url", url, "--oms-id", "cdf12109-10d3-11e6-8b6f-0050569977a1", "--test-pki"],
-  }));
-  process.exitCode = licence !== 0 ? licence : suz;
+  const codes = [];
+  for (const job of [licence, dss, notifications, suz]) codes.push(await job());
+  process.exitCode = codes.some((c) => c !== 0) ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@ export default defineConfig({
     reporters: ["default", "json"],
     outputFile: { json: ".vitest-report.json" },
     include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -2,14 +2,23 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { generateFiles } from "./generate.js";
 import { readOpenApi } from "./input/openapi.js";
+import { readWsdl, readXsd } from "./input/wsdl.js";
+import { checkReleases, formatReleaseCheck } from "./release-check.js";
 import { syncDirectory } from "./write.js";
 
-const usage = `Usage: trustspec-codegen openapi <spec.yaml> --out <dir> --name <TypeName> [--check]
+const usage = `Usage: trustspec-codegen <openapi|wsdl|xsd> <spec> --out <dir> --name <TypeName> [--check]
+       trustspec-codegen compat [--repo <dir>]
 
-Reads an OpenAPI 3.1 document and writes the generated TypeScript of one package into <dir>
-(types, schemas, operations, client, server stub, MSW handlers: *.gen.ts).
+Reads an OpenAPI 3.1 document, a WSDL 1.1 document or an XML Schema and writes the generated
+TypeScript of one package into <dir> (*.gen.ts): types, schemas, and for OpenAPI operations,
+client, server stub and MSW handlers; for WSDL the XML descriptors, the service, a SOAP client,
+server stub and MSW handlers; for XSD the types, schemas and XML descriptors.
   --name   TypeScript prefix of the API, e.g. Licence (createLicenceClient)
-  --check  write nothing; exit 1 when the files on disk differ from what would be generated`;
+  --check  write nothing; exit 1 when the files on disk differ from what would be generated
+
+compat: compares each published package's specs with those of its last release tag and exits 1
+when a change breaks compatibility without a major changeset (--repo: the repository root,
+default the working directory).`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -20,16 +29,29 @@ async function main(argv: string[]): Promise<number> {
       name: { type: "string" },
       check: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
+      repo: { type: "string" },
     },
   });
   const [input, spec] = positionals;
-  if (values.help || input !== "openapi" || !spec || !values.out || !values.name) {
+  if (input === "compat" && !values.help) {
+    const results = await checkReleases(resolve(values.repo ?? "."));
+    const report = formatReleaseCheck(results);
+    if (results.every((r) => r.ok)) {
+      console.log(report);
+      return 0;
+    }
+    console.error(report);
+    return 1;
+  }
+  const readers = { openapi: readOpenApi, wsdl: readWsdl, xsd: readXsd } as const;
+  const reader = readers[input as keyof typeof readers];
+  if (values.help || !reader || !spec || !values.out || !values.name) {
     console.log(usage);
     return values.help ? 0 : 2;
   }
   const root = findRepoRoot();
   const source = relative(root, resolve(spec)).split("\\").join("/");
-  const model = await readOpenApi(spec, { name: values.name, source });
+  const model = await reader(spec, { name: values.name, source });
   const files = generateFiles(model);
   const out = resolve(values.out);
   const result = await syncDirectory(out, files, values.check);

@@ -3,6 +3,13 @@ import { emitMsw } from "./emit/msw.js";
 import { emitOperations } from "./emit/operations.js";
 import { emitSchemas } from "./emit/schemas.js";
 import { emitServer } from "./emit/server.js";
+import {
+  emitSoapClient,
+  emitSoapMsw,
+  emitSoapServer,
+  emitSoapService,
+  emitXml,
+} from "./emit/soap.js";
 import { emitTypes } from "./emit/types.js";
 import { formatTypeScript } from "./format.js";
 import type { ApiModel } from "./model.js";
@@ -17,10 +24,29 @@ const emitters: Record<string, (model: ApiModel) => string> = {
   "msw.gen.ts": emitMsw,
 };
 
+/** The emitters of a SOAP service (WSDL input). */
+const soapEmitters: Record<string, (model: ApiModel) => string> = {
+  "types.gen.ts": emitTypes,
+  "schemas.gen.ts": emitSchemas,
+  "xml.gen.ts": emitXml,
+  "soap.gen.ts": emitSoapService,
+  "client.gen.ts": emitSoapClient,
+  "server.gen.ts": emitSoapServer,
+  "msw.gen.ts": emitSoapMsw,
+};
+
+/** The emitters of a schema without a service (XSD input). */
+const xsdEmitters: Record<string, (model: ApiModel) => string> = {
+  "types.gen.ts": emitTypes,
+  "schemas.gen.ts": emitSchemas,
+  "xml.gen.ts": emitXml,
+};
+
 /** Renders every generated file of one API, formatted, keyed by file name. */
 export function generateFiles(model: ApiModel): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [name, emit] of Object.entries(emitters)) {
+  const chosen = model.soap ? soapEmitters : model.xml ? xsdEmitters : emitters;
+  for (const [name, emit] of Object.entries(chosen)) {
     files.set(name, formatTypeScript(emit(model), name));
   }
   return files;

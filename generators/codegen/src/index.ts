@@ -1,4 +1,7 @@
+export { breakingChanges, type CompatChange, compareApis } from "./compat.js";
 export { generateFiles } from "./generate.js";
 export { openApiToModel, readOpenApi } from "./input/openapi.js";
+export { readWsdl, readXsd, wsdlSchemaDocuments, wsdlToModel, xsdToModel } from "./input/wsdl.js";
 export type * from "./model.js";
+export { checkReleases, formatReleaseCheck, type PackageCompat } from "./release-check.js";
 export { syncDirectory } from "./write.js";

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateFiles } from "../src/generate.js";
 import { readOpenApi } from "../src/input/openapi.js";
+import { readWsdl, readXsd } from "../src/input/wsdl.js";
 import { syncDirectory } from "../src/write.js";
 
 /**
@@ -15,18 +16,50 @@ const fixtures = join(here, "fixtures");
 const golden = join(here, "golden");
 const record = process.env.RECORD === "1";
 
-const cases = (await readdir(fixtures)).sort();
+/** A case is a fixture folder holding openapi.yaml, service.wsdl or schema.xsd; the real specs join in. */
+interface Case {
+  name: string;
+  file: string;
+  source: string;
+}
+const repo = join(here, "..", "..", "..");
+const fixtureCases: Case[] = await Promise.all(
+  (await readdir(fixtures)).sort().map(async (name) => {
+    const file = (await readdir(join(fixtures, name))).find((f) =>
+      /^(openapi\.yaml|service\.wsdl|schema\.xsd)$/.test(f),
+    );
+    if (!file) throw new Error(`fixture ${name} has no spec`);
+    return {
+      name,
+      file: join(fixtures, name, file),
+      source: `generators/codegen/test/fixtures/${name}/${file}`,
+    };
+  }),
+);
+const specCases: Case[] = [
+  {
+    name: "dss-notification",
+    file: join(repo, "specs", "dss-notification", "NotificationService.wsdl"),
+    source: "specs/dss-notification/NotificationService.wsdl",
+  },
+];
+const allCases = [...fixtureCases, ...specCases];
+const cases = allCases.map((c) => c.name);
+
+function read(c: Case) {
+  const options = { name: pascal(c.name), source: c.source };
+  if (c.file.endsWith(".wsdl")) return readWsdl(c.file, options);
+  if (c.file.endsWith(".xsd")) return readXsd(c.file, options);
+  return readOpenApi(c.file, options);
+}
 const pascal = (s: string) => s.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
 
 describe("golden output", () => {
-  for (const name of cases) {
-    it(`${name} generates its golden files`, async () => {
-      const model = await readOpenApi(join(fixtures, name, "openapi.yaml"), {
-        name: pascal(name),
-        source: `generators/codegen/test/fixtures/${name}/openapi.yaml`,
-      });
-      const files = generateFiles(model);
-      const result = await syncDirectory(join(golden, name), files, !record);
+  for (const c of allCases) {
+    // Generous timeout: the first case starts Biome's WebAssembly formatter.
+    it(`${c.name} generates its golden files`, { timeout: 60_000 }, async () => {
+      const files = generateFiles(await read(c));
+      const result = await syncDirectory(join(golden, c.name), files, !record);
       expect(result.drift, "run with RECORD=1 to re-record").toEqual([]);
     });
   }
@@ -39,6 +72,13 @@ describe("golden output", () => {
       entries.filter((e) => !cases.includes(e)),
       "stale golden folders",
     ).toEqual([]);
+  });
+
+  it("is deterministic for WSDL input too", async () => {
+    const c = specCases[0]!;
+    const a = generateFiles(await read(c));
+    const b = generateFiles(await read(c));
+    expect([...a.entries()]).toEqual([...b.entries()]);
   });
 
   it("is deterministic: two runs give byte-identical output", async () => {

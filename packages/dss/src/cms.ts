@@ -1,6 +1,5 @@
 /**
- * The test PKI and CMS of @trustspec/dss for other packages and users: CA and certificates,
- * PKCS#10 requests, CAdES-BES SignedData and its verification, EnvelopedData (RSA and ECDSA
- * P-256 over WebCrypto).
+ * @trustspec/dss/cms: the test PKI and CMS helpers the DSS emulator signs with, for verifying
+ * what DSS returns and for tests (see `./cms/index.ts`).
  */
 export * from "./cms/index.js";

@@ -23,3 +23,4 @@ export * from "./generated/sts/client.gen.js";
 export * from "./generated/sts/types.gen.js";
 export * from "./oauth/index.js";
 export * from "./policy.js";
+export * from "./wstrust/index.js";

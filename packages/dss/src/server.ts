@@ -23,3 +23,4 @@ export {
   type StoredTransaction,
 } from "./emulator/index.js";
 export * from "./generated/signserver/server.gen.js";
+export { createMockSts, type MockStsOptions } from "./wstrust/mock-sts.js";

@@ -6,6 +6,7 @@ import { DssEmulator } from "../src/emulator/index.js";
 import * as sign from "../src/generated/signserver/client.gen.js";
 import { operationList as signOperations } from "../src/generated/signserver/operations.gen.js";
 import * as sts from "../src/generated/sts/client.gen.js";
+import { parseFormPostPage, parseImplicitFormPost } from "../src/oauth/index.js";
 
 /**
  * Every Signature Service operation, the token endpoint with each grant and the confirmation
@@ -139,6 +140,34 @@ describe("identity centre: token (each grant) and authorize", () => {
     );
     expect(again.status).toBe(400);
     expect(again.body).toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("implicit grant at authorize/certificate: a form-post page whose token signs in", async () => {
+    const url = sts.authorizeWithCertificateUrl(stsClient(), {
+      query: {
+        client_id: "dss.sample",
+        response_type: "token",
+        scope: "dss",
+        redirect_uri: "https://app.example/signed-in",
+        state: "s-17",
+      },
+    });
+    expect(url.pathname).toBe("/STS/oauth/authorize/certificate");
+    const answer = await fetch(url, {
+      redirect: "manual",
+      headers: { authorization: `Basic ${b64("demo:demo")}` },
+    });
+    expect(answer.status).toBe(200);
+    const page = await answer.text();
+    expect(page).toContain('action="https://app.example/signed-in"');
+    const token = parseImplicitFormPost(page);
+    expect(token).toMatchObject({ token_type: "Bearer", scope: "dss" });
+    expect(parseFormPostPage(page).fields.state).toBe("s-17");
+    const certs = await sign.listCertificates(signClient(token.access_token));
+    expect(certs.data[0]?.DName).toBe("CN=demo");
+    // Without the user's credentials the endpoint asks for them.
+    const anonymous = await fetch(url, { redirect: "manual" });
+    expect(anonymous.status).toBe(401);
   });
 
   it("token exchange: the operator acts for the user with an unsigned subject JWT", async () => {

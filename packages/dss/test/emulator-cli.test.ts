@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { describeCertificate, fromPem, verifyCms } from "../src/cms/index.js";
 import { runDssMock } from "../src/emulator/cli.js";
 import { b64, call } from "./emulator-support.js";
 
@@ -187,5 +191,43 @@ describe("trustspec-mock dss", () => {
       first.t.stop();
       await first.done;
     }
+  });
+
+  it("--ca-cert-out writes the CA certificate the emulator's signatures chain to", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "dss-cli-")), "ca.pem");
+    const { t, done, url } = await serving(["--port", "0", "--ca-cert-out", file]);
+    try {
+      const ca = fromPem(readFileSync(file, "utf8"));
+      expect(describeCertificate(ca).isCa).toBe(true);
+      const form = {
+        grant_type: "password",
+        username: "demo",
+        password: "demo",
+        client_id: "dss.sample",
+      };
+      const access = (await token(url, form)).json.access_token as string;
+      const signed = await call(`${url}/SignServer/rest/api/documents`, "POST", {
+        token: access,
+        body: { Content: b64("данные"), Signature: { Type: 5 } },
+      });
+      const cms = new Uint8Array(Buffer.from(JSON.parse(signed.text) as string, "base64"));
+      const verified = await verifyCms(cms, {
+        content: new TextEncoder().encode("данные"),
+        trusted: [ca],
+      });
+      expect(verified).toMatchObject({ valid: true });
+    } finally {
+      t.stop();
+    }
+    expect(await done).toBe(0);
+  });
+
+  it("an unwritable --ca-cert-out: one line on stderr, exit code 1, the port is freed", async () => {
+    const t = io();
+    expect(
+      await runDssMock(["--port", "0", "--ca-cert-out", "/nonexistent/dir/ca.pem"], t.io),
+    ).toBe(1);
+    expect(t.err).toHaveLength(1);
+    expect(t.err[0]).toMatch(/^trustspec-mock dss: .*ENOENT/);
   });
 });

@@ -7,6 +7,11 @@ const commands: Record<string, { summary: string; load: () => Promise<MockComman
     summary: "1C licensing server (СЛК 3.0) external API, signed answers (default port 9099)",
     load: async () => (await import("@trustspec/licence/server")).runLicenceMock,
   },
+  "dss-notification": {
+    summary:
+      "CryptoPro DSS notification service (SOAP 1.1 Notify): prints each notification as a JSON line (default port 8733)",
+    load: async () => (await import("@trustspec/dss-notification/server")).runDssNotificationMock,
+  },
   dss: {
     summary:
       "CryptoPro DSS: identity centre (OAuth 2.0, confirmation) and Signature Service REST (default port 8080)",
@@ -27,7 +32,7 @@ export function usage(): string {
     "`trustspec-mock <api> --help` lists the API's own options.",
     "",
     "APIs:",
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(17)} ${c.summary}`),
   ];
   return lines.join("\n");
 }

@@ -118,4 +118,32 @@ describe("trustspec-mock", () => {
     expect(await main(["suz", "--help"], t.io)).toBe(0);
     expect(t.out.join("\n")).toContain("--trusted-cert <pem-file>");
   });
+
+  it("runs the DSS notification receiver: service at /, WSDL at /?wsdl, one JSON line per notification", async () => {
+    const t = io();
+    const done = main(["dss-notification", "--port", "0"], t.io);
+    while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const url = /^listening on (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(t.out[0] ?? "")?.[1];
+    expect(url, t.err.join("\n")).toBeDefined();
+    const wsdl = await fetch(`${url}?wsdl`);
+    expect(await wsdl.text()).toContain('name="NotificationService"');
+    const res = await fetch(url!, {
+      method: "POST",
+      headers: {
+        "content-type": "text/xml; charset=utf-8",
+        soapaction: '"http://dss.cryptopro.ru/sim/services/2015/11/INotificationService/Notify"',
+      },
+      body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><Notify xmlns="http://dss.cryptopro.ru/sim/services/2015/11/"><opResult><OperationCode>100</OperationCode><ResultCode>0</ResultCode><UserIdentifier>anna</UserIdentifier></opResult></Notify></s:Body></s:Envelope>',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("NotifyResponse");
+    expect(t.out).toHaveLength(2);
+    expect(JSON.parse(t.out[1]!)).toMatchObject({
+      result: { OperationCode: 100, ResultCode: 0, UserIdentifier: "anna" },
+      operation: "AppletActivation",
+      outcome: "Success",
+    });
+    t.stop();
+    expect(await done).toBe(0);
+  });
 });

@@ -48,3 +48,25 @@ async function withoutBasePath(request: Request, basePath: string): Promise<Requ
     body: hasBody ? await request.arrayBuffer() : undefined,
   });
 }
+
+/**
+ * MSW 2 handlers for a SOAP endpoint at `url`: POST answers through the endpoint (envelopes,
+ * faults, SOAPAction routing exactly as the server stub), and GET serves `?wsdl`.
+ */
+export function toSoapMswHandlers(endpoint: Router, url: string): HttpHandler[] {
+  const target = new URL(url);
+  const path = `${target.origin}${target.pathname}`;
+  const answer = async ({ request }: { request: Request }) => {
+    const incoming = new URL(request.url);
+    const local = new Request(new URL(`/${incoming.search}`, "http://soap.local"), {
+      method: request.method,
+      headers: request.headers,
+      body:
+        request.method === "GET" || request.method === "HEAD"
+          ? undefined
+          : await request.arrayBuffer(),
+    });
+    return endpoint.fetch(local);
+  };
+  return [http.post(path, answer), http.get(path, answer)];
+}

@@ -450,6 +450,19 @@ export function createRouter(
     return result.response;
   }
 
+  return routerFrom(handle, maxBody);
+}
+
+/**
+ * A {@link Router} over any `handle` function: the same request as a fetch-style handler and as a
+ * `node:http` listener. For servers that compose several generated routers (an emulator serving
+ * two APIs under their own paths). The listener drops a body larger than `maxBody` bytes as it
+ * streams in and hands `handle` one byte over the limit, which the generated routers answer 413.
+ */
+export function routerFrom(
+  handle: (request: RawRequest) => Promise<RawResponse>,
+  maxBody: number,
+): Router {
   return {
     handle,
     async fetch(req: Request): Promise<Response> {

@@ -45,6 +45,15 @@ export function refName(ref: string): string {
 export function tsType(schema: JsonSchema | undefined, indent = ""): string {
   if (!schema || Object.keys(schema).length === 0) return "unknown";
   if (typeof schema.$ref === "string") return refName(schema.$ref);
+  const dictionary = schema["x-trustspec-dictionary"] as { key: string } | undefined;
+  if (dictionary) {
+    const value = tsType(schema.additionalProperties as JsonSchema | undefined, indent);
+    return `Record<${dictionary.key === "number" ? "number" : "string"}, ${value}>`;
+  }
+  const choices = schema["x-trustspec-choices"] as
+    | { options: string[]; required: boolean }[]
+    | undefined;
+  if (choices) return choiceType(schema, choices, indent);
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (Array.isArray(schema.enum)) return union(schema.enum.map((v) => JSON.stringify(v)));
   for (const key of ["anyOf", "oneOf"] as const) {
@@ -82,6 +91,44 @@ export function tsType(schema: JsonSchema | undefined, indent = ""): string {
     default:
       return schema.properties ? objectType(schema, indent) : "unknown";
   }
+}
+
+/**
+ * An object with XSD choices: the members outside the choices, and for each choice one variant
+ * per option in which that option is present and the others are absent (`?: never`).
+ */
+function choiceType(
+  schema: JsonSchema,
+  choices: { options: string[]; required: boolean }[],
+  indent: string,
+): string {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const inChoice = new Set(choices.flatMap((c) => c.options));
+  const rest: Record<string, JsonSchema> = {};
+  for (const [k, v] of Object.entries(props)) if (!inChoice.has(k)) rest[k] = v;
+  const { oneOf: _o, allOf, "x-trustspec-choices": _c, ...base } = schema;
+  const parts: string[] = [];
+  const inherited = ((allOf ?? []) as JsonSchema[]).filter((s) => typeof s.$ref === "string");
+  parts.push(...inherited.map((s) => tsType(s, indent)));
+  if (Object.keys(rest).length) parts.push(objectType({ ...base, properties: rest }, indent));
+  const inner = `${indent}  `;
+  for (const c of choices) {
+    const variants = c.options.map((o) => {
+      const lines = c.options.map((other) => {
+        if (other !== o) return `${inner}${propertyKey(other)}?: never;`;
+        const d = doc(props[o]?.description as string | undefined);
+        return `${d ? `${d.replace(/^/gm, inner).trimEnd()}\n` : ""}${inner}${propertyKey(o)}: ${tsType(props[o], inner)};`;
+      });
+      return `{\n${lines.join("\n")}\n${indent}}`;
+    });
+    if (!c.required) {
+      variants.push(
+        `{\n${c.options.map((o) => `${inner}${propertyKey(o)}?: never;`).join("\n")}\n${indent}}`,
+      );
+    }
+    parts.push(`(${variants.join(" | ")})`);
+  }
+  return parts.join(" & ");
 }
 
 function objectType(schema: JsonSchema, indent: string): string {

@@ -3,11 +3,9 @@ import { doc, header, propertyKey, tsType, upperFirst } from "./ts.js";
 
 /** `types.gen.ts`: one type per named schema, enum constants, and per-operation input/result types. */
 export function emitTypes(model: ApiModel): string {
-  const out: string[] = [
-    header(model.source),
-    'import type { ApiResult } from "@trustspec/runtime";',
-    "",
-  ];
+  const out: string[] = [header(model.source)];
+  if (model.operations.length > 0) out.push('import type { ApiResult } from "@trustspec/runtime";');
+  out.push("");
   for (const s of model.schemas) {
     const description = s.description ?? (s.schema.description as string | undefined);
     if (s.enumMembers) {

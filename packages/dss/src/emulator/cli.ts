@@ -1,5 +1,7 @@
+import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { MockIo } from "@trustspec/runtime/server";
+import { toPem } from "../cms/index.js";
 import { DSSActionsName } from "../generated/signserver/types.gen.js";
 import { DEFAULT_OTP, type DssUserInit } from "./demo.js";
 import { DssEmulator } from "./index.js";
@@ -23,6 +25,8 @@ Runs an in-memory CryptoPro DSS: the identity centre (OAuth 2.0, confirmation se
                              ${ACTIONS.join(", ")}
   --mydss                    users confirm on the phone (myDSS): confirmations stay pending
   --auto-approve <ms>        with --mydss, approve each confirmation after this delay
+  --ca-cert-out <file>       write the test CA's certificate (PEM), which every certificate
+                             and signature of the emulator chains to
   --help                     this text
 
 Without --user and --operator: the user demo (password demo) and the operator operator
@@ -103,8 +107,16 @@ export async function runDssMock(argv: string[], io: MockIo): Promise<number> {
         : {}),
     });
     server = await emulator.listen({ host: values.host, port });
+    if (values["ca-cert-out"]) {
+      try {
+        await writeFile(values["ca-cert-out"], toPem(emulator.caCertificate, "CERTIFICATE"));
+      } catch (e) {
+        await server.close();
+        throw e;
+      }
+    }
   } catch (e) {
-    // A busy port, an address that cannot be bound: one line, exit 1.
+    // A busy port, an address that cannot be bound, an unwritable --ca-cert-out: one line, exit 1.
     io.err(`trustspec-mock dss: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
@@ -130,6 +142,7 @@ function parse(argv: string[]) {
       confirm: { type: "string", multiple: true },
       mydss: { type: "boolean", default: false },
       "auto-approve": { type: "string" },
+      "ca-cert-out": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });

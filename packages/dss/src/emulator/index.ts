@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
 import {
   createRouter,
@@ -6,6 +5,7 @@ import {
   type RawRequest,
   type RawResponse,
   type Router,
+  routerFrom,
 } from "@trustspec/runtime/server";
 import {
   createTestCa,
@@ -304,11 +304,7 @@ export class DssEmulator {
     // Callers see a failed start through `ready` (and a 500 per request); never as unhandled.
     this.ready.catch(() => {});
 
-    this.router = {
-      handle: (request) => this.handle(request),
-      fetch: (request) => this.fetch(request),
-      listener: (req, res) => this.#listener(req, res),
-    };
+    this.router = routerFrom((request) => this.handle(request), this.#maxBody);
   }
 
   /** The test CA's certificate (DER): trust it to verify the emulator's signatures. */
@@ -353,23 +349,8 @@ export class DssEmulator {
   }
 
   /** The emulator as a fetch-style handler (`(Request) => Promise<Response>`). */
-  async fetch(request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    const headers: Record<string, string> = {};
-    request.headers.forEach((v, k) => {
-      headers[k] = v;
-    });
-    const out = await this.handle({
-      method: request.method,
-      url: url.pathname + url.search,
-      headers,
-      body: new Uint8Array(await request.arrayBuffer()),
-    });
-    const empty = out.body.byteLength === 0 && [204, 205, 304].includes(out.status);
-    return new Response(empty ? null : (out.body as Uint8Array<ArrayBuffer>), {
-      status: out.status,
-      headers: out.headers,
-    });
+  fetch(request: Request): Promise<Response> {
+    return this.router.fetch(request);
   }
 
   /** Serves the emulator over HTTP (default 127.0.0.1 on a free port). */
@@ -425,44 +406,6 @@ export class DssEmulator {
   /** Stops auto-approval timers and waits for callbacks under way. Servers close on their own. */
   async close(): Promise<void> {
     await this.#confirmations.close();
-  }
-
-  /** A node:http listener over {@link DssEmulator.handle}. */
-  #listener(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > this.#maxBody) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on("error", () => res.destroy());
-    req.on("end", () => {
-      // One byte over the limit is enough for the routers to answer 413.
-      const body = tooLarge ? new Uint8Array(this.#maxBody + 1) : Buffer.concat(chunks);
-      this.handle({
-        method: req.method ?? "GET",
-        url: req.url ?? "/",
-        headers: req.headers as Record<string, string>,
-        body,
-        ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
-      }).then(
-        (out) => {
-          try {
-            res.writeHead(out.status, {
-              ...out.headers,
-              "content-length": String(out.body.byteLength),
-            });
-            res.end(out.body);
-          } catch {
-            if (res.headersSent) res.destroy();
-            else res.writeHead(500, { "content-length": "0" }).end();
-          }
-        },
-        () => res.destroy(),
-      );
-    });
   }
 }
 

@@ -1,0 +1,84 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * The packed tarballs of @trustspec/runtime and @trustspec/dss install into an empty project with
+ * npm and work there from ESM and CommonJS: a password-grant token, a signature made by the
+ * emulator, verified with the CMS helpers. Needs the packages built (turbo runs `build` first).
+ */
+const run = promisify(execFile);
+const here = import.meta.dirname;
+// The workspace's own pnpm (a root devDependency), so packing rewrites `workspace:` ranges.
+const pnpm = join(here, "..", "..", "..", "node_modules", "pnpm", "bin", "pnpm.cjs");
+const work = mkdtempSync(join(tmpdir(), "dss-tarball-"));
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const program = (load: (id: string) => string) => `${load("@trustspec/dss")}
+${load("@trustspec/dss/server")}
+${load("@trustspec/dss/cms")}
+async function main() {
+  const dss = await server.DssEmulator.create({ confirmation: "Off" });
+  const { url, close } = await dss.listen();
+  const sts = api.createDssStsClient({ baseUrl: url + "/STS" });
+  const token = api.passwordTokenProvider(sts, { client: { clientId: "dss.sample" }, username: "demo", password: "demo" });
+  const sign = api.createDssSignClient({ baseUrl: url + "/SignServer/rest/api", auth: api.bearerAuth(token) });
+  const content = new TextEncoder().encode("tarball");
+  const signed = await api.signDocument(sign, { body: { Content: Buffer.from(content).toString("base64"), Signature: { Type: "CMS" } } });
+  const verified = await cms.verifyCms(new Uint8Array(Buffer.from(signed.data, "base64")), { content, trusted: [dss.caCertificate] });
+  let status = 0;
+  try { await api.getCertificate(sign, { path: { key: 424242 } }); } catch (e) { status = e instanceof api.ApiError ? e.status : -1; }
+  console.log(JSON.stringify({ valid: verified.valid, status }));
+  await close();
+  await dss.close();
+}
+main();
+`;
+
+describe("packed tarball", () => {
+  it("installs into an empty project and runs from ESM and CommonJS", {
+    timeout: 240_000,
+  }, async () => {
+    const packs = join(work, "packs");
+    for (const pkg of ["../../runtime", ".."]) {
+      await run(process.execPath, [pnpm, "pack", "--pack-destination", packs], {
+        cwd: join(here, pkg),
+      });
+    }
+    const tarballs = readdirSync(packs).map((f) => join(packs, f));
+    expect(tarballs.map((t) => t.replace(/.*\//, "")).sort()).toEqual([
+      expect.stringMatching(/^trustspec-dss-\d+\.\d+\.\d+\.tgz$/),
+      expect.stringMatching(/^trustspec-runtime-\d+\.\d+\.\d+\.tgz$/),
+    ]);
+    const app = join(work, "app");
+    await run("mkdir", ["-p", app]);
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({ name: "app", private: true, type: "module" }),
+    );
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
+      cwd: app,
+    });
+    const names: Record<string, string> = {
+      "@trustspec/dss": "api",
+      "@trustspec/dss/server": "server",
+      "@trustspec/dss/cms": "cms",
+    };
+    writeFileSync(
+      join(app, "esm.mjs"),
+      program((id) => `import * as ${names[id]} from "${id}";`),
+    );
+    writeFileSync(
+      join(app, "cjs.cjs"),
+      program((id) => `const ${names[id]} = require("${id}");`),
+    );
+    for (const file of ["esm.mjs", "cjs.cjs"]) {
+      const out = await run(process.execPath, [file], { cwd: app });
+      expect(JSON.parse(out.stdout), file).toEqual({ valid: true, status: 404 });
+    }
+  });
+});

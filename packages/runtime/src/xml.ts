@@ -1,0 +1,651 @@
+import { DOMParser, type Element, type Node } from "@xmldom/xmldom";
+import { TrustspecError, type ValidationIssue } from "./errors.js";
+
+/**
+ * Safe XML parsing and the schema-driven XML codec the generated SOAP code uses: XML types are
+ * described by plain descriptors (`xml.gen.ts`), and one decoder and one encoder read them.
+ */
+
+export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
+export const XMLNS_NS = "http://www.w3.org/2000/xmlns/";
+
+/** A qualified XML name; `ns` is `null` for a name in no namespace (an unqualified local element). */
+export interface XmlName {
+  ns: string | null;
+  local: string;
+}
+
+/** How the text of a simple value is read and written. */
+export type XmlScalarKind = "string" | "integer" | "number" | "boolean" | "any";
+
+/** A value of a built-in XSD type: its kind, and the XSD type name (`int`, `anyURI`, …). */
+export interface XmlScalarType {
+  scalar: XmlScalarKind;
+  xsd: string;
+}
+
+/** The type of an element or attribute: a named XML type of the API, or a built-in scalar. */
+export type XmlTypeRef = { ref: string } | XmlScalarType;
+
+export interface XmlElementParticle {
+  kind: "element";
+  /** The property of the TypeScript object that carries it. */
+  property: string;
+  name: XmlName;
+  type: XmlTypeRef;
+  minOccurs: number;
+  maxOccurs: number | "unbounded";
+  nillable: boolean;
+}
+
+/** `xs:choice`: exactly one of the options (or none, when `minOccurs` is 0). */
+export interface XmlChoiceParticle {
+  kind: "choice";
+  minOccurs: number;
+  options: XmlElementParticle[];
+}
+
+export type XmlParticle = XmlElementParticle | XmlChoiceParticle;
+
+export interface XmlAttributeDescriptor {
+  property: string;
+  name: XmlName;
+  type: XmlScalarType;
+  required: boolean;
+}
+
+/** One named XML type: a complex type, a simple type, or a WCF DataContract dictionary. */
+export type XmlTypeDescriptor =
+  | {
+      kind: "complex";
+      /** Child elements in document order (an extension's base content comes first). */
+      particles: XmlParticle[];
+      attributes: XmlAttributeDescriptor[];
+      /** `xs:simpleContent`: the element's text, carried in the property `Value`. */
+      text?: XmlScalarType;
+      /** Attributes from other namespaces are allowed (`xs:anyAttribute`) and ignored. */
+      anyAttribute?: boolean;
+    }
+  | { kind: "simple"; type: XmlScalarType }
+  | {
+      /** `ArrayOfKeyValueOf…` with `IsDictionary`: entries become a record keyed by `Key`. */
+      kind: "dictionary";
+      entry: XmlName;
+      key: XmlName;
+      value: XmlName;
+      keyType: XmlScalarType;
+      valueType: XmlScalarType;
+      valueNillable: boolean;
+    };
+
+export type XmlTypes = Readonly<Record<string, XmlTypeDescriptor>>;
+
+/** A global element: its name, its type and whether it may be `xsi:nil`. */
+export interface XmlElementDescriptor {
+  name: XmlName;
+  type: XmlTypeRef;
+  nillable: boolean;
+  /** The named JSON Schema that checks the element's value (facets the codec does not). */
+  schema?: string;
+}
+
+/** XML that is not well-formed, declares a DTD or entities, or does not match its schema. */
+export class XmlError extends TrustspecError {
+  /** `malformed`, `forbidden` (DTD, entity declarations) or `invalid` (against the schema). */
+  readonly reason: "malformed" | "forbidden" | "invalid";
+  readonly issues: readonly ValidationIssue[];
+  constructor(
+    reason: "malformed" | "forbidden" | "invalid",
+    message: string,
+    issues: readonly ValidationIssue[] = [],
+  ) {
+    super(`xml_${reason}`, message);
+    this.reason = reason;
+    this.issues = issues;
+  }
+}
+
+const FORBIDDEN = /<!DOCTYPE|<!ENTITY|<!ELEMENT|<!ATTLIST|<!NOTATION/i;
+
+/**
+ * Parses XML text into a DOM, refusing anything with a document type declaration or entity
+ * declarations (XXE, billion laughs): such input is rejected before the parser sees it, so no
+ * entity is ever expanded and nothing outside the text is read. Only the five predefined
+ * entities and character references are understood.
+ *
+ * @throws XmlError `forbidden` for DTDs and declarations, `malformed` for text that is not XML.
+ */
+export function parseXml(text: string): Element {
+  if (FORBIDDEN.test(text)) {
+    throw new XmlError(
+      "forbidden",
+      "XML with a document type or entity declaration is not accepted.",
+    );
+  }
+  let problem: string | undefined;
+  const parser = new DOMParser({
+    onError: (level, message) => {
+      problem ??= `${level}: ${message}`;
+      throw new Error(message);
+    },
+  });
+  let doc: ReturnType<DOMParser["parseFromString"]> | undefined;
+  try {
+    doc = parser.parseFromString(text, "text/xml");
+  } catch {
+    // The parser reports the reason through onError; the text itself is not repeated.
+  }
+  if (!doc?.documentElement || problem !== undefined) {
+    throw new XmlError("malformed", `The XML is not well-formed (${shorten(problem)}).`);
+  }
+  if (doc.doctype) {
+    throw new XmlError("forbidden", "XML with a document type declaration is not accepted.");
+  }
+  return doc.documentElement;
+}
+
+function shorten(problem: string | undefined): string {
+  if (!problem) return "no root element";
+  // xmldom's messages may quote input; keep them short and on one line.
+  return problem.replace(/\s+/g, " ").slice(0, 120);
+}
+
+/** Whether an element has this namespace and local name. */
+export function isElement(node: Node | null | undefined, name: XmlName): node is Element {
+  return (
+    !!node &&
+    node.nodeType === 1 &&
+    (node as Element).localName === name.local &&
+    ((node as Element).namespaceURI ?? null) === name.ns
+  );
+}
+
+/**
+ * The child elements of an element. Comments and processing instructions are skipped; text
+ * other than whitespace among elements is reported at `path`.
+ */
+export function childElements(parent: Element, issues?: ValidationIssue[], path = ""): Element[] {
+  const out: Element[] = [];
+  for (let n = parent.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 1) out.push(n as Element);
+    else if ((n.nodeType === 3 || n.nodeType === 4) && issues && (n.nodeValue ?? "").trim()) {
+      issues.push({ path, message: "has text where only elements are allowed" });
+    }
+  }
+  return out;
+}
+
+export function formatName(name: XmlName): string {
+  return name.ns ? `{${name.ns}}${name.local}` : name.local;
+}
+
+function nameOf(el: Element): string {
+  return formatName({ ns: el.namespaceURI ?? null, local: el.localName ?? el.nodeName });
+}
+
+function isNil(el: Element): boolean {
+  const v = el.getAttributeNS(XSI_NS, "nil");
+  return v === "true" || v === "1";
+}
+
+function textOf(el: Element): string {
+  let s = "";
+  for (let n = el.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 3 || n.nodeType === 4) s += n.nodeValue ?? "";
+  }
+  return s;
+}
+
+const INT_RANGES: Record<string, [number, number]> = {
+  int: [-2147483648, 2147483647],
+  short: [-32768, 32767],
+  byte: [-128, 127],
+  unsignedInt: [0, 4294967295],
+  unsignedShort: [0, 65535],
+  unsignedByte: [0, 255],
+  long: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  unsignedLong: [0, Number.MAX_SAFE_INTEGER],
+  integer: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  nonNegativeInteger: [0, Number.MAX_SAFE_INTEGER],
+  positiveInteger: [1, Number.MAX_SAFE_INTEGER],
+};
+
+/** Reads the text of a simple value; pushes an issue and returns undefined when it is not one. */
+export function readScalar(
+  text: string,
+  type: XmlScalarType,
+  issues: ValidationIssue[],
+  path: string,
+): unknown {
+  switch (type.scalar) {
+    case "integer": {
+      const t = text.trim();
+      const range = INT_RANGES[type.xsd] ?? INT_RANGES.long!;
+      const n = /^[+-]?\d{1,20}$/.test(t) ? Number(t) : Number.NaN;
+      if (!Number.isSafeInteger(n) || n < range[0] || n > range[1]) {
+        issues.push({ path, message: `must be an xs:${type.xsd}` });
+        return undefined;
+      }
+      return n;
+    }
+    case "number": {
+      const t = text.trim();
+      if (t === "INF") return Number.POSITIVE_INFINITY;
+      if (t === "-INF") return Number.NEGATIVE_INFINITY;
+      if (t === "NaN") return Number.NaN;
+      if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
+        issues.push({ path, message: `must be an xs:${type.xsd}` });
+        return undefined;
+      }
+      return Number(t);
+    }
+    case "boolean": {
+      const t = text.trim();
+      if (t === "true" || t === "1") return true;
+      if (t === "false" || t === "0") return false;
+      issues.push({ path, message: "must be an xs:boolean" });
+      return undefined;
+    }
+    default:
+      return text;
+  }
+}
+
+/** Writes a simple value as text. */
+export function writeScalar(value: unknown, type: XmlScalarType): string {
+  if (type.scalar === "number" && typeof value === "number") {
+    if (value === Number.POSITIVE_INFINITY) return "INF";
+    if (value === Number.NEGATIVE_INFINITY) return "-INF";
+  }
+  return String(value);
+}
+
+/** Decodes an element into the value its type describes. */
+export function decodeElement(
+  types: XmlTypes,
+  type: XmlTypeRef,
+  el: Element,
+  nillable: boolean,
+  issues: ValidationIssue[],
+  path: string,
+): unknown {
+  if (isNil(el)) {
+    if (!nillable) issues.push({ path, message: "is xsi:nil but not nillable" });
+    else if (childElements(el).length > 0 || textOf(el).trim())
+      issues.push({ path, message: "is xsi:nil but has content" });
+    return null;
+  }
+  if (!("ref" in type)) return decodeScalarElement(el, type, issues, path);
+  const desc = types[type.ref];
+  if (!desc) {
+    issues.push({ path, message: `has an unknown type ${type.ref}` });
+    return undefined;
+  }
+  switch (desc.kind) {
+    case "simple":
+      return decodeScalarElement(el, desc.type, issues, path);
+    case "dictionary":
+      return decodeDictionary(desc, el, issues, path);
+    case "complex":
+      return decodeComplex(types, desc, el, issues, path);
+  }
+}
+
+function decodeScalarElement(
+  el: Element,
+  type: XmlScalarType,
+  issues: ValidationIssue[],
+  path: string,
+): unknown {
+  if (type.scalar !== "any" && childElements(el).length > 0) {
+    issues.push({ path, message: "must hold text only" });
+    return undefined;
+  }
+  return readScalar(textOf(el), type, issues, path);
+}
+
+function decodeDictionary(
+  desc: Extract<XmlTypeDescriptor, { kind: "dictionary" }>,
+  el: Element,
+  issues: ValidationIssue[],
+  path: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const entry of childElements(el, issues, path)) {
+    const at = `${path}/${entry.localName}`;
+    if (!isElement(entry, desc.entry)) {
+      issues.push({ path: at, message: `is not expected here (expected ${desc.entry.local})` });
+      continue;
+    }
+    const [k, v, ...rest] = childElements(entry, issues, at);
+    if (!isElement(k, desc.key) || !isElement(v, desc.value) || rest.length > 0) {
+      issues.push({ path: at, message: `must hold ${desc.key.local} then ${desc.value.local}` });
+      continue;
+    }
+    const key = decodeScalarElement(k, desc.keyType, issues, `${at}/${desc.key.local}`);
+    let value: unknown;
+    if (!isNil(v))
+      value = decodeScalarElement(v, desc.valueType, issues, `${at}/${desc.value.local}`);
+    else if (desc.valueNillable) value = null;
+    else issues.push({ path: `${at}/${desc.value.local}`, message: "is not nillable" });
+    if (key === undefined) continue;
+    const k2 = String(key);
+    if (Object.hasOwn(out, k2)) {
+      issues.push({ path: at, message: `repeats the key ${k2}` });
+      continue;
+    }
+    out[k2] = value;
+  }
+  return out;
+}
+
+function decodeComplex(
+  types: XmlTypes,
+  desc: Extract<XmlTypeDescriptor, { kind: "complex" }>,
+  el: Element,
+  issues: ValidationIssue[],
+  path: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const a of desc.attributes) {
+    const raw = a.name.ns
+      ? el.getAttributeNS(a.name.ns, a.name.local)
+      : el.getAttribute(a.name.local);
+    const present = a.name.ns
+      ? el.hasAttributeNS(a.name.ns, a.name.local)
+      : el.hasAttribute(a.name.local);
+    if (!present || raw === null) {
+      if (a.required) issues.push({ path: `${path}/@${a.name.local}`, message: "is required" });
+      continue;
+    }
+    const v = readScalar(raw, a.type, issues, `${path}/@${a.name.local}`);
+    if (v !== undefined) out[a.property] = v;
+  }
+  if (!desc.anyAttribute) {
+    const attrs = el.attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      const attr = attrs.item(i)!;
+      const ns = attr.namespaceURI ?? null;
+      if (ns === XMLNS_NS || ns === XSI_NS || attr.name === "xmlns" || ns === XML_NS) continue;
+      if (!desc.attributes.some((a) => a.name.local === attr.localName && a.name.ns === ns)) {
+        issues.push({ path: `${path}/@${attr.localName}`, message: "is not a known attribute" });
+      }
+    }
+  }
+  if (desc.text) {
+    if (childElements(el).length > 0) issues.push({ path, message: "must hold text only" });
+    else {
+      const v = readScalar(textOf(el), desc.text, issues, path);
+      if (v !== undefined) out.Value = v;
+    }
+    return out;
+  }
+  const children = childElements(el, issues, path);
+  let i = 0;
+  const take = (p: XmlElementParticle): Element | undefined => {
+    const c = children[i];
+    if (isElement(c, p.name)) {
+      i++;
+      return c;
+    }
+    return undefined;
+  };
+  for (const particle of desc.particles) {
+    if (particle.kind === "choice") {
+      const c = children[i];
+      const option = particle.options.find((o) => isElement(c, o.name));
+      if (!option) {
+        if (particle.minOccurs > 0)
+          issues.push({
+            path,
+            message: `must have one of ${particle.options.map((o) => o.name.local).join(", ")}`,
+          });
+        continue;
+      }
+      readParticle(option);
+      continue;
+    }
+    readParticle(particle);
+  }
+  function readParticle(p: XmlElementParticle): void {
+    const max = p.maxOccurs === "unbounded" ? Number.POSITIVE_INFINITY : p.maxOccurs;
+    const found: unknown[] = [];
+    for (let c = take(p); c; c = found.length < max ? take(p) : undefined) {
+      found.push(decodeElement(types, p.type, c, p.nillable, issues, `${path}/${p.name.local}`));
+    }
+    if (found.length < p.minOccurs) {
+      issues.push({
+        path: `${path}/${p.name.local}`,
+        message: p.minOccurs === 1 ? "is required" : `must occur at least ${p.minOccurs} times`,
+      });
+    }
+    if (found.length === 0) return;
+    out[p.property] = max > 1 ? found : found[0];
+  }
+  for (; i < children.length; i++) {
+    issues.push({
+      path: `${path}/${children[i]!.localName}`,
+      message: `is not expected here (${nameOf(children[i]!)})`,
+    });
+  }
+  return out;
+}
+
+const XML_NS = "http://www.w3.org/XML/1998/namespace";
+
+/** Escapes text for element content. */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>\r]/g, (c) =>
+    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;",
+  );
+}
+
+/** Escapes text for element content and attribute values. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"\r]/g, (c) =>
+    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#13;",
+  );
+}
+
+/**
+ * Writes XML text with default-namespace switching (as WCF does): an element in another
+ * namespace than its parent's default declares `xmlns`; qualified attributes get a prefix.
+ */
+export class XmlWriter {
+  #out: string[] = [];
+  #defaults: (string | null)[] = [null];
+
+  /** The text written so far. */
+  toString(): string {
+    return this.#out.join("");
+  }
+
+  /** Writes raw, already well-formed XML (e.g. an opaque token kept as received). */
+  raw(xml: string): void {
+    this.#out.push(xml);
+  }
+
+  open(
+    name: XmlName,
+    attributes: { name: XmlName; value: string }[] = [],
+    opts: { prefix?: string; declare?: Record<string, string>; selfClose?: boolean } = {},
+  ): void {
+    const current = this.#defaults[this.#defaults.length - 1] ?? null;
+    let tag = opts.prefix ? `${opts.prefix}:${name.local}` : name.local;
+    let decl = "";
+    let def = current;
+    if (!opts.prefix && name.ns !== current) {
+      decl += ` xmlns="${escapeXml(name.ns ?? "")}"`;
+      def = name.ns;
+    }
+    for (const [p, uri] of Object.entries(opts.declare ?? {}))
+      decl += ` xmlns:${p}="${escapeXml(uri)}"`;
+    let attrs = "";
+    let n = 0;
+    for (const a of attributes) {
+      if (!a.name.ns) attrs += ` ${a.name.local}="${escapeXml(a.value)}"`;
+      else if (a.name.ns === XSI_NS) {
+        attrs += ` i:${a.name.local}="${escapeXml(a.value)}"`;
+        decl += ` xmlns:i="${XSI_NS}"`;
+      } else {
+        const p = `p${++n}`;
+        decl += ` xmlns:${p}="${escapeXml(a.name.ns)}"`;
+        attrs += ` ${p}:${a.name.local}="${escapeXml(a.value)}"`;
+      }
+    }
+    tag = `<${tag}${decl}${attrs}`;
+    if (opts.selfClose) {
+      this.#out.push(`${tag}/>`);
+      return;
+    }
+    this.#out.push(`${tag}>`);
+    this.#defaults.push(def);
+    this.#stack.push(opts.prefix ? `${opts.prefix}:${name.local}` : name.local);
+  }
+
+  #stack: string[] = [];
+
+  text(value: string): void {
+    this.#out.push(escapeText(value));
+  }
+
+  close(): void {
+    this.#defaults.pop();
+    this.#out.push(`</${this.#stack.pop()}>`);
+  }
+
+  /** An element holding only text (or empty). */
+  leaf(
+    name: XmlName,
+    text: string | undefined,
+    attributes: { name: XmlName; value: string }[] = [],
+  ): void {
+    if (text === undefined || text === "") {
+      this.open(name, attributes, { selfClose: true });
+      return;
+    }
+    this.open(name, attributes);
+    this.text(text);
+    this.close();
+  }
+}
+
+/**
+ * Encodes a value as the element `name` of type `type`. The value is expected to match the
+ * type (the generated types make sure of it; the client also checks it against the schema).
+ */
+export function encodeElement(
+  types: XmlTypes,
+  type: XmlTypeRef,
+  name: XmlName,
+  value: unknown,
+  w: XmlWriter,
+): void {
+  const nil = [{ name: { ns: XSI_NS, local: "nil" }, value: "true" }];
+  if (value === null || value === undefined) {
+    w.open(name, nil, { selfClose: true });
+    return;
+  }
+  if (!("ref" in type)) {
+    w.leaf(name, writeScalar(value, type));
+    return;
+  }
+  const desc = types[type.ref];
+  if (!desc) throw new Error(`unknown XML type ${type.ref}`);
+  if (desc.kind === "simple") {
+    w.leaf(name, writeScalar(value, desc.type));
+    return;
+  }
+  if (desc.kind === "dictionary") {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) {
+      w.open(name, [], { selfClose: true });
+      return;
+    }
+    w.open(name);
+    for (const [k, v] of entries) {
+      w.open(desc.entry);
+      w.leaf(
+        desc.key,
+        writeScalar(desc.keyType.scalar === "integer" ? Number(k) : k, desc.keyType),
+      );
+      if (v === null || v === undefined) w.open(desc.value, nil, { selfClose: true });
+      else w.leaf(desc.value, writeScalar(v, desc.valueType));
+      w.close();
+    }
+    w.close();
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const attributes = desc.attributes
+    .filter((a) => obj[a.property] !== undefined)
+    .map((a) => ({ name: a.name, value: writeScalar(obj[a.property], a.type) }));
+  if (desc.text) {
+    w.leaf(
+      name,
+      obj.Value === undefined ? undefined : writeScalar(obj.Value, desc.text),
+      attributes,
+    );
+    return;
+  }
+  const elements = desc.particles.flatMap((p) => (p.kind === "choice" ? p.options : [p]));
+  if (!elements.some((p) => obj[p.property] !== undefined)) {
+    w.open(name, attributes, { selfClose: true });
+    return;
+  }
+  w.open(name, attributes);
+  for (const p of elements) {
+    const v = obj[p.property];
+    if (v === undefined) continue;
+    const many = p.maxOccurs === "unbounded" || p.maxOccurs > 1;
+    for (const item of many && Array.isArray(v) ? v : [v])
+      encodeElement(types, p.type, p.name, item, w);
+  }
+  w.close();
+}
+
+/** Encodes a value as the text of one element, with no XML declaration. */
+export function toXml(types: XmlTypes, element: XmlElementDescriptor, value: unknown): string {
+  const w = new XmlWriter();
+  encodeElement(types, element.type, element.name, value, w);
+  return w.toString();
+}
+
+/**
+ * Decodes the text of one element against its descriptor.
+ * @throws XmlError when the text is not safe, well-formed XML or does not match the type.
+ */
+export function fromXml(types: XmlTypes, element: XmlElementDescriptor, text: string): unknown {
+  const root = parseXml(text);
+  return decodeRoot(types, element, root);
+}
+
+/** Decodes a parsed element against a global element descriptor. @throws XmlError `invalid`. */
+export function decodeRoot(types: XmlTypes, element: XmlElementDescriptor, el: Element): unknown {
+  if (!isElement(el, element.name)) {
+    throw new XmlError(
+      "invalid",
+      `Expected the element ${formatName(element.name)}, found ${nameOf(el)}.`,
+      [{ path: "", message: `must be ${formatName(element.name)}` }],
+    );
+  }
+  const issues: ValidationIssue[] = [];
+  const value = decodeElement(
+    types,
+    element.type,
+    el,
+    element.nillable,
+    issues,
+    `/${element.name.local}`,
+  );
+  if (issues.length > 0) throw invalid(issues);
+  return value;
+}
+
+export function invalid(issues: readonly ValidationIssue[]): XmlError {
+  const detail = issues
+    .slice(0, 5)
+    .map((i) => `${i.path} ${i.message}`)
+    .join("; ");
+  return new XmlError("invalid", `The XML does not match the schema: ${detail}`, issues);
+}
