@@ -236,3 +236,68 @@ describe("one token per installation, expiry, ping's checks", () => {
     ).rejects.toMatchObject({ status: 401, operationId: "ping" });
   });
 });
+
+describe("bad input, answered 400 in each host's own format", () => {
+  const raw = async (path: string, body: string) => {
+    const res = await fetch(`${run.url()}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it.each([
+    ["/api/v1/auth", "{"],
+    [
+      "/api/v1/auth",
+      JSON.stringify({
+        client_id: "not-a-guid",
+        client_secret: "s",
+        user_id: "u",
+        auth_type: "PASSWORD",
+      }),
+    ],
+    [
+      "/api/v1/auth",
+      JSON.stringify({
+        client_id: DEFAULT_MDLP_CLIENT.clientId,
+        client_secret: "s",
+        user_id: "u",
+        auth_type: "TOKEN",
+      }),
+    ],
+    [
+      "/api/v1/token/1a7ef78e-597a-424e-8e81-1994109b90be",
+      JSON.stringify({ code: "b7b1abc9-f4ee-47db-8a20-f80ac83504e8" }),
+    ],
+    [
+      "/api/v1/token/not-a-uuid",
+      JSON.stringify({ code: "b7b1abc9-f4ee-47db-8a20-f80ac83504e8", password: "p" }),
+    ],
+  ])("ИС МДЛП %s %s", async (path, body) => {
+    const res = await raw(path, body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error_description: expect.any(String) });
+    expect(res.body).not.toHaveProperty("success");
+  });
+
+  it.each([
+    ["/auth/simpleSignIn/1a7ef78e-597a-424e-8e81-1994109b90be", "{"],
+    ["/auth/simpleSignIn/1a7ef78e-597a-424e-8e81-1994109b90be", JSON.stringify({ data: "MIAG" })],
+    [
+      "/auth/simpleSignIn/1a7ef78e-597a-424e-8e81-1994109b90be",
+      JSON.stringify({ uuid: "x", data: "not base64!" }),
+    ],
+  ])("ГИС МТ %s %s", async (path, body) => {
+    const res = await raw(path, body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error_message: expect.any(String) });
+    expect(res.body).not.toHaveProperty("error_description");
+  });
+
+  it("an unknown path is 404, a wrong method 405, never a 500", async () => {
+    expect((await fetch(`${run.url()}/api/v9/nothing`)).status).toBe(404);
+    expect((await fetch(`${run.url()}/api/v1/auth`)).status).toBe(405);
+  });
+});
