@@ -9,10 +9,18 @@ import { DssEmulator } from "@trustspec/dss/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   certificateIds,
+  clientTokenAuth,
   DssSigner,
   inspectCmsSignature,
+  mdlpTokenProvider,
+  ping,
+  registerInstallation,
+  SANDBOX_REGISTRATION_KEY,
+  trueApiTokenProvider,
   verifyCmsSignature,
 } from "../src/index.js";
+import { DEFAULT_MDLP_CLIENT, SuzEmulator } from "../src/server.js";
+import { client, OMS_ID } from "./emulator-support.js";
 
 let dss: DssEmulator;
 let server: Awaited<ReturnType<DssEmulator["listen"]>>;
@@ -83,5 +91,45 @@ describe("DssSigner against the DSS emulator", () => {
 
   it("needs a client or a URL and a token", () => {
     expect(() => new DssSigner({})).toThrow(/signServerUrl/);
+  });
+});
+
+describe("a participant without local crypto: DSS signs for the СУЗ emulator", () => {
+  it("registers an installation, signs in through ИС МДЛП (SIGNED_CODE) and ГИС МТ, calls ping", async () => {
+    const suz = new SuzEmulator({ trustedCertificates: [caCertificate] });
+    const suzServer = await suz.listen();
+    try {
+      const s = signer();
+      const { omsConnection } = await registerInstallation(client(suzServer.url), {
+        omsId: OMS_ID,
+        registrationKey: SANDBOX_REGISTRATION_KEY,
+        address: "г.Москва",
+        name: "Через DSS",
+        signer: s,
+      });
+      const mdlp = mdlpTokenProvider({
+        client: client(suzServer.url),
+        omsConnection,
+        clientId: DEFAULT_MDLP_CLIENT.clientId,
+        clientSecret: DEFAULT_MDLP_CLIENT.clientSecret,
+        userId: certificateIds(await s.certificate()).thumbprint,
+        signer: s,
+      });
+      const api = (tokens: typeof mdlp) =>
+        ping(client(suzServer.url, { auth: clientTokenAuth(tokens) }), {
+          path: { extension: "pharma" },
+          query: { omsId: OMS_ID },
+        });
+      expect((await api(mdlp)).data.omsId).toBe(OMS_ID);
+      const trueApi = trueApiTokenProvider({
+        client: client(suzServer.url),
+        omsConnection,
+        signer: s,
+      });
+      expect((await api(trueApi)).status).toBe(200);
+      expect(suz.state.currentToken(omsConnection)?.via).toBe("trueApi");
+    } finally {
+      await suzServer.close();
+    }
   });
 });
