@@ -28,6 +28,12 @@ async function register(signer: TestSigner, name?: string) {
     address: "г.Москва",
     ...(name ? { name } : {}),
     signer: signer.signer,
+  }).catch((error: unknown) => {
+    // The СУЗ error body says why; keep it in the failure.
+    const body = (error as { body?: unknown }).body;
+    throw new Error(`registration failed: ${String(error)} ${JSON.stringify(body)}`, {
+      cause: error,
+    });
   });
   return omsConnection;
 }
