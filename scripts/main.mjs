@@ -3,8 +3,10 @@
 //   licence: licence-report, every answer's signature verified with the emulator's fresh key;
 //   dss:     dss-sign, a file signed after a one-time-password confirmation, the .sig verified;
 //   dss-notification: dss-notify-receiver hosts the service and logs what the generated SOAP
-//            client sends it (DSS's side of the exchange).
-//   dss-ums: dss-operator, a user registered, found by a filter and removed by an operator.
+//            client sends it (DSS's side of the exchange);
+//   dss-ums: dss-operator, a user registered, found by a filter and removed by an operator;
+//   suz:     suz-connect registers an installation with a throwaway GOST test certificate, signs
+//            in through ИС МДЛП (signed code) and calls the СУЗ API with the client token.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -159,9 +161,23 @@ async function dssUms() {
   }
 }
 
+async function suz() {
+  const emulator = await startEmulator(["suz", "--port", "0"]);
+  try {
+    console.log(`\n== СУЗ emulator: ${emulator.url}\n`);
+    return await runExample(
+      "examples/suz-connect/src/main.mjs",
+      ["--url", emulator.url, "--oms-id", "cdf12109-10d3-11e6-8b6f-0050569977a1", "--test-pki"],
+      {},
+    );
+  } finally {
+    emulator.stop();
+  }
+}
+
 try {
   const codes = [];
-  for (const job of [licence, dss, dssUms, notifications]) codes.push(await job());
+  for (const job of [licence, dss, dssUms, notifications, suz]) codes.push(await job());
   process.exitCode = codes.some((c) => c !== 0) ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,11 @@ const commands: Record<string, { summary: string; load: () => Promise<MockComman
       "CryptoPro DSS user management service (UMS REST) under /STS/ums, beside the DSS emulator (default port 8080)",
     load: async () => (await import("@trustspec/dss-ums/server")).runDssUmsMock,
   },
+  suz: {
+    summary:
+      "Честный ЗНАК СУЗ: installation registration (X-Signature), ИС МДЛП and ГИС МТ sign-in, clientToken (default port 8090)",
+    load: async () => (await import("@trustspec/suz/server")).runSuzMock,
+  },
 };
 
 export function usage(): string {

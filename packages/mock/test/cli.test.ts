@@ -24,6 +24,7 @@ describe("trustspec-mock", () => {
     expect(t.out.join("\n")).toMatch(/licence\s+1C licensing server/);
     expect(t.out.join("\n")).toMatch(/dss\s+CryptoPro DSS/);
     expect(t.out.join("\n")).toMatch(/dss-ums\s+CryptoPro DSS user management/);
+    expect(t.out.join("\n")).toMatch(/suz\s+Честный ЗНАК СУЗ/);
   });
 
   it("runs the DSS user management emulator: `listening on <url>`, the UMS under /STS/ums, stops on request", async () => {
@@ -108,6 +109,30 @@ describe("trustspec-mock", () => {
     const t = io();
     expect(await main(["dss", "--confirm", "Nope"], t.io)).toBe(2);
     expect(t.err.join("\n")).toContain("Usage: trustspec-mock dss");
+  });
+
+  it("runs the СУЗ emulator: first line `listening on <url>`, a challenge, a refused ping, stops on request", async () => {
+    const t = io();
+    const done = main(["suz", "--port", "0"], t.io);
+    while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? "")?.[1];
+    expect(url, t.err.join("\n")).toBeDefined();
+    const key = await fetch(`${url}/auth/key`);
+    expect(key.status).toBe(200);
+    expect(await key.json()).toMatchObject({ uuid: expect.any(String), data: expect.any(String) });
+    const ping = await fetch(
+      `${url}/api/v2/pharma/ping?omsId=cdf12109-10d3-11e6-8b6f-0050569977a1`,
+    );
+    expect(ping.status).toBe(401);
+    expect(await ping.json()).toMatchObject({ success: false });
+    t.stop();
+    expect(await done).toBe(0);
+  });
+
+  it("passes --help through to the СУЗ emulator's usage", async () => {
+    const t = io();
+    expect(await main(["suz", "--help"], t.io)).toBe(0);
+    expect(t.out.join("\n")).toContain("--trusted-cert <pem-file>");
   });
 
   it("runs the DSS notification receiver: service at /, WSDL at /?wsdl, one JSON line per notification", async () => {

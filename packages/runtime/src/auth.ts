@@ -35,8 +35,24 @@ export function bearerAuth(token: TokenSource | TokenProvider): AuthHook {
   };
 }
 
-/** A token in a header of the API's own, e.g. `clientToken`. */
-export function headerAuth(name: string, token: TokenSource): AuthHook {
+/**
+ * A token in a header of the API's own, e.g. `clientToken`. Given a {@link TokenProvider}, a 401
+ * answer makes the client drop that token, fetch a new one and repeat the call once, as with
+ * {@link bearerAuth}.
+ */
+export function headerAuth(name: string, token: TokenSource | TokenProvider): AuthHook {
+  if (typeof token === "object") {
+    const hook: AuthHook = async (request) => {
+      request.headers.set(name, await token.getToken());
+    };
+    hook.refresh = (request: OutgoingRequest) => {
+      const sent = request.headers.get(name);
+      if (sent === null) return false;
+      token.invalidate(sent);
+      return true;
+    };
+    return hook;
+  }
   return async (request) => {
     request.headers.set(name, typeof token === "string" ? token : await token());
   };

@@ -275,12 +275,17 @@ export function createRouter(
     });
     const parsed = parseJsonBody(request);
     if (parsed === PARSE_FAILED) {
+      // One operation on the route: its own error format applies (`operationId`); several
+      // variants share a route, and which one was meant cannot be told from a broken body.
+      const only = route.ops.length === 1 ? route.ops[0] : undefined;
       return {
         response: error({
           status: 400,
           message: "The request body is not valid JSON.",
           exception: "EJSONException",
+          ...(only ? { operationId: only.operationId } : {}),
         }),
+        ...(only ? { op: only } : {}),
       };
     }
     const op = pickVariant(route.ops, search, parsed);

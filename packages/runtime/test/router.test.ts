@@ -155,9 +155,11 @@ describe("router.handle: routing and parameters", () => {
     expect(calls).toHaveLength(1);
   });
 
-  it("answers malformed JSON with 400", async () => {
-    const { router, calls } = setup();
+  it("answers malformed JSON with 400, in the format of the route's operation", async () => {
+    const format = vi.fn(formatError);
+    const { router, calls } = setup({ formatError: format });
     const res = await handle(router, raw("POST", "/things", '{"name": '));
+    expect((format.mock.calls[0]![0] as ErrorInfo).operationId).toBe("createThing");
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       Code: 400,

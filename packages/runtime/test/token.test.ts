@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bearerAuth } from "../src/auth.js";
+import { bearerAuth, headerAuth } from "../src/auth.js";
 import { callOperation, createClient } from "../src/client.js";
 import { ApiError } from "../src/errors.js";
 import type { OperationDescriptor } from "../src/operation.js";
@@ -128,5 +128,62 @@ describe("bearer token and 401", () => {
     const client = createClient(bundle, { baseUrl: "http://x", fetch, auth: bearerAuth("t1") });
     await expect(callOperation(client, op, {})).rejects.toBeInstanceOf(ApiError);
     expect(seen).toEqual(["Bearer t1"]);
+  });
+});
+
+describe("a token in the API's own header and 401", () => {
+  const op: OperationDescriptor = {
+    operationId: "ping",
+    method: "GET",
+    path: "/ping",
+    params: [],
+    responses: {
+      "200": { mediaType: "application/json" },
+      "401": { mediaType: "application/json" },
+    },
+    success: [200],
+    security: ["ClientTokenAuth"],
+  };
+  const bundle = { $id: "urn:test:header-token", $defs: {} };
+
+  it("headerAuth with a provider drops a refused token, fetches one more and retries once", async () => {
+    const { fetchToken, calls } = issuer(36_000);
+    const seen: string[] = [];
+    const fetch = (async (_url: URL, init: RequestInit) => {
+      const sent = new Headers(init.headers).get("clientToken") ?? "";
+      seen.push(sent);
+      return new Response(sent === "t1" ? '{"success":false}' : '{"ok":true}', {
+        status: sent === "t1" ? 401 : 200,
+        headers: { "content-type": "application/json" },
+      });
+    }) as unknown as typeof globalThis.fetch;
+    const provider = cachedToken(fetchToken);
+    const client = createClient(bundle, {
+      baseUrl: "http://x",
+      fetch,
+      auth: headerAuth("clientToken", provider),
+    });
+    expect((await callOperation(client, op, {})).status).toBe(200);
+    expect(seen).toEqual(["t1", "t2"]);
+    expect(calls).toEqual([1, 2]);
+    // The fresh token is cached: the next call sends it without a new request.
+    await callOperation(client, op, {});
+    expect(seen).toEqual(["t1", "t2", "t2"]);
+    expect(calls).toEqual([1, 2]);
+  });
+
+  it("headerAuth with a fixed token is not retried", async () => {
+    let n = 0;
+    const fetch = (async () => {
+      n++;
+      return new Response("{}", { status: 401, headers: { "content-type": "application/json" } });
+    }) as unknown as typeof globalThis.fetch;
+    const client = createClient(bundle, {
+      baseUrl: "http://x",
+      fetch,
+      auth: headerAuth("clientToken", "fixed"),
+    });
+    await expect(callOperation(client, op, {})).rejects.toBeInstanceOf(ApiError);
+    expect(n).toBe(1);
   });
 });

@@ -20,6 +20,10 @@ export {
   TrustspecError,
   ValidationError,
 } from "@trustspec/runtime";
+export * from "./constants.js";
 export * from "./generated/client.gen.js";
 export * from "./generated/types.gen.js";
 export * from "./marking/index.js";
+export * from "./registration.js";
+export * from "./signing/index.js";
+export * from "./token/index.js";

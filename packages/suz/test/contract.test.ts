@@ -1,7 +1,7 @@
 import { createSign, createVerify, generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ApiError, SchemaValidator } from "@trustspec/runtime";
+import { ApiError, headerAuth, SchemaValidator } from "@trustspec/runtime";
 import { HttpError } from "@trustspec/runtime/server";
 import { describe, expect, it } from "vitest";
 import * as client from "../src/generated/client.gen.js";
@@ -31,10 +31,11 @@ const validator = new SchemaValidator(schemas);
 const fns = client as unknown as Record<string, ClientFunction>;
 
 describe("the operation list", () => {
-  it("holds the five documented operations, one client function each", () => {
+  it("holds the five documented operations and ping, one client function each", () => {
     expect(operationList.map((op) => op.operationId).sort()).toEqual([
       "mdlpAuth",
       "mdlpToken",
+      "ping",
       "registerConnection",
       "trueApiAuthKey",
       "trueApiSimpleSignIn",
@@ -58,8 +59,12 @@ describe("the operation list", () => {
     expect(readFileSync(join(src, "generated", "msw.gen.ts"), "utf8")).toMatch(/from "msw"/);
   });
 
-  it("needs no clientToken for any of them: they are how one gets it", () => {
-    for (const op of operationList) expect(op.security).toEqual([]);
+  it("needs no clientToken for the sign-in operations (they are how one gets it), and one for ping", () => {
+    for (const op of operationList) {
+      expect(op.security, op.operationId).toEqual(
+        op.operationId === "ping" ? ["ClientTokenAuth"] : [],
+      );
+    }
   });
 });
 
@@ -67,8 +72,9 @@ describe.each(targets)("every operation against the %s", (_label, baseUrl) => {
   it.each(operationList.map((op, i) => [op.operationId, op, i] as const))(
     "%s answers a documented success status with a valid body",
     async (_id, op, i) => {
+      const auth = op.security.length > 0 ? { auth: headerAuth("clientToken", "token-1") } : {};
       const result = await fns[op.operationId]!(
-        strictClient(schemas, baseUrl()),
+        strictClient(schemas, baseUrl(), auth),
         sampleInput(schemas, op, i + 1),
       );
       expect(op.success).toContain(result.status);

@@ -16,6 +16,8 @@ import type {
   MdlpAuthResult,
   MdlpTokenInput,
   MdlpTokenResult,
+  PingInput,
+  PingResult,
   RegisterConnectionInput,
   RegisterConnectionResult,
   TrueApiAuthKeyInput,
@@ -81,6 +83,25 @@ export function mdlpToken(
   options?: CallOptions,
 ): Promise<MdlpTokenResult> {
   return callOperation<MdlpTokenResult>(client, operations.mdlpToken, input, options);
+}
+
+/**
+ * СУЗ: check availability with the client token (outside the excerpt)
+ *
+ * Проверка доступности СУЗ — the simplest call of the СУЗ API proper: with a valid client token
+ * in the clientToken header it answers the omsId and the versions of the API and of СУЗ. It is
+ * here as the call that proves a token works (excerpt, lines 170, 222: every СУЗ API call carries
+ * the token). The method is outside the excerpt: it follows the vendor's public СУЗ (OMS) API
+ * documentation (GET /api/v2/{extension}/ping). Host: a СУЗ stand (document servers). A missing,
+ * unknown, expired or replaced token is answered 401 (the excerpt's rules, lines 59-60, 70-72,
+ * 343; the status is outside it).
+ *
+ * `GET /api/v2/{extension}/ping`
+ *
+ * @throws ApiError for HTTP 400, 401, 403 (the API's error body in `error.body`)
+ */
+export function ping(client: Client, input: PingInput, options?: CallOptions): Promise<PingResult> {
+  return callOperation<PingResult>(client, operations.ping, input, options);
 }
 
 /**

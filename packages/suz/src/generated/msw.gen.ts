@@ -34,17 +34,21 @@ export function defaultSuzHandlers(seed = 1): SuzHandlers {
       status: 200 as const,
       body: sampleFromSchema(schemas, "MdlpTokenResponse", seed + 1) as never,
     }),
+    ping: () => ({
+      status: 200 as const,
+      body: sampleFromSchema(schemas, "PingResponse", seed + 2) as never,
+    }),
     registerConnection: () => ({
       status: 200 as const,
-      body: sampleFromSchema(schemas, "IntegrationConnectionResponse", seed + 2) as never,
+      body: sampleFromSchema(schemas, "IntegrationConnectionResponse", seed + 3) as never,
     }),
     trueApiAuthKey: () => ({
       status: 200 as const,
-      body: sampleFromSchema(schemas, "TrueApiAuthKeyResponse", seed + 3) as never,
+      body: sampleFromSchema(schemas, "TrueApiAuthKeyResponse", seed + 4) as never,
     }),
     trueApiSimpleSignIn: () => ({
       status: 200 as const,
-      body: sampleFromSchema(schemas, "TrueApiSignInResponse", seed + 4) as never,
+      body: sampleFromSchema(schemas, "TrueApiSignInResponse", seed + 5) as never,
     }),
   };
 }

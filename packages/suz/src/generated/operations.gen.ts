@@ -21,6 +21,16 @@ const omsConnectionParam: ParamDescriptor = {
   },
 };
 
+const omsIdParam: ParamDescriptor = {
+  name: "omsId",
+  in: "query",
+  required: true,
+  kind: "string",
+  schema: {
+    $ref: "urn:trustspec:suz#/$defs/Uuid",
+  },
+};
+
 const omsErrorResponseResponse: ResponseDescriptor = {
   mediaType: "application/json",
   schema: {
@@ -85,20 +95,43 @@ export const mdlpToken: OperationDescriptor = {
   security: [],
 };
 
+export const ping: OperationDescriptor = {
+  operationId: "ping",
+  method: "GET",
+  path: "/api/v2/{extension}/ping",
+  params: [
+    {
+      name: "extension",
+      in: "path",
+      required: true,
+      kind: "string",
+      schema: {
+        type: "string",
+      },
+    },
+    omsIdParam,
+  ],
+  responses: {
+    "200": {
+      mediaType: "application/json",
+      schema: {
+        $ref: "urn:trustspec:suz#/$defs/PingResponse",
+      },
+    },
+    "400": omsErrorResponseResponse,
+    "401": omsErrorResponseResponse,
+    "403": omsErrorResponseResponse,
+  },
+  success: [200],
+  security: ["ClientTokenAuth"],
+};
+
 export const registerConnection: OperationDescriptor = {
   operationId: "registerConnection",
   method: "POST",
   path: "/api/v3/integration/connection",
   params: [
-    {
-      name: "omsId",
-      in: "query",
-      required: true,
-      kind: "string",
-      schema: {
-        $ref: "urn:trustspec:suz#/$defs/Uuid",
-      },
-    },
+    omsIdParam,
     {
       name: "X-Signature",
       in: "header",
@@ -188,6 +221,7 @@ export const trueApiSimpleSignIn: OperationDescriptor = {
 export const operationList: readonly OperationDescriptor[] = [
   mdlpAuth,
   mdlpToken,
+  ping,
   registerConnection,
   trueApiAuthKey,
   trueApiSimpleSignIn,

@@ -378,6 +378,37 @@ export const schemas: SchemaBundle = {
         basis: "public СУЗ (OMS) API documentation, error answer format",
       },
     },
+    PingResponse: {
+      type: "object",
+      required: ["omsId", "apiVersion", "omsVersion"],
+      properties: {
+        omsId: {
+          allOf: [
+            {
+              $ref: "urn:trustspec:suz#/$defs/Uuid",
+            },
+          ],
+          description:
+            "Уникальный идентификатор СУЗ — the omsId the call named (outside the excerpt).",
+        },
+        apiVersion: {
+          type: "string",
+          description: "Версия API — the version of the СУЗ API (outside the excerpt).",
+        },
+        omsVersion: {
+          type: "string",
+          description: "Версия СУЗ — the version of the СУЗ software (outside the excerpt).",
+        },
+      },
+      description:
+        "Ответ на проверку доступности — what the СУЗ API's availability check answers to a caller\nwith a valid client token. Outside the excerpt, which shows no call of the СУЗ API that carries\nthe token (excerpt, lines 170, 222 only say that every call does); modelled from the vendor's\npublic СУЗ (OMS) API documentation (the ping method).",
+      "x-trustspec-source": {
+        origin: "outside-excerpt",
+        section: "4.4",
+        referencedAt: "170, 222",
+        basis: "public СУЗ (OMS) API documentation, GET /api/v2/{extension}/ping",
+      },
+    },
     TrueApiAuthKeyResponse: {
       type: "object",
       required: ["uuid", "data"],

@@ -19,11 +19,13 @@ import type {
   MdlpError,
   MdlpTokenResponse,
   OmsErrorResponse,
+  PingResponse,
   TrueApiAuthKeyResponse,
   TrueApiError,
   TrueApiSignInResponse,
   MdlpAuthInput,
   MdlpTokenInput,
+  PingInput,
   RegisterConnectionInput,
   TrueApiSimpleSignInInput,
 } from "./types.gen.js";
@@ -61,6 +63,23 @@ export type MdlpTokenContext = HandlerContext & {
 export type MdlpTokenReply =
   | { status: 200; body: MdlpTokenResponse; headers?: ReplyHeaders }
   | SuzErrorReply;
+
+/**
+ * What the `ping` handler receives, converted and checked.
+ */
+export type PingContext = HandlerContext & {
+  path: PingInput["path"];
+  query: PingInput["query"];
+};
+
+/**
+ * What the `ping` handler answers: one of the documented statuses.
+ */
+export type PingReply =
+  | { status: 200; body: PingResponse; headers?: ReplyHeaders }
+  | { status: 400; body: OmsErrorResponse; headers?: ReplyHeaders }
+  | { status: 401; body: OmsErrorResponse; headers?: ReplyHeaders }
+  | { status: 403; body: OmsErrorResponse; headers?: ReplyHeaders };
 
 /**
  * What the `registerConnection` handler receives, converted and checked.
@@ -123,6 +142,12 @@ export interface SuzHandlers {
    * `POST /api/v1/token/{omsConnection}`
    */
   mdlpToken(ctx: MdlpTokenContext): MdlpTokenReply | Promise<MdlpTokenReply>;
+  /**
+   * СУЗ: check availability with the client token (outside the excerpt)
+   *
+   * `GET /api/v2/{extension}/ping`
+   */
+  ping(ctx: PingContext): PingReply | Promise<PingReply>;
   /**
    * Register an integration-solution installation
    *

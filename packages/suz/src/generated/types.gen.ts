@@ -269,6 +269,27 @@ export type OmsGlobalError = {
 };
 
 /**
+ * Ответ на проверку доступности — what the СУЗ API's availability check answers to a caller
+ * with a valid client token. Outside the excerpt, which shows no call of the СУЗ API that carries
+ * the token (excerpt, lines 170, 222 only say that every call does); modelled from the vendor's
+ * public СУЗ (OMS) API documentation (the ping method).
+ */
+export type PingResponse = {
+  /**
+   * Уникальный идентификатор СУЗ — the omsId the call named (outside the excerpt).
+   */
+  omsId: Uuid;
+  /**
+   * Версия API — the version of the СУЗ API (outside the excerpt).
+   */
+  apiVersion: string;
+  /**
+   * Версия СУЗ — the version of the СУЗ software (outside the excerpt).
+   */
+  omsVersion: string;
+};
+
+/**
  * Ответ на запрос авторизации — the challenge of ГИС МТ single sign-on: a request id and random
  * data to sign (process step 3, excerpt, line 141). The method itself (§9.3.2.1, referenced at
  * line 136) is outside the excerpt; modelled from the vendor's public True API documentation
@@ -379,6 +400,30 @@ export interface MdlpTokenInput {
  * What `mdlpToken` resolves to: one variant per documented success status.
  */
 export type MdlpTokenResult = ApiResult<200, MdlpTokenResponse>;
+
+/**
+ * The input of `ping` (GET /api/v2/{extension}/ping).
+ */
+export interface PingInput {
+  path: {
+    /**
+     * Товарная группа — the product-group segment of the СУЗ API path, e.g. pharma or milk
+     * (outside the excerpt).
+     */
+    extension: string;
+  };
+  query: {
+    /**
+     * Уникальный идентификатор СУЗ — the id of the СУЗ instance (outside the excerpt).
+     */
+    omsId: Uuid;
+  };
+}
+
+/**
+ * What `ping` resolves to: one variant per documented success status.
+ */
+export type PingResult = ApiResult<200, PingResponse>;
 
 /**
  * The input of `registerConnection` (POST /api/v3/integration/connection).

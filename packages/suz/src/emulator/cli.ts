@@ -1,0 +1,135 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { MockIo } from "@trustspec/runtime/server";
+import { parseCertificate } from "../signing/gost/cms.js";
+import {
+  DEFAULT_MDLP_CLIENT,
+  DEFAULT_MDLP_USER,
+  SANDBOX_REGISTRATION_KEY,
+  SuzEmulator,
+  type SuzEmulatorOptions,
+} from "./index.js";
+
+const help = `Usage: trustspec-mock suz [options]
+
+Runs an in-memory Честный ЗНАК СУЗ with the ИС МДЛП and ГИС МТ (True API) sign-in, all on one
+address: registration of installations (POST /api/v3/integration/connection, with the detached
+CMS signature of the body in X-Signature: GOST R 34.10-2012, RSA or ECDSA), ИС МДЛП
+(POST /api/v1/auth, POST /api/v1/token/{omsConnection}), ГИС МТ (GET /auth/key,
+POST /auth/simpleSignIn/{omsConnection}) and GET /api/v2/{extension}/ping, which checks the
+clientToken header.
+  --host <addr>                 address to listen on (default 127.0.0.1)
+  --port <n>                    port (default 8090; 0 picks a free one)
+  --trusted-cert <pem-file>     trust only signatures that chain to these CA certificates
+                                (repeatable; a file may hold several); default: any certificate
+  --registration-key <key>      an accepted X-RegistrationKey (repeatable; default the sandbox
+                                key ${SANDBOX_REGISTRATION_KEY})
+  --allow-unsigned              accept registrations without X-Signature (pharmaceutical
+                                participants)
+  --mdlp-client <id:secret>     an ИС МДЛП client (repeatable; default the document's example
+                                ${DEFAULT_MDLP_CLIENT.clientId})
+  --mdlp-user <email:password>  an ИС МДЛП PASSWORD user (repeatable; default ${DEFAULT_MDLP_USER.userId})
+  --mdlp-token-lifetime <min>   life_time of ИС МДЛП tokens in minutes (default 30)
+  --help                        this text
+
+ГИС МТ tokens live 10 hours. A new token of an installation ends its previous one.`;
+
+function pair(value: string, what: string): [string, string] {
+  const colon = value.indexOf(":");
+  if (colon <= 0 || colon === value.length - 1) throw new Error(`${what} takes name:secret`);
+  return [value.slice(0, colon), value.slice(colon + 1)];
+}
+
+/** The DER certificates of a PEM file. */
+function pemCertificates(file: string): Uint8Array[] {
+  const text = readFileSync(file, "utf8");
+  const blocks = [
+    ...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g),
+  ];
+  if (blocks.length === 0)
+    throw new Error(`--trusted-cert ${file}: no PEM certificate in the file`);
+  return blocks.map((m) => {
+    const der = new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ""), "base64"));
+    parseCertificate(der);
+    return der;
+  });
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "8090" },
+      "trusted-cert": { type: "string", multiple: true },
+      "registration-key": { type: "string", multiple: true },
+      "allow-unsigned": { type: "boolean", default: false },
+      "mdlp-client": { type: "string", multiple: true },
+      "mdlp-user": { type: "string", multiple: true },
+      "mdlp-token-lifetime": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+}
+
+/** `trustspec-mock suz`: serves the emulator until stopped; resolves to the exit code. */
+export async function runSuzMock(argv: string[], io: MockIo): Promise<number> {
+  let values: ReturnType<typeof parse>["values"];
+  const options: SuzEmulatorOptions = {};
+  try {
+    values = parse(argv).values;
+    if (values.help) {
+      io.out(help);
+      return 0;
+    }
+    if (values["trusted-cert"]?.length) {
+      options.trustedCertificates = values["trusted-cert"].flatMap(pemCertificates);
+    }
+    if (values["registration-key"]?.length) options.registrationKeys = values["registration-key"];
+    if (values["allow-unsigned"]) options.allowUnsignedRegistration = true;
+    if (values["mdlp-client"]?.length) {
+      options.mdlpClients = values["mdlp-client"].map((v) => {
+        const [clientId, clientSecret] = pair(v, "--mdlp-client");
+        return { clientId, clientSecret };
+      });
+    }
+    if (values["mdlp-user"]?.length) {
+      options.mdlpUsers = values["mdlp-user"].map((v) => {
+        const [userId, password] = pair(v, "--mdlp-user");
+        return { userId, password };
+      });
+    }
+    const lifetime = values["mdlp-token-lifetime"];
+    if (lifetime !== undefined) {
+      if (!/^\d{1,6}$/.test(lifetime) || Number(lifetime) === 0) {
+        throw new Error("--mdlp-token-lifetime must be a positive number of minutes");
+      }
+      options.mdlpTokenLifetimeMinutes = Number(lifetime);
+    }
+  } catch (e) {
+    io.err(`trustspec-mock suz: ${e instanceof Error ? e.message : e}\n\n${help}`);
+    return 2;
+  }
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err("trustspec-mock suz: --port must be a number from 0 to 65535");
+    return 2;
+  }
+  let server: Awaited<ReturnType<SuzEmulator["listen"]>>;
+  try {
+    server = await new SuzEmulator({ ...options, log: (line) => io.err(line) }).listen({
+      host: values.host,
+      port,
+    });
+  } catch (e) {
+    io.err(`trustspec-mock suz: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  io.out(`listening on ${server.url}`);
+  io.out(`  СУЗ registration and API: ${server.url}`);
+  io.out(`  ИС МДЛП:                  ${server.url}`);
+  io.out(`  ГИС МТ (True API):        ${server.url}`);
+  await io.stopped;
+  await server.close();
+  return 0;
+}
