@@ -3,6 +3,12 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ApiError, headerAuth, SchemaValidator } from "@trustspec/runtime";
 import { HttpError } from "@trustspec/runtime/server";
+import {
+  type ClientFunction,
+  contractTargets,
+  inputFor,
+  strictClient,
+} from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import * as client from "../src/generated/client.gen.js";
 import { createSuzMockHandlers, defaultSuzHandlers } from "../src/generated/msw.gen.js";
@@ -10,7 +16,6 @@ import { operationList } from "../src/generated/operations.gen.js";
 import { schemas } from "../src/generated/schemas.gen.js";
 import { createSuzRouter, formatSuzError } from "../src/generated/server.gen.js";
 import { registerConnection } from "../src/index.js";
-import { bothTargets, type ClientFunction, sampleInput, strictClient } from "./contract-support.js";
 
 /**
  * Every operation of the СУЗ registration and client-token spec, called through its generated
@@ -19,7 +24,7 @@ import { bothTargets, type ClientFunction, sampleInput, strictClient } from "./c
  * each host answers 400 in its own error format.
  */
 const MOCK_URL = "http://suz.test";
-const targets = bothTargets(
+const targets = contractTargets(
   MOCK_URL,
   createSuzMockHandlers({ baseUrl: MOCK_URL, seed: 3 }),
   createSuzRouter(defaultSuzHandlers(11), {
@@ -75,7 +80,7 @@ describe.each(targets)("every operation against the %s", (_label, baseUrl) => {
       const auth = op.security.length > 0 ? { auth: headerAuth("clientToken", "token-1") } : {};
       const result = await fns[op.operationId]!(
         strictClient(schemas, baseUrl(), auth),
-        sampleInput(schemas, op, i + 1),
+        inputFor(schemas, op, i + 1),
       );
       expect(op.success).toContain(result.status);
     },

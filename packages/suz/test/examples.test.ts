@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CallInput, createClient, SchemaValidator } from "@trustspec/runtime";
+import type { ClientFunction } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import * as client from "../src/generated/client.gen.js";
 import { operationList } from "../src/generated/operations.gen.js";
 import { schemas } from "../src/generated/schemas.gen.js";
-import type { ClientFunction } from "./contract-support.js";
 
 /**
  * The example corpus of specs/suz: every request and response the excerpt prints is a file that
