@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packAndInstall, runIn } from "@trustspec-private/test-support";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * The packed tarballs of @trustspec/runtime, @trustspec/dss and @trustspec/dss-ums install into an empty project with npm
+ * and work there from ESM and CommonJS, exactly as a user gets them. Needs the packages built
+ * (turbo runs `build` first).
+ */
+const here = import.meta.dirname;
+const work = mkdtempSync(join(tmpdir(), "dss-ums-tarball-"));
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const program = (load: (id: string) => string) => `${load("@trustspec/dss-ums")}
+${load("@trustspec/dss-ums/server")}
+async function main() {
+  const ums = await server.DssUmsEmulator.create({ operators: [{ token: "t0k", login: "operator" }] });
+  const { url, close } = await ums.listen();
+  const client = api.createDssUmsClient({ baseUrl: url + "/STS/ums", auth: api.bearerAuth("t0k") });
+  const policy = await api.getPolicy(client);
+  let status = 0;
+  try { await api.getUserById(client, { path: { id: "00000000-0000-0000-0000-000000000000" } }); } catch (e) { status = e instanceof api.ApiError ? e.status : -1; }
+  console.log(JSON.stringify({ policy: policy.status, status }));
+  await close();
+}
+main();
+`;
+
+describe("packed tarball", () => {
+  it("installs into an empty project and runs from ESM and CommonJS", {
+    timeout: 240_000,
+  }, async () => {
+    const { app, tarballs } = await packAndInstall(
+      ["../../runtime", "../../dss", ".."].map((dir) => join(here, dir)),
+      work,
+    );
+    expect(tarballs).toHaveLength(["../../runtime", "../../dss", ".."].length);
+    const names: Record<string, string> = {
+      "@trustspec/dss-ums": "api",
+      "@trustspec/dss-ums/server": "server",
+    };
+    writeFileSync(
+      join(app, "esm.mjs"),
+      program((id) => `import * as ${names[id]} from "${id}";`),
+    );
+    writeFileSync(
+      join(app, "cjs.cjs"),
+      program((id) => `const ${names[id]} = require("${id}");`),
+    );
+    for (const file of ["esm.mjs", "cjs.cjs"]) {
+      expect(JSON.parse(await runIn(app, file)), file).toEqual({ policy: 200, status: 404 });
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { packAndInstall, runIn } from "@trustspec-private/test-support";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * The packed tarballs of @trustspec/runtime, @trustspec/dss and @trustspec/suz install into an empty project with npm
+ * and work there from ESM and CommonJS, exactly as a user gets them. Needs the packages built
+ * (turbo runs `build` first).
+ */
+const here = import.meta.dirname;
+const work = mkdtempSync(join(tmpdir(), "suz-tarball-"));
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const program = (load: (id: string) => string) => `${load("@trustspec/suz")}
+${load("@trustspec/suz/server")}
+async function main() {
+  const emulator = new server.SuzEmulator();
+  const { url, close } = await emulator.listen();
+  const client = api.createSuzClient({ baseUrl: url });
+  const auth = await api.mdlpAuth(client, { body: { client_id: server.DEFAULT_MDLP_CLIENT.clientId, client_secret: server.DEFAULT_MDLP_CLIENT.clientSecret, user_id: "user@example.org", auth_type: "PASSWORD" } });
+  const code = api.parseMarkingCode("0104601234567893" + "21ABC123" + api.GS + "93Xy9+");
+  console.log(JSON.stringify({ auth: auth.status, hasCode: typeof auth.data.code === "string", gtin: code.gtin }));
+  await close();
+}
+main();
+`;
+
+describe("packed tarball", () => {
+  it("installs into an empty project and runs from ESM and CommonJS", {
+    timeout: 240_000,
+  }, async () => {
+    const { app, tarballs } = await packAndInstall(
+      ["../../runtime", "../../dss", ".."].map((dir) => join(here, dir)),
+      work,
+    );
+    expect(tarballs).toHaveLength(["../../runtime", "../../dss", ".."].length);
+    const names: Record<string, string> = {
+      "@trustspec/suz": "api",
+      "@trustspec/suz/server": "server",
+    };
+    writeFileSync(
+      join(app, "esm.mjs"),
+      program((id) => `import * as ${names[id]} from "${id}";`),
+    );
+    writeFileSync(
+      join(app, "cjs.cjs"),
+      program((id) => `const ${names[id]} = require("${id}");`),
+    );
+    for (const file of ["esm.mjs", "cjs.cjs"]) {
+      expect(JSON.parse(await runIn(app, file)), file).toEqual({
+        auth: 200,
+        hasCode: true,
+        gtin: "04601234567893",
+      });
+    }
+  });
+});
