@@ -121,19 +121,28 @@ export async function callOperation<TResult extends ApiResult>(
   client: Client,
   op: OperationDescriptor,
   input: CallInput,
-  call: CallOptions = {},
+  call: CallOptions = NO_CALL_OPTIONS,
 ): Promise<TResult> {
   const o = client.options;
   const policy = o.validation ?? "strict";
   if (policy !== "off") checkRequest(client, op, input, policy);
 
   const hooks = toArray(o.auth);
+  const middleware = o.middleware ?? NO_MIDDLEWARE;
   let request: OutgoingRequest;
   let response: IncomingResponse;
+  // Hooks and middleware are awaited only when they return a promise: most are synchronous, and
+  // each needless await is one more turn of the microtask queue on every call.
   for (let attempt = 0; ; attempt++) {
     request = buildRequest(o, op, input, call);
-    for (const hook of hooks) await hook(request);
-    for (const m of o.middleware ?? []) await m.onRequest?.(request);
+    for (const hook of hooks) {
+      const pending = hook(request);
+      if (pending) await pending;
+    }
+    for (const m of middleware) {
+      const pending = m.onRequest?.(request);
+      if (pending) await pending;
+    }
     response = await send(o, op, request, call);
     if (response.status !== 401 || attempt > 0) break;
     // One more try with fresh credentials, if a hook can get them; never a loop.
@@ -141,9 +150,12 @@ export async function callOperation<TResult extends ApiResult>(
     for (const hook of hooks) if (hook.refresh && (await hook.refresh(request))) retry = true;
     if (!retry) break;
   }
-  for (const m of o.middleware ?? []) await m.onResponse?.(response, request);
+  for (const m of middleware) {
+    const pending = m.onResponse?.(response, request);
+    if (pending) await pending;
+  }
 
-  const spec = op.responses[String(response.status)] ?? op.responses.default;
+  const spec = op.responses[response.status] ?? op.responses.default;
   const data = parseBody(response, spec?.mediaType);
   if (!op.success.includes(response.status)) {
     if (policy !== "off" && spec?.schema && typeof data === "object") {
@@ -161,6 +173,9 @@ export async function callOperation<TResult extends ApiResult>(
   }
   return { status: response.status, data, headers: response.headers } as TResult;
 }
+
+const NO_CALL_OPTIONS: CallOptions = Object.freeze({});
+const NO_MIDDLEWARE: readonly Middleware[] = Object.freeze([]);
 
 /**
  * The URL of an operation with its path and query parameters filled in, checked against the
@@ -180,9 +195,8 @@ function buildRequest(
   call: CallOptions,
 ): OutgoingRequest {
   let path = op.path;
+  let query: URLSearchParams | undefined;
   const headers = new Headers(o.headers);
-  const base = o.baseUrl ?? "";
-  const url = new URL(`${base.replace(/\/$/, "")}/`);
   for (const p of op.params) {
     const value =
       p.in === "path"
@@ -192,11 +206,13 @@ function buildRequest(
           : input.headers?.[p.name];
     if (value === undefined || value === null) continue;
     if (p.in === "path") path = path.replace(`{${p.name}}`, encodeURIComponent(String(value)));
-    else if (p.in === "query") url.searchParams.append(p.name, String(value));
-    else headers.set(p.name, String(value));
+    else if (p.in === "query") {
+      query ??= new URLSearchParams();
+      query.append(p.name, String(value));
+    } else headers.set(p.name, String(value));
   }
-  url.pathname = url.pathname.replace(/\/$/, "") + path;
-  for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
+  const url = operationHref(o, path, query);
+  if (call.headers) for (const [k, v] of Object.entries(call.headers)) headers.set(k, v);
   let body: Uint8Array | undefined;
   if (op.requestBody && input.body !== undefined) {
     body = encoder.encode(encodeBody(input.body, op.requestBody.mediaType));
@@ -204,6 +220,49 @@ function buildRequest(
   }
   if (!headers.has("accept")) headers.set("accept", "application/json");
   return { operationId: op.operationId, method: op.method, url, headers, body };
+}
+
+/**
+ * The base URL with the operation's path (parameters filled in) appended to its path, and the
+ * query. A plain `http(s)://host/path` base is turned into a string prefix once per client, so a
+ * call parses one URL; a base with a query, fragment or credentials goes through the URL API.
+ */
+function operationHref(o: ClientOptions, path: string, query: URLSearchParams | undefined): URL {
+  const prefix = urlPrefix(o);
+  if (prefix !== undefined && !path.includes("?") && !path.includes("#")) {
+    const search = query?.toString();
+    return new URL(search ? `${prefix}${path}?${search}` : prefix + path);
+  }
+  const url = new URL(`${(o.baseUrl ?? "").replace(/\/$/, "")}/`);
+  if (query) for (const [k, v] of query) url.searchParams.append(k, v);
+  url.pathname = url.pathname.replace(/\/$/, "") + path;
+  return url;
+}
+
+const prefixes = new WeakMap<ClientOptions, { baseUrl: string | undefined; prefix?: string }>();
+
+function urlPrefix(o: ClientOptions): string | undefined {
+  let entry = prefixes.get(o);
+  if (entry === undefined || entry.baseUrl !== o.baseUrl) {
+    entry = { baseUrl: o.baseUrl };
+    const prefix = plainPrefix(o.baseUrl ?? "");
+    if (prefix !== undefined) entry.prefix = prefix;
+    prefixes.set(o, entry);
+  }
+  return entry.prefix;
+}
+
+/** `http(s)://host[:port]/base/path` without its trailing slash, or `undefined` for other bases. */
+function plainPrefix(baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(`${baseUrl.replace(/\/$/, "")}/`);
+  } catch {
+    return undefined; // the URL API reports it on the call
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  if (url.search || url.hash || url.username || url.password) return undefined;
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
 }
 
 async function send(
