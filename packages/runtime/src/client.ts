@@ -1,3 +1,4 @@
+import { acquireDeadline, type Deadline, releaseDeadline } from "./deadline.js";
 import {
   AbortError,
   ApiError,
@@ -273,65 +274,77 @@ async function send(
 ): Promise<IncomingResponse> {
   const doFetch = o.fetch ?? globalThis.fetch;
   // Retries are on unless `retry: false`; an absent policy means the defaults.
-  const retry = o.retry === false ? undefined : (o.retry ?? {});
+  const retry = o.retry === false ? undefined : (o.retry ?? DEFAULT_RETRY);
   const retries = retry && isIdempotent(op.method) ? (retry.retries ?? 2) : 0;
   const timeoutMs = call.timeoutMs ?? o.timeoutMs ?? 30_000;
-  const pause = async (ms: number) => {
-    try {
-      await delay(ms, call.signal);
-    } catch {
-      throw new AbortError(op.operationId, call.signal?.reason);
-    }
-  };
+  const caller = call.signal;
   for (let attempt = 0; ; attempt++) {
-    // One controller per attempt, aborted by the caller's signal or by a timer that is cleared
-    // as soon as the body is read (AbortSignal.timeout would keep a timer alive for the whole
-    // timeout after every call).
-    const controller = timeoutMs > 0 || call.signal ? new AbortController() : undefined;
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller!.abort();
-          }, timeoutMs)
-        : undefined;
-    const onAbort = () => controller!.abort(call.signal!.reason);
-    if (call.signal?.aborted) onAbort();
-    else call.signal?.addEventListener("abort", onAbort, { once: true });
+    // Each attempt is aborted by the caller's signal or by its deadline, which is released as
+    // soon as the body is read. Without a caller's signal the deadline's controller may be shared
+    // with calls of nearly the same deadline (see deadline.ts); with one, the attempt gets a
+    // controller of its own. Without a timeout the caller's signal is used as it is; without
+    // either, fetch gets no signal.
+    let deadline: Deadline | undefined;
+    let onAbort: (() => void) | undefined;
+    let signal: AbortSignal | undefined = caller;
+    if (timeoutMs > 0) {
+      deadline = acquireDeadline(timeoutMs, caller === undefined);
+      const controller = deadline.controller;
+      signal = controller.signal;
+      if (caller) {
+        onAbort = () => controller.abort(caller.reason);
+        if (caller.aborted) onAbort();
+        else caller.addEventListener("abort", onAbort, { once: true });
+      }
+    }
+    const init: RequestInit = {
+      method: request.method,
+      headers: request.headers,
+      body: request.body as Uint8Array<ArrayBuffer> | undefined,
+    };
+    if (signal) init.signal = signal;
     let res: Response;
     let body: Uint8Array;
     try {
-      res = await doFetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body as Uint8Array<ArrayBuffer> | undefined,
-        ...(controller ? { signal: controller.signal } : {}),
-      });
+      res = await doFetch(request.url, init);
       if ((res.status === 429 || res.status === 503) && attempt < retries) {
         // Not awaited: cancelling a body that is also read elsewhere (a tee) waits for that reader.
         res.body?.cancel().catch(() => {});
-        clearTimeout(timer);
-        await pause(retryAfter(res.headers, retry!) ?? backoff(retry!, attempt));
+        // Released before the pause (and not again by `finally`): the wait is not the call's.
+        if (deadline) releaseDeadline(deadline);
+        deadline = undefined;
+        await pause(op, caller, retryAfter(res.headers, retry!) ?? backoff(retry!, attempt));
         continue;
       }
       // The body is read under the same signal, so a stalled body is a timeout too.
       body = new Uint8Array(await res.arrayBuffer());
     } catch (error) {
       if (error instanceof AbortError) throw error;
-      if (call.signal?.aborted) throw new AbortError(op.operationId, call.signal.reason);
-      if (timedOut) throw new TimeoutError(op.operationId, timeoutMs);
+      if (caller?.aborted) throw new AbortError(op.operationId, caller.reason);
+      if (deadline?.timedOut) throw new TimeoutError(op.operationId, timeoutMs);
       if (attempt < retries) {
-        clearTimeout(timer);
-        await pause(backoff(retry!, attempt));
+        if (deadline) releaseDeadline(deadline);
+        deadline = undefined;
+        await pause(op, caller, backoff(retry!, attempt));
         continue;
       }
       throw new TransportError(op.operationId, error);
     } finally {
-      clearTimeout(timer);
-      call.signal?.removeEventListener("abort", onAbort);
+      if (deadline) releaseDeadline(deadline);
+      if (onAbort) caller!.removeEventListener("abort", onAbort);
     }
     return { operationId: op.operationId, status: res.status, headers: res.headers, body };
+  }
+}
+
+const DEFAULT_RETRY: RetryPolicy = Object.freeze({});
+
+/** Waits before a retry; the caller's abort ends the wait with an AbortError. */
+async function pause(op: OperationDescriptor, signal: AbortSignal | undefined, ms: number) {
+  try {
+    await delay(ms, signal);
+  } catch {
+    throw new AbortError(op.operationId, signal?.reason);
   }
 }
 
