@@ -10,7 +10,11 @@ import { createInterface } from "node:readline";
 
 const dir = mkdtempSync(join(tmpdir(), "trustspec-main-"));
 
-/** Starts `trustspec-mock <args>` and resolves to its URL and a stop function. */
+/**
+ * Starts `trustspec-mock <args>` and resolves to its URL and a stop function.
+ * @param {string[]} args
+ * @returns {Promise<{ url: string, stop: () => void }>}
+ */
 async function startEmulator(args) {
   const child = spawn(process.execPath, ["packages/mock/bin/trustspec-mock.mjs", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -30,7 +34,13 @@ async function startEmulator(args) {
   return { url, stop: () => child.kill() };
 }
 
-/** Runs an example program to its end; resolves to its exit code. */
+/**
+ * Runs an example program to its end; resolves to its exit code.
+ * @param {string} script
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ * @returns {Promise<number>}
+ */
 function runExample(script, args, env) {
   return new Promise((resolve) => {
     const example = spawn(process.execPath, [script, ...args], {
