@@ -1,9 +1,9 @@
 /**
  * Timeouts of in-flight calls, kept by one timer for all of them.
  *
- * A timer and an abort controller per call cost more than anything else the client does besides
- * the network (fetch does extra work for every signal it is given), yet almost no call ever
- * times out. So:
+ * A timer and an abort controller per call are among the larger costs of a call (fetch does
+ * extra work for every signal it is given: measured against a local server, a fresh controller
+ * per call costs several per cent of the call), yet almost no call ever times out. So:
  *
  * - one timer is armed for the earliest deadline of the calls in flight; a call whose deadline is
  *   later than the armed one costs a set insertion and removal. When the timer fires it aborts
@@ -38,9 +38,9 @@ const MAX_WINDOW = 10;
 /**
  * How many calls may share one controller. fetch leaves a listener on the signal of every call
  * until its request is garbage-collected and looks through them on each new call, so a signal
- * with many listeners costs more than it saves; a handful is the sweet spot (measured with the
- * licence benchmark: 4 calls per controller cost about a sixth of a controller per call, 32 about
- * half).
+ * with many listeners costs more than it saves; a handful is the sweet spot (measured against the
+ * licence benchmark's server: sharing among 4 calls costs about a sixth of a fresh controller per
+ * call, among 32 about half).
  */
 const MAX_JOINS = 4;
 
