@@ -2,7 +2,9 @@
  * `pnpm bench` for @trustspec/licence. Every figure is a ratio against a baseline measured in the
  * same run on the same machine:
  *   1. client call vs raw fetch + JSON.parse against the same local node:http server (calls
- *      interleaved one by one, median latencies);
+ *      interleaved one by one, median latencies), and vs raw fetch + the same node:crypto
+ *      signature check; in the same loop the client with one feature off at a time (signature
+ *      check, timeout, contract check), which shows what each feature costs per call;
  *   2. signature verification vs bare node:crypto verify of the same bytes;
  *   3. emulator (router + signing) vs a bare node:http handler, both over HTTP under the same load;
  *   4. generating the licence package vs openapi-typescript (types only) on the same spec.
@@ -17,7 +19,7 @@ import { generateFiles, readOpenApi } from "@trustspec-private/codegen";
 import autocannon from "autocannon";
 import openapiTS, { astToString } from "openapi-typescript";
 import { Bench } from "tinybench";
-import { createLicenceClient, getLicence } from "../src/index.js";
+import { createLicenceClient, getLicence, type LicenceClientOptions } from "../src/index.js";
 import { signLicenceResponse, verifyLicenceSignature } from "../src/signature.js";
 
 const here = import.meta.dirname;
@@ -50,8 +52,8 @@ async function clientVsFetch() {
     signature: { publicKey },
     credentials: { username: "admin", password: "admin" },
   });
-  // Calls are interleaved one by one (in alternating order), so any slow spell of the machine
-  // hits both sides alike; the medians of the per-call latencies are compared.
+  // Calls are interleaved one by one (in rotating order), so any slow spell of the machine hits
+  // every side alike; the medians of the per-call latencies are compared.
   const rawCall = async () => {
     const r = await fetch(`${url}/api/licences/7131766`, {
       headers: { authorization: "Basic YWRtaW46YWRtaW4=", "licence-queryid": "q" },
@@ -71,25 +73,45 @@ async function clientVsFetch() {
     JSON.parse(bytes.toString("utf8"));
   };
   const clientCall = () => getLicence(client, { path: { KeyNo: 7131766 } });
-  const rounds: { raw: number; ours: number; verified: number }[] = [];
+  // The same client with one feature off at a time, to show what each costs (information only).
+  const without = (extra: LicenceClientOptions) => {
+    const c = createLicenceClient({
+      baseUrl: url,
+      signature: { publicKey },
+      credentials: { username: "admin", password: "admin" },
+      ...extra,
+    });
+    return () => getLicence(c, { path: { KeyNo: 7131766 } });
+  };
+  const calls = {
+    raw: rawCall,
+    ours: clientCall,
+    verified: rawVerifiedCall,
+    noSignature: without({ signature: { policy: "off" } }),
+    noTimeout: without({ timeoutMs: 0 }),
+    noValidation: without({ validation: "off" }),
+  };
+  type Name = keyof typeof calls;
+  const names = Object.keys(calls) as Name[];
+  const rounds: Record<Name, number>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const raw: number[] = [];
-    const ours: number[] = [];
-    const verified: number[] = [];
+    const latencies = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<
+      Name,
+      number[]
+    >;
     for (let i = 0; i < 300 + 1200; i++) {
-      const pair: [() => Promise<unknown>, number[]][] = [
-        [rawCall, raw],
-        [clientCall, ours],
-        [rawVerifiedCall, verified],
-      ];
-      if (i % 2 === 1) pair.reverse();
-      for (const [call, into] of pair) {
+      // Each variant in turn, the order rotated and reversed from one iteration to the next.
+      const order = names.map((_, j) => names[(i + j) % names.length]!);
+      if (i % 2 === 1) order.reverse();
+      for (const name of order) {
         const t = performance.now();
-        await call();
-        if (i >= 300) into.push(performance.now() - t); // the first 300 warm up
+        await calls[name]();
+        if (i >= 300) latencies[name].push(performance.now() - t); // the first 300 warm up
       }
     }
-    rounds.push({ raw: median(raw), ours: median(ours), verified: median(verified) });
+    rounds.push(
+      Object.fromEntries(names.map((n) => [n, median(latencies[n])])) as Record<Name, number>,
+    );
   }
   server.close();
   const mid = medianRound(rounds, (r) => r.ours / r.raw);
@@ -110,6 +132,18 @@ async function clientVsFetch() {
     better: "lower",
     target: "(information)",
   });
+  // What each feature costs: the full call minus the call without it, in the same round.
+  const cost = (name: Name) => {
+    const deltas = rounds.map((r) => (r.ours - r[name]) * 1000);
+    return median(deltas);
+  };
+  breakdown.push(
+    `signature check (QueryID, RSA verification) ${cost("noSignature").toFixed(0)} µs`,
+    `abortable timeout ${cost("noTimeout").toFixed(0)} µs`,
+    `contract check of request and answer ${cost("noValidation").toFixed(0)} µs`,
+    `raw fetch + node:crypto check alone ${median(rounds.map((r) => (r.verified - r.raw) * 1000)).toFixed(0)} µs over raw fetch`,
+    `client total ${median(rounds.map((r) => (r.ours - r.raw) * 1000)).toFixed(0)} µs over raw fetch (raw fetch ${(mid.raw * 1000).toFixed(0)} µs)`,
+  );
 }
 
 async function verifyVsCrypto() {
@@ -197,6 +231,8 @@ async function generationVsPeer() {
 }
 
 const ROUNDS = 3;
+/** Where the client's time goes, per call (medians of the rounds). */
+const breakdown: string[] = [];
 
 function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -257,3 +293,7 @@ for (const r of results) {
     `| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${ratio.toFixed(2)}× | ${r.target} |`,
   );
 }
+console.log(
+  `\nWhere the client call's time goes (full call minus the call without the feature, same rounds):`,
+);
+for (const line of breakdown) console.log(`- ${line}`);

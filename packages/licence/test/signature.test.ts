@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   createQueryId,
   LICENCE_VENDOR_PUBLIC_KEY_PEM,
@@ -333,5 +333,24 @@ describe("createQueryId", () => {
     const id = createQueryId();
     expect(id.slice(0, 12) >= before).toBe(true);
     expect(() => new Headers({ "licence-queryid": id })).not.toThrow();
+  });
+
+  it("carries the time to the millisecond across seconds, and when the clock goes back", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const at = (iso: string) => {
+        vi.setSystemTime(new Date(iso));
+        return createQueryId().slice(0, 17);
+      };
+      expect(at("2020-01-27T23:06:00.007Z")).toBe("20200127230600007");
+      expect(at("2020-01-27T23:06:00.010Z")).toBe("20200127230600010");
+      expect(at("2020-01-27T23:06:00.123Z")).toBe("20200127230600123");
+      expect(at("2020-01-27T23:06:01.000Z")).toBe("20200127230601000");
+      expect(at("2020-01-27T23:59:59.999Z")).toBe("20200127235959999");
+      expect(at("2020-01-28T00:00:00.050Z")).toBe("20200128000000050");
+      expect(at("2019-12-31T23:59:59.999Z")).toBe("20191231235959999");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

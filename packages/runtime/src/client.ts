@@ -1,3 +1,4 @@
+import { acquireDeadline, type Deadline, releaseDeadline } from "./deadline.js";
 import {
   AbortError,
   ApiError,
@@ -121,19 +122,28 @@ export async function callOperation<TResult extends ApiResult>(
   client: Client,
   op: OperationDescriptor,
   input: CallInput,
-  call: CallOptions = {},
+  call: CallOptions = NO_CALL_OPTIONS,
 ): Promise<TResult> {
   const o = client.options;
   const policy = o.validation ?? "strict";
   if (policy !== "off") checkRequest(client, op, input, policy);
 
   const hooks = toArray(o.auth);
+  const middleware = o.middleware ?? NO_MIDDLEWARE;
   let request: OutgoingRequest;
   let response: IncomingResponse;
+  // Hooks and middleware are awaited only when they return a promise: most are synchronous, and
+  // each needless await is one more turn of the microtask queue on every call.
   for (let attempt = 0; ; attempt++) {
     request = buildRequest(o, op, input, call);
-    for (const hook of hooks) await hook(request);
-    for (const m of o.middleware ?? []) await m.onRequest?.(request);
+    for (const hook of hooks) {
+      const pending = hook(request);
+      if (pending) await pending;
+    }
+    for (const m of middleware) {
+      const pending = m.onRequest?.(request);
+      if (pending) await pending;
+    }
     response = await send(o, op, request, call);
     if (response.status !== 401 || attempt > 0) break;
     // One more try with fresh credentials, if a hook can get them; never a loop.
@@ -141,9 +151,12 @@ export async function callOperation<TResult extends ApiResult>(
     for (const hook of hooks) if (hook.refresh && (await hook.refresh(request))) retry = true;
     if (!retry) break;
   }
-  for (const m of o.middleware ?? []) await m.onResponse?.(response, request);
+  for (const m of middleware) {
+    const pending = m.onResponse?.(response, request);
+    if (pending) await pending;
+  }
 
-  const spec = op.responses[String(response.status)] ?? op.responses.default;
+  const spec = op.responses[response.status] ?? op.responses.default;
   const data = parseBody(response, spec?.mediaType);
   if (!op.success.includes(response.status)) {
     if (policy !== "off" && spec?.schema && typeof data === "object") {
@@ -161,6 +174,9 @@ export async function callOperation<TResult extends ApiResult>(
   }
   return { status: response.status, data, headers: response.headers } as TResult;
 }
+
+const NO_CALL_OPTIONS: CallOptions = Object.freeze({});
+const NO_MIDDLEWARE: readonly Middleware[] = Object.freeze([]);
 
 /**
  * The URL of an operation with its path and query parameters filled in, checked against the
@@ -180,9 +196,8 @@ function buildRequest(
   call: CallOptions,
 ): OutgoingRequest {
   let path = op.path;
+  let query: URLSearchParams | undefined;
   const headers = new Headers(o.headers);
-  const base = o.baseUrl ?? "";
-  const url = new URL(`${base.replace(/\/$/, "")}/`);
   for (const p of op.params) {
     const value =
       p.in === "path"
@@ -192,11 +207,13 @@ function buildRequest(
           : input.headers?.[p.name];
     if (value === undefined || value === null) continue;
     if (p.in === "path") path = path.replace(`{${p.name}}`, encodeURIComponent(String(value)));
-    else if (p.in === "query") url.searchParams.append(p.name, String(value));
-    else headers.set(p.name, String(value));
+    else if (p.in === "query") {
+      query ??= new URLSearchParams();
+      query.append(p.name, String(value));
+    } else headers.set(p.name, String(value));
   }
-  url.pathname = url.pathname.replace(/\/$/, "") + path;
-  for (const [k, v] of Object.entries(call.headers ?? {})) headers.set(k, v);
+  const url = operationHref(o, path, query);
+  if (call.headers) for (const [k, v] of Object.entries(call.headers)) headers.set(k, v);
   let body: Uint8Array | undefined;
   if (op.requestBody && input.body !== undefined) {
     body = encoder.encode(encodeBody(input.body, op.requestBody.mediaType));
@@ -204,6 +221,49 @@ function buildRequest(
   }
   if (!headers.has("accept")) headers.set("accept", "application/json");
   return { operationId: op.operationId, method: op.method, url, headers, body };
+}
+
+/**
+ * The base URL with the operation's path (parameters filled in) appended to its path, and the
+ * query. A plain `http(s)://host/path` base is turned into a string prefix once per client, so a
+ * call parses one URL; a base with a query, fragment or credentials goes through the URL API.
+ */
+function operationHref(o: ClientOptions, path: string, query: URLSearchParams | undefined): URL {
+  const prefix = urlPrefix(o);
+  if (prefix !== undefined && !path.includes("?") && !path.includes("#")) {
+    const search = query?.toString();
+    return new URL(search ? `${prefix}${path}?${search}` : prefix + path);
+  }
+  const url = new URL(`${(o.baseUrl ?? "").replace(/\/$/, "")}/`);
+  if (query) for (const [k, v] of query) url.searchParams.append(k, v);
+  url.pathname = url.pathname.replace(/\/$/, "") + path;
+  return url;
+}
+
+const prefixes = new WeakMap<ClientOptions, { baseUrl: string | undefined; prefix?: string }>();
+
+function urlPrefix(o: ClientOptions): string | undefined {
+  let entry = prefixes.get(o);
+  if (entry === undefined || entry.baseUrl !== o.baseUrl) {
+    entry = { baseUrl: o.baseUrl };
+    const prefix = plainPrefix(o.baseUrl ?? "");
+    if (prefix !== undefined) entry.prefix = prefix;
+    prefixes.set(o, entry);
+  }
+  return entry.prefix;
+}
+
+/** `http(s)://host[:port]/base/path` without its trailing slash, or `undefined` for other bases. */
+function plainPrefix(baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(`${baseUrl.replace(/\/$/, "")}/`);
+  } catch {
+    return undefined; // the URL API reports it on the call
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  if (url.search || url.hash || url.username || url.password) return undefined;
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
 }
 
 async function send(
@@ -214,65 +274,77 @@ async function send(
 ): Promise<IncomingResponse> {
   const doFetch = o.fetch ?? globalThis.fetch;
   // Retries are on unless `retry: false`; an absent policy means the defaults.
-  const retry = o.retry === false ? undefined : (o.retry ?? {});
+  const retry = o.retry === false ? undefined : (o.retry ?? DEFAULT_RETRY);
   const retries = retry && isIdempotent(op.method) ? (retry.retries ?? 2) : 0;
   const timeoutMs = call.timeoutMs ?? o.timeoutMs ?? 30_000;
-  const pause = async (ms: number) => {
-    try {
-      await delay(ms, call.signal);
-    } catch {
-      throw new AbortError(op.operationId, call.signal?.reason);
-    }
-  };
+  const caller = call.signal;
   for (let attempt = 0; ; attempt++) {
-    // One controller per attempt, aborted by the caller's signal or by a timer that is cleared
-    // as soon as the body is read (AbortSignal.timeout would keep a timer alive for the whole
-    // timeout after every call).
-    const controller = timeoutMs > 0 || call.signal ? new AbortController() : undefined;
-    let timedOut = false;
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller!.abort();
-          }, timeoutMs)
-        : undefined;
-    const onAbort = () => controller!.abort(call.signal!.reason);
-    if (call.signal?.aborted) onAbort();
-    else call.signal?.addEventListener("abort", onAbort, { once: true });
+    // Each attempt is aborted by the caller's signal or by its deadline, which is released as
+    // soon as the body is read. Without a caller's signal the deadline's controller may be shared
+    // with calls of nearly the same deadline (see deadline.ts); with one, the attempt gets a
+    // controller of its own. Without a timeout the caller's signal is used as it is; without
+    // either, fetch gets no signal.
+    let deadline: Deadline | undefined;
+    let onAbort: (() => void) | undefined;
+    let signal: AbortSignal | undefined = caller;
+    if (timeoutMs > 0) {
+      deadline = acquireDeadline(timeoutMs, caller === undefined);
+      const controller = deadline.controller;
+      signal = controller.signal;
+      if (caller) {
+        onAbort = () => controller.abort(caller.reason);
+        if (caller.aborted) onAbort();
+        else caller.addEventListener("abort", onAbort, { once: true });
+      }
+    }
+    const init: RequestInit = {
+      method: request.method,
+      headers: request.headers,
+      body: request.body as Uint8Array<ArrayBuffer> | undefined,
+    };
+    if (signal) init.signal = signal;
     let res: Response;
     let body: Uint8Array;
     try {
-      res = await doFetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body as Uint8Array<ArrayBuffer> | undefined,
-        ...(controller ? { signal: controller.signal } : {}),
-      });
+      res = await doFetch(request.url, init);
       if ((res.status === 429 || res.status === 503) && attempt < retries) {
         // Not awaited: cancelling a body that is also read elsewhere (a tee) waits for that reader.
         res.body?.cancel().catch(() => {});
-        clearTimeout(timer);
-        await pause(retryAfter(res.headers, retry!) ?? backoff(retry!, attempt));
+        // Released before the pause (and not again by `finally`): the wait is not the call's.
+        if (deadline) releaseDeadline(deadline);
+        deadline = undefined;
+        await pause(op, caller, retryAfter(res.headers, retry!) ?? backoff(retry!, attempt));
         continue;
       }
       // The body is read under the same signal, so a stalled body is a timeout too.
       body = new Uint8Array(await res.arrayBuffer());
     } catch (error) {
       if (error instanceof AbortError) throw error;
-      if (call.signal?.aborted) throw new AbortError(op.operationId, call.signal.reason);
-      if (timedOut) throw new TimeoutError(op.operationId, timeoutMs);
+      if (caller?.aborted) throw new AbortError(op.operationId, caller.reason);
+      if (deadline?.timedOut) throw new TimeoutError(op.operationId, timeoutMs);
       if (attempt < retries) {
-        clearTimeout(timer);
-        await pause(backoff(retry!, attempt));
+        if (deadline) releaseDeadline(deadline);
+        deadline = undefined;
+        await pause(op, caller, backoff(retry!, attempt));
         continue;
       }
       throw new TransportError(op.operationId, error);
     } finally {
-      clearTimeout(timer);
-      call.signal?.removeEventListener("abort", onAbort);
+      if (deadline) releaseDeadline(deadline);
+      if (onAbort) caller!.removeEventListener("abort", onAbort);
     }
     return { operationId: op.operationId, status: res.status, headers: res.headers, body };
+  }
+}
+
+const DEFAULT_RETRY: RetryPolicy = Object.freeze({});
+
+/** Waits before a retry; the caller's abort ends the wait with an AbortError. */
+async function pause(op: OperationDescriptor, signal: AbortSignal | undefined, ms: number) {
+  try {
+    await delay(ms, signal);
+  } catch {
+    throw new AbortError(op.operationId, signal?.reason);
   }
 }
 

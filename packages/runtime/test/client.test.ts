@@ -5,6 +5,7 @@ import {
   AbortError,
   ApiError,
   type ApiResult,
+  type AuthHook,
   type ClientOptions,
   callOperation,
   createClient,
@@ -115,6 +116,56 @@ describe("callOperation: building the request", () => {
       path: { id: 7 },
     });
     expect(fetch.calls[0]!.url.href).toBe("http://api.test/things/7");
+  });
+
+  it("builds the same URL as the URL API would, for any base and parameter values", async () => {
+    // The URL API's way: the base with a trailing slash, the query appended, the path set.
+    const reference = (base: string, path: string, query: [string, string][]) => {
+      const url = new URL(`${base.replace(/\/$/, "")}/`);
+      for (const [k, v] of query) url.searchParams.append(k, v);
+      url.pathname = url.pathname.replace(/\/$/, "") + path;
+      return url.href;
+    };
+    const bases = [
+      "http://api.test",
+      "http://api.test/",
+      "http://API.test:80/v1",
+      "https://api.test:8443/v1/",
+      "http://api.test/a b/ü/",
+      "http://127.0.0.1:9099/base/./x/../api",
+      "http://[::1]:8080/v1",
+      "http://user:secret@api.test/v1",
+      "http://api.test/v1?key=1",
+      "http://api.test/v1#top",
+    ];
+    const names = ["42", "a b/c?d#e", "ü€😀", "..", "%2e%2e", "x;y=z", "-_.!~*'()"];
+    const fetch = recordingFetch(new Response("ok", { headers: { "content-type": "text/plain" } }));
+    for (const base of bases) {
+      for (const name of names) {
+        const filter = `${name} &=+`;
+        fetch.calls.length = 0;
+        await callOperation(createClient(bundle, { baseUrl: base, fetch }), getFile, {
+          path: { name },
+          query: { filter },
+        });
+        const expected = reference(base, `/files/${encodeURIComponent(name)}`, [
+          ["filter", filter],
+        ]);
+        expect(fetch.calls[0]!.url.href, `${base} ${name}`).toBe(expected);
+      }
+    }
+  });
+
+  it("follows a change of baseUrl made after the first call", async () => {
+    const fetch = recordingFetch(json(thing(1)));
+    const c = createClient(bundle, { baseUrl: "http://one.test/v1", fetch });
+    await callOperation(c, getThing, { path: { id: 1 } });
+    (c.options as { baseUrl: string }).baseUrl = "http://two.test/v2/";
+    await callOperation(c, getThing, { path: { id: 1 } });
+    expect(fetch.calls.map((call) => call.url.href)).toEqual([
+      "http://one.test/v1/things/1",
+      "http://two.test/v2/things/1",
+    ]);
   });
 
   it("sends a JSON body with the operation's content type, plus default and per-call headers", async () => {
@@ -638,6 +689,58 @@ describe("callOperation: middleware", () => {
     expect(seen.response!.status).toBe(200);
     expect(seen.response!.operationId).toBe("getThing");
     expect(seen.request!.operationId).toBe("getThing");
+  });
+
+  it("runs hooks and middleware in order, waiting for the asynchronous ones", async () => {
+    const fetch = recordingFetch(json(thing(8)));
+    const order: string[] = [];
+    const later = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const slowHook: AuthHook = async (request) => {
+      await later();
+      order.push("slow hook");
+      request.headers.set("x-slow", "1");
+    };
+    const error = await callOperation(
+      client(fetch, {
+        auth: [
+          slowHook,
+          (request) => void order.push(`sync hook sees x-slow=${request.headers.get("x-slow")}`),
+        ],
+        middleware: [
+          {
+            async onRequest(request) {
+              await later();
+              order.push("async onRequest");
+              request.headers.set("x-mw", "2");
+            },
+            onResponse() {
+              order.push("sync onResponse");
+            },
+          },
+          {
+            onRequest: () => void order.push("sync onRequest"),
+            async onResponse() {
+              await later();
+              order.push("async onResponse");
+              throw new Error("rejected by middleware");
+            },
+          },
+        ],
+      }),
+      getThing,
+      { path: { id: 8 } },
+    ).catch((e) => e);
+    expect(error.message).toBe("rejected by middleware");
+    expect(order).toEqual([
+      "slow hook",
+      "sync hook sees x-slow=1",
+      "async onRequest",
+      "sync onRequest",
+      "sync onResponse",
+      "async onResponse",
+    ]);
+    expect(fetch.calls[0]!.headers.get("x-slow")).toBe("1");
+    expect(fetch.calls[0]!.headers.get("x-mw")).toBe("2");
   });
 
   it("onRequest sees the encoded body", async () => {
