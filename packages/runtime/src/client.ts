@@ -206,8 +206,13 @@ function buildRequest(
           ? input.query?.[p.name]
           : input.headers?.[p.name];
     if (value === undefined || value === null) continue;
-    if (p.in === "path") path = path.replace(`{${p.name}}`, encodeURIComponent(String(value)));
-    else if (p.in === "query") {
+    if (p.in === "path") {
+      const text = String(value);
+      // `.` and `..` pass encodeURIComponent unchanged and the URL parser would then move up
+      // the path: the call would reach another resource. Refused whatever the validation policy.
+      if (text === "." || text === "..") throw dotSegment(op, p.name);
+      path = path.replace(`{${p.name}}`, encodeURIComponent(text));
+    } else if (p.in === "query") {
       query ??= new URLSearchParams();
       query.append(p.name, String(value));
     } else headers.set(p.name, String(value));
@@ -221,6 +226,20 @@ function buildRequest(
   }
   if (!headers.has("accept")) headers.set("accept", "application/json");
   return { operationId: op.operationId, method: op.method, url, headers, body };
+}
+
+function dotSegment(op: OperationDescriptor, name: string): ValidationError {
+  return new ValidationError({
+    operationId: op.operationId,
+    direction: "request",
+    issues: [
+      {
+        path: `/path/${name}`,
+        message:
+          "must not be '.' or '..': as a path segment it would change which resource is called",
+      },
+    ],
+  });
 }
 
 /**

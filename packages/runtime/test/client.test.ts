@@ -138,7 +138,7 @@ describe("callOperation: building the request", () => {
       "http://api.test/v1?key=1",
       "http://api.test/v1#top",
     ];
-    const names = ["42", "a b/c?d#e", "ü€😀", "..", "%2e%2e", "x;y=z", "-_.!~*'()"];
+    const names = ["42", "a b/c?d#e", "ü€😀", "...", "%2e%2e", ".%2e", "x;y=z", "-_.!~*'()"];
     const fetch = recordingFetch(new Response("ok", { headers: { "content-type": "text/plain" } }));
     for (const base of bases) {
       for (const name of names) {
@@ -155,6 +155,22 @@ describe("callOperation: building the request", () => {
       }
     }
   });
+
+  it.each(["off", "report", "strict"] as const)(
+    "refuses '.' and '..' as path values (they would move up the path), validation %s",
+    async (validation) => {
+      const fetch = recordingFetch(
+        new Response("ok", { headers: { "content-type": "text/plain" } }),
+      );
+      const c = createClient(bundle, { baseUrl: base, fetch, validation });
+      for (const name of [".", ".."]) {
+        const error = await callOperation(c, getFile, { path: { name } }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).issues[0]?.path).toBe("/path/name");
+      }
+      expect(fetch.calls).toHaveLength(0);
+    },
+  );
 
   it("follows a change of baseUrl made after the first call", async () => {
     const fetch = recordingFetch(json(thing(1)));
