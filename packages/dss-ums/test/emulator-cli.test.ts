@@ -1,31 +1,16 @@
-import type { MockIo } from "@trustspec/runtime/server";
+import { listeningUrl, mockIo } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import { runDssUmsMock } from "../src/server.js";
 
 /** `trustspec-mock dss-ums`: options, the first line, serving until stopped. */
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  const mockIo: MockIo = { out: (l) => out.push(l), err: (l) => err.push(l), stopped };
-  return { out, err, stop, io: mockIo };
-}
 
-async function started(t: ReturnType<typeof io>): Promise<string> {
-  while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
-  const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? "")?.[1];
-  if (!url) throw new Error(`no listening line: ${t.out.join("\n")} ${t.err.join("\n")}`);
-  return url;
-}
+const started = (t: ReturnType<typeof mockIo>) => listeningUrl(t);
 
 const json = { "content-type": "application/json" };
 
 describe("trustspec-mock dss-ums", () => {
   it("--help prints the options and exits 0", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await runDssUmsMock(["--help"], t.io)).toBe(0);
     const text = t.out.join("\n");
     for (const option of [
@@ -49,13 +34,13 @@ describe("trustspec-mock dss-ums", () => {
     [["--oath-token", "AA:XOTP"], /--oath-token/],
     [["--bogus"], /Unknown option/],
   ])("refuses %j with exit code 2", async (argv, message) => {
-    const t = io();
+    const t = mockIo();
     expect(await runDssUmsMock(argv, t.io)).toBe(2);
     expect(t.err.join("\n")).toMatch(message);
   });
 
   it("serves the UMS beside the DSS emulator: an operator signs in and registers a user, who signs in", async () => {
-    const t = io();
+    const t = mockIo();
     const done = runDssUmsMock(
       ["--port", "0", "--operator", "anna:s3cret", "--group", "Sales"],
       t.io,
@@ -93,7 +78,7 @@ describe("trustspec-mock dss-ums", () => {
   });
 
   it("--standalone --token: the UMS alone, with its fixed operator token and seeded users", async () => {
-    const t = io();
+    const t = mockIo();
     const done = runDssUmsMock(
       ["--port", "0", "--standalone", "--token", "tok", "--seed-users", "25"],
       t.io,
@@ -118,10 +103,10 @@ describe("trustspec-mock dss-ums", () => {
   });
 
   it("a port in use is one line on stderr and exit code 1", async () => {
-    const first = io();
+    const first = mockIo();
     const done = runDssUmsMock(["--port", "0", "--standalone"], first.io);
     const url = await started(first);
-    const t = io();
+    const t = mockIo();
     expect(await runDssUmsMock(["--port", new URL(url).port, "--standalone"], t.io)).toBe(1);
     expect(t.err).toHaveLength(1);
     first.stop();

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mockIo } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import { describeCertificate, fromPem, verifyCms } from "../src/cms/index.js";
 import { runDssMock } from "../src/emulator/cli.js";
@@ -8,23 +9,8 @@ import { b64, call } from "./emulator-support.js";
 
 /** `trustspec-mock dss`: its options, its first line, and the accounts it starts with. */
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  return {
-    out,
-    err,
-    stop,
-    io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), stopped },
-  };
-}
-
 async function serving(argv: string[]) {
-  const t = io();
+  const t = mockIo();
   const done = runDssMock(argv, t.io);
   const end = Date.now() + 60_000; // the emulator makes its keys first
   while (t.out.length === 0 && t.err.length === 0 && Date.now() < end) {
@@ -40,7 +26,7 @@ const token = (url: string, form: Record<string, string>, headers: Record<string
 
 describe("trustspec-mock dss", () => {
   it("--help names the defaults and every option", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await runDssMock(["--help"], t.io)).toBe(0);
     const text = t.out.join("\n");
     for (const word of [
@@ -68,7 +54,7 @@ describe("trustspec-mock dss", () => {
     [["--auto-approve", "soon"], /milliseconds/],
     [["--frobnicate"], /Unknown option/],
   ])("refuses %j with exit code 2", async (argv, message) => {
-    const t = io();
+    const t = mockIo();
     expect(await runDssMock(argv, t.io)).toBe(2);
     expect(t.err.join("\n")).toMatch(message);
   });
@@ -183,7 +169,7 @@ describe("trustspec-mock dss", () => {
     const first = await serving(["--port", "0"]);
     try {
       const port = new URL(first.url).port;
-      const t = io();
+      const t = mockIo();
       expect(await runDssMock(["--port", port], t.io)).toBe(1);
       expect(t.err).toHaveLength(1);
       expect(t.err[0]).toMatch(/^trustspec-mock dss: .*EADDRINUSE/);
@@ -223,7 +209,7 @@ describe("trustspec-mock dss", () => {
   });
 
   it("an unwritable --ca-cert-out: one line on stderr, exit code 1, the port is freed", async () => {
-    const t = io();
+    const t = mockIo();
     expect(
       await runDssMock(["--port", "0", "--ca-cert-out", "/nonexistent/dir/ca.pem"], t.io),
     ).toBe(1);

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mockIo } from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { createQueryId, verifyLicenceSignature } from "../src/index.js";
 import { runLicenceMock } from "../src/server.js";
@@ -24,24 +25,9 @@ interface Running {
   stop(): Promise<number>;
 }
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let resolveStop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    resolveStop = resolve;
-  });
-  return {
-    out,
-    err,
-    io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line), stopped },
-    stop: () => resolveStop(),
-  };
-}
-
 /** Starts the command and waits for its first line; fails when it exits instead. */
 async function start(argv: string[]): Promise<Running> {
-  const t = io();
+  const t = mockIo();
   const done = runLicenceMock(argv, t.io);
   let exited: number | undefined;
   done.then((code) => {
@@ -69,7 +55,7 @@ async function start(argv: string[]): Promise<Running> {
 
 /** Runs a command that is expected to exit by itself. */
 async function run(argv: string[]) {
-  const t = io();
+  const t = mockIo();
   const code = await runLicenceMock(argv, t.io);
   t.stop();
   return { code, out: t.out, err: t.err };

@@ -1,24 +1,10 @@
+import { mockIo } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/index.js";
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  return {
-    out,
-    err,
-    stop,
-    io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), stopped },
-  };
-}
-
 describe("trustspec-mock", () => {
   it("lists the APIs when called without one, and exits 2", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await main([], t.io)).toBe(2);
     expect(t.out.join("\n")).toMatch(/Usage: trustspec-mock <api>/);
     expect(t.out.join("\n")).toMatch(/licence\s+1C licensing server/);
@@ -28,7 +14,7 @@ describe("trustspec-mock", () => {
   });
 
   it("runs the DSS user management emulator: `listening on <url>`, the UMS under /STS/ums, stops on request", async () => {
-    const t = io();
+    const t = mockIo();
     const done = main(["dss-ums", "--port", "0", "--standalone", "--token", "t0k"], t.io);
     while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
     const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0]!)?.[1];
@@ -43,13 +29,13 @@ describe("trustspec-mock", () => {
   });
 
   it("refuses an unknown API with exit code 2", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await main(["nope"], t.io)).toBe(2);
     expect(t.err.join("\n")).toContain('unknown API "nope"');
   });
 
   it("runs the licence emulator: first line `listening on <url>`, answers, stops on request", async () => {
-    const t = io();
+    const t = mockIo();
     const done = main(["licence", "--port", "0", "--empty"], t.io);
     while (t.out.length === 0) await new Promise((r) => setTimeout(r, 10));
     const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0]!)?.[1];
@@ -66,13 +52,13 @@ describe("trustspec-mock", () => {
   });
 
   it("passes --help through to the API's own usage", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await main(["licence", "--help"], t.io)).toBe(0);
     expect(t.out.join("\n")).toContain("--public-key-out");
   });
 
   it("runs the DSS emulator: first line `listening on <url>`, a token, a signature, stops on request", async () => {
-    const t = io();
+    const t = mockIo();
     const done = main(["dss", "--port", "0", "--user", "anna:pw"], t.io);
     while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
     const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? "")?.[1];
@@ -100,19 +86,19 @@ describe("trustspec-mock", () => {
   });
 
   it("passes --help through to the DSS emulator's usage", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await main(["dss", "--help"], t.io)).toBe(0);
     expect(t.out.join("\n")).toContain("--operator <login:password>");
   });
 
   it("a bad DSS option exits 2 with the usage", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await main(["dss", "--confirm", "Nope"], t.io)).toBe(2);
     expect(t.err.join("\n")).toContain("Usage: trustspec-mock dss");
   });
 
   it("runs the СУЗ emulator: first line `listening on <url>`, a challenge, a refused ping, stops on request", async () => {
-    const t = io();
+    const t = mockIo();
     const done = main(["suz", "--port", "0"], t.io);
     while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
     const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? "")?.[1];
@@ -130,13 +116,13 @@ describe("trustspec-mock", () => {
   });
 
   it("passes --help through to the СУЗ emulator's usage", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await main(["suz", "--help"], t.io)).toBe(0);
     expect(t.out.join("\n")).toContain("--trusted-cert <pem-file>");
   });
 
   it("runs the DSS notification receiver: service at /, WSDL at /?wsdl, one JSON line per notification", async () => {
-    const t = io();
+    const t = mockIo();
     const done = main(["dss-notification", "--port", "0"], t.io);
     while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
     const url = /^listening on (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(t.out[0] ?? "")?.[1];

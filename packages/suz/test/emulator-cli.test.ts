@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toPem } from "@trustspec/dss/cms";
+import { mockIo } from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   RegistrationRejectedError,
@@ -14,22 +15,7 @@ import { client, makeSigner, OMS_ID } from "./emulator-support.js";
 const dir = mkdtempSync(join(tmpdir(), "suz-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
-  return {
-    out,
-    err,
-    stop,
-    io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), stopped },
-  };
-}
-
-async function started(t: ReturnType<typeof io>): Promise<string> {
+async function started(t: ReturnType<typeof mockIo>): Promise<string> {
   while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
   const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? "")?.[1];
   if (!url) throw new Error(`not started: ${t.err.join("\n")}`);
@@ -42,7 +28,7 @@ describe("trustspec-mock suz", () => {
     const other = await makeSigner("ECDSA");
     const pem = join(dir, "trusted.pem");
     writeFileSync(pem, toPem(trusted.ca, "CERTIFICATE"));
-    const t = io();
+    const t = mockIo();
     const done = runSuzMock(["--port", "0", "--trusted-cert", pem], t.io);
     const url = await started(t);
     const input = { omsId: OMS_ID, registrationKey: SANDBOX_REGISTRATION_KEY, address: "Пермь" };
@@ -59,7 +45,7 @@ describe("trustspec-mock suz", () => {
   });
 
   it("has --help", async () => {
-    const t = io();
+    const t = mockIo();
     expect(await runSuzMock(["--help"], t.io)).toBe(0);
     expect(t.out.join("\n")).toContain("--trusted-cert");
   });
@@ -71,7 +57,7 @@ describe("trustspec-mock suz", () => {
     [["--mdlp-token-lifetime", "0"], /positive/],
     [["--bogus"], /Unknown option/],
   ])("refuses %j with exit code 2", async (argv, message) => {
-    const t = io();
+    const t = mockIo();
     expect(await runSuzMock(argv, t.io)).toBe(2);
     expect(t.err.join("\n")).toMatch(message);
   });
@@ -79,7 +65,7 @@ describe("trustspec-mock suz", () => {
   it("refuses a --trusted-cert file without a certificate", async () => {
     const file = join(dir, "empty.pem");
     writeFileSync(file, "nothing here\n");
-    const t = io();
+    const t = mockIo();
     expect(await runSuzMock(["--trusted-cert", file], t.io)).toBe(2);
     expect(t.err.join("\n")).toMatch(/no PEM certificate/);
   });

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { packAndInstall, runIn } from "@trustspec-private/test-support";
+import { packAndInstall, runAsEsmAndCjs } from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
@@ -41,20 +41,16 @@ describe("packed tarball", () => {
       "@trustspec/suz": "api",
       "@trustspec/suz/server": "server",
     };
-    writeFileSync(
-      join(app, "esm.mjs"),
-      program((id) => `import * as ${names[id]} from "${id}";`),
-    );
-    writeFileSync(
-      join(app, "cjs.cjs"),
-      program((id) => `const ${names[id]} = require("${id}");`),
-    );
-    for (const file of ["esm.mjs", "cjs.cjs"]) {
-      expect(JSON.parse(await runIn(app, file)), file).toEqual({
-        auth: 200,
-        hasCode: true,
-        gtin: "04601234567893",
-      });
-    }
+    const out = await runAsEsmAndCjs(app, names, program);
+    expect(JSON.parse(out.esm), "ESM").toEqual({
+      auth: 200,
+      hasCode: true,
+      gtin: "04601234567893",
+    });
+    expect(JSON.parse(out.cjs), "CommonJS").toEqual({
+      auth: 200,
+      hasCode: true,
+      gtin: "04601234567893",
+    });
   });
 });

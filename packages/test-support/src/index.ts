@@ -1,6 +1,7 @@
 /**
- * Test helpers the packages share (not published): contract-test targets and calls, and the
- * packed-tarball install check.
+ * Test helpers the packages share (not published): emulator command lines, contract-test targets
+ * and calls, and the packed-tarball install check.
  */
+export * from "./cli.js";
 export * from "./contract.js";
 export * from "./tarball.js";

@@ -47,3 +47,24 @@ export async function packAndInstall(
 export async function runIn(app: string, file: string): Promise<string> {
   return (await run(process.execPath, [file], { cwd: app })).stdout;
 }
+
+/**
+ * Writes one program twice into the app, as an ES module (`import * as <name> from "<id>"`) and
+ * as CommonJS (`const <name> = require("<id>")`), runs both, and returns each one's output.
+ * @param names - each entry point the program loads → the name it is bound to
+ * @param program - the program's text, given how to load an entry point
+ */
+export async function runAsEsmAndCjs(
+  app: string,
+  names: Record<string, string>,
+  program: (load: (id: string) => string) => string,
+): Promise<{ esm: string; cjs: string }> {
+  const write = (file: string, load: (id: string) => string) => {
+    writeFileSync(join(app, file), program(load));
+    return runIn(app, file);
+  };
+  return {
+    esm: await write("esm.mjs", (id) => `import * as ${names[id]} from "${id}";`),
+    cjs: await write("cjs.cjs", (id) => `const ${names[id]} = require("${id}");`),
+  };
+}
