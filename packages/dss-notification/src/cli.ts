@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { MockIo } from "@trustspec/runtime/server";
+import { type MockIo, parsePort } from "@trustspec/runtime/server";
 import { listenNotificationReceiver } from "./receiver.js";
 
 const help = `Usage: trustspec-mock dss-notification [options]
@@ -27,8 +27,8 @@ export async function runDssNotificationMock(argv: string[], io: MockIo): Promis
     io.out(help);
     return 0;
   }
-  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
-  if (!Number.isInteger(port) || port > 65535) {
+  const port = parsePort(values.port);
+  if (port === undefined) {
     io.err("trustspec-mock dss-notification: --port must be a number from 0 to 65535");
     return 2;
   }

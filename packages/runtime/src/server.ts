@@ -621,5 +621,15 @@ export interface MockIo {
   stopped: Promise<void>;
 }
 
+/**
+ * A `--port` value of an emulator's command line: digits only, 0 to 65535 (0 picks a free port),
+ * or `undefined`. `Number()` alone would also take "", " 80", "0x50" and "1e3".
+ */
+export function parsePort(value: string): number | undefined {
+  if (!/^\d{1,5}$/.test(value)) return undefined;
+  const port = Number(value);
+  return port <= 65535 ? port : undefined;
+}
+
 /** An emulator's command line: parses its own options, serves, and resolves to an exit code when stopped. */
 export type MockCommand = (argv: string[], io: MockIo) => Promise<number>;

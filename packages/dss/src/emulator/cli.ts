@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import type { MockIo } from "@trustspec/runtime/server";
+import { type MockIo, parsePort } from "@trustspec/runtime/server";
 import { toPem } from "../cms/index.js";
 import { DSSActionsName } from "../generated/signserver/types.gen.js";
 import { DEFAULT_OTP, type DssUserInit } from "./demo.js";
@@ -86,9 +86,8 @@ export async function runDssMock(argv: string[], io: MockIo): Promise<number> {
     io.out(help);
     return 0;
   }
-  // Digits only: Number() would also take "", " 80", "0x50" and "1e3".
-  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = parsePort(values.port);
+  if (port === undefined) {
     io.err("trustspec-mock dss: --port must be a number from 0 to 65535");
     return 2;
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { MockIo } from "@trustspec/runtime/server";
+import { type MockIo, parsePort } from "@trustspec/runtime/server";
 import { parseCertificate } from "../signing/gost/cms.js";
 import {
   DEFAULT_MDLP_CLIENT,
@@ -110,8 +110,8 @@ export async function runSuzMock(argv: string[], io: MockIo): Promise<number> {
     io.err(`trustspec-mock suz: ${e instanceof Error ? e.message : e}\n\n${help}`);
     return 2;
   }
-  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = parsePort(values.port);
+  if (port === undefined) {
     io.err("trustspec-mock suz: --port must be a number from 0 to 65535");
     return 2;
   }
