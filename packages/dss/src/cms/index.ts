@@ -9,7 +9,15 @@
  * @module
  */
 
-export { fromPem, type PemLabel, toPem } from "./bytes.js";
+export {
+  attributeTime,
+  CMS_OID,
+  checkSigningCertificate,
+  derSorted,
+  signedAttribute,
+  signedAttributeValue,
+} from "./attributes.js";
+export { bytesEqual, compareDer, fromPem, type PemLabel, toPem } from "./bytes.js";
 export {
   type CertificateFacts,
   type CreateTestCaOptions,

@@ -5,21 +5,19 @@
 
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import { bytesEqual, compareDer, derFromInput, toArrayBuffer } from "./bytes.js";
+import {
+  attributeTime,
+  CMS_OID,
+  checkSigningCertificate,
+  derSorted,
+  signedAttribute,
+  signedAttributeValue,
+} from "./attributes.js";
+import { bytesEqual, derFromInput, toArrayBuffer } from "./bytes.js";
 import { encodeCertificate, parseCertificate } from "./certificates.js";
 import { cryptoEngine } from "./engine.js";
 import { CmsFormatError, CmsInputError } from "./errors.js";
 import { keyAlgorithmOf } from "./keys.js";
-
-const OID_DATA = "1.2.840.113549.1.7.1";
-const OID_SIGNED_DATA = "1.2.840.113549.1.7.2";
-const OID_CONTENT_TYPE = "1.2.840.113549.1.9.3";
-const OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4";
-const OID_SIGNING_TIME = "1.2.840.113549.1.9.5";
-const OID_SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12";
-const OID_SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47";
-const OID_SHA1 = "1.3.14.3.2.26";
-const OID_SHA256 = "2.16.840.1.101.3.4.2.1";
 
 /** A signer: its certificate (DER) and the private key of that certificate. */
 export interface CmsSigner {
@@ -96,15 +94,6 @@ export interface CmsVerifyResult {
   signingTime?: Date;
 }
 
-/** A signed attribute time: UTCTime through 2049, GeneralizedTime after (RFC 5652 §11.3). */
-function timeValue(date: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
-  const year = date.getUTCFullYear();
-  const whole = new Date(Math.floor(date.getTime() / 1000) * 1000);
-  return year >= 1950 && year < 2050
-    ? new asn1js.UTCTime({ valueDate: whole })
-    : new asn1js.GeneralizedTime({ valueDate: whole });
-}
-
 /**
  * The SigningCertificateV2 value (RFC 5035 §3): one ESSCertIDv2 with the SHA-256 hash of the
  * signer's certificate (the hash algorithm is the DEFAULT, so it is left out) and its issuer and
@@ -121,10 +110,6 @@ function signingCertificateV2(certificate: pkijs.Certificate, hash: Uint8Array):
     value: [new asn1js.OctetString({ valueHex: toArrayBuffer(hash) }), issuerSerial.toSchema()],
   });
   return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
-}
-
-function attribute(type: string, value: asn1js.BaseBlock): pkijs.Attribute {
-  return new pkijs.Attribute({ type, values: [value] });
 }
 
 /**
@@ -154,20 +139,23 @@ export async function signCms(
     await engine.digest({ name: "SHA-256" }, toArrayBuffer(certificateDer)),
   );
 
-  const attributes = [
-    attribute(OID_CONTENT_TYPE, new asn1js.ObjectIdentifier({ value: OID_DATA })),
-    attribute(OID_SIGNING_TIME, timeValue(options.signingTime ?? new Date())),
-    attribute(OID_MESSAGE_DIGEST, new asn1js.OctetString({ valueHex: toArrayBuffer(digest) })),
-    attribute(OID_SIGNING_CERTIFICATE_V2, signingCertificateV2(certificate, certificateHash)),
-  ]
-    .map((a) => ({ a, der: new Uint8Array(a.toSchema().toBER(false)) }))
-    .sort((x, y) => compareDer(x.der, y.der))
-    .map((x) => x.a);
+  const attributes = derSorted([
+    signedAttribute(CMS_OID.contentType, new asn1js.ObjectIdentifier({ value: CMS_OID.data })),
+    signedAttribute(CMS_OID.signingTime, attributeTime(options.signingTime ?? new Date())),
+    signedAttribute(
+      CMS_OID.messageDigest,
+      new asn1js.OctetString({ valueHex: toArrayBuffer(digest) }),
+    ),
+    signedAttribute(
+      CMS_OID.signingCertificateV2,
+      signingCertificateV2(certificate, certificateHash),
+    ),
+  ]);
 
   const extra = (options.certificates ?? []).map(parseCertificate);
   const signedData = new pkijs.SignedData({
     version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: CMS_OID.data }),
     signerInfos: [
       new pkijs.SignerInfo({
         version: 1,
@@ -221,7 +209,7 @@ export async function signCms(
       }),
     );
   }
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: schema });
+  const contentInfo = new pkijs.ContentInfo({ contentType: CMS_OID.signedData, content: schema });
   return new Uint8Array(contentInfo.toSchema().toBER(false));
 }
 
@@ -236,7 +224,7 @@ export function parseSignedData(bytes: Uint8Array): pkijs.SignedData {
   } catch (cause) {
     throw new CmsFormatError("The bytes are not a CMS ContentInfo", { cause });
   }
-  if (contentInfo.contentType !== OID_SIGNED_DATA) {
+  if (contentInfo.contentType !== CMS_OID.signedData) {
     throw new CmsFormatError(`The CMS content is not SignedData: ${contentInfo.contentType}`);
   }
   try {
@@ -246,13 +234,8 @@ export function parseSignedData(bytes: Uint8Array): pkijs.SignedData {
   }
 }
 
-function attributeValue(signerInfo: pkijs.SignerInfo, type: string): unknown {
-  const found = signerInfo.signedAttrs?.attributes.find((a) => a.type === type);
-  return found?.values[0];
-}
-
 function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
-  const value = attributeValue(signerInfo, OID_SIGNING_TIME);
+  const value = signedAttributeValue(signerInfo, CMS_OID.signingTime);
   if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime) {
     return value.toDate();
   }
@@ -297,43 +280,6 @@ async function findSignerCertificate(
   return undefined;
 }
 
-/**
- * Checks an ESS signingCertificate (SHA-1) or signingCertificateV2 attribute, when present:
- * its first ESSCertID must hash to the signer's certificate. Returns a reason when it does not.
- */
-async function checkSigningCertificate(
-  signerInfo: pkijs.SignerInfo,
-  certificateDer: Uint8Array,
-): Promise<string | undefined> {
-  const v2 = attributeValue(signerInfo, OID_SIGNING_CERTIFICATE_V2);
-  const v1 = attributeValue(signerInfo, OID_SIGNING_CERTIFICATE);
-  const value = v2 ?? v1;
-  if (value === undefined) return undefined;
-  const certs = value instanceof asn1js.Sequence ? value.valueBlock.value[0] : undefined;
-  const first = certs instanceof asn1js.Sequence ? certs.valueBlock.value[0] : undefined;
-  if (!(first instanceof asn1js.Sequence)) return "The signingCertificate attribute is malformed";
-  let hashOid = v2 === undefined ? OID_SHA1 : OID_SHA256;
-  let index = 0;
-  const head = first.valueBlock.value[0];
-  if (v2 !== undefined && head instanceof asn1js.Sequence) {
-    hashOid = new pkijs.AlgorithmIdentifier({ schema: head }).algorithmId;
-    index = 1;
-  }
-  const certHash = first.valueBlock.value[index];
-  if (!(certHash instanceof asn1js.OctetString)) {
-    return "The signingCertificate attribute is malformed";
-  }
-  const algorithm = cryptoEngine().getAlgorithmByOID(hashOid);
-  if (!("name" in algorithm)) return `Unsupported signingCertificate hash: ${hashOid}`;
-  const actual = new Uint8Array(
-    await cryptoEngine().digest(algorithm, toArrayBuffer(certificateDer)),
-  );
-  if (!bytesEqual(actual, certHash.valueBlock.valueHexView)) {
-    return "The signingCertificate attribute names another certificate than the signer's";
-  }
-  return undefined;
-}
-
 /** The verdict on one signer, with its certificate when it was found. */
 type SignerOutcome =
   | { ok: true; certificate: pkijs.Certificate }
@@ -368,7 +314,7 @@ async function verifySigner(
   });
 
   if (signerInfo.signedAttrs) {
-    const contentType = attributeValue(signerInfo, OID_CONTENT_TYPE);
+    const contentType = signedAttributeValue(signerInfo, CMS_OID.contentType);
     if (
       contentType instanceof asn1js.ObjectIdentifier &&
       contentType.valueBlock.toString() !== signedData.encapContentInfo.eContentType

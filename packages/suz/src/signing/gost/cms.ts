@@ -8,7 +8,17 @@
  * its Streebog hash algorithm.
  */
 
-import type { CmsVerifyFailure, CmsVerifyResult } from "@trustspec/dss/cms";
+import {
+  attributeTime,
+  bytesEqual,
+  CMS_OID,
+  type CmsVerifyFailure,
+  type CmsVerifyResult,
+  checkSigningCertificate,
+  derSorted,
+  signedAttribute,
+  signedAttributeValue,
+} from "@trustspec/dss/cms";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { SigningError } from "../errors.js";
@@ -16,16 +26,6 @@ import { gostEngine } from "./engine.js";
 import { type GostPrivateKey, gostPublicKey, readGostPublicKey } from "./keys.js";
 import { streebog } from "./library.js";
 import { oidsOf } from "./params.js";
-
-const OID_DATA = "1.2.840.113549.1.7.1";
-const OID_SIGNED_DATA = "1.2.840.113549.1.7.2";
-const OID_CONTENT_TYPE = "1.2.840.113549.1.9.3";
-const OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4";
-const OID_SIGNING_TIME = "1.2.840.113549.1.9.5";
-const OID_SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12";
-const OID_SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47";
-const OID_SHA1 = "1.3.14.3.2.26";
-const OID_SHA256 = "2.16.840.1.101.3.4.2.1";
 
 /** A GOST signer: its certificate (DER) and private key. */
 export interface GostCmsSigner {
@@ -58,16 +58,6 @@ export interface VerifyGostCmsOptions {
 
 const ab = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer as ArrayBuffer;
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);
-}
-
-function compareDer(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.byteLength, b.byteLength);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
-  return a.byteLength - b.byteLength;
-}
-
 /** @throws {SigningError} `bad-certificate` when the bytes are not a certificate. */
 export function parseCertificate(der: Uint8Array): pkijs.Certificate {
   try {
@@ -85,7 +75,7 @@ export function parseSignedData(bytes: Uint8Array): pkijs.SignedData {
   } catch (cause) {
     throw new SigningError("bad-signature", "The bytes are not a CMS ContentInfo", { cause });
   }
-  if (info.contentType !== OID_SIGNED_DATA) {
+  if (info.contentType !== CMS_OID.signedData) {
     throw new SigningError(
       "bad-signature",
       `The CMS content is not SignedData: ${info.contentType}`,
@@ -96,18 +86,6 @@ export function parseSignedData(bytes: Uint8Array): pkijs.SignedData {
   } catch (cause) {
     throw new SigningError("bad-signature", "The CMS SignedData is malformed", { cause });
   }
-}
-
-function attribute(type: string, value: asn1js.BaseBlock): pkijs.Attribute {
-  return new pkijs.Attribute({ type, values: [value] });
-}
-
-function timeValue(date: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
-  const whole = new Date(Math.floor(date.getTime() / 1000) * 1000);
-  const year = whole.getUTCFullYear();
-  return year >= 1950 && year < 2050
-    ? new asn1js.UTCTime({ valueDate: whole })
-    : new asn1js.GeneralizedTime({ valueDate: whole });
 }
 
 /**
@@ -149,25 +127,22 @@ export async function signGostCms(
       }).toSchema(),
     ],
   });
-  const attributes = [
-    attribute(OID_CONTENT_TYPE, new asn1js.ObjectIdentifier({ value: OID_DATA })),
-    attribute(OID_SIGNING_TIME, timeValue(options.signingTime ?? new Date())),
-    attribute(
-      OID_MESSAGE_DIGEST,
+  const attributes = derSorted([
+    signedAttribute(CMS_OID.contentType, new asn1js.ObjectIdentifier({ value: CMS_OID.data })),
+    signedAttribute(CMS_OID.signingTime, attributeTime(options.signingTime ?? new Date())),
+    signedAttribute(
+      CMS_OID.messageDigest,
       new asn1js.OctetString({ valueHex: ab(streebog(length, content)) }),
     ),
-    attribute(
-      OID_SIGNING_CERTIFICATE_V2,
+    signedAttribute(
+      CMS_OID.signingCertificateV2,
       new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertId] })] }),
     ),
-  ]
-    .map((a) => ({ a, der: new Uint8Array(a.toSchema().toBER(false)) }))
-    .sort((x, y) => compareDer(x.der, y.der))
-    .map((x) => x.a);
+  ]);
 
   const signedData = new pkijs.SignedData({
     version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: CMS_OID.data }),
     signerInfos: [
       new pkijs.SignerInfo({
         version: 1,
@@ -221,14 +196,10 @@ export async function signGostCms(
     );
   }
   return new Uint8Array(
-    new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: schema })
+    new pkijs.ContentInfo({ contentType: CMS_OID.signedData, content: schema })
       .toSchema()
       .toBER(false),
   );
-}
-
-function attributeValue(signerInfo: pkijs.SignerInfo, type: string): unknown {
-  return signerInfo.signedAttrs?.attributes.find((a) => a.type === type)?.values[0];
 }
 
 function findCertificate(signedData: pkijs.SignedData, signerInfo: pkijs.SignerInfo) {
@@ -242,35 +213,6 @@ function findCertificate(signedData: pkijs.SignedData, signerInfo: pkijs.SignerI
     );
   }
   return undefined;
-}
-
-async function checkSigningCertificate(
-  engine: pkijs.CryptoEngine,
-  signerInfo: pkijs.SignerInfo,
-  certificateDer: Uint8Array,
-): Promise<string | undefined> {
-  const v2 = attributeValue(signerInfo, OID_SIGNING_CERTIFICATE_V2);
-  const v1 = attributeValue(signerInfo, OID_SIGNING_CERTIFICATE);
-  const value = v2 ?? v1;
-  if (value === undefined) return undefined;
-  const certs = value instanceof asn1js.Sequence ? value.valueBlock.value[0] : undefined;
-  const first = certs instanceof asn1js.Sequence ? certs.valueBlock.value[0] : undefined;
-  if (!(first instanceof asn1js.Sequence)) return "The signingCertificate attribute is malformed";
-  let hashOid = v2 === undefined ? OID_SHA1 : OID_SHA256;
-  let index = 0;
-  const head = first.valueBlock.value[0];
-  if (v2 !== undefined && head instanceof asn1js.Sequence) {
-    hashOid = new pkijs.AlgorithmIdentifier({ schema: head }).algorithmId;
-    index = 1;
-  }
-  const hash = first.valueBlock.value[index];
-  if (!(hash instanceof asn1js.OctetString)) return "The signingCertificate attribute is malformed";
-  const algorithm = engine.getAlgorithmByOID(hashOid);
-  if (!("name" in algorithm)) return `Unsupported signingCertificate hash: ${hashOid}`;
-  const actual = new Uint8Array(await engine.digest(algorithm, ab(certificateDer)));
-  return bytesEqual(actual, hash.valueBlock.valueHexView)
-    ? undefined
-    : "The signingCertificate attribute names another certificate than the signer's";
 }
 
 /**
@@ -324,7 +266,7 @@ export async function verifyCmsWithEngine(
     const signerInfo = signedData.signerInfos[i]!;
     const certificate = findCertificate(signedData, signerInfo);
     if (i === 0) {
-      const time = attributeValue(signerInfo, OID_SIGNING_TIME);
+      const time = signedAttributeValue(signerInfo, CMS_OID.signingTime);
       if (time instanceof asn1js.UTCTime || time instanceof asn1js.GeneralizedTime) {
         facts.signingTime = time.toDate();
       }
@@ -337,7 +279,7 @@ export async function verifyCmsWithEngine(
     }
     const certificateDer = new Uint8Array(certificate.toSchema().toBER(false));
     if (i === 0) facts.signerCertificate = certificateDer;
-    const contentType = attributeValue(signerInfo, OID_CONTENT_TYPE);
+    const contentType = signedAttributeValue(signerInfo, CMS_OID.contentType);
     if (
       contentType instanceof asn1js.ObjectIdentifier &&
       contentType.valueBlock.toString() !== signedData.encapContentInfo.eContentType
@@ -363,7 +305,7 @@ export async function verifyCmsWithEngine(
     }
     if (!verified)
       return fail("signature-invalid", "The signature value does not verify with the signer's key");
-    const ess = await checkSigningCertificate(engine, signerInfo, certificateDer);
+    const ess = await checkSigningCertificate(signerInfo, certificateDer, engine);
     if (ess) return fail("signing-certificate-mismatch", ess);
     if (options.trusted) {
       const chain = new pkijs.CertificateChainValidationEngine({
