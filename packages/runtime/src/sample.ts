@@ -9,7 +9,7 @@ type Schema = Record<string, unknown>;
  * A schema's own `examples`/`default` win over made-up values, so patterned strings stay valid.
  */
 export function sampleFromSchema(bundle: SchemaBundle, ref: SchemaRef, seed = 1): unknown {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   return sample(bundle, resolve(bundle, ref), random, 0, "");
 }
 
@@ -118,7 +118,12 @@ function sampleString(s: Schema, random: () => number, key: string): string {
   return text;
 }
 
-function mulberry32(seed: number): () => number {
+/**
+ * A seeded pseudo-random source (mulberry32): numbers in [0, 1), the same sequence for the same
+ * seed. What the samplers and mocks use, for tests and benchmarks that must repeat exactly;
+ * never for anything secret.
+ */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -9,6 +9,7 @@
  * does not count and no single string stays hot in the caches.
  */
 
+import { seededRandom } from "@trustspec/runtime";
 import { Bench } from "tinybench";
 import {
   buildMarkingCode,
@@ -20,17 +21,7 @@ import {
 
 // --- seeded inputs --------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(0x5eed);
+const random = seededRandom(0x5eed);
 const pick = (alphabet: string, n: number): string => {
   let out = "";
   for (let i = 0; i < n; i++) out += alphabet.charAt(Math.floor(random() * alphabet.length));

@@ -1,7 +1,9 @@
 /**
- * Property tests of the marking-code library over seeded random codes (a small mulberry32
+ * Property tests of the marking-code library over seeded random codes (the runtime's `seededRandom`
  * generator; every failure message carries the seed and the input, so a failure replays).
  */
+
+import { seededRandom } from "@trustspec/runtime";
 import { describe, expect, it } from "vitest";
 import {
   buildMarkingCode,
@@ -19,21 +21,10 @@ import {
 
 const RUNS = 2000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Gen {
   readonly next: () => number;
   constructor(readonly seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
   int(n: number): number {
     return Math.floor(this.next() * n);
