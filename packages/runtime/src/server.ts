@@ -113,7 +113,10 @@ export interface RouterOptions {
     request: RawRequest,
     op: OperationDescriptor | undefined,
   ): Omit<ErrorInfo, "text"> | undefined;
-  /** Sees every answer, errors included, after it is encoded (e.g. to sign it). */
+  /**
+   * Sees every answer, errors included, after it is encoded (e.g. to sign it); the body is the one
+   * sent, so empty for HEAD.
+   */
   onResponse?(
     response: RawResponse,
     request: RawRequest,
@@ -170,7 +173,11 @@ function compileRoutes(ops: readonly OperationDescriptor[]): Route[] {
   return [...byKey.values()].sort((a, b) => a.names.length - b.names.length);
 }
 
-/** Builds a router that checks requests against the descriptors and dispatches to the handlers. */
+/**
+ * Builds a router that checks requests against the descriptors and dispatches to the handlers.
+ * HEAD on a path with a GET operation (and none for HEAD) is answered as that GET; every answer to
+ * HEAD, errors included, has an empty body.
+ */
 export function createRouter(
   ops: readonly OperationDescriptor[],
   handlers: object,
@@ -233,7 +240,10 @@ export function createRouter(
     // The routes whose path matches; the most specific ones (fewest parameters) win, so
     // `/things/update` never falls through to `/things/{id}` whatever the method.
     const candidates = matchRoutes(pathname);
-    const hit = candidates.find((x) => x.route.method === request.method);
+    // HEAD without an operation of its own is answered as GET (RFC 9110 §9.3.2) without the body.
+    const hit =
+      candidates.find((x) => x.route.method === request.method) ??
+      (request.method === "HEAD" ? candidates.find((x) => x.route.method === "GET") : undefined);
     // Credentials come first: a caller without them learns nothing but the refusal.
     const target = hit?.route.ops[0];
     const denied = options.authorize?.(request, target);
@@ -442,15 +452,20 @@ export function createRouter(
         }),
       };
     }
+    // A HEAD answer carries no body: hooks (a signer) see the empty body that is actually sent.
+    const head = request.method === "HEAD";
+    if (head) result.response.body = new Uint8Array(0);
     try {
       options.onResponse?.(result.response, request, result.op);
     } catch {
       // A failing hook (e.g. a signer without its key) must not take the server down.
-      return error({
+      const failed = error({
         status: 500,
         message: "The server failed to finish its answer.",
         exception: "EInternalError",
       });
+      if (head) failed.body = new Uint8Array(0);
+      return failed;
     }
     return result.response;
   }
@@ -520,9 +535,10 @@ export function routerFrom(
         }).then(
           (out) => {
             try {
+              // A HEAD answer has no body; "0" would misstate the size of the GET one (RFC 9110 §8.6).
               res.writeHead(out.status, {
                 ...out.headers,
-                "content-length": String(out.body.byteLength),
+                ...(req.method === "HEAD" ? {} : { "content-length": String(out.body.byteLength) }),
               });
               res.end(out.body);
             } catch {

@@ -803,3 +803,104 @@ describe("router precedence, refusals and failing hooks", () => {
     }
   });
 });
+
+describe("HEAD", () => {
+  function headSetup() {
+    const seen: RawResponse[] = [];
+    const { router, calls } = setup({
+      onResponse(response) {
+        seen.push({ ...response, headers: { ...response.headers } });
+      },
+    });
+    return { router, calls, seen };
+  }
+
+  it("on a GET path runs the GET operation and answers its status and headers without the body", async () => {
+    const { router, calls, seen } = headSetup();
+    const get = await router.handle(raw("GET", "/things/42"));
+    const head = await router.handle(raw("HEAD", "/things/42"));
+    expect(head.status).toBe(200);
+    expect(head.headers).toEqual(get.headers);
+    expect(head.body.byteLength).toBe(0);
+    expect(calls.map((c) => c.operationId)).toEqual(["getThing", "getThing"]);
+    // onResponse (e.g. a signer) sees the body that is sent: none.
+    expect(seen[1]!.body.byteLength).toBe(0);
+  });
+
+  it("errors too have no body: the GET operation's own, 404, 405 and 413", async () => {
+    const { router, seen } = headSetup();
+    const small = createRouter(allOps, makeHandlers().handlers, bundle, {
+      formatError,
+      maxBodyBytes: 4,
+    });
+    const answers = [
+      await router.handle(raw("HEAD", "/things/404")),
+      await router.handle(raw("HEAD", "/nope")),
+      await router.handle(raw("HEAD", "/commands")),
+      await small.handle(raw("HEAD", "/things/1", "12345")),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([404, 404, 405, 413]);
+    expect(answers.map((a) => a.body.byteLength)).toEqual([0, 0, 0, 0]);
+    expect(seen.map((r) => r.body.byteLength)).toEqual([0, 0, 0]);
+    expect(answers[2]!.headers.allow).toBe("POST");
+    expect(answers[0]!.headers["content-type"]).toBe("application/json;charset=utf-8");
+  });
+
+  it("an operation declared for HEAD is used instead of the GET one", async () => {
+    const headThing = { ...getThing, operationId: "headThing", method: "HEAD" as const };
+    const { handlers } = makeHandlers();
+    const router = createRouter(
+      [getThing, headThing],
+      { ...handlers, headThing: () => ({ status: 204 }) },
+      bundle,
+      {
+        formatError,
+      },
+    );
+    expect((await router.handle(raw("HEAD", "/things/1"))).status).toBe(204);
+    expect((await router.handle(raw("GET", "/things/1"))).status).toBe(200);
+  });
+
+  it("a failing onResponse gives a 500 without a body", async () => {
+    const { router } = setup({
+      onResponse() {
+        throw new Error("signer broken");
+      },
+    });
+    const res = await router.handle(raw("HEAD", "/things/1"));
+    expect([res.status, res.body.byteLength]).toEqual([500, 0]);
+  });
+
+  it("over HTTP: the GET status and headers, no body and no Content-Length", async () => {
+    const router = createRouter(allOps, makeHandlers().handlers, bundle, { formatError });
+    const server = await listen(router);
+    const head = (path: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; size: number }>(
+        (resolve, reject) => {
+          const req = httpRequest(`${server.url}${path}`, { method: "HEAD" }, (res) => {
+            let size = 0;
+            res.on("data", (chunk: Buffer) => {
+              size += chunk.length;
+            });
+            res.on("end", () =>
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, size }),
+            );
+          });
+          req.on("error", reject);
+          req.end();
+        },
+      );
+    try {
+      const ok = await head("/things/7");
+      expect([ok.status, ok.size, ok.headers["x-thing"]]).toEqual([200, 0, "7"]);
+      expect(ok.headers["content-length"]).toBeUndefined();
+      const refused = await head("/commands");
+      expect([refused.status, refused.size, refused.headers.allow]).toEqual([405, 0, "POST"]);
+      expect(refused.headers["content-length"]).toBeUndefined();
+      const get = await fetch(`${server.url}/things/7`);
+      expect(get.headers.get("content-length")).toBe(String((await get.arrayBuffer()).byteLength));
+    } finally {
+      await server.close();
+    }
+  });
+});
