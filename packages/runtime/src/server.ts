@@ -20,6 +20,8 @@ export interface RawRequest {
   body: Uint8Array;
   /** The peer's IP address, when the transport knows it. */
   remoteAddress?: string;
+  /** `https` when the request came over TLS, `http` otherwise, when the transport knows it. */
+  scheme?: "http" | "https";
 }
 
 export interface RawResponse {
@@ -491,12 +493,15 @@ export function routerFrom(
       req.headers.forEach((v, k) => {
         headers[k] = v;
       });
+      // A fetch Request keeps its host in the URL; HTTP/1.1 would have sent it as Host.
+      headers.host ??= url.host;
       const body = new Uint8Array(await req.arrayBuffer());
       const out = await handle({
         method: req.method,
         url: url.pathname + url.search,
         headers,
         body,
+        scheme: url.protocol === "https:" ? "https" : "http",
       });
       return new Response(
         out.body.byteLength > 0 || !nullBodyStatus(out.status)
@@ -532,6 +537,7 @@ export function routerFrom(
           headers: req.headers as Record<string, string>,
           body,
           ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
+          scheme: "encrypted" in req.socket && req.socket.encrypted ? "https" : "http",
         }).then(
           (out) => {
             try {

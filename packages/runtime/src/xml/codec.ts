@@ -1,8 +1,9 @@
-import { DOMParser, type Element, type Node } from "@xmldom/xmldom";
-import { TrustspecError, type ValidationIssue } from "./errors.js";
+import type { Element, Node } from "@xmldom/xmldom";
+import type { ValidationIssue } from "../errors.js";
+import { parseXml, XmlError, type XmlLimits } from "./parse.js";
 
 /**
- * Safe XML parsing and the schema-driven XML codec the generated SOAP code uses: XML types are
+ * The schema-driven XML codec the generated SOAP code uses: XML types are
  * described by plain descriptors (`xml.gen.ts`), and one decoder and one encoder read them.
  */
 
@@ -87,67 +88,6 @@ export interface XmlElementDescriptor {
   nillable: boolean;
   /** The named JSON Schema that checks the element's value (facets the codec does not). */
   schema?: string;
-}
-
-/** XML that is not well-formed, declares a DTD or entities, or does not match its schema. */
-export class XmlError extends TrustspecError {
-  /** `malformed`, `forbidden` (DTD, entity declarations) or `invalid` (against the schema). */
-  readonly reason: "malformed" | "forbidden" | "invalid";
-  readonly issues: readonly ValidationIssue[];
-  constructor(
-    reason: "malformed" | "forbidden" | "invalid",
-    message: string,
-    issues: readonly ValidationIssue[] = [],
-  ) {
-    super(`xml_${reason}`, message);
-    this.reason = reason;
-    this.issues = issues;
-  }
-}
-
-const FORBIDDEN = /<!DOCTYPE|<!ENTITY|<!ELEMENT|<!ATTLIST|<!NOTATION/i;
-
-/**
- * Parses XML text into a DOM, refusing anything with a document type declaration or entity
- * declarations (XXE, billion laughs): such input is rejected before the parser sees it, so no
- * entity is ever expanded and nothing outside the text is read. Only the five predefined
- * entities and character references are understood.
- *
- * @throws XmlError `forbidden` for DTDs and declarations, `malformed` for text that is not XML.
- */
-export function parseXml(text: string): Element {
-  if (FORBIDDEN.test(text)) {
-    throw new XmlError(
-      "forbidden",
-      "XML with a document type or entity declaration is not accepted.",
-    );
-  }
-  let problem: string | undefined;
-  const parser = new DOMParser({
-    onError: (level, message) => {
-      problem ??= `${level}: ${message}`;
-      throw new Error(message);
-    },
-  });
-  let doc: ReturnType<DOMParser["parseFromString"]> | undefined;
-  try {
-    doc = parser.parseFromString(text, "text/xml");
-  } catch {
-    // The parser reports the reason through onError; the text itself is not repeated.
-  }
-  if (!doc?.documentElement || problem !== undefined) {
-    throw new XmlError("malformed", `The XML is not well-formed (${shorten(problem)}).`);
-  }
-  if (doc.doctype) {
-    throw new XmlError("forbidden", "XML with a document type declaration is not accepted.");
-  }
-  return doc.documentElement;
-}
-
-function shorten(problem: string | undefined): string {
-  if (!problem) return "no root element";
-  // xmldom's messages may quote input; keep them short and on one line.
-  return problem.replace(/\s+/g, " ").slice(0, 120);
 }
 
 /** Whether an element has this namespace and local name. */
@@ -615,8 +555,13 @@ export function toXml(types: XmlTypes, element: XmlElementDescriptor, value: unk
  * Decodes the text of one element against its descriptor.
  * @throws XmlError when the text is not safe, well-formed XML or does not match the type.
  */
-export function fromXml(types: XmlTypes, element: XmlElementDescriptor, text: string): unknown {
-  const root = parseXml(text);
+export function fromXml(
+  types: XmlTypes,
+  element: XmlElementDescriptor,
+  text: string,
+  limits?: Partial<XmlLimits>,
+): unknown {
+  const root = parseXml(text, limits);
   return decodeRoot(types, element, root);
 }
 

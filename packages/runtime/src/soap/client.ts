@@ -1,0 +1,242 @@
+import { AbortError, TimeoutError, TransportError, ValidationError } from "../errors.js";
+import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
+import { decodeRoot, toXml } from "../xml/codec.js";
+import { XmlError, type XmlLimits } from "../xml/parse.js";
+import {
+  buildEnvelope,
+  parseEnvelope,
+  readFault,
+  type SoapEnvelope,
+  SoapFault,
+  SoapFaultError,
+  type SoapVersion,
+  soapContentType,
+} from "./envelope.js";
+import type { SoapServiceDescriptor } from "./service.js";
+
+/**
+ * The client side of SOAP over HTTP: one envelope sent and its answer read within limits (body
+ * size, then the XML limits while parsing), and the generated operations on top of it.
+ */
+
+/** How much of an answer a SOAP client reads. */
+export interface SoapReadLimits {
+  /**
+   * Largest answer body read, in bytes (default 16 MiB): a larger one is refused from its
+   * `Content-Length`, or as soon as that many bytes have arrived, without reading the rest.
+   */
+  maxResponseBytes?: number;
+  /** How much the answer's XML may hold, checked while it is read (default `DEFAULT_XML_LIMITS`). */
+  xmlLimits?: Partial<XmlLimits>;
+}
+
+/** The default largest answer a SOAP client reads. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+export interface SoapClientOptions extends SoapReadLimits {
+  /** The service URL (default: the address the WSDL names). */
+  url?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Per-call timeout in milliseconds (default 30 000; 0 disables). */
+  timeoutMs?: number;
+  /** Extra HTTP headers on every call. */
+  headers?: Record<string, string>;
+  /** Header blocks (XML text) for every envelope, e.g. WS-Security. */
+  soapHeaders?: () => string[] | Promise<string[]>;
+  /** Checks of requests and answers against the schema (default `strict`). */
+  validation?: ValidationPolicy;
+  onValidationIssue?: (error: ValidationError) => void;
+}
+
+export interface SoapCallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** A configured client of one SOAP service: pass it to the generated operation functions. */
+export interface SoapClient {
+  readonly service: SoapServiceDescriptor;
+  readonly options: Readonly<SoapClientOptions>;
+  readonly validator: SchemaValidator;
+}
+
+export function createSoapClient(
+  service: SoapServiceDescriptor,
+  schemas: SchemaBundle,
+  options: SoapClientOptions = {},
+): SoapClient {
+  return { service, options: { ...options }, validator: new SchemaValidator(schemas) };
+}
+
+/**
+ * Sends one envelope and returns the parsed answer; faults become {@link SoapFaultError}, and so
+ * does an answer that is too large, over the XML limits or not an envelope (`faultCode`
+ * `InvalidResponse`, with the {@link XmlError} as `cause` when the XML was refused).
+ */
+export async function sendSoap(
+  init: SoapReadLimits & {
+    url: string;
+    version: SoapVersion;
+    action: string;
+    operationId: string;
+    body: string;
+    headers?: readonly string[];
+    httpHeaders?: Record<string, string>;
+    fetch?: typeof globalThis.fetch;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+  },
+): Promise<{ status: number; envelope: SoapEnvelope; headers: Headers }> {
+  const doFetch = init.fetch ?? globalThis.fetch;
+  const timeoutMs = init.timeoutMs ?? 30_000;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs)
+      : undefined;
+  const onAbort = () => controller.abort();
+  if (init.signal?.aborted) throw new AbortError(init.operationId, init.signal.reason);
+  init.signal?.addEventListener("abort", onAbort, { once: true });
+  const httpHeaders: Record<string, string> = {
+    ...init.httpHeaders,
+    "content-type": soapContentType(init.version, init.action),
+  };
+  if (init.version === "1.1") httpHeaders.soapaction = `"${init.action}"`;
+  const maxBytes = init.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  let res: Response;
+  let text: string | undefined;
+  try {
+    res = await doFetch(init.url, {
+      method: "POST",
+      headers: httpHeaders,
+      body: buildEnvelope(init.version, init.body, init.headers),
+      signal: controller.signal,
+    });
+    text = await readBody(res, maxBytes);
+  } catch (e) {
+    if (timedOut) throw new TimeoutError(init.operationId, timeoutMs);
+    if (init.signal?.aborted) throw new AbortError(init.operationId, init.signal.reason);
+    throw new TransportError(init.operationId, e);
+  } finally {
+    clearTimeout(timer);
+    init.signal?.removeEventListener("abort", onAbort);
+  }
+  if (text === undefined) {
+    throw new SoapFaultError({
+      operationId: init.operationId,
+      status: res.status,
+      faultCode: "InvalidResponse",
+      reason: `the answer (HTTP ${res.status}) is larger than ${maxBytes} bytes (maxResponseBytes)`,
+    });
+  }
+  let envelope: SoapEnvelope;
+  try {
+    envelope = parseEnvelope(text, init.version, init.xmlLimits);
+  } catch (e) {
+    const cause = e instanceof SoapFault && e.cause instanceof XmlError ? e.cause : undefined;
+    throw new SoapFaultError({
+      operationId: init.operationId,
+      status: res.status,
+      faultCode: "InvalidResponse",
+      reason: `the answer (HTTP ${res.status}) is not a SOAP ${init.version} envelope: ${e instanceof Error ? e.message : String(e)}`,
+      ...(cause ? { cause } : {}),
+    });
+  }
+  const fault = readFault(envelope);
+  if (fault)
+    throw new SoapFaultError({ operationId: init.operationId, status: res.status, ...fault });
+  if (res.status >= 300) {
+    throw new SoapFaultError({
+      operationId: init.operationId,
+      status: res.status,
+      faultCode: "InvalidResponse",
+      reason: `HTTP ${res.status} without a fault`,
+    });
+  }
+  return { status: res.status, envelope, headers: res.headers };
+}
+
+/** Performs one generated operation: checks and encodes the input, sends it, decodes the answer. */
+export async function callSoapOperation<TOutput>(
+  client: SoapClient,
+  operation: string,
+  input: unknown,
+  options: SoapCallOptions = {},
+): Promise<TOutput> {
+  const { service } = client;
+  const op = service.operations[operation];
+  if (!op) throw new Error(`unknown operation ${operation}`);
+  const policy = client.options.validation ?? "strict";
+  const check = (direction: "request" | "response", schema: string | undefined, value: unknown) => {
+    if (policy === "off" || !schema) return;
+    const issues = client.validator.validate(schema, value);
+    if (issues.length === 0) return;
+    const error = new ValidationError({ operationId: op.name, direction, issues });
+    if (policy === "strict") throw error;
+    client.options.onValidationIssue?.(error);
+  };
+  check("request", op.input.schema, input);
+  const url = client.options.url ?? service.address;
+  if (!url) throw new Error(`${op.name}: no service URL`);
+  const answer = await sendSoap({
+    url,
+    version: service.version,
+    action: op.action,
+    operationId: op.name,
+    body: toXml(service.types, op.input, input),
+    headers: (await client.options.soapHeaders?.()) ?? [],
+    ...(client.options.headers ? { httpHeaders: client.options.headers } : {}),
+    ...(client.options.fetch ? { fetch: client.options.fetch } : {}),
+    ...((options.timeoutMs ?? client.options.timeoutMs) !== undefined
+      ? { timeoutMs: (options.timeoutMs ?? client.options.timeoutMs)! }
+      : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(client.options.maxResponseBytes !== undefined
+      ? { maxResponseBytes: client.options.maxResponseBytes }
+      : {}),
+    ...(client.options.xmlLimits ? { xmlLimits: client.options.xmlLimits } : {}),
+  });
+  if (!op.output) return undefined as TOutput;
+  let value: unknown;
+  try {
+    value = decodeRoot(service.types, op.output, answer.envelope.body);
+  } catch (e) {
+    if (e instanceof XmlError)
+      throw new ValidationError({ operationId: op.name, direction: "response", issues: e.issues });
+    throw e;
+  }
+  check("response", op.output.schema, value);
+  return value as TOutput;
+}
+
+/**
+ * Reads an answer's body as UTF-8 text, or `undefined` when it is larger than `max` bytes: then
+ * the rest is not read (the body is cancelled as soon as the limit is passed).
+ */
+async function readBody(res: Response, max: number): Promise<string | undefined> {
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > max) {
+    await res.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}

@@ -1,0 +1,257 @@
+import { type RawRequest, type RawResponse, type Router, routerFrom } from "../server.js";
+import { formatName, isElement, type XmlName } from "../xml/codec.js";
+import type { XmlLimits } from "../xml/parse.js";
+import {
+  buildEnvelope,
+  envelopeNamespace,
+  faultHttpStatus,
+  faultXml,
+  parseEnvelope,
+  type SoapEnvelope,
+  SoapFault,
+  type SoapVersion,
+  soapContentType,
+} from "./envelope.js";
+import { servedWsdl, wsdlTemplate } from "./wsdl.js";
+
+/**
+ * The server side of SOAP over HTTP: one endpoint routes a POSTed envelope to an operation by its
+ * action (or its body element), answers every failure with a fault of its version and serves the
+ * WSDL at `?wsdl` with its address rewritten to the one the request came to.
+ */
+
+/** What an endpoint operation receives. */
+export interface SoapRequest {
+  envelope: SoapEnvelope;
+  /** The action the request named (SOAPAction, `action` parameter or `wsa:Action`). */
+  action: string | undefined;
+  raw: RawRequest;
+}
+
+/** What an endpoint operation answers: the body element's XML, header blocks, an HTTP status. */
+export interface SoapReply {
+  body: string;
+  headers?: string[];
+  status?: number;
+}
+
+export interface SoapEndpointOperation {
+  name: string;
+  /** The action that selects the operation; without one, the body element does. */
+  action?: string;
+  /** The element the body must hold. */
+  element: XmlName;
+  handle(request: SoapRequest): SoapReply | Promise<SoapReply>;
+}
+
+export interface SoapEndpointOptions {
+  version: SoapVersion;
+  operations: readonly SoapEndpointOperation[];
+  /**
+   * The WSDL served at `GET <path>?wsdl`. Its `soap:address`, `soap12:address` and endpoint
+   * reference addresses are rewritten to the URL the WSDL was fetched from (scheme, `Host` header
+   * and path as the request saw them), so a client that follows the WSDL calls this endpoint.
+   */
+  wsdl?: string;
+  /** Largest accepted request body (default 1 MiB); a larger one gets a fault and 413. */
+  maxBodyBytes?: number;
+  /**
+   * How much one request envelope may hold, checked while it is read (default
+   * {@link DEFAULT_XML_LIMITS}); a request over a limit gets a `Client` fault.
+   */
+  xmlLimits?: Partial<XmlLimits>;
+  /** Header blocks the endpoint processes; any other with `mustUnderstand` gets a fault. */
+  understoodHeaders?: readonly XmlName[];
+  /**
+   * The HTTP status of `Client` (`Sender`) faults, for a peer that wants another than its SOAP
+   * version's HTTP binding gives (SOAP 1.1: 500; SOAP 1.2: 400). Refusals before a message is
+   * read keep their HTTP status whatever this says: 405 for a method other than POST, 413 for a
+   * body too large, 415 for a wrong media type.
+   */
+  clientFaultStatus?: number;
+  /** Sees every fault answered (for logs). Messages hold no payload values. */
+  onFault?(fault: SoapFault, request: RawRequest): void;
+}
+
+const ADDRESSING = [
+  "http://www.w3.org/2005/08/addressing",
+  "http://schemas.xmlsoap.org/ws/2004/08/addressing",
+];
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+
+/**
+ * A SOAP endpoint over HTTP: POST with an envelope to call an operation, `GET ?wsdl` for the
+ * WSDL. Every failure is answered with a SOAP fault of the endpoint's version; it never throws.
+ */
+export function createSoapEndpoint(options: SoapEndpointOptions): Router {
+  const { version } = options;
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const clientStatus = options.clientFaultStatus;
+  const limits = options.xmlLimits;
+  const wsdl = options.wsdl !== undefined ? wsdlTemplate(options.wsdl) : undefined;
+  const understood = [
+    ...(options.understoodHeaders ?? []),
+    ...ADDRESSING.flatMap((ns) =>
+      ["Action", "To", "MessageID", "ReplyTo", "RelatesTo"].map((local) => ({ ns, local })),
+    ),
+  ];
+  const byAction = new Map<string, SoapEndpointOperation>();
+  for (const op of options.operations) if (op.action) byAction.set(op.action, op);
+
+  function faultResponse(fault: SoapFault, request: RawRequest): RawResponse {
+    try {
+      options.onFault?.(fault, request);
+    } catch {
+      // A failing log hook does not change the answer.
+    }
+    return {
+      status: faultHttpStatus(version, fault, clientStatus),
+      headers: { "content-type": soapContentType(version) },
+      body: encoder.encode(buildEnvelope(version, faultXml(version, fault))),
+    };
+  }
+
+  async function dispatch(request: RawRequest): Promise<RawResponse> {
+    const q = request.url.indexOf("?");
+    const query = q < 0 ? "" : request.url.slice(q + 1);
+    if (request.method === "GET" && wsdl !== undefined && /^wsdl$/i.test(query)) {
+      return {
+        status: 200,
+        headers: { "content-type": "text/xml; charset=utf-8" },
+        body: encoder.encode(servedWsdl(wsdl, request)),
+      };
+    }
+    if (request.method !== "POST") {
+      const r = faultResponse(
+        new SoapFault(
+          "Client",
+          `Method ${request.method} is not allowed; send a SOAP envelope with POST${wsdl ? " or GET ?wsdl" : ""}.`,
+          { status: 405 },
+        ),
+        request,
+      );
+      r.headers.allow = wsdl ? "GET, POST" : "POST";
+      return r;
+    }
+    if (request.body.byteLength > maxBody) {
+      return faultResponse(
+        new SoapFault("Client", `The request body exceeds ${maxBody} bytes.`, { status: 413 }),
+        request,
+      );
+    }
+    const type = (request.headers["content-type"] ?? "").toLowerCase();
+    const mediaType = type.split(";")[0]!.trim();
+    const expected = version === "1.1" ? "text/xml" : "application/soap+xml";
+    const charset = /;\s*charset="?([^";\s]+)"?/.exec(type)?.[1];
+    if (mediaType !== expected || (charset && charset !== "utf-8")) {
+      return faultResponse(
+        new SoapFault("Client", `SOAP ${version} messages travel as ${expected}; charset=utf-8.`, {
+          status: 415,
+        }),
+        request,
+      );
+    }
+    let text: string;
+    try {
+      text = decoder.decode(request.body);
+    } catch {
+      return faultResponse(new SoapFault("Client", "The request body is not UTF-8."), request);
+    }
+    let env: SoapEnvelope;
+    try {
+      env = parseEnvelope(text, version, limits);
+    } catch (e) {
+      if (e instanceof SoapFault) return faultResponse(e, request);
+      throw e;
+    }
+    for (const h of env.headers) {
+      const mu = h.getAttributeNS(envelopeNamespace(version), "mustUnderstand");
+      if ((mu === "1" || mu === "true") && !understood.some((n) => isElement(h, n))) {
+        return faultResponse(
+          new SoapFault(
+            "MustUnderstand",
+            `The header ${formatName({ ns: h.namespaceURI ?? null, local: h.localName ?? "" })} is not understood.`,
+          ),
+          request,
+        );
+      }
+    }
+    const action = requestAction(request, env);
+    let op: SoapEndpointOperation | undefined;
+    if (version === "1.1" && action === undefined && byAction.size > 0) {
+      return faultResponse(new SoapFault("Client", "The SOAPAction header is required."), request);
+    }
+    if (action) {
+      op = byAction.get(action);
+      if (!op) {
+        return faultResponse(
+          new SoapFault(
+            "Client",
+            `The action ${JSON.stringify(action.slice(0, 200))} is not supported by this service.`,
+            {
+              subcode: { ns: null, local: "ActionNotSupported" },
+            },
+          ),
+          request,
+        );
+      }
+    } else op = options.operations.find((o) => isElement(env.body, o.element));
+    if (!op || !isElement(env.body, op.element)) {
+      return faultResponse(
+        new SoapFault(
+          "Client",
+          op
+            ? `${op.name} expects the element ${formatName(op.element)} in the body.`
+            : "The body element matches no operation of this service.",
+        ),
+        request,
+      );
+    }
+    let reply: SoapReply;
+    try {
+      reply = await op.handle({ envelope: env, action, raw: request });
+    } catch (e) {
+      if (e instanceof SoapFault) return faultResponse(e, request);
+      return faultResponse(
+        new SoapFault("Server", `${op.name} failed inside the server.`),
+        request,
+      );
+    }
+    return {
+      status: reply.status ?? 200,
+      headers: { "content-type": soapContentType(version) },
+      body: encoder.encode(buildEnvelope(version, reply.body, reply.headers)),
+    };
+  }
+
+  async function handle(request: RawRequest): Promise<RawResponse> {
+    try {
+      return await dispatch(request);
+    } catch {
+      return faultResponse(new SoapFault("Server", "The server failed to answer."), request);
+    }
+  }
+
+  return routerFrom(handle, maxBody);
+}
+
+function requestAction(request: RawRequest, env: SoapEnvelope): string | undefined {
+  if (env.version === "1.1") {
+    const raw = request.headers.soapaction;
+    if (raw === undefined) {
+      const wsa = env.headers.find(
+        (h) => h.localName === "Action" && ADDRESSING.includes(h.namespaceURI ?? ""),
+      );
+      return wsa ? (wsa.textContent ?? "").trim() : undefined;
+    }
+    const v = raw.trim().replace(/^"(.*)"$/, "$1");
+    return v === "" ? "" : v;
+  }
+  const param = /;\s*action="?([^";]+)"?/i.exec(request.headers["content-type"] ?? "")?.[1];
+  if (param) return param;
+  const wsa = env.headers.find(
+    (h) => h.localName === "Action" && ADDRESSING.includes(h.namespaceURI ?? ""),
+  );
+  return wsa ? (wsa.textContent ?? "").trim() : undefined;
+}

@@ -1,0 +1,98 @@
+import type { ValidationIssue } from "../errors.js";
+import type { Router } from "../server.js";
+import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
+import { decodeRoot, toXml } from "../xml/codec.js";
+import { XmlError } from "../xml/parse.js";
+import {
+  createSoapEndpoint,
+  type SoapEndpointOperation,
+  type SoapEndpointOptions,
+  type SoapRequest,
+} from "./endpoint.js";
+import { SoapFault } from "./envelope.js";
+import type { SoapServiceDescriptor } from "./service.js";
+
+/**
+ * The server stub of a generated SOAP service, on top of the endpoint: requests decoded and
+ * checked against the schema before a typed handler sees them, answers encoded and checked.
+ */
+
+/** What a generated server stub's handler receives. */
+export interface SoapHandlerContext<TMessage> {
+  operation: string;
+  /** The request element, decoded and checked against the schema. */
+  message: TMessage;
+  /** The envelope as parsed (headers included). */
+  soap: SoapRequest;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: generated code narrows each handler's message and answer.
+export type AnySoapHandler = (ctx: SoapHandlerContext<any>) => unknown;
+
+export interface SoapServerOptions
+  extends Omit<SoapEndpointOptions, "version" | "operations" | "wsdl"> {
+  /** The WSDL served at `?wsdl` (default: the service's own). */
+  wsdl?: string;
+  /** Check of the handlers' answers against the schema (default `strict`). */
+  responseValidation?: ValidationPolicy;
+}
+
+/**
+ * The server stub of a generated SOAP service: each operation's request element is decoded,
+ * checked against the XSD (structure while decoding, then facets against the JSON Schemas), and
+ * handed to the handler; its answer is encoded as the output element.
+ */
+export function createSoapServer(
+  service: SoapServiceDescriptor,
+  schemas: SchemaBundle,
+  handlers: object,
+  options: SoapServerOptions & { defaultWsdl?: string } = {},
+): Router {
+  const validator = new SchemaValidator(schemas);
+  const { defaultWsdl, responseValidation, wsdl, ...rest } = options;
+  const operations: SoapEndpointOperation[] = Object.values(service.operations).map((op) => ({
+    name: op.name,
+    action: op.action,
+    element: op.input.name,
+    async handle(request) {
+      let message: unknown;
+      try {
+        message = decodeRoot(service.types, op.input, request.envelope.body);
+      } catch (e) {
+        if (e instanceof XmlError) throw new SoapFault("Client", e.message, { cause: e });
+        throw e;
+      }
+      if (op.input.schema) {
+        const issues = validator.validate(op.input.schema, message);
+        if (issues.length) throw new SoapFault("Client", describe("The request", issues));
+      }
+      const handler = (handlers as Record<string, AnySoapHandler | undefined>)[op.name];
+      if (!handler) {
+        throw new SoapFault("Server", `${op.name} is not implemented by this server.`);
+      }
+      const answer = (await handler({ operation: op.name, message, soap: request })) ?? {};
+      if (!op.output) return { body: "", status: 202 };
+      if (op.output.schema && (responseValidation ?? "strict") !== "off") {
+        const issues = validator.validate(op.output.schema, answer);
+        if (issues.length && (responseValidation ?? "strict") === "strict") {
+          throw new SoapFault("Server", describe("The server's answer", issues));
+        }
+      }
+      return { body: toXml(service.types, op.output, answer) };
+    },
+  }));
+  const served = wsdl ?? defaultWsdl;
+  return createSoapEndpoint({
+    ...rest,
+    version: service.version,
+    operations,
+    ...(served !== undefined ? { wsdl: served } : {}),
+  });
+}
+
+function describe(what: string, issues: readonly ValidationIssue[]): string {
+  return `${what} does not match the schema: ${issues
+    .slice(0, 5)
+    .map((i) => `${i.path || "/"} ${i.message}`)
+    .join("; ")}`;
+}

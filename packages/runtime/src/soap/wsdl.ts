@@ -1,0 +1,79 @@
+import type { RawRequest } from "../server.js";
+import { escapeXml } from "../xml/codec.js";
+
+/**
+ * The WSDL an endpoint serves at `?wsdl`, with the addresses of its ports rewritten to the URL
+ * the WSDL was fetched from, as WCF does: a WSDL written for a design-time host (the vendor's
+ * names `http://localhost:8733/Design_Time_Addresses/…`) would send a client that follows it
+ * elsewhere.
+ */
+
+const ADDRESS_NAMESPACES = new Set([
+  "http://schemas.xmlsoap.org/wsdl/soap/",
+  "http://schemas.xmlsoap.org/wsdl/soap12/",
+]);
+const EPR_NAMESPACES = new Set([
+  "http://www.w3.org/2005/08/addressing",
+  "http://schemas.xmlsoap.org/ws/2004/08/addressing",
+]);
+
+/** The WSDL's text cut around each port address: addresses go between the parts. */
+export interface WsdlTemplate {
+  parts: readonly string[];
+  /** The addresses as written, served when the request names no usable host. */
+  written: readonly string[];
+}
+
+/**
+ * Finds the port addresses of a WSDL: the `location` of `soap:address` and `soap12:address`, and
+ * the text of a WS-Addressing endpoint reference's `Address`. Prefixes are read from the WSDL's
+ * namespace declarations, so any prefix works; a WSDL without them is served unchanged.
+ */
+export function wsdlTemplate(wsdl: string): WsdlTemplate {
+  const prefixes = new Map<string, string>();
+  for (const m of wsdl.matchAll(/\sxmlns:([\w.-]+)\s*=\s*(["'])(.*?)\2/g))
+    prefixes.set(m[1]!, m[3]!);
+  const parts: string[] = [];
+  const written: string[] = [];
+  let from = 0;
+  const tags = /<(?:([\w.-]+):)?(address|Address)\b([^>]*)>/g;
+  for (let m = tags.exec(wsdl); m; m = tags.exec(wsdl)) {
+    const ns = prefixes.get(m[1] ?? "");
+    const start = m.index;
+    if (m[2] === "address" && ns && ADDRESS_NAMESPACES.has(ns)) {
+      const attr = /(\slocation\s*=\s*)(["'])(.*?)\2/.exec(m[3]!);
+      if (!attr) continue;
+      const valueStart = start + m[0].indexOf(m[3]!) + attr.index + attr[1]!.length + 1;
+      parts.push(wsdl.slice(from, valueStart));
+      written.push(attr[3]!);
+      from = valueStart + attr[3]!.length;
+    } else if (m[2] === "Address" && ns && EPR_NAMESPACES.has(ns) && !m[3]!.endsWith("/")) {
+      const textStart = start + m[0].length;
+      const end = wsdl.indexOf("<", textStart);
+      if (end < 0) continue;
+      parts.push(wsdl.slice(from, textStart));
+      written.push(wsdl.slice(textStart, end));
+      from = end;
+    }
+  }
+  parts.push(wsdl.slice(from));
+  return { parts, written };
+}
+
+/** The URL a request was made to, without its query: scheme, `Host` header, path. */
+export function requestBaseUrl(request: RawRequest): string | undefined {
+  const host = request.headers.host;
+  if (!host || !/^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(host)) return undefined;
+  const q = request.url.indexOf("?");
+  const path = q < 0 ? request.url : request.url.slice(0, q);
+  return `${request.scheme ?? "http"}://${host}${path.startsWith("/") ? path : `/${path}`}`;
+}
+
+/** The WSDL with every port address set to the URL the request came to. */
+export function servedWsdl(template: WsdlTemplate, request: RawRequest): string {
+  const url = requestBaseUrl(request);
+  if (url === undefined) {
+    return template.parts.map((p, i) => p + (template.written[i] ?? "")).join("");
+  }
+  return template.parts.join(escapeXml(url));
+}
