@@ -1,7 +1,8 @@
 /**
  * Bad input to the server stub over HTTP: every case is answered with a SOAP 1.1 fault in the
- * service's own format (never a crash, never a 500 for the client's mistake), nothing from the
- * payload is expanded or echoed, and the server goes on answering valid requests.
+ * service's own format, over HTTP 500 as SOAP 1.1's HTTP binding has every fault travel (405, 413
+ * and 415 for what is refused before a message is read), never a crash; nothing from the payload
+ * is expanded or echoed, and the server goes on answering valid requests.
  */
 import { listen } from "@trustspec/runtime/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,30 +52,30 @@ describe("bad input to the notification server stub", () => {
   afterAll(() => running.close());
 
   const cases: [string, () => Promise<{ status: number; text: string }>, number, RegExp][] = [
-    ["malformed XML", () => post(url, "<s:Envelope><s:Body><Notify>"), 400, /not well-formed/],
-    ["not XML at all", () => post(url, "hello"), 400, /not well-formed/],
+    ["malformed XML", () => post(url, "<s:Envelope><s:Body><Notify>"), 500, /not well-formed/],
+    ["not XML at all", () => post(url, "hello"), 500, /not well-formed/],
     [
       "a DOCTYPE with an external entity (XXE)",
       () => post(url, xxe),
-      400,
+      500,
       /document type or entity/,
     ],
     [
       "entity declarations (billion laughs)",
       () => post(url, laughs),
-      400,
+      500,
       /document type or entity/,
     ],
     [
       "an undeclared entity reference",
       () => post(url, valid.replace("anna", "&foo;")),
-      400,
+      500,
       /not well-formed/,
     ],
     [
       "a wrong SOAPAction",
       () => post(url, valid, { soapaction: '"http://example/Other"' }),
-      400,
+      500,
       /action "http:\/\/example\/Other" is not supported/,
     ],
     [
@@ -83,13 +84,13 @@ describe("bad input to the notification server stub", () => {
         fetch(url, { method: "POST", headers: { "content-type": "text/xml" }, body: valid }).then(
           async (r) => ({ status: r.status, text: await r.text() }),
         ),
-      400,
+      500,
       /SOAPAction header is required/,
     ],
     [
       "a missing required element (ResultCode)",
       () => post(url, valid.replace("<ResultCode>0</ResultCode>", "")),
-      400,
+      500,
       /\/Notify\/opResult\/ResultCode is required/,
     ],
     [
@@ -102,19 +103,19 @@ describe("bad input to the notification server stub", () => {
             "<ResultCode>0</ResultCode><OperationCode>100</OperationCode>",
           ),
         ),
-      400,
+      500,
       /OperationCode is required/,
     ],
     [
       "an unknown element",
       () => post(url, valid.replace("</opResult>", "<Extra>1</Extra></opResult>")),
-      400,
+      500,
       /Extra is not expected here/,
     ],
     [
       "an int out of range",
       () => post(url, valid.replace("<OperationCode>100<", "<OperationCode>99999999999<")),
-      400,
+      500,
       /must be an xs:int/,
     ],
     [
@@ -127,20 +128,20 @@ describe("bad input to the notification server stub", () => {
             '<ResultCode xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:nil="true"/>',
           ),
         ),
-      400,
+      500,
       /not nillable/,
     ],
     [
       "the wrong body element",
       () => post(url, envelope(`<NotifyResponse xmlns="${TNS}"/>`)),
-      400,
+      500,
       /expects the element/,
     ],
-    ["an empty body", () => post(url, envelope("")), 400, /exactly one element/],
+    ["an empty body", () => post(url, envelope("")), 500, /exactly one element/],
     [
       "not an envelope",
       () => post(url, `<Notify xmlns="${TNS}"/>`),
-      400,
+      500,
       /not a SOAP 1\.1 envelope/,
     ],
     [
@@ -153,7 +154,7 @@ describe("bad input to the notification server stub", () => {
             "http://www.w3.org/2003/05/soap-envelope",
           ),
         ),
-      400,
+      500,
       /speaks SOAP 1\.1/,
     ],
     [
@@ -171,7 +172,7 @@ describe("bad input to the notification server stub", () => {
     [
       "bytes that are not UTF-8",
       () => post(url, new Uint8Array([0x3c, 0xff, 0xfe, 0x3e])),
-      400,
+      500,
       /UTF-8/,
     ],
     [
@@ -184,7 +185,7 @@ describe("bad input to the notification server stub", () => {
             '<s:Header><x:Secret xmlns:x="urn:x" s:mustUnderstand="1">1</x:Secret></s:Header><s:Body>',
           ),
         ),
-      400,
+      500,
       /is not understood/,
     ],
     [
@@ -219,14 +220,24 @@ describe("bad input to the notification server stub", () => {
     expect(answer.text).not.toContain("secret detail");
   });
 
-  it("clientFaultStatus: 500 answers every fault with 500 (WS-I Basic Profile R1126)", async () => {
+  it("clientFaultStatus: 400 answers Client faults with 400 for a peer that wants it", async () => {
     const bp = await listen(
-      createDssNotificationServer({ Notify: () => {} }, { clientFaultStatus: 500 }),
+      createDssNotificationServer(
+        {
+          Notify: ({ message }) => {
+            if (message.opResult?.UserIdentifier === "explode") throw new Error("failed");
+          },
+        },
+        { clientFaultStatus: 400 },
+      ),
     );
     try {
       const answer = await post(`${bp.url}/`, valid, { soapaction: '"urn:wrong"' });
-      expect(answer.status).toBe(500);
+      expect(answer.status).toBe(400);
       expect(faultOf(answer.text).code).toBe("s:Client.ActionNotSupported");
+      // Server faults keep the binding's 500.
+      const failed = await post(`${bp.url}/`, valid.replace("anna", "explode"));
+      expect(failed.status).toBe(500);
     } finally {
       await bp.close();
     }

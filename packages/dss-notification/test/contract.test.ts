@@ -72,7 +72,7 @@ describe("client against the MSW handlers", () => {
     const client = createDssNotificationClient({ url: "http://dss-receiver.test/notify" });
     const error = await notify(client, messages[0]!).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SoapFaultError);
-    expect(error).toMatchObject({ status: 400, faultCode: "Client", reason: "unknown user" });
+    expect(error).toMatchObject({ status: 500, faultCode: "Client", reason: "unknown user" });
     server.resetHandlers();
   });
 });
