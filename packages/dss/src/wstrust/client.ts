@@ -1,5 +1,5 @@
 import { AbortError, cachedToken, type TokenProvider } from "@trustspec/runtime";
-import { SoapFaultError, sendSoap, type XmlName } from "@trustspec/runtime/soap";
+import { SoapFaultError, sendSoap, type XmlLimits, type XmlName } from "@trustspec/runtime/soap";
 import {
   ACTIONS,
   actionHeader,
@@ -52,7 +52,20 @@ export interface WsTrustIssueOptions extends RequestSecurityToken {
   fetch?: typeof globalThis.fetch;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Largest answer read from the STS, in bytes (default 1 MiB: an RSTR with a signed SAML token
+   * is a few kilobytes); a larger one ends the exchange as a `fault` without being read whole.
+   */
+  maxResponseBytes?: number;
+  /**
+   * How much the STS's answers may hold, checked while they are read (default the runtime's
+   * `DEFAULT_XML_LIMITS`); an answer over a limit ends the exchange as a `fault`.
+   */
+  xmlLimits?: Partial<XmlLimits>;
 }
+
+/** The default largest answer the WS-Trust client reads from the STS. */
+export const WSTRUST_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** A SOAP fault of the STS, without anything of the request. */
 export interface WsTrustFault {
@@ -108,6 +121,8 @@ export async function issueSecurityToken(options: WsTrustIssueOptions): Promise<
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      maxResponseBytes: options.maxResponseBytes ?? WSTRUST_MAX_RESPONSE_BYTES,
+      ...(options.xmlLimits ? { xmlLimits: options.xmlLimits } : {}),
     });
     return parseTrustResponse(answer.envelope.body);
   };

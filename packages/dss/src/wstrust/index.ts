@@ -5,6 +5,7 @@
 
 export {
   issueSecurityToken,
+  WSTRUST_MAX_RESPONSE_BYTES,
   type WsTrustAnswerer,
   type WsTrustChallengeContext,
   type WsTrustCredentials,
