@@ -6,7 +6,12 @@ import { DssEmulator } from "../src/emulator/index.js";
 import * as sign from "../src/generated/signserver/client.gen.js";
 import { operationList as signOperations } from "../src/generated/signserver/operations.gen.js";
 import * as sts from "../src/generated/sts/client.gen.js";
-import { parseFormPostPage, parseImplicitFormPost } from "../src/oauth/index.js";
+import {
+  OAuthRequestError,
+  parseAuthorizationRedirect,
+  parseFormPostPage,
+  parseImplicitFormPost,
+} from "../src/oauth/index.js";
 
 /**
  * Every Signature Service operation, the token endpoint with each grant and the confirmation
@@ -16,6 +21,7 @@ import { parseFormPostPage, parseImplicitFormPost } from "../src/oauth/index.js"
  */
 
 const REDIRECT = "urn:ietf:wg:oauth:2.0:oob:auto";
+const CALLBACK = "https://app.example/cb";
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64");
 const unb64 = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
 
@@ -64,12 +70,22 @@ async function failure(p: Promise<unknown>): Promise<ApiError> {
 
 beforeAll(async () => {
   dss = await DssEmulator.create({
-    clients: [{ id: "dss.sample" }, { id: "wpf.hybrid", secret: "secret" }],
+    clients: [
+      { id: "dss.sample" },
+      { id: "wpf.hybrid", secret: "secret" },
+      { id: "code.only", redirectUris: [CALLBACK], responseTypes: ["code"] },
+    ],
+    users: [
+      { login: "demo", password: "demo" },
+      { login: "operator", password: "operator", role: "operator" },
+      { login: "locked", password: "locked" },
+    ],
     responseValidation: "strict",
     onValidationIssue: (op, list) => issues.push(`${op}: ${list.map((i) => i.message).join("; ")}`),
   });
   server = await dss.listen();
   ca = dss.caCertificate;
+  dss.state.users.get("locked")!.locked = true;
 });
 
 afterAll(async () => {
@@ -189,6 +205,234 @@ describe("identity centre: token (each grant) and authorize", () => {
     expect(certs.data.map((c) => c.DName)).toEqual(["CN=demo"]);
     // The operator's own token sees the operator's (no) certificates.
     expect((await sign.listCertificates(signClient(operatorToken))).data).toEqual([]);
+  });
+});
+
+/**
+ * How the authorize endpoints answer errors (RFC 6749 §4.1.2.1, §4.2.2.1), through the generated
+ * URL builders and client functions: no redirect (400) when client_id or redirect_uri cannot be
+ * trusted; otherwise error, error_description and state go back to the redirect_uri, in the query
+ * of a 302 (code grant) or in the form-post page (implicit grant); 401 with a Basic challenge only
+ * for an otherwise valid request without the user's credentials.
+ */
+describe.each([
+  ["authorize", sts.authorizeUrl, sts.authorize],
+  ["authorizeWithCertificate", sts.authorizeWithCertificateUrl, sts.authorizeWithCertificate],
+] as const)("identity centre: %s errors", (_name, buildUrl, call) => {
+  type Query = Parameters<typeof buildUrl>[1]["query"];
+  const query = (extra: Partial<Query> = {}): Query => ({
+    client_id: "dss.sample",
+    response_type: "code",
+    scope: "openid dss",
+    redirect_uri: CALLBACK,
+    state: "st-42",
+    ...extra,
+  });
+  /** Opens the URL as a browser would, not following the redirect. */
+  const open = (url: URL, login?: string) =>
+    fetch(url, {
+      redirect: "manual",
+      ...(login ? { headers: { authorization: `Basic ${b64(`${login}:${login}`)}` } } : {}),
+    });
+  /** The URL of a valid query, then edited to break the contract (the builder refuses that). */
+  const broken = (edit: (params: URLSearchParams) => void, extra: Partial<Query> = {}) => {
+    const url = buildUrl(stsClient(), { query: query(extra) });
+    edit(url.searchParams);
+    return url;
+  };
+  /** A 400 answered by the server itself: an OAuth error body, no Location. */
+  const expectRefusal = async (res: Response, error: string) => {
+    expect(res.status).toBe(400);
+    expect(res.headers.get("location")).toBeNull();
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ error, error_description: expect.any(String) });
+  };
+  /** A 302 to the redirect_uri with error, error_description and state in the query. */
+  const expectQueryError = (res: Response, error: string, prefix = `${CALLBACK}?`) => {
+    expect(res.status).toBe(302);
+    const location = res.headers.get("location")!;
+    expect(location.startsWith(prefix), location).toBe(true);
+    const params = new URL(location).searchParams;
+    expect(params.get("error")).toBe(error);
+    expect(params.get("error_description")).toEqual(expect.any(String));
+    expect(params.get("state")).toBe("st-42");
+    expect(params.has("code")).toBe(false);
+    // The package's own redirect reader reports it as the OAuth error it is.
+    const thrown = (() => {
+      try {
+        parseAuthorizationRedirect(location, { expectedState: "st-42" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(OAuthRequestError);
+    expect((thrown as OAuthRequestError).error).toBe(error);
+  };
+  /** A form-post page that posts error, error_description and state to the redirect_uri. */
+  const expectFormPostError = async (res: Response, error: string) => {
+    expect(res.status).toBe(200);
+    expect(res.headers.get("location")).toBeNull();
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await res.text();
+    const form = parseFormPostPage(page);
+    expect(form.action).toBe(CALLBACK);
+    expect(form.fields).toEqual({
+      error,
+      error_description: expect.any(String),
+      state: "st-42",
+    });
+    expect(() => parseImplicitFormPost(page)).toThrow(
+      expect.objectContaining({ error }) as OAuthRequestError,
+    );
+  };
+
+  describe("client_id or redirect_uri not to be trusted: 400, no redirect", () => {
+    it("an unknown client: invalid_client, through the generated client function", async () => {
+      const e = await failure(
+        call(stsClient(basicAuth("demo", "demo")), { query: query({ client_id: "nobody" }) }),
+      );
+      expect(e.status).toBe(400);
+      expect(e.headers.get("location")).toBeNull();
+      expect(e.body).toEqual({ error: "invalid_client", error_description: expect.any(String) });
+    });
+
+    it("a redirect_uri not registered for the client: invalid_request", async () => {
+      const e = await failure(
+        call(stsClient(), {
+          query: query({ client_id: "code.only", redirect_uri: "https://evil.example/cb" }),
+        }),
+      );
+      expect(e.status).toBe(400);
+      expect(e.body).toMatchObject({ error: "invalid_request" });
+      expect(JSON.stringify(e.body)).not.toContain("evil.example");
+    });
+
+    it("client_id missing or repeated, redirect_uri missing, malformed, repeated or with a fragment", async () => {
+      const cases: [string, URL][] = [
+        ["no client_id", broken((p) => p.delete("client_id"))],
+        ["two client_id", broken((p) => p.append("client_id", "wpf.hybrid"))],
+        ["no redirect_uri", broken((p) => p.delete("redirect_uri"))],
+        ["relative redirect_uri", broken((p) => p.set("redirect_uri", "/cb"))],
+        ["redirect_uri with a fragment", broken((p) => p.set("redirect_uri", `${CALLBACK}#x`))],
+        ["two redirect_uri", broken((p) => p.append("redirect_uri", "https://other.example/"))],
+      ];
+      for (const [why, url] of cases) {
+        const res = await open(url, "demo");
+        expect(res.status, why).toBe(400);
+        await expectRefusal(res, "invalid_request");
+      }
+    });
+
+    it("is answered before the other parameters and before the user signs in", async () => {
+      const url = broken((p) => p.set("response_type", "id_token"), { client_id: "nobody" });
+      await expectRefusal(await open(url), "invalid_client");
+    });
+  });
+
+  describe("any other request error: back to the redirect_uri with error and state", () => {
+    it("code grant, in the Location query: contract breaches, checked before the sign-in", async () => {
+      const cases: [string, URL][] = [
+        ["unsupported_response_type", broken((p) => p.set("response_type", "id_token"))],
+        ["invalid_request", broken((p) => p.delete("response_type"))],
+        ["invalid_scope", broken((p) => p.delete("scope"))],
+        ["invalid_request", broken((p) => p.set("dss_scope_params", "not base64url!"))],
+        ["invalid_request", broken((p) => p.set("code_challenge_method", "plain"))],
+        ["invalid_request", broken((p) => p.set("resource", "not a url"))],
+        ["invalid_request", broken((p) => p.append("scope", "dss"))],
+      ];
+      for (const [error, url] of cases) {
+        // Without credentials: a request that cannot succeed does not ask the user to sign in.
+        expectQueryError(await open(url), error);
+      }
+    });
+
+    it("code grant: a scope without dss is invalid_scope, with or without credentials", async () => {
+      const url = buildUrl(stsClient(), { query: query({ scope: "openid" }) });
+      expectQueryError(await open(url), "invalid_scope");
+      expectQueryError(await open(url, "demo"), "invalid_scope");
+    });
+
+    it("a registered redirect_uri keeps its own query parameters", async () => {
+      const registered = `${CALLBACK}?tenant=7`;
+      dss.state.addClient({ id: "with.query", redirectUris: [registered] });
+      const url = buildUrl(stsClient(), {
+        query: query({ client_id: "with.query", redirect_uri: registered, scope: "openid" }),
+      });
+      const res = await open(url);
+      expectQueryError(res, "invalid_scope", `${registered}&`);
+      expect(new URL(res.headers.get("location")!).searchParams.get("tenant")).toBe("7");
+    });
+
+    it("implicit grant, in the form-post page that would carry the token", async () => {
+      await expectFormPostError(
+        await open(
+          buildUrl(stsClient(), { query: query({ response_type: "token", scope: "openid" }) }),
+        ),
+        "invalid_scope",
+      );
+      await expectFormPostError(
+        await open(broken((p) => p.set("dss_scope_params", "=="), { response_type: "token" })),
+        "invalid_request",
+      );
+    });
+
+    it("a known client asking for a response type it may not use: unauthorized_client", async () => {
+      const url = buildUrl(stsClient(), {
+        query: query({ client_id: "code.only", response_type: "token" }),
+      });
+      await expectFormPostError(await open(url, "demo"), "unauthorized_client");
+      // The same client with its own response type signs in as usual.
+      const ok = await open(
+        buildUrl(stsClient(), { query: query({ client_id: "code.only" }) }),
+        "demo",
+      );
+      expect(ok.status).toBe(302);
+      expect(new URL(ok.headers.get("location")!).searchParams.get("code")).toMatch(/\S/);
+    });
+  });
+
+  describe("a valid request without the user's credentials: 401 with WWW-Authenticate", () => {
+    it("no credentials, or refused ones, through the generated client function", async () => {
+      for (const auth of [undefined, basicAuth("demo", "wrong")]) {
+        const e = await failure(call(stsClient(auth), { query: query() }));
+        expect(e.status).toBe(401);
+        expect(e.headers.get("www-authenticate")).toMatch(/^Basic realm="/);
+        expect(e.body).toEqual({ error: "login_required", error_description: expect.any(String) });
+        expect(JSON.stringify(e.body)).not.toContain("wrong");
+      }
+    });
+  });
+
+  describe("errors after the user signs in: back to the redirect_uri", () => {
+    it("a locked account: access_denied", async () => {
+      expectQueryError(
+        await open(buildUrl(stsClient(), { query: query() }), "locked"),
+        "access_denied",
+      );
+      await expectFormPostError(
+        await open(buildUrl(stsClient(), { query: query({ response_type: "token" }) }), "locked"),
+        "access_denied",
+      );
+    });
+
+    it("a transaction that is not the user's: invalid_transaction", async () => {
+      const extra = { dss_transaction_token_id: "00000000-0000-0000-0000-000000000000" };
+      expectQueryError(
+        await open(buildUrl(stsClient(), { query: query(extra) }), "demo"),
+        "invalid_transaction",
+      );
+      await expectFormPostError(
+        await open(
+          buildUrl(stsClient(), { query: query({ ...extra, response_type: "token" }) }),
+          "demo",
+        ),
+        "invalid_transaction",
+      );
+    });
+
+    it("the emulator's answers kept the contract", () => {
+      expect(issues).toEqual([]);
+    });
   });
 });
 

@@ -4,7 +4,11 @@ import * as client from "../src/generated/sts/client.gen.js";
 import { createDssStsMockHandlers, defaultDssStsHandlers } from "../src/generated/sts/msw.gen.js";
 import { operationList } from "../src/generated/sts/operations.gen.js";
 import { schemas } from "../src/generated/sts/schemas.gen.js";
-import { createDssStsRouter, formatDssStsError } from "../src/generated/sts/server.gen.js";
+import {
+  type AuthorizeReply,
+  createDssStsRouter,
+  formatDssStsError,
+} from "../src/generated/sts/server.gen.js";
 
 /**
  * The identity centre's token and confirmation operations through their generated client
@@ -65,5 +69,78 @@ describe.each(targets)("identity-centre operations against the %s", (_name, base
     expect(typeof body.Error).toBe("string");
     expect(typeof body.ErrorDescription).toBe("string");
     expect(body).not.toHaveProperty("error");
+  });
+});
+
+/**
+ * The authorize operations declare every answer of the decision in the spec (RFC 6749 §4.1.2.1,
+ * §4.2.2.1): 302 (the code, or an error, in the Location query), 200 (a page), 400 (an OAuthError,
+ * no redirect) and 401 (WWW-Authenticate). The generated server stub checks a handler's answers
+ * against them; its URL comes from the generated builder.
+ */
+describe("the generated server stub's authorize operations", () => {
+  const query = {
+    client_id: "dss.sample",
+    response_type: "code",
+    scope: "dss",
+    redirect_uri: "https://app.example/cb",
+    state: "s",
+  } as const;
+  const stub = (reply: AuthorizeReply) => {
+    const router = createDssStsRouter(
+      { authorize: () => reply, authorizeWithCertificate: () => reply },
+      { formatError: formatDssStsError, responseValidation: "strict" },
+    );
+    const builder = client.createDssStsClient({ baseUrl: "http://stub.test" });
+    return Promise.all(
+      [
+        client.authorizeUrl(builder, { query }),
+        client.authorizeWithCertificateUrl(builder, { query }),
+      ].map((url) => router.fetch(new Request(url, { redirect: "manual" }))),
+    );
+  };
+
+  it("passes a 400 OAuthError and a 401 with WWW-Authenticate through strict response checks", async () => {
+    for (const res of await stub({
+      status: 400,
+      body: { error: "invalid_client", error_description: "No client has this client_id." },
+    })) {
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: "invalid_client",
+        error_description: "No client has this client_id.",
+      });
+    }
+    for (const res of await stub({
+      status: 401,
+      headers: { "www-authenticate": 'Basic realm="stub"' },
+      body: { error: "login_required" },
+    })) {
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toBe('Basic realm="stub"');
+    }
+  });
+
+  it("passes an error redirect, and refuses a 400 body that is not an OAuthError", async () => {
+    const location = "https://app.example/cb?error=invalid_scope&state=s";
+    for (const res of await stub({ status: 302, headers: { location } })) {
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe(location);
+    }
+    for (const res of await stub({ status: 400, body: { message: "no" } as never })) {
+      // The answer breaks the contract: the strict stub answers 500 instead.
+      expect(res.status).toBe(500);
+    }
+  });
+
+  it("declares 400 and 401 with the OAuthError body for both operations", () => {
+    for (const id of ["authorize", "authorizeWithCertificate"]) {
+      const op = operationList.find((o) => o.operationId === id)!;
+      expect(Object.keys(op.responses).sort()).toEqual(["200", "302", "400", "401"]);
+      expect(op.responses["400"]?.schema).toEqual({
+        $ref: "urn:trustspec:dsssts#/$defs/OAuthError",
+      });
+      expect(op.responses["401"]?.headers).toEqual(["WWW-Authenticate"]);
+    }
   });
 });

@@ -205,10 +205,21 @@ describe("authorize endpoint", () => {
     expect((await authorize(q, `ivan:${SECRET_PASSWORD}-wrong`)).status).toBe(401);
   });
 
-  it("an unknown client is refused without a redirect", async () => {
+  it("an unknown client is refused without a redirect (RFC 6749 §4.1.2.1): 400 invalid_client", async () => {
     const a = await authorize({ ...q, client_id: "nope" }, `ivan:${SECRET_PASSWORD}`);
-    expect([a.status, a.json.error]).toEqual([400, "unauthorized_client"]);
+    expect([a.status, a.json.error]).toEqual([400, "invalid_client"]);
     expect(a.headers.get("location")).toBeNull();
+    expect(a.text).not.toContain(SECRET_PASSWORD);
+  });
+
+  it("a request error goes back to the redirect_uri before the user is asked to sign in", async () => {
+    const a = await authorize({ ...q, response_type: "id_token", state: "s2" });
+    expect(a.status).toBe(302);
+    const location = new URL(a.headers.get("location")!);
+    expect(location.origin + location.pathname).toBe(q.redirect_uri);
+    expect(location.searchParams.get("error")).toBe("unsupported_response_type");
+    expect(location.searchParams.get("state")).toBe("s2");
+    expect(a.headers.get("www-authenticate")).toBeNull();
   });
 
   it("a scope without dss goes back to the redirect_uri with error=invalid_scope", async () => {

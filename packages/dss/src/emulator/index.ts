@@ -29,7 +29,12 @@ import {
   type SignServerConfig,
 } from "./signserver.js";
 import { type DssClient, DssEmulatorState } from "./state.js";
-import { BASIC_REALM, ConfirmationService, createStsHandlers } from "./sts.js";
+import {
+  BASIC_REALM,
+  ConfirmationService,
+  createStsHandlers,
+  screenAuthorizeRequest,
+} from "./sts.js";
 
 export { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
 export { DssEmulatorError } from "./errors.js";
@@ -153,6 +158,17 @@ const encoder = new TextEncoder();
  *   `authentication_declined`) with 200 and IsFinal; a wrong one-time password is
  *   `authentication_failed` with IsFinal false and the challenge again. Expiry is noticed when the
  *   confirmation is next asked about. Callbacks carry the Signature Service transaction id.
+ * - Authorize errors (RFC 6749 §4.1.2.1, §4.2.2.1): a missing, repeated or unknown client_id, or a
+ *   missing, malformed or unregistered redirect_uri, answers 400 with an OAuth error body
+ *   (`invalid_request`, `invalid_client` for an unknown client) and no redirect. Every other error
+ *   goes back to the redirect_uri with `error`, `error_description` and `state`: in the query of a
+ *   302 (code grant) or in the form-post page (implicit grant, which delivers its token that way):
+ *   `unsupported_response_type`, `invalid_scope` (no scope, or none with `dss`),
+ *   `unauthorized_client` (a response type the client's `responseTypes` leave out),
+ *   `invalid_request` (another parameter missing, repeated or malformed), then, after sign-in,
+ *   `access_denied` (a locked account), `invalid_transaction`, `transaction_expired`. Request
+ *   errors come before the sign-in: without (or with refused) credentials the answer is 401 with a
+ *   Basic challenge only for a request that is otherwise valid.
  * - Certificates: CA handler 1 issues at once, CA handler 2 waits for an operator (requests and
  *   revocation requests alike); every status change makes a revocation request, a CMS signed
  *   with the certificate's key. Certificate Status.Value travels as a code (chapter 3), request
@@ -340,7 +356,7 @@ export class DssEmulator {
       if (pathname !== prefix && !pathname.startsWith(`${prefix}/`)) continue;
       const inner = { ...request, url: request.url.slice(prefix.length) || "/" };
       if (router === this.#sts) {
-        const refused = refuseUnknownGrant(inner);
+        const refused = refuseUnknownGrant(inner) ?? screenAuthorizeRequest(this.state, inner);
         if (refused) return refused;
       }
       return router.handle(inner);

@@ -37,6 +37,11 @@ export interface DssClient {
   secret?: string;
   /** Redirect URIs the client may use; absent: any. */
   redirectUris?: readonly string[];
+  /**
+   * The response types the client may ask the authorize endpoints for; absent: both. Any other
+   * goes back to the redirect_uri with error=unauthorized_client (RFC 6749 §4.1.2.1).
+   */
+  responseTypes?: readonly ("code" | "token")[];
 }
 
 /** An access token the identity centre issued. The value is opaque to clients. */

@@ -71,12 +71,26 @@ export function confirm(
  * (guide, §6.3.2 item 1, lines 10509-10564); with response_type=token a page that posts the access
  * token to redirect_uri (item 2, lines 10626-10669). With dss_transaction_token_id the token
  * confirms a Signature Service transaction (item 4, lines 10893-11042); with a confirmation scope
- * and dss_scope_params, an arbitrary operation (§6.7.2, lines 11776-11845). How errors reach the
- * client is not documented (RFC 6749 §4.1.2.1 sends error and error_description to redirect_uri).
+ * and dss_scope_params, an arbitrary operation (§6.7.2, lines 11776-11845).
+ *
+ * Errors. «КриптоПро DSS. Руководство разработчика» ЖТЯИ.00096-02 97 01, §6.3.2, does not say how
+ * an error of this endpoint reaches the client; it follows RFC 6749 §4.1.2.1 (code) and §4.2.2.1
+ * (implicit), checking in this order:
+ * 1. client_id missing, repeated, malformed or unknown, or redirect_uri missing, repeated,
+ * malformed or not registered for the client: no redirect, since the redirect_uri cannot be
+ * trusted; 400 with an OAuthError (AuthorizeBadRequest).
+ * 2. Any other error of the request (response_type missing or not supported, scope missing or
+ * without "dss", another parameter repeated or malformed, a client that may not use this
+ * response_type): back to the redirect_uri with error, error_description and state — in the
+ * Location query of a 302 for the code grant (AuthorizeRedirect), in the fields of the form-post
+ * page for the implicit grant, which delivers its token the same way (AuthorizePage).
+ * 3. No user credentials, or refused ones: 401 with WWW-Authenticate (AuthorizeUnauthorized).
+ * 4. Errors after the user has signed in (access_denied; invalid_transaction or
+ * transaction_expired for dss_transaction_token_id): back to the redirect_uri as in 2.
  *
  * `GET /oauth/authorize`
  *
- * @throws ApiError for HTTP 302 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 302, 400, 401 (the API's error body in `error.body`)
  */
 export function authorize(
   client: Client,
@@ -100,11 +114,13 @@ export function authorizeUrl(client: Client, input: AuthorizeInput): URL {
  * typically a DSS Operator, authenticates with a TLS client certificate (mutual TLS) instead of
  * the login pages (guide, §8.1.2.2.1, lines 12635-12669; §8.2.2.3.1, lines 14068-14101; §8.3.2.2.1,
  * lines 15232-15266). The examples use response_type=code and scope "openid dss"; the code is
- * then exchanged at token.
+ * then exchanged at token. Errors reach the client as they do at authorize (RFC 6749 §4.1.2.1,
+ * §4.2.2.1); 401 asks for the user's credentials where no client certificate authenticates the
+ * user.
  *
  * `GET /oauth/authorize/certificate`
  *
- * @throws ApiError for HTTP 302 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 302, 400, 401 (the API's error body in `error.body`)
  */
 export function authorizeWithCertificate(
   client: Client,

@@ -135,6 +135,27 @@ const emptyResponse: ResponseDescriptor = {
   headers: ["Location"],
 };
 
+const oAuthErrorResponse: ResponseDescriptor = {
+  mediaType: "application/json",
+  schema: {
+    $ref: "urn:trustspec:dsssts#/$defs/OAuthError",
+  },
+};
+
+const oAuthErrorResponse2: ResponseDescriptor = {
+  mediaType: "application/json",
+  schema: {
+    $ref: "urn:trustspec:dsssts#/$defs/OAuthError",
+  },
+  headers: ["WWW-Authenticate"],
+};
+
+const errorResponses: Readonly<Record<string, ResponseDescriptor>> = {
+  "302": emptyResponse,
+  "400": oAuthErrorResponse,
+  "401": oAuthErrorResponse2,
+};
+
 export const confirm: OperationDescriptor = {
   operationId: "confirm",
   method: "POST",
@@ -174,7 +195,7 @@ export const authorize: OperationDescriptor = {
   ],
   responses: {
     "200": inlineResponse,
-    "302": emptyResponse,
+    ...errorResponses,
   },
   success: [200],
   security: [],
@@ -199,7 +220,7 @@ export const authorizeWithCertificate: OperationDescriptor = {
   ],
   responses: {
     "200": inlineResponse,
-    "302": emptyResponse,
+    ...errorResponses,
   },
   success: [200],
   security: [],
@@ -224,19 +245,8 @@ export const token: OperationDescriptor = {
         $ref: "urn:trustspec:dsssts#/$defs/TokenResponse",
       },
     },
-    "400": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:dsssts#/$defs/OAuthError",
-      },
-    },
-    "401": {
-      mediaType: "application/json",
-      schema: {
-        $ref: "urn:trustspec:dsssts#/$defs/OAuthError",
-      },
-      headers: ["WWW-Authenticate"],
-    },
+    "400": oAuthErrorResponse,
+    "401": oAuthErrorResponse2,
   },
   success: [200],
   security: ["BasicAuth"],

@@ -26,7 +26,10 @@ import type {
 /**
  * Error answers that several operations share.
  */
-export type DssStsErrorReply = { status: 302; body?: undefined; headers?: ReplyHeaders };
+export type DssStsErrorReply =
+  | { status: 302; body?: undefined; headers?: ReplyHeaders }
+  | { status: 400; body: OAuthError; headers?: ReplyHeaders }
+  | { status: 401; body: OAuthError; headers?: ReplyHeaders };
 
 /**
  * What the `confirm` handler receives, converted and checked.
