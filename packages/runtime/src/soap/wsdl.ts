@@ -75,5 +75,6 @@ export function servedWsdl(template: WsdlTemplate, request: RawRequest): string 
   if (url === undefined) {
     return template.parts.map((p, i) => p + (template.written[i] ?? "")).join("");
   }
-  return template.parts.join(escapeXml(url));
+  // A `location` may be quoted with apostrophes, and a path may hold one.
+  return template.parts.join(escapeXml(url).replace(/'/g, "&apos;"));
 }

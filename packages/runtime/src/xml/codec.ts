@@ -380,12 +380,23 @@ export function escapeText(text: string): string {
   );
 }
 
-/** Escapes text for element content and attribute values. */
+/**
+ * Escapes text for element content and attribute values. Tabs and line breaks become character
+ * references, which survive the attribute-value normalization that turns literal ones into spaces.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"\r]/g, (c) =>
-    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#13;",
-  );
+  return text.replace(/[&<>"\r\n\t]/g, (c) => ESCAPES[c]!);
 }
+
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "\r": "&#13;",
+  "\n": "&#10;",
+  "\t": "&#9;",
+};
 
 /**
  * Writes XML text with default-namespace switching (as WCF does): an element in another
