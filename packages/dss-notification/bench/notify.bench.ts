@@ -6,7 +6,15 @@
  *      that only parses the XML with the same parser, both loaded over HTTP with the same
  *      Notify request (autocannon, 16 connections, alternating rounds, median round);
  *   2. the generated client's `notify` latency vs a raw fetch of the same envelope (interleaved
- *      calls, median latencies), against the stub.
+ *      calls, median latencies), against the stub;
+ *   3. what refusing a hostile body costs the stub: a 1 MB SOAP 1.1 body of 260 000 empty sibling
+ *      elements vs a 1 MB body that is one XML comment (both refused with a Client fault), in a
+ *      fresh server process: median latency of interleaved requests and the server's CPU time per
+ *      refusal; and how much a fresh server's peak RSS grows refusing one such body, and 20 in a
+ *      row.
+ * Server CPU per request (read from the server process around each load round) is the steadier
+ * of the two throughput figures on a busy 2-core machine, where the load generator shares the
+ * cores with the server.
  * Reproduce: `pnpm bench` (or `pnpm --filter @trustspec/dss-notification bench`).
  */
 import { fork } from "node:child_process";
@@ -22,6 +30,10 @@ const body =
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function load(url: string): Promise<number> {
+  return (await loadWithCount(url)).rate;
+}
+
+async function loadWithCount(url: string): Promise<{ rate: number; count: number }> {
   const r = await autocannon({
     url,
     method: "POST",
@@ -32,28 +44,127 @@ async function load(url: string): Promise<number> {
   });
   if (r.non2xx > 0 || r.errors > 0)
     throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return r.requests.average;
+  return { rate: r.requests.average, count: r.requests.total };
 }
 
-const child = fork(join(here, "servers.ts"), [], {
-  execArgv: ["--conditions=@trustspec/source", "--import", "tsx"],
-});
-const urls = await new Promise<{ bare: string; stub: string }>((resolve) =>
-  child.once("message", (m) => resolve(m as never)),
-);
+function startServers() {
+  const child = fork(join(here, "servers.ts"), [], {
+    execArgv: ["--conditions=@trustspec/source", "--import", "tsx"],
+  });
+  const ready = new Promise<{ bare: string; stub: string }>((resolve) =>
+    child.once("message", (m) => resolve(m as never)),
+  );
+  const usage = () =>
+    new Promise<{ cpuMicros: number; maxRssKb: number; rss: number }>((resolve) => {
+      child.once("message", (m) => resolve(m as never));
+      child.send("usage");
+    });
+  return { child, ready, usage };
+}
+
+const post = async (url: string, payload: string) => {
+  const r = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "text/xml; charset=utf-8", soapaction: ACTION },
+    body: payload,
+  });
+  await r.text();
+  return r.status;
+};
+
+const wrap = (b: string) =>
+  `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${b}</s:Body></s:Envelope>`;
+const flat = wrap("<a/>".repeat(260_000));
+const comment = wrap(`<!--${"x".repeat(flat.length - wrap("<!---->").length)}-->`);
+
+/** Peak RSS growth of a fresh server process (warmed with valid requests) refusing one body, then 19 more. */
+async function rssGrowth(payload: string): Promise<{ one: number; twenty: number }> {
+  const servers = startServers();
+  const { stub } = await servers.ready;
+  try {
+    for (let i = 0; i < 200; i++) await post(stub, body);
+    const start = (await servers.usage()).maxRssKb;
+    if ((await post(stub, payload)) !== 500) throw new Error("the body was not refused");
+    const one = (await servers.usage()).maxRssKb;
+    for (let i = 0; i < 19; i++) await post(stub, payload);
+    const twenty = (await servers.usage()).maxRssKb;
+    return { one: (one - start) / 1024, twenty: (twenty - start) / 1024 };
+  } finally {
+    servers.child.kill();
+  }
+}
+
+async function refusals(): Promise<void> {
+  const servers = startServers();
+  const { stub } = await servers.ready;
+  const sizes = `${(flat.length / 1e6).toFixed(2)} MB flat, ${(comment.length / 1e6).toFixed(2)} MB comment`;
+  try {
+    for (let i = 0; i < 200; i++) await post(stub, body);
+    for (let i = 0; i < 10; i++) {
+      if ((await post(stub, flat)) !== 500) throw new Error("the flat body was not refused");
+      if ((await post(stub, comment)) !== 500) throw new Error("the comment body was not refused");
+    }
+    const flatTimes: number[] = [];
+    const commentTimes: number[] = [];
+    const cpu = { flat: 0, comment: 0 };
+    for (let i = 0; i < 40; i++) {
+      for (const kind of i % 2 === 0 ? ["flat", "comment"] : ["comment", "flat"]) {
+        const before = await servers.usage();
+        const t = performance.now();
+        await post(stub, kind === "flat" ? flat : comment);
+        (kind === "flat" ? flatTimes : commentTimes).push(performance.now() - t);
+        cpu[kind as "flat"] += (await servers.usage()).cpuMicros - before.cpuMicros;
+      }
+    }
+    const f = median(flatTimes);
+    const c = median(commentTimes);
+    console.log(
+      `refusing a 1 MB body (${sizes}): flat ${f.toFixed(1)} ms vs comment ${c.toFixed(1)} ms median latency, ratio ${(f / c).toFixed(2)}x; server CPU per refusal flat ${(cpu.flat / 40 / 1000).toFixed(1)} ms vs comment ${(cpu.comment / 40 / 1000).toFixed(1)} ms, ratio ${(cpu.flat / cpu.comment).toFixed(2)}x`,
+    );
+  } finally {
+    servers.child.kill();
+  }
+  const rf = await rssGrowth(flat);
+  const rc = await rssGrowth(comment);
+  console.log(
+    `server peak RSS growth refusing the flat body: ${rf.one.toFixed(1)} MB for one, ${rf.twenty.toFixed(1)} MB for 20 in a row (comment body: ${rc.one.toFixed(1)} MB, ${rc.twenty.toFixed(1)} MB)`,
+  );
+}
+
+const { child, ready, usage } = startServers();
+const urls = await ready;
 try {
   const ours: number[] = [];
   const bare: number[] = [];
+  const cpuOurs: number[] = [];
+  const cpuBare: number[] = [];
+  /** One load round, with the server process's CPU time per request in it. */
+  const round = async (url: string, rates: number[], cpu: number[]) => {
+    const before = (await usage()).cpuMicros;
+    const r = await loadWithCount(url);
+    cpu.push(((await usage()).cpuMicros - before) / r.count);
+    rates.push(r.rate);
+  };
   await load(urls.stub);
   await load(urls.bare);
-  for (let round = 0; round < 3; round++) {
-    ours.push(await load(urls.stub));
-    bare.push(await load(urls.bare));
+  for (let i = 0; i < 5; i++) {
+    if (i % 2 === 0) {
+      await round(urls.stub, ours, cpuOurs);
+      await round(urls.bare, bare, cpuBare);
+    } else {
+      await round(urls.bare, bare, cpuBare);
+      await round(urls.stub, ours, cpuOurs);
+    }
   }
   const o = median(ours);
   const b = median(bare);
+  const co = median(cpuOurs);
+  const cb = median(cpuBare);
   console.log(
-    `server stub notifications/s vs bare node:http + XML parse: ${o.toFixed(0)} vs ${b.toFixed(0)} req/s, ratio ${(o / b).toFixed(2)}x (rounds: ours ${ours.map((x) => x.toFixed(0)).join(", ")}; bare ${bare.map((x) => x.toFixed(0)).join(", ")})`,
+    `server CPU per notification, stub vs bare node:http + the same parse: ${co.toFixed(0)} vs ${cb.toFixed(0)} µs, throughput-equivalent ratio ${(cb / co).toFixed(2)}x`,
+  );
+  console.log(
+    `server stub notifications/s vs bare node:http + the same XML parse: ${o.toFixed(0)} vs ${b.toFixed(0)} req/s, ratio ${(o / b).toFixed(2)}x (rounds: ours ${ours.map((x) => x.toFixed(0)).join(", ")}; bare ${bare.map((x) => x.toFixed(0)).join(", ")})`,
   );
 
   const client = createDssNotificationClient({ url: urls.stub });
@@ -96,3 +207,4 @@ try {
 } finally {
   child.kill();
 }
+await refusals();

@@ -79,6 +79,14 @@ const ADDRESSING = [
 ];
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
+/**
+ * UTF-8 bytes of an answer: Node's `Buffer` where there is one (several times faster than
+ * `TextEncoder` for short strings), `TextEncoder` elsewhere (a service worker running the mocks).
+ */
+const utf8: (text: string) => Uint8Array =
+  typeof globalThis.Buffer === "function"
+    ? (text) => globalThis.Buffer.from(text, "utf8")
+    : (text) => encoder.encode(text);
 
 /**
  * A SOAP endpoint over HTTP: POST with an envelope to call an operation, `GET ?wsdl` for the
@@ -108,7 +116,7 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     return {
       status: faultHttpStatus(version, fault, clientStatus),
       headers: { "content-type": soapContentType(version) },
-      body: encoder.encode(buildEnvelope(version, faultXml(version, fault))),
+      body: utf8(buildEnvelope(version, faultXml(version, fault))),
     };
   }
 
@@ -119,7 +127,7 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
       return {
         status: 200,
         headers: { "content-type": "text/xml; charset=utf-8" },
-        body: encoder.encode(servedWsdl(wsdl, request)),
+        body: utf8(servedWsdl(wsdl, request)),
       };
     }
     if (request.method !== "POST") {
@@ -221,7 +229,7 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     return {
       status: reply.status ?? 200,
       headers: { "content-type": soapContentType(version) },
-      body: encoder.encode(buildEnvelope(version, reply.body, reply.headers)),
+      body: utf8(buildEnvelope(version, reply.body, reply.headers)),
     };
   }
 

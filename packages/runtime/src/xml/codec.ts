@@ -322,19 +322,12 @@ function decodeComplex(
   }
   const children = childElements(el, issues, path);
   let i = 0;
-  const take = (p: XmlElementParticle): Element | undefined => {
-    const c = children[i];
-    if (isElement(c, p.name)) {
-      i++;
-      return c;
-    }
-    return undefined;
-  };
   for (const particle of desc.particles) {
+    let p: XmlElementParticle | undefined = particle as XmlElementParticle;
     if (particle.kind === "choice") {
       const c = children[i];
-      const option = particle.options.find((o) => isElement(c, o.name));
-      if (!option) {
+      p = particle.options.find((o) => isElement(c, o.name));
+      if (!p) {
         if (particle.minOccurs > 0)
           issues.push({
             path,
@@ -342,25 +335,8 @@ function decodeComplex(
           });
         continue;
       }
-      readParticle(option);
-      continue;
     }
-    readParticle(particle);
-  }
-  function readParticle(p: XmlElementParticle): void {
-    const max = p.maxOccurs === "unbounded" ? Number.POSITIVE_INFINITY : p.maxOccurs;
-    const found: unknown[] = [];
-    for (let c = take(p); c; c = found.length < max ? take(p) : undefined) {
-      found.push(decodeElement(types, p.type, c, p.nillable, issues, `${path}/${p.name.local}`));
-    }
-    if (found.length < p.minOccurs) {
-      issues.push({
-        path: `${path}/${p.name.local}`,
-        message: p.minOccurs === 1 ? "is required" : `must occur at least ${p.minOccurs} times`,
-      });
-    }
-    if (found.length === 0) return;
-    out[p.property] = max > 1 ? found : found[0];
+    i = readParticle(types, p, children, i, out, issues, path);
   }
   for (; i < children.length; i++) {
     issues.push({
@@ -369,6 +345,35 @@ function decodeComplex(
     });
   }
   return out;
+}
+
+/**
+ * Reads the occurrences of one particle from `children` starting at `i` into `out`; returns the
+ * index of the first child it did not take.
+ */
+function readParticle(
+  types: XmlTypes,
+  p: XmlElementParticle,
+  children: readonly Element[],
+  i: number,
+  out: Record<string, unknown>,
+  issues: ValidationIssue[],
+  path: string,
+): number {
+  const max = p.maxOccurs === "unbounded" ? Number.POSITIVE_INFINITY : p.maxOccurs;
+  const at = `${path}/${p.name.local}`;
+  const found: unknown[] = [];
+  while (found.length < max && isElement(children[i], p.name)) {
+    found.push(decodeElement(types, p.type, children[i++]!, p.nillable, issues, at));
+  }
+  if (found.length < p.minOccurs) {
+    issues.push({
+      path: at,
+      message: p.minOccurs === 1 ? "is required" : `must occur at least ${p.minOccurs} times`,
+    });
+  }
+  if (found.length > 0) out[p.property] = max > 1 ? found : found[0];
+  return i;
 }
 
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
