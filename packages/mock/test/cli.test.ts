@@ -127,8 +127,11 @@ describe("trustspec-mock", () => {
     while (t.out.length === 0 && t.err.length === 0) await new Promise((r) => setTimeout(r, 10));
     const url = /^listening on (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(t.out[0] ?? "")?.[1];
     expect(url, t.err.join("\n")).toBeDefined();
-    const wsdl = await fetch(`${url}?wsdl`);
-    expect(await wsdl.text()).toContain('name="NotificationService"');
+    const wsdl = await (await fetch(`${url}?wsdl`)).text();
+    expect(wsdl).toContain('name="NotificationService"');
+    // The WSDL names the address it was fetched from, not the vendor's design-time host.
+    expect(wsdl).toContain(`<soap:address location="${url}"/>`);
+    expect(wsdl).not.toContain("localhost:8733");
     const res = await fetch(url!, {
       method: "POST",
       headers: {
