@@ -92,10 +92,22 @@ export interface ApiResult<TStatus extends number = number, TData = unknown> {
   headers: Headers;
 }
 
-/** A configured client for one API: pass it to the generated operation functions. */
-export interface Client {
+/** Never set: it only carries, in the type, which API a {@link Client} was made for. */
+declare const clientApi: unique symbol;
+
+/**
+ * A configured client for one API: pass it to the generated operation functions.
+ *
+ * `TApi` names the API the client was made for: a generated client factory returns
+ * `Client<"Licence">` (exported as `LicenceClient`), and the operations of another API refuse it
+ * at compile time. The plain `Client` (any API) accepts every client, for code that works with
+ * clients of any API.
+ */
+export interface Client<TApi extends string = string> {
   readonly options: Readonly<ClientOptions>;
   readonly validator: SchemaValidator;
+  /** Type-level only: the API the client was made for; never present at run time. */
+  readonly [clientApi]?: TApi;
 }
 
 const validators = new WeakMap<SchemaBundle, SchemaValidator>();
@@ -110,7 +122,14 @@ export function validatorFor(bundle: SchemaBundle): SchemaValidator {
   return v;
 }
 
-export function createClient(bundle: SchemaBundle, options: ClientOptions = {}): Client {
+/**
+ * A client of the API whose schemas are `bundle`. Generated factories name the API in `TApi`; it
+ * is never inferred from where the client is passed.
+ */
+export function createClient<TApi extends string = string>(
+  bundle: SchemaBundle,
+  options: ClientOptions = {},
+): Client<NoInfer<TApi>> {
   return { options: { ...options }, validator: validatorFor(bundle) };
 }
 

@@ -15,15 +15,35 @@ export class TrustspecError extends Error {
   }
 }
 
-/** The server answered with a status the operation does not treat as success. */
-export class ApiError<TBody = unknown> extends TrustspecError {
-  readonly status: number;
+/**
+ * The server answered with a status the operation does not treat as success.
+ *
+ * `error instanceof ApiError` gives `ApiError<unknown>`: check the body before use, or use the
+ * operation's generated guard (`isListLicencesError(error)`), which types `body` as the
+ * operation's documented error responses.
+ */
+export class ApiError<TBody = unknown, TStatus extends number = number> extends TrustspecError {
+  readonly status: TStatus;
   readonly operationId: string;
   /** The parsed error body in the API's own format, or the raw text when it was not JSON. */
   readonly body: TBody;
   readonly headers: Headers;
+
+  /**
+   * The built-in `instanceof` check. Declared so that `instanceof` narrows to the class with its
+   * defaults (`ApiError<unknown>`, so `body` is `unknown`) rather than with `any`.
+   */
+  static override [Symbol.hasInstance]<T>(
+    this: abstract new (
+      ...args: never[]
+    ) => T,
+    value: unknown,
+  ): value is T {
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
   constructor(init: {
-    status: number;
+    status: TStatus;
     operationId: string;
     body: TBody;
     headers: Headers;
