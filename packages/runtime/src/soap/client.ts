@@ -53,18 +53,33 @@ export interface SoapCallOptions {
   timeoutMs?: number;
 }
 
-/** A configured client of one SOAP service: pass it to the generated operation functions. */
-export interface SoapClient {
+/** Never set: it only carries, in the type, which service a {@link SoapClient} was made for. */
+declare const soapService: unique symbol;
+
+/**
+ * A configured client of one SOAP service: pass it to the generated operation functions.
+ *
+ * `TService` names the service the client was made for: a generated factory returns
+ * `SoapClient<"DssNotification">` (exported as `DssNotificationClient`), and the operations of
+ * another service refuse it at compile time. The plain `SoapClient` accepts every client.
+ */
+export interface SoapClient<TService extends string = string> {
   readonly service: SoapServiceDescriptor;
   readonly options: Readonly<SoapClientOptions>;
   readonly validator: SchemaValidator;
+  /** Type-level only: the service the client was made for; never present at run time. */
+  readonly [soapService]?: TService;
 }
 
-export function createSoapClient(
+/**
+ * A client of `service`. Generated factories name the service in `TService`; it is never
+ * inferred from where the client is passed.
+ */
+export function createSoapClient<TService extends string = string>(
   service: SoapServiceDescriptor,
   schemas: SchemaBundle,
   options: SoapClientOptions = {},
-): SoapClient {
+): SoapClient<NoInfer<TService>> {
   return { service, options: { ...options }, validator: new SchemaValidator(schemas) };
 }
 
