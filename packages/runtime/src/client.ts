@@ -2,12 +2,14 @@ import { acquireDeadline, type Deadline, releaseDeadline } from "./deadline.js";
 import {
   AbortError,
   ApiError,
+  ConfigurationError,
   TimeoutError,
   TransportError,
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
 import { isIdempotent, type OperationDescriptor, type SchemaRef } from "./operation.js";
+import { httpUrlProblem } from "./url.js";
 import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "./validation.js";
 
 /**
@@ -130,6 +132,11 @@ export function createClient<TApi extends string = string>(
   bundle: SchemaBundle,
   options: ClientOptions = {},
 ): Client<NoInfer<TApi>> {
+  // Checked here, so a base URL without a scheme fails at once rather than at the first call.
+  if (options.baseUrl !== undefined) {
+    const problem = httpUrlProblem("baseUrl", options.baseUrl);
+    if (problem) throw new ConfigurationError("baseUrl", problem);
+  }
   return { options: { ...options }, validator: validatorFor(bundle) };
 }
 
@@ -366,7 +373,7 @@ async function send(
         await pause(op, caller, backoff(retry!, attempt));
         continue;
       }
-      throw new TransportError(op.operationId, error);
+      throw new TransportError(op.operationId, error, request);
     } finally {
       if (deadline) releaseDeadline(deadline);
       if (onAbort) caller!.removeEventListener("abort", onAbort);

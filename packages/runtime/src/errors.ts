@@ -5,6 +5,8 @@
  * through {@link redact} before it reaches a message.
  */
 
+import { safeUrl, scrubUrls } from "./url.js";
+
 /** Base class of every error thrown by trustspec code. `code` is stable and machine-readable. */
 export class TrustspecError extends Error {
   readonly code: string;
@@ -91,14 +93,61 @@ export class ValidationError extends TrustspecError {
   }
 }
 
-/** The request never got an HTTP answer (connection refused, DNS, reset). */
+/** What a {@link TransportError} knows of the request that failed. */
+export interface TransportErrorRequest {
+  method: string;
+  url: string | URL;
+}
+
+/**
+ * The request never got an HTTP answer: the connection was refused or reset, the host name did
+ * not resolve, TLS failed, or the fetch function threw.
+ *
+ * The message names the operation, the method and URL, and the failure under it, e.g.
+ * `listLicences: GET http://127.0.0.1:9099/api/licences failed before an answer arrived:
+ * ECONNREFUSED 127.0.0.1:9099`. The URL is shown without credentials (userinfo), query values
+ * (each becomes `[redacted]`; the names stay) and fragment; the failure's own text goes through
+ * the same rule and {@link redact}. The unchanged error is the `cause`.
+ */
 export class TransportError extends TrustspecError {
   readonly operationId: string;
-  constructor(operationId: string, cause: unknown) {
-    super("transport_error", `${operationId}: the request failed before an answer arrived`, {
-      cause,
-    });
+  /** The request's method, when it is known. */
+  readonly method: string | undefined;
+  /** The request's URL as the message shows it (no credentials, no query values), when known. */
+  readonly url: string | undefined;
+  /**
+   * The code of the system or network error under the failure, found along the `cause` chain:
+   * `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `ETIMEDOUT`, `UND_ERR_SOCKET`,
+   * `CERT_HAS_EXPIRED`, … `undefined` when no error of the chain has one.
+   */
+  readonly systemCode: string | undefined;
+  constructor(operationId: string, cause: unknown, request?: TransportErrorRequest) {
+    const failure = describeFailure(cause);
+    const url = request ? safeUrl(request.url) : undefined;
+    const what = request ? `${request.method.toUpperCase()} ${url}` : "the request";
+    super(
+      "transport_error",
+      `${operationId}: ${what} failed before an answer arrived: ${failure.text}`,
+      { cause },
+    );
     this.operationId = operationId;
+    this.method = request?.method.toUpperCase();
+    this.url = url;
+    this.systemCode = failure.code;
+  }
+}
+
+/**
+ * A client or command was given an option it cannot work with (a base URL without a scheme, a
+ * file that cannot be read, a port in use). Thrown when the client or command is set up, not on
+ * its first call; the message names the option and what it expects, without credentials.
+ */
+export class ConfigurationError extends TrustspecError {
+  /** The option at fault, as the caller spells it: `baseUrl`, `url`, `--signing-key`, `--port`. */
+  readonly option: string;
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super("configuration_error", message, options);
+    this.option = option;
   }
 }
 
@@ -120,6 +169,61 @@ export class AbortError extends TrustspecError {
     super("aborted", `${operationId}: aborted by the caller`, { cause: reason });
     this.operationId = operationId;
   }
+}
+
+/**
+ * The failure under a transport error, in one line: the first code along the `cause` chain with
+ * the address it concerns (`ECONNREFUSED 127.0.0.1:9099`, `ENOTFOUND api.example`), else the
+ * innermost message. URLs in it are shown without credentials and query values.
+ */
+function describeFailure(cause: unknown): { code: string | undefined; text: string } {
+  let current: unknown = cause;
+  let innermost: unknown = cause;
+  for (let depth = 0; depth < 8 && current !== null && current !== undefined; depth++) {
+    innermost = current;
+    if (typeof current !== "object") break;
+    const o = current as { code?: unknown; cause?: unknown };
+    if (typeof o.code === "string" && o.code !== "" && !(current instanceof TrustspecError)) {
+      return { code: o.code, text: clip(describeCoded(o.code, current)) };
+    }
+    current = o.cause;
+  }
+  const message =
+    innermost instanceof Error
+      ? innermost.message
+      : innermost === undefined
+        ? ""
+        : String(innermost);
+  return { code: undefined, text: clip(clean(message) || "no details") };
+}
+
+/** `CODE address:port[, …]`, `CODE host`, or the code with the error's message. */
+function describeCoded(code: string, error: object): string {
+  const e = error as { errors?: unknown; hostname?: unknown; message?: unknown };
+  const parts = Array.isArray(e.errors) ? e.errors : [error];
+  const addresses = [...new Set(parts.map(addressOf).filter((a): a is string => a !== undefined))];
+  if (addresses.length > 0) return `${code} ${addresses.join(", ")}`;
+  if (typeof e.hostname === "string" && e.hostname !== "") return `${code} ${e.hostname}`;
+  const message = typeof e.message === "string" ? clean(e.message) : "";
+  if (message === "") return code;
+  return message.includes(code) ? message : `${code}: ${message}`;
+}
+
+function addressOf(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { address, port } = error as { address?: unknown; port?: unknown };
+  if (typeof address !== "string" || address === "") return undefined;
+  const host = address.includes(":") ? `[${address}]` : address;
+  return typeof port === "number" ? `${host}:${port}` : host;
+}
+
+/** The first line of a message, URLs shown safely and secrets redacted. */
+function clean(message: string): string {
+  return redact(scrubUrls(message.split("\n")[0]!.trim()));
+}
+
+function clip(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 function describeBody(body: unknown): string {

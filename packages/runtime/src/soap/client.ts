@@ -1,4 +1,11 @@
-import { AbortError, TimeoutError, TransportError, ValidationError } from "../errors.js";
+import {
+  AbortError,
+  ConfigurationError,
+  TimeoutError,
+  TransportError,
+  ValidationError,
+} from "../errors.js";
+import { httpUrlProblem } from "../url.js";
 import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
 import { decodeRoot, toXml } from "../xml/codec.js";
 import { XmlError, type XmlLimits } from "../xml/parse.js";
@@ -34,7 +41,10 @@ export interface SoapReadLimits {
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface SoapClientOptions extends SoapReadLimits {
-  /** The service URL (default: the address the WSDL names). */
+  /**
+   * The service URL (default: the address the WSDL names): an absolute http:// or https:// URL,
+   * checked by {@link createSoapClient} (a `ConfigurationError` otherwise).
+   */
   url?: string;
   fetch?: typeof globalThis.fetch;
   /** Per-call timeout in milliseconds (default 30 000; 0 disables). */
@@ -80,6 +90,10 @@ export function createSoapClient<TService extends string = string>(
   schemas: SchemaBundle,
   options: SoapClientOptions = {},
 ): SoapClient<NoInfer<TService>> {
+  if (options.url !== undefined) {
+    const problem = httpUrlProblem("url", options.url);
+    if (problem) throw new ConfigurationError("url", problem);
+  }
   return { service, options: { ...options }, validator: new SchemaValidator(schemas) };
 }
 
@@ -135,7 +149,7 @@ export async function sendSoap(
   } catch (e) {
     if (timedOut) throw new TimeoutError(init.operationId, timeoutMs);
     if (init.signal?.aborted) throw new AbortError(init.operationId, init.signal.reason);
-    throw new TransportError(init.operationId, e);
+    throw new TransportError(init.operationId, e, { method: "POST", url: init.url });
   } finally {
     clearTimeout(timer);
     init.signal?.removeEventListener("abort", onAbort);
