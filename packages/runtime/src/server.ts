@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import {
   createServer,
   type IncomingMessage,
@@ -6,8 +8,9 @@ import {
   STATUS_CODES,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
 import { isFormMediaType, validatorFor } from "./client.js";
-import type { ValidationIssue } from "./errors.js";
+import { ConfigurationError, type ValidationIssue } from "./errors.js";
 import { coerceScalar, type OperationDescriptor, propertyKinds } from "./operation.js";
 import type { SchemaBundle, ValidationPolicy } from "./validation.js";
 
@@ -655,3 +658,104 @@ export function parsePort(value: string): number | undefined {
 
 /** An emulator's command line: parses its own options, serves, and resolves to an exit code when stopped. */
 export type MockCommand = (argv: string[], io: MockIo) => Promise<number>;
+
+/**
+ * Reads the text file an emulator's command-line option names. A file that cannot be read is a
+ * {@link ConfigurationError} with one line naming the option, the file and the fix, e.g.
+ * `--signing-key "key.pem": the file does not exist (ENOENT); pass the path of an RSA private
+ * key (PEM)`. `expected` says what the file should be, after "pass the path of".
+ */
+export async function readOptionFile(
+  option: string,
+  file: string,
+  expected: string,
+): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (e) {
+    throw optionFileError(option, file, "read", expected, e);
+  }
+}
+
+/** {@link readOptionFile}, synchronous, for options read while the others are parsed. */
+export function readOptionFileSync(option: string, file: string, expected: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw optionFileError(option, file, "read", expected, e);
+  }
+}
+
+/**
+ * Writes the file an emulator's command-line option names (e.g. a public key for the clients).
+ * A file that cannot be written is a {@link ConfigurationError} naming the option, the file and
+ * the fix.
+ */
+export async function writeOptionFile(option: string, file: string, data: string): Promise<void> {
+  try {
+    await writeFile(file, data);
+  } catch (e) {
+    throw optionFileError(option, file, "write", "a file in an existing directory", e);
+  }
+}
+
+function optionFileError(
+  option: string,
+  file: string,
+  access: "read" | "write",
+  expected: string,
+  cause: unknown,
+): ConfigurationError {
+  const code = systemCodeOf(cause);
+  const why =
+    code === "ENOENT"
+      ? access === "read"
+        ? "the file does not exist"
+        : `the directory ${JSON.stringify(dirname(file))} does not exist`
+      : code === "EACCES" || code === "EPERM"
+        ? `permission denied: the file cannot be ${access === "read" ? "read" : "written"}`
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "ENOTDIR"
+            ? "a part of the path is not a directory"
+            : `the file cannot be ${access === "read" ? "read" : "written"}`;
+  const detail = code ?? (cause instanceof Error ? cause.message.split("\n")[0] : String(cause));
+  return new ConfigurationError(
+    option,
+    `${option} ${JSON.stringify(file)}: ${why} (${detail}); pass the path of ${expected}`,
+    { cause },
+  );
+}
+
+/**
+ * One line for an emulator's command line that could not start: a {@link ConfigurationError}'s
+ * message as it is; a port in use, a port that needs privileges, an address that is not local
+ * or a host name that does not resolve named with the fix (`port 9099 on 127.0.0.1 is in use
+ * (EADDRINUSE); stop what listens there, or pass --port 0 to pick a free one`); anything else
+ * as the first line of its message.
+ */
+export function describeStartError(error: unknown, where: { host: string; port: number }): string {
+  if (error instanceof ConfigurationError) return error.message;
+  const code = systemCodeOf(error);
+  const { host, port } = where;
+  switch (code) {
+    case "EADDRINUSE":
+      return `port ${port} on ${host} is in use (EADDRINUSE); stop what listens there, or pass --port 0 to pick a free one`;
+    case "EACCES":
+    case "EPERM":
+      return `port ${port} on ${host} may not be opened by this user (${code}); pass a port above 1023, or --port 0 to pick a free one`;
+    case "EADDRNOTAVAIL":
+      return `${host} is not an address of this machine (EADDRNOTAVAIL); pass --host 127.0.0.1 or another local address`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_FAIL":
+      return `--host ${JSON.stringify(host)} does not resolve (${code}); pass an IP address such as 127.0.0.1`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0]!;
+}
+
+function systemCodeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
