@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { type MockIo, parsePort } from "@trustspec/runtime/server";
+import { describeStartError, type MockIo, parsePort } from "@trustspec/runtime/server";
 import { listenNotificationReceiver } from "./receiver.js";
 
 const help = `Usage: trustspec-mock dss-notification [options]
@@ -48,7 +48,9 @@ export async function runDssNotificationMock(argv: string[], io: MockIo): Promis
       onNotification: (n) => io.out(JSON.stringify(n)),
     });
   } catch (e) {
-    io.err(`trustspec-mock dss-notification: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(
+      `trustspec-mock dss-notification: ${describeStartError(e, { host: values.host, port })}`,
+    );
     return 1;
   }
   io.out(`listening on ${server.url}/`);

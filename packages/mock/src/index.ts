@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { MockCommand, MockIo } from "@trustspec/runtime/server";
 
 export type { MockCommand, MockIo };
@@ -29,12 +30,21 @@ const commands: Record<string, { summary: string; load: () => Promise<MockComman
   },
 };
 
+/** The version of @trustspec/mock, from its package.json as installed. */
+export function version(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+  ) as { version: string };
+  return manifest.version;
+}
+
 export function usage(): string {
   const lines = [
     "Usage: trustspec-mock <api> [--host 127.0.0.1] [--port N] [options]",
+    "       trustspec-mock --version",
     "",
     "Runs the emulator of one API until stopped. The first line printed is `listening on <url>`.",
-    "`trustspec-mock <api> --help` lists the API's own options.",
+    "`trustspec-mock <api> --help` lists the API's own options; `--version` prints the version.",
     "",
     "APIs:",
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(17)} ${c.summary}`),
@@ -47,6 +57,10 @@ export async function main(argv: string[], io?: Partial<MockIo>): Promise<number
   const [api, ...rest] = argv;
   const out = io?.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = io?.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (api === "--version") {
+    out(version());
+    return 0;
+  }
   if (!api || api === "--help" || api === "-h") {
     out(usage());
     return api ? 0 : 2;

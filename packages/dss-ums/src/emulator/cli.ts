@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { DssClient, DssEmulatorOptions, DssUserInit } from "@trustspec/dss/server";
-import { type MockIo, parsePort } from "@trustspec/runtime/server";
+import { describeStartError, type MockIo, parsePort } from "@trustspec/runtime/server";
 import { IdentifierTypeName } from "../generated/ums/types.gen.js";
 import {
   DEFAULT_GROUPS,
@@ -122,7 +122,7 @@ export async function runDssUmsMock(argv: string[], io: MockIo): Promise<number>
     server = await emulator.listen({ host: values.host, port });
   } catch (e) {
     // A busy port, an address that cannot be bound: one line, exit 1.
-    io.err(`trustspec-mock dss-ums: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`trustspec-mock dss-ums: ${describeStartError(e, { host: values.host, port })}`);
     return 1;
   }
   io.out(`listening on ${server.url}`);

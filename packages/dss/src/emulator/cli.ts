@@ -1,6 +1,10 @@
-import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type MockIo, parsePort } from "@trustspec/runtime/server";
+import {
+  describeStartError,
+  type MockIo,
+  parsePort,
+  writeOptionFile,
+} from "@trustspec/runtime/server";
 import { toPem } from "../cms/index.js";
 import { DSSActionsName } from "../generated/signserver/types.gen.js";
 import { DEFAULT_OTP, type DssUserInit } from "./demo.js";
@@ -108,7 +112,11 @@ export async function runDssMock(argv: string[], io: MockIo): Promise<number> {
     server = await emulator.listen({ host: values.host, port });
     if (values["ca-cert-out"]) {
       try {
-        await writeFile(values["ca-cert-out"], toPem(emulator.caCertificate, "CERTIFICATE"));
+        await writeOptionFile(
+          "--ca-cert-out",
+          values["ca-cert-out"],
+          toPem(emulator.caCertificate, "CERTIFICATE"),
+        );
       } catch (e) {
         await server.close();
         throw e;
@@ -116,7 +124,7 @@ export async function runDssMock(argv: string[], io: MockIo): Promise<number> {
     }
   } catch (e) {
     // A busy port, an address that cannot be bound, an unwritable --ca-cert-out: one line, exit 1.
-    io.err(`trustspec-mock dss: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`trustspec-mock dss: ${describeStartError(e, { host: values.host, port })}`);
     return 1;
   }
   io.out(`listening on ${server.url}`);

@@ -1,6 +1,12 @@
-import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type MockIo, parsePort } from "@trustspec/runtime/server";
+import { ConfigurationError } from "@trustspec/runtime";
+import {
+  describeStartError,
+  type MockIo,
+  parsePort,
+  readOptionFile,
+  writeOptionFile,
+} from "@trustspec/runtime/server";
 import { LicenceEmulator } from "./index.js";
 
 const help = `Usage: trustspec-mock licence [options]
@@ -38,23 +44,36 @@ export async function runLicenceMock(argv: string[], io: MockIo): Promise<number
   }
   let server: Awaited<ReturnType<LicenceEmulator["listen"]>>;
   try {
-    const emulator = new LicenceEmulator({
-      demo: !values.empty,
-      credentials: { username: values.user, password: values.password },
-      ...(values["signing-key"]
-        ? { signingKey: await readFile(values["signing-key"], "utf8") }
-        : {}),
-    });
+    const keyFile = values["signing-key"];
+    const signingKey = keyFile
+      ? await readOptionFile("--signing-key", keyFile, "an RSA private key (PEM)")
+      : undefined;
+    let emulator: LicenceEmulator;
+    try {
+      emulator = new LicenceEmulator({
+        demo: !values.empty,
+        credentials: { username: values.user, password: values.password },
+        ...(signingKey !== undefined ? { signingKey } : {}),
+      });
+    } catch (e) {
+      if (keyFile === undefined) throw e;
+      throw new ConfigurationError(
+        "--signing-key",
+        `--signing-key ${JSON.stringify(keyFile)}: not an RSA private key in PEM (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); pass the PEM file of an RSA private key, or leave the option out for a fresh key`,
+        { cause: e },
+      );
+    }
     if (values["public-key-out"]) {
-      await writeFile(
+      await writeOptionFile(
+        "--public-key-out",
         values["public-key-out"],
-        emulator.publicKey.export({ type: "spki", format: "pem" }),
+        emulator.publicKey.export({ type: "spki", format: "pem" }) as string,
       );
     }
     server = await emulator.listen({ host: values.host, port });
   } catch (e) {
     // An unreadable or invalid key file, an unwritable --public-key-out, a busy port: one line, exit 1.
-    io.err(`trustspec-mock licence: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`trustspec-mock licence: ${describeStartError(e, { host: values.host, port })}`);
     return 1;
   }
   io.out(`listening on ${server.url}`);

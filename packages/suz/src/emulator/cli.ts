@@ -1,6 +1,11 @@
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { type MockIo, parsePort } from "@trustspec/runtime/server";
+import { ConfigurationError } from "@trustspec/runtime";
+import {
+  describeStartError,
+  type MockIo,
+  parsePort,
+  readOptionFileSync,
+} from "@trustspec/runtime/server";
 import { parseCertificate } from "../signing/gost/cms.js";
 import {
   DEFAULT_MDLP_CLIENT,
@@ -42,15 +47,27 @@ function pair(value: string, what: string): [string, string] {
 
 /** The DER certificates of a PEM file. */
 function pemCertificates(file: string): Uint8Array[] {
-  const text = readFileSync(file, "utf8");
+  const text = readOptionFileSync("--trusted-cert", file, "a PEM file of CA certificates");
   const blocks = [
     ...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g),
   ];
-  if (blocks.length === 0)
-    throw new Error(`--trusted-cert ${file}: no PEM certificate in the file`);
+  if (blocks.length === 0) {
+    throw new ConfigurationError(
+      "--trusted-cert",
+      `--trusted-cert ${JSON.stringify(file)}: no PEM certificate in the file; pass a file with -----BEGIN CERTIFICATE----- blocks`,
+    );
+  }
   return blocks.map((m) => {
     const der = new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ""), "base64"));
-    parseCertificate(der);
+    try {
+      parseCertificate(der);
+    } catch (e) {
+      throw new ConfigurationError(
+        "--trusted-cert",
+        `--trusted-cert ${JSON.stringify(file)}: a block is not an X.509 certificate (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); pass a file of PEM certificates`,
+        { cause: e },
+      );
+    }
     return der;
   });
 }
@@ -107,6 +124,11 @@ export async function runSuzMock(argv: string[], io: MockIo): Promise<number> {
       options.mdlpTokenLifetimeMinutes = Number(lifetime);
     }
   } catch (e) {
+    // A file of --trusted-cert that cannot be used: one line; an option that is wrong: the usage too.
+    if (e instanceof ConfigurationError) {
+      io.err(`trustspec-mock suz: ${e.message}`);
+      return 2;
+    }
     io.err(`trustspec-mock suz: ${e instanceof Error ? e.message : e}\n\n${help}`);
     return 2;
   }
@@ -122,7 +144,7 @@ export async function runSuzMock(argv: string[], io: MockIo): Promise<number> {
       port,
     });
   } catch (e) {
-    io.err(`trustspec-mock suz: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`trustspec-mock suz: ${describeStartError(e, { host: values.host, port })}`);
     return 1;
   }
   io.out(`listening on ${server.url}`);
