@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { generateFiles } from "./generate.js";
@@ -8,6 +9,7 @@ import { syncDirectory } from "./write.js";
 
 const usage = `Usage: trustspec-codegen <openapi|wsdl|xsd> <spec> --out <dir> --name <TypeName> [--check]
        trustspec-codegen compat [--repo <dir>]
+       trustspec-codegen --version
 
 Reads an OpenAPI 3.1 document, a WSDL 1.1 document or an XML Schema and writes the generated
 TypeScript of one package into <dir> (*.gen.ts): types, schemas, and for OpenAPI operations,
@@ -30,8 +32,13 @@ async function main(argv: string[]): Promise<number> {
       check: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
       repo: { type: "string" },
+      version: { type: "boolean", default: false },
     },
   });
+  if (values.version) {
+    console.log(version());
+    return 0;
+  }
   const [input, spec] = positionals;
   if (input === "compat" && !values.help) {
     const results = await checkReleases(resolve(values.repo ?? "."));
@@ -70,6 +77,14 @@ async function main(argv: string[]): Promise<number> {
     `${where}: ${result.written.length} written, ${result.removed.length} removed, ${files.size - result.written.length} unchanged`,
   );
   return 0;
+}
+
+/** The generator's version, from its package.json beside `src/` and `dist/`. */
+function version(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+  ) as { version: string };
+  return manifest.version;
 }
 
 function findRepoRoot(): string {
