@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { packAndInstall, runAsEsmAndCjs } from "@trustspec-private/test-support";
+import {
+  PACKAGE_DOCS,
+  packAndInstall,
+  packageDocs,
+  runAsEsmAndCjs,
+} from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
@@ -39,7 +44,7 @@ describe("packed tarball", () => {
   it("installs into an empty project and runs from ESM and CommonJS", {
     timeout: 240_000,
   }, async () => {
-    const { app, tarballs } = await packAndInstall(
+    const { app, packs, tarballs } = await packAndInstall(
       [join(here, "../../runtime"), join(here, "..")],
       work,
     );
@@ -47,6 +52,8 @@ describe("packed tarball", () => {
       expect.stringMatching(/^trustspec-dss-\d+\.\d+\.\d+\.tgz$/),
       expect.stringMatching(/^trustspec-runtime-\d+\.\d+\.\d+\.tgz$/),
     ]);
+    // Each tarball carries the package's README, LICENSE and CHANGELOG.
+    for (const t of tarballs) expect(packageDocs(join(packs, t)), t).toEqual(PACKAGE_DOCS);
     const names: Record<string, string> = {
       "@trustspec/dss": "api",
       "@trustspec/dss/server": "server",

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { packAndInstall, runIn } from "@trustspec-private/test-support";
+import { PACKAGE_DOCS, packAndInstall, packageDocs, runIn } from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
@@ -18,7 +18,7 @@ describe("packed tarball", () => {
   it("installs into an empty project and runs from ESM and CommonJS", {
     timeout: 180_000,
   }, async () => {
-    const { app, tarballs } = await packAndInstall(
+    const { app, packs, tarballs } = await packAndInstall(
       [join(here, "../../runtime"), join(here, "..")],
       work,
     );
@@ -26,6 +26,8 @@ describe("packed tarball", () => {
       expect.stringMatching(/^trustspec-licence-\d+\.\d+\.\d+\.tgz$/),
       expect.stringMatching(/^trustspec-runtime-\d+\.\d+\.\d+\.tgz$/),
     ]);
+    // Each tarball carries the package's README, LICENSE and CHANGELOG.
+    for (const t of tarballs) expect(packageDocs(join(packs, t)), t).toEqual(PACKAGE_DOCS);
 
     writeFileSync(
       join(app, "esm.mjs"),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { packAndInstall } from "@trustspec-private/test-support";
+import { PACKAGE_DOCS, packAndInstall, packageDocs } from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
@@ -23,11 +23,13 @@ describe("packed tarball", () => {
     timeout: 300_000,
   }, async () => {
     const packages = ["runtime", "licence", "dss", "dss-ums", "dss-notification", "suz", "mock"];
-    const { app, tarballs } = await packAndInstall(
+    const { app, packs, tarballs } = await packAndInstall(
       packages.map((p) => join(here, "..", "..", p)),
       work,
     );
     expect(tarballs).toHaveLength(packages.length);
+    // Each tarball carries the package's README, LICENSE and CHANGELOG.
+    for (const t of tarballs) expect(packageDocs(join(packs, t)), t).toEqual(PACKAGE_DOCS);
     const bin = join(app, "node_modules", ".bin", "trustspec-mock");
     const listed = await run(bin, [], { cwd: app }).catch(
       (e: { code: number; stdout: string }) => e,

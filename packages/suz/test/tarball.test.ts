@@ -1,7 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { packAndInstall, runAsEsmAndCjs } from "@trustspec-private/test-support";
+import {
+  PACKAGE_DOCS,
+  packAndInstall,
+  packageDocs,
+  runAsEsmAndCjs,
+} from "@trustspec-private/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
@@ -32,11 +37,13 @@ describe("packed tarball", () => {
   it("installs into an empty project and runs from ESM and CommonJS", {
     timeout: 240_000,
   }, async () => {
-    const { app, tarballs } = await packAndInstall(
+    const { app, packs, tarballs } = await packAndInstall(
       ["../../runtime", "../../dss", ".."].map((dir) => join(here, dir)),
       work,
     );
     expect(tarballs).toHaveLength(["../../runtime", "../../dss", ".."].length);
+    // Each tarball carries the package's README, LICENSE and CHANGELOG.
+    for (const t of tarballs) expect(packageDocs(join(packs, t)), t).toEqual(PACKAGE_DOCS);
     const names: Record<string, string> = {
       "@trustspec/suz": "api",
       "@trustspec/suz/server": "server",

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
 
 const run = promisify(execFile);
 // The workspace's own pnpm (a root devDependency), so packing rewrites `workspace:` ranges.
@@ -20,12 +21,12 @@ const pnpm = resolve(
  * Packs each package folder with pnpm (as publishing would) into `work/packs`, and installs the
  * tarballs with npm into a new empty project `work/app`, exactly as a user gets them. Needs the
  * packages built.
- * @returns the app's folder and the tarballs' file names, sorted.
+ * @returns the app's folder, the tarballs' folder and their file names, sorted.
  */
 export async function packAndInstall(
   packageDirs: readonly string[],
   work: string,
-): Promise<{ app: string; tarballs: string[] }> {
+): Promise<{ app: string; packs: string; tarballs: string[] }> {
   const packs = join(work, "packs");
   for (const dir of packageDirs) {
     await run(process.execPath, [pnpm, "pack", "--pack-destination", packs], { cwd: dir });
@@ -40,7 +41,43 @@ export async function packAndInstall(
   await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files], {
     cwd: app,
   });
-  return { app, tarballs: files.map((f) => f.replace(/.*[\\/]/, "")).sort() };
+  return { app, packs, tarballs: files.map((f) => f.replace(/.*[\\/]/, "")).sort() };
+}
+
+/** The files every published package carries at its root besides its code, sorted. */
+export const PACKAGE_DOCS = ["CHANGELOG.md", "LICENSE", "README.md"] as const;
+
+/** The paths of the files in a packed tarball (`.tgz`), without the leading `package/`, sorted. */
+export function tarballFiles(tarball: string): string[] {
+  const tar = gunzipSync(readFileSync(tarball));
+  const text = (from: number, length: number) =>
+    tar.toString("utf8", from, from + length).replace(/\0.*$/s, "");
+  const files: string[] = [];
+  let longName: string | undefined;
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const name = text(at, 100);
+    if (name === "") break; // the end-of-archive blocks
+    const size = Number.parseInt(text(at + 124, 12).trim() || "0", 8);
+    const type = text(at + 156, 1);
+    const prefix = text(at + 345, 155);
+    const body = at + 512;
+    if (type === "x") {
+      // A pax header: its `path` record names the next entry.
+      longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(text(body, size))?.[1];
+    } else {
+      if (type === "0" || type === "")
+        files.push(longName ?? (prefix ? `${prefix}/${name}` : name));
+      longName = undefined;
+    }
+    at = body + Math.ceil(size / 512) * 512;
+  }
+  return files.map((f) => f.replace(/^package\//, "")).sort();
+}
+
+/** Which of {@link PACKAGE_DOCS} a packed tarball holds at its root. */
+export function packageDocs(tarball: string): string[] {
+  const files = new Set(tarballFiles(tarball));
+  return PACKAGE_DOCS.filter((f) => files.has(f));
 }
 
 /** Runs a file of the app with Node and resolves to its standard output. */
