@@ -4,12 +4,18 @@ import { parseArgs } from "node:util";
 import { generateFiles } from "./generate.js";
 import { readOpenApi } from "./input/openapi.js";
 import { readWsdl, readXsd } from "./input/wsdl.js";
-import { checkReleases, formatReleaseCheck } from "./release-check.js";
+import {
+  checkReleases,
+  formatBaselineWrites,
+  formatReleaseCheck,
+  writeReleaseBaselines,
+} from "./release-check.js";
 import { syncDirectory } from "./write.js";
 
 const usage = `Usage: trustspec-codegen <openapi|wsdl|xsd> <spec> --out <dir> --name <TypeName> [--check]
        trustspec-codegen compat [--repo <dir>]
        trustspec-codegen --version
+       trustspec-codegen baseline [--repo <dir>]
 
 Reads an OpenAPI 3.1 document, a WSDL 1.1 document or an XML Schema and writes the generated
 TypeScript of one package into <dir> (*.gen.ts): types, schemas, and for OpenAPI operations,
@@ -18,9 +24,13 @@ server stub and MSW handlers; for XSD the types, schemas and XML descriptors.
   --name   TypeScript prefix of the API, e.g. Licence (createLicenceClient)
   --check  write nothing; exit 1 when the files on disk differ from what would be generated
 
-compat: compares each published package's specs with those of its last release tag and exits 1
-when a change breaks compatibility without a major changeset (--repo: the repository root,
-default the working directory).`;
+compat: compares each published package's specs with those of its last release (its newest
+release tag or its committed baseline, release-baseline/<name>@<version>/) and exits 1 when a
+change breaks compatibility without a major changeset (--repo: the repository root, default the
+working directory).
+baseline: records the release about to be published: copies each published package's specs to
+release-baseline/<name>@<version>/ unless that version's baseline exists, and removes the
+package's older baselines.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
     }
     console.error(report);
     return 1;
+  }
+  if (input === "baseline" && !values.help) {
+    console.log(formatBaselineWrites(await writeReleaseBaselines(resolve(values.repo ?? "."))));
+    return 0;
   }
   const readers = { openapi: readOpenApi, wsdl: readWsdl, xsd: readXsd } as const;
   const reader = readers[input as keyof typeof readers];

@@ -3,5 +3,12 @@ export { generateFiles } from "./generate.js";
 export { openApiToModel, readOpenApi } from "./input/openapi.js";
 export { readWsdl, readXsd, wsdlSchemaDocuments, wsdlToModel, xsdToModel } from "./input/wsdl.js";
 export type * from "./model.js";
-export { checkReleases, formatReleaseCheck, type PackageCompat } from "./release-check.js";
+export {
+  type BaselineWrite,
+  checkReleases,
+  formatBaselineWrites,
+  formatReleaseCheck,
+  type PackageCompat,
+  writeReleaseBaselines,
+} from "./release-check.js";
 export { syncDirectory } from "./write.js";

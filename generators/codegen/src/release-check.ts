@@ -5,16 +5,20 @@
  * For every published package (`packages/*` without `"private": true`) the specs it is generated
  * from are read off its `generate` script (`trustspec-codegen openapi|wsdl|xsd <spec> … --name
  * <Name>`).
- * The baseline is the package's newest release tag, `<name>@<version>` as `changeset publish`
- * writes it; a package with no tag has not been released and has nothing to break. Each spec as
- * it was at the tag is compared with the spec in the working tree ({@link compareApis}). Breaking
- * changes pass when a pending changeset (`.changeset/*.md`) bumps the package `major`, or when
- * the package's version already has a higher major than the tag.
+ * The baseline is the package's last release: its newest release tag, `<name>@<version>` as
+ * `changeset publish` writes it, or its committed release baseline,
+ * `release-baseline/<name>@<version>/` holding copies of the spec inputs at their repository
+ * paths as they were released ({@link writeReleaseBaselines}), which travels with the branch
+ * where tags may not. The newer version wins; a tag wins over a baseline of the same version. A
+ * package with neither has not been released and has nothing to break. Each spec as it was
+ * released is compared with the spec in the working tree ({@link compareApis}). Breaking changes
+ * pass when a pending changeset (`.changeset/*.md`) bumps the package `major`, or when the
+ * package's version already has a higher major than the release.
  */
 
 import { execFile } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import readChangesets from "@changesets/read";
 import { parse } from "yaml";
@@ -27,8 +31,13 @@ const run = promisify(execFile);
 /** What the check found for one package. */
 export interface PackageCompat {
   name: string;
-  /** The release tag compared against, or undefined when the package was never released. */
+  /**
+   * The release compared against: its tag (`@scope/name@1.2.0`) or its committed baseline
+   * (`release-baseline/@scope/name@1.2.0`); undefined when the package was never released.
+   */
   baseline?: string;
+  /** The package is generated from no spec: nothing to compare. */
+  noSpecs?: true;
   /** Spec (repository path) → its differences from the baseline. */
   specs: { spec: string; changes: CompatChange[] }[];
   /** Whether a pending changeset or the version already makes the next release major. */
@@ -104,13 +113,61 @@ async function fileAt(repo: string, ref: string, path: string): Promise<string |
   }
 }
 
-/** Runs the check over the repository at `repo` (its root). */
-export async function checkReleases(repo: string): Promise<PackageCompat[]> {
-  const changesets = await readChangesets(repo);
-  const majors = new Set(
-    changesets.flatMap((c) => c.releases.filter((r) => r.type === "major").map((r) => r.name)),
-  );
-  const results: PackageCompat[] = [];
+/** The folder of committed release baselines, relative to the repository root. */
+export const BASELINE_DIR = "release-baseline";
+
+/** A package's baseline folder for a version, relative to the repository root. */
+export function baselineDir(name: string, version: string): string {
+  return `${BASELINE_DIR}/${name}@${version}`;
+}
+
+/** The versions of a package's committed baselines. */
+async function baselineVersions(repo: string, name: string): Promise<string[]> {
+  // `@scope/name@1.0.0` lives at `release-baseline/@scope/name@1.0.0/`.
+  const parent = join(repo, BASELINE_DIR, dirname(name));
+  const prefix = `${basename(name)}@`;
+  const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isDirectory() && e.name.startsWith(prefix))
+    .map((e) => e.name.slice(prefix.length))
+    .filter((v) => /^\d+\.\d+\.\d+/.test(v));
+}
+
+/** The last release of a package: a label, its version, and how to read a file as released. */
+interface Release {
+  label: string;
+  version: string;
+  read: (path: string) => Promise<string | undefined>;
+}
+
+async function lastRelease(repo: string, name: string): Promise<Release | undefined> {
+  const tag = await latestTag(repo, name);
+  const committed = (await baselineVersions(repo, name))
+    .sort((a, b) => compareVersions(a, b))
+    .at(-1);
+  const tagged = tag?.slice(name.length + 1);
+  if (tag && tagged && (!committed || compareVersions(tagged, committed) >= 0)) {
+    return { label: tag, version: tagged, read: (path) => fileAt(repo, tag, path) };
+  }
+  if (!committed) return undefined;
+  const dir = baselineDir(name, committed);
+  return {
+    label: dir,
+    version: committed,
+    read: (path) => readFile(join(repo, dir, path), "utf8").catch(() => undefined),
+  };
+}
+
+/** A published package of the repository with the specs it is generated from. */
+interface PublishedPackage {
+  pkg: PackageJson;
+  /** The specs as repository paths. */
+  specs: { kind: SpecKind; path: string; name: string }[];
+}
+
+/** Every package under `packages/` without `"private": true`, by folder name. */
+async function publishedPackages(repo: string): Promise<PublishedPackage[]> {
+  const out: PublishedPackage[] = [];
   const dirs = (await readdir(join(repo, "packages"), { withFileTypes: true }))
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
@@ -123,27 +180,47 @@ export async function checkReleases(repo: string): Promise<PackageCompat[]> {
       continue;
     }
     if (pkg.private) continue;
-    const specs = specsOf(pkg.scripts?.generate ?? "");
+    const specs = specsOf(pkg.scripts?.generate ?? "").map(({ kind, spec, name }) => ({
+      kind,
+      // Spec paths in the script are relative to the package folder.
+      path: join("packages", dir, spec).split("\\").join("/"),
+      name,
+    }));
+    out.push({ pkg, specs });
+  }
+  return out;
+}
+
+/** Runs the check over the repository at `repo` (its root). */
+export async function checkReleases(repo: string): Promise<PackageCompat[]> {
+  const changesets = await readChangesets(repo);
+  const majors = new Set(
+    changesets.flatMap((c) => c.releases.filter((r) => r.type === "major").map((r) => r.name)),
+  );
+  const results: PackageCompat[] = [];
+  for (const { pkg, specs } of await publishedPackages(repo)) {
     const result: PackageCompat = { name: pkg.name, specs: [], major: false, ok: true };
     results.push(result);
-    const tag = await latestTag(repo, pkg.name);
-    if (!tag) continue;
-    result.baseline = tag;
-    const released = tag.slice(pkg.name.length + 1);
+    if (specs.length === 0) {
+      result.noSpecs = true;
+      continue;
+    }
+    const release = await lastRelease(repo, pkg.name);
+    if (!release) continue;
+    result.baseline = release.label;
+    const released = release.version;
     result.major =
       majors.has(pkg.name) || Number(pkg.version.split(".")[0]) > Number(released.split(".")[0]);
-    for (const { kind, spec, name } of specs) {
-      // Spec paths in the script are relative to the package folder.
-      const normalised = join("packages", dir, spec).split("\\").join("/");
-      const before = await fileAt(repo, tag, normalised);
-      const now = await readFile(join(repo, normalised), "utf8");
+    for (const { kind, path, name } of specs) {
+      const before = await release.read(path);
+      const now = await readFile(join(repo, path), "utf8");
       if (before === undefined) {
-        result.specs.push({ spec: normalised, changes: [] });
+        result.specs.push({ spec: path, changes: [] });
         continue;
       }
-      const options = { name, source: normalised };
+      const options = { name, source: path };
       const changes = compareApis(toModel(kind, before, options), toModel(kind, now, options));
-      result.specs.push({ spec: normalised, changes });
+      result.specs.push({ spec: path, changes });
     }
     const breaks = result.specs.some((s) => s.changes.some((c) => c.kind === "breaking"));
     result.ok = !breaks || result.major;
@@ -155,6 +232,10 @@ export async function checkReleases(repo: string): Promise<PackageCompat[]> {
 export function formatReleaseCheck(results: PackageCompat[]): string {
   const lines: string[] = [];
   for (const r of results) {
+    if (r.noSpecs) {
+      lines.push(`${r.name}: generated from no spec, nothing to compare`);
+      continue;
+    }
     if (!r.baseline) {
       lines.push(`${r.name}: not released yet, nothing to compare`);
       continue;
@@ -184,4 +265,57 @@ export function formatReleaseCheck(results: PackageCompat[]): string {
     );
   }
   return lines.join("\n");
+}
+
+/** What {@link writeReleaseBaselines} did for one package. */
+export interface BaselineWrite {
+  name: string;
+  /** The baseline folder, relative to the repository root. */
+  baseline: string;
+  /** `written`: made from the specs now; `kept`: this version's baseline existed already. */
+  action: "written" | "kept";
+  /** Older baselines of the package that were removed. */
+  removed: string[];
+}
+
+/**
+ * Records the release about to be published: for every published package generated from specs,
+ * copies its spec inputs, as they are in the working tree, to
+ * `release-baseline/<name>@<version>/<repository path>` and removes the package's baselines of
+ * other versions. A version's baseline is written once: when it exists it is kept as it is, so a
+ * package released again without a new version keeps the contract it was released with.
+ */
+export async function writeReleaseBaselines(repo: string): Promise<BaselineWrite[]> {
+  const out: BaselineWrite[] = [];
+  for (const { pkg, specs } of await publishedPackages(repo)) {
+    if (specs.length === 0) continue;
+    const baseline = baselineDir(pkg.name, pkg.version);
+    const versions = await baselineVersions(repo, pkg.name);
+    const action = versions.includes(pkg.version) ? "kept" : "written";
+    if (action === "written") {
+      for (const { path } of specs) {
+        const target = join(repo, baseline, path);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, await readFile(join(repo, path)));
+      }
+    }
+    const removed = versions
+      .filter((v) => v !== pkg.version)
+      .map((v) => baselineDir(pkg.name, v))
+      .sort();
+    for (const dir of removed) await rm(join(repo, dir), { recursive: true, force: true });
+    out.push({ name: pkg.name, baseline, action, removed });
+  }
+  return out;
+}
+
+/** {@link writeReleaseBaselines}' report, a line per package. */
+export function formatBaselineWrites(writes: BaselineWrite[]): string {
+  return writes
+    .map((w) => {
+      const what = w.action === "written" ? "written from the current specs" : "kept";
+      const removed = w.removed.length > 0 ? `; removed ${w.removed.join(", ")}` : "";
+      return `${w.baseline}: ${what}${removed}`;
+    })
+    .join("\n");
 }

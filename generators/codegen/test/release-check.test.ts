@@ -1,14 +1,20 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { checkReleases, formatReleaseCheck, specsOf } from "../src/release-check.js";
+import {
+  checkReleases,
+  formatBaselineWrites,
+  formatReleaseCheck,
+  specsOf,
+  writeReleaseBaselines,
+} from "../src/release-check.js";
 
 /**
  * The release rule on throw-away git repositories: a package generated from a spec, released
- * (tagged), then changed.
+ * (tagged, or recorded in a committed baseline), then changed.
  */
 
 const made: string[] = [];
@@ -141,5 +147,119 @@ describe("checkReleases", () => {
     expect((await checkReleases(r.dir))[0]!.ok).toBe(false);
     r.pkg("2.0.0");
     expect((await checkReleases(r.dir))[0]!.ok).toBe(true);
+  });
+
+  it("a package generated from no spec has nothing to compare", async () => {
+    const r = repo();
+    r.write(
+      "packages/runtime/package.json",
+      JSON.stringify({ name: "@t/runtime", version: "1.0.0" }),
+    );
+    const results = await checkReleases(r.dir);
+    expect(results.map((x) => x.name)).toEqual(["@t/foo", "@t/runtime"]);
+    expect(results[1]).toEqual({
+      name: "@t/runtime",
+      specs: [],
+      major: false,
+      ok: true,
+      noSpecs: true,
+    });
+    expect(formatReleaseCheck(results)).toContain(
+      "@t/runtime: generated from no spec, nothing to compare",
+    );
+  });
+});
+
+describe("committed release baselines", () => {
+  const copy = (dir: string, version: string) =>
+    join(dir, `release-baseline/@t/foo@${version}/specs/foo/openapi.yaml`);
+
+  it("the baseline command copies the specs of published packages generated from specs", async () => {
+    const r = repo();
+    r.write(
+      "packages/runtime/package.json",
+      JSON.stringify({ name: "@t/runtime", version: "1.0.0" }),
+    );
+    const writes = await writeReleaseBaselines(r.dir);
+    expect(writes).toEqual([
+      { name: "@t/foo", baseline: "release-baseline/@t/foo@1.0.0", action: "written", removed: [] },
+    ]);
+    expect(formatBaselineWrites(writes)).toBe(
+      "release-baseline/@t/foo@1.0.0: written from the current specs",
+    );
+    expect(readFileSync(copy(r.dir, "1.0.0"), "utf8")).toBe(
+      readFileSync(join(r.dir, "specs/foo/openapi.yaml"), "utf8"),
+    );
+  });
+
+  it("without a tag, the committed baseline is the release compared against", async () => {
+    const r = repo();
+    await writeReleaseBaselines(r.dir);
+    r.git("add", "-A");
+    r.git("commit", "-qm", "release 1.0.0");
+    const [same] = await checkReleases(r.dir);
+    expect(same).toMatchObject({ baseline: "release-baseline/@t/foo@1.0.0", ok: true });
+    expect(formatReleaseCheck([same!])).toBe(
+      "@t/foo: compatible since release-baseline/@t/foo@1.0.0 (0 breaking, 0 compatible changes)",
+    );
+
+    r.write("specs/foo/openapi.yaml", spec({ id: { type: "integer" } }));
+    const [broken] = await checkReleases(r.dir);
+    expect(broken).toMatchObject({ ok: false, major: false });
+    const report = formatReleaseCheck([broken!]);
+    expect(report).toContain(
+      "@t/foo: BREAKING without a major changeset since release-baseline/@t/foo@1.0.0",
+    );
+    expect(report).toContain("specs/foo/openapi.yaml: getFoo 200/name: the field was removed");
+    r.write(".changeset/drop-name.md", '---\n"@t/foo": major\n---\n\nDrop name.\n');
+    expect((await checkReleases(r.dir))[0]).toMatchObject({ ok: true, major: true });
+  });
+
+  it("a version's baseline is written once; a new version's replaces the older ones", async () => {
+    const r = repo();
+    await writeReleaseBaselines(r.dir);
+    const released = readFileSync(copy(r.dir, "1.0.0"), "utf8");
+    // Not released again: the spec changes since stay unreleased, the baseline stays as it was.
+    r.write("specs/foo/openapi.yaml", spec({ id: { type: "integer" } }));
+    expect(await writeReleaseBaselines(r.dir)).toMatchObject([{ action: "kept", removed: [] }]);
+    expect(readFileSync(copy(r.dir, "1.0.0"), "utf8")).toBe(released);
+    expect((await checkReleases(r.dir))[0]!.ok).toBe(false);
+
+    r.pkg("2.0.0");
+    const writes = await writeReleaseBaselines(r.dir);
+    expect(formatBaselineWrites(writes)).toBe(
+      "release-baseline/@t/foo@2.0.0: written from the current specs; removed release-baseline/@t/foo@1.0.0",
+    );
+    expect(existsSync(copy(r.dir, "1.0.0"))).toBe(false);
+    expect((await checkReleases(r.dir))[0]).toMatchObject({
+      baseline: "release-baseline/@t/foo@2.0.0",
+      ok: true,
+      specs: [{ spec: "specs/foo/openapi.yaml", changes: [] }],
+    });
+  });
+
+  it("a tag wins over a baseline of the same or an older version, a newer baseline over a tag", async () => {
+    const r = repo();
+    await writeReleaseBaselines(r.dir);
+    r.git("add", "-A");
+    r.git("commit", "-qm", "release 1.0.0");
+    r.git("tag", "@t/foo@1.0.0");
+    expect((await checkReleases(r.dir))[0]!.baseline).toBe("@t/foo@1.0.0");
+    r.pkg("1.1.0");
+    await writeReleaseBaselines(r.dir);
+    expect((await checkReleases(r.dir))[0]!.baseline).toBe("release-baseline/@t/foo@1.1.0");
+    r.git("tag", "@t/foo@1.2.0");
+    expect((await checkReleases(r.dir))[0]!.baseline).toBe("@t/foo@1.2.0");
+  });
+
+  it("a spec the baseline does not hold is new: nothing to compare", async () => {
+    const r = repo();
+    await writeReleaseBaselines(r.dir);
+    rmSync(copy(r.dir, "1.0.0"));
+    r.write("release-baseline/@t/foo@1.0.0/README.txt", "kept so the folder stays\n");
+    expect((await checkReleases(r.dir))[0]).toMatchObject({
+      ok: true,
+      specs: [{ spec: "specs/foo/openapi.yaml", changes: [] }],
+    });
   });
 });
