@@ -1,10 +1,16 @@
 import type { ApiModel, OperationModel } from "../model.js";
 import { doc, header } from "./ts.js";
-import { typeBase } from "./types.js";
+import { errorResponses, typeBase } from "./types.js";
 
 /** `client.gen.ts`: a client factory and one tree-shakeable function per operation. */
 export function emitClient(model: ApiModel): string {
-  const types = model.operations.flatMap((op) => [`${typeBase(op)}Input`, `${typeBase(op)}Result`]);
+  const guarded = model.operations.filter((op) => errorResponses(op).length > 0);
+  const types = model.operations.flatMap((op) => [
+    `${typeBase(op)}Input`,
+    `${typeBase(op)}Result`,
+    ...(guarded.includes(op) ? [`${typeBase(op)}Error`] : []),
+  ]);
+  const client = `${model.name}Client`;
   const out = [
     header(model.source),
     "import {",
@@ -13,6 +19,7 @@ export function emitClient(model: ApiModel): string {
     "  type ClientOptions,",
     "  callOperation,",
     "  createClient,",
+    ...(guarded.length > 0 ? ["  isOperationError,"] : []),
     ...(model.operations.some(redirects) ? ["  operationUrl,"] : []),
     '} from "@trustspec/runtime";',
     'import * as operations from "./operations.gen.js";',
@@ -29,29 +36,36 @@ export function emitClient(model: ApiModel): string {
     );
   out.push(
     doc(
+      `A client made for ${model.title}: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.`,
+    ),
+    `export type ${client} = Client<${JSON.stringify(model.name)}>;`,
+    "",
+  );
+  out.push(
+    doc(
       `A client for ${model.title} ${model.version}. Pass it to the operation functions.`,
       server ? `\`baseUrl\` defaults to \`${server}\`.` : undefined,
     ),
   );
-  out.push(`export function create${model.name}Client(options: ClientOptions = {}): Client {`);
+  out.push(`export function create${client}(options: ClientOptions = {}): ${client} {`);
+  const brand = JSON.stringify(model.name);
   out.push(
     server
-      ? `  return createClient(schemas, { baseUrl: default${model.name}BaseUrl, ...options });`
-      : "  return createClient(schemas, options);",
+      ? `  return createClient<${brand}>(schemas, { baseUrl: default${model.name}BaseUrl, ...options });`
+      : `  return createClient<${brand}>(schemas, options);`,
   );
   out.push("}", "");
   for (const op of model.operations) {
-    out.push(operationFunction(op));
-    if (redirects(op)) out.push(urlFunction(op));
+    out.push(operationFunction(op, client));
+    if (guarded.includes(op)) out.push(guardFunction(op));
+    if (redirects(op)) out.push(urlFunction(op, client));
   }
   return out.join("\n");
 }
 
-function operationFunction(op: OperationModel): string {
+function operationFunction(op: OperationModel, client: string): string {
   const name = typeBase(op);
-  const errors = op.responses
-    .filter((r) => r.status === "default" || !op.success.includes(r.status))
-    .map((r) => r.status);
+  const errors = errorResponses(op).map((r) => r.status);
   const hasInput = op.params.length > 0 || op.requestBody !== undefined;
   const optional = hasInput && !op.params.some((p) => p.required) && !op.requestBody?.required;
   const d = doc(
@@ -59,13 +73,22 @@ function operationFunction(op: OperationModel): string {
     op.description,
     `\`${op.method} ${op.path}\``,
     errors.length
-      ? `@throws ApiError for HTTP ${errors.join(", ")} (the API's error body in \`error.body\`)`
+      ? `@throws ApiError for HTTP ${errors.join(", ")} (the API's error body in \`error.body\`; \`is${name}Error\` types it)`
       : undefined,
   );
   const param = hasInput
     ? `input: ${name}Input${optional ? " = {}" : ""}`
     : `input: ${name}Input = {}`;
-  return `${d ? `${d}\n` : ""}export function ${op.operationId}(\n  client: Client,\n  ${param},\n  options?: CallOptions,\n): Promise<${name}Result> {\n  return callOperation<${name}Result>(client, operations.${op.operationId}, input, options);\n}\n`;
+  return `${d ? `${d}\n` : ""}export function ${op.operationId}(\n  client: ${client},\n  ${param},\n  options?: CallOptions,\n): Promise<${name}Result> {\n  return callOperation<${name}Result>(client, operations.${op.operationId}, input, options);\n}\n`;
+}
+
+/** A type guard for the operation's documented errors. */
+function guardFunction(op: OperationModel): string {
+  const name = typeBase(op);
+  const d = doc(
+    `Whether \`error\` is an \`ApiError\` of \`${op.operationId}\` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then \`body\` is typed, per \`status\`.`,
+  );
+  return `${d}\nexport function is${name}Error(error: unknown): error is ${name}Error {\n  return isOperationError(error, operations.${op.operationId}, schemas);\n}\n`;
 }
 
 /** An operation that answers with a redirect is opened by a browser: it also gets a URL builder. */
@@ -75,11 +98,11 @@ function redirects(op: OperationModel): boolean {
   );
 }
 
-function urlFunction(op: OperationModel): string {
+function urlFunction(op: OperationModel, client: string): string {
   const name = typeBase(op);
   const optional = !op.params.some((p) => p.required);
   const d = doc(
     `The URL of \`${op.operationId}\` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.`,
   );
-  return `${d}\nexport function ${op.operationId}Url(client: Client, input: ${name}Input${optional ? " = {}" : ""}): URL {\n  return operationUrl(client, operations.${op.operationId}, input);\n}\n`;
+  return `${d}\nexport function ${op.operationId}Url(client: ${client}, input: ${name}Input${optional ? " = {}" : ""}): URL {\n  return operationUrl(client, operations.${op.operationId}, input);\n}\n`;
 }

@@ -125,7 +125,7 @@ export function emitSoapClient(model: ApiModel): string {
         `Calls \`${op.name}\`: sends the \`${op.input.name.local}\` element with SOAPAction \`${op.action}\`${op.output ? ` and resolves to the \`${op.output.name.local}\` element` : ""}.`,
         "@throws SoapFaultError for a SOAP fault; ValidationError when the input or the answer breaks the schema; TimeoutError, AbortError, TransportError",
       ),
-      `export function ${soapFunctionName(op)}(\n  client: SoapClient,\n  input: ${input},\n  options?: SoapCallOptions,\n): Promise<${output}> {\n  return callSoapOperation<${output}>(client, ${JSON.stringify(op.name)}, input, options);\n}`,
+      `export function ${soapFunctionName(op)}(\n  client: ${n}Client,\n  input: ${input},\n  options?: SoapCallOptions,\n): Promise<${output}> {\n  return callSoapOperation<${output}>(client, ${JSON.stringify(op.name)}, input, options);\n}`,
       "",
     );
   }
@@ -153,11 +153,16 @@ export function emitSoapClient(model: ApiModel): string {
   }
   out.push(
     doc(
+      `A client made for the ${s.serviceName} SOAP service: its operation functions take it, those of any other service refuse it at compile time. The brand is a type only.`,
+    ),
+    `export type ${n}Client = SoapClient<${JSON.stringify(n)}>;`,
+    "",
+    doc(
       `A client of the ${s.serviceName} SOAP service. Pass it to the operation functions.`,
       s.address ? `\`url\` defaults to \`${s.address}\`.` : undefined,
     ),
-    `export function create${n}Client(options: SoapClientOptions = {}): SoapClient {`,
-    "  return createSoapClient(service, schemas, options);",
+    `export function create${n}Client(options: SoapClientOptions = {}): ${n}Client {`,
+    `  return createSoapClient<${JSON.stringify(n)}>(service, schemas, options);`,
     "}",
     "",
     body,

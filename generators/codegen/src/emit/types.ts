@@ -1,11 +1,26 @@
-import type { ApiModel, OperationModel, ParamModel } from "../model.js";
+import type { ApiModel, OperationModel, ParamModel, ResponseModel } from "../model.js";
 import { doc, header, propertyKey, tsType, upperFirst } from "./ts.js";
 
 /** `types.gen.ts`: one type per named schema, enum constants, and per-operation input/result types. */
 export function emitTypes(model: ApiModel): string {
   const out: string[] = [header(model.source)];
-  if (model.operations.length > 0) out.push('import type { ApiResult } from "@trustspec/runtime";');
+  if (model.operations.length > 0) {
+    const runtime = model.operations.some((op) => errorResponses(op).length > 0)
+      ? "ApiError, ApiResult"
+      : "ApiResult";
+    out.push(`import type { ${runtime} } from "@trustspec/runtime";`);
+  }
   out.push("");
+  const names = new Set(model.schemas.map((s) => s.name));
+  for (const op of model.operations) {
+    const taken = [`${typeBase(op)}Input`, `${typeBase(op)}Result`, `${typeBase(op)}Error`].find(
+      (n) => names.has(n),
+    );
+    if (taken)
+      throw new Error(
+        `${model.source}: schema ${taken} has the name of a type of operation ${op.operationId}`,
+      );
+  }
   for (const s of model.schemas) {
     const description = s.description ?? (s.schema.description as string | undefined);
     if (s.enumMembers) {
@@ -34,6 +49,11 @@ export function emitTypes(model: ApiModel): string {
 /** Adds a doc block to a list of lines unless it is empty. */
 export function pushDoc(lines: string[], block: string): void {
   if (block) lines.push(block);
+}
+
+/** The responses an operation documents besides its success: what its ApiError may carry. */
+export function errorResponses(op: OperationModel): ResponseModel[] {
+  return op.responses.filter((r) => r.status === "default" || !op.success.includes(r.status));
 }
 
 export function typeBase(op: OperationModel): string {
@@ -93,5 +113,33 @@ function operationTypes(op: OperationModel): string {
     `export type ${name}Result = ${results.length ? results.join(" | ") : "ApiResult<number, unknown>"};`,
     "",
   );
+  const errors = errorType(op);
+  if (errors) {
+    pushDoc(
+      lines,
+      doc(
+        `The errors \`${op.operationId}\` documents: an \`ApiError\` per documented status with its body (\`unknown\` where none is documented). \`is${name}Error\` narrows a caught error to it; \`status\` then tells the variants apart.`,
+      ),
+    );
+    lines.push(`export type ${name}Error = ${errors};`, "");
+  }
   return lines.join("\n");
+}
+
+/** `ApiError<Body, Status>` variants, one per distinct body; `default` adds a `number` status. */
+function errorType(op: OperationModel): string | undefined {
+  const responses = errorResponses(op);
+  if (responses.length === 0) return undefined;
+  const byBody = new Map<string, string[]>();
+  for (const r of responses) {
+    const body = r.schema ? tsType(r.schema) : "unknown";
+    const status = r.status === "default" ? "number" : String(r.status);
+    byBody.set(body, [...(byBody.get(body) ?? []), status]);
+  }
+  return [...byBody]
+    .map(([body, statuses]) => {
+      const status = statuses.includes("number") ? "number" : statuses.join(" | ");
+      return `ApiError<${body}, ${status}>`;
+    })
+    .join(" | ");
 }

@@ -17,19 +17,24 @@ import type { ListThingsInput, ListThingsResult } from "./types.gen.js";
 export const defaultEnumsBaseUrl = "http://localhost:8080";
 
 /**
+ * A client made for Enums: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type EnumsClient = Client<"Enums">;
+
+/**
  * A client for Enums 1.0.0. Pass it to the operation functions.
  *
  * `baseUrl` defaults to `http://localhost:8080`.
  */
-export function createEnumsClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultEnumsBaseUrl, ...options });
+export function createEnumsClient(options: ClientOptions = {}): EnumsClient {
+  return createClient<"Enums">(schemas, { baseUrl: defaultEnumsBaseUrl, ...options });
 }
 
 /**
  * `GET /things`
  */
 export function listThings(
-  client: Client,
+  client: EnumsClient,
   input: ListThingsInput = {},
   options?: CallOptions,
 ): Promise<ListThingsResult> {

@@ -14,17 +14,22 @@ import { schemas } from "./schemas.gen.js";
 import type { GetRecordInput, GetRecordResult } from "./types.gen.js";
 
 /**
+ * A client made for Optional Nullable: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type OptionalNullableClient = Client<"OptionalNullable">;
+
+/**
  * A client for Optional Nullable 1.0.0. Pass it to the operation functions.
  */
-export function createOptionalNullableClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, options);
+export function createOptionalNullableClient(options: ClientOptions = {}): OptionalNullableClient {
+  return createClient<"OptionalNullable">(schemas, options);
 }
 
 /**
  * `GET /records/{id}`
  */
 export function getRecord(
-  client: Client,
+  client: OptionalNullableClient,
   input: GetRecordInput,
   options?: CallOptions,
 ): Promise<GetRecordResult> {

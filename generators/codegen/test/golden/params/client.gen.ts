@@ -17,19 +17,24 @@ import type { GetItemInput, GetItemResult } from "./types.gen.js";
 export const defaultParamsBaseUrl = "https://api.example.test/Service/api";
 
 /**
+ * A client made for Params: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type ParamsClient = Client<"Params">;
+
+/**
  * A client for Params 1.0.0. Pass it to the operation functions.
  *
  * `baseUrl` defaults to `https://api.example.test/Service/api`.
  */
-export function createParamsClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultParamsBaseUrl, ...options });
+export function createParamsClient(options: ClientOptions = {}): ParamsClient {
+  return createClient<"Params">(schemas, { baseUrl: defaultParamsBaseUrl, ...options });
 }
 
 /**
  * `GET /accounts/{accountId}/items/{itemNo}`
  */
 export function getItem(
-  client: Client,
+  client: ParamsClient,
   input: GetItemInput,
   options?: CallOptions,
 ): Promise<GetItemResult> {

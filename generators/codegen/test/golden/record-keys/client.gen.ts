@@ -17,19 +17,24 @@ import type { CreateAccountInput, CreateAccountResult } from "./types.gen.js";
 export const defaultRecordKeysBaseUrl = "http://localhost:8080";
 
 /**
+ * A client made for Record keys: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type RecordKeysClient = Client<"RecordKeys">;
+
+/**
  * A client for Record keys 1.0.0. Pass it to the operation functions.
  *
  * `baseUrl` defaults to `http://localhost:8080`.
  */
-export function createRecordKeysClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultRecordKeysBaseUrl, ...options });
+export function createRecordKeysClient(options: ClientOptions = {}): RecordKeysClient {
+  return createClient<"RecordKeys">(schemas, { baseUrl: defaultRecordKeysBaseUrl, ...options });
 }
 
 /**
  * `POST /accounts`
  */
 export function createAccount(
-  client: Client,
+  client: RecordKeysClient,
   input: CreateAccountInput,
   options?: CallOptions,
 ): Promise<CreateAccountResult> {

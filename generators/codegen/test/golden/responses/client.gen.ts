@@ -8,6 +8,7 @@ import {
   type ClientOptions,
   callOperation,
   createClient,
+  isOperationError,
   operationUrl,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
@@ -15,19 +16,27 @@ import { schemas } from "./schemas.gen.js";
 import type {
   OpenSessionInput,
   OpenSessionResult,
+  OpenSessionError,
   CloseSessionInput,
   CloseSessionResult,
   ConfirmStepInput,
   ConfirmStepResult,
+  ConfirmStepError,
   LoginInput,
   LoginResult,
+  LoginError,
 } from "./types.gen.js";
+
+/**
+ * A client made for Responses: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type ResponsesClient = Client<"Responses">;
 
 /**
  * A client for Responses 1.0.0. Pass it to the operation functions.
  */
-export function createResponsesClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, options);
+export function createResponsesClient(options: ClientOptions = {}): ResponsesClient {
+  return createClient<"Responses">(schemas, options);
 }
 
 /**
@@ -37,10 +46,10 @@ export function createResponsesClient(options: ClientOptions = {}): Client {
  *
  * `POST /sessions`
  *
- * @throws ApiError for HTTP 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 404, default (the API's error body in `error.body`; `isOpenSessionError` types it)
  */
 export function openSession(
-  client: Client,
+  client: ResponsesClient,
   input: OpenSessionInput,
   options?: CallOptions,
 ): Promise<OpenSessionResult> {
@@ -48,10 +57,17 @@ export function openSession(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `openSession` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isOpenSessionError(error: unknown): error is OpenSessionError {
+  return isOperationError(error, operations.openSession, schemas);
+}
+
+/**
  * `DELETE /sessions/{id}`
  */
 export function closeSession(
-  client: Client,
+  client: ResponsesClient,
   input: CloseSessionInput,
   options?: CallOptions,
 ): Promise<CloseSessionResult> {
@@ -63,10 +79,10 @@ export function closeSession(
  *
  * `POST /confirm`
  *
- * @throws ApiError for HTTP default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP default (the API's error body in `error.body`; `isConfirmStepError` types it)
  */
 export function confirmStep(
-  client: Client,
+  client: ResponsesClient,
   input: ConfirmStepInput,
   options?: CallOptions,
 ): Promise<ConfirmStepResult> {
@@ -74,14 +90,21 @@ export function confirmStep(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `confirmStep` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isConfirmStepError(error: unknown): error is ConfirmStepError {
+  return isOperationError(error, operations.confirmStep, schemas);
+}
+
+/**
  * A page a browser opens; the server redirects it.
  *
  * `GET /login`
  *
- * @throws ApiError for HTTP 302 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 302 (the API's error body in `error.body`; `isLoginError` types it)
  */
 export function login(
-  client: Client,
+  client: ResponsesClient,
   input: LoginInput,
   options?: CallOptions,
 ): Promise<LoginResult> {
@@ -89,8 +112,15 @@ export function login(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `login` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isLoginError(error: unknown): error is LoginError {
+  return isOperationError(error, operations.login, schemas);
+}
+
+/**
  * The URL of `login` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.
  */
-export function loginUrl(client: Client, input: LoginInput): URL {
+export function loginUrl(client: ResponsesClient, input: LoginInput): URL {
   return operationUrl(client, operations.login, input);
 }

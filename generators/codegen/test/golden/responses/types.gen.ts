@@ -2,7 +2,7 @@
 // Source: generators/codegen/test/fixtures/responses/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime";
 
 export type Outcome = {
   failed: boolean;
@@ -32,6 +32,11 @@ export interface OpenSessionInput {
 export type OpenSessionResult = ApiResult<200, Session> | ApiResult<201, Session>;
 
 /**
+ * The errors `openSession` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isOpenSessionError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type OpenSessionError = ApiError<Problem, number>;
+
+/**
  * The input of `closeSession` (DELETE /sessions/{id}).
  */
 export interface CloseSessionInput {
@@ -58,6 +63,11 @@ export interface ConfirmStepInput {
 export type ConfirmStepResult = ApiResult<200, Outcome>;
 
 /**
+ * The errors `confirmStep` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isConfirmStepError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ConfirmStepError = ApiError<Outcome, number>;
+
+/**
  * The input of `login` (GET /login).
  */
 export interface LoginInput {
@@ -71,3 +81,8 @@ export interface LoginInput {
  * What `login` resolves to: one variant per documented success status.
  */
 export type LoginResult = ApiResult<200, string>;
+
+/**
+ * The errors `login` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isLoginError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type LoginError = ApiError<unknown, 302>;

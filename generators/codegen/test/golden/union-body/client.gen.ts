@@ -23,17 +23,22 @@ import type {
 } from "./types.gen.js";
 
 /**
+ * A client made for Union Body: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type UnionBodyClient = Client<"UnionBody">;
+
+/**
  * A client for Union Body 1.0.0. Pass it to the operation functions.
  */
-export function createUnionBodyClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, options);
+export function createUnionBodyClient(options: ClientOptions = {}): UnionBodyClient {
+  return createClient<"UnionBody">(schemas, options);
 }
 
 /**
  * `POST /pets`
  */
 export function addPet(
-  client: Client,
+  client: UnionBodyClient,
   input: AddPetInput,
   options?: CallOptions,
 ): Promise<AddPetResult> {
@@ -44,7 +49,7 @@ export function addPet(
  * `GET /memory`
  */
 export function readMemory(
-  client: Client,
+  client: UnionBodyClient,
   input: ReadMemoryInput = {},
   options?: CallOptions,
 ): Promise<ReadMemoryResult> {
@@ -57,7 +62,7 @@ export function readMemory(
  * `POST /memory`
  */
 export function writeMemory(
-  client: Client,
+  client: UnionBodyClient,
   input: WriteMemoryInput = {},
   options?: CallOptions,
 ): Promise<WriteMemoryResult> {
@@ -70,7 +75,7 @@ export function writeMemory(
  * `POST /memory`
  */
 export function rekeyMemory(
-  client: Client,
+  client: UnionBodyClient,
   input: RekeyMemoryInput = {},
   options?: CallOptions,
 ): Promise<RekeyMemoryResult> {
