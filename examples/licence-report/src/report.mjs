@@ -4,7 +4,7 @@ import { getServerInfo, listConnections, listLicences, listSessions } from "@tru
 /**
  * Collects what the report shows. Every call goes through a client that verifies the
  * server's signature on each answer, so nothing here is trusted unchecked.
- * @param {import("@trustspec/runtime").Client} client
+ * @param {import("@trustspec/licence").LicenceClient} client
  */
 export async function collect(client) {
   const [server, licences, connections, sessions] = await Promise.all([

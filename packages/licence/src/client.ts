@@ -1,6 +1,9 @@
-import type { Client, ClientOptions } from "@trustspec/runtime";
+import type { ClientOptions } from "@trustspec/runtime";
 import { basicAuth } from "@trustspec/runtime";
-import { createLicenceClient as createGeneratedClient } from "./generated/client.gen.js";
+import {
+  createLicenceClient as createGeneratedClient,
+  type LicenceClient,
+} from "./generated/client.gen.js";
 import { type LicenceSignatureOptions, licenceSignatureMiddleware } from "./verify-middleware.js";
 
 export interface LicenceClientOptions extends ClientOptions {
@@ -14,7 +17,7 @@ export interface LicenceClientOptions extends ClientOptions {
  * A client for the licensing server's external API. Every answer's signature is checked
  * (policy `require` by default) before it is parsed; `credentials` adds Basic auth.
  */
-export function createLicenceClient(options: LicenceClientOptions = {}): Client {
+export function createLicenceClient(options: LicenceClientOptions = {}): LicenceClient {
   const { credentials, signature, ...rest } = options;
   const auth = [...toArray(rest.auth)];
   if (credentials) auth.push(basicAuth(credentials.username, credentials.password));

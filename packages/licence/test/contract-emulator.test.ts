@@ -5,7 +5,7 @@
  * install, list, memory and its passwords, update, sessions and connections, licence exhaustion,
  * expiry on an injected clock.
  */
-import { ApiError, type Client, SchemaValidator } from "@trustspec/runtime";
+import { ApiError, SchemaValidator } from "@trustspec/runtime";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { schemas } from "../src/generated/schemas.gen.js";
 import {
@@ -19,6 +19,7 @@ import {
   getSession,
   installLicence,
   type Licence,
+  type LicenceClient,
   LicenceSignatureError,
   listConnections,
   listLicences,
@@ -73,7 +74,7 @@ const validator = new SchemaValidator(schemas);
 
 let url = "";
 let close: () => Promise<void> = async () => {};
-let client: Client;
+let client: LicenceClient;
 beforeAll(async () => {
   const served = await emulator.listen();
   url = served.url;

@@ -7,7 +7,6 @@
 import {
   ApiError,
   type ApiResult,
-  type Client,
   SchemaValidator,
   ValidationError,
 } from "@trustspec/runtime";
@@ -27,6 +26,7 @@ import {
   getSession,
   type InstallLicenceInput,
   installLicence,
+  type LicenceClient,
   LicenceSignatureError,
   listConnections,
   listLicences,
@@ -78,7 +78,7 @@ function client(
 
 interface Case {
   operationId: string;
-  call: (c: Client) => Promise<ApiResult>;
+  call: (c: LicenceClient) => Promise<ApiResult>;
   status: number;
   schema?: string;
 }

@@ -8,52 +8,73 @@ import {
   type ClientOptions,
   callOperation,
   createClient,
+  isOperationError,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
 import type {
   GetApiInfoInput,
   GetApiInfoResult,
+  GetApiInfoError,
   ListConnectionsInput,
   ListConnectionsResult,
+  ListConnectionsError,
   GetConnectionInput,
   GetConnectionResult,
+  GetConnectionError,
   ListLicencesInput,
   ListLicencesResult,
+  ListLicencesError,
   InstallLicenceInput,
   InstallLicenceResult,
+  InstallLicenceError,
   UpdateLicencesInput,
   UpdateLicencesResult,
+  UpdateLicencesError,
   GetLicenceInput,
   GetLicenceResult,
+  GetLicenceError,
   ReadMemoryInput,
   ReadMemoryResult,
+  ReadMemoryError,
   WriteMemoryInput,
   WriteMemoryResult,
+  WriteMemoryError,
   SetMemoryPasswordsInput,
   SetMemoryPasswordsResult,
+  SetMemoryPasswordsError,
   ResetMemoryInput,
   ResetMemoryResult,
+  ResetMemoryError,
   GetServerInfoInput,
   GetServerInfoResult,
+  GetServerInfoError,
   ListSessionsInput,
   ListSessionsResult,
+  ListSessionsError,
   CreateSessionInput,
   CreateSessionResult,
+  CreateSessionError,
   GetSessionInput,
   GetSessionResult,
+  GetSessionError,
 } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
 export const defaultLicenceBaseUrl = "http://localhost:9099";
 
 /**
+ * A client made for 1C Licensing Server (СЛК 3.0) external API: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type LicenceClient = Client<"Licence">;
+
+/**
  * A client for 1C Licensing Server (СЛК 3.0) external API 3.0.34.11319. Pass it to the operation functions.
  *
  * `baseUrl` defaults to `http://localhost:9099`.
  */
-export function createLicenceClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultLicenceBaseUrl, ...options });
+export function createLicenceClient(options: ClientOptions = {}): LicenceClient {
+  return createClient<"Licence">(schemas, { baseUrl: defaultLicenceBaseUrl, ...options });
 }
 
 /**
@@ -64,14 +85,21 @@ export function createLicenceClient(options: ClientOptions = {}): Client {
  *
  * `GET /api`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isGetApiInfoError` types it)
  */
 export function getApiInfo(
-  client: Client,
+  client: LicenceClient,
   input: GetApiInfoInput = {},
   options?: CallOptions,
 ): Promise<GetApiInfoResult> {
   return callOperation<GetApiInfoResult>(client, operations.getApiInfo, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getApiInfo` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetApiInfoError(error: unknown): error is GetApiInfoError {
+  return isOperationError(error, operations.getApiInfo, schemas);
 }
 
 /**
@@ -82,14 +110,21 @@ export function getApiInfo(
  *
  * `GET /api/connections`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isListConnectionsError` types it)
  */
 export function listConnections(
-  client: Client,
+  client: LicenceClient,
   input: ListConnectionsInput = {},
   options?: CallOptions,
 ): Promise<ListConnectionsResult> {
   return callOperation<ListConnectionsResult>(client, operations.listConnections, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `listConnections` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isListConnectionsError(error: unknown): error is ListConnectionsError {
+  return isOperationError(error, operations.listConnections, schemas);
 }
 
 /**
@@ -100,14 +135,21 @@ export function listConnections(
  *
  * `GET /api/connections/{ID}`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isGetConnectionError` types it)
  */
 export function getConnection(
-  client: Client,
+  client: LicenceClient,
   input: GetConnectionInput,
   options?: CallOptions,
 ): Promise<GetConnectionResult> {
   return callOperation<GetConnectionResult>(client, operations.getConnection, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getConnection` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetConnectionError(error: unknown): error is GetConnectionError {
+  return isOperationError(error, operations.getConnection, schemas);
 }
 
 /**
@@ -118,14 +160,21 @@ export function getConnection(
  *
  * `GET /api/licences`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isListLicencesError` types it)
  */
 export function listLicences(
-  client: Client,
+  client: LicenceClient,
   input: ListLicencesInput = {},
   options?: CallOptions,
 ): Promise<ListLicencesResult> {
   return callOperation<ListLicencesResult>(client, operations.listLicences, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `listLicences` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isListLicencesError(error: unknown): error is ListLicencesError {
+  return isOperationError(error, operations.listLicences, schemas);
 }
 
 /**
@@ -136,14 +185,21 @@ export function listLicences(
  *
  * `POST /api/licences`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isInstallLicenceError` types it)
  */
 export function installLicence(
-  client: Client,
+  client: LicenceClient,
   input: InstallLicenceInput,
   options?: CallOptions,
 ): Promise<InstallLicenceResult> {
   return callOperation<InstallLicenceResult>(client, operations.installLicence, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `installLicence` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isInstallLicenceError(error: unknown): error is InstallLicenceError {
+  return isOperationError(error, operations.installLicence, schemas);
 }
 
 /**
@@ -155,14 +211,21 @@ export function installLicence(
  *
  * `POST /api/licences/update`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isUpdateLicencesError` types it)
  */
 export function updateLicences(
-  client: Client,
+  client: LicenceClient,
   input: UpdateLicencesInput = {},
   options?: CallOptions,
 ): Promise<UpdateLicencesResult> {
   return callOperation<UpdateLicencesResult>(client, operations.updateLicences, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `updateLicences` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isUpdateLicencesError(error: unknown): error is UpdateLicencesError {
+  return isOperationError(error, operations.updateLicences, schemas);
 }
 
 /**
@@ -173,14 +236,21 @@ export function updateLicences(
  *
  * `GET /api/licences/{KeyNo}`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isGetLicenceError` types it)
  */
 export function getLicence(
-  client: Client,
+  client: LicenceClient,
   input: GetLicenceInput,
   options?: CallOptions,
 ): Promise<GetLicenceResult> {
   return callOperation<GetLicenceResult>(client, operations.getLicence, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getLicence` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetLicenceError(error: unknown): error is GetLicenceError {
+  return isOperationError(error, operations.getLicence, schemas);
 }
 
 /**
@@ -195,14 +265,21 @@ export function getLicence(
  *
  * `GET /api/licences/{KeyNo}/memory`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isReadMemoryError` types it)
  */
 export function readMemory(
-  client: Client,
+  client: LicenceClient,
   input: ReadMemoryInput,
   options?: CallOptions,
 ): Promise<ReadMemoryResult> {
   return callOperation<ReadMemoryResult>(client, operations.readMemory, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `readMemory` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isReadMemoryError(error: unknown): error is ReadMemoryError {
+  return isOperationError(error, operations.readMemory, schemas);
 }
 
 /**
@@ -212,14 +289,21 @@ export function readMemory(
  *
  * `POST /api/licences/{KeyNo}/memory`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isWriteMemoryError` types it)
  */
 export function writeMemory(
-  client: Client,
+  client: LicenceClient,
   input: WriteMemoryInput,
   options?: CallOptions,
 ): Promise<WriteMemoryResult> {
   return callOperation<WriteMemoryResult>(client, operations.writeMemory, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `writeMemory` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isWriteMemoryError(error: unknown): error is WriteMemoryError {
+  return isOperationError(error, operations.writeMemory, schemas);
 }
 
 /**
@@ -229,10 +313,10 @@ export function writeMemory(
  *
  * `POST /api/licences/{KeyNo}/memory`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isSetMemoryPasswordsError` types it)
  */
 export function setMemoryPasswords(
-  client: Client,
+  client: LicenceClient,
   input: SetMemoryPasswordsInput,
   options?: CallOptions,
 ): Promise<SetMemoryPasswordsResult> {
@@ -245,6 +329,13 @@ export function setMemoryPasswords(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `setMemoryPasswords` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetMemoryPasswordsError(error: unknown): error is SetMemoryPasswordsError {
+  return isOperationError(error, operations.setMemoryPasswords, schemas);
+}
+
+/**
  * Reset user memory and its passwords
  *
  * Сброс пользовательской памяти — sets the key's user memory and both its passwords to empty
@@ -253,14 +344,21 @@ export function setMemoryPasswords(
  *
  * `DELETE /api/licences/{KeyNo}/memory`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isResetMemoryError` types it)
  */
 export function resetMemory(
-  client: Client,
+  client: LicenceClient,
   input: ResetMemoryInput,
   options?: CallOptions,
 ): Promise<ResetMemoryResult> {
   return callOperation<ResetMemoryResult>(client, operations.resetMemory, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `resetMemory` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isResetMemoryError(error: unknown): error is ResetMemoryError {
+  return isOperationError(error, operations.resetMemory, schemas);
 }
 
 /**
@@ -271,14 +369,21 @@ export function resetMemory(
  *
  * `GET /api/serverinfo`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isGetServerInfoError` types it)
  */
 export function getServerInfo(
-  client: Client,
+  client: LicenceClient,
   input: GetServerInfoInput = {},
   options?: CallOptions,
 ): Promise<GetServerInfoResult> {
   return callOperation<GetServerInfoResult>(client, operations.getServerInfo, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getServerInfo` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetServerInfoError(error: unknown): error is GetServerInfoError {
+  return isOperationError(error, operations.getServerInfo, schemas);
 }
 
 /**
@@ -289,14 +394,21 @@ export function getServerInfo(
  *
  * `GET /api/sessions`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isListSessionsError` types it)
  */
 export function listSessions(
-  client: Client,
+  client: LicenceClient,
   input: ListSessionsInput = {},
   options?: CallOptions,
 ): Promise<ListSessionsResult> {
   return callOperation<ListSessionsResult>(client, operations.listSessions, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `listSessions` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isListSessionsError(error: unknown): error is ListSessionsError {
+  return isOperationError(error, operations.listSessions, schemas);
 }
 
 /**
@@ -309,14 +421,21 @@ export function listSessions(
  *
  * `POST /api/sessions`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isCreateSessionError` types it)
  */
 export function createSession(
-  client: Client,
+  client: LicenceClient,
   input: CreateSessionInput,
   options?: CallOptions,
 ): Promise<CreateSessionResult> {
   return callOperation<CreateSessionResult>(client, operations.createSession, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `createSession` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isCreateSessionError(error: unknown): error is CreateSessionError {
+  return isOperationError(error, operations.createSession, schemas);
 }
 
 /**
@@ -327,12 +446,19 @@ export function createSession(
  *
  * `GET /api/sessions/{ID}`
  *
- * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403, 404, 500, 501, 503 (the API's error body in `error.body`; `isGetSessionError` types it)
  */
 export function getSession(
-  client: Client,
+  client: LicenceClient,
   input: GetSessionInput,
   options?: CallOptions,
 ): Promise<GetSessionResult> {
   return callOperation<GetSessionResult>(client, operations.getSession, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getSession` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetSessionError(error: unknown): error is GetSessionError {
+  return isOperationError(error, operations.getSession, schemas);
 }

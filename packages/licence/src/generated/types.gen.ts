@@ -2,7 +2,7 @@
 // Source: specs/licence/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime";
 
 /**
  * Данные о API — server version and the list of top-level addresses (3.0.34 doc, lines 214-234; older doc, lines 108-124).
@@ -902,6 +902,11 @@ export interface GetApiInfoInput {
 export type GetApiInfoResult = ApiResult<200, ApiInfo>;
 
 /**
+ * The errors `getApiInfo` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetApiInfoError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetApiInfoError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
+
+/**
  * The input of `listConnections` (GET /api/connections).
  */
 export interface ListConnectionsInput {
@@ -922,6 +927,11 @@ export interface ListConnectionsInput {
  * What `listConnections` resolves to: one variant per documented success status.
  */
 export type ListConnectionsResult = ApiResult<200, ConnectionList>;
+
+/**
+ * The errors `listConnections` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isListConnectionsError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ListConnectionsError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
 
 /**
  * The input of `getConnection` (GET /api/connections/{ID}).
@@ -952,6 +962,11 @@ export interface GetConnectionInput {
 export type GetConnectionResult = ApiResult<200, Connection>;
 
 /**
+ * The errors `getConnection` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetConnectionError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetConnectionError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
+
+/**
  * The input of `listLicences` (GET /api/licences).
  */
 export interface ListLicencesInput {
@@ -972,6 +987,11 @@ export interface ListLicencesInput {
  * What `listLicences` resolves to: one variant per documented success status.
  */
 export type ListLicencesResult = ApiResult<200, LicenceList>;
+
+/**
+ * The errors `listLicences` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isListLicencesError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ListLicencesError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
 
 /**
  * The input of `installLicence` (POST /api/licences).
@@ -997,6 +1017,11 @@ export interface InstallLicenceInput {
 export type InstallLicenceResult = ApiResult<201, Licence>;
 
 /**
+ * The errors `installLicence` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isInstallLicenceError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type InstallLicenceError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
+
+/**
  * The input of `updateLicences` (POST /api/licences/update).
  */
 export interface UpdateLicencesInput {
@@ -1017,6 +1042,11 @@ export interface UpdateLicencesInput {
  * What `updateLicences` resolves to: one variant per documented success status.
  */
 export type UpdateLicencesResult = ApiResult<200, LicenceList>;
+
+/**
+ * The errors `updateLicences` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isUpdateLicencesError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type UpdateLicencesError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
 
 /**
  * The input of `getLicence` (GET /api/licences/{KeyNo}).
@@ -1045,6 +1075,11 @@ export interface GetLicenceInput {
  * What `getLicence` resolves to: one variant per documented success status.
  */
 export type GetLicenceResult = ApiResult<200, Licence>;
+
+/**
+ * The errors `getLicence` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetLicenceError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetLicenceError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
 
 /**
  * The input of `readMemory` (GET /api/licences/{KeyNo}/memory).
@@ -1079,6 +1114,11 @@ export interface ReadMemoryInput {
  * What `readMemory` resolves to: one variant per documented success status.
  */
 export type ReadMemoryResult = ApiResult<200, MemoryValue>;
+
+/**
+ * The errors `readMemory` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isReadMemoryError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ReadMemoryError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
 
 /**
  * The input of `writeMemory` (POST /api/licences/{KeyNo}/memory).
@@ -1118,6 +1158,11 @@ export interface WriteMemoryInput {
  * What `writeMemory` resolves to: one variant per documented success status.
  */
 export type WriteMemoryResult = ApiResult<202, undefined>;
+
+/**
+ * The errors `writeMemory` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isWriteMemoryError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type WriteMemoryError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
 
 /**
  * The input of `setMemoryPasswords` (POST /api/licences/{KeyNo}/memory).
@@ -1167,6 +1212,14 @@ export interface SetMemoryPasswordsInput {
 export type SetMemoryPasswordsResult = ApiResult<202, undefined>;
 
 /**
+ * The errors `setMemoryPasswords` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetMemoryPasswordsError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetMemoryPasswordsError = ApiError<
+  LicenceError,
+  400 | 401 | 403 | 404 | 500 | 501 | 503
+>;
+
+/**
  * The input of `resetMemory` (DELETE /api/licences/{KeyNo}/memory).
  */
 export interface ResetMemoryInput {
@@ -1195,6 +1248,11 @@ export interface ResetMemoryInput {
 export type ResetMemoryResult = ApiResult<202, undefined>;
 
 /**
+ * The errors `resetMemory` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isResetMemoryError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ResetMemoryError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
+
+/**
  * The input of `getServerInfo` (GET /api/serverinfo).
  */
 export interface GetServerInfoInput {
@@ -1215,6 +1273,11 @@ export interface GetServerInfoInput {
  * What `getServerInfo` resolves to: one variant per documented success status.
  */
 export type GetServerInfoResult = ApiResult<200, ServerInfo>;
+
+/**
+ * The errors `getServerInfo` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetServerInfoError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetServerInfoError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
 
 /**
  * The input of `listSessions` (GET /api/sessions).
@@ -1239,6 +1302,11 @@ export interface ListSessionsInput {
 export type ListSessionsResult = ApiResult<200, SessionList>;
 
 /**
+ * The errors `listSessions` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isListSessionsError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ListSessionsError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
+
+/**
  * The input of `createSession` (POST /api/sessions).
  */
 export interface CreateSessionInput {
@@ -1260,6 +1328,11 @@ export interface CreateSessionInput {
  * What `createSession` resolves to: one variant per documented success status.
  */
 export type CreateSessionResult = ApiResult<200, Licence> | ApiResult<201, Licence>;
+
+/**
+ * The errors `createSession` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isCreateSessionError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type CreateSessionError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
 
 /**
  * The input of `getSession` (GET /api/sessions/{ID}).
@@ -1288,3 +1361,8 @@ export interface GetSessionInput {
  * What `getSession` resolves to: one variant per documented success status.
  */
 export type GetSessionResult = ApiResult<200, Session>;
+
+/**
+ * The errors `getSession` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetSessionError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetSessionError = ApiError<LicenceError, 400 | 401 | 403 | 404 | 500 | 501 | 503>;
