@@ -1,11 +1,14 @@
-import { createClient, ValidationError } from "@trustspec/runtime";
+import { ValidationError } from "@trustspec/runtime";
 import { describe, expect, it } from "vitest";
-import { authorizeUrl, authorizeWithCertificateUrl } from "../src/generated/sts/client.gen.js";
-import { schemas } from "../src/generated/sts/schemas.gen.js";
+import {
+  authorizeUrl,
+  authorizeWithCertificateUrl,
+  createDssStsClient,
+} from "../src/generated/sts/client.gen.js";
 
 /** The authorize endpoints are opened by a browser: the client builds their URL, checked against the spec. */
 describe("authorize URL builder", () => {
-  const client = createClient(schemas, { baseUrl: "https://dss.example/STS" });
+  const client = createDssStsClient({ baseUrl: "https://dss.example/STS" });
 
   it("carries the documented parameters, a transaction token id among them", () => {
     const url = authorizeUrl(client, {

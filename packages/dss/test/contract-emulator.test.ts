@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ApiError, basicAuth, bearerAuth, type Client, type Middleware } from "@trustspec/runtime";
+import { ApiError, basicAuth, bearerAuth, type Middleware } from "@trustspec/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeCertificate, verifyCms } from "../src/cms/index.js";
 import { DssEmulator } from "../src/emulator/index.js";
@@ -39,7 +39,7 @@ let userToken: string;
 let operatorToken: string;
 let ca: Uint8Array;
 
-function stsClient(auth?: ReturnType<typeof basicAuth>): Client {
+function stsClient(auth?: ReturnType<typeof basicAuth>): sts.DssStsClient {
   return sts.createDssStsClient({
     baseUrl: `${server.url}/STS`,
     validation: "strict",
@@ -48,7 +48,7 @@ function stsClient(auth?: ReturnType<typeof basicAuth>): Client {
   });
 }
 
-function signClient(token: string): Client {
+function signClient(token: string): sign.DssSignClient {
   return sign.createDssSignClient({
     baseUrl: `${server.url}/SignServer/rest/api`,
     auth: bearerAuth(token),

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createClient, SchemaValidator } from "@trustspec/runtime";
+import { SchemaValidator } from "@trustspec/runtime";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
   authorizeUrl,
   authorizeWithCertificateUrl,
   confirm,
+  createDssStsClient,
   token,
 } from "../src/generated/sts/client.gen.js";
 import { schemas } from "../src/generated/sts/schemas.gen.js";
@@ -103,7 +104,7 @@ function base64urlJson(text: string): unknown {
 /** A client whose transport records what it sends and answers with `reply`. */
 function recordingClient(reply: { status: number; body: unknown }) {
   const sent: { url: string; headers: Headers; body: string }[] = [];
-  const client = createClient(schemas, {
+  const client = createDssStsClient({
     baseUrl: "https://dss.example/STS",
     validation: "strict",
     retry: false,

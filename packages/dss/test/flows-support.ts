@@ -1,13 +1,12 @@
-import type { Client } from "@trustspec/runtime";
 import { listen } from "@trustspec/runtime/server";
 import { afterEach } from "vitest";
-import { createDssSignClient } from "../src/generated/signserver/client.gen.js";
+import { createDssSignClient, type DssSignClient } from "../src/generated/signserver/client.gen.js";
 import {
   createDssSignRouter,
   type DssSignHandlers,
   formatDssSignError,
 } from "../src/generated/signserver/server.gen.js";
-import { createDssStsClient } from "../src/generated/sts/client.gen.js";
+import { createDssStsClient, type DssStsClient } from "../src/generated/sts/client.gen.js";
 import {
   createDssStsRouter,
   type DssStsHandlers,
@@ -26,7 +25,7 @@ afterEach(async () => {
 });
 
 /** Serves the STS router with `handlers`; returns a generated STS client pointed at it. */
-export async function startSts(handlers: Partial<DssStsHandlers>): Promise<Client> {
+export async function startSts(handlers: Partial<DssStsHandlers>): Promise<DssStsClient> {
   const server = await listen(createDssStsRouter(handlers, { formatError: formatDssStsError }));
   servers.push(server);
   return createDssStsClient({ baseUrl: server.url, retry: false });
@@ -35,8 +34,8 @@ export async function startSts(handlers: Partial<DssStsHandlers>): Promise<Clien
 /** Serves the Signature Service router with `handlers`; returns a generated client pointed at it. */
 export async function startSign(
   handlers: Partial<DssSignHandlers>,
-  options: { auth?: Client["options"]["auth"] } = {},
-): Promise<Client> {
+  options: { auth?: DssSignClient["options"]["auth"] } = {},
+): Promise<DssSignClient> {
   const server = await listen(createDssSignRouter(handlers, { formatError: formatDssSignError }));
   servers.push(server);
   return createDssSignClient({

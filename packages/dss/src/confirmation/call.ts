@@ -1,4 +1,5 @@
-import { bearerAuth, type Client, TrustspecError } from "@trustspec/runtime";
+import { bearerAuth, TrustspecError } from "@trustspec/runtime";
+import type { DssSignClient } from "../generated/signserver/client.gen.js";
 import { withAuth } from "../oauth/internal.js";
 import { confirmTransaction } from "./run.js";
 import type { ConfirmationOutcome, ConfirmTransactionOptions } from "./types.js";
@@ -37,9 +38,9 @@ export class ConfirmationFailedError extends TrustspecError {
  * @throws ConfirmationFailedError when `confirmed` is an outcome other than `confirmed`.
  */
 export async function withConfirmedToken<T>(
-  sign: Client,
+  sign: DssSignClient,
   confirmed: ConfirmationOutcome | string,
-  call: (client: Client) => Promise<T>,
+  call: (client: DssSignClient) => Promise<T>,
 ): Promise<T> {
   let token: string;
   if (typeof confirmed === "string") token = confirmed;
@@ -58,7 +59,7 @@ export async function withConfirmedToken<T>(
 export async function confirmAndCall<T>(
   options: ConfirmTransactionOptions,
   call: (
-    client: Client,
+    client: DssSignClient,
     outcome: Extract<ConfirmationOutcome, { status: "confirmed" }>,
   ) => Promise<T>,
 ): Promise<T> {

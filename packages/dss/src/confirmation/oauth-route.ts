@@ -1,5 +1,6 @@
-import type { Client } from "@trustspec/runtime";
+import type { DssSignClient } from "../generated/signserver/client.gen.js";
 import type { Transaction } from "../generated/signserver/types.gen.js";
+import type { DssStsClient } from "../generated/sts/client.gen.js";
 import { buildAuthorizeUrl } from "../oauth/authorize.js";
 import { OAuthRequestError } from "../oauth/errors.js";
 import { type OAuthClientCredentials, requestAuthorizationCodeToken } from "../oauth/grants.js";
@@ -11,9 +12,9 @@ import type { ConfirmationOutcome, ConfirmationState, UserTokenSource } from "./
 /** What {@link startOAuthConfirmation} needs. */
 export interface OAuthConfirmationOptions {
   /** The Signature Service client (creates the transaction). */
-  sign: Client;
+  sign: DssSignClient;
   /** The identity centre client (builds the URL, exchanges the code). */
-  sts: Client;
+  sts: DssStsClient;
   /** The user's general-purpose token for creating the transaction, when `sign` has no `auth`. */
   userToken?: UserTokenSource;
   /** The transaction to create, or the id of one already created. */

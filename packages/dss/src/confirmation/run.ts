@@ -1,7 +1,7 @@
-import { ApiError, bearerAuth, type Client } from "@trustspec/runtime";
-import { createTransaction } from "../generated/signserver/client.gen.js";
+import { ApiError, bearerAuth } from "@trustspec/runtime";
+import { createTransaction, type DssSignClient } from "../generated/signserver/client.gen.js";
 import type { Transaction } from "../generated/signserver/types.gen.js";
-import { confirm } from "../generated/sts/client.gen.js";
+import { confirm, type DssStsClient } from "../generated/sts/client.gen.js";
 import type {
   ConfirmationResponse,
   InteractiveChallenge,
@@ -23,7 +23,7 @@ const OPERATION = "confirmation";
 
 /** What every step of a run shares. */
 interface Run {
-  sts: Client;
+  sts: DssStsClient;
   resource: string;
   transactionId: string;
   signal: AbortSignal | undefined;
@@ -32,10 +32,10 @@ interface Run {
 
 /** The clients with the user's token, when one is given. */
 export function authorizedClients(
-  sign: Client,
-  sts: Client,
+  sign: DssSignClient,
+  sts: DssStsClient,
   userToken: UserTokenSource | undefined,
-): { sign: Client; sts: Client } {
+): { sign: DssSignClient; sts: DssStsClient } {
   if (userToken === undefined) return { sign, sts };
   const auth = bearerAuth(userToken);
   return { sign: withAuth(sign, auth), sts: withAuth(sts, auth) };
@@ -46,7 +46,7 @@ export function authorizedClients(
  * §6.2.2) or takes the id of an existing one.
  */
 export async function transactionIdFor(
-  sign: Client,
+  sign: DssSignClient,
   transaction: Transaction | { id: string },
   signal?: AbortSignal,
 ): Promise<string> {
@@ -112,7 +112,7 @@ export async function confirmTransaction(
  * requests with the RefID and no value, with backoff, until final or the wait is over.
  */
 export async function resumePolling(options: {
-  sts: Client;
+  sts: DssStsClient;
   userToken?: UserTokenSource;
   resource: string;
   transactionId: string;

@@ -1,5 +1,7 @@
-import type { Client, TokenProvider, TokenSource } from "@trustspec/runtime";
+import type { TokenProvider, TokenSource } from "@trustspec/runtime";
+import type { DssSignClient } from "../generated/signserver/client.gen.js";
 import type { Transaction } from "../generated/signserver/types.gen.js";
+import type { DssStsClient } from "../generated/sts/client.gen.js";
 import type {
   ConfirmationErrorCode,
   InteractiveChallenge,
@@ -159,9 +161,9 @@ export type UserTokenSource = TokenSource | TokenProvider;
 /** What {@link confirmTransaction} needs. */
 export interface ConfirmTransactionOptions {
   /** The Signature Service client (creates the transaction). */
-  sign: Client;
+  sign: DssSignClient;
   /** The identity centre client (sends the confirmation requests). */
-  sts: Client;
+  sts: DssStsClient;
   /**
    * The user's general-purpose token for both clients (`Authorization: Bearer`). Leave it out
    * when the clients already carry their own `auth`.

@@ -1,5 +1,5 @@
-import type { Client } from "@trustspec/runtime";
 import { base64url } from "jose";
+import type { DssStsClient } from "../generated/sts/client.gen.js";
 import { authorizeUrl } from "../generated/sts/client.gen.js";
 import type {
   AuthorizeInput,
@@ -58,7 +58,10 @@ export interface BuiltAuthorizeUrl {
  *
  * @throws ValidationError when a value breaks the contract (e.g. an unknown response type).
  */
-export function buildAuthorizeUrl(sts: Client, options: AuthorizeUrlOptions): BuiltAuthorizeUrl {
+export function buildAuthorizeUrl(
+  sts: DssStsClient,
+  options: AuthorizeUrlOptions,
+): BuiltAuthorizeUrl {
   const query: AuthorizeInput["query"] = {
     client_id: options.client.clientId,
     response_type: options.responseType ?? "code",

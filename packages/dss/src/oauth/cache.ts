@@ -1,4 +1,5 @@
-import type { Client, TokenProvider } from "@trustspec/runtime";
+import type { TokenProvider } from "@trustspec/runtime";
+import type { DssStsClient } from "../generated/sts/client.gen.js";
 import {
   type AuthorizationCodeProviderOptions,
   authorizationCodeTokenProvider,
@@ -99,7 +100,7 @@ export class TokenCache {
   }
 
   /** The shared password-grant provider for this client, user, resource and scope. */
-  password(sts: Client, options: PasswordGrantOptions & TokenTiming): TokenProvider {
+  password(sts: DssStsClient, options: PasswordGrantOptions & TokenTiming): TokenProvider {
     return this.provider(
       {
         grant: "password",
@@ -114,7 +115,7 @@ export class TokenCache {
   }
 
   /** The shared delegation provider for this client, user (login), resource and scope. */
-  delegated(sts: Client, options: DelegationOptions & TokenTiming): TokenProvider {
+  delegated(sts: DssStsClient, options: DelegationOptions & TokenTiming): TokenProvider {
     return this.provider(
       {
         grant: "token_exchange",
@@ -133,7 +134,7 @@ export class TokenCache {
    * whoever signs in at the browser step, so it is not part of the key: use one cache per user
    * session.
    */
-  authorizationCode(sts: Client, options: AuthorizationCodeProviderOptions): TokenProvider {
+  authorizationCode(sts: DssStsClient, options: AuthorizationCodeProviderOptions): TokenProvider {
     return this.provider(
       {
         grant: "authorization_code",
@@ -157,6 +158,6 @@ export class TokenCache {
   }
 }
 
-function issuerOf(sts: Client): string {
+function issuerOf(sts: DssStsClient): string {
   return sts.options.baseUrl ?? "";
 }

@@ -2,12 +2,11 @@ import {
   ApiError,
   basicAuth,
   type CallOptions,
-  type Client,
   cachedToken,
   type IssuedToken,
   type TokenProvider,
 } from "@trustspec/runtime";
-import { token } from "../generated/sts/client.gen.js";
+import { type DssStsClient, token } from "../generated/sts/client.gen.js";
 import type {
   TokenRequest,
   TokenRequestAuthorizationCode,
@@ -76,7 +75,7 @@ export interface TokenCallOptions {
  * @throws OAuthRequestError when the identity centre refuses the request.
  */
 export async function requestToken(
-  sts: Client,
+  sts: DssStsClient,
   client: OAuthClientCredentials,
   request: TokenRequest,
   options: TokenCallOptions & { secrets?: readonly (string | undefined)[] } = {},
@@ -176,7 +175,7 @@ export interface PasswordGrantOptions {
  * @throws OAuthRequestError when the identity centre refuses (e.g. `invalid_grant` for a wrong password).
  */
 export async function requestPasswordToken(
-  sts: Client,
+  sts: DssStsClient,
   options: PasswordGrantOptions,
   call: TokenCallOptions = {},
 ): Promise<TokenResponse> {
@@ -198,7 +197,7 @@ export async function requestPasswordToken(
  * the next call asks anew. Give it to `bearerAuth` of a Signature Service client.
  */
 export function passwordTokenProvider(
-  sts: Client,
+  sts: DssStsClient,
   options: PasswordGrantOptions & TokenTiming,
 ): TokenProvider {
   return provider(() => requestPasswordToken(sts, options), options);
@@ -228,7 +227,7 @@ export interface CodeExchangeOptions {
  * @throws OAuthRequestError e.g. `invalid_grant` for a used or expired code.
  */
 export function requestAuthorizationCodeToken(
-  sts: Client,
+  sts: DssStsClient,
   options: CodeExchangeOptions,
   call: TokenCallOptions = {},
 ): Promise<TokenResponse> {
@@ -278,7 +277,7 @@ export interface AuthorizationCodeProviderOptions extends TokenTiming {
  * @throws AuthorizationResponseError when the redirect has no code or another request's state.
  */
 export function authorizationCodeTokenProvider(
-  sts: Client,
+  sts: DssStsClient,
   options: AuthorizationCodeProviderOptions,
 ): TokenProvider {
   return provider(async () => {
@@ -348,7 +347,7 @@ async function actorTokenOf(source: ActorTokenSource): Promise<string> {
  * @throws OAuthRequestError when the identity centre refuses the exchange.
  */
 export async function requestDelegatedToken(
-  sts: Client,
+  sts: DssStsClient,
   options: DelegationOptions,
   call: TokenCallOptions = {},
 ): Promise<TokenResponse> {
@@ -409,7 +408,7 @@ class RetryWithFreshActor extends Error {
  * one request for concurrent callers, a fresh subject JWT for every exchange.
  */
 export function delegatedTokenProvider(
-  sts: Client,
+  sts: DssStsClient,
   options: DelegationOptions & TokenTiming,
 ): TokenProvider {
   return provider(() => requestDelegatedToken(sts, options), options);

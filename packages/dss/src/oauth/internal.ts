@@ -8,9 +8,13 @@ import { AbortError, type AuthHook, type Client, redact } from "@trustspec/runti
 
 /**
  * The same client with other credentials: every other option (base URL, fetch, timeouts,
- * validation, middleware) is kept. `auth` undefined sends no credentials.
+ * validation, middleware) is kept, and so is the API it was made for. `auth` undefined sends no
+ * credentials.
  */
-export function withAuth(client: Client, auth: AuthHook | readonly AuthHook[] | undefined): Client {
+export function withAuth<TApi extends string>(
+  client: Client<TApi>,
+  auth: AuthHook | readonly AuthHook[] | undefined,
+): Client<TApi> {
   const { auth: _dropped, ...rest } = client.options;
   return {
     options: auth === undefined ? rest : { ...rest, auth },

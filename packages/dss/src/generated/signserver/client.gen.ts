@@ -8,86 +8,124 @@ import {
   type ClientOptions,
   callOperation,
   createClient,
+  isOperationError,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
 import type {
   ListCertificatesInput,
   ListCertificatesResult,
+  ListCertificatesError,
   InstallCertificateInput,
   InstallCertificateResult,
+  InstallCertificateError,
   GetCertificateInput,
   GetCertificateResult,
+  GetCertificateError,
   DeleteCertificateInput,
   DeleteCertificateResult,
+  DeleteCertificateError,
   GetCertificateContentInput,
   GetCertificateContentResult,
+  GetCertificateContentError,
   SetDefaultCertificateV1Input,
   SetDefaultCertificateV1Result,
+  SetDefaultCertificateV1Error,
   SetDefaultCertificateInput,
   SetDefaultCertificateResult,
+  SetDefaultCertificateError,
   SetCertificateFriendlyNameInput,
   SetCertificateFriendlyNameResult,
+  SetCertificateFriendlyNameError,
   SetCertificateFriendlyNameV1Input,
   SetCertificateFriendlyNameV1Result,
+  SetCertificateFriendlyNameV1Error,
   ChangeCertificatePinInput,
   ChangeCertificatePinResult,
+  ChangeCertificatePinError,
   ListCertificateRevokeRequestsInput,
   ListCertificateRevokeRequestsResult,
+  ListCertificateRevokeRequestsError,
   SetCertificateStatusV1Input,
   SetCertificateStatusV1Result,
+  SetCertificateStatusV1Error,
   SetCertificateStatusInput,
   SetCertificateStatusResult,
+  SetCertificateStatusError,
   SignDocumentInput,
   SignDocumentResult,
+  SignDocumentError,
   DecryptDocumentInput,
   DecryptDocumentResult,
+  DecryptDocumentError,
   ParseDecryptionCertificatesInput,
   ParseDecryptionCertificatesResult,
+  ParseDecryptionCertificatesError,
   EncryptDocumentInput,
   EncryptDocumentResult,
+  EncryptDocumentError,
   EnhanceSignatureInput,
   EnhanceSignatureResult,
+  EnhanceSignatureError,
   HashDocumentInput,
   HashDocumentResult,
+  HashDocumentError,
   SignDocumentPackageInput,
   SignDocumentPackageResult,
+  SignDocumentPackageError,
   GetPolicyInput,
   GetPolicyResult,
+  GetPolicyError,
   ListRequestsInput,
   ListRequestsResult,
+  ListRequestsError,
   CreateRequestInput,
   CreateRequestResult,
+  CreateRequestError,
   GetRevokeRequestContentInput,
   GetRevokeRequestContentResult,
+  GetRevokeRequestContentError,
   SetRevokeRequestStatusV1Input,
   SetRevokeRequestStatusV1Result,
+  SetRevokeRequestStatusV1Error,
   SetRevokeRequestStatusInput,
   SetRevokeRequestStatusResult,
+  SetRevokeRequestStatusError,
   GetRequestInput,
   GetRequestResult,
+  GetRequestError,
   DeleteRequestInput,
   DeleteRequestResult,
+  DeleteRequestError,
   GetRequestContentInput,
   GetRequestContentResult,
+  GetRequestContentError,
   SetRequestStatusV1Input,
   SetRequestStatusV1Result,
+  SetRequestStatusV1Error,
   SetRequestStatusInput,
   SetRequestStatusResult,
+  SetRequestStatusError,
   CreateTransactionInput,
   CreateTransactionResult,
+  CreateTransactionError,
 } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
 export const defaultDssSignBaseUrl = "https://dss.cryptopro.ru/SignServer/rest/api";
 
 /**
+ * A client made for CryptoPro DSS Signature Service REST API: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type DssSignClient = Client<"DssSign">;
+
+/**
  * A client for CryptoPro DSS Signature Service REST API 1.0.2020. Pass it to the operation functions.
  *
  * `baseUrl` defaults to `https://dss.cryptopro.ru/SignServer/rest/api`.
  */
-export function createDssSignClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultDssSignBaseUrl, ...options });
+export function createDssSignClient(options: ClientOptions = {}): DssSignClient {
+  return createClient<"DssSign">(schemas, { baseUrl: defaultDssSignBaseUrl, ...options });
 }
 
 /**
@@ -101,14 +139,21 @@ export function createDssSignClient(options: ClientOptions = {}): Client {
  *
  * `GET /certificates`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isListCertificatesError` types it)
  */
 export function listCertificates(
-  client: Client,
+  client: DssSignClient,
   input: ListCertificatesInput = {},
   options?: CallOptions,
 ): Promise<ListCertificatesResult> {
   return callOperation<ListCertificatesResult>(client, operations.listCertificates, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `listCertificates` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isListCertificatesError(error: unknown): error is ListCertificatesError {
+  return isOperationError(error, operations.listCertificates, schemas);
 }
 
 /**
@@ -123,10 +168,10 @@ export function listCertificates(
  *
  * `POST /certificates`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isInstallCertificateError` types it)
  */
 export function installCertificate(
-  client: Client,
+  client: DssSignClient,
   input: InstallCertificateInput,
   options?: CallOptions,
 ): Promise<InstallCertificateResult> {
@@ -139,6 +184,13 @@ export function installCertificate(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `installCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isInstallCertificateError(error: unknown): error is InstallCertificateError {
+  return isOperationError(error, operations.installCertificate, schemas);
+}
+
+/**
  * Get a certificate
  *
  * Получение сертификата по идентификатору — one certificate (guide, Table 41, lines 3933-3952,
@@ -147,14 +199,21 @@ export function installCertificate(
  *
  * `GET /certificates/{key}`
  *
- * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`; `isGetCertificateError` types it)
  */
 export function getCertificate(
-  client: Client,
+  client: DssSignClient,
   input: GetCertificateInput,
   options?: CallOptions,
 ): Promise<GetCertificateResult> {
   return callOperation<GetCertificateResult>(client, operations.getCertificate, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetCertificateError(error: unknown): error is GetCertificateError {
+  return isOperationError(error, operations.getCertificate, schemas);
 }
 
 /**
@@ -172,10 +231,10 @@ export function getCertificate(
  *
  * `DELETE /certificates/{key}`
  *
- * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`; `isDeleteCertificateError` types it)
  */
 export function deleteCertificate(
-  client: Client,
+  client: DssSignClient,
   input: DeleteCertificateInput,
   options?: CallOptions,
 ): Promise<DeleteCertificateResult> {
@@ -188,6 +247,13 @@ export function deleteCertificate(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `deleteCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDeleteCertificateError(error: unknown): error is DeleteCertificateError {
+  return isOperationError(error, operations.deleteCertificate, schemas);
+}
+
+/**
  * Get a certificate's content
  *
  * Получение содержимого сертификата — the certificate as Base64, XML or the CA's print form,
@@ -197,10 +263,10 @@ export function deleteCertificate(
  *
  * `GET /certificates/{key}/content`
  *
- * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`; `isGetCertificateContentError` types it)
  */
 export function getCertificateContent(
-  client: Client,
+  client: DssSignClient,
   input: GetCertificateContentInput,
   options?: CallOptions,
 ): Promise<GetCertificateContentResult> {
@@ -210,6 +276,13 @@ export function getCertificateContent(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getCertificateContent` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetCertificateContentError(error: unknown): error is GetCertificateContentError {
+  return isOperationError(error, operations.getCertificateContent, schemas);
 }
 
 /**
@@ -223,10 +296,10 @@ export function getCertificateContent(
  *
  * `POST /certificates/{key}/default`
  *
- * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`; `isSetDefaultCertificateV1Error` types it)
  */
 export function setDefaultCertificateV1(
-  client: Client,
+  client: DssSignClient,
   input: SetDefaultCertificateV1Input,
   options?: CallOptions,
 ): Promise<SetDefaultCertificateV1Result> {
@@ -239,6 +312,15 @@ export function setDefaultCertificateV1(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `setDefaultCertificateV1` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetDefaultCertificateV1Error(
+  error: unknown,
+): error is SetDefaultCertificateV1Error {
+  return isOperationError(error, operations.setDefaultCertificateV1, schemas);
+}
+
+/**
  * Make a certificate the default one
  *
  * Назначение сертификата сертификатом по умолчанию — makes the certificate the user's default one,
@@ -247,10 +329,10 @@ export function setDefaultCertificateV1(
  *
  * `PATCH /certificates/{key}/default`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isSetDefaultCertificateError` types it)
  */
 export function setDefaultCertificate(
-  client: Client,
+  client: DssSignClient,
   input: SetDefaultCertificateInput,
   options?: CallOptions,
 ): Promise<SetDefaultCertificateResult> {
@@ -263,6 +345,13 @@ export function setDefaultCertificate(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `setDefaultCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetDefaultCertificateError(error: unknown): error is SetDefaultCertificateError {
+  return isOperationError(error, operations.setDefaultCertificate, schemas);
+}
+
+/**
  * Set a certificate's friendly name
  *
  * Изменение дружественного имени сертификата — sets or, with "", removes the friendly name (guide,
@@ -271,10 +360,10 @@ export function setDefaultCertificate(
  *
  * `PATCH /certificates/{key}/friendlyName`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isSetCertificateFriendlyNameError` types it)
  */
 export function setCertificateFriendlyName(
-  client: Client,
+  client: DssSignClient,
   input: SetCertificateFriendlyNameInput,
   options?: CallOptions,
 ): Promise<SetCertificateFriendlyNameResult> {
@@ -287,6 +376,15 @@ export function setCertificateFriendlyName(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `setCertificateFriendlyName` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetCertificateFriendlyNameError(
+  error: unknown,
+): error is SetCertificateFriendlyNameError {
+  return isOperationError(error, operations.setCertificateFriendlyName, schemas);
+}
+
+/**
  * Set a certificate's friendly name (v1, POST)
  *
  * Назначение дружественного имени (v1, POST) — the v1 form, lower-case path (v1 doc, lines
@@ -296,10 +394,10 @@ export function setCertificateFriendlyName(
  *
  * `POST /certificates/{key}/friendlyname`
  *
- * @throws ApiError for HTTP 400, 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 404, default (the API's error body in `error.body`; `isSetCertificateFriendlyNameV1Error` types it)
  */
 export function setCertificateFriendlyNameV1(
-  client: Client,
+  client: DssSignClient,
   input: SetCertificateFriendlyNameV1Input,
   options?: CallOptions,
 ): Promise<SetCertificateFriendlyNameV1Result> {
@@ -309,6 +407,15 @@ export function setCertificateFriendlyNameV1(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setCertificateFriendlyNameV1` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetCertificateFriendlyNameV1Error(
+  error: unknown,
+): error is SetCertificateFriendlyNameV1Error {
+  return isOperationError(error, operations.setCertificateFriendlyNameV1, schemas);
 }
 
 /**
@@ -325,10 +432,10 @@ export function setCertificateFriendlyNameV1(
  *
  * `PATCH /certificates/{key}/pin`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isChangeCertificatePinError` types it)
  */
 export function changeCertificatePin(
-  client: Client,
+  client: DssSignClient,
   input: ChangeCertificatePinInput,
   options?: CallOptions,
 ): Promise<ChangeCertificatePinResult> {
@@ -341,6 +448,13 @@ export function changeCertificatePin(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `changeCertificatePin` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isChangeCertificatePinError(error: unknown): error is ChangeCertificatePinError {
+  return isOperationError(error, operations.changeCertificatePin, schemas);
+}
+
+/**
  * List a certificate's revocation requests
  *
  * Получение списка запросов на отзыв сертификата — the revocation requests of a certificate (v1
@@ -350,10 +464,10 @@ export function changeCertificatePin(
  *
  * `GET /certificates/{key}/revokerequests`
  *
- * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`; `isListCertificateRevokeRequestsError` types it)
  */
 export function listCertificateRevokeRequests(
-  client: Client,
+  client: DssSignClient,
   input: ListCertificateRevokeRequestsInput,
   options?: CallOptions,
 ): Promise<ListCertificateRevokeRequestsResult> {
@@ -363,6 +477,15 @@ export function listCertificateRevokeRequests(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `listCertificateRevokeRequests` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isListCertificateRevokeRequestsError(
+  error: unknown,
+): error is ListCertificateRevokeRequestsError {
+  return isOperationError(error, operations.listCertificateRevokeRequests, schemas);
 }
 
 /**
@@ -376,10 +499,10 @@ export function listCertificateRevokeRequests(
  *
  * `POST /certificates/{key}/status`
  *
- * @throws ApiError for HTTP 400, 401, 404, 500, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 404, 500, default (the API's error body in `error.body`; `isSetCertificateStatusV1Error` types it)
  */
 export function setCertificateStatusV1(
-  client: Client,
+  client: DssSignClient,
   input: SetCertificateStatusV1Input,
   options?: CallOptions,
 ): Promise<SetCertificateStatusV1Result> {
@@ -389,6 +512,15 @@ export function setCertificateStatusV1(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setCertificateStatusV1` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetCertificateStatusV1Error(
+  error: unknown,
+): error is SetCertificateStatusV1Error {
+  return isOperationError(error, operations.setCertificateStatusV1, schemas);
 }
 
 /**
@@ -410,10 +542,10 @@ export function setCertificateStatusV1(
  *
  * `PATCH /certificates/{key}/status`
  *
- * @throws ApiError for HTTP 400, 401, 404, 500, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 404, 500, default (the API's error body in `error.body`; `isSetCertificateStatusError` types it)
  */
 export function setCertificateStatus(
-  client: Client,
+  client: DssSignClient,
   input: SetCertificateStatusInput,
   options?: CallOptions,
 ): Promise<SetCertificateStatusResult> {
@@ -423,6 +555,13 @@ export function setCertificateStatus(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setCertificateStatus` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetCertificateStatusError(error: unknown): error is SetCertificateStatusError {
+  return isOperationError(error, operations.setCertificateStatus, schemas);
 }
 
 /**
@@ -443,14 +582,21 @@ export function setCertificateStatus(
  *
  * `POST /documents`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isSignDocumentError` types it)
  */
 export function signDocument(
-  client: Client,
+  client: DssSignClient,
   input: SignDocumentInput,
   options?: CallOptions,
 ): Promise<SignDocumentResult> {
   return callOperation<SignDocumentResult>(client, operations.signDocument, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `signDocument` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSignDocumentError(error: unknown): error is SignDocumentError {
+  return isOperationError(error, operations.signDocument, schemas);
 }
 
 /**
@@ -466,14 +612,21 @@ export function signDocument(
  *
  * `POST /documents/decrypt`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isDecryptDocumentError` types it)
  */
 export function decryptDocument(
-  client: Client,
+  client: DssSignClient,
   input: DecryptDocumentInput,
   options?: CallOptions,
 ): Promise<DecryptDocumentResult> {
   return callOperation<DecryptDocumentResult>(client, operations.decryptDocument, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `decryptDocument` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDecryptDocumentError(error: unknown): error is DecryptDocumentError {
+  return isOperationError(error, operations.decryptDocument, schemas);
 }
 
 /**
@@ -487,10 +640,10 @@ export function decryptDocument(
  *
  * `POST /documents/decrypt/parse`
  *
- * @throws ApiError for HTTP 400, 401, 500, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 500, default (the API's error body in `error.body`; `isParseDecryptionCertificatesError` types it)
  */
 export function parseDecryptionCertificates(
-  client: Client,
+  client: DssSignClient,
   input: ParseDecryptionCertificatesInput,
   options?: CallOptions,
 ): Promise<ParseDecryptionCertificatesResult> {
@@ -500,6 +653,15 @@ export function parseDecryptionCertificates(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `parseDecryptionCertificates` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isParseDecryptionCertificatesError(
+  error: unknown,
+): error is ParseDecryptionCertificatesError {
+  return isOperationError(error, operations.parseDecryptionCertificates, schemas);
 }
 
 /**
@@ -513,14 +675,21 @@ export function parseDecryptionCertificates(
  *
  * `POST /documents/encrypt`
  *
- * @throws ApiError for HTTP 400, 401, 500, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 500, default (the API's error body in `error.body`; `isEncryptDocumentError` types it)
  */
 export function encryptDocument(
-  client: Client,
+  client: DssSignClient,
   input: EncryptDocumentInput,
   options?: CallOptions,
 ): Promise<EncryptDocumentResult> {
   return callOperation<EncryptDocumentResult>(client, operations.encryptDocument, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `encryptDocument` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isEncryptDocumentError(error: unknown): error is EncryptDocumentError {
+  return isOperationError(error, operations.encryptDocument, schemas);
 }
 
 /**
@@ -536,14 +705,21 @@ export function encryptDocument(
  *
  * `POST /documents/enhancesignature`
  *
- * @throws ApiError for HTTP 400, 401, 500, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 500, default (the API's error body in `error.body`; `isEnhanceSignatureError` types it)
  */
 export function enhanceSignature(
-  client: Client,
+  client: DssSignClient,
   input: EnhanceSignatureInput,
   options?: CallOptions,
 ): Promise<EnhanceSignatureResult> {
   return callOperation<EnhanceSignatureResult>(client, operations.enhanceSignature, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `enhanceSignature` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isEnhanceSignatureError(error: unknown): error is EnhanceSignatureError {
+  return isOperationError(error, operations.enhanceSignature, schemas);
 }
 
 /**
@@ -555,14 +731,21 @@ export function enhanceSignature(
  *
  * `POST /documents/hash`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isHashDocumentError` types it)
  */
 export function hashDocument(
-  client: Client,
+  client: DssSignClient,
   input: HashDocumentInput,
   options?: CallOptions,
 ): Promise<HashDocumentResult> {
   return callOperation<HashDocumentResult>(client, operations.hashDocument, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `hashDocument` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isHashDocumentError(error: unknown): error is HashDocumentError {
+  return isOperationError(error, operations.hashDocument, schemas);
 }
 
 /**
@@ -577,10 +760,10 @@ export function hashDocument(
  *
  * `POST /documents/packagesignature`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isSignDocumentPackageError` types it)
  */
 export function signDocumentPackage(
-  client: Client,
+  client: DssSignClient,
   input: SignDocumentPackageInput,
   options?: CallOptions,
 ): Promise<SignDocumentPackageResult> {
@@ -593,6 +776,13 @@ export function signDocumentPackage(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `signDocumentPackage` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSignDocumentPackageError(error: unknown): error is SignDocumentPackageError {
+  return isOperationError(error, operations.signDocumentPackage, schemas);
+}
+
+/**
  * Get the server policy
  *
  * Получение настроек СЭП — the server policy: CAs and their templates, PIN mode, TSP services,
@@ -601,14 +791,21 @@ export function signDocumentPackage(
  *
  * `GET /policy`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isGetPolicyError` types it)
  */
 export function getPolicy(
-  client: Client,
+  client: DssSignClient,
   input: GetPolicyInput = {},
   options?: CallOptions,
 ): Promise<GetPolicyResult> {
   return callOperation<GetPolicyResult>(client, operations.getPolicy, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getPolicy` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetPolicyError(error: unknown): error is GetPolicyError {
+  return isOperationError(error, operations.getPolicy, schemas);
 }
 
 /**
@@ -620,14 +817,21 @@ export function getPolicy(
  *
  * `GET /requests`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isListRequestsError` types it)
  */
 export function listRequests(
-  client: Client,
+  client: DssSignClient,
   input: ListRequestsInput = {},
   options?: CallOptions,
 ): Promise<ListRequestsResult> {
   return callOperation<ListRequestsResult>(client, operations.listRequests, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `listRequests` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isListRequestsError(error: unknown): error is ListRequestsError {
+  return isOperationError(error, operations.listRequests, schemas);
 }
 
 /**
@@ -645,14 +849,21 @@ export function listRequests(
  *
  * `POST /requests`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isCreateRequestError` types it)
  */
 export function createRequest(
-  client: Client,
+  client: DssSignClient,
   input: CreateRequestInput,
   options?: CallOptions,
 ): Promise<CreateRequestResult> {
   return callOperation<CreateRequestResult>(client, operations.createRequest, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `createRequest` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isCreateRequestError(error: unknown): error is CreateRequestError {
+  return isOperationError(error, operations.createRequest, schemas);
 }
 
 /**
@@ -666,10 +877,10 @@ export function createRequest(
  *
  * `GET /requests/revokerequests/{key}/content`
  *
- * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`; `isGetRevokeRequestContentError` types it)
  */
 export function getRevokeRequestContent(
-  client: Client,
+  client: DssSignClient,
   input: GetRevokeRequestContentInput,
   options?: CallOptions,
 ): Promise<GetRevokeRequestContentResult> {
@@ -682,6 +893,15 @@ export function getRevokeRequestContent(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `getRevokeRequestContent` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetRevokeRequestContentError(
+  error: unknown,
+): error is GetRevokeRequestContentError {
+  return isOperationError(error, operations.getRevokeRequestContent, schemas);
+}
+
+/**
  * Accept or reject a revocation request (v1 example, POST)
  *
  * Принятие/отклонение запроса на отзыв (v1 example, POST) — the method the v1 doc's example sends
@@ -691,10 +911,10 @@ export function getRevokeRequestContent(
  *
  * `POST /requests/revokerequests/{key}/status`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetRevokeRequestStatusV1Error` types it)
  */
 export function setRevokeRequestStatusV1(
-  client: Client,
+  client: DssSignClient,
   input: SetRevokeRequestStatusV1Input,
   options?: CallOptions,
 ): Promise<SetRevokeRequestStatusV1Result> {
@@ -704,6 +924,15 @@ export function setRevokeRequestStatusV1(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setRevokeRequestStatusV1` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetRevokeRequestStatusV1Error(
+  error: unknown,
+): error is SetRevokeRequestStatusV1Error {
+  return isOperationError(error, operations.setRevokeRequestStatusV1, schemas);
 }
 
 /**
@@ -719,10 +948,10 @@ export function setRevokeRequestStatusV1(
  *
  * `PATCH /requests/revokerequests/{key}/status`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetRevokeRequestStatusError` types it)
  */
 export function setRevokeRequestStatus(
-  client: Client,
+  client: DssSignClient,
   input: SetRevokeRequestStatusInput,
   options?: CallOptions,
 ): Promise<SetRevokeRequestStatusResult> {
@@ -735,6 +964,15 @@ export function setRevokeRequestStatus(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `setRevokeRequestStatus` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetRevokeRequestStatusError(
+  error: unknown,
+): error is SetRevokeRequestStatusError {
+  return isOperationError(error, operations.setRevokeRequestStatus, schemas);
+}
+
+/**
  * Get a certificate request
  *
  * Получение запроса на сертификат по идентификатору — one certificate request (guide, Table 42,
@@ -743,14 +981,21 @@ export function setRevokeRequestStatus(
  *
  * `GET /requests/{key}`
  *
- * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`; `isGetRequestError` types it)
  */
 export function getRequest(
-  client: Client,
+  client: DssSignClient,
   input: GetRequestInput,
   options?: CallOptions,
 ): Promise<GetRequestResult> {
   return callOperation<GetRequestResult>(client, operations.getRequest, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getRequest` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetRequestError(error: unknown): error is GetRequestError {
+  return isOperationError(error, operations.getRequest, schemas);
 }
 
 /**
@@ -763,14 +1008,21 @@ export function getRequest(
  *
  * `DELETE /requests/{key}`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isDeleteRequestError` types it)
  */
 export function deleteRequest(
-  client: Client,
+  client: DssSignClient,
   input: DeleteRequestInput,
   options?: CallOptions,
 ): Promise<DeleteRequestResult> {
   return callOperation<DeleteRequestResult>(client, operations.deleteRequest, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `deleteRequest` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDeleteRequestError(error: unknown): error is DeleteRequestError {
+  return isOperationError(error, operations.deleteRequest, schemas);
 }
 
 /**
@@ -782,10 +1034,10 @@ export function deleteRequest(
  *
  * `GET /requests/{key}/content`
  *
- * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, 404, default (the API's error body in `error.body`; `isGetRequestContentError` types it)
  */
 export function getRequestContent(
-  client: Client,
+  client: DssSignClient,
   input: GetRequestContentInput,
   options?: CallOptions,
 ): Promise<GetRequestContentResult> {
@@ -798,6 +1050,13 @@ export function getRequestContent(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `getRequestContent` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetRequestContentError(error: unknown): error is GetRequestContentError {
+  return isOperationError(error, operations.getRequestContent, schemas);
+}
+
+/**
  * Accept or reject a certificate request (v1 example, POST)
  *
  * Одобрение и отклонение запроса на сертификат (v1 example, POST) — the method the v1 doc's
@@ -806,10 +1065,10 @@ export function getRequestContent(
  *
  * `POST /requests/{key}/status`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isSetRequestStatusV1Error` types it)
  */
 export function setRequestStatusV1(
-  client: Client,
+  client: DssSignClient,
   input: SetRequestStatusV1Input,
   options?: CallOptions,
 ): Promise<SetRequestStatusV1Result> {
@@ -819,6 +1078,13 @@ export function setRequestStatusV1(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setRequestStatusV1` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetRequestStatusV1Error(error: unknown): error is SetRequestStatusV1Error {
+  return isOperationError(error, operations.setRequestStatusV1, schemas);
 }
 
 /**
@@ -833,14 +1099,21 @@ export function setRequestStatusV1(
  *
  * `PATCH /requests/{key}/status`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isSetRequestStatusError` types it)
  */
 export function setRequestStatus(
-  client: Client,
+  client: DssSignClient,
   input: SetRequestStatusInput,
   options?: CallOptions,
 ): Promise<SetRequestStatusResult> {
   return callOperation<SetRequestStatusResult>(client, operations.setRequestStatus, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setRequestStatus` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetRequestStatusError(error: unknown): error is SetRequestStatusError {
+  return isOperationError(error, operations.setRequestStatus, schemas);
 }
 
 /**
@@ -855,10 +1128,10 @@ export function setRequestStatus(
  *
  * `POST /transactions`
  *
- * @throws ApiError for HTTP 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 401, default (the API's error body in `error.body`; `isCreateTransactionError` types it)
  */
 export function createTransaction(
-  client: Client,
+  client: DssSignClient,
   input: CreateTransactionInput,
   options?: CallOptions,
 ): Promise<CreateTransactionResult> {
@@ -868,4 +1141,11 @@ export function createTransaction(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `createTransaction` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isCreateTransactionError(error: unknown): error is CreateTransactionError {
+  return isOperationError(error, operations.createTransaction, schemas);
 }

@@ -2,7 +2,7 @@
 // Source: specs/dss-signserver/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime";
 
 /**
  * CARequestTypeEnum — тип запроса к удостоверяющему центру (guide, Table 24, lines 2622-2640).
@@ -1988,6 +1988,11 @@ export type ListCertificatesInput = { [key: string]: never };
 export type ListCertificatesResult = ApiResult<200, DSSCertificateEx[]>;
 
 /**
+ * The errors `listCertificates` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isListCertificatesError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ListCertificatesError = ApiError<DssError, number>;
+
+/**
  * The input of `installCertificate` (POST /certificates).
  */
 export interface InstallCertificateInput {
@@ -1998,6 +2003,11 @@ export interface InstallCertificateInput {
  * What `installCertificate` resolves to: one variant per documented success status.
  */
 export type InstallCertificateResult = ApiResult<200, DSSCertificateEx | DSSCertificateEx[]>;
+
+/**
+ * The errors `installCertificate` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isInstallCertificateError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type InstallCertificateError = ApiError<DssError, number>;
 
 /**
  * The input of `getCertificate` (GET /certificates/{key}).
@@ -2017,6 +2027,11 @@ export interface GetCertificateInput {
 export type GetCertificateResult = ApiResult<200, DSSCertificateEx>;
 
 /**
+ * The errors `getCertificate` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetCertificateError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetCertificateError = ApiError<DssError, number>;
+
+/**
  * The input of `deleteCertificate` (DELETE /certificates/{key}).
  */
 export interface DeleteCertificateInput {
@@ -2032,6 +2047,11 @@ export interface DeleteCertificateInput {
  * What `deleteCertificate` resolves to: one variant per documented success status.
  */
 export type DeleteCertificateResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `deleteCertificate` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDeleteCertificateError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DeleteCertificateError = ApiError<DssError, number>;
 
 /**
  * The input of `getCertificateContent` (GET /certificates/{key}/content).
@@ -2058,6 +2078,11 @@ export interface GetCertificateContentInput {
 export type GetCertificateContentResult = ApiResult<200, string>;
 
 /**
+ * The errors `getCertificateContent` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetCertificateContentError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetCertificateContentError = ApiError<DssError, number>;
+
+/**
  * The input of `setDefaultCertificateV1` (POST /certificates/{key}/default).
  */
 export interface SetDefaultCertificateV1Input {
@@ -2074,6 +2099,11 @@ export interface SetDefaultCertificateV1Input {
  * What `setDefaultCertificateV1` resolves to: one variant per documented success status.
  */
 export type SetDefaultCertificateV1Result = ApiResult<200, undefined>;
+
+/**
+ * The errors `setDefaultCertificateV1` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetDefaultCertificateV1Error` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetDefaultCertificateV1Error = ApiError<DssError, number>;
 
 /**
  * The input of `setDefaultCertificate` (PATCH /certificates/{key}/default).
@@ -2094,6 +2124,11 @@ export interface SetDefaultCertificateInput {
 export type SetDefaultCertificateResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setDefaultCertificate` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetDefaultCertificateError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetDefaultCertificateError = ApiError<DssError, number>;
+
+/**
  * The input of `setCertificateFriendlyName` (PATCH /certificates/{key}/friendlyName).
  */
 export interface SetCertificateFriendlyNameInput {
@@ -2110,6 +2145,11 @@ export interface SetCertificateFriendlyNameInput {
  * What `setCertificateFriendlyName` resolves to: one variant per documented success status.
  */
 export type SetCertificateFriendlyNameResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `setCertificateFriendlyName` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetCertificateFriendlyNameError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetCertificateFriendlyNameError = ApiError<DssError, number>;
 
 /**
  * The input of `setCertificateFriendlyNameV1` (POST /certificates/{key}/friendlyname).
@@ -2130,6 +2170,11 @@ export interface SetCertificateFriendlyNameV1Input {
 export type SetCertificateFriendlyNameV1Result = ApiResult<200, undefined>;
 
 /**
+ * The errors `setCertificateFriendlyNameV1` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetCertificateFriendlyNameV1Error` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetCertificateFriendlyNameV1Error = ApiError<DssError, number>;
+
+/**
  * The input of `changeCertificatePin` (PATCH /certificates/{key}/pin).
  */
 export interface ChangeCertificatePinInput {
@@ -2148,6 +2193,11 @@ export interface ChangeCertificatePinInput {
 export type ChangeCertificatePinResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `changeCertificatePin` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isChangeCertificatePinError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ChangeCertificatePinError = ApiError<DssError, number>;
+
+/**
  * The input of `listCertificateRevokeRequests` (GET /certificates/{key}/revokerequests).
  */
 export interface ListCertificateRevokeRequestsInput {
@@ -2163,6 +2213,11 @@ export interface ListCertificateRevokeRequestsInput {
  * What `listCertificateRevokeRequests` resolves to: one variant per documented success status.
  */
 export type ListCertificateRevokeRequestsResult = ApiResult<200, DSSRevRequest[]>;
+
+/**
+ * The errors `listCertificateRevokeRequests` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isListCertificateRevokeRequestsError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ListCertificateRevokeRequestsError = ApiError<DssError, number>;
 
 /**
  * The input of `setCertificateStatusV1` (POST /certificates/{key}/status).
@@ -2183,6 +2238,11 @@ export interface SetCertificateStatusV1Input {
 export type SetCertificateStatusV1Result = ApiResult<200, undefined>;
 
 /**
+ * The errors `setCertificateStatusV1` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetCertificateStatusV1Error` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetCertificateStatusV1Error = ApiError<DssError, number>;
+
+/**
  * The input of `setCertificateStatus` (PATCH /certificates/{key}/status).
  */
 export interface SetCertificateStatusInput {
@@ -2201,6 +2261,11 @@ export interface SetCertificateStatusInput {
 export type SetCertificateStatusResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setCertificateStatus` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetCertificateStatusError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetCertificateStatusError = ApiError<DssError, number>;
+
+/**
  * The input of `signDocument` (POST /documents).
  */
 export interface SignDocumentInput {
@@ -2211,6 +2276,11 @@ export interface SignDocumentInput {
  * What `signDocument` resolves to: one variant per documented success status.
  */
 export type SignDocumentResult = ApiResult<200, string>;
+
+/**
+ * The errors `signDocument` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSignDocumentError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SignDocumentError = ApiError<DssError, number>;
 
 /**
  * The input of `decryptDocument` (POST /documents/decrypt).
@@ -2225,6 +2295,11 @@ export interface DecryptDocumentInput {
 export type DecryptDocumentResult = ApiResult<200, string>;
 
 /**
+ * The errors `decryptDocument` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDecryptDocumentError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DecryptDocumentError = ApiError<DssError, number>;
+
+/**
  * The input of `parseDecryptionCertificates` (POST /documents/decrypt/parse).
  */
 export interface ParseDecryptionCertificatesInput {
@@ -2235,6 +2310,11 @@ export interface ParseDecryptionCertificatesInput {
  * What `parseDecryptionCertificates` resolves to: one variant per documented success status.
  */
 export type ParseDecryptionCertificatesResult = ApiResult<200, number[]>;
+
+/**
+ * The errors `parseDecryptionCertificates` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isParseDecryptionCertificatesError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ParseDecryptionCertificatesError = ApiError<DssError, number>;
 
 /**
  * The input of `encryptDocument` (POST /documents/encrypt).
@@ -2249,6 +2329,11 @@ export interface EncryptDocumentInput {
 export type EncryptDocumentResult = ApiResult<200, string>;
 
 /**
+ * The errors `encryptDocument` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isEncryptDocumentError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type EncryptDocumentError = ApiError<DssError, number>;
+
+/**
  * The input of `enhanceSignature` (POST /documents/enhancesignature).
  */
 export interface EnhanceSignatureInput {
@@ -2259,6 +2344,11 @@ export interface EnhanceSignatureInput {
  * What `enhanceSignature` resolves to: one variant per documented success status.
  */
 export type EnhanceSignatureResult = ApiResult<200, string>;
+
+/**
+ * The errors `enhanceSignature` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isEnhanceSignatureError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type EnhanceSignatureError = ApiError<DssError, number>;
 
 /**
  * The input of `hashDocument` (POST /documents/hash).
@@ -2273,6 +2363,11 @@ export interface HashDocumentInput {
 export type HashDocumentResult = ApiResult<200, string>;
 
 /**
+ * The errors `hashDocument` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isHashDocumentError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type HashDocumentError = ApiError<DssError, number>;
+
+/**
  * The input of `signDocumentPackage` (POST /documents/packagesignature).
  */
 export interface SignDocumentPackageInput {
@@ -2285,6 +2380,11 @@ export interface SignDocumentPackageInput {
 export type SignDocumentPackageResult = ApiResult<200, DSSSignDocumentResponse>;
 
 /**
+ * The errors `signDocumentPackage` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSignDocumentPackageError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SignDocumentPackageError = ApiError<DssError, number>;
+
+/**
  * The input of `getPolicy` (GET /policy).
  */
 export type GetPolicyInput = { [key: string]: never };
@@ -2293,6 +2393,11 @@ export type GetPolicyInput = { [key: string]: never };
  * What `getPolicy` resolves to: one variant per documented success status.
  */
 export type GetPolicyResult = ApiResult<200, DSSPolicy>;
+
+/**
+ * The errors `getPolicy` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetPolicyError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetPolicyError = ApiError<DssError, number>;
 
 /**
  * The input of `listRequests` (GET /requests).
@@ -2305,6 +2410,11 @@ export type ListRequestsInput = { [key: string]: never };
 export type ListRequestsResult = ApiResult<200, DSSCertRequest[]>;
 
 /**
+ * The errors `listRequests` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isListRequestsError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ListRequestsError = ApiError<DssError, number>;
+
+/**
  * The input of `createRequest` (POST /requests).
  */
 export interface CreateRequestInput {
@@ -2315,6 +2425,11 @@ export interface CreateRequestInput {
  * What `createRequest` resolves to: one variant per documented success status.
  */
 export type CreateRequestResult = ApiResult<200, DSSCertRequest>;
+
+/**
+ * The errors `createRequest` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isCreateRequestError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type CreateRequestError = ApiError<DssError, number>;
 
 /**
  * The input of `getRevokeRequestContent` (GET /requests/revokerequests/{key}/content).
@@ -2344,6 +2459,11 @@ export interface GetRevokeRequestContentInput {
 export type GetRevokeRequestContentResult = ApiResult<200, string>;
 
 /**
+ * The errors `getRevokeRequestContent` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetRevokeRequestContentError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetRevokeRequestContentError = ApiError<DssError, number>;
+
+/**
  * The input of `setRevokeRequestStatusV1` (POST /requests/revokerequests/{key}/status).
  */
 export interface SetRevokeRequestStatusV1Input {
@@ -2360,6 +2480,11 @@ export interface SetRevokeRequestStatusV1Input {
  * What `setRevokeRequestStatusV1` resolves to: one variant per documented success status.
  */
 export type SetRevokeRequestStatusV1Result = ApiResult<200, undefined>;
+
+/**
+ * The errors `setRevokeRequestStatusV1` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetRevokeRequestStatusV1Error` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetRevokeRequestStatusV1Error = ApiError<DssError, number>;
 
 /**
  * The input of `setRevokeRequestStatus` (PATCH /requests/revokerequests/{key}/status).
@@ -2381,6 +2506,11 @@ export interface SetRevokeRequestStatusInput {
 export type SetRevokeRequestStatusResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setRevokeRequestStatus` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetRevokeRequestStatusError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetRevokeRequestStatusError = ApiError<DssError, number>;
+
+/**
  * The input of `getRequest` (GET /requests/{key}).
  */
 export interface GetRequestInput {
@@ -2398,6 +2528,11 @@ export interface GetRequestInput {
 export type GetRequestResult = ApiResult<200, DSSCertRequest>;
 
 /**
+ * The errors `getRequest` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetRequestError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetRequestError = ApiError<DssError, number>;
+
+/**
  * The input of `deleteRequest` (DELETE /requests/{key}).
  */
 export interface DeleteRequestInput {
@@ -2413,6 +2548,11 @@ export interface DeleteRequestInput {
  * What `deleteRequest` resolves to: one variant per documented success status.
  */
 export type DeleteRequestResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `deleteRequest` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDeleteRequestError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DeleteRequestError = ApiError<DssError, number>;
 
 /**
  * The input of `getRequestContent` (GET /requests/{key}/content).
@@ -2444,6 +2584,11 @@ export interface GetRequestContentInput {
 export type GetRequestContentResult = ApiResult<200, string>;
 
 /**
+ * The errors `getRequestContent` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetRequestContentError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetRequestContentError = ApiError<DssError, number>;
+
+/**
  * The input of `setRequestStatusV1` (POST /requests/{key}/status).
  */
 export interface SetRequestStatusV1Input {
@@ -2460,6 +2605,11 @@ export interface SetRequestStatusV1Input {
  * What `setRequestStatusV1` resolves to: one variant per documented success status.
  */
 export type SetRequestStatusV1Result = ApiResult<200, undefined>;
+
+/**
+ * The errors `setRequestStatusV1` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetRequestStatusV1Error` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetRequestStatusV1Error = ApiError<DssError, number>;
 
 /**
  * The input of `setRequestStatus` (PATCH /requests/{key}/status).
@@ -2480,6 +2630,11 @@ export interface SetRequestStatusInput {
 export type SetRequestStatusResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setRequestStatus` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetRequestStatusError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetRequestStatusError = ApiError<DssError, number>;
+
+/**
  * The input of `createTransaction` (POST /transactions).
  */
 export interface CreateTransactionInput {
@@ -2490,3 +2645,8 @@ export interface CreateTransactionInput {
  * What `createTransaction` resolves to: one variant per documented success status.
  */
 export type CreateTransactionResult = ApiResult<200, string>;
+
+/**
+ * The errors `createTransaction` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isCreateTransactionError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type CreateTransactionError = ApiError<DssError, number>;

@@ -8,6 +8,7 @@ import {
   type ClientOptions,
   callOperation,
   createClient,
+  isOperationError,
   operationUrl,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
@@ -15,24 +16,33 @@ import { schemas } from "./schemas.gen.js";
 import type {
   ConfirmInput,
   ConfirmResult,
+  ConfirmError,
   AuthorizeInput,
   AuthorizeResult,
+  AuthorizeError,
   AuthorizeWithCertificateInput,
   AuthorizeWithCertificateResult,
+  AuthorizeWithCertificateError,
   TokenInput,
   TokenResult,
+  TokenError,
 } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
 export const defaultDssStsBaseUrl = "https://dss.cryptopro.ru/STS";
 
 /**
+ * A client made for CryptoPro DSS Identity Centre (STS) OAuth 2.0 and confirmation API: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type DssStsClient = Client<"DssSts">;
+
+/**
  * A client for CryptoPro DSS Identity Centre (STS) OAuth 2.0 and confirmation API ЖТЯИ.00096-02 97 01. Pass it to the operation functions.
  *
  * `baseUrl` defaults to `https://dss.cryptopro.ru/STS`.
  */
-export function createDssStsClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultDssStsBaseUrl, ...options });
+export function createDssStsClient(options: ClientOptions = {}): DssStsClient {
+  return createClient<"DssSts">(schemas, { baseUrl: defaultDssStsBaseUrl, ...options });
 }
 
 /**
@@ -51,14 +61,21 @@ export function createDssStsClient(options: ClientOptions = {}): Client {
  *
  * `POST /confirmation`
  *
- * @throws ApiError for HTTP default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP default (the API's error body in `error.body`; `isConfirmError` types it)
  */
 export function confirm(
-  client: Client,
+  client: DssStsClient,
   input: ConfirmInput,
   options?: CallOptions,
 ): Promise<ConfirmResult> {
   return callOperation<ConfirmResult>(client, operations.confirm, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `confirm` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isConfirmError(error: unknown): error is ConfirmError {
+  return isOperationError(error, operations.confirm, schemas);
 }
 
 /**
@@ -90,10 +107,10 @@ export function confirm(
  *
  * `GET /oauth/authorize`
  *
- * @throws ApiError for HTTP 302, 400, 401 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 302, 400, 401 (the API's error body in `error.body`; `isAuthorizeError` types it)
  */
 export function authorize(
-  client: Client,
+  client: DssStsClient,
   input: AuthorizeInput,
   options?: CallOptions,
 ): Promise<AuthorizeResult> {
@@ -101,9 +118,16 @@ export function authorize(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `authorize` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAuthorizeError(error: unknown): error is AuthorizeError {
+  return isOperationError(error, operations.authorize, schemas);
+}
+
+/**
  * The URL of `authorize` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.
  */
-export function authorizeUrl(client: Client, input: AuthorizeInput): URL {
+export function authorizeUrl(client: DssStsClient, input: AuthorizeInput): URL {
   return operationUrl(client, operations.authorize, input);
 }
 
@@ -120,10 +144,10 @@ export function authorizeUrl(client: Client, input: AuthorizeInput): URL {
  *
  * `GET /oauth/authorize/certificate`
  *
- * @throws ApiError for HTTP 302, 400, 401 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 302, 400, 401 (the API's error body in `error.body`; `isAuthorizeWithCertificateError` types it)
  */
 export function authorizeWithCertificate(
-  client: Client,
+  client: DssStsClient,
   input: AuthorizeWithCertificateInput,
   options?: CallOptions,
 ): Promise<AuthorizeWithCertificateResult> {
@@ -136,10 +160,19 @@ export function authorizeWithCertificate(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `authorizeWithCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAuthorizeWithCertificateError(
+  error: unknown,
+): error is AuthorizeWithCertificateError {
+  return isOperationError(error, operations.authorizeWithCertificate, schemas);
+}
+
+/**
  * The URL of `authorizeWithCertificate` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.
  */
 export function authorizeWithCertificateUrl(
-  client: Client,
+  client: DssStsClient,
   input: AuthorizeWithCertificateInput,
 ): URL {
   return operationUrl(client, operations.authorizeWithCertificate, input);
@@ -157,12 +190,19 @@ export function authorizeWithCertificateUrl(
  *
  * `POST /oauth/token`
  *
- * @throws ApiError for HTTP 400, 401 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401 (the API's error body in `error.body`; `isTokenError` types it)
  */
 export function token(
-  client: Client,
+  client: DssStsClient,
   input: TokenInput,
   options?: CallOptions,
 ): Promise<TokenResult> {
   return callOperation<TokenResult>(client, operations.token, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `token` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isTokenError(error: unknown): error is TokenError {
+  return isOperationError(error, operations.token, schemas);
 }

@@ -2,7 +2,7 @@
 // Source: specs/dss-sts/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime";
 
 /**
  * Параметры ответа сервера авторизации — what the 302 answer of authorize carries in the query or
@@ -689,6 +689,11 @@ export interface ConfirmInput {
 export type ConfirmResult = ApiResult<200, ConfirmationResponse>;
 
 /**
+ * The errors `confirm` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isConfirmError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ConfirmError = ApiError<ConfirmationResponse, number>;
+
+/**
  * The input of `authorize` (GET /oauth/authorize).
  */
 export interface AuthorizeInput {
@@ -761,6 +766,11 @@ export interface AuthorizeInput {
  * What `authorize` resolves to: one variant per documented success status.
  */
 export type AuthorizeResult = ApiResult<200, string>;
+
+/**
+ * The errors `authorize` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAuthorizeError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AuthorizeError = ApiError<unknown, 302> | ApiError<OAuthError, 400 | 401>;
 
 /**
  * The input of `authorizeWithCertificate` (GET /oauth/authorize/certificate).
@@ -837,6 +847,13 @@ export interface AuthorizeWithCertificateInput {
 export type AuthorizeWithCertificateResult = ApiResult<200, string>;
 
 /**
+ * The errors `authorizeWithCertificate` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAuthorizeWithCertificateError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AuthorizeWithCertificateError =
+  | ApiError<unknown, 302>
+  | ApiError<OAuthError, 400 | 401>;
+
+/**
  * The input of `token` (POST /oauth/token).
  */
 export interface TokenInput {
@@ -847,3 +864,8 @@ export interface TokenInput {
  * What `token` resolves to: one variant per documented success status.
  */
 export type TokenResult = ApiResult<200, TokenResponse>;
+
+/**
+ * The errors `token` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isTokenError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type TokenError = ApiError<OAuthError, 400 | 401>;
