@@ -1,6 +1,8 @@
 import {
   createDssSignClient,
   createDssStsClient,
+  type DssSignClient,
+  type DssStsClient,
   delegatedTokenProvider,
   deleteCertificate,
   deleteRequest,
@@ -13,7 +15,6 @@ import {
   ApiError,
   bearerAuth,
   type CallOptions,
-  type Client,
   type ClientOptions,
   type TokenProvider,
 } from "@trustspec/runtime";
@@ -107,11 +108,11 @@ export interface SchemeStep {
 }
 
 type LevelOp = (
-  c: Client,
+  c: ums.DssUmsClient,
   input: { path: { id: string }; query: { level: number } },
   o?: CallOptions,
 ) => Promise<unknown>;
-type IdOp = (c: Client, input: { path: { id: string } }, o?: CallOptions) => Promise<unknown>;
+type IdOp = (c: ums.DssUmsClient, input: { path: { id: string } }, o?: CallOptions) => Promise<unknown>;
 
 const ASSIGN: Record<MethodName, LevelOp> = {
   idonly: ums.assignIdOnlyMethod,
@@ -135,7 +136,7 @@ const REMOVE: Record<MethodName, IdOp> = {
 
 /** Puts a method into a user's scheme at a step. */
 export function assignMethod(
-  c: Client,
+  c: ums.DssUmsClient,
   userId: string,
   step: SchemeStep,
   call?: CallOptions,
@@ -145,7 +146,7 @@ export function assignMethod(
 
 /** Takes a method out of a user's scheme. */
 export function removeMethod(
-  c: Client,
+  c: ums.DssUmsClient,
   userId: string,
   method: MethodName,
   call?: CallOptions,
@@ -190,7 +191,7 @@ export interface RegisteredUser {
  * naming the step.
  */
 export async function registerUser(
-  c: Client,
+  c: ums.DssUmsClient,
   options: RegisterUserOptions,
   call?: CallOptions,
 ): Promise<RegisteredUser> {
@@ -266,7 +267,7 @@ export interface EnrolledSimCard {
  * `activate` asks the applet to activate.
  */
 export async function enrolSimCard(
-  c: Client,
+  c: ums.DssUmsClient,
   userId: string,
   options: EnrolSimCardOptions,
   call?: CallOptions,
@@ -331,7 +332,7 @@ export interface EnrolMyDssOptions {
  * user), the scheme identification then myDSS, and the actions to confirm.
  */
 export async function enrolMyDss(
-  c: Client,
+  c: ums.DssUmsClient,
   userId: string,
   options: EnrolMyDssOptions,
   call?: CallOptions,
@@ -381,7 +382,7 @@ export async function enrolMyDss(
  * undefined when nobody has it (the service's 404).
  */
 export async function findUser(
-  c: Client,
+  c: ums.DssUmsClient,
   identifier: string | { type: IdentifierTypeName; value: string },
   call?: CallOptions,
 ): Promise<DssUserInfo | undefined> {
@@ -410,7 +411,7 @@ export interface RemoveUserOptions {
    * by the operator, guide, §8.1.2.2.2): the user's requests and certificates are deleted with it
    * first, since deleting the account leaves them (guide, lines 13211-13213).
    */
-  signServerFor(login: string): Client;
+  signServerFor(login: string): DssSignClient;
 }
 
 /**
@@ -422,7 +423,7 @@ export interface RemoveUserOptions {
  *   Signature Service part fails.
  */
 export async function removeUser(
-  c: Client,
+  c: ums.DssUmsClient,
   user: { userId: string } | { login: string },
   options: RemoveUserOptions,
   call?: CallOptions,
@@ -482,11 +483,11 @@ export interface DssOperatorOptions {
 
 /** An operator's view of DSS: the UMS client with the operator's token, and the scenarios on it. */
 export interface DssOperator {
-  readonly ums: Client;
-  readonly sts: Client;
+  readonly ums: ums.DssUmsClient;
+  readonly sts: DssStsClient;
   readonly operatorToken: TokenProvider;
   /** A Signature Service client acting for `login` with delegated tokens (cached per login). */
-  signServerFor(login: string): Client;
+  signServerFor(login: string): DssSignClient;
   registerUser(options: RegisterUserOptions, call?: CallOptions): Promise<RegisteredUser>;
   enrolSimCard(
     userId: string,
@@ -536,8 +537,8 @@ export function createDssOperator(options: DssOperatorOptions): DssOperator {
     auth: bearerAuth(operatorToken),
   });
   const signServerUrl = options.signServerUrl ?? `${base}/SignServer/rest/api`;
-  const delegated = new Map<string, Client>();
-  const signServerFor = (login: string): Client => {
+  const delegated = new Map<string, DssSignClient>();
+  const signServerFor = (login: string): DssSignClient => {
     let client = delegated.get(login);
     if (!client) {
       const provider = delegatedTokenProvider(sts, {

@@ -1,5 +1,5 @@
-import type { CallOptions, Client } from "@trustspec/runtime";
-import { searchAuthnTokens, searchUsers } from "./generated/ums/client.gen.js";
+import type { CallOptions } from "@trustspec/runtime";
+import { type DssUmsClient, searchAuthnTokens, searchUsers } from "./generated/ums/client.gen.js";
 import {
   ColumnTypeEnum,
   type ColumnTypeEnumName,
@@ -214,7 +214,7 @@ async function* pages<T>(fetchPage: Fetch<T>, options: PagingOptions): AsyncGene
 
 /** The pages of a user search, one request each, fetched as they are consumed. */
 export function userPages(
-  ums: Client,
+  ums: DssUmsClient,
   query: UserQuery = userQuery(),
   options: PagingOptions = {},
 ): AsyncGenerator<Page<DssUserInfo>> {
@@ -229,7 +229,7 @@ export function userPages(
  * one page is held in memory however many users there are.
  */
 export async function* iterateUsers(
-  ums: Client,
+  ums: DssUmsClient,
   query: UserQuery = userQuery(),
   options: PagingOptions = {},
 ): AsyncGenerator<DssUserInfo> {
@@ -238,7 +238,7 @@ export async function* iterateUsers(
 
 /** The pages of a token search. */
 export function tokenPages(
-  ums: Client,
+  ums: DssUmsClient,
   query: TokenQuery = tokenQuery(),
   options: PagingOptions = {},
 ): AsyncGenerator<Page<DssTokenInfo>> {
@@ -250,7 +250,7 @@ export function tokenPages(
 
 /** Every token a search selects, one at a time. */
 export async function* iterateAuthnTokens(
-  ums: Client,
+  ums: DssUmsClient,
   query: TokenQuery = tokenQuery(),
   options: PagingOptions = {},
 ): AsyncGenerator<DssTokenInfo> {
@@ -259,7 +259,7 @@ export async function* iterateAuthnTokens(
 
 /** How many users a search selects (its AffectedCount), with one request for an empty page. */
 export async function countUsers(
-  ums: Client,
+  ums: DssUmsClient,
   query: UserQuery = userQuery(),
   call: CallOptions = {},
 ): Promise<{ affected: number; total: number }> {

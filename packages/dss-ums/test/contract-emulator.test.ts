@@ -1,5 +1,5 @@
 import { createDssStsClient, requestPasswordToken } from "@trustspec/dss";
-import { ApiError, type Client } from "@trustspec/runtime";
+import { ApiError } from "@trustspec/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ums from "../src/generated/ums/client.gen.js";
 import { operationList } from "../src/generated/ums/operations.gen.js";
@@ -15,11 +15,11 @@ import { type Running, startUms } from "./emulator-support.js";
 const called = new Set<string>();
 let r: Running;
 let loginOnly: Running;
-let c: Client;
-let c2: Client;
+let c: ums.DssUmsClient;
+let c2: ums.DssUmsClient;
 
 /** A client that records the operations it sends. */
-function recording(base: Client): Client {
+function recording(base: ums.DssUmsClient): ums.DssUmsClient {
   return {
     validator: base.validator,
     options: {
@@ -31,7 +31,7 @@ function recording(base: Client): Client {
 
 let n = 0;
 /** A new user with a fresh login; returns its id. */
-async function newUser(client: Client = c, extra: Record<string, string> = {}): Promise<string> {
+async function newUser(client: ums.DssUmsClient = c, extra: Record<string, string> = {}): Promise<string> {
   n++;
   return (await ums.createUser(client, { body: { Login: `contract-${n}`, ...extra } })).data;
 }

@@ -1,4 +1,4 @@
-import { bearerAuth, createClient, sampleFromSchema } from "@trustspec/runtime";
+import { bearerAuth, sampleFromSchema } from "@trustspec/runtime";
 import { contractTargets, expectSuccess } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import * as client from "../src/generated/ums/client.gen.js";
@@ -83,7 +83,7 @@ describe("bad input gets the documented error shape (§5.6.5) from the stub", ()
   });
 
   it("the client refuses the same bad identifiers before sending them", async () => {
-    const c = createClient(schemas, { baseUrl: stubUrl(), auth: bearerAuth("t") });
+    const c = client.createDssUmsClient({ baseUrl: stubUrl(), auth: bearerAuth("t") });
     await expect(client.createUser(c, { body: { Passport: "1" } as never })).rejects.toMatchObject({
       name: "ValidationError",
       direction: "request",

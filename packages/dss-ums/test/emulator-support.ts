@@ -1,6 +1,6 @@
 import { createDssStsClient, passwordTokenProvider } from "@trustspec/dss";
-import { bearerAuth, type Client } from "@trustspec/runtime";
-import { createDssUmsClient } from "../src/generated/ums/client.gen.js";
+import { bearerAuth } from "@trustspec/runtime";
+import { createDssUmsClient, type DssUmsClient } from "../src/generated/ums/client.gen.js";
 import { DssUmsEmulator, type DssUmsEmulatorOptions } from "../src/server.js";
 
 /** One emulator over HTTP on 127.0.0.1, and a UMS client with a real operator token. */
@@ -8,9 +8,9 @@ export interface Running {
   emulator: DssUmsEmulator;
   url: string;
   /** The UMS client, authorised by the operator's token from the identity centre (or the fixed one). */
-  ums: Client;
+  ums: DssUmsClient;
   /** A UMS client with another bearer token. */
-  umsWith(token: string): Client;
+  umsWith(token: string): DssUmsClient;
   close(): Promise<void>;
 }
 

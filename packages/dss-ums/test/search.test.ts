@@ -1,6 +1,5 @@
-import { createClient } from "@trustspec/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { schemas } from "../src/generated/ums/schemas.gen.js";
+import { createDssUmsClient } from "../src/generated/ums/client.gen.js";
 import type { UserRecordsRequest } from "../src/generated/ums/types.gen.js";
 import {
   countUsers,
@@ -72,7 +71,7 @@ describe("the query builder", () => {
 /** A fake service answering searches from `logins`, with `cap` records at most per answer. */
 function fakeService(logins: string[], options: { cap?: number; inclusive?: boolean } = {}) {
   const asked: [number, number][] = [];
-  const client = createClient(schemas, {
+  const client = createDssUmsClient({
     baseUrl: "https://dss.test/STS/ums",
     validation: "strict",
     fetch: async (_url, init) => {

@@ -8,120 +8,175 @@ import {
   type ClientOptions,
   callOperation,
   createClient,
+  isOperationError,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
 import type {
   SearchAuthnTokensInput,
   SearchAuthnTokensResult,
+  SearchAuthnTokensError,
   GetPolicyInput,
   GetPolicyResult,
+  GetPolicyError,
   GetUserByIdentifierInput,
   GetUserByIdentifierResult,
+  GetUserByIdentifierError,
   CreateUserInput,
   CreateUserResult,
+  CreateUserError,
   GetUserByIdInput,
   GetUserByIdResult,
+  GetUserByIdError,
   CreateUserInGroupInput,
   CreateUserInGroupResult,
+  CreateUserInGroupError,
   DeleteUserInput,
   DeleteUserResult,
+  DeleteUserError,
   GetAuthenticationSchemeInput,
   GetAuthenticationSchemeResult,
+  GetAuthenticationSchemeError,
   AssignMobileAuthMethodInput,
   AssignMobileAuthMethodResult,
+  AssignMobileAuthMethodError,
   RemoveMobileAuthMethodInput,
   RemoveMobileAuthMethodResult,
+  RemoveMobileAuthMethodError,
   AssignSimAuthMethodInput,
   AssignSimAuthMethodResult,
+  AssignSimAuthMethodError,
   RemoveSimAuthMethodInput,
   RemoveSimAuthMethodResult,
+  RemoveSimAuthMethodError,
   AssignIdOnlyMethodInput,
   AssignIdOnlyMethodResult,
+  AssignIdOnlyMethodError,
   RemoveIdOnlyMethodInput,
   RemoveIdOnlyMethodResult,
+  RemoveIdOnlyMethodError,
   AssignOathMethodInput,
   AssignOathMethodResult,
+  AssignOathMethodError,
   RemoveOathMethodInput,
   RemoveOathMethodResult,
+  RemoveOathMethodError,
   AssignOtpViaEmailMethodInput,
   AssignOtpViaEmailMethodResult,
+  AssignOtpViaEmailMethodError,
   RemoveOtpViaEmailMethodInput,
   RemoveOtpViaEmailMethodResult,
+  RemoveOtpViaEmailMethodError,
   AssignOtpViaSmsMethodInput,
   AssignOtpViaSmsMethodResult,
+  AssignOtpViaSmsMethodError,
   RemoveOtpViaSmsMethodInput,
   RemoveOtpViaSmsMethodResult,
+  RemoveOtpViaSmsMethodError,
   AssignPasswordMethodInput,
   AssignPasswordMethodResult,
+  AssignPasswordMethodError,
   RemovePasswordMethodInput,
   RemovePasswordMethodResult,
+  RemovePasswordMethodError,
   SetDistinguishedNameInput,
   SetDistinguishedNameResult,
+  SetDistinguishedNameError,
   GetEmailInput,
   GetEmailResult,
+  GetEmailError,
   SetEmailInput,
   SetEmailResult,
+  SetEmailError,
   DeleteEmailInput,
   DeleteEmailResult,
+  DeleteEmailError,
   GetGroupInput,
   GetGroupResult,
+  GetGroupError,
   SetGroupInput,
   SetGroupResult,
+  SetGroupError,
   SetLockoutInput,
   SetLockoutResult,
+  SetLockoutError,
   ListExternalLoginsInput,
   ListExternalLoginsResult,
+  ListExternalLoginsError,
   AddExternalLoginInput,
   AddExternalLoginResult,
+  AddExternalLoginError,
   GetMobileAuthInput,
   GetMobileAuthResult,
+  GetMobileAuthError,
   SetMobileAuthInput,
   SetMobileAuthResult,
+  SetMobileAuthError,
   DeleteMobileAuthInput,
   DeleteMobileAuthResult,
+  DeleteMobileAuthError,
   UpdateMobileAuthInput,
   UpdateMobileAuthResult,
+  UpdateMobileAuthError,
   GetOathTokenInput,
   GetOathTokenResult,
+  GetOathTokenError,
   SetOathTokenInput,
   SetOathTokenResult,
+  SetOathTokenError,
   DeleteOathTokenInput,
   DeleteOathTokenResult,
+  DeleteOathTokenError,
   GetOperationPolicyInput,
   GetOperationPolicyResult,
+  GetOperationPolicyError,
   SetOperationPolicyInput,
   SetOperationPolicyResult,
+  SetOperationPolicyError,
   ResetPasswordInput,
   ResetPasswordResult,
+  ResetPasswordError,
   GetPhoneNumberInput,
   GetPhoneNumberResult,
+  GetPhoneNumberError,
   SetPhoneNumberInput,
   SetPhoneNumberResult,
+  SetPhoneNumberError,
   DeletePhoneNumberInput,
   DeletePhoneNumberResult,
+  DeletePhoneNumberError,
   GetSimAuthInput,
   GetSimAuthResult,
+  GetSimAuthError,
   SetSimAuthInput,
   SetSimAuthResult,
+  SetSimAuthError,
   DeleteSimAuthInput,
   DeleteSimAuthResult,
+  DeleteSimAuthError,
   ActivateSimAuthInput,
   ActivateSimAuthResult,
+  ActivateSimAuthError,
   SearchUsersInput,
   SearchUsersResult,
+  SearchUsersError,
 } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
 export const defaultDssUmsBaseUrl = "https://dss.cryptopro.ru/STS/ums";
 
 /**
+ * A client made for CryptoPro DSS user management service (UMS) REST API: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type DssUmsClient = Client<"DssUms">;
+
+/**
  * A client for CryptoPro DSS user management service (UMS) REST API ЖТЯИ.00096-02 97 01. Pass it to the operation functions.
  *
  * `baseUrl` defaults to `https://dss.cryptopro.ru/STS/ums`.
  */
-export function createDssUmsClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultDssUmsBaseUrl, ...options });
+export function createDssUmsClient(options: ClientOptions = {}): DssUmsClient {
+  return createClient<"DssUms">(schemas, { baseUrl: defaultDssUmsBaseUrl, ...options });
 }
 
 /**
@@ -133,10 +188,10 @@ export function createDssUmsClient(options: ClientOptions = {}): Client {
  *
  * `POST /authntokens`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSearchAuthnTokensError` types it)
  */
 export function searchAuthnTokens(
-  client: Client,
+  client: DssUmsClient,
   input: SearchAuthnTokensInput,
   options?: CallOptions,
 ): Promise<SearchAuthnTokensResult> {
@@ -149,6 +204,13 @@ export function searchAuthnTokens(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `searchAuthnTokens` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSearchAuthnTokensError(error: unknown): error is SearchAuthnTokensError {
+  return isOperationError(error, operations.searchAuthnTokens, schemas);
+}
+
+/**
  * Get the user management policy
  *
  * Получение политики сервиса — the service's settings: the identifier types users may be
@@ -158,14 +220,21 @@ export function searchAuthnTokens(
  *
  * `GET /policy`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetPolicyError` types it)
  */
 export function getPolicy(
-  client: Client,
+  client: DssUmsClient,
   input: GetPolicyInput = {},
   options?: CallOptions,
 ): Promise<GetPolicyResult> {
   return callOperation<GetPolicyResult>(client, operations.getPolicy, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getPolicy` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetPolicyError(error: unknown): error is GetPolicyError {
+  return isOperationError(error, operations.getPolicy, schemas);
 }
 
 /**
@@ -179,10 +248,10 @@ export function getPolicy(
  *
  * `GET /user`
  *
- * @throws ApiError for HTTP 400, 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 404, default (the API's error body in `error.body`; `isGetUserByIdentifierError` types it)
  */
 export function getUserByIdentifier(
-  client: Client,
+  client: DssUmsClient,
   input: GetUserByIdentifierInput,
   options?: CallOptions,
 ): Promise<GetUserByIdentifierResult> {
@@ -192,6 +261,13 @@ export function getUserByIdentifier(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getUserByIdentifier` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetUserByIdentifierError(error: unknown): error is GetUserByIdentifierError {
+  return isOperationError(error, operations.getUserByIdentifier, schemas);
 }
 
 /**
@@ -206,14 +282,21 @@ export function getUserByIdentifier(
  *
  * `POST /user`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isCreateUserError` types it)
  */
 export function createUser(
-  client: Client,
+  client: DssUmsClient,
   input: CreateUserInput,
   options?: CallOptions,
 ): Promise<CreateUserResult> {
   return callOperation<CreateUserResult>(client, operations.createUser, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `createUser` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isCreateUserError(error: unknown): error is CreateUserError {
+  return isOperationError(error, operations.createUser, schemas);
 }
 
 /**
@@ -224,14 +307,21 @@ export function createUser(
  *
  * `GET /user/{id}`
  *
- * @throws ApiError for HTTP 400, 401, 404, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 404, default (the API's error body in `error.body`; `isGetUserByIdError` types it)
  */
 export function getUserById(
-  client: Client,
+  client: DssUmsClient,
   input: GetUserByIdInput,
   options?: CallOptions,
 ): Promise<GetUserByIdResult> {
   return callOperation<GetUserByIdResult>(client, operations.getUserById, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getUserById` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetUserByIdError(error: unknown): error is GetUserByIdError {
+  return isOperationError(error, operations.getUserById, schemas);
 }
 
 /**
@@ -244,10 +334,10 @@ export function getUserById(
  *
  * `POST /user/{id}`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isCreateUserInGroupError` types it)
  */
 export function createUserInGroup(
-  client: Client,
+  client: DssUmsClient,
   input: CreateUserInGroupInput,
   options?: CallOptions,
 ): Promise<CreateUserInGroupResult> {
@@ -260,6 +350,13 @@ export function createUserInGroup(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `createUserInGroup` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isCreateUserInGroupError(error: unknown): error is CreateUserInGroupError {
+  return isOperationError(error, operations.createUserInGroup, schemas);
+}
+
+/**
  * Delete a user
  *
  * Удаление пользователя (guide, §5.3.3, lines 7218-7250; chapter 8, lines 13203-13231). The
@@ -269,14 +366,21 @@ export function createUserInGroup(
  *
  * `DELETE /user/{id}`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isDeleteUserError` types it)
  */
 export function deleteUser(
-  client: Client,
+  client: DssUmsClient,
   input: DeleteUserInput,
   options?: CallOptions,
 ): Promise<DeleteUserResult> {
   return callOperation<DeleteUserResult>(client, operations.deleteUser, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `deleteUser` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDeleteUserError(error: unknown): error is DeleteUserError {
+  return isOperationError(error, operations.deleteUser, schemas);
 }
 
 /**
@@ -288,10 +392,10 @@ export function deleteUser(
  *
  * `GET /user/{id}/authmethod`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetAuthenticationSchemeError` types it)
  */
 export function getAuthenticationScheme(
-  client: Client,
+  client: DssUmsClient,
   input: GetAuthenticationSchemeInput,
   options?: CallOptions,
 ): Promise<GetAuthenticationSchemeResult> {
@@ -304,6 +408,15 @@ export function getAuthenticationScheme(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `getAuthenticationScheme` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetAuthenticationSchemeError(
+  error: unknown,
+): error is GetAuthenticationSchemeError {
+  return isOperationError(error, operations.getAuthenticationScheme, schemas);
+}
+
+/**
  * Assign the myDSS method
  *
  * Назначение метода аутентификации MobileAuth — confirmation in the myDSS app («Аутентификация в
@@ -313,10 +426,10 @@ export function getAuthenticationScheme(
  *
  * `POST /user/{id}/authmethod/MobileAuth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isAssignMobileAuthMethodError` types it)
  */
 export function assignMobileAuthMethod(
-  client: Client,
+  client: DssUmsClient,
   input: AssignMobileAuthMethodInput,
   options?: CallOptions,
 ): Promise<AssignMobileAuthMethodResult> {
@@ -329,6 +442,15 @@ export function assignMobileAuthMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `assignMobileAuthMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAssignMobileAuthMethodError(
+  error: unknown,
+): error is AssignMobileAuthMethodError {
+  return isOperationError(error, operations.assignMobileAuthMethod, schemas);
+}
+
+/**
  * Remove the myDSS method
  *
  * Удаление метода аутентификации MobileAuth (guide, §5.3.38, lines 8997-9018). The table prints
@@ -337,10 +459,10 @@ export function assignMobileAuthMethod(
  *
  * `DELETE /user/{id}/authmethod/MobileAuth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isRemoveMobileAuthMethodError` types it)
  */
 export function removeMobileAuthMethod(
-  client: Client,
+  client: DssUmsClient,
   input: RemoveMobileAuthMethodInput,
   options?: CallOptions,
 ): Promise<RemoveMobileAuthMethodResult> {
@@ -353,6 +475,15 @@ export function removeMobileAuthMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `removeMobileAuthMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isRemoveMobileAuthMethodError(
+  error: unknown,
+): error is RemoveMobileAuthMethodError {
+  return isOperationError(error, operations.removeMobileAuthMethod, schemas);
+}
+
+/**
  * Assign the SIM card method
  *
  * Назначение метода аутентификации SimAuth — the key on the user's SIM card, method
@@ -361,10 +492,10 @@ export function removeMobileAuthMethod(
  *
  * `POST /user/{id}/authmethod/SimAuth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isAssignSimAuthMethodError` types it)
  */
 export function assignSimAuthMethod(
-  client: Client,
+  client: DssUmsClient,
   input: AssignSimAuthMethodInput,
   options?: CallOptions,
 ): Promise<AssignSimAuthMethodResult> {
@@ -377,6 +508,13 @@ export function assignSimAuthMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `assignSimAuthMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAssignSimAuthMethodError(error: unknown): error is AssignSimAuthMethodError {
+  return isOperationError(error, operations.assignSimAuthMethod, schemas);
+}
+
+/**
  * Remove the SIM card method
  *
  * Удаление метода аутентификации SimAuth (guide, §5.3.36, lines 8915-8936; example
@@ -384,10 +522,10 @@ export function assignSimAuthMethod(
  *
  * `DELETE /user/{id}/authmethod/SimAuth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isRemoveSimAuthMethodError` types it)
  */
 export function removeSimAuthMethod(
-  client: Client,
+  client: DssUmsClient,
   input: RemoveSimAuthMethodInput,
   options?: CallOptions,
 ): Promise<RemoveSimAuthMethodResult> {
@@ -400,6 +538,13 @@ export function removeSimAuthMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `removeSimAuthMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isRemoveSimAuthMethodError(error: unknown): error is RemoveSimAuthMethodError {
+  return isOperationError(error, operations.removeSimAuthMethod, schemas);
+}
+
+/**
  * Assign the identification-only method
  *
  * Назначение метода аутентификации «Только идентификация» — the login alone, method
@@ -409,10 +554,10 @@ export function removeSimAuthMethod(
  *
  * `POST /user/{id}/authmethod/idonly`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isAssignIdOnlyMethodError` types it)
  */
 export function assignIdOnlyMethod(
-  client: Client,
+  client: DssUmsClient,
   input: AssignIdOnlyMethodInput,
   options?: CallOptions,
 ): Promise<AssignIdOnlyMethodResult> {
@@ -425,16 +570,23 @@ export function assignIdOnlyMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `assignIdOnlyMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAssignIdOnlyMethodError(error: unknown): error is AssignIdOnlyMethodError {
+  return isOperationError(error, operations.assignIdOnlyMethod, schemas);
+}
+
+/**
  * Remove the identification-only method
  *
  * Удаление метода аутентификации «Только идентификация» (guide, §5.3.26, lines 8467-8493; example, lines 8495-8508).
  *
  * `DELETE /user/{id}/authmethod/idonly`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isRemoveIdOnlyMethodError` types it)
  */
 export function removeIdOnlyMethod(
-  client: Client,
+  client: DssUmsClient,
   input: RemoveIdOnlyMethodInput,
   options?: CallOptions,
 ): Promise<RemoveIdOnlyMethodResult> {
@@ -447,6 +599,13 @@ export function removeIdOnlyMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `removeIdOnlyMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isRemoveIdOnlyMethodError(error: unknown): error is RemoveIdOnlyMethodError {
+  return isOperationError(error, operations.removeIdOnlyMethod, schemas);
+}
+
+/**
  * Assign the OATH method
  *
  * Назначение метода аутентификации по стандарту OATH (printed «OAth») — one-time passwords of the
@@ -455,14 +614,21 @@ export function removeIdOnlyMethod(
  *
  * `POST /user/{id}/authmethod/oath`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isAssignOathMethodError` types it)
  */
 export function assignOathMethod(
-  client: Client,
+  client: DssUmsClient,
   input: AssignOathMethodInput,
   options?: CallOptions,
 ): Promise<AssignOathMethodResult> {
   return callOperation<AssignOathMethodResult>(client, operations.assignOathMethod, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `assignOathMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAssignOathMethodError(error: unknown): error is AssignOathMethodError {
+  return isOperationError(error, operations.assignOathMethod, schemas);
 }
 
 /**
@@ -472,14 +638,21 @@ export function assignOathMethod(
  *
  * `DELETE /user/{id}/authmethod/oath`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isRemoveOathMethodError` types it)
  */
 export function removeOathMethod(
-  client: Client,
+  client: DssUmsClient,
   input: RemoveOathMethodInput,
   options?: CallOptions,
 ): Promise<RemoveOathMethodResult> {
   return callOperation<RemoveOathMethodResult>(client, operations.removeOathMethod, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `removeOathMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isRemoveOathMethodError(error: unknown): error is RemoveOathMethodError {
+  return isOperationError(error, operations.removeOathMethod, schemas);
 }
 
 /**
@@ -492,10 +665,10 @@ export function removeOathMethod(
  *
  * `POST /user/{id}/authmethod/otpviaemail`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isAssignOtpViaEmailMethodError` types it)
  */
 export function assignOtpViaEmailMethod(
-  client: Client,
+  client: DssUmsClient,
   input: AssignOtpViaEmailMethodInput,
   options?: CallOptions,
 ): Promise<AssignOtpViaEmailMethodResult> {
@@ -508,16 +681,25 @@ export function assignOtpViaEmailMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `assignOtpViaEmailMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAssignOtpViaEmailMethodError(
+  error: unknown,
+): error is AssignOtpViaEmailMethodError {
+  return isOperationError(error, operations.assignOtpViaEmailMethod, schemas);
+}
+
+/**
  * Remove the one-time password by e-mail method
  *
  * Удаление метода аутентификации по одноразовым паролям по электронной почте (guide, §5.3.32, lines 8739-8766; example, lines 8768-8782).
  *
  * `DELETE /user/{id}/authmethod/otpviaemail`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isRemoveOtpViaEmailMethodError` types it)
  */
 export function removeOtpViaEmailMethod(
-  client: Client,
+  client: DssUmsClient,
   input: RemoveOtpViaEmailMethodInput,
   options?: CallOptions,
 ): Promise<RemoveOtpViaEmailMethodResult> {
@@ -530,6 +712,15 @@ export function removeOtpViaEmailMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `removeOtpViaEmailMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isRemoveOtpViaEmailMethodError(
+  error: unknown,
+): error is RemoveOtpViaEmailMethodError {
+  return isOperationError(error, operations.removeOtpViaEmailMethod, schemas);
+}
+
+/**
  * Assign the one-time password by SMS method
  *
  * Назначение метода аутентификации по одноразовым паролям, отправленным по СМС — method
@@ -538,10 +729,10 @@ export function removeOtpViaEmailMethod(
  *
  * `POST /user/{id}/authmethod/otpviasms`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isAssignOtpViaSmsMethodError` types it)
  */
 export function assignOtpViaSmsMethod(
-  client: Client,
+  client: DssUmsClient,
   input: AssignOtpViaSmsMethodInput,
   options?: CallOptions,
 ): Promise<AssignOtpViaSmsMethodResult> {
@@ -554,16 +745,23 @@ export function assignOtpViaSmsMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `assignOtpViaSmsMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAssignOtpViaSmsMethodError(error: unknown): error is AssignOtpViaSmsMethodError {
+  return isOperationError(error, operations.assignOtpViaSmsMethod, schemas);
+}
+
+/**
  * Remove the one-time password by SMS method
  *
  * Удаление метода аутентификации по одноразовым паролям по СМС (guide, §5.3.30, lines 8642-8671; example, lines 8673-8687).
  *
  * `DELETE /user/{id}/authmethod/otpviasms`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isRemoveOtpViaSmsMethodError` types it)
  */
 export function removeOtpViaSmsMethod(
-  client: Client,
+  client: DssUmsClient,
   input: RemoveOtpViaSmsMethodInput,
   options?: CallOptions,
 ): Promise<RemoveOtpViaSmsMethodResult> {
@@ -576,6 +774,13 @@ export function removeOtpViaSmsMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `removeOtpViaSmsMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isRemoveOtpViaSmsMethodError(error: unknown): error is RemoveOtpViaSmsMethodError {
+  return isOperationError(error, operations.removeOtpViaSmsMethod, schemas);
+}
+
+/**
  * Assign the password method
  *
  * Назначение метода аутентификации по паролю — the password in the identity centre's database,
@@ -585,10 +790,10 @@ export function removeOtpViaSmsMethod(
  *
  * `POST /user/{id}/authmethod/password`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isAssignPasswordMethodError` types it)
  */
 export function assignPasswordMethod(
-  client: Client,
+  client: DssUmsClient,
   input: AssignPasswordMethodInput,
   options?: CallOptions,
 ): Promise<AssignPasswordMethodResult> {
@@ -601,16 +806,23 @@ export function assignPasswordMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `assignPasswordMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAssignPasswordMethodError(error: unknown): error is AssignPasswordMethodError {
+  return isOperationError(error, operations.assignPasswordMethod, schemas);
+}
+
+/**
  * Remove the password method
  *
  * Удаление метода аутентификации по паролю (guide, §5.3.28, lines 8554-8575; example, lines 8577-8590).
  *
  * `DELETE /user/{id}/authmethod/password`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isRemovePasswordMethodError` types it)
  */
 export function removePasswordMethod(
-  client: Client,
+  client: DssUmsClient,
   input: RemovePasswordMethodInput,
   options?: CallOptions,
 ): Promise<RemovePasswordMethodResult> {
@@ -623,6 +835,13 @@ export function removePasswordMethod(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `removePasswordMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isRemovePasswordMethodError(error: unknown): error is RemovePasswordMethodError {
+  return isOperationError(error, operations.removePasswordMethod, schemas);
+}
+
+/**
  * Set a user's distinguished name
  *
  * Назначение различительного имени субъекта — the components of the subject name that go into the
@@ -631,10 +850,10 @@ export function removePasswordMethod(
  *
  * `POST /user/{id}/dn`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetDistinguishedNameError` types it)
  */
 export function setDistinguishedName(
-  client: Client,
+  client: DssUmsClient,
   input: SetDistinguishedNameInput,
   options?: CallOptions,
 ): Promise<SetDistinguishedNameResult> {
@@ -647,6 +866,13 @@ export function setDistinguishedName(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `setDistinguishedName` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetDistinguishedNameError(error: unknown): error is SetDistinguishedNameError {
+  return isOperationError(error, operations.setDistinguishedName, schemas);
+}
+
+/**
  * Get a user's e-mail address
  *
  * Получение адреса электронной почты пользователя (guide, §5.3.11, lines 7626-7654; example,
@@ -654,14 +880,21 @@ export function setDistinguishedName(
  *
  * `GET /user/{id}/email`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetEmailError` types it)
  */
 export function getEmail(
-  client: Client,
+  client: DssUmsClient,
   input: GetEmailInput,
   options?: CallOptions,
 ): Promise<GetEmailResult> {
   return callOperation<GetEmailResult>(client, operations.getEmail, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getEmail` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetEmailError(error: unknown): error is GetEmailError {
+  return isOperationError(error, operations.getEmail, schemas);
 }
 
 /**
@@ -672,14 +905,21 @@ export function getEmail(
  *
  * `POST /user/{id}/email`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetEmailError` types it)
  */
 export function setEmail(
-  client: Client,
+  client: DssUmsClient,
   input: SetEmailInput,
   options?: CallOptions,
 ): Promise<SetEmailResult> {
   return callOperation<SetEmailResult>(client, operations.setEmail, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setEmail` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetEmailError(error: unknown): error is SetEmailError {
+  return isOperationError(error, operations.setEmail, schemas);
 }
 
 /**
@@ -690,14 +930,21 @@ export function setEmail(
  *
  * `DELETE /user/{id}/email`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isDeleteEmailError` types it)
  */
 export function deleteEmail(
-  client: Client,
+  client: DssUmsClient,
   input: DeleteEmailInput,
   options?: CallOptions,
 ): Promise<DeleteEmailResult> {
   return callOperation<DeleteEmailResult>(client, operations.deleteEmail, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `deleteEmail` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDeleteEmailError(error: unknown): error is DeleteEmailError {
+  return isOperationError(error, operations.deleteEmail, schemas);
 }
 
 /**
@@ -708,14 +955,21 @@ export function deleteEmail(
  *
  * `GET /user/{id}/group`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetGroupError` types it)
  */
 export function getGroup(
-  client: Client,
+  client: DssUmsClient,
   input: GetGroupInput,
   options?: CallOptions,
 ): Promise<GetGroupResult> {
   return callOperation<GetGroupResult>(client, operations.getGroup, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getGroup` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetGroupError(error: unknown): error is GetGroupError {
+  return isOperationError(error, operations.getGroup, schemas);
 }
 
 /**
@@ -726,14 +980,21 @@ export function getGroup(
  *
  * `POST /user/{id}/group`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetGroupError` types it)
  */
 export function setGroup(
-  client: Client,
+  client: DssUmsClient,
   input: SetGroupInput,
   options?: CallOptions,
 ): Promise<SetGroupResult> {
   return callOperation<SetGroupResult>(client, operations.setGroup, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setGroup` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetGroupError(error: unknown): error is SetGroupError {
+  return isOperationError(error, operations.setGroup, schemas);
 }
 
 /**
@@ -744,14 +1005,21 @@ export function setGroup(
  *
  * `POST /user/{id}/lockout`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetLockoutError` types it)
  */
 export function setLockout(
-  client: Client,
+  client: DssUmsClient,
   input: SetLockoutInput,
   options?: CallOptions,
 ): Promise<SetLockoutResult> {
   return callOperation<SetLockoutResult>(client, operations.setLockout, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setLockout` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetLockoutError(error: unknown): error is SetLockoutError {
+  return isOperationError(error, operations.setLockout, schemas);
 }
 
 /**
@@ -763,10 +1031,10 @@ export function setLockout(
  *
  * `GET /user/{id}/login`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isListExternalLoginsError` types it)
  */
 export function listExternalLogins(
-  client: Client,
+  client: DssUmsClient,
   input: ListExternalLoginsInput,
   options?: CallOptions,
 ): Promise<ListExternalLoginsResult> {
@@ -779,6 +1047,13 @@ export function listExternalLogins(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `listExternalLogins` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isListExternalLoginsError(error: unknown): error is ListExternalLoginsError {
+  return isOperationError(error, operations.listExternalLogins, schemas);
+}
+
+/**
  * Add an external login
  *
  * Добавление внешнего логина — links a login at a trusted identity provider to the user, for users
@@ -787,14 +1062,21 @@ export function listExternalLogins(
  *
  * `POST /user/{id}/login`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isAddExternalLoginError` types it)
  */
 export function addExternalLogin(
-  client: Client,
+  client: DssUmsClient,
   input: AddExternalLoginInput,
   options?: CallOptions,
 ): Promise<AddExternalLoginResult> {
   return callOperation<AddExternalLoginResult>(client, operations.addExternalLogin, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `addExternalLogin` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isAddExternalLoginError(error: unknown): error is AddExternalLoginError {
+  return isOperationError(error, operations.addExternalLogin, schemas);
 }
 
 /**
@@ -805,14 +1087,21 @@ export function addExternalLogin(
  *
  * `GET /user/{id}/mobileauth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetMobileAuthError` types it)
  */
 export function getMobileAuth(
-  client: Client,
+  client: DssUmsClient,
   input: GetMobileAuthInput,
   options?: CallOptions,
 ): Promise<GetMobileAuthResult> {
   return callOperation<GetMobileAuthResult>(client, operations.getMobileAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getMobileAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetMobileAuthError(error: unknown): error is GetMobileAuthError {
+  return isOperationError(error, operations.getMobileAuth, schemas);
 }
 
 /**
@@ -824,14 +1113,21 @@ export function getMobileAuth(
  *
  * `POST /user/{id}/mobileauth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetMobileAuthError` types it)
  */
 export function setMobileAuth(
-  client: Client,
+  client: DssUmsClient,
   input: SetMobileAuthInput,
   options?: CallOptions,
 ): Promise<SetMobileAuthResult> {
   return callOperation<SetMobileAuthResult>(client, operations.setMobileAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setMobileAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetMobileAuthError(error: unknown): error is SetMobileAuthError {
+  return isOperationError(error, operations.setMobileAuth, schemas);
 }
 
 /**
@@ -842,14 +1138,21 @@ export function setMobileAuth(
  *
  * `DELETE /user/{id}/mobileauth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isDeleteMobileAuthError` types it)
  */
 export function deleteMobileAuth(
-  client: Client,
+  client: DssUmsClient,
   input: DeleteMobileAuthInput,
   options?: CallOptions,
 ): Promise<DeleteMobileAuthResult> {
   return callOperation<DeleteMobileAuthResult>(client, operations.deleteMobileAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `deleteMobileAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDeleteMobileAuthError(error: unknown): error is DeleteMobileAuthError {
+  return isOperationError(error, operations.deleteMobileAuth, schemas);
 }
 
 /**
@@ -861,14 +1164,21 @@ export function deleteMobileAuth(
  *
  * `PATCH /user/{id}/mobileauth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isUpdateMobileAuthError` types it)
  */
 export function updateMobileAuth(
-  client: Client,
+  client: DssUmsClient,
   input: UpdateMobileAuthInput,
   options?: CallOptions,
 ): Promise<UpdateMobileAuthResult> {
   return callOperation<UpdateMobileAuthResult>(client, operations.updateMobileAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `updateMobileAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isUpdateMobileAuthError(error: unknown): error is UpdateMobileAuthError {
+  return isOperationError(error, operations.updateMobileAuth, schemas);
 }
 
 /**
@@ -878,14 +1188,21 @@ export function updateMobileAuth(
  *
  * `GET /user/{id}/oath`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetOathTokenError` types it)
  */
 export function getOathToken(
-  client: Client,
+  client: DssUmsClient,
   input: GetOathTokenInput,
   options?: CallOptions,
 ): Promise<GetOathTokenResult> {
   return callOperation<GetOathTokenResult>(client, operations.getOathToken, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getOathToken` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetOathTokenError(error: unknown): error is GetOathTokenError {
+  return isOperationError(error, operations.getOathToken, schemas);
 }
 
 /**
@@ -897,14 +1214,21 @@ export function getOathToken(
  *
  * `POST /user/{id}/oath`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetOathTokenError` types it)
  */
 export function setOathToken(
-  client: Client,
+  client: DssUmsClient,
   input: SetOathTokenInput,
   options?: CallOptions,
 ): Promise<SetOathTokenResult> {
   return callOperation<SetOathTokenResult>(client, operations.setOathToken, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setOathToken` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetOathTokenError(error: unknown): error is SetOathTokenError {
+  return isOperationError(error, operations.setOathToken, schemas);
 }
 
 /**
@@ -914,14 +1238,21 @@ export function setOathToken(
  *
  * `DELETE /user/{id}/oath`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isDeleteOathTokenError` types it)
  */
 export function deleteOathToken(
-  client: Client,
+  client: DssUmsClient,
   input: DeleteOathTokenInput,
   options?: CallOptions,
 ): Promise<DeleteOathTokenResult> {
   return callOperation<DeleteOathTokenResult>(client, operations.deleteOathToken, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `deleteOathToken` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDeleteOathTokenError(error: unknown): error is DeleteOathTokenError {
+  return isOperationError(error, operations.deleteOathToken, schemas);
 }
 
 /**
@@ -932,10 +1263,10 @@ export function deleteOathToken(
  *
  * `GET /user/{id}/operationpolicy`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetOperationPolicyError` types it)
  */
 export function getOperationPolicy(
-  client: Client,
+  client: DssUmsClient,
   input: GetOperationPolicyInput,
   options?: CallOptions,
 ): Promise<GetOperationPolicyResult> {
@@ -945,6 +1276,13 @@ export function getOperationPolicy(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getOperationPolicy` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetOperationPolicyError(error: unknown): error is GetOperationPolicyError {
+  return isOperationError(error, operations.getOperationPolicy, schemas);
 }
 
 /**
@@ -959,10 +1297,10 @@ export function getOperationPolicy(
  *
  * `POST /user/{id}/operationpolicy`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetOperationPolicyError` types it)
  */
 export function setOperationPolicy(
-  client: Client,
+  client: DssUmsClient,
   input: SetOperationPolicyInput,
   options?: CallOptions,
 ): Promise<SetOperationPolicyResult> {
@@ -975,6 +1313,13 @@ export function setOperationPolicy(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `setOperationPolicy` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetOperationPolicyError(error: unknown): error is SetOperationPolicyError {
+  return isOperationError(error, operations.setOperationPolicy, schemas);
+}
+
+/**
  * Reset a user's password
  *
  * Сброс пароля пользователя — the service makes a new random password by the identity centre's
@@ -984,14 +1329,21 @@ export function setOperationPolicy(
  *
  * `POST /user/{id}/password`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isResetPasswordError` types it)
  */
 export function resetPassword(
-  client: Client,
+  client: DssUmsClient,
   input: ResetPasswordInput,
   options?: CallOptions,
 ): Promise<ResetPasswordResult> {
   return callOperation<ResetPasswordResult>(client, operations.resetPassword, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `resetPassword` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isResetPasswordError(error: unknown): error is ResetPasswordError {
+  return isOperationError(error, operations.resetPassword, schemas);
 }
 
 /**
@@ -1001,14 +1353,21 @@ export function resetPassword(
  *
  * `GET /user/{id}/phonenumber`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetPhoneNumberError` types it)
  */
 export function getPhoneNumber(
-  client: Client,
+  client: DssUmsClient,
   input: GetPhoneNumberInput,
   options?: CallOptions,
 ): Promise<GetPhoneNumberResult> {
   return callOperation<GetPhoneNumberResult>(client, operations.getPhoneNumber, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getPhoneNumber` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetPhoneNumberError(error: unknown): error is GetPhoneNumberError {
+  return isOperationError(error, operations.getPhoneNumber, schemas);
 }
 
 /**
@@ -1020,14 +1379,21 @@ export function getPhoneNumber(
  *
  * `POST /user/{id}/phonenumber`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetPhoneNumberError` types it)
  */
 export function setPhoneNumber(
-  client: Client,
+  client: DssUmsClient,
   input: SetPhoneNumberInput,
   options?: CallOptions,
 ): Promise<SetPhoneNumberResult> {
   return callOperation<SetPhoneNumberResult>(client, operations.setPhoneNumber, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setPhoneNumber` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetPhoneNumberError(error: unknown): error is SetPhoneNumberError {
+  return isOperationError(error, operations.setPhoneNumber, schemas);
 }
 
 /**
@@ -1039,10 +1405,10 @@ export function setPhoneNumber(
  *
  * `DELETE /user/{id}/phonenumber`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isDeletePhoneNumberError` types it)
  */
 export function deletePhoneNumber(
-  client: Client,
+  client: DssUmsClient,
   input: DeletePhoneNumberInput,
   options?: CallOptions,
 ): Promise<DeletePhoneNumberResult> {
@@ -1055,6 +1421,13 @@ export function deletePhoneNumber(
 }
 
 /**
+ * Whether `error` is an `ApiError` of `deletePhoneNumber` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDeletePhoneNumberError(error: unknown): error is DeletePhoneNumberError {
+  return isOperationError(error, operations.deletePhoneNumber, schemas);
+}
+
+/**
  * Get a user's SIM card
  *
  * Получение информации о Sim-карте пользователя для SimAuth (guide, §5.3.17, lines 7918-7944;
@@ -1063,14 +1436,21 @@ export function deletePhoneNumber(
  *
  * `GET /user/{id}/simauth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isGetSimAuthError` types it)
  */
 export function getSimAuth(
-  client: Client,
+  client: DssUmsClient,
   input: GetSimAuthInput,
   options?: CallOptions,
 ): Promise<GetSimAuthResult> {
   return callOperation<GetSimAuthResult>(client, operations.getSimAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `getSimAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isGetSimAuthError(error: unknown): error is GetSimAuthError {
+  return isOperationError(error, operations.getSimAuth, schemas);
 }
 
 /**
@@ -1082,14 +1462,21 @@ export function getSimAuth(
  *
  * `POST /user/{id}/simauth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSetSimAuthError` types it)
  */
 export function setSimAuth(
-  client: Client,
+  client: DssUmsClient,
   input: SetSimAuthInput,
   options?: CallOptions,
 ): Promise<SetSimAuthResult> {
   return callOperation<SetSimAuthResult>(client, operations.setSimAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `setSimAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSetSimAuthError(error: unknown): error is SetSimAuthError {
+  return isOperationError(error, operations.setSimAuth, schemas);
 }
 
 /**
@@ -1099,14 +1486,21 @@ export function setSimAuth(
  *
  * `DELETE /user/{id}/simauth`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isDeleteSimAuthError` types it)
  */
 export function deleteSimAuth(
-  client: Client,
+  client: DssUmsClient,
   input: DeleteSimAuthInput,
   options?: CallOptions,
 ): Promise<DeleteSimAuthResult> {
   return callOperation<DeleteSimAuthResult>(client, operations.deleteSimAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `deleteSimAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isDeleteSimAuthError(error: unknown): error is DeleteSimAuthError {
+  return isOperationError(error, operations.deleteSimAuth, schemas);
 }
 
 /**
@@ -1119,14 +1513,21 @@ export function deleteSimAuth(
  *
  * `POST /user/{id}/simauth/message/activate`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isActivateSimAuthError` types it)
  */
 export function activateSimAuth(
-  client: Client,
+  client: DssUmsClient,
   input: ActivateSimAuthInput,
   options?: CallOptions,
 ): Promise<ActivateSimAuthResult> {
   return callOperation<ActivateSimAuthResult>(client, operations.activateSimAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `activateSimAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isActivateSimAuthError(error: unknown): error is ActivateSimAuthError {
+  return isOperationError(error, operations.activateSimAuth, schemas);
 }
 
 /**
@@ -1138,12 +1539,19 @@ export function activateSimAuth(
  *
  * `POST /users`
  *
- * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, default (the API's error body in `error.body`; `isSearchUsersError` types it)
  */
 export function searchUsers(
-  client: Client,
+  client: DssUmsClient,
   input: SearchUsersInput,
   options?: CallOptions,
 ): Promise<SearchUsersResult> {
   return callOperation<SearchUsersResult>(client, operations.searchUsers, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `searchUsers` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isSearchUsersError(error: unknown): error is SearchUsersError {
+  return isOperationError(error, operations.searchUsers, schemas);
 }

@@ -2,7 +2,7 @@
 // Source: specs/dss-ums/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime";
 
 /**
  * AuthenticationInfo — шаг схемы аутентификации пользователя (guide, §4.2.10, Table 66, lines
@@ -1447,6 +1447,11 @@ export interface SearchAuthnTokensInput {
 export type SearchAuthnTokensResult = ApiResult<200, TokenRecordsResponse>;
 
 /**
+ * The errors `searchAuthnTokens` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSearchAuthnTokensError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SearchAuthnTokensError = ApiError<UmsError, number>;
+
+/**
  * The input of `getPolicy` (GET /policy).
  */
 export type GetPolicyInput = { [key: string]: never };
@@ -1455,6 +1460,11 @@ export type GetPolicyInput = { [key: string]: never };
  * What `getPolicy` resolves to: one variant per documented success status.
  */
 export type GetPolicyResult = ApiResult<200, UmsPolicy>;
+
+/**
+ * The errors `getPolicy` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetPolicyError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetPolicyError = ApiError<UmsError, number>;
 
 /**
  * The input of `getUserByIdentifier` (GET /user).
@@ -1478,6 +1488,11 @@ export interface GetUserByIdentifierInput {
 export type GetUserByIdentifierResult = ApiResult<200, DssUserInfo>;
 
 /**
+ * The errors `getUserByIdentifier` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetUserByIdentifierError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetUserByIdentifierError = ApiError<UmsError, number>;
+
+/**
  * The input of `createUser` (POST /user).
  */
 export interface CreateUserInput {
@@ -1488,6 +1503,11 @@ export interface CreateUserInput {
  * What `createUser` resolves to: one variant per documented success status.
  */
 export type CreateUserResult = ApiResult<200, Guid>;
+
+/**
+ * The errors `createUser` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isCreateUserError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type CreateUserError = ApiError<UmsError, number>;
 
 /**
  * The input of `getUserById` (GET /user/{id}).
@@ -1505,6 +1525,11 @@ export interface GetUserByIdInput {
  * What `getUserById` resolves to: one variant per documented success status.
  */
 export type GetUserByIdResult = ApiResult<200, DssUserInfo>;
+
+/**
+ * The errors `getUserById` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetUserByIdError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetUserByIdError = ApiError<UmsError, number>;
 
 /**
  * The input of `createUserInGroup` (POST /user/{id}).
@@ -1525,6 +1550,11 @@ export interface CreateUserInGroupInput {
 export type CreateUserInGroupResult = ApiResult<200, Guid>;
 
 /**
+ * The errors `createUserInGroup` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isCreateUserInGroupError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type CreateUserInGroupError = ApiError<UmsError, number>;
+
+/**
  * The input of `deleteUser` (DELETE /user/{id}).
  */
 export interface DeleteUserInput {
@@ -1542,6 +1572,11 @@ export interface DeleteUserInput {
 export type DeleteUserResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `deleteUser` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDeleteUserError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DeleteUserError = ApiError<UmsError, number>;
+
+/**
  * The input of `getAuthenticationScheme` (GET /user/{id}/authmethod).
  */
 export interface GetAuthenticationSchemeInput {
@@ -1557,6 +1592,11 @@ export interface GetAuthenticationSchemeInput {
  * What `getAuthenticationScheme` resolves to: one variant per documented success status.
  */
 export type GetAuthenticationSchemeResult = ApiResult<200, AuthenticationInfo[]>;
+
+/**
+ * The errors `getAuthenticationScheme` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetAuthenticationSchemeError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetAuthenticationSchemeError = ApiError<UmsError, number>;
 
 /**
  * The input of `assignMobileAuthMethod` (POST /user/{id}/authmethod/MobileAuth).
@@ -1584,6 +1624,11 @@ export interface AssignMobileAuthMethodInput {
 export type AssignMobileAuthMethodResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `assignMobileAuthMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAssignMobileAuthMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AssignMobileAuthMethodError = ApiError<UmsError, number>;
+
+/**
  * The input of `removeMobileAuthMethod` (DELETE /user/{id}/authmethod/MobileAuth).
  */
 export interface RemoveMobileAuthMethodInput {
@@ -1599,6 +1644,11 @@ export interface RemoveMobileAuthMethodInput {
  * What `removeMobileAuthMethod` resolves to: one variant per documented success status.
  */
 export type RemoveMobileAuthMethodResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `removeMobileAuthMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isRemoveMobileAuthMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type RemoveMobileAuthMethodError = ApiError<UmsError, number>;
 
 /**
  * The input of `assignSimAuthMethod` (POST /user/{id}/authmethod/SimAuth).
@@ -1626,6 +1676,11 @@ export interface AssignSimAuthMethodInput {
 export type AssignSimAuthMethodResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `assignSimAuthMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAssignSimAuthMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AssignSimAuthMethodError = ApiError<UmsError, number>;
+
+/**
  * The input of `removeSimAuthMethod` (DELETE /user/{id}/authmethod/SimAuth).
  */
 export interface RemoveSimAuthMethodInput {
@@ -1641,6 +1696,11 @@ export interface RemoveSimAuthMethodInput {
  * What `removeSimAuthMethod` resolves to: one variant per documented success status.
  */
 export type RemoveSimAuthMethodResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `removeSimAuthMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isRemoveSimAuthMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type RemoveSimAuthMethodError = ApiError<UmsError, number>;
 
 /**
  * The input of `assignIdOnlyMethod` (POST /user/{id}/authmethod/idonly).
@@ -1668,6 +1728,11 @@ export interface AssignIdOnlyMethodInput {
 export type AssignIdOnlyMethodResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `assignIdOnlyMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAssignIdOnlyMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AssignIdOnlyMethodError = ApiError<UmsError, number>;
+
+/**
  * The input of `removeIdOnlyMethod` (DELETE /user/{id}/authmethod/idonly).
  */
 export interface RemoveIdOnlyMethodInput {
@@ -1683,6 +1748,11 @@ export interface RemoveIdOnlyMethodInput {
  * What `removeIdOnlyMethod` resolves to: one variant per documented success status.
  */
 export type RemoveIdOnlyMethodResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `removeIdOnlyMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isRemoveIdOnlyMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type RemoveIdOnlyMethodError = ApiError<UmsError, number>;
 
 /**
  * The input of `assignOathMethod` (POST /user/{id}/authmethod/oath).
@@ -1710,6 +1780,11 @@ export interface AssignOathMethodInput {
 export type AssignOathMethodResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `assignOathMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAssignOathMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AssignOathMethodError = ApiError<UmsError, number>;
+
+/**
  * The input of `removeOathMethod` (DELETE /user/{id}/authmethod/oath).
  */
 export interface RemoveOathMethodInput {
@@ -1725,6 +1800,11 @@ export interface RemoveOathMethodInput {
  * What `removeOathMethod` resolves to: one variant per documented success status.
  */
 export type RemoveOathMethodResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `removeOathMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isRemoveOathMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type RemoveOathMethodError = ApiError<UmsError, number>;
 
 /**
  * The input of `assignOtpViaEmailMethod` (POST /user/{id}/authmethod/otpviaemail).
@@ -1752,6 +1832,11 @@ export interface AssignOtpViaEmailMethodInput {
 export type AssignOtpViaEmailMethodResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `assignOtpViaEmailMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAssignOtpViaEmailMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AssignOtpViaEmailMethodError = ApiError<UmsError, number>;
+
+/**
  * The input of `removeOtpViaEmailMethod` (DELETE /user/{id}/authmethod/otpviaemail).
  */
 export interface RemoveOtpViaEmailMethodInput {
@@ -1767,6 +1852,11 @@ export interface RemoveOtpViaEmailMethodInput {
  * What `removeOtpViaEmailMethod` resolves to: one variant per documented success status.
  */
 export type RemoveOtpViaEmailMethodResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `removeOtpViaEmailMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isRemoveOtpViaEmailMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type RemoveOtpViaEmailMethodError = ApiError<UmsError, number>;
 
 /**
  * The input of `assignOtpViaSmsMethod` (POST /user/{id}/authmethod/otpviasms).
@@ -1794,6 +1884,11 @@ export interface AssignOtpViaSmsMethodInput {
 export type AssignOtpViaSmsMethodResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `assignOtpViaSmsMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAssignOtpViaSmsMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AssignOtpViaSmsMethodError = ApiError<UmsError, number>;
+
+/**
  * The input of `removeOtpViaSmsMethod` (DELETE /user/{id}/authmethod/otpviasms).
  */
 export interface RemoveOtpViaSmsMethodInput {
@@ -1809,6 +1904,11 @@ export interface RemoveOtpViaSmsMethodInput {
  * What `removeOtpViaSmsMethod` resolves to: one variant per documented success status.
  */
 export type RemoveOtpViaSmsMethodResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `removeOtpViaSmsMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isRemoveOtpViaSmsMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type RemoveOtpViaSmsMethodError = ApiError<UmsError, number>;
 
 /**
  * The input of `assignPasswordMethod` (POST /user/{id}/authmethod/password).
@@ -1836,6 +1936,11 @@ export interface AssignPasswordMethodInput {
 export type AssignPasswordMethodResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `assignPasswordMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAssignPasswordMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AssignPasswordMethodError = ApiError<UmsError, number>;
+
+/**
  * The input of `removePasswordMethod` (DELETE /user/{id}/authmethod/password).
  */
 export interface RemovePasswordMethodInput {
@@ -1851,6 +1956,11 @@ export interface RemovePasswordMethodInput {
  * What `removePasswordMethod` resolves to: one variant per documented success status.
  */
 export type RemovePasswordMethodResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `removePasswordMethod` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isRemovePasswordMethodError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type RemovePasswordMethodError = ApiError<UmsError, number>;
 
 /**
  * The input of `setDistinguishedName` (POST /user/{id}/dn).
@@ -1871,6 +1981,11 @@ export interface SetDistinguishedNameInput {
 export type SetDistinguishedNameResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setDistinguishedName` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetDistinguishedNameError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetDistinguishedNameError = ApiError<UmsError, number>;
+
+/**
  * The input of `getEmail` (GET /user/{id}/email).
  */
 export interface GetEmailInput {
@@ -1886,6 +2001,11 @@ export interface GetEmailInput {
  * What `getEmail` resolves to: one variant per documented success status.
  */
 export type GetEmailResult = ApiResult<200, UserEmailInfo>;
+
+/**
+ * The errors `getEmail` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetEmailError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetEmailError = ApiError<UmsError, number>;
 
 /**
  * The input of `setEmail` (POST /user/{id}/email).
@@ -1906,6 +2026,11 @@ export interface SetEmailInput {
 export type SetEmailResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setEmail` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetEmailError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetEmailError = ApiError<UmsError, number>;
+
+/**
  * The input of `deleteEmail` (DELETE /user/{id}/email).
  */
 export interface DeleteEmailInput {
@@ -1921,6 +2046,11 @@ export interface DeleteEmailInput {
  * What `deleteEmail` resolves to: one variant per documented success status.
  */
 export type DeleteEmailResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `deleteEmail` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDeleteEmailError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DeleteEmailError = ApiError<UmsError, number>;
 
 /**
  * The input of `getGroup` (GET /user/{id}/group).
@@ -1940,6 +2070,11 @@ export interface GetGroupInput {
 export type GetGroupResult = ApiResult<200, string>;
 
 /**
+ * The errors `getGroup` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetGroupError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetGroupError = ApiError<UmsError, number>;
+
+/**
  * The input of `setGroup` (POST /user/{id}/group).
  */
 export interface SetGroupInput {
@@ -1956,6 +2091,11 @@ export interface SetGroupInput {
  * What `setGroup` resolves to: one variant per documented success status.
  */
 export type SetGroupResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `setGroup` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetGroupError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetGroupError = ApiError<UmsError, number>;
 
 /**
  * The input of `setLockout` (POST /user/{id}/lockout).
@@ -1981,6 +2121,11 @@ export interface SetLockoutInput {
 export type SetLockoutResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setLockout` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetLockoutError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetLockoutError = ApiError<UmsError, number>;
+
+/**
  * The input of `listExternalLogins` (GET /user/{id}/login).
  */
 export interface ListExternalLoginsInput {
@@ -1996,6 +2141,11 @@ export interface ListExternalLoginsInput {
  * What `listExternalLogins` resolves to: one variant per documented success status.
  */
 export type ListExternalLoginsResult = ApiResult<200, ExternalLoginInfo[]>;
+
+/**
+ * The errors `listExternalLogins` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isListExternalLoginsError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ListExternalLoginsError = ApiError<UmsError, number>;
 
 /**
  * The input of `addExternalLogin` (POST /user/{id}/login).
@@ -2016,6 +2166,11 @@ export interface AddExternalLoginInput {
 export type AddExternalLoginResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `addExternalLogin` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isAddExternalLoginError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type AddExternalLoginError = ApiError<UmsError, number>;
+
+/**
  * The input of `getMobileAuth` (GET /user/{id}/mobileauth).
  */
 export interface GetMobileAuthInput {
@@ -2031,6 +2186,11 @@ export interface GetMobileAuthInput {
  * What `getMobileAuth` resolves to: one variant per documented success status.
  */
 export type GetMobileAuthResult = ApiResult<200, UserMobileAuthInfo>;
+
+/**
+ * The errors `getMobileAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetMobileAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetMobileAuthError = ApiError<UmsError, number>;
 
 /**
  * The input of `setMobileAuth` (POST /user/{id}/mobileauth).
@@ -2051,6 +2211,11 @@ export interface SetMobileAuthInput {
 export type SetMobileAuthResult = ApiResult<200, MobileAuthCreateInfoEx>;
 
 /**
+ * The errors `setMobileAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetMobileAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetMobileAuthError = ApiError<UmsError, number>;
+
+/**
  * The input of `deleteMobileAuth` (DELETE /user/{id}/mobileauth).
  */
 export interface DeleteMobileAuthInput {
@@ -2066,6 +2231,11 @@ export interface DeleteMobileAuthInput {
  * What `deleteMobileAuth` resolves to: one variant per documented success status.
  */
 export type DeleteMobileAuthResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `deleteMobileAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDeleteMobileAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DeleteMobileAuthError = ApiError<UmsError, number>;
 
 /**
  * The input of `updateMobileAuth` (PATCH /user/{id}/mobileauth).
@@ -2086,6 +2256,11 @@ export interface UpdateMobileAuthInput {
 export type UpdateMobileAuthResult = ApiResult<200, MobileAuthUpdateInfoEx>;
 
 /**
+ * The errors `updateMobileAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isUpdateMobileAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type UpdateMobileAuthError = ApiError<UmsError, number>;
+
+/**
  * The input of `getOathToken` (GET /user/{id}/oath).
  */
 export interface GetOathTokenInput {
@@ -2101,6 +2276,11 @@ export interface GetOathTokenInput {
  * What `getOathToken` resolves to: one variant per documented success status.
  */
 export type GetOathTokenResult = ApiResult<200, UserOtpTokenInfo>;
+
+/**
+ * The errors `getOathToken` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetOathTokenError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetOathTokenError = ApiError<UmsError, number>;
 
 /**
  * The input of `setOathToken` (POST /user/{id}/oath).
@@ -2121,6 +2301,11 @@ export interface SetOathTokenInput {
 export type SetOathTokenResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setOathToken` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetOathTokenError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetOathTokenError = ApiError<UmsError, number>;
+
+/**
  * The input of `deleteOathToken` (DELETE /user/{id}/oath).
  */
 export interface DeleteOathTokenInput {
@@ -2138,6 +2323,11 @@ export interface DeleteOathTokenInput {
 export type DeleteOathTokenResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `deleteOathToken` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDeleteOathTokenError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DeleteOathTokenError = ApiError<UmsError, number>;
+
+/**
  * The input of `getOperationPolicy` (GET /user/{id}/operationpolicy).
  */
 export interface GetOperationPolicyInput {
@@ -2153,6 +2343,11 @@ export interface GetOperationPolicyInput {
  * What `getOperationPolicy` resolves to: one variant per documented success status.
  */
 export type GetOperationPolicyResult = ApiResult<200, OperationPolicy[]>;
+
+/**
+ * The errors `getOperationPolicy` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetOperationPolicyError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetOperationPolicyError = ApiError<UmsError, number>;
 
 /**
  * The input of `setOperationPolicy` (POST /user/{id}/operationpolicy).
@@ -2173,6 +2368,11 @@ export interface SetOperationPolicyInput {
 export type SetOperationPolicyResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setOperationPolicy` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetOperationPolicyError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetOperationPolicyError = ApiError<UmsError, number>;
+
+/**
  * The input of `resetPassword` (POST /user/{id}/password).
  */
 export interface ResetPasswordInput {
@@ -2190,6 +2390,11 @@ export interface ResetPasswordInput {
 export type ResetPasswordResult = ApiResult<200, string>;
 
 /**
+ * The errors `resetPassword` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isResetPasswordError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ResetPasswordError = ApiError<UmsError, number>;
+
+/**
  * The input of `getPhoneNumber` (GET /user/{id}/phonenumber).
  */
 export interface GetPhoneNumberInput {
@@ -2205,6 +2410,11 @@ export interface GetPhoneNumberInput {
  * What `getPhoneNumber` resolves to: one variant per documented success status.
  */
 export type GetPhoneNumberResult = ApiResult<200, UserPhoneInfo>;
+
+/**
+ * The errors `getPhoneNumber` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetPhoneNumberError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetPhoneNumberError = ApiError<UmsError, number>;
 
 /**
  * The input of `setPhoneNumber` (POST /user/{id}/phonenumber).
@@ -2225,6 +2435,11 @@ export interface SetPhoneNumberInput {
 export type SetPhoneNumberResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setPhoneNumber` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetPhoneNumberError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetPhoneNumberError = ApiError<UmsError, number>;
+
+/**
  * The input of `deletePhoneNumber` (DELETE /user/{id}/phonenumber).
  */
 export interface DeletePhoneNumberInput {
@@ -2242,6 +2457,11 @@ export interface DeletePhoneNumberInput {
 export type DeletePhoneNumberResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `deletePhoneNumber` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDeletePhoneNumberError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DeletePhoneNumberError = ApiError<UmsError, number>;
+
+/**
  * The input of `getSimAuth` (GET /user/{id}/simauth).
  */
 export interface GetSimAuthInput {
@@ -2257,6 +2477,11 @@ export interface GetSimAuthInput {
  * What `getSimAuth` resolves to: one variant per documented success status.
  */
 export type GetSimAuthResult = ApiResult<200, UserSimAuthInfo>;
+
+/**
+ * The errors `getSimAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isGetSimAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type GetSimAuthError = ApiError<UmsError, number>;
 
 /**
  * The input of `setSimAuth` (POST /user/{id}/simauth).
@@ -2277,6 +2502,11 @@ export interface SetSimAuthInput {
 export type SetSimAuthResult = ApiResult<200, undefined>;
 
 /**
+ * The errors `setSimAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSetSimAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SetSimAuthError = ApiError<UmsError, number>;
+
+/**
  * The input of `deleteSimAuth` (DELETE /user/{id}/simauth).
  */
 export interface DeleteSimAuthInput {
@@ -2292,6 +2522,11 @@ export interface DeleteSimAuthInput {
  * What `deleteSimAuth` resolves to: one variant per documented success status.
  */
 export type DeleteSimAuthResult = ApiResult<200, undefined>;
+
+/**
+ * The errors `deleteSimAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isDeleteSimAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type DeleteSimAuthError = ApiError<UmsError, number>;
 
 /**
  * The input of `activateSimAuth` (POST /user/{id}/simauth/message/activate).
@@ -2311,6 +2546,11 @@ export interface ActivateSimAuthInput {
 export type ActivateSimAuthResult = ApiResult<200, string>;
 
 /**
+ * The errors `activateSimAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isActivateSimAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type ActivateSimAuthError = ApiError<UmsError, number>;
+
+/**
  * The input of `searchUsers` (POST /users).
  */
 export interface SearchUsersInput {
@@ -2321,3 +2561,8 @@ export interface SearchUsersInput {
  * What `searchUsers` resolves to: one variant per documented success status.
  */
 export type SearchUsersResult = ApiResult<200, UserRecordsResponse>;
+
+/**
+ * The errors `searchUsers` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isSearchUsersError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type SearchUsersError = ApiError<UmsError, number>;
