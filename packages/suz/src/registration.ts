@@ -1,12 +1,5 @@
-import {
-  type CallOptions,
-  type Client,
-  createClient,
-  type Middleware,
-  TrustspecError,
-} from "@trustspec/runtime";
-import { registerConnection } from "./generated/client.gen.js";
-import { schemas } from "./generated/schemas.gen.js";
+import { type CallOptions, type Middleware, TrustspecError } from "@trustspec/runtime";
+import { createSuzClient, registerConnection, type SuzClient } from "./generated/client.gen.js";
 import type { Signer } from "./signing/signer.js";
 
 /**
@@ -57,12 +50,12 @@ export interface RegisterInstallationInput {
  * @throws ApiError for 400 and 413 (an attached signature), ValidationError, TransportError.
  */
 export async function registerInstallation(
-  client: Client,
+  client: SuzClient,
   input: RegisterInstallationInput,
   options?: CallOptions,
 ): Promise<{ omsConnection: string; name: string }> {
   const signing = input.signer
-    ? createClient(schemas, {
+    ? createSuzClient({
         ...client.options,
         middleware: [...(client.options.middleware ?? []), registrationSignature(input.signer)],
       })

@@ -199,7 +199,10 @@ describe("X-Signature and the documented 413", () => {
     { formatError: formatSuzError, responseValidation: "strict" },
   );
   const viaStub = (extra = {}) =>
-    strictClient(schemas, "http://suz-signed.test", {
+    client.createSuzClient({
+      baseUrl: "http://suz-signed.test",
+      validation: "strict",
+      retry: false,
       fetch: (url: string | URL | Request, init?: RequestInit) =>
         router.fetch(new Request(url, init)),
       ...extra,

@@ -1,9 +1,9 @@
 import { createTestCa, issueCertificate, type KeyAlgorithm } from "@trustspec/dss/cms";
-import { type ClientOptions, createClient } from "@trustspec/runtime";
+import type { ClientOptions } from "@trustspec/runtime";
 import { afterAll, beforeAll } from "vitest";
-import { schemas } from "../src/generated/schemas.gen.js";
 import {
   createGostTestCa,
+  createSuzClient,
   type GostKeyLength,
   issueGostCertificate,
   SoftwareSigner,
@@ -56,7 +56,7 @@ export function useEmulator(options: SuzEmulatorOptions = {}): Running {
 
 /** A strict client of the emulator (one per host in real life; one address here). */
 export function client(url: string, extra: Partial<ClientOptions> = {}) {
-  return createClient(schemas, { baseUrl: url, validation: "strict", retry: false, ...extra });
+  return createSuzClient({ baseUrl: url, validation: "strict", retry: false, ...extra });
 }
 
 export type Kind = KeyAlgorithm | `GOST-${GostKeyLength}`;

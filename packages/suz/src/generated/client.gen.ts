@@ -8,34 +8,46 @@ import {
   type ClientOptions,
   callOperation,
   createClient,
+  isOperationError,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
 import { schemas } from "./schemas.gen.js";
 import type {
   MdlpAuthInput,
   MdlpAuthResult,
+  MdlpAuthError,
   MdlpTokenInput,
   MdlpTokenResult,
+  MdlpTokenError,
   PingInput,
   PingResult,
+  PingError,
   RegisterConnectionInput,
   RegisterConnectionResult,
+  RegisterConnectionError,
   TrueApiAuthKeyInput,
   TrueApiAuthKeyResult,
+  TrueApiAuthKeyError,
   TrueApiSimpleSignInInput,
   TrueApiSimpleSignInResult,
+  TrueApiSimpleSignInError,
 } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
 export const defaultSuzBaseUrl = "https://suz-integrator.sandbox.crptech.ru";
 
 /**
+ * A client made for Честный ЗНАК СУЗ (OMS) integration registration and client-token API: the operation functions of this API take it, those of any other API refuse it at compile time. The brand is a type only.
+ */
+export type SuzClient = Client<"Suz">;
+
+/**
  * A client for Честный ЗНАК СУЗ (OMS) integration registration and client-token API RU 15861920.620111-04 33 07. Pass it to the operation functions.
  *
  * `baseUrl` defaults to `https://suz-integrator.sandbox.crptech.ru`.
  */
-export function createSuzClient(options: ClientOptions = {}): Client {
-  return createClient(schemas, { baseUrl: defaultSuzBaseUrl, ...options });
+export function createSuzClient(options: ClientOptions = {}): SuzClient {
+  return createClient<"Suz">(schemas, { baseUrl: defaultSuzBaseUrl, ...options });
 }
 
 /**
@@ -50,14 +62,21 @@ export function createSuzClient(options: ClientOptions = {}): Client {
  *
  * `POST /api/v1/auth`
  *
- * @throws ApiError for HTTP 400 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400 (the API's error body in `error.body`; `isMdlpAuthError` types it)
  */
 export function mdlpAuth(
-  client: Client,
+  client: SuzClient,
   input: MdlpAuthInput,
   options?: CallOptions,
 ): Promise<MdlpAuthResult> {
   return callOperation<MdlpAuthResult>(client, operations.mdlpAuth, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `mdlpAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isMdlpAuthError(error: unknown): error is MdlpAuthError {
+  return isOperationError(error, operations.mdlpAuth, schemas);
 }
 
 /**
@@ -75,14 +94,21 @@ export function mdlpAuth(
  *
  * `POST /api/v1/token/{omsConnection}`
  *
- * @throws ApiError for HTTP 400 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400 (the API's error body in `error.body`; `isMdlpTokenError` types it)
  */
 export function mdlpToken(
-  client: Client,
+  client: SuzClient,
   input: MdlpTokenInput,
   options?: CallOptions,
 ): Promise<MdlpTokenResult> {
   return callOperation<MdlpTokenResult>(client, operations.mdlpToken, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `mdlpToken` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isMdlpTokenError(error: unknown): error is MdlpTokenError {
+  return isOperationError(error, operations.mdlpToken, schemas);
 }
 
 /**
@@ -98,10 +124,21 @@ export function mdlpToken(
  *
  * `GET /api/v2/{extension}/ping`
  *
- * @throws ApiError for HTTP 400, 401, 403 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 401, 403 (the API's error body in `error.body`; `isPingError` types it)
  */
-export function ping(client: Client, input: PingInput, options?: CallOptions): Promise<PingResult> {
+export function ping(
+  client: SuzClient,
+  input: PingInput,
+  options?: CallOptions,
+): Promise<PingResult> {
   return callOperation<PingResult>(client, operations.ping, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `ping` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isPingError(error: unknown): error is PingError {
+  return isOperationError(error, operations.ping, schemas);
 }
 
 /**
@@ -120,10 +157,10 @@ export function ping(client: Client, input: PingInput, options?: CallOptions): P
  *
  * `POST /api/v3/integration/connection`
  *
- * @throws ApiError for HTTP 400, 413 (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, 413 (the API's error body in `error.body`; `isRegisterConnectionError` types it)
  */
 export function registerConnection(
-  client: Client,
+  client: SuzClient,
   input: RegisterConnectionInput,
   options?: CallOptions,
 ): Promise<RegisterConnectionResult> {
@@ -133,6 +170,13 @@ export function registerConnection(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `registerConnection` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isRegisterConnectionError(error: unknown): error is RegisterConnectionError {
+  return isOperationError(error, operations.registerConnection, schemas);
 }
 
 /**
@@ -146,14 +190,21 @@ export function registerConnection(
  *
  * `GET /auth/key`
  *
- * @throws ApiError for HTTP default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP default (the API's error body in `error.body`; `isTrueApiAuthKeyError` types it)
  */
 export function trueApiAuthKey(
-  client: Client,
+  client: SuzClient,
   input: TrueApiAuthKeyInput = {},
   options?: CallOptions,
 ): Promise<TrueApiAuthKeyResult> {
   return callOperation<TrueApiAuthKeyResult>(client, operations.trueApiAuthKey, input, options);
+}
+
+/**
+ * Whether `error` is an `ApiError` of `trueApiAuthKey` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isTrueApiAuthKeyError(error: unknown): error is TrueApiAuthKeyError {
+  return isOperationError(error, operations.trueApiAuthKey, schemas);
 }
 
 /**
@@ -169,10 +220,10 @@ export function trueApiAuthKey(
  *
  * `POST /auth/simpleSignIn/{omsConnection}`
  *
- * @throws ApiError for HTTP 400, default (the API's error body in `error.body`)
+ * @throws ApiError for HTTP 400, default (the API's error body in `error.body`; `isTrueApiSimpleSignInError` types it)
  */
 export function trueApiSimpleSignIn(
-  client: Client,
+  client: SuzClient,
   input: TrueApiSimpleSignInInput,
   options?: CallOptions,
 ): Promise<TrueApiSimpleSignInResult> {
@@ -182,4 +233,11 @@ export function trueApiSimpleSignIn(
     input,
     options,
   );
+}
+
+/**
+ * Whether `error` is an `ApiError` of `trueApiSimpleSignIn` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
+ */
+export function isTrueApiSimpleSignInError(error: unknown): error is TrueApiSimpleSignInError {
+  return isOperationError(error, operations.trueApiSimpleSignIn, schemas);
 }

@@ -2,7 +2,7 @@
 // Source: specs/suz/openapi.yaml
 // Regenerate: pnpm generate
 
-import type { ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime";
 
 /**
  * Структура тела запроса — body of the integration-installation registration request
@@ -383,6 +383,11 @@ export interface MdlpAuthInput {
 export type MdlpAuthResult = ApiResult<200, MdlpAuthResponse>;
 
 /**
+ * The errors `mdlpAuth` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isMdlpAuthError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type MdlpAuthError = ApiError<MdlpError, 400>;
+
+/**
  * The input of `mdlpToken` (POST /api/v1/token/{omsConnection}).
  */
 export interface MdlpTokenInput {
@@ -400,6 +405,11 @@ export interface MdlpTokenInput {
  * What `mdlpToken` resolves to: one variant per documented success status.
  */
 export type MdlpTokenResult = ApiResult<200, MdlpTokenResponse>;
+
+/**
+ * The errors `mdlpToken` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isMdlpTokenError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type MdlpTokenError = ApiError<MdlpError, 400>;
 
 /**
  * The input of `ping` (GET /api/v2/{extension}/ping).
@@ -424,6 +434,11 @@ export interface PingInput {
  * What `ping` resolves to: one variant per documented success status.
  */
 export type PingResult = ApiResult<200, PingResponse>;
+
+/**
+ * The errors `ping` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isPingError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type PingError = ApiError<OmsErrorResponse, 400 | 401 | 403>;
 
 /**
  * The input of `registerConnection` (POST /api/v3/integration/connection).
@@ -465,6 +480,11 @@ export interface RegisterConnectionInput {
 export type RegisterConnectionResult = ApiResult<200, IntegrationConnectionResponse>;
 
 /**
+ * The errors `registerConnection` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isRegisterConnectionError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type RegisterConnectionError = ApiError<OmsErrorResponse, 400 | 413>;
+
+/**
  * The input of `trueApiAuthKey` (GET /auth/key).
  */
 export type TrueApiAuthKeyInput = { [key: string]: never };
@@ -473,6 +493,11 @@ export type TrueApiAuthKeyInput = { [key: string]: never };
  * What `trueApiAuthKey` resolves to: one variant per documented success status.
  */
 export type TrueApiAuthKeyResult = ApiResult<200, TrueApiAuthKeyResponse>;
+
+/**
+ * The errors `trueApiAuthKey` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isTrueApiAuthKeyError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type TrueApiAuthKeyError = ApiError<TrueApiError, number>;
 
 /**
  * The input of `trueApiSimpleSignIn` (POST /auth/simpleSignIn/{omsConnection}).
@@ -492,3 +517,8 @@ export interface TrueApiSimpleSignInInput {
  * What `trueApiSimpleSignIn` resolves to: one variant per documented success status.
  */
 export type TrueApiSimpleSignInResult = ApiResult<200, TrueApiSignInResponse>;
+
+/**
+ * The errors `trueApiSimpleSignIn` documents: an `ApiError` per documented status with its body (`unknown` where none is documented). `isTrueApiSimpleSignInError` narrows a caught error to it; `status` then tells the variants apart.
+ */
+export type TrueApiSimpleSignInError = ApiError<TrueApiError, number>;

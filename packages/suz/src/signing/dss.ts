@@ -2,13 +2,13 @@ import {
   ApiError,
   bearerAuth,
   createDssSignClient,
+  type DssSignClient,
   getCertificate,
   listCertificates,
   SignatureType,
   signDocument,
   type TokenProvider,
 } from "@trustspec/dss";
-import type { Client } from "@trustspec/runtime";
 import { SigningError } from "./errors.js";
 import { fromBase64, type Signer, type SignOptions, toBase64 } from "./signer.js";
 import { inspectCmsSignature } from "./verify.js";
@@ -20,7 +20,7 @@ export interface DssSignerOptions {
    * authenticates, e.g. with `auth: bearerAuth(passwordTokenProvider(...))`. Or give
    * `signServerUrl` and `token`.
    */
-  client?: Client;
+  client?: DssSignClient;
   /** The Signature Service REST base, e.g. `https://dss.example/SignServer/rest/api`. */
   signServerUrl?: string;
   /** The DSS access tokens (a token provider of @trustspec/dss: password, code, delegation). */
@@ -44,7 +44,7 @@ export interface DssSignerOptions {
  * helpers of @trustspec/dss) and pass it as `token`.
  */
 export class DssSigner implements Signer {
-  readonly #client: Client;
+  readonly #client: DssSignClient;
   readonly #certificateId: number;
   readonly #pin: DssSignerOptions["pinCode"];
   #certificate: Uint8Array | undefined;

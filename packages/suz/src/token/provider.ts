@@ -13,7 +13,6 @@ import {
   ApiError,
   type AuthHook,
   type CachedTokenOptions,
-  type Client,
   cachedToken,
   headerAuth,
   type IssuedToken,
@@ -23,6 +22,7 @@ import {
 import {
   mdlpAuth,
   mdlpToken,
+  type SuzClient,
   trueApiAuthKey,
   trueApiSimpleSignIn,
 } from "../generated/client.gen.js";
@@ -121,7 +121,7 @@ async function step<T>(
 /** The ИС МДЛП sign-in of one installation (excerpt, §9.3.1). */
 export interface MdlpTokenOptions extends ClientTokenTiming {
   /** An ИС МДЛП client: `createSuzClient({ baseUrl: <ИС МДЛП stand> })`. */
-  client: Client;
+  client: SuzClient;
   /** The installation, as registerConnection returned it. */
   omsConnection: string;
   /** `client_id` of the accounting system registered in ИС МДЛП (a GUID). */
@@ -197,7 +197,7 @@ export function mdlpTokenProvider(options: MdlpTokenOptions): ClientTokenProvide
 /** The ГИС МТ / True API sign-in of one installation (excerpt, §9.1.2; methods outside it). */
 export interface TrueApiTokenOptions extends ClientTokenTiming {
   /** A True API client: `createSuzClient({ baseUrl: <True API stand> })`. */
-  client: Client;
+  client: SuzClient;
   /** The installation, as registerConnection returned it. */
   omsConnection: string;
   /** Signs the challenge, attached (the participant's qualified certificate). */
