@@ -20,12 +20,19 @@ export const defaultDssNotificationUrl =
   "http://localhost:8733/Design_Time_Addresses/NotificationService/NotificationService/";
 
 /**
+ * A client made for the NotificationService SOAP service: its operation functions take it, those of any other service refuse it at compile time. The brand is a type only.
+ */
+export type DssNotificationClient = SoapClient<"DssNotification">;
+
+/**
  * A client of the NotificationService SOAP service. Pass it to the operation functions.
  *
  * `url` defaults to `http://localhost:8733/Design_Time_Addresses/NotificationService/NotificationService/`.
  */
-export function createDssNotificationClient(options: SoapClientOptions = {}): SoapClient {
-  return createSoapClient(service, schemas, options);
+export function createDssNotificationClient(
+  options: SoapClientOptions = {},
+): DssNotificationClient {
+  return createSoapClient<"DssNotification">(service, schemas, options);
 }
 
 /**
@@ -34,7 +41,7 @@ export function createDssNotificationClient(options: SoapClientOptions = {}): So
  * @throws SoapFaultError for a SOAP fault; ValidationError when the input or the answer breaks the schema; TimeoutError, AbortError, TransportError
  */
 export function notify(
-  client: SoapClient,
+  client: DssNotificationClient,
   input: Notify,
   options?: SoapCallOptions,
 ): Promise<NotifyResponse> {
