@@ -1,3 +1,4 @@
+import type { apiBrand } from "./brand.js";
 import { acquireDeadline, type Deadline, releaseDeadline } from "./deadline.js";
 import {
   AbortError,
@@ -94,9 +95,6 @@ export interface ApiResult<TStatus extends number = number, TData = unknown> {
   headers: Headers;
 }
 
-/** Never set: it only carries, in the type, which API a {@link Client} was made for. */
-declare const clientApi: unique symbol;
-
 /**
  * A configured client for one API: pass it to the generated operation functions.
  *
@@ -109,7 +107,7 @@ export interface Client<TApi extends string = string> {
   readonly options: Readonly<ClientOptions>;
   readonly validator: SchemaValidator;
   /** Type-level only: the API the client was made for; never present at run time. */
-  readonly [clientApi]?: TApi;
+  readonly [apiBrand]?: TApi;
 }
 
 const validators = new WeakMap<SchemaBundle, SchemaValidator>();

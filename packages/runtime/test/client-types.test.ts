@@ -105,6 +105,8 @@ describe("SoapClient<TService>", () => {
     thingsSoapOperation(createSoapClient(service, bundle));
     // @ts-expect-error a REST client is no SOAP client
     thingsSoapOperation(createClient<"Things">(bundle));
+    // @ts-expect-error a SOAP client of another service is refused by a REST operation too
+    thingsOperation(other);
     expect(Object.getOwnPropertySymbols(things)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { apiBrand } from "../brand.js";
 import {
   AbortError,
   ConfigurationError,
@@ -63,9 +64,6 @@ export interface SoapCallOptions {
   timeoutMs?: number;
 }
 
-/** Never set: it only carries, in the type, which service a {@link SoapClient} was made for. */
-declare const soapService: unique symbol;
-
 /**
  * A configured client of one SOAP service: pass it to the generated operation functions.
  *
@@ -78,7 +76,7 @@ export interface SoapClient<TService extends string = string> {
   readonly options: Readonly<SoapClientOptions>;
   readonly validator: SchemaValidator;
   /** Type-level only: the service the client was made for; never present at run time. */
-  readonly [soapService]?: TService;
+  readonly [apiBrand]?: TService;
 }
 
 /**
