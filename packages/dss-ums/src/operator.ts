@@ -112,7 +112,11 @@ type LevelOp = (
   input: { path: { id: string }; query: { level: number } },
   o?: CallOptions,
 ) => Promise<unknown>;
-type IdOp = (c: ums.DssUmsClient, input: { path: { id: string } }, o?: CallOptions) => Promise<unknown>;
+type IdOp = (
+  c: ums.DssUmsClient,
+  input: { path: { id: string } },
+  o?: CallOptions,
+) => Promise<unknown>;
 
 const ASSIGN: Record<MethodName, LevelOp> = {
   idonly: ums.assignIdOnlyMethod,

@@ -31,7 +31,10 @@ function recording(base: ums.DssUmsClient): ums.DssUmsClient {
 
 let n = 0;
 /** A new user with a fresh login; returns its id. */
-async function newUser(client: ums.DssUmsClient = c, extra: Record<string, string> = {}): Promise<string> {
+async function newUser(
+  client: ums.DssUmsClient = c,
+  extra: Record<string, string> = {},
+): Promise<string> {
   n++;
   return (await ums.createUser(client, { body: { Login: `contract-${n}`, ...extra } })).data;
 }

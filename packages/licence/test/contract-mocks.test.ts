@@ -4,12 +4,7 @@
  * error format for requests that break it, overrides, seeds, and the two commands that share
  * POST /api/licences/{KeyNo}/memory.
  */
-import {
-  ApiError,
-  type ApiResult,
-  SchemaValidator,
-  ValidationError,
-} from "@trustspec/runtime";
+import { ApiError, type ApiResult, SchemaValidator, ValidationError } from "@trustspec/runtime";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { operationList } from "../src/generated/operations.gen.js";

@@ -41,6 +41,7 @@ export class ApiError<TBody = unknown, TStatus extends number = number> extends 
     ) => T,
     value: unknown,
   ): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof, a subclass too
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
