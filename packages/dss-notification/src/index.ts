@@ -6,6 +6,7 @@
 
 export {
   AbortError,
+  ConfigurationError,
   TimeoutError,
   TransportError,
   TrustspecError,

@@ -7,6 +7,7 @@ export {
   AbortError,
   ApiError,
   bearerAuth,
+  ConfigurationError,
   cachedToken,
   type IssuedToken,
   TimeoutError,

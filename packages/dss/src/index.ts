@@ -8,6 +8,7 @@ export {
   AbortError,
   ApiError,
   bearerAuth,
+  ConfigurationError,
   cachedToken,
   type IssuedToken,
   TimeoutError,

@@ -6,6 +6,7 @@
 export {
   AbortError,
   ApiError,
+  ConfigurationError,
   TimeoutError,
   TransportError,
   TrustspecError,

@@ -11,6 +11,7 @@
 export {
   AbortError,
   ApiError,
+  ConfigurationError,
   cachedToken,
   headerAuth,
   type IssuedToken,
