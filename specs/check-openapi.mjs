@@ -10,7 +10,7 @@
 // - tspconfig.yaml               -> openapi.yaml      (OpenAPI 3.1.0)
 // - tspconfig.openapi-3.0.yaml   -> openapi.3.0.yaml  (OpenAPI 3.0.0, finished by ./openapi-3.0.mjs)
 //
-// Exits 1 with "specs/<name>/<file> is stale: run `pnpm generate`" on any difference (or when
+// Exits 1 with "specs/<name>/<file> is stale: run `npx -y pnpm@10.34.9 generate`" on any difference (or when
 // either file is missing), 2 when the TypeSpec does not compile, 0 when all are identical.
 
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -65,7 +65,7 @@ async function check({ config, file, finish }) {
     if (fresh !== null && finish) fresh = Buffer.from(finish(fresh.toString("utf8"), yaml));
     const committed = await readOrNull(join(specDir, file));
     if (fresh === null || committed === null || !fresh.equals(committed)) {
-      console.error(`specs/${name}/${file} is stale: run \`pnpm generate\``);
+      console.error(`specs/${name}/${file} is stale: run \`npx -y pnpm@10.34.9 generate\``);
       return 1;
     }
     return 0;

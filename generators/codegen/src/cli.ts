@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.check) {
     if (result.drift.length > 0) {
       console.error(
-        `${where} is out of date with ${source}:\n  ${result.drift.join("\n  ")}\nRun \`pnpm generate\` and commit the result.`,
+        `${where} is out of date with ${source}:\n  ${result.drift.join("\n  ")}\nRun \`npx -y pnpm@10.34.9 generate\` and commit the result.`,
       );
       return 1;
     }
