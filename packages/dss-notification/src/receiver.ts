@@ -16,6 +16,7 @@ export interface ReceivedNotification {
   outcome?: string;
 }
 
+/** Settings of the notification receiver: the SOAP server's settings plus the notification callback. */
 export interface NotificationReceiverOptions extends SoapServerOptions {
   /** Called for every notification, before the answer is sent; a throw answers a fault. */
   onNotification(notification: ReceivedNotification): void | Promise<void>;

@@ -478,7 +478,11 @@ export interface DssOperatorOptions {
    */
   operator:
     | TokenProvider
-    | { username: string; password: string | (() => string | Promise<string>) };
+    | {
+        username: string;
+        /** The password, or a function that reads it when a token is requested. */
+        password: string | (() => string | Promise<string>);
+      };
   /** The resource of the delegated tokens for the Signature Service, e.g. `https://dss.example/SignServer/rest`. */
   signServerResource?: string;
   /** Further options of every client (fetch, timeouts, validation, retries). */
@@ -492,22 +496,28 @@ export interface DssOperator {
   readonly operatorToken: TokenProvider;
   /** A Signature Service client acting for `login` with delegated tokens (cached per login). */
   signServerFor(login: string): DssSignClient;
+  /** The `registerUser` scenario on the operator's UMS client. */
   registerUser(options: RegisterUserOptions, call?: CallOptions): Promise<RegisteredUser>;
+  /** The `enrolSimCard` scenario on the operator's UMS client. */
   enrolSimCard(
     userId: string,
     options: EnrolSimCardOptions,
     call?: CallOptions,
   ): Promise<EnrolledSimCard>;
+  /** The `enrolMyDss` scenario on the operator's UMS client. */
   enrolMyDss(
     userId: string,
     options: EnrolMyDssOptions,
     call?: CallOptions,
   ): Promise<MobileAuthCreateInfoEx>;
+  /** The `findUser` scenario on the operator's UMS client. */
   findUser(
     identifier: string | { type: IdentifierTypeName; value: string },
     call?: CallOptions,
   ): Promise<DssUserInfo | undefined>;
+  /** Every user the query selects (default: all), as `iterateUsers` yields them. */
   searchUsers(query?: UserQuery, options?: PagingOptions): AsyncGenerator<DssUserInfo>;
+  /** The `removeUser` scenario on the operator's UMS client, with the operator's delegated Signature Service clients. */
   removeUser(
     user: { userId: string } | { login: string },
     call?: CallOptions,

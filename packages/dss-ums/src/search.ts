@@ -145,6 +145,7 @@ export class TokenQuery {
     ) as never;
   }
 
+  /** The request for positions `start` (included) to `end` (excluded). */
   request(start: number, end: number): TokenRecordsRequest {
     return { StartPosition: start, EndPosition: end, Filters: [...this.filters] };
   }

@@ -6,6 +6,7 @@ import {
 } from "./generated/client.gen.js";
 import { type LicenceSignatureOptions, licenceSignatureMiddleware } from "./verify-middleware.js";
 
+/** Settings of a licensing server client: the runtime's client settings plus credentials and the signature check. */
 export interface LicenceClientOptions extends ClientOptions {
   /** Basic-auth credentials of the licensing server (the server's default is admin/admin). */
   credentials?: { username: string; password: string };

@@ -8,6 +8,7 @@ import { signingHook } from "./sign-responses.js";
 
 export { defaultLicenceHandlers } from "./generated/msw.gen.js";
 
+/** Settings of the licensing server's MSW handlers: the generated ones plus a signing key. */
 export interface LicenceMockOptions extends GeneratedOptions {
   /**
    * Signs every mocked answer with this private key, so a client checking signatures with the

@@ -7,6 +7,7 @@ import {
   verifyLicenceSignature,
 } from "./signature.js";
 
+/** How a client checks the signatures of the licensing server's answers. */
 export interface LicenceSignatureOptions {
   /** `require` (default) rejects unsigned, badly signed and mismatched answers; `report` passes them to `onReport`; `off` checks nothing. */
   policy?: LicenceSignaturePolicy;

@@ -38,6 +38,7 @@ export function version(): string {
   return manifest.version;
 }
 
+/** The `trustspec-mock` help text: the command line and the APIs it serves. */
 export function usage(): string {
   const lines = [
     "Usage: trustspec-mock <api> [--host 127.0.0.1] [--port N] [options]",

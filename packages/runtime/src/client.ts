@@ -18,6 +18,7 @@ import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "./val
  * 401, whether fresh credentials are worth one more try (it drops the refused ones and says yes).
  */
 export type AuthHook = ((request: OutgoingRequest) => void | Promise<void>) & {
+  /** Asked after a 401: drop the refused credentials and resolve `true` to retry the call once. */
   refresh?: (request: OutgoingRequest) => boolean | Promise<boolean>;
 };
 
@@ -44,10 +45,13 @@ export interface IncomingResponse {
  * the raw answer (and throw to reject it), e.g. a response-signature check.
  */
 export interface Middleware {
+  /** Called before the request is sent; may change its URL, headers or body. */
   onRequest?(request: OutgoingRequest): void | Promise<void>;
+  /** Called with the raw answer before it is parsed; throw to reject it. */
   onResponse?(response: IncomingResponse, request: OutgoingRequest): void | Promise<void>;
 }
 
+/** When and how often idempotent calls are repeated. */
 export interface RetryPolicy {
   /** How many times a failed idempotent call is repeated (default 2). */
   retries?: number;
@@ -57,9 +61,11 @@ export interface RetryPolicy {
   maxDelayMs?: number;
 }
 
+/** Settings of a client created by `createClient`. */
 export interface ClientOptions {
   /** The server URL the operation paths are appended to. */
   baseUrl?: string;
+  /** The `fetch` used to send requests (default `globalThis.fetch`). */
   fetch?: typeof globalThis.fetch;
   auth?: AuthHook | readonly AuthHook[];
   headers?: Record<string, string>;
@@ -74,6 +80,7 @@ export interface ClientOptions {
   middleware?: readonly Middleware[];
 }
 
+/** Per-call settings that override the client's for one call. */
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -497,6 +504,7 @@ export function encodeBody(body: unknown, mediaType: string): string {
   return form.toString();
 }
 
+/** Whether a media type is `application/x-www-form-urlencoded`. */
 export function isFormMediaType(mediaType: string | undefined): boolean {
   return (mediaType ?? "").toLowerCase().includes("application/x-www-form-urlencoded");
 }

@@ -6,11 +6,13 @@
 /** A schema: the name of a schema in the API's bundle, or an inline JSON Schema. */
 export type SchemaRef = string | Record<string, unknown>;
 
+/** Where a parameter travels: in the path, the query string or a header. */
 export type ParamLocation = "path" | "query" | "header";
 
 /** The scalar kind a parameter's text is converted to before validation. */
 export type ScalarKind = "string" | "integer" | "number" | "boolean";
 
+/** One parameter of an operation: its name, where it goes, and how it is checked. */
 export interface ParamDescriptor {
   name: string;
   in: ParamLocation;
@@ -19,12 +21,14 @@ export interface ParamDescriptor {
   schema?: SchemaRef;
 }
 
+/** The request body of an operation: its media type and schema. */
 export interface BodyDescriptor {
   mediaType: string;
   required: boolean;
   schema?: SchemaRef;
 }
 
+/** One response of an operation: its media type, schema and the headers it exposes. */
 export interface ResponseDescriptor {
   /** Absent when the response has no body. */
   mediaType?: string;
@@ -32,8 +36,10 @@ export interface ResponseDescriptor {
   headers?: readonly string[];
 }
 
+/** The HTTP methods an operation may use. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
 
+/** Everything the runtime needs to send, mock or serve one operation. */
 export interface OperationDescriptor {
   operationId: string;
   method: HttpMethod;

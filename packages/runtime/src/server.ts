@@ -27,6 +27,7 @@ export interface RawRequest {
   scheme?: "http" | "https";
 }
 
+/** An encoded answer: status, headers and body bytes. */
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
@@ -82,6 +83,7 @@ export interface HandlerReply {
   headers?: Record<string, string>;
 }
 
+/** A handler of any operation; generated code gives each handler its exact context and reply types. */
 // biome-ignore lint/suspicious/noExplicitAny: generated code narrows every handler's context and reply.
 export type AnyHandler = (ctx: any) => HandlerReply | Promise<HandlerReply>;
 
@@ -107,6 +109,7 @@ export interface ErrorInfo {
   issues?: readonly ValidationIssue[];
 }
 
+/** Settings of a router: the API's error format, credential check and contract checks. */
 export interface RouterOptions {
   /** Builds the API's own error body (e.g. `{Code, Text, Message, Exception}`). */
   formatError(info: ErrorInfo): unknown;
@@ -129,11 +132,13 @@ export interface RouterOptions {
   ): void;
   /** Check of handlers' answers against the contract (default `off`; mocks use `strict`). */
   responseValidation?: ValidationPolicy;
+  /** Receives the contract problems found in a handler's answer (under `report` and `strict`). */
   onValidationIssue?(operationId: string, issues: readonly ValidationIssue[]): void;
   /** Largest accepted request body (default 1 MiB); larger ones get 413. */
   maxBodyBytes?: number;
 }
 
+/** Serves one API's operations from their descriptors and handlers. */
 export interface Router {
   /** Answers one request; never throws. */
   handle(request: RawRequest): Promise<RawResponse>;
@@ -618,7 +623,12 @@ function nullBodyStatus(status: number): boolean {
 export async function listen(
   router: Router,
   options: { host?: string; port?: number } = {},
-): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+): Promise<{
+  url: string;
+  server: Server;
+  /** Closes open connections and stops listening. */
+  close(): Promise<void>;
+}> {
   const server = createServer(router.listener);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -640,7 +650,9 @@ export async function listen(
 
 /** What an emulator's command line gets from `trustspec-mock`: output lines and a stop signal. */
 export interface MockIo {
+  /** Writes a line to standard output. */
   out(line: string): void;
+  /** Writes a line to standard error. */
   err(line: string): void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopped: Promise<void>;

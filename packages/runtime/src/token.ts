@@ -10,11 +10,13 @@ export interface IssuedToken {
  * with concurrent callers sharing one request.
  */
 export interface TokenProvider {
+  /** Resolves to a token that is still valid. */
   getToken(): Promise<string>;
   /** Forgets `token` (e.g. after the server answered 401 to it), so the next call fetches anew. */
   invalidate(token: string): void;
 }
 
+/** Settings of {@link cachedToken}. */
 export interface CachedTokenOptions {
   /** Fetch a new token this long before the old one expires (default 30 000 ms). */
   refreshBeforeMs?: number;

@@ -46,6 +46,7 @@ export class SchemaValidator {
     return (fn.errors ?? []).map(toIssue);
   }
 
+  /** Whether the bundle defines a schema of that name. */
   has(ref: string): boolean {
     return ref in this.#bundle.$defs;
   }

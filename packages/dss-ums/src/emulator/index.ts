@@ -102,6 +102,7 @@ export interface DssUmsEmulatorOptions {
    * instead of a non-conforming body, `report` passes each problem to `onValidationIssue`.
    */
   responseValidation?: ValidationPolicy;
+  /** Receives the contract problems found in the emulator's answers. */
   onValidationIssue?: (operationId: string, issues: readonly ValidationIssue[]) => void;
   /** Largest accepted request body in bytes (default 1 MiB); larger ones get 413. */
   maxBodyBytes?: number;

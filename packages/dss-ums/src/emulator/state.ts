@@ -83,10 +83,15 @@ export interface UmsStateOptions {
 
 /** Called when an account changes, e.g. to keep the identity centre's sign-in data in step. */
 export interface UmsAccountHooks {
+  /** After a user is registered. */
   created?(user: UmsUser): void;
+  /** After a user is removed. */
   deleted?(user: UmsUser): void;
+  /** After a user's password is reset, with the new password. */
   passwordReset?(user: UmsUser, password: string): void;
+  /** After a user is locked or unlocked. */
   lockChanged?(user: UmsUser): void;
+  /** After a method is put into or taken out of a user's authentication scheme. */
   schemeChanged?(user: UmsUser): void;
 }
 
@@ -256,6 +261,7 @@ export class UmsState {
     };
   }
 
+  /** Links a login of another issuer to the user; fails when it is empty or linked to another user. */
   addExternalLogin(user: UmsUser, login: string, issuer: string): void {
     if (login.trim() === "" || issuer.trim() === "") {
       throw new UmsEmulatorError("InvalidIdentifier", "Login and IssuerName must not be empty.");
@@ -278,6 +284,7 @@ export class UmsState {
     return [...user.externalLogins, { Login: user.login, IssuerName: LOCAL_ISSUER }];
   }
 
+  /** Sets the user's phone number; a changed number is no longer confirmed. */
   setPhone(user: UmsUser, phone: string): void {
     this.#checkIdentifier("PhoneNumber", phone, user);
     if (user.phone !== null) this.#byPhone.delete(phoneKey(user.phone));
@@ -287,6 +294,7 @@ export class UmsState {
     this.#byPhone.set(phoneKey(phone), user.id);
   }
 
+  /** Removes the user's phone number; refused while users register by phone or the scheme uses SMS codes. */
   deletePhone(user: UmsUser): void {
     this.#checkRemovable("PhoneNumber", user, "otpviasms");
     if (user.phone !== null) this.#byPhone.delete(phoneKey(user.phone));
@@ -294,6 +302,7 @@ export class UmsState {
     user.phoneConfirmed = false;
   }
 
+  /** Sets the user's email address; a changed address is no longer confirmed. */
   setEmail(user: UmsUser, email: string): void {
     this.#checkIdentifier("Email", email, user);
     if (user.email !== null) this.#byEmail.delete(textKey(user.email));
@@ -302,6 +311,7 @@ export class UmsState {
     this.#byEmail.set(textKey(email), user.id);
   }
 
+  /** Removes the user's email address; refused while users register by email or the scheme uses email codes. */
   deleteEmail(user: UmsUser): void {
     this.#checkRemovable("Email", user, "otpviaemail");
     if (user.email !== null) this.#byEmail.delete(textKey(user.email));
@@ -346,18 +356,21 @@ export class UmsState {
     user.oathTokenId = token.id;
   }
 
+  /** The user's OATH token; fails when the user has none. */
   oathToken(user: UmsUser): StoredToken {
     const token = user.oathTokenId === undefined ? undefined : this.tokens.get(user.oathTokenId);
     if (!token) throw missing(user, "an OATH token");
     return token;
   }
 
+  /** Removes the user's OATH token; refused while the scheme uses it. */
   deleteOathToken(user: UmsUser): void {
     this.#checkMethodFree(user, "oath", "the OATH token");
     if (user.oathTokenId !== undefined) this.#release(user.oathTokenId);
     delete user.oathTokenId;
   }
 
+  /** Assigns a SIM card (by ICCID) with a crypto provider profile (default: the policy's first). */
   setSimCard(user: UmsUser, iccId: string, profileId: string | undefined): void {
     if (!ICCID.test(iccId)) {
       throw new UmsEmulatorError("InvalidIccId", "An ICCID is 18 to 22 digits.");
@@ -396,11 +409,13 @@ export class UmsState {
     };
   }
 
+  /** The user's SIM card; fails when the user has none. */
   simCard(user: UmsUser): StoredSimCard {
     if (!user.sim) throw missing(user, "a SIM card");
     return user.sim;
   }
 
+  /** Removes the user's SIM card; refused while the scheme uses it. */
   deleteSimCard(user: UmsUser): void {
     this.#checkMethodFree(user, "simauth", "the SIM card");
     if (user.sim) this.tokens.delete(user.sim.tokenId);
@@ -477,11 +492,13 @@ export class UmsState {
     };
   }
 
+  /** The user's myDSS key; fails when the user has none. */
   mobileKey(user: UmsUser): StoredMobileKey {
     if (!user.mobile) throw missing(user, "a myDSS key");
     return user.mobile;
   }
 
+  /** Removes the user's myDSS key; refused while the scheme uses it. */
   deleteMobileKey(user: UmsUser): void {
     this.#checkMethodFree(user, "mobile", "the myDSS key");
     if (user.mobile) this.tokens.delete(user.mobile.tokenId);
@@ -528,6 +545,7 @@ export class UmsState {
       .sort((a, b) => a.Level - b.Level);
   }
 
+  /** Locks or unlocks the user's account. */
   setLocked(user: UmsUser, lock: boolean): void {
     if (user.locked === lock) return;
     user.locked = lock;
@@ -575,6 +593,7 @@ export class UmsState {
       .join(", ");
   }
 
+  /** Moves the user to a group the policy knows. */
   setGroup(user: UmsUser, group: string): void {
     this.#checkGroup(group);
     user.group = group;

@@ -49,6 +49,7 @@ export interface WsTrustIssueOptions extends RequestSecurityToken {
   answer?: WsTrustAnswerer;
   /** Most answers sent before giving up with `maxAttempts` (default 3). */
   maxAnswers?: number;
+  /** The `fetch` used to send requests (default `globalThis.fetch`). */
   fetch?: typeof globalThis.fetch;
   timeoutMs?: number;
   signal?: AbortSignal;

@@ -34,8 +34,11 @@ export const ACTIONS = {
   issueFinal: "http://docs.oasis-open.org/ws-sx/ws-trust/200512/RSTRC/IssueFinal",
 } as const;
 
+/** The WS-Trust request type of an RST that asks for a token. */
 export const REQUEST_TYPE_ISSUE = "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue";
+/** The WS-Trust key type of a token with a symmetric proof key. */
 export const KEY_TYPE_SYMMETRIC = "http://docs.oasis-open.org/ws-sx/ws-trust/200512/SymmetricKey";
+/** The WS-Trust key type of a bearer token (no proof key). */
 export const KEY_TYPE_BEARER = "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Bearer";
 export const CLAIMS_DIALECT = "http://docs.oasis-open.org/wsfed/authorization/200706/authclaims";
 
@@ -176,6 +179,7 @@ export interface ParsedRequestSecurityToken {
   additionalContext: { name: string; value: string }[];
 }
 
+/** Reads an RST element; throws when the element is not a `RequestSecurityToken`. */
 export function parseRequestSecurityToken(el: El): ParsedRequestSecurityToken {
   if (!isElement(el, { ns: NS.trust, local: "RequestSecurityToken" })) {
     throw new Error("not a RequestSecurityToken");
@@ -241,6 +245,7 @@ export interface IssuedSecurityToken {
   keyIdentifier?: string;
 }
 
+/** What an RSTR body holds: a challenge, answers to a challenge, or the issued token. */
 export type ParsedTrustResponse =
   | { kind: "challenge"; challenge: InteractiveChallengeMessage; appliesTo?: string }
   | { kind: "challengeResponse"; answers: { refId: string; value: string }[]; appliesTo?: string }

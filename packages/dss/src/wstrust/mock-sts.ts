@@ -41,6 +41,7 @@ export interface MockStsOptions {
   /** The token text issued (default: an opaque random string); `tokenLifetimeS` its lifetime. */
   issueToken?: (info: { user: string; transactionId?: string; appliesTo?: string }) => string;
   tokenLifetimeS?: number;
+  /** The clock, in milliseconds (default `Date.now`). */
   now?: () => number;
   /** Sees every exchange step (for assertions). */
   onEvent?: (event: { kind: "rst" | "answer" | "issued" | "fault"; refId?: string }) => void;
@@ -54,6 +55,7 @@ interface Pending {
   attempts: number;
 }
 
+/** A router serving the mock WS-Trust endpoint described by {@link MockStsOptions}. */
 export function createMockSts(options: MockStsOptions): Router {
   const now = options.now ?? Date.now;
   const max = options.maxAttempts ?? 3;

@@ -25,6 +25,7 @@ import { EmulatorError, LicenceServerState, type LicenceTemplate } from "./state
 
 export { EmulatorError, LicenceServerState, type LicenceTemplate } from "./state.js";
 
+/** Settings of the licensing server emulator. */
 export interface LicenceEmulatorOptions {
   /** Private key that signs every answer (PEM or KeyObject). Default: a fresh RSA-2048 key pair. */
   signingKey?: KeyObject | string;
@@ -43,6 +44,7 @@ export interface LicenceEmulatorOptions {
    * instead of a non-conforming body, `report` passes each problem to `onValidationIssue`.
    */
   responseValidation?: ValidationPolicy;
+  /** Receives the contract problems found in the emulator's answers. */
   onValidationIssue?: (operationId: string, issues: readonly ValidationIssue[]) => void;
   /** Largest accepted request body in bytes (default 1 MiB); larger ones get 413. */
   maxBodyBytes?: number;

@@ -73,6 +73,7 @@ export class LicenceServerState {
     this.#options = options;
   }
 
+  /** The emulator's current time. */
   now(): Date {
     return this.#options.now();
   }
@@ -92,10 +93,12 @@ export class LicenceServerState {
     } as Licence;
   }
 
+  /** All installed licences, as {@link LicenceServerState.view} shows them. */
   list(): Licence[] {
     return [...this.licences.values()].map((s) => this.view(s));
   }
 
+  /** The stored licence with this key number; an `ELicenceNotFound` error (404) when there is none. */
   get(keyNo: number): StoredLicence {
     const stored = this.licences.get(keyNo);
     if (!stored)
@@ -103,6 +106,7 @@ export class LicenceServerState {
     return stored;
   }
 
+  /** Installs a licence from an activation code (and a connected hardware key, if named). */
   install(req: LicenceInstallRequest): Licence {
     const code = req.ActivationCodeString;
     if (!ACTIVATION_CODE.test(code)) {
@@ -184,6 +188,7 @@ export class LicenceServerState {
     });
   }
 
+  /** Marks every licence as updated now and returns them all. */
   update(): Licence[] {
     const now = this.now().toISOString();
     for (const s of this.licences.values()) {
@@ -193,6 +198,7 @@ export class LicenceServerState {
     return this.list();
   }
 
+  /** Reads a licence's user memory; the read password must match. */
   readMemory(keyNo: number, password: string): string {
     const { memory } = this.get(keyNo);
     if (password !== memory.readPassword)
@@ -200,6 +206,7 @@ export class LicenceServerState {
     return memory.value;
   }
 
+  /** Writes a licence's user memory; the write password must match. */
   writeMemory(keyNo: number, password: string, value: string): void {
     const { memory } = this.get(keyNo);
     if (password !== memory.writePassword)
@@ -207,6 +214,7 @@ export class LicenceServerState {
     memory.value = value;
   }
 
+  /** Replaces the read and write passwords of a licence's user memory; the current ones must match. */
   setMemoryPasswords(
     keyNo: number,
     p: { read: string; write: string; newRead: string; newWrite: string },
@@ -219,6 +227,7 @@ export class LicenceServerState {
     memory.writePassword = p.newWrite;
   }
 
+  /** Clears a licence's user memory and its passwords. */
   resetMemory(keyNo: number): void {
     this.get(keyNo).memory = { value: "", readPassword: "", writePassword: "" };
   }
@@ -229,11 +238,13 @@ export class LicenceServerState {
     ).toISOString();
   }
 
+  /** A session with `Expired` computed for the current time. */
   sessionView(s: Session): Session {
     const expired = Date.parse(s.ExpireTime) <= this.now().getTime();
     return { ...s, Expired: expired ? "True" : "False" } as Session;
   }
 
+  /** A connection with `Expired` computed for the current time. */
   connectionView(c: Connection): Connection {
     const expired = Date.parse(c.ExpireTime) <= this.now().getTime();
     return { ...c, Expired: expired ? "True" : "False" } as Connection;

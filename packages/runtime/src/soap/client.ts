@@ -47,6 +47,7 @@ export interface SoapClientOptions extends SoapReadLimits {
    * checked by {@link createSoapClient} (a `ConfigurationError` otherwise).
    */
   url?: string;
+  /** The `fetch` used to send requests (default `globalThis.fetch`). */
   fetch?: typeof globalThis.fetch;
   /** Per-call timeout in milliseconds (default 30 000; 0 disables). */
   timeoutMs?: number;
@@ -56,9 +57,11 @@ export interface SoapClientOptions extends SoapReadLimits {
   soapHeaders?: () => string[] | Promise<string[]>;
   /** Checks of requests and answers against the schema (default `strict`). */
   validation?: ValidationPolicy;
+  /** Receives contract problems under the `report` policy. */
   onValidationIssue?: (error: ValidationError) => void;
 }
 
+/** Per-call settings that override the client's for one call. */
 export interface SoapCallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;

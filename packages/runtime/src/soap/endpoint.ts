@@ -35,15 +35,18 @@ export interface SoapReply {
   status?: number;
 }
 
+/** One operation an endpoint serves: how a request selects it and what answers it. */
 export interface SoapEndpointOperation {
   name: string;
   /** The action that selects the operation; without one, the body element does. */
   action?: string;
   /** The element the body must hold. */
   element: XmlName;
+  /** Answers a request that selected this operation. */
   handle(request: SoapRequest): SoapReply | Promise<SoapReply>;
 }
 
+/** Settings of a SOAP endpoint: its version, operations, WSDL and limits. */
 export interface SoapEndpointOptions {
   version: SoapVersion;
   operations: readonly SoapEndpointOperation[];

@@ -10,9 +10,12 @@ import { parseXml, XmlError, type XmlLimits } from "../xml/parse.js";
 
 export type SoapVersion = "1.1" | "1.2";
 
+/** The envelope namespace of SOAP 1.1. */
 export const SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/";
+/** The envelope namespace of SOAP 1.2. */
 export const SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope";
 
+/** The envelope namespace of a SOAP version. */
 export function envelopeNamespace(version: SoapVersion): string {
   return version === "1.1" ? SOAP11_NS : SOAP12_NS;
 }

@@ -26,9 +26,11 @@ export interface SoapHandlerContext<TMessage> {
   soap: SoapRequest;
 }
 
+/** A handler of any operation; the generated server stub gives each handler its exact message type. */
 // biome-ignore lint/suspicious/noExplicitAny: generated code narrows each handler's message and answer.
 export type AnySoapHandler = (ctx: SoapHandlerContext<any>) => unknown;
 
+/** Settings of a generated SOAP server stub; the endpoint's settings apply except version, operations and WSDL. */
 export interface SoapServerOptions
   extends Omit<SoapEndpointOptions, "version" | "operations" | "wsdl"> {
   /** The WSDL served at `?wsdl` (default: the service's own). */

@@ -8,6 +8,7 @@ import { parseXml, XmlError, type XmlLimits } from "./parse.js";
  */
 
 export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
+/** The namespace of `xmlns` declarations. */
 export const XMLNS_NS = "http://www.w3.org/2000/xmlns/";
 
 /** A qualified XML name; `ns` is `null` for a name in no namespace (an unqualified local element). */
@@ -28,6 +29,7 @@ export interface XmlScalarType {
 /** The type of an element or attribute: a named XML type of the API, or a built-in scalar. */
 export type XmlTypeRef = { ref: string } | XmlScalarType;
 
+/** A child element in a complex type's content: its name, type, property and occurrence bounds. */
 export interface XmlElementParticle {
   kind: "element";
   /** The property of the TypeScript object that carries it. */
@@ -46,8 +48,10 @@ export interface XmlChoiceParticle {
   options: XmlElementParticle[];
 }
 
+/** One item of a complex type's content: an element or an `xs:choice`. */
 export type XmlParticle = XmlElementParticle | XmlChoiceParticle;
 
+/** An attribute of a complex type: its name, type, property and whether it is required. */
 export interface XmlAttributeDescriptor {
   property: string;
   name: XmlName;
@@ -79,6 +83,7 @@ export type XmlTypeDescriptor =
       valueNillable: boolean;
     };
 
+/** The named XML types of one API, keyed by name. */
 export type XmlTypes = Readonly<Record<string, XmlTypeDescriptor>>;
 
 /** A global element: its name, its type and whether it may be `xsi:nil`. */
@@ -115,6 +120,7 @@ export function childElements(parent: Element, issues?: ValidationIssue[], path 
   return out;
 }
 
+/** Formats a name as `{namespace}local`, or `local` without a namespace. */
 export function formatName(name: XmlName): string {
   return name.ns ? `{${name.ns}}${name.local}` : name.local;
 }
@@ -421,6 +427,7 @@ export class XmlWriter {
     this.#out.push(xml);
   }
 
+  /** Opens an element (or writes an empty one with `selfClose`), declaring the namespaces it needs. */
   open(
     name: XmlName,
     attributes: { name: XmlName; value: string }[] = [],
@@ -461,10 +468,12 @@ export class XmlWriter {
 
   #stack: string[] = [];
 
+  /** Writes escaped text content. */
   text(value: string): void {
     this.#out.push(escapeText(value));
   }
 
+  /** Closes the element opened last. */
   close(): void {
     this.#defaults.pop();
     this.#out.push(`</${this.#stack.pop()}>`);
@@ -603,6 +612,7 @@ export function decodeRoot(types: XmlTypes, element: XmlElementDescriptor, el: E
   return value;
 }
 
+/** The {@link XmlError} for schema mismatches, its message naming the first five issues. */
 export function invalid(issues: readonly ValidationIssue[]): XmlError {
   const detail = issues
     .slice(0, 5)

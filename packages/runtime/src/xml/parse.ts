@@ -44,6 +44,7 @@ export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
   maxTextLength: 16 * 1024 * 1024,
 });
 
+/** The name of one of the {@link XmlLimits}. */
 export type XmlLimitName = keyof XmlLimits;
 
 /**

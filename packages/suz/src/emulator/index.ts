@@ -64,6 +64,7 @@ export interface SuzEmulatorOptions {
   now?: () => Date;
   /** Checks the emulator's own answers against the contract (default `off`). */
   responseValidation?: ValidationPolicy;
+  /** Receives the contract problems found in the emulator's answers. */
   onValidationIssue?: (operationId: string, issues: readonly ValidationIssue[]) => void;
   /** Receives a line per registration and token; never a secret or a token. */
   log?: (line: string) => void;

@@ -59,6 +59,7 @@ export interface SuzStateTiming {
   codeLifetimeSeconds: number;
 }
 
+/** The emulator's in-memory data: installations, client tokens, ИС МДЛП codes and ГИС МТ challenges. */
 export class SuzEmulatorState {
   readonly installations = new Map<string, Installation>();
   readonly #tokens = new Map<string, ClientTokenRecord>();
@@ -70,6 +71,7 @@ export class SuzEmulatorState {
     this.timing = timing;
   }
 
+  /** The emulator's current time. */
   now(): Date {
     return this.timing.now();
   }
@@ -82,6 +84,7 @@ export class SuzEmulatorState {
     return undefined;
   }
 
+  /** Registers an installation under a new random connection id; without `name`, the id is its name. */
   register(
     input: Omit<Installation, "omsConnection" | "registeredAt" | "name"> & { name?: string },
   ): Installation {
@@ -96,10 +99,12 @@ export class SuzEmulatorState {
     return installation;
   }
 
+  /** The installation with this connection id, if any. */
   installation(omsConnection: string): Installation | undefined {
     return this.installations.get(omsConnection.toLowerCase());
   }
 
+  /** Issues an ИС МДЛП authentication code, valid for `codeLifetimeSeconds`. */
   newCode(init: Omit<MdlpCode, "code" | "expiresAt">): MdlpCode {
     const code: MdlpCode = {
       ...init,
@@ -117,6 +122,7 @@ export class SuzEmulatorState {
     return found && found.expiresAt > this.now() ? found : undefined;
   }
 
+  /** Issues a ГИС МТ challenge (random data to sign), valid for `codeLifetimeSeconds`. */
   newChallenge(): TrueApiChallenge {
     const challenge: TrueApiChallenge = {
       uuid: randomUUID(),
@@ -127,6 +133,7 @@ export class SuzEmulatorState {
     return challenge;
   }
 
+  /** Takes a challenge once: answers it and forgets it, or undefined when unknown or expired. */
   takeChallenge(uuid: string): TrueApiChallenge | undefined {
     const found = this.#challenges.get(uuid.toLowerCase());
     this.#challenges.delete(uuid.toLowerCase());

@@ -51,6 +51,7 @@ export class GostCryptoEngine extends pkijs.CryptoEngine {
     super({ name: "trustspec-gost", crypto: webcrypto });
   }
 
+  /** The OID of a Streebog hash; other algorithms as pkijs knows them. */
   override getOIDByAlgorithm(algorithm: Algorithm, safety?: boolean, target?: string): string {
     const length = lengthOfHash(algorithm.name);
     if (length) return oidsOf(length).digest;
@@ -75,6 +76,7 @@ export class GostCryptoEngine extends pkijs.CryptoEngine {
     return super.getHashAlgorithm(signatureAlgorithm);
   }
 
+  /** Hashes with Streebog-256 or -512; other algorithms through WebCrypto. */
   override async digest(
     algorithm: globalThis.AlgorithmIdentifier,
     data: BufferSource,
@@ -84,6 +86,7 @@ export class GostCryptoEngine extends pkijs.CryptoEngine {
     return super.digest(algorithm, data);
   }
 
+  /** The GOST R 34.10-2012 signature algorithm of a {@link GostPrivateKey}; other keys as pkijs does. */
   override async getSignatureParameters(
     privateKey: CryptoKey,
     hashAlgorithm?: string,
@@ -107,6 +110,7 @@ export class GostCryptoEngine extends pkijs.CryptoEngine {
     };
   }
 
+  /** Signs with a {@link GostPrivateKey}; other keys through WebCrypto. */
   override async signWithPrivateKey(
     data: BufferSource,
     privateKey: CryptoKey,
@@ -120,6 +124,7 @@ export class GostCryptoEngine extends pkijs.CryptoEngine {
       .buffer as ArrayBuffer;
   }
 
+  /** Checks a GOST R 34.10-2012 signature; other keys through WebCrypto. */
   override async verifyWithPublicKey(
     data: BufferSource,
     signature: BitString | OctetString,

@@ -47,6 +47,7 @@ export class GostPrivateKey {
     secrets.set(this, d.slice());
   }
 
+  /** The key's type and algorithm, never the key material. */
   toJSON(): object {
     return { type: this.type, algorithm: this.algorithm };
   }
