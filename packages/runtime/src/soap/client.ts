@@ -9,7 +9,7 @@ import {
 import { httpUrlProblem } from "../url.js";
 import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
 import { decodeRoot, toXml } from "../xml/codec.js";
-import { XmlError, type XmlLimits } from "../xml/parse.js";
+import { XmlError, type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {
   buildEnvelope,
   parseEnvelope,
@@ -95,7 +95,14 @@ export function createSoapClient<TService extends string = string>(
     const problem = httpUrlProblem("url", options.url);
     if (problem) throw new ConfigurationError("url", problem);
   }
-  return { service, options: { ...options }, validator: new SchemaValidator(schemas) };
+  return {
+    service,
+    // The XML limits are merged and checked once, not at every call.
+    options: options.xmlLimits
+      ? { ...options, xmlLimits: xmlLimits(options.xmlLimits) }
+      : { ...options },
+    validator: new SchemaValidator(schemas),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type RawRequest, type RawResponse, type Router, routerFrom } from "../server.js";
 import { formatName, isElement, type XmlName } from "../xml/codec.js";
-import type { XmlLimits } from "../xml/parse.js";
+import { type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {
   buildEnvelope,
   envelopeNamespace,
@@ -99,7 +99,8 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
   const { version } = options;
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const clientStatus = options.clientFaultStatus;
-  const limits = options.xmlLimits;
+  // Merged and checked once: each request is parsed with them as they are.
+  const limits = xmlLimits(options.xmlLimits);
   const wsdl = options.wsdl !== undefined ? wsdlTemplate(options.wsdl) : undefined;
   const understood = [
     ...(options.understoodHeaders ?? []),

@@ -85,18 +85,23 @@ const LIMIT_TEXT: Record<XmlLimitName, string> = {
 };
 
 class LimitReached extends Error {
-  constructor(
-    readonly limit: XmlLimitName,
-    readonly value: number,
-  ) {
+  constructor(readonly limit: XmlLimitName) {
     super(limit);
   }
 }
 
 const implementation = new DOMImplementation();
 
-/** The limits with the given ones replacing the defaults. */
+/** Limits already merged with the defaults and checked, which `parseXml` takes as they are. */
+const complete = new WeakSet<object>([DEFAULT_XML_LIMITS]);
+
+/**
+ * The limits with the given ones replacing the defaults. Endpoints and clients call it once, when
+ * they are made, so each message is parsed without merging them again.
+ * @throws RangeError for a limit that is not a positive number.
+ */
 export function xmlLimits(overrides: Partial<XmlLimits> = {}): Readonly<XmlLimits> {
+  if (complete.has(overrides)) return overrides as Readonly<XmlLimits>;
   const out = { ...DEFAULT_XML_LIMITS };
   for (const key of Object.keys(DEFAULT_XML_LIMITS) as XmlLimitName[]) {
     const v = overrides[key];
@@ -105,6 +110,8 @@ export function xmlLimits(overrides: Partial<XmlLimits> = {}): Readonly<XmlLimit
       out[key] = v;
     }
   }
+  Object.freeze(out);
+  complete.add(out);
   return out;
 }
 
@@ -124,7 +131,7 @@ export function parseXml(text: string, limits: Partial<XmlLimits> = DEFAULT_XML_
       "XML with a document type or entity declaration is not accepted.",
     );
   }
-  const max = limits === DEFAULT_XML_LIMITS ? DEFAULT_XML_LIMITS : xmlLimits(limits);
+  const max = xmlLimits(limits);
   const doc: Document = implementation.createDocument(null, "", null);
   const parser = new SaxesParser({ xmlns: true });
   let current: Document | Element = doc;
@@ -135,22 +142,19 @@ export function parseXml(text: string, limits: Partial<XmlLimits> = DEFAULT_XML_
   let textLength = 0;
   const addText = (n: number) => {
     textLength += n;
-    if (textLength > max.maxTextLength) throw new LimitReached("maxTextLength", textLength);
+    if (textLength > max.maxTextLength) throw new LimitReached("maxTextLength");
   };
   parser.on("opentagstart", (tag) => {
-    if (++elements > max.maxElements) throw new LimitReached("maxElements", elements);
-    if (tag.name.length > max.maxNameLength)
-      throw new LimitReached("maxNameLength", tag.name.length);
+    if (++elements > max.maxElements) throw new LimitReached("maxElements");
+    if (tag.name.length > max.maxNameLength) throw new LimitReached("maxNameLength");
     // The root is at depth 1; the element starting now is one below the open ones.
-    if (open + 1 > max.maxDepth) throw new LimitReached("maxDepth", open + 1);
+    if (open + 1 > max.maxDepth) throw new LimitReached("maxDepth");
     attributes = 0;
   });
   parser.on("attribute", (attr) => {
-    if (++attributes > max.maxAttributes) throw new LimitReached("maxAttributes", attributes);
-    if (++allAttributes > max.maxTotalAttributes)
-      throw new LimitReached("maxTotalAttributes", allAttributes);
-    if (attr.name.length > max.maxNameLength)
-      throw new LimitReached("maxNameLength", attr.name.length);
+    if (++attributes > max.maxAttributes) throw new LimitReached("maxAttributes");
+    if (++allAttributes > max.maxTotalAttributes) throw new LimitReached("maxTotalAttributes");
+    if (attr.name.length > max.maxNameLength) throw new LimitReached("maxNameLength");
     addText(attr.value.length);
   });
   parser.on("opentag", (tag) => {
