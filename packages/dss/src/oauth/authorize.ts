@@ -6,7 +6,7 @@ import type {
   ConfirmationScopeParams,
   ResponseType,
 } from "../generated/sts/types.gen.js";
-import type { OAuthClientCredentials } from "./grants.js";
+import type { OAuthClientCredentials } from "./credentials.js";
 import { randomUrlSafe, s256 } from "./internal.js";
 
 /** What goes into an authorization URL (guide, §6.3.2 items 1, 2 and 4; §6.7.2). */

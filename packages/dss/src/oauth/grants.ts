@@ -15,6 +15,7 @@ import type {
   TokenResponse,
 } from "../generated/sts/types.gen.js";
 import { buildAuthorizeUrl } from "./authorize.js";
+import type { OAuthClientCredentials } from "./credentials.js";
 import { isOAuthErrorBody, OAuthRequestError } from "./errors.js";
 import { scrubDeep, withAuth } from "./internal.js";
 import { parseAuthorizationRedirect } from "./redirect.js";
@@ -28,22 +29,6 @@ export const TOKEN_EXCHANGE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token
 
 /** The scope every DSS token request must contain (guide, lines 10540, 10842). */
 export const DEFAULT_SCOPE = "dss";
-
-/**
- * The OAuth client registered on the identity centre.
- *
- * With a `clientSecret` the client authenticates with HTTP Basic `client_id:secret`. A public
- * client (no secret) names itself in the `client_id` form field by default, or, with
- * `publicClientAuth: "basic"`, in a Basic header of `client_id:` (guide, lines 12671-12740).
- */
-export interface OAuthClientCredentials {
-  /** `client_id`, fixed when the client was registered, e.g. `wpf.hybrid`. */
-  clientId: string;
-  /** The client's secret; absent for a public client. Never appears in errors. */
-  clientSecret?: string;
-  /** How a public client names itself: the `client_id` field (default) or `basic` with an empty secret. */
-  publicClientAuth?: "body" | "basic";
-}
 
 /** When a provider fetches a new token, and by which clock. */
 export interface TokenTiming {

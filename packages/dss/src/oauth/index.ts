@@ -17,6 +17,7 @@ export {
   type TokenCacheOptions,
   tokenCacheKey,
 } from "./cache.js";
+export type { OAuthClientCredentials } from "./credentials.js";
 export {
   AuthorizationResponseError,
   type AuthorizationResponseProblem,
@@ -33,7 +34,6 @@ export {
   type DelegationOptions,
   delegatedTokenProvider,
   JWT_TOKEN_TYPE,
-  type OAuthClientCredentials,
   type PasswordGrantOptions,
   passwordTokenProvider,
   requestAuthorizationCodeToken,
