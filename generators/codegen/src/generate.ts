@@ -3,6 +3,7 @@ import { emitMsw } from "./emit/msw.js";
 import { emitOperations } from "./emit/operations.js";
 import { emitSchemas } from "./emit/schemas.js";
 import { emitServer } from "./emit/server.js";
+import { emitSignature } from "./emit/signature.js";
 import {
   emitSoapClient,
   emitSoapMsw,
@@ -14,14 +15,15 @@ import { emitTypes } from "./emit/types.js";
 import { formatTypeScript } from "./format.js";
 import type { ApiModel } from "./model.js";
 
-/** The emitters, by output file. Each reads only the model. */
-const emitters: Record<string, (model: ApiModel) => string> = {
+/** The emitters, by output file. Each reads only the model; returning nothing writes no file. */
+const emitters: Record<string, (model: ApiModel) => string | undefined> = {
   "types.gen.ts": emitTypes,
   "schemas.gen.ts": emitSchemas,
   "operations.gen.ts": emitOperations,
   "client.gen.ts": emitClient,
   "server.gen.ts": emitServer,
   "msw.gen.ts": emitMsw,
+  "signature.gen.ts": emitSignature,
 };
 
 /** The emitters of a SOAP service (WSDL input). */
@@ -47,7 +49,8 @@ export function generateFiles(model: ApiModel): Map<string, string> {
   const files = new Map<string, string>();
   const chosen = model.soap ? soapEmitters : model.xml ? xsdEmitters : emitters;
   for (const [name, emit] of Object.entries(chosen)) {
-    files.set(name, formatTypeScript(emit(model), name));
+    const text = emit(model);
+    if (text !== undefined) files.set(name, formatTypeScript(text, name));
   }
   return files;
 }

@@ -14,6 +14,7 @@ export {
 } from "@trustspec/runtime";
 export { createLicenceClient, type LicenceClientOptions } from "./client.js";
 export * from "./generated/client.gen.js";
+export { licenceResponseSignature } from "./generated/signature.gen.js";
 export * from "./generated/types.gen.js";
 export {
   createQueryId,

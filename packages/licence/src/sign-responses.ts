@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import type { RawRequest, RawResponse } from "@trustspec/runtime/server";
-import { signLicenceResponse } from "./signature.js";
+import { QUERY_ID_HEADER, SIGNATURE_HEADER, signLicenceResponse } from "./signature.js";
 
 /**
  * A router `onResponse` hook that signs every answer as the licensing server does: echoes the
@@ -12,9 +12,9 @@ export function signingHook(privateKey: KeyObject | string) {
   // where it is configured, rather than on every answer (the router's onResponse must not throw).
   signLicenceResponse({ queryId: "", body: new Uint8Array(0), privateKey });
   return (response: RawResponse, request: RawRequest): void => {
-    const queryId = request.headers["licence-queryid"] ?? "";
-    if (queryId) response.headers["licence-queryid"] = queryId;
-    response.headers["licence-signature"] = signLicenceResponse({
+    const queryId = request.headers[QUERY_ID_HEADER] ?? "";
+    if (queryId) response.headers[QUERY_ID_HEADER] = queryId;
+    response.headers[SIGNATURE_HEADER] = signLicenceResponse({
       queryId,
       body: response.body,
       privateKey,

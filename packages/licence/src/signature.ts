@@ -15,6 +15,22 @@ import {
   sign,
 } from "node:crypto";
 import { TrustspecError } from "@trustspec/runtime";
+import { licenceResponseSignature } from "./generated/signature.gen.js";
+
+// How answers are signed comes from the spec (x-trustspec-response-signature), not from here.
+const { algorithm, signatureHeader, signatureHeaderAliases, queryIdHeader, signedContent } =
+  licenceResponseSignature;
+
+/**
+ * Node's digest for the spec's algorithm. The key is the spec's algorithm as a type: when the spec
+ * names another algorithm, this table no longer compiles.
+ */
+const DIGESTS: Record<typeof algorithm, string> = { "RSASSA-PKCS1-v1_5-SHA256": "sha256" };
+const DIGEST = DIGESTS[algorithm];
+
+// The verifier and `signedBytes` cover the QueryID followed by the body; when the spec says
+// otherwise, this line no longer compiles.
+const _signedContent: "queryId+body" = signedContent;
 
 /**
  * The vendor's public key, as printed in «Внешнее API сервера СЛК» 3.0.34 (section «Идентификация
@@ -46,11 +62,11 @@ export type LicenceSignatureFailure =
   | "malformed-signature";
 
 const DEFAULT_MESSAGES: Record<LicenceSignatureFailure, string> = {
-  "missing-signature": "the answer carries no Licence-Signature (or Licence-QuerySignature) header",
+  "missing-signature": `the answer carries no ${signatureHeader} (or ${signatureHeaderAliases.join(" or ")}) header`,
   "invalid-signature":
     "the answer's signature does not verify: the answer was altered or signed with another key",
-  "query-id-mismatch": "the answer's Licence-QueryID differs from the one sent with the request",
-  "missing-query-id": "the answer does not echo the Licence-QueryID sent with the request",
+  "query-id-mismatch": `the answer's ${queryIdHeader} differs from the one sent with the request`,
+  "missing-query-id": `the answer does not echo the ${queryIdHeader} sent with the request`,
   "malformed-signature": "the answer's signature header is not a well-formed base64 RSA signature",
 };
 
@@ -97,9 +113,12 @@ export function createQueryId(): string {
 let stampSecond = Number.NaN;
 let stampPrefix = "";
 
-const SIGNATURE_HEADER = "licence-signature";
-const SIGNATURE_HEADER_ALIAS = "licence-querysignature";
-const QUERY_ID_HEADER = "licence-queryid";
+/** The header carrying an answer's signature, in lower case (as Node names request headers). */
+export const SIGNATURE_HEADER = signatureHeader.toLowerCase();
+/** Other names the signature is accepted under, in lower case. */
+const SIGNATURE_HEADER_ALIASES = signatureHeaderAliases.map((name) => name.toLowerCase());
+/** The QueryID header a request sends and its answer echoes, in lower case. */
+export const QUERY_ID_HEADER = queryIdHeader.toLowerCase();
 
 /**
  * Checks the signature of one answer of the licensing server and throws
@@ -116,7 +135,7 @@ export function verifyLicenceSignature(input: {
   publicKey?: KeyObject | string;
 }): void {
   const { sentQueryId, headers, body } = input;
-  const signature = headers.get(SIGNATURE_HEADER) || headers.get(SIGNATURE_HEADER_ALIAS);
+  const signature = signatureOf(headers);
   if (!signature) throw new LicenceSignatureError("missing-signature");
 
   const echoed = headers.get(QUERY_ID_HEADER);
@@ -125,7 +144,7 @@ export function verifyLicenceSignature(input: {
   } else if (echoed !== sentQueryId) {
     throw new LicenceSignatureError(
       "query-id-mismatch",
-      `the answer's Licence-QueryID ${quote(echoed)} differs from the one sent, ${quote(sentQueryId)}`,
+      `the answer's ${queryIdHeader} ${quote(echoed)} differs from the one sent, ${quote(sentQueryId)}`,
     );
   }
 
@@ -135,7 +154,7 @@ export function verifyLicenceSignature(input: {
   let valid: boolean;
   try {
     // Two updates instead of concatenating the QueryID and the body: no copy of the body.
-    const verifier = createVerify("sha256");
+    const verifier = createVerify(DIGEST);
     if (sentQueryId !== "") verifier.update(sentQueryId, "latin1");
     valid = verifier.update(body).verify(key, signatureBytes);
   } catch (cause) {
@@ -155,7 +174,7 @@ export function signLicenceResponse(input: {
 }): string {
   const key = privateKeyOf(input.privateKey);
   rsaKeyInfo(key, "private");
-  return sign("sha256", signedBytes(input.queryId, input.body), key).toString("base64");
+  return sign(DIGEST, signedBytes(input.queryId, input.body), key).toString("base64");
 }
 
 /**
@@ -214,6 +233,13 @@ export function parseSha256DigestInfoBlock(block: Uint8Array): { digest: Uint8Ar
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** The signature header's value, under its own name or an alias; null when none is set. */
+function signatureOf(headers: Headers): string | null {
+  let value = headers.get(SIGNATURE_HEADER);
+  for (const alias of SIGNATURE_HEADER_ALIASES) value ||= headers.get(alias);
+  return value;
+}
 
 /** The bytes a signature covers: the QueryID (header bytes, latin1) followed by the body. */
 function signedBytes(queryId: string, body: Uint8Array): Buffer {

@@ -4,6 +4,7 @@ import {
   createQueryId,
   LicenceSignatureError,
   type LicenceSignaturePolicy,
+  QUERY_ID_HEADER,
   verifyLicenceSignature,
 } from "./signature.js";
 
@@ -19,8 +20,6 @@ export interface LicenceSignatureOptions {
   createQueryId?: () => string;
 }
 
-const QUERY_ID = "licence-queryid";
-
 /**
  * Client middleware for the licensing server's response signature: sends a fresh
  * `Licence-QueryID` with every request and checks `Licence-Signature` (RSA/SHA-256 over the
@@ -32,13 +31,13 @@ export function licenceSignatureMiddleware(options: LicenceSignatureOptions = {}
   return {
     onRequest(request) {
       if (policy === "off") return;
-      if (!request.headers.has(QUERY_ID)) request.headers.set(QUERY_ID, makeId());
+      if (!request.headers.has(QUERY_ID_HEADER)) request.headers.set(QUERY_ID_HEADER, makeId());
     },
     onResponse(response, request) {
       if (policy === "off") return;
       try {
         verifyLicenceSignature({
-          sentQueryId: request.headers.get(QUERY_ID) ?? "",
+          sentQueryId: request.headers.get(QUERY_ID_HEADER) ?? "",
           headers: response.headers,
           body: response.body,
           ...(options.publicKey ? { publicKey: options.publicKey } : {}),

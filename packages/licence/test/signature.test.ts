@@ -1,5 +1,6 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
+import { licenceResponseSignature } from "../src/index.js";
 import {
   createQueryId,
   LICENCE_VENDOR_PUBLIC_KEY_PEM,
@@ -351,6 +352,37 @@ describe("createQueryId", () => {
       expect(at("2019-12-31T23:59:59.999Z")).toBe("20191231235959999");
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe("licenceResponseSignature (generated from the spec's x-trustspec-response-signature)", () => {
+  // Stated here by hand on purpose: the spec is checked against the vendor's document, not
+  // against itself.
+  it("names the headers and the scheme of the vendor's document", () => {
+    expect(licenceResponseSignature).toEqual({
+      algorithm: "RSASSA-PKCS1-v1_5-SHA256",
+      signatureHeader: "Licence-Signature",
+      signatureHeaderAliases: ["Licence-QuerySignature"],
+      queryIdHeader: "Licence-QueryID",
+      signedContent: "queryId+body",
+    });
+    const exampleHeaders = Object.keys(documentExample.headers);
+    expect(exampleHeaders).toContain(licenceResponseSignature.queryIdHeader);
+    expect(exampleHeaders).toContain(licenceResponseSignature.signatureHeaderAliases[0]);
+  });
+
+  it("is what signing and verification use: a signature under each name verifies", () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const body = new TextEncoder().encode('{"ok":true}');
+    const queryId = "20200127230600";
+    const signature = signLicenceResponse({ queryId, body, privateKey });
+    const { signatureHeader, signatureHeaderAliases, queryIdHeader } = licenceResponseSignature;
+    for (const name of [signatureHeader, ...signatureHeaderAliases]) {
+      const headers = new Headers({ [queryIdHeader]: queryId, [name]: signature });
+      expect(() =>
+        verifyLicenceSignature({ sentQueryId: queryId, headers, body, publicKey }),
+      ).not.toThrow();
     }
   });
 });
