@@ -2,6 +2,15 @@ export { breakingChanges, type CompatChange, compareApis } from "./compat.js";
 export { generateFiles } from "./generate.js";
 export { openApiToModel, readOpenApi } from "./input/openapi.js";
 export { readWsdl, readXsd, wsdlSchemaDocuments, wsdlToModel, xsdToModel } from "./input/wsdl.js";
+export {
+  type CodegenEntry,
+  entriesOf,
+  MANIFEST_PATH,
+  ManifestError,
+  parseManifest,
+  readManifest,
+  type SpecKind,
+} from "./manifest.js";
 export type * from "./model.js";
 export {
   type BaselineWrite,

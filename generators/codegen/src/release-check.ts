@@ -3,8 +3,7 @@
  * published version of a package needs a `major` changeset for that package.
  *
  * For every published package (`packages/*` without `"private": true`) the specs it is generated
- * from are read off its `generate` script (`trustspec-codegen openapi|wsdl|xsd <spec> … --name
- * <Name>`).
+ * from are its entries in the codegen manifest (`specs/codegen.yaml`, {@link readManifest}).
  * The baseline is the package's last release: its newest release tag, `<name>@<version>` as
  * `changeset publish` writes it, or its committed release baseline,
  * `release-baseline/<name>@<version>/` holding copies of the spec inputs at their repository
@@ -25,6 +24,7 @@ import { parse } from "yaml";
 import { type CompatChange, compareApis } from "./compat.js";
 import { openApiToModel } from "./input/openapi.js";
 import { wsdlToModel, xsdToModel } from "./input/wsdl.js";
+import { entriesOf, readManifest, type SpecKind } from "./manifest.js";
 
 const run = promisify(execFile);
 
@@ -50,25 +50,6 @@ interface PackageJson {
   name: string;
   version: string;
   private?: boolean;
-  scripts?: Record<string, string>;
-}
-
-/** The kinds of spec the generator reads. */
-export type SpecKind = "openapi" | "wsdl" | "xsd";
-
-/** The `<openapi|wsdl|xsd> <spec> … --name <Name>` runs of a package's generate script. */
-export function specsOf(script: string): { kind: SpecKind; spec: string; name: string }[] {
-  const out: { kind: SpecKind; spec: string; name: string }[] = [];
-  for (const part of script.split("&&")) {
-    const words = part.trim().split(/\s+/);
-    const at = words.findIndex((w) => w === "openapi" || w === "wsdl" || w === "xsd");
-    const spec = at >= 0 ? words[at + 1] : undefined;
-    const name = words[words.indexOf("--name") + 1];
-    if (spec && words.includes("--name") && name) {
-      out.push({ kind: words[at] as SpecKind, spec, name });
-    }
-  }
-  return out;
 }
 
 /** A spec's text as the internal model, by its kind. */
@@ -165,8 +146,12 @@ interface PublishedPackage {
   specs: { kind: SpecKind; path: string; name: string }[];
 }
 
-/** Every package under `packages/` without `"private": true`, by folder name. */
-async function publishedPackages(repo: string): Promise<PublishedPackage[]> {
+/**
+ * Every package under `packages/` without `"private": true`, by folder name, with its entries in
+ * the manifest (`manifest`: another manifest file than the repository's).
+ */
+async function publishedPackages(repo: string, manifest?: string): Promise<PublishedPackage[]> {
+  const entries = readManifest(repo, manifest);
   const out: PublishedPackage[] = [];
   const dirs = (await readdir(join(repo, "packages"), { withFileTypes: true }))
     .filter((d) => d.isDirectory())
@@ -180,10 +165,9 @@ async function publishedPackages(repo: string): Promise<PublishedPackage[]> {
       continue;
     }
     if (pkg.private) continue;
-    const specs = specsOf(pkg.scripts?.generate ?? "").map(({ kind, spec, name }) => ({
+    const specs = entriesOf(entries, `packages/${dir}`).map(({ kind, spec, name }) => ({
       kind,
-      // Spec paths in the script are relative to the package folder.
-      path: join("packages", dir, spec).split("\\").join("/"),
+      path: spec,
       name,
     }));
     out.push({ pkg, specs });
@@ -191,14 +175,17 @@ async function publishedPackages(repo: string): Promise<PublishedPackage[]> {
   return out;
 }
 
-/** Runs the check over the repository at `repo` (its root). */
-export async function checkReleases(repo: string): Promise<PackageCompat[]> {
+/**
+ * Runs the check over the repository at `repo` (its root); `manifest`: another codegen manifest
+ * file than the repository's `specs/codegen.yaml`, its paths relative to `repo`.
+ */
+export async function checkReleases(repo: string, manifest?: string): Promise<PackageCompat[]> {
   const changesets = await readChangesets(repo);
   const majors = new Set(
     changesets.flatMap((c) => c.releases.filter((r) => r.type === "major").map((r) => r.name)),
   );
   const results: PackageCompat[] = [];
-  for (const { pkg, specs } of await publishedPackages(repo)) {
+  for (const { pkg, specs } of await publishedPackages(repo, manifest)) {
     const result: PackageCompat = { name: pkg.name, specs: [], major: false, ok: true };
     results.push(result);
     if (specs.length === 0) {
@@ -284,10 +271,14 @@ export interface BaselineWrite {
  * `release-baseline/<name>@<version>/<repository path>` and removes the package's baselines of
  * other versions. A version's baseline is written once: when it exists it is kept as it is, so a
  * package released again without a new version keeps the contract it was released with.
+ * `manifest`: as for {@link checkReleases}.
  */
-export async function writeReleaseBaselines(repo: string): Promise<BaselineWrite[]> {
+export async function writeReleaseBaselines(
+  repo: string,
+  manifest?: string,
+): Promise<BaselineWrite[]> {
   const out: BaselineWrite[] = [];
-  for (const { pkg, specs } of await publishedPackages(repo)) {
+  for (const { pkg, specs } of await publishedPackages(repo, manifest)) {
     if (specs.length === 0) continue;
     const baseline = baselineDir(pkg.name, pkg.version);
     const versions = await baselineVersions(repo, pkg.name);

@@ -28,4 +28,17 @@ describe("trustspec-codegen", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("trustspec-codegen --version");
   });
+
+  it("--help names generate, which reads the codegen manifest", () => {
+    const result = codegen("--help");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("trustspec-codegen generate [--check]");
+    expect(result.stdout).toContain("specs/codegen.yaml");
+  });
+
+  it("without a command or its arguments prints the usage and exits 2", () => {
+    const result = codegen("openapi", "spec.yaml");
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain("Usage: trustspec-codegen generate");
+  });
 });

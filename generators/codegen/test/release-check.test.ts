@@ -8,13 +8,12 @@ import {
   checkReleases,
   formatBaselineWrites,
   formatReleaseCheck,
-  specsOf,
   writeReleaseBaselines,
 } from "../src/release-check.js";
 
 /**
- * The release rule on throw-away git repositories: a package generated from a spec, released
- * (tagged, or recorded in a committed baseline), then changed.
+ * The release rule on throw-away git repositories: a package generated from a spec (its entry in
+ * the codegen manifest), released (tagged, or recorded in a committed baseline), then changed.
  */
 
 const made: string[] = [];
@@ -70,16 +69,25 @@ function repo() {
       JSON.stringify({
         name: "@t/foo",
         version,
-        scripts: {
-          generate:
-            "trustspec-codegen openapi ../../specs/foo/openapi.yaml --out src/generated --name Foo",
-        },
+        scripts: { generate: "trustspec-codegen generate" },
       }),
     );
   git("init", "-q");
   write(".changeset/config.json", "{}");
   write("packages/private/package.json", JSON.stringify({ name: "@t/private", private: true }));
   pkg("1.0.0");
+  write(
+    "specs/codegen.yaml",
+    stringify([
+      {
+        package: "packages/foo",
+        spec: "specs/foo/openapi.yaml",
+        kind: "openapi",
+        name: "Foo",
+        out: "src/generated",
+      },
+    ]),
+  );
   write("specs/foo/openapi.yaml", spec({ id: { type: "integer" }, name: { type: "string" } }));
   git("add", "-A");
   git("commit", "-qm", "first");
@@ -87,18 +95,48 @@ function repo() {
 }
 
 describe("checkReleases", () => {
-  it("reads the specs off a generate script", () => {
-    expect(
-      specsOf(
-        "trustspec-codegen openapi ../../specs/a/openapi.yaml --out src/generated/a --name A && trustspec-codegen openapi ../../specs/b/openapi.yaml --out src/generated/b --name B",
-      ),
-    ).toEqual([
-      { kind: "openapi", spec: "../../specs/a/openapi.yaml", name: "A" },
-      { kind: "openapi", spec: "../../specs/b/openapi.yaml", name: "B" },
+  it("reads a package's specs from the manifest, every entry of the package", async () => {
+    const r = repo();
+    r.git("tag", "@t/foo@1.0.0");
+    r.write("specs/bar/openapi.yaml", spec({ id: { type: "integer" } }));
+    r.write(
+      "specs/codegen.yaml",
+      `${readFileSync(join(r.dir, "specs/codegen.yaml"), "utf8")}${stringify([
+        {
+          package: "packages/foo",
+          spec: "specs/bar/openapi.yaml",
+          kind: "openapi",
+          name: "Bar",
+          out: "src/generated/bar",
+        },
+      ])}`,
+    );
+    r.write("specs/foo/openapi.yaml", spec({ id: { type: "integer" } }));
+    const [foo] = await checkReleases(r.dir);
+    // The spec the release did not have is new; the one it had lost a field.
+    expect(foo).toMatchObject({ baseline: "@t/foo@1.0.0", ok: false });
+    expect(foo!.specs.map((s) => [s.spec, s.changes.length])).toEqual([
+      ["specs/foo/openapi.yaml", 1],
+      ["specs/bar/openapi.yaml", 0],
     ]);
-    expect(
-      specsOf("trustspec-codegen wsdl ../../specs/n/N.wsdl --out src/generated --name N"),
-    ).toEqual([{ kind: "wsdl", spec: "../../specs/n/N.wsdl", name: "N" }]);
+    // The package's scripts play no part: the manifest alone names the specs.
+    r.write("packages/foo/package.json", JSON.stringify({ name: "@t/foo", version: "1.0.0" }));
+    expect((await checkReleases(r.dir))[0]!.specs).toHaveLength(2);
+  });
+
+  it("a missing or broken manifest is an error that names it", async () => {
+    const r = repo();
+    rmSync(join(r.dir, "specs/codegen.yaml"));
+    await expect(checkReleases(r.dir)).rejects.toThrow(
+      /specs[\\/]codegen\.yaml: the codegen manifest is missing/,
+    );
+    r.write(
+      "specs/codegen.yaml",
+      stringify([{ package: "packages/foo", spec: "specs/foo/openapi.yaml" }]),
+    );
+    await expect(writeReleaseBaselines(r.dir)).rejects.toThrow(
+      /codegen\.yaml: entry 1 \(packages\/foo\): "kind" is missing or not a string/,
+    );
   });
 
   it("a package never released has nothing to break; private packages are skipped", async () => {
