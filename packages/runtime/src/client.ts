@@ -9,9 +9,19 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+import { encodeBody } from "./media-type.js";
 import { isIdempotent, type OperationDescriptor, type SchemaRef } from "./operation.js";
 import { httpUrlProblem } from "./url.js";
-import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "./validation.js";
+import {
+  type SchemaBundle,
+  type SchemaValidator,
+  type ValidationPolicy,
+  validatorFor,
+} from "./validation.js";
+
+// Shared with the server stub, which imports them from their own modules; exported here as before.
+export { encodeBody, isFormMediaType } from "./media-type.js";
+export { validatorFor } from "./validation.js";
 
 /**
  * Adds credentials to an outgoing request. A hook with `refresh` is asked, when the server answers
@@ -115,18 +125,6 @@ export interface Client<TApi extends string = string> {
   readonly validator: SchemaValidator;
   /** Type-level only: the API the client was made for; never present at run time. */
   readonly [apiBrand]?: TApi;
-}
-
-const validators = new WeakMap<SchemaBundle, SchemaValidator>();
-
-/** One validator per schema bundle, shared by every client of that API. */
-export function validatorFor(bundle: SchemaBundle): SchemaValidator {
-  let v = validators.get(bundle);
-  if (!v) {
-    v = new SchemaValidator(bundle);
-    validators.set(bundle, v);
-  }
-  return v;
 }
 
 /**
@@ -490,21 +488,4 @@ function report(
 
 function toArray<T>(v: T | readonly T[] | undefined): readonly T[] {
   return v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T];
-}
-
-/** JSON, or `application/x-www-form-urlencoded` fields (arrays repeat the field; null and undefined are left out). */
-export function encodeBody(body: unknown, mediaType: string): string {
-  if (!isFormMediaType(mediaType)) return JSON.stringify(body);
-  const form = new URLSearchParams();
-  for (const [name, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item !== undefined && item !== null) form.append(name, String(item));
-    }
-  }
-  return form.toString();
-}
-
-/** Whether a media type is `application/x-www-form-urlencoded`. */
-export function isFormMediaType(mediaType: string | undefined): boolean {
-  return (mediaType ?? "").toLowerCase().includes("application/x-www-form-urlencoded");
 }

@@ -1,6 +1,6 @@
 import { type HttpHandler, http } from "msw";
 import type { OperationDescriptor } from "./operation.js";
-import type { Router } from "./server.js";
+import type { Router } from "./server/router.js";
 
 /**
  * MSW 2 request handlers for a router: one per method and path of the API, each answering

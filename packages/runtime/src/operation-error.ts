@@ -1,7 +1,7 @@
-import { validatorFor } from "./client.js";
 import { ApiError } from "./errors.js";
 import type { OperationDescriptor } from "./operation.js";
 import type { SchemaBundle } from "./validation.js";
+import { validatorFor } from "./validation.js";
 
 /**
  * Whether `error` is an {@link ApiError} of `op` that its contract documents: its status is one

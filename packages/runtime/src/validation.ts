@@ -102,3 +102,15 @@ function toIssue(e: ErrorObject): ValidationIssue {
   }
   return { path: e.instancePath, message };
 }
+
+const validators = new WeakMap<SchemaBundle, SchemaValidator>();
+
+/** One validator per schema bundle, shared by every client and server stub of that API. */
+export function validatorFor(bundle: SchemaBundle): SchemaValidator {
+  let v = validators.get(bundle);
+  if (!v) {
+    v = new SchemaValidator(bundle);
+    validators.set(bundle, v);
+  }
+  return v;
+}

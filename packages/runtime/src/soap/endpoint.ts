@@ -1,4 +1,4 @@
-import { type RawRequest, type RawResponse, type Router, routerFrom } from "../server.js";
+import { type RawRequest, type RawResponse, type Router, routerFrom } from "../server/router.js";
 import { formatName, isElement, type XmlName } from "../xml/codec.js";
 import { type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {

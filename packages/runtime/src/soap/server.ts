@@ -1,5 +1,5 @@
 import type { ValidationIssue } from "../errors.js";
-import type { Router } from "../server.js";
+import type { Router } from "../server/router.js";
 import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
 import { decodeRoot, toXml } from "../xml/codec.js";
 import { XmlError } from "../xml/parse.js";

@@ -1,4 +1,4 @@
-import type { RawRequest } from "../server.js";
+import type { RawRequest } from "../server/router.js";
 import { escapeXml } from "../xml/codec.js";
 
 /**
