@@ -350,7 +350,7 @@ export const schemas: SchemaBundle = {
       type: "number",
       enum: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
       description:
-        'DSSActions — действия сервера подписи, требующие доступа к закрытому ключу (guide, Table 31,\nlines 2919-2948). Codes are not printed here; they are inferred as bit flags 1, 2, 4, … 1024 in\ntable order from the eleven "Action" values of the user-management operation-policy example\n(guide, lines 9088-9098) and of the policy\'s OperationPolicy (lines 7001-7013).',
+        'DSSActions — действия сервера подписи, требующие доступа к закрытому ключу (guide, Table 31,\nlines 2919-2948). Codes are not printed here; they are inferred as bit flags 1, 2, 4, … 1024 in\ntable order from the eleven "Action" values of the user-management operation-policy example\n(guide, lines 9088-9098) and of the policy\'s OperationPolicy (lines 7001-7013), the JSON that\nprints them as numbers.',
       "x-trustspec-enum": [
         {
           name: "Issue",
@@ -432,7 +432,7 @@ export const schemas: SchemaBundle = {
         "UnholdCertificate",
       ],
       description:
-        'Имена членов DSSActions — the member names; chapter 8 sets a user\'s operation policy with\n["SignDocument"] (guide, lines 13943, 15183) (guide, Table 31, lines 2919-2948).',
+        'Имена членов DSSActions — the member names; chapter 8 sets a user\'s operation policy with\n["SignDocument"] (guide, lines 13943, 15183), and Transaction.OperationCode is sent as\n"SignDocument" in every example (guide, lines 10941, 14481, 15627) (guide, Table 31, lines\n2919-2948).',
       "x-trustspec-enum": [
         {
           name: "Issue",

@@ -302,7 +302,8 @@ export type CryptoProviderProfileTypeName = "GOST" | "RSA_AES";
  * DSSActions — действия сервера подписи, требующие доступа к закрытому ключу (guide, Table 31,
  * lines 2919-2948). Codes are not printed here; they are inferred as bit flags 1, 2, 4, … 1024 in
  * table order from the eleven "Action" values of the user-management operation-policy example
- * (guide, lines 9088-9098) and of the policy's OperationPolicy (lines 7001-7013).
+ * (guide, lines 9088-9098) and of the policy's OperationPolicy (lines 7001-7013), the JSON that
+ * prints them as numbers.
  */
 export const DSSActions = {
   /**
@@ -354,13 +355,16 @@ export const DSSActions = {
  * DSSActions — действия сервера подписи, требующие доступа к закрытому ключу (guide, Table 31,
  * lines 2919-2948). Codes are not printed here; they are inferred as bit flags 1, 2, 4, … 1024 in
  * table order from the eleven "Action" values of the user-management operation-policy example
- * (guide, lines 9088-9098) and of the policy's OperationPolicy (lines 7001-7013).
+ * (guide, lines 9088-9098) and of the policy's OperationPolicy (lines 7001-7013), the JSON that
+ * prints them as numbers.
  */
 export type DSSActions = 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024;
 
 /**
  * Имена членов DSSActions — the member names; chapter 8 sets a user's operation policy with
- * ["SignDocument"] (guide, lines 13943, 15183) (guide, Table 31, lines 2919-2948).
+ * ["SignDocument"] (guide, lines 13943, 15183), and Transaction.OperationCode is sent as
+ * "SignDocument" in every example (guide, lines 10941, 14481, 15627) (guide, Table 31, lines
+ * 2919-2948).
  */
 export const DSSActionsName = {
   /**
@@ -410,7 +414,9 @@ export const DSSActionsName = {
 } as const;
 /**
  * Имена членов DSSActions — the member names; chapter 8 sets a user's operation policy with
- * ["SignDocument"] (guide, lines 13943, 15183) (guide, Table 31, lines 2919-2948).
+ * ["SignDocument"] (guide, lines 13943, 15183), and Transaction.OperationCode is sent as
+ * "SignDocument" in every example (guide, lines 10941, 14481, 15627) (guide, Table 31, lines
+ * 2919-2948).
  */
 export type DSSActionsName =
   | "Issue"

@@ -406,7 +406,7 @@ export const schemas: SchemaBundle = {
       type: "number",
       enum: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
       description:
-        'DSSActions — действия сервера подписи, требующие доступа к закрытому ключу (guide, Table 31,\nlines 2919-2948). Codes are not printed here; they are inferred as bit flags 1, 2, 4, … 1024 in\ntable order from the eleven "Action" values of the user-management operation-policy example\n(guide, lines 9088-9098), the only JSON that prints them as numbers.',
+        'DSSActions — действия сервера подписи, требующие доступа к закрытому ключу (guide, Table 31,\nlines 2919-2948). Codes are not printed here; they are inferred as bit flags 1, 2, 4, … 1024 in\ntable order from the eleven "Action" values of the user-management operation-policy example\n(guide, lines 9088-9098) and of the policy\'s OperationPolicy (lines 7001-7013), the JSON that\nprints them as numbers.',
       "x-trustspec-enum": [
         {
           name: "Issue",
@@ -488,7 +488,7 @@ export const schemas: SchemaBundle = {
         "UnholdCertificate",
       ],
       description:
-        'Имена членов DSSActions — the member names; Transaction.OperationCode is sent as\n"SignDocument" in every example (guide, lines 10941, 14481, 15627) (guide, Table 31, lines\n2919-2948).',
+        'Имена членов DSSActions — the member names; chapter 8 sets a user\'s operation policy with\n["SignDocument"] (guide, lines 13943, 15183), and Transaction.OperationCode is sent as\n"SignDocument" in every example (guide, lines 10941, 14481, 15627) (guide, Table 31, lines\n2919-2948).',
       "x-trustspec-enum": [
         {
           name: "Issue",
@@ -1752,7 +1752,7 @@ export const schemas: SchemaBundle = {
       type: "number",
       enum: [0, 1, 2],
       description:
-        "MfaPolicy — глобальная политика многофакторной аутентификации, the type of\nDSSPolicy.TransactionConfirmation since version 1.0.1162 (guide, Table 30, lines 2885-2917;\nchange log, lines 16445-16447). Codes are not printed; inferred from table order starting at 0.\nIn modes On and Off the server ignores the claims of the user's token (lines 2915-2917).",
+        "MfaPolicy — глобальная политика многофакторной аутентификации, the type of\nDSSPolicy.TransactionConfirmation since version 1.0.1162 and of the UMS\nAuthenticationPolicy.Mode (guide, Table 30, lines 2885-2917; change log, lines 16445-16447;\nTable 58, lines 5674-5680). Codes are not printed; inferred from table order starting at 0.\nIn modes On and Off the server ignores the claims of the user's token (lines 2915-2917).",
       "x-trustspec-enum": [
         {
           name: "On",

@@ -336,7 +336,8 @@ export type DSSAction = {
  * DSSActions — действия сервера подписи, требующие доступа к закрытому ключу (guide, Table 31,
  * lines 2919-2948). Codes are not printed here; they are inferred as bit flags 1, 2, 4, … 1024 in
  * table order from the eleven "Action" values of the user-management operation-policy example
- * (guide, lines 9088-9098), the only JSON that prints them as numbers.
+ * (guide, lines 9088-9098) and of the policy's OperationPolicy (lines 7001-7013), the JSON that
+ * prints them as numbers.
  */
 export const DSSActions = {
   /**
@@ -388,12 +389,14 @@ export const DSSActions = {
  * DSSActions — действия сервера подписи, требующие доступа к закрытому ключу (guide, Table 31,
  * lines 2919-2948). Codes are not printed here; they are inferred as bit flags 1, 2, 4, … 1024 in
  * table order from the eleven "Action" values of the user-management operation-policy example
- * (guide, lines 9088-9098), the only JSON that prints them as numbers.
+ * (guide, lines 9088-9098) and of the policy's OperationPolicy (lines 7001-7013), the JSON that
+ * prints them as numbers.
  */
 export type DSSActions = 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024;
 
 /**
- * Имена членов DSSActions — the member names; Transaction.OperationCode is sent as
+ * Имена членов DSSActions — the member names; chapter 8 sets a user's operation policy with
+ * ["SignDocument"] (guide, lines 13943, 15183), and Transaction.OperationCode is sent as
  * "SignDocument" in every example (guide, lines 10941, 14481, 15627) (guide, Table 31, lines
  * 2919-2948).
  */
@@ -444,7 +447,8 @@ export const DSSActionsName = {
   UnholdCertificate: "UnholdCertificate",
 } as const;
 /**
- * Имена членов DSSActions — the member names; Transaction.OperationCode is sent as
+ * Имена членов DSSActions — the member names; chapter 8 sets a user's operation policy with
+ * ["SignDocument"] (guide, lines 13943, 15183), and Transaction.OperationCode is sent as
  * "SignDocument" in every example (guide, lines 10941, 14481, 15627) (guide, Table 31, lines
  * 2919-2948).
  */
@@ -1329,8 +1333,9 @@ export type InstallCertificateRequest = {
 
 /**
  * MfaPolicy — глобальная политика многофакторной аутентификации, the type of
- * DSSPolicy.TransactionConfirmation since version 1.0.1162 (guide, Table 30, lines 2885-2917;
- * change log, lines 16445-16447). Codes are not printed; inferred from table order starting at 0.
+ * DSSPolicy.TransactionConfirmation since version 1.0.1162 and of the UMS
+ * AuthenticationPolicy.Mode (guide, Table 30, lines 2885-2917; change log, lines 16445-16447;
+ * Table 58, lines 5674-5680). Codes are not printed; inferred from table order starting at 0.
  * In modes On and Off the server ignores the claims of the user's token (lines 2915-2917).
  */
 export const MfaPolicy = {
@@ -1349,8 +1354,9 @@ export const MfaPolicy = {
 } as const;
 /**
  * MfaPolicy — глобальная политика многофакторной аутентификации, the type of
- * DSSPolicy.TransactionConfirmation since version 1.0.1162 (guide, Table 30, lines 2885-2917;
- * change log, lines 16445-16447). Codes are not printed; inferred from table order starting at 0.
+ * DSSPolicy.TransactionConfirmation since version 1.0.1162 and of the UMS
+ * AuthenticationPolicy.Mode (guide, Table 30, lines 2885-2917; change log, lines 16445-16447;
+ * Table 58, lines 5674-5680). Codes are not printed; inferred from table order starting at 0.
  * In modes On and Off the server ignores the claims of the user's token (lines 2915-2917).
  */
 export type MfaPolicy = 0 | 1 | 2;
