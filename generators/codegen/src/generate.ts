@@ -12,7 +12,7 @@ import {
   emitXml,
 } from "./emit/soap.js";
 import { emitTypes } from "./emit/types.js";
-import { formatTypeScript } from "./format.js";
+import { formatTypeScriptFiles } from "./format.js";
 import type { ApiModel } from "./model.js";
 
 /** The emitters, by output file. Each reads only the model; returning nothing writes no file. */
@@ -50,7 +50,7 @@ export function generateFiles(model: ApiModel): Map<string, string> {
   const chosen = model.soap ? soapEmitters : model.xml ? xsdEmitters : emitters;
   for (const [name, emit] of Object.entries(chosen)) {
     const text = emit(model);
-    if (text !== undefined) files.set(name, formatTypeScript(text, name));
+    if (text !== undefined) files.set(name, text);
   }
-  return files;
+  return formatTypeScriptFiles(files);
 }

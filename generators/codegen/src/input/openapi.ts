@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { parse } from "yaml";
 import type {
   ApiModel,
   BodyModel,
@@ -11,6 +10,7 @@ import type {
   ParamModel,
   ResponseModel,
 } from "../model.js";
+import { parseYaml } from "../yaml.js";
 
 type Obj = Record<string, unknown>;
 
@@ -25,7 +25,7 @@ export interface OpenApiInputOptions {
 
 /** Reads an OpenAPI 3.1 document from disk into the internal model. */
 export async function readOpenApi(file: string, options: OpenApiInputOptions): Promise<ApiModel> {
-  const doc = parse(await readFile(file, "utf8")) as Obj;
+  const doc = parseYaml(await readFile(file, "utf8"), file) as Obj;
   return openApiToModel(doc, options);
 }
 
