@@ -6,8 +6,8 @@
  *      signature check; in the same loop the client with one feature off at a time (signature
  *      check, timeout, contract check), which shows what each feature costs per call;
  *   2. signature verification vs bare node:crypto verify of the same bytes;
- *   3. emulator (router + signing) vs a bare node:http handler, both over HTTP under the same load;
- *   4. generating the licence package vs openapi-typescript (types only) on the same spec.
+ *   3. emulator (router + signing) vs a bare node:http handler, both over HTTP under the same load.
+ *   (Generation time against the generator's peers: `benchmarks/codegen`.)
  * Reproduce: `pnpm bench` (or `pnpm --filter @trustspec/licence bench`).
  */
 import { fork } from "node:child_process";
@@ -15,15 +15,12 @@ import { generateKeyPairSync, verify } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { generateFiles, readOpenApi } from "@trustspec-private/codegen";
 import autocannon from "autocannon";
-import openapiTS, { astToString } from "openapi-typescript";
 import { Bench } from "tinybench";
 import { createLicenceClient, getLicence, type LicenceClientOptions } from "../src/index.js";
 import { signLicenceResponse, verifyLicenceSignature } from "../src/signature.js";
 
 const here = import.meta.dirname;
-const spec = join(here, "../../../specs/licence/openapi.yaml");
 const results: {
   name: string;
   ours: number;
@@ -207,29 +204,6 @@ async function emulatorVsNodeHttp() {
   });
 }
 
-async function generationVsPeer() {
-  const bench = new Bench({ time: 3000, warmupTime: 500 });
-  bench
-    .add("openapi-typescript (types only)", async () => {
-      astToString(await openapiTS(new URL(`file://${spec}`)));
-    })
-    .add("trustspec-codegen (types, client, server, mocks, formatted)", async () => {
-      generateFiles(
-        await readOpenApi(spec, { name: "Licence", source: "specs/licence/openapi.yaml" }),
-      );
-    });
-  await bench.run();
-  const [peer, ours] = bench.tasks.map((t) => t.result!.latency.mean);
-  results.push({
-    name: "generation time for the licence spec vs openapi-typescript",
-    ours: ours!,
-    baseline: peer!,
-    unit: "ms",
-    better: "lower",
-    target: "(information)",
-  });
-}
-
 const ROUNDS = 3;
 /** Where the client's time goes, per call (medians of the rounds). */
 const breakdown: string[] = [];
@@ -279,7 +253,6 @@ function sampleLicence() {
 await clientVsFetch();
 await verifyVsCrypto();
 await emulatorVsNodeHttp();
-await generationVsPeer();
 
 console.log(
   `\n@trustspec/licence benchmarks (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`,
