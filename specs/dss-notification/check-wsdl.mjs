@@ -1,11 +1,11 @@
 // Checks the transcribed WSDL: it is well-formed, its three inline schemas compile together
 // (libxml2's XSD validator, as WebAssembly), and a minimal Notify message validates against them.
 import { readFileSync } from "node:fs";
-import { wsdlSchemaDocuments } from "@trustspec-private/codegen";
 import { validateXML } from "xmllint-wasm";
+import { inlineSchemaDocuments } from "./schemas.mjs";
 
 const wsdl = readFileSync(new URL("./NotificationService.wsdl", import.meta.url), "utf8");
-const [main, ...rest] = wsdlSchemaDocuments(wsdl);
+const [main, ...rest] = inlineSchemaDocuments(wsdl);
 if (!main) throw new Error("NotificationService.wsdl: no inline schema");
 const message = `<Notify xmlns="http://dss.cryptopro.ru/sim/services/2015/11/"><opResult><OperationCode>100</OperationCode><ResultCode>0</ResultCode><UserIdentifier>+79990000000</UserIdentifier></opResult></Notify>`;
 const result = await validateXML({

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { wsdlSchemaDocuments } from "@trustspec-private/codegen";
+import { inlineSchemaDocuments } from "@trustspec-private/spec-dss-notification/schemas";
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { validateXML } from "xmllint-wasm";
 
@@ -9,7 +9,7 @@ export const wsdlText = readFileSync(
   join(repo, "specs", "dss-notification", "NotificationService.wsdl"),
   "utf8",
 );
-const [mainSchema, ...otherSchemas] = wsdlSchemaDocuments(wsdlText);
+const [mainSchema, ...otherSchemas] = inlineSchemaDocuments(wsdlText);
 
 /**
  * Validates one element's XML against the WSDL's schemas with libxml2 (xmllint, WebAssembly):
