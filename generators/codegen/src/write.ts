@@ -29,15 +29,19 @@ export async function syncDirectory(
     }
   }
   if (!check) await mkdir(dir, { recursive: true });
-  for (const [name, content] of files) {
-    const path = join(dir, name);
-    const current = await readFile(path, "utf8").catch(() => undefined);
-    if (current === content) continue;
-    if (check) result.drift.push(current === undefined ? `${name} (missing)` : `${name} (differs)`);
-    else {
+  // Files are read, compared and written concurrently; the lists keep the order of `files`.
+  const outcomes = await Promise.all(
+    [...files].map(async ([name, content]) => {
+      const path = join(dir, name);
+      const current = await readFile(path, "utf8").catch(() => undefined);
+      if (current === content) return undefined;
+      if (check) return current === undefined ? `${name} (missing)` : `${name} (differs)`;
       await writeFile(path, content);
-      result.written.push(name);
-    }
+      return name;
+    }),
+  );
+  for (const outcome of outcomes) {
+    if (outcome !== undefined) (check ? result.drift : result.written).push(outcome);
   }
   return result;
 }
