@@ -16,7 +16,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseYaml } from "./yaml.js";
 
 /** The manifest's place, relative to the repository root. */
 export const MANIFEST_PATH = "specs/codegen.yaml";
@@ -62,7 +62,7 @@ function isRelativePath(path: string): boolean {
 export function parseManifest(text: string, file = MANIFEST_PATH): CodegenEntry[] {
   let data: unknown;
   try {
-    data = parse(text);
+    data = parseYaml(text, file);
   } catch (error) {
     throw new ManifestError(`${file}: not YAML: ${(error as Error).message}`);
   }
