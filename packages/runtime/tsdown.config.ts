@@ -6,4 +6,5 @@ export default packageBuild([
   "src/msw.ts",
   "src/server.ts",
   "src/soap.ts",
+  "src/xml-descriptors.ts",
 ]);

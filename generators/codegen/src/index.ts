@@ -1,7 +1,8 @@
 export { breakingChanges, type CompatChange, compareApis } from "./compat.js";
 export { generateFiles } from "./generate.js";
 export { openApiToModel, readOpenApi } from "./input/openapi.js";
-export { readWsdl, readXsd, wsdlSchemaDocuments, wsdlToModel, xsdToModel } from "./input/wsdl.js";
+export { readWsdl, wsdlToModel } from "./input/wsdl.js";
+export { readXsd, xsdToModel } from "./input/xsd.js";
 export {
   type CodegenEntry,
   entriesOf,

@@ -4,6 +4,12 @@
  * `<bundleId>#/$defs/<Name>`, so the same objects serve validation and type emission.
  */
 
+import type {
+  XmlElementDescriptor,
+  XmlName,
+  XmlTypeDescriptor,
+} from "@trustspec/runtime/xml-descriptors";
+
 export type JsonSchema = Record<string, unknown>;
 
 export interface EnumMember {
@@ -110,85 +116,23 @@ export interface ApiModel {
 }
 
 /* ---- XML Schema and SOAP (from WSDL/XSD input) ---------------------------------------------
- * The XML side of the model mirrors the runtime's XML descriptors (@trustspec/runtime/soap):
- * the emitters write it out as data, and one runtime codec reads it. The JSON Schemas of the
- * same types live in `schemas` like those of an OpenAPI document, so types and validators are
- * emitted by the same code for both inputs.
+ * The XML side of the model is the runtime's descriptor contract (@trustspec/runtime/xml-descriptors),
+ * imported rather than restated: the emitters write it out as data, and one runtime codec reads
+ * it. The JSON Schemas of the same types live in `schemas` like those of an OpenAPI document, so
+ * types and validators are emitted by the same code for both inputs.
  */
 
-/** A qualified XML name; `ns` is `null` for an unqualified local element or attribute. */
-export interface XmlName {
-  ns: string | null;
-  local: string;
-}
+export type * from "@trustspec/runtime/xml-descriptors";
 
-export type XmlScalarKind = "string" | "integer" | "number" | "boolean" | "any";
-
-export interface XmlScalarType {
-  scalar: XmlScalarKind;
-  /** The built-in XSD type, e.g. `int`, `anyURI`. */
-  xsd: string;
-}
-
-/** A named XML type of the model (`ref`: its TypeScript name), or a built-in scalar. */
-export type XmlTypeRef = { ref: string } | XmlScalarType;
-
-export interface XmlElementParticleModel {
-  kind: "element";
-  property: string;
-  name: XmlName;
-  type: XmlTypeRef;
-  minOccurs: number;
-  maxOccurs: number | "unbounded";
-  nillable: boolean;
-}
-
-export interface XmlChoiceParticleModel {
-  kind: "choice";
-  minOccurs: number;
-  options: XmlElementParticleModel[];
-}
-
-export type XmlParticleModel = XmlElementParticleModel | XmlChoiceParticleModel;
-
-export interface XmlAttributeModel {
-  property: string;
-  name: XmlName;
-  type: XmlScalarType;
-  required: boolean;
-}
-
-export type XmlTypeModel =
-  | {
-      kind: "complex";
-      particles: XmlParticleModel[];
-      attributes: XmlAttributeModel[];
-      text?: XmlScalarType;
-      anyAttribute?: boolean;
-    }
-  | { kind: "simple"; type: XmlScalarType }
-  | {
-      kind: "dictionary";
-      entry: XmlName;
-      key: XmlName;
-      value: XmlName;
-      keyType: XmlScalarType;
-      valueType: XmlScalarType;
-      valueNillable: boolean;
-    };
-
-/** A global element: name, type, nillable, and the named JSON Schema of its value. */
-export interface XmlElementModel {
-  name: XmlName;
-  type: XmlTypeRef;
-  nillable: boolean;
-  /** The schema in `schemas` that checks the element's value (its type's TypeScript name). */
-  schema?: string;
-}
+/**
+ * A global element: name, type, nillable, and the named JSON Schema of its value (`schema`: the
+ * schema in `schemas` that checks it, its type's TypeScript name).
+ */
+export type XmlElementModel = XmlElementDescriptor;
 
 export interface XmlModel {
   /** Every named XML type, by TypeScript name, with the XSD name it came from. */
-  types: Record<string, XmlTypeModel>;
+  types: Record<string, XmlTypeDescriptor>;
   xsdNames: Record<string, XmlName>;
   /** Every global element, by a unique TypeScript-safe key. */
   elements: Record<string, XmlElementModel>;

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateFiles } from "../src/generate.js";
 import { readOpenApi } from "../src/input/openapi.js";
-import { readWsdl, readXsd } from "../src/input/wsdl.js";
+import { readWsdl } from "../src/input/wsdl.js";
+import { readXsd } from "../src/input/xsd.js";
 import { syncDirectory } from "../src/write.js";
 
 /**

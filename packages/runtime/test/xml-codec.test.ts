@@ -483,6 +483,9 @@ describe("codec: scalars", () => {
     ["long", String(Number.MAX_SAFE_INTEGER), "9223372036854775807"],
     ["positiveInteger", "1", "0"],
     ["nonNegativeInteger", "0", "-1"],
+    ["unsignedLong", "0", "-1"],
+    ["nonPositiveInteger", "0", "1"],
+    ["negativeInteger", "-1", "0"],
   ])("xs:%s: %s is in range, %s is not", (xsd, inside, outside) => {
     expect(read(inside, integer(xsd))).toEqual({ value: Number(inside) });
     expect(read(outside, integer(xsd))).toEqual({

@@ -1,5 +1,15 @@
 import type { Element, Node } from "@xmldom/xmldom";
 import type { ValidationIssue } from "../errors.js";
+import {
+  type XmlElementDescriptor,
+  type XmlElementParticle,
+  type XmlName,
+  type XmlScalarType,
+  type XmlTypeDescriptor,
+  type XmlTypeRef,
+  type XmlTypes,
+  XSD_INTEGER_BOUNDS,
+} from "./descriptors.js";
 import { parseXml, XmlError, type XmlLimits } from "./parse.js";
 
 /**
@@ -7,93 +17,24 @@ import { parseXml, XmlError, type XmlLimits } from "./parse.js";
  * described by plain descriptors (`xml.gen.ts`), and one decoder and one encoder read them.
  */
 
+export type {
+  XmlAttributeDescriptor,
+  XmlChoiceParticle,
+  XmlElementDescriptor,
+  XmlElementParticle,
+  XmlName,
+  XmlParticle,
+  XmlScalarKind,
+  XmlScalarType,
+  XmlTypeDescriptor,
+  XmlTypeRef,
+  XmlTypes,
+} from "./descriptors.js";
+
+/** The XML Schema instance namespace (`xsi:nil`, `xsi:type`). */
 export const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
 /** The namespace of `xmlns` declarations. */
 export const XMLNS_NS = "http://www.w3.org/2000/xmlns/";
-
-/** A qualified XML name; `ns` is `null` for a name in no namespace (an unqualified local element). */
-export interface XmlName {
-  ns: string | null;
-  local: string;
-}
-
-/** How the text of a simple value is read and written. */
-export type XmlScalarKind = "string" | "integer" | "number" | "boolean" | "any";
-
-/** A value of a built-in XSD type: its kind, and the XSD type name (`int`, `anyURI`, …). */
-export interface XmlScalarType {
-  scalar: XmlScalarKind;
-  xsd: string;
-}
-
-/** The type of an element or attribute: a named XML type of the API, or a built-in scalar. */
-export type XmlTypeRef = { ref: string } | XmlScalarType;
-
-/** A child element in a complex type's content: its name, type, property and occurrence bounds. */
-export interface XmlElementParticle {
-  kind: "element";
-  /** The property of the TypeScript object that carries it. */
-  property: string;
-  name: XmlName;
-  type: XmlTypeRef;
-  minOccurs: number;
-  maxOccurs: number | "unbounded";
-  nillable: boolean;
-}
-
-/** `xs:choice`: exactly one of the options (or none, when `minOccurs` is 0). */
-export interface XmlChoiceParticle {
-  kind: "choice";
-  minOccurs: number;
-  options: XmlElementParticle[];
-}
-
-/** One item of a complex type's content: an element or an `xs:choice`. */
-export type XmlParticle = XmlElementParticle | XmlChoiceParticle;
-
-/** An attribute of a complex type: its name, type, property and whether it is required. */
-export interface XmlAttributeDescriptor {
-  property: string;
-  name: XmlName;
-  type: XmlScalarType;
-  required: boolean;
-}
-
-/** One named XML type: a complex type, a simple type, or a WCF DataContract dictionary. */
-export type XmlTypeDescriptor =
-  | {
-      kind: "complex";
-      /** Child elements in document order (an extension's base content comes first). */
-      particles: XmlParticle[];
-      attributes: XmlAttributeDescriptor[];
-      /** `xs:simpleContent`: the element's text, carried in the property `Value`. */
-      text?: XmlScalarType;
-      /** Attributes from other namespaces are allowed (`xs:anyAttribute`) and ignored. */
-      anyAttribute?: boolean;
-    }
-  | { kind: "simple"; type: XmlScalarType }
-  | {
-      /** `ArrayOfKeyValueOf…` with `IsDictionary`: entries become a record keyed by `Key`. */
-      kind: "dictionary";
-      entry: XmlName;
-      key: XmlName;
-      value: XmlName;
-      keyType: XmlScalarType;
-      valueType: XmlScalarType;
-      valueNillable: boolean;
-    };
-
-/** The named XML types of one API, keyed by name. */
-export type XmlTypes = Readonly<Record<string, XmlTypeDescriptor>>;
-
-/** A global element: its name, its type and whether it may be `xsi:nil`. */
-export interface XmlElementDescriptor {
-  name: XmlName;
-  type: XmlTypeRef;
-  nillable: boolean;
-  /** The named JSON Schema that checks the element's value (facets the codec does not). */
-  schema?: string;
-}
 
 /** Whether an element has this namespace and local name. */
 export function isElement(node: Node | null | undefined, name: XmlName): node is Element {
@@ -142,20 +83,6 @@ function textOf(el: Element): string {
   return s;
 }
 
-const INT_RANGES: Record<string, [number, number]> = {
-  int: [-2147483648, 2147483647],
-  short: [-32768, 32767],
-  byte: [-128, 127],
-  unsignedInt: [0, 4294967295],
-  unsignedShort: [0, 65535],
-  unsignedByte: [0, 255],
-  long: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  unsignedLong: [0, Number.MAX_SAFE_INTEGER],
-  integer: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  nonNegativeInteger: [0, Number.MAX_SAFE_INTEGER],
-  positiveInteger: [1, Number.MAX_SAFE_INTEGER],
-};
-
 /** Reads the text of a simple value; pushes an issue and returns undefined when it is not one. */
 export function readScalar(
   text: string,
@@ -166,9 +93,10 @@ export function readScalar(
   switch (type.scalar) {
     case "integer": {
       const t = text.trim();
-      const range = INT_RANGES[type.xsd] ?? INT_RANGES.long!;
+      const { minimum = Number.MIN_SAFE_INTEGER, maximum = Number.MAX_SAFE_INTEGER } =
+        Object.hasOwn(XSD_INTEGER_BOUNDS, type.xsd) ? XSD_INTEGER_BOUNDS[type.xsd]! : {};
       const n = /^[+-]?\d{1,20}$/.test(t) ? Number(t) : Number.NaN;
-      if (!Number.isSafeInteger(n) || n < range[0] || n > range[1]) {
+      if (!Number.isSafeInteger(n) || n < minimum || n > maximum) {
         issues.push({ path, message: `must be an xs:${type.xsd}` });
         return undefined;
       }
