@@ -27,7 +27,7 @@ import {
   type PrincipalRegistry,
   recordCertificate,
   type SignServerConfig,
-} from "./signserver.js";
+} from "./signserver/index.js";
 import { type DssClient, DssEmulatorState } from "./state.js";
 import {
   BASIC_REALM,
@@ -38,7 +38,7 @@ import {
 
 export { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
 export { DssEmulatorError } from "./errors.js";
-export type { CaHandler } from "./signserver.js";
+export type { CaHandler } from "./signserver/index.js";
 export {
   type AccessTokenRecord,
   type ConfirmationMode,
