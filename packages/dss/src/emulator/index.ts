@@ -34,7 +34,7 @@ import {
   ConfirmationService,
   createStsHandlers,
   screenAuthorizeRequest,
-} from "./sts.js";
+} from "./sts/index.js";
 
 export { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
 export { DssEmulatorError } from "./errors.js";
