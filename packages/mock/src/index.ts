@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { MockCommand, MockIo } from "@trustspec/runtime/server";
+import { type MockCommand, type MockIo, processIo } from "@trustspec/runtime/cli";
 
 export type { MockCommand, MockIo };
 
@@ -56,8 +56,8 @@ export function usage(): string {
 /** Runs `trustspec-mock`; resolves to the process exit code. */
 export async function main(argv: string[], io?: Partial<MockIo>): Promise<number> {
   const [api, ...rest] = argv;
-  const out = io?.out ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const err = io?.err ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const ours = processIo(io);
+  const { out, err } = ours;
   if (api === "--version") {
     out(version());
     return 0;
@@ -71,11 +71,5 @@ export async function main(argv: string[], io?: Partial<MockIo>): Promise<number
     err(`trustspec-mock: unknown API "${api}"\n\n${usage()}`);
     return 2;
   }
-  const stopped =
-    io?.stopped ??
-    new Promise<void>((resolve) => {
-      process.once("SIGINT", () => resolve());
-      process.once("SIGTERM", () => resolve());
-    });
-  return (await command.load())(rest, { out, err, stopped });
+  return (await command.load())(rest, ours);
 }

@@ -1,49 +1,46 @@
-import { parseArgs } from "node:util";
 import { ConfigurationError } from "@trustspec/runtime";
 import {
-  describeStartError,
+  emulatorCommand,
   type MockIo,
-  parsePort,
   readOptionFile,
   writeOptionFile,
-} from "@trustspec/runtime/server";
+} from "@trustspec/runtime/cli";
 import { LicenceEmulator } from "./index.js";
 
-const help = `Usage: trustspec-mock licence [options]
-
-Runs an in-memory 1C licensing server (СЛК 3.0 external API) that signs every answer.
-  --host <addr>            address to listen on (default 127.0.0.1)
-  --port <n>               port (default 9099; 0 picks a free one)
-  --signing-key <pem>      sign with this RSA private key (PEM file)
-  --public-key-out <file>  write the public key that verifies the answers (PEM)
-  --user <name>            Basic-auth user (default admin)
-  --password <secret>      Basic-auth password (default admin)
-  --empty                  start without the demo licences, connection and session
-  --help                   this text
-
-Without --signing-key a fresh RSA-2048 key pair is made at start; it is not the vendor's key,
-so clients must be given the public key (--public-key-out) to verify the answers.`;
-
-/** `trustspec-mock licence`: serves the emulator until stopped; resolves to the exit code. */
-export async function runLicenceMock(argv: string[], io: MockIo): Promise<number> {
-  let values: ReturnType<typeof parse>["values"];
-  try {
-    values = parse(argv).values;
-  } catch (e) {
-    io.err(`trustspec-mock licence: ${e instanceof Error ? e.message : e}\n\n${help}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(help);
-    return 0;
-  }
-  const port = parsePort(values.port);
-  if (port === undefined) {
-    io.err(`trustspec-mock licence: --port must be a number from 0 to 65535`);
-    return 2;
-  }
-  let server: Awaited<ReturnType<LicenceEmulator["listen"]>>;
-  try {
+const command = emulatorCommand({
+  api: "licence",
+  about: "Runs an in-memory 1C licensing server (СЛК 3.0 external API) that signs every answer.",
+  port: 9099,
+  options: {
+    "signing-key": {
+      type: "string",
+      value: "<pem>",
+      help: "sign with this RSA private key (PEM file)",
+    },
+    "public-key-out": {
+      type: "string",
+      value: "<file>",
+      help: "write the public key that verifies the answers (PEM)",
+    },
+    user: { type: "string", value: "<name>", default: "admin", help: "Basic-auth user" },
+    password: {
+      type: "string",
+      value: "<secret>",
+      default: "admin",
+      help: "Basic-auth password",
+    },
+    empty: {
+      type: "boolean",
+      default: false,
+      help: "start without the demo licences, connection and session",
+    },
+  },
+  notes: `Without --signing-key a fresh RSA-2048 key pair is made at start; it is not the vendor's key,
+so clients must be given the public key (--public-key-out) to verify the answers.`,
+  configure: (values) => values,
+  async start(values, where) {
+    // Read, checked and written here: an unreadable or invalid key file and an unwritable
+    // --public-key-out end the start with one line, as a busy port does.
     const keyFile = values["signing-key"];
     const signingKey = keyFile
       ? await readOptionFile("--signing-key", keyFile, "an RSA private key (PEM)")
@@ -70,30 +67,11 @@ export async function runLicenceMock(argv: string[], io: MockIo): Promise<number
         emulator.publicKey.export({ type: "spki", format: "pem" }) as string,
       );
     }
-    server = await emulator.listen({ host: values.host, port });
-  } catch (e) {
-    // An unreadable or invalid key file, an unwritable --public-key-out, a busy port: one line, exit 1.
-    io.err(`trustspec-mock licence: ${describeStartError(e, { host: values.host, port })}`);
-    return 1;
-  }
-  io.out(`listening on ${server.url}`);
-  await io.stopped;
-  await server.close();
-  return 0;
-}
+    return emulator.listen(where);
+  },
+});
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      host: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "9099" },
-      "signing-key": { type: "string" },
-      "public-key-out": { type: "string" },
-      user: { type: "string", default: "admin" },
-      password: { type: "string", default: "admin" },
-      empty: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-  });
+/** `trustspec-mock licence`: serves the emulator until stopped; resolves to the exit code. */
+export function runLicenceMock(argv: string[], io: MockIo): Promise<number> {
+  return command(argv, io);
 }

@@ -1,11 +1,5 @@
-import { parseArgs } from "node:util";
 import { ConfigurationError } from "@trustspec/runtime";
-import {
-  describeStartError,
-  type MockIo,
-  parsePort,
-  readOptionFileSync,
-} from "@trustspec/runtime/server";
+import { emulatorCommand, type MockIo, readOptionFileSync } from "@trustspec/runtime/cli";
 import { parseCertificate } from "../signing/gost/cms.js";
 import {
   DEFAULT_MDLP_CLIENT,
@@ -15,30 +9,100 @@ import {
   type SuzEmulatorOptions,
 } from "./index.js";
 
-const help = `Usage: trustspec-mock suz [options]
-
-Runs an in-memory Честный ЗНАК СУЗ with the ИС МДЛП and ГИС МТ (True API) sign-in, all on one
+const command = emulatorCommand({
+  api: "suz",
+  about: `Runs an in-memory Честный ЗНАК СУЗ with the ИС МДЛП and ГИС МТ (True API) sign-in, all on one
 address: registration of installations (POST /api/v3/integration/connection, with the detached
 CMS signature of the body in X-Signature: GOST R 34.10-2012, RSA or ECDSA), ИС МДЛП
 (POST /api/v1/auth, POST /api/v1/token/{omsConnection}), ГИС МТ (GET /auth/key,
 POST /auth/simpleSignIn/{omsConnection}) and GET /api/v2/{extension}/ping, which checks the
-clientToken header.
-  --host <addr>                 address to listen on (default 127.0.0.1)
-  --port <n>                    port (default 8090; 0 picks a free one)
-  --trusted-cert <pem-file>     trust only signatures that chain to these CA certificates
-                                (repeatable; a file may hold several); default: any certificate
-  --registration-key <key>      an accepted X-RegistrationKey (repeatable; default the sandbox
-                                key ${SANDBOX_REGISTRATION_KEY})
-  --allow-unsigned              accept registrations without X-Signature (pharmaceutical
-                                participants)
-  --mdlp-client <id:secret>     an ИС МДЛП client (repeatable; default the document's example
-                                ${DEFAULT_MDLP_CLIENT.clientId})
-  --mdlp-user <email:password>  an ИС МДЛП PASSWORD user (repeatable; default ${DEFAULT_MDLP_USER.userId})
-  --mdlp-token-lifetime <min>   life_time of ИС МДЛП tokens in minutes (default 30)
-  --help                        this text
+clientToken header.`,
+  port: 8090,
+  options: {
+    "trusted-cert": {
+      type: "string",
+      multiple: true,
+      value: "<pem-file>",
+      help: "trust only signatures that chain to these CA certificates (repeatable; a file may hold several); default: any certificate",
+    },
+    "registration-key": {
+      type: "string",
+      multiple: true,
+      value: "<key>",
+      help: `an accepted X-RegistrationKey (repeatable; default the sandbox key ${SANDBOX_REGISTRATION_KEY})`,
+    },
+    "allow-unsigned": {
+      type: "boolean",
+      default: false,
+      help: "accept registrations without X-Signature (pharmaceutical participants)",
+    },
+    "mdlp-client": {
+      type: "string",
+      multiple: true,
+      value: "<id:secret>",
+      help: `an ИС МДЛП client (repeatable; default the document's example ${DEFAULT_MDLP_CLIENT.clientId})`,
+    },
+    "mdlp-user": {
+      type: "string",
+      multiple: true,
+      value: "<email:password>",
+      help: `an ИС МДЛП PASSWORD user (repeatable; default ${DEFAULT_MDLP_USER.userId})`,
+    },
+    "mdlp-token-lifetime": {
+      type: "string",
+      value: "<min>",
+      help: "life_time of ИС МДЛП tokens in minutes (default 30)",
+    },
+  },
+  notes: "ГИС МТ tokens live 10 hours. A new token of an installation ends its previous one.",
+  configure(values) {
+    const options: SuzEmulatorOptions = {};
+    if (values["trusted-cert"]?.length) {
+      options.trustedCertificates = values["trusted-cert"].flatMap(pemCertificates);
+    }
+    if (values["registration-key"]?.length) options.registrationKeys = values["registration-key"];
+    if (values["allow-unsigned"]) options.allowUnsignedRegistration = true;
+    if (values["mdlp-client"]?.length) {
+      options.mdlpClients = values["mdlp-client"].map((v) => {
+        const [clientId, clientSecret] = pair(v, "--mdlp-client");
+        return { clientId, clientSecret };
+      });
+    }
+    if (values["mdlp-user"]?.length) {
+      options.mdlpUsers = values["mdlp-user"].map((v) => {
+        const [userId, password] = pair(v, "--mdlp-user");
+        return { userId, password };
+      });
+    }
+    const lifetime = values["mdlp-token-lifetime"];
+    if (lifetime !== undefined) {
+      if (!/^\d{1,6}$/.test(lifetime) || Number(lifetime) === 0) {
+        throw new Error("--mdlp-token-lifetime must be a positive number of minutes");
+      }
+      options.mdlpTokenLifetimeMinutes = Number(lifetime);
+    }
+    return options;
+  },
+  async start(options, where, io) {
+    const server = await new SuzEmulator({ ...options, log: (line) => io.err(line) }).listen(where);
+    return {
+      url: server.url,
+      lines: [
+        `  СУЗ registration and API: ${server.url}`,
+        `  ИС МДЛП:                  ${server.url}`,
+        `  ГИС МТ (True API):        ${server.url}`,
+      ],
+      close: () => server.close(),
+    };
+  },
+});
 
-ГИС МТ tokens live 10 hours. A new token of an installation ends its previous one.`;
+/** `trustspec-mock suz`: serves the emulator until stopped; resolves to the exit code. */
+export function runSuzMock(argv: string[], io: MockIo): Promise<number> {
+  return command(argv, io);
+}
 
+/** `name:secret`, both parts present. */
 function pair(value: string, what: string): [string, string] {
   const colon = value.indexOf(":");
   if (colon <= 0 || colon === value.length - 1) throw new Error(`${what} takes name:secret`);
@@ -70,88 +134,4 @@ function pemCertificates(file: string): Uint8Array[] {
     }
     return der;
   });
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      host: { type: "string", default: "127.0.0.1" },
-      port: { type: "string", default: "8090" },
-      "trusted-cert": { type: "string", multiple: true },
-      "registration-key": { type: "string", multiple: true },
-      "allow-unsigned": { type: "boolean", default: false },
-      "mdlp-client": { type: "string", multiple: true },
-      "mdlp-user": { type: "string", multiple: true },
-      "mdlp-token-lifetime": { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-  });
-}
-
-/** `trustspec-mock suz`: serves the emulator until stopped; resolves to the exit code. */
-export async function runSuzMock(argv: string[], io: MockIo): Promise<number> {
-  let values: ReturnType<typeof parse>["values"];
-  const options: SuzEmulatorOptions = {};
-  try {
-    values = parse(argv).values;
-    if (values.help) {
-      io.out(help);
-      return 0;
-    }
-    if (values["trusted-cert"]?.length) {
-      options.trustedCertificates = values["trusted-cert"].flatMap(pemCertificates);
-    }
-    if (values["registration-key"]?.length) options.registrationKeys = values["registration-key"];
-    if (values["allow-unsigned"]) options.allowUnsignedRegistration = true;
-    if (values["mdlp-client"]?.length) {
-      options.mdlpClients = values["mdlp-client"].map((v) => {
-        const [clientId, clientSecret] = pair(v, "--mdlp-client");
-        return { clientId, clientSecret };
-      });
-    }
-    if (values["mdlp-user"]?.length) {
-      options.mdlpUsers = values["mdlp-user"].map((v) => {
-        const [userId, password] = pair(v, "--mdlp-user");
-        return { userId, password };
-      });
-    }
-    const lifetime = values["mdlp-token-lifetime"];
-    if (lifetime !== undefined) {
-      if (!/^\d{1,6}$/.test(lifetime) || Number(lifetime) === 0) {
-        throw new Error("--mdlp-token-lifetime must be a positive number of minutes");
-      }
-      options.mdlpTokenLifetimeMinutes = Number(lifetime);
-    }
-  } catch (e) {
-    // A file of --trusted-cert that cannot be used: one line; an option that is wrong: the usage too.
-    if (e instanceof ConfigurationError) {
-      io.err(`trustspec-mock suz: ${e.message}`);
-      return 2;
-    }
-    io.err(`trustspec-mock suz: ${e instanceof Error ? e.message : e}\n\n${help}`);
-    return 2;
-  }
-  const port = parsePort(values.port);
-  if (port === undefined) {
-    io.err("trustspec-mock suz: --port must be a number from 0 to 65535");
-    return 2;
-  }
-  let server: Awaited<ReturnType<SuzEmulator["listen"]>>;
-  try {
-    server = await new SuzEmulator({ ...options, log: (line) => io.err(line) }).listen({
-      host: values.host,
-      port,
-    });
-  } catch (e) {
-    io.err(`trustspec-mock suz: ${describeStartError(e, { host: values.host, port })}`);
-    return 1;
-  }
-  io.out(`listening on ${server.url}`);
-  io.out(`  СУЗ registration and API: ${server.url}`);
-  io.out(`  ИС МДЛП:                  ${server.url}`);
-  io.out(`  ГИС МТ (True API):        ${server.url}`);
-  await io.stopped;
-  await server.close();
-  return 0;
 }
