@@ -499,6 +499,35 @@ export class XsdReader {
     this.#put(ts, json, description);
   }
 
+  /**
+   * The qualified name of a local element or attribute, and the declaration that carries its type:
+   * the global declaration it refers to (`ref`), or itself, qualified by `form` or the schema's
+   * default.
+   */
+  #declaration(
+    owner: string,
+    el: Element,
+    schema: SchemaInfo,
+    what: "element" | "attribute",
+  ): { name: XmlName; decl: Element; declSchema: SchemaInfo } {
+    const refAttr = el.getAttribute("ref");
+    if (refAttr) {
+      const ref = qname(el, refAttr, this.#source);
+      const globals = what === "element" ? this.#elements : this.#attributes;
+      const global = globals.get(key(ref)) ?? this.#fail(`${owner}: unknown ${what} ${key(ref)}`);
+      return {
+        name: { ns: global.schema.tns, local: ref.local },
+        decl: global.el,
+        declSchema: global.schema,
+      };
+    }
+    const local = el.getAttribute("name") ?? this.#fail(`${owner}: an ${what} without a name`);
+    const form = el.getAttribute("form");
+    const byDefault = what === "element" ? schema.elementQualified : schema.attributeQualified;
+    const qualified = form ? form === "qualified" : byDefault;
+    return { name: { ns: qualified ? schema.tns : null, local }, decl: el, declSchema: schema };
+  }
+
   /** The last local element read, by property: the choice reader picks its options from here. */
   readonly #lastLocal = new Map<string, XmlElementParticle>();
 
@@ -514,27 +543,13 @@ export class XsdReader {
     const minOccurs = Number(el.getAttribute("minOccurs") ?? "1");
     const maxAttr = el.getAttribute("maxOccurs") ?? "1";
     const maxOccurs = maxAttr === "unbounded" ? "unbounded" : Number(maxAttr);
-    let name: XmlName;
-    let type: XmlTypeRef;
-    let nillable: boolean;
-    let documentation = doc(el);
-    const refAttr = el.getAttribute("ref");
-    if (refAttr) {
-      const ref = qname(el, refAttr, this.#source);
-      const global =
-        this.#elements.get(key(ref)) ?? this.#fail(`${owner}: unknown element ${key(ref)}`);
-      name = { ns: global.schema.tns, local: ref.local };
-      type = this.#elementType(global.el, global.schema, ref.local);
-      nillable = global.el.getAttribute("nillable") === "true";
-      documentation ??= doc(global.el);
-    } else {
-      const local = el.getAttribute("name") ?? this.#fail(`${owner}: an element without a name`);
-      const form = el.getAttribute("form");
-      const qualified = form ? form === "qualified" : schema.elementQualified;
-      name = { ns: qualified ? schema.tns : null, local };
-      type = this.#elementType(el, schema, `${owner}${local[0]!.toUpperCase()}${local.slice(1)}`);
-      nillable = el.getAttribute("nillable") === "true";
-    }
+    const { name, decl, declSchema } = this.#declaration(owner, el, schema, "element");
+    // A local element's anonymous type is named after its owner and itself; a global one's after it.
+    const anonName =
+      decl === el ? `${owner}${name.local[0]!.toUpperCase()}${name.local.slice(1)}` : name.local;
+    const type = this.#elementType(decl, declSchema, anonName);
+    const nillable = decl.getAttribute("nillable") === "true";
+    const documentation = doc(el) ?? doc(decl);
     const particle: XmlElementParticle = {
       kind: "element",
       property: name.local,
@@ -558,21 +573,7 @@ export class XsdReader {
     el: Element,
     schema: SchemaInfo,
   ): { model: XmlAttributeDescriptor; schema: JsonSchema } {
-    let name: XmlName;
-    let decl = el;
-    const refAttr = el.getAttribute("ref");
-    if (refAttr) {
-      const ref = qname(el, refAttr, this.#source);
-      const global =
-        this.#attributes.get(key(ref)) ?? this.#fail(`${owner}: unknown attribute ${key(ref)}`);
-      name = { ns: global.schema.tns, local: ref.local };
-      decl = global.el;
-    } else {
-      const local = el.getAttribute("name") ?? this.#fail(`${owner}: an attribute without a name`);
-      const form = el.getAttribute("form");
-      const qualified = form ? form === "qualified" : schema.attributeQualified;
-      name = { ns: qualified ? schema.tns : null, local };
-    }
+    const { name, decl } = this.#declaration(owner, el, schema, "attribute");
     const typeAttr = decl.getAttribute("type");
     let type: XmlScalarType = { scalar: "string", xsd: "string" };
     let json: JsonSchema = { type: "string" };
