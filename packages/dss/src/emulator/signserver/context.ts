@@ -78,8 +78,12 @@ export class SignServerContext {
     return p;
   }
 
-  /** @throws DssEmulatorError 401 when the caller is not an operator. */
-  operatorOnly(p: Principal): void {
+  /**
+   * The caller of a request that only an operator may make.
+   * @throws DssEmulatorError 401 when the caller is not an operator.
+   */
+  operator(request: RawRequest): Principal {
+    const p = this.who(request);
     if (!p.isOperator) {
       throw new DssEmulatorError(
         401,
@@ -87,6 +91,7 @@ export class SignServerContext {
         "The operation needs the Operator role.",
       );
     }
+    return p;
   }
 
   /** A certificate of the caller's user. */

@@ -173,8 +173,7 @@ async function setRequestStatus(
   key: number,
   body: RequestStatus,
 ) {
-  const p = ctx.who(request);
-  ctx.operatorOnly(p);
+  ctx.operator(request);
   const r = ctx.state.requests.get(key);
   if (!r) throw new DssEmulatorError(404, REQUEST_NOT_FOUND_TEXT);
   const decision = requestDecision(body);

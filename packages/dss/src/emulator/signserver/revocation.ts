@@ -237,8 +237,7 @@ function setRevokeRequestStatus(
   key: string,
   body: RequestStatus,
 ) {
-  const p = ctx.who(request);
-  ctx.operatorOnly(p);
+  ctx.operator(request);
   const r = ctx.state.revokeRequests.get(key);
   if (!r)
     throw new DssEmulatorError(400, "invalid_rev_request", "No revocation request has this id.");
