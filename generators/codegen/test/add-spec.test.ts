@@ -5,7 +5,7 @@
  * through the `trustspec-codegen` command as the package scripts and the test command run it
  * (in-process through {@link runCommand}; once as the installed command).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   copyFileSync,
@@ -24,6 +24,7 @@ import { runCommand } from "../src/commands.js";
 import { generateFiles } from "../src/generate.js";
 import { readOpenApi } from "../src/input/openapi.js";
 import { MANIFEST_PATH, readManifest } from "../src/manifest.js";
+import { gitIn } from "./git.js";
 
 const here = import.meta.dirname;
 const repoRoot = join(here, "..", "..", "..");
@@ -42,16 +43,7 @@ function copy(path: string) {
   copyFileSync(join(repoRoot, path), join(dir, path));
 }
 function git(...args: string[]) {
-  execFileSync("git", args, {
-    cwd: dir,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.org",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.org",
-    },
-  });
+  gitIn(dir, ...args);
 }
 /** Runs `trustspec-codegen <args>` in `cwd` (a folder of the throw-away repository). */
 async function codegen(cwd: string, ...args: string[]) {

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +9,7 @@ import {
   formatReleaseCheck,
   writeReleaseBaselines,
 } from "../src/release-check.js";
+import { gitIn } from "./git.js";
 
 /**
  * The release rule on throw-away git repositories: a package generated from a spec (its entry in
@@ -48,17 +48,7 @@ function spec(fields: Record<string, unknown>) {
 function repo() {
   const dir = mkdtempSync(join(tmpdir(), "release-check-"));
   made.push(dir);
-  const git = (...args: string[]) =>
-    execFileSync("git", args, {
-      cwd: dir,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: "t",
-        GIT_AUTHOR_EMAIL: "t@example.org",
-        GIT_COMMITTER_NAME: "t",
-        GIT_COMMITTER_EMAIL: "t@example.org",
-      },
-    });
+  const git = (...args: string[]) => gitIn(dir, ...args);
   const write = (path: string, text: string) => {
     mkdirSync(join(dir, path, ".."), { recursive: true });
     writeFileSync(join(dir, path), text);
