@@ -443,7 +443,11 @@ export type DistinguishedNameComponents = {
 
 /**
  * Дата и время DSS — a date-time as DSS writes it: ISO 8601 without a time zone, e.g.
- * "2016-12-20T17:41:55.823" (guide, line 7309) or "2017-12-28T00:00:00" (lines 8124-8126). An
+ * "2018-10-25T14:48:00" (v1 doc, line 732), with fractional seconds elsewhere in DSS
+ * ("2016-12-20T17:41:55.823": guide, line 7309; "2017-12-28T00:00:00": lines 8124-8126);
+ * "0001-01-01T00:00:00" stands for "no date" (v1 doc, lines 730, 735). For RevocationDate the v1
+ * doc allows "yyyy-MM-dd hh:mm:ss" as well as "yyyy-MM-ddThh:mm:ss" (v1 doc, line 884) and its
+ * own example omits the seconds, "2018-10-05T12:58" (line 931); all these forms are accepted. An
  * optional zone suffix is tolerated. Not `format: date-time`, which requires a zone.
  */
 export type DssDateTime = string;
