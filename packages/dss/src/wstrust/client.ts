@@ -204,8 +204,10 @@ export class WsTrustFailedError extends Error {
 }
 
 /**
- * A token provider over the WS-Trust exchange for the REST clients (`bearerAuth`): the token's
- * text (e.g. a JWT the STS issues), cached until shortly before the RSTR's `Lifetime/Expires`.
+ * A token provider over the WS-Trust exchange: the issued token's text, cached until shortly
+ * before the RSTR's `Lifetime/Expires`. The guide documents the token's use only in the SOAP
+ * header of the Sign Service (ch. 2, §6.3.1); the REST interface authenticates with a JWT from
+ * OAuth 2.0 (§3.9), so do not pass this provider to `bearerAuth` for the REST clients.
  * @throws WsTrustFailedError from `getToken` when no token is issued.
  */
 export function wsTrustTokenProvider(
