@@ -10,8 +10,8 @@ import {
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
- * The packed tarballs of @trustspec/runtime and @trustspec/dss install into an empty project with
- * npm and work there from ESM and CommonJS: a password-grant token, a signature made by the
+ * The packed tarballs of @trustspec/runtime, @trustspec/cms and @trustspec/dss install into an
+ * empty project with npm and work there from ESM and CommonJS: a password-grant token, a signature made by the
  * emulator, verified with the CMS helpers. Needs the packages built (turbo runs `build` first).
  */
 const here = import.meta.dirname;
@@ -45,10 +45,11 @@ describe("packed tarball", () => {
     timeout: 240_000,
   }, async () => {
     const { app, packs, tarballs } = await packAndInstall(
-      [join(here, "../../runtime"), join(here, "..")],
+      [join(here, "../../runtime"), join(here, "../../cms"), join(here, "..")],
       work,
     );
     expect(tarballs).toEqual([
+      expect.stringMatching(/^trustspec-cms-\d+\.\d+\.\d+\.tgz$/),
       expect.stringMatching(/^trustspec-dss-\d+\.\d+\.\d+\.tgz$/),
       expect.stringMatching(/^trustspec-runtime-\d+\.\d+\.\d+\.tgz$/),
     ]);

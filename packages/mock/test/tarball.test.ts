@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const here = import.meta.dirname;
 const repo = join(here, "..", "..", "..");
 const work = mkdtempSync(join(tmpdir(), "mock-tarball-"));
-const PACKAGES = ["runtime", "licence", "dss", "dss-ums", "dss-notification", "suz", "mock"];
+const PACKAGES = ["runtime", "cms", "licence", "dss", "dss-ums", "dss-notification", "suz", "mock"];
 
 let installed: { app: string; packs: string; tarballs: string[] };
 let bin: string;
@@ -96,6 +96,7 @@ describe("packed tarballs", () => {
   // What each quick start prints (a line of it), beside exiting 0 with nothing on stderr.
   const printed: Record<string, RegExp> = {
     runtime: /^404 getLicence \{/m,
+    cms: /^ECDSA true\nGOST true$/m,
     licence: /^\d+ \S/m,
     dss: /CN=.* \d+$/m,
     "dss-ums": /^\S+ anna$/m,

@@ -6,7 +6,7 @@
  * - RSA 2048 and ECDSA P-256: bare `node:crypto` sign/verify of the same bytes (the raw
  *   signature, no CMS), and a bare pkijs SignedData with only the two mandatory signed attributes
  *   (contentType, messageDigest) over WebCrypto: what CMS costs without our CAdES attributes and
- *   checks (`signCms`/`verifyCms` of @trustspec/dss/cms underneath ours);
+ *   checks (`signCms`/`verifyCms` of @trustspec/cms underneath ours);
  * - GOST R 34.10-2012 256 and 512 bits: node's OpenSSL has no GOST, so the baseline is the bare
  *   node-gost-crypto signature of the same bytes (Streebog + the signature; no CMS).
  *
@@ -15,19 +15,20 @@
  */
 
 import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
-import { createTestCa, issueCertificate } from "@trustspec/dss/cms";
+import { createTestCa, issueCertificate } from "@trustspec/cms";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { Bench } from "tinybench";
 import {
   createGostTestCa,
+  exportGostPrivateKey,
+  GOST_PARAM_SETS,
   gostSign,
   gostVerify,
   issueGostCertificate,
   SoftwareSigner,
   verifyCmsSignature,
 } from "../src/index.js";
-import { curveOf, gostSecret } from "../src/signing/gost/keys.js";
 
 const body = new TextEncoder().encode(
   '{"address":"г.Москва, ул. Ленинские горы, 1","name":"Линия 1"}',
@@ -167,8 +168,10 @@ for (const length of [256, 512] as const) {
   const ca = await createGostTestCa({ subject: `CN=bench GOST ${length}`, length });
   const user = await issueGostCertificate(ca, { subject: "CN=bench", length });
   const signer = new SoftwareSigner({ certificate: user.certificate, privateKey: user.privateKey });
-  const curve = curveOf(user.privateKey.algorithm);
-  const d = gostSecret(user.privateKey);
+  // The raw baseline's curve and scalar d, from the key's parameter set and its PKCS#8 form.
+  const curve = GOST_PARAM_SETS.find((p) => p.oid === user.privateKey.algorithm.paramSet)!.curve;
+  const pkcs8 = pkijs.PrivateKeyInfo.fromBER(exportGostPrivateKey(user.privateKey).slice().buffer);
+  const d = new Uint8Array(pkcs8.privateKey.valueBlock.valueHexView);
   const ours = await signer.signDetached(body);
   const raw = gostSign(length, curve, d, body);
   if (

@@ -12,7 +12,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestCa, issueCertificate, toPem } from "@trustspec/dss/cms";
+import { createTestCa, issueCertificate, toPem } from "@trustspec/cms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createGostTestCa,

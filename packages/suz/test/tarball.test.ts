@@ -10,7 +10,8 @@ import {
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
- * The packed tarballs of @trustspec/runtime, @trustspec/dss and @trustspec/suz install into an empty project with npm
+ * The packed tarballs of @trustspec/runtime, @trustspec/cms, @trustspec/dss and @trustspec/suz
+ * install into an empty project with npm
  * and work there from ESM and CommonJS, exactly as a user gets them. Needs the packages built
  * (turbo runs `build` first).
  */
@@ -37,11 +38,12 @@ describe("packed tarball", () => {
   it("installs into an empty project and runs from ESM and CommonJS", {
     timeout: 240_000,
   }, async () => {
+    const dirs = ["../../runtime", "../../cms", "../../dss", ".."];
     const { app, packs, tarballs } = await packAndInstall(
-      ["../../runtime", "../../dss", ".."].map((dir) => join(here, dir)),
+      dirs.map((dir) => join(here, dir)),
       work,
     );
-    expect(tarballs).toHaveLength(["../../runtime", "../../dss", ".."].length);
+    expect(tarballs).toHaveLength(dirs.length);
     // Each tarball carries the package's README, LICENSE and CHANGELOG.
     for (const t of tarballs) expect(packageDocs(join(packs, t)), t).toEqual(PACKAGE_DOCS);
     const names: Record<string, string> = {

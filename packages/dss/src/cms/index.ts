@@ -1,61 +1,54 @@
 /**
- * CMS and X.509 for tests, emulators and users of DSS: a test PKI (self-signed CA, issued
- * certificates, PKCS#10 requests), CAdES-BES-style CMS SignedData and its verification, CMS
- * EnvelopedData, and PEM helpers. Built on pkijs/asn1js over WebCrypto: RSA 2048
- * (RSASSA-PKCS1-v1_5, SHA-256) and ECDSA P-256 (SHA-256). GOST algorithms, which real DSS
- * servers use, are out of scope: WebCrypto has none.
- *
- * Nothing happens at import; pkijs's crypto engine is set up on first use (see `cryptoEngine`).
+ * The CMS helpers of `@trustspec/dss/cms`, which live in `@trustspec/cms`: the names this package
+ * has always exported, for the emulator's modules and for `../cms.ts`.
  * @module
  */
 
 export {
   attributeTime,
-  CMS_OID,
-  checkSigningCertificate,
-  derSorted,
-  signedAttribute,
-  signedAttributeValue,
-} from "./attributes.js";
-export { bytesEqual, compareDer, fromPem, type PemLabel, toPem } from "./bytes.js";
-export {
+  bytesEqual,
   type CertificateFacts,
-  type CreateTestCaOptions,
-  createTestCa,
-  describeCertificate,
-  type IssueCertificateOptions,
-  type IssuedCertificate,
-  issueCertificate,
-  type KeyAndCertificate,
-} from "./certificates.js";
-export {
-  type CmsRecipient,
-  type CmsRecipientId,
-  decryptCms,
-  encryptCms,
-  listCmsRecipients,
-} from "./enveloped-data.js";
-export {
+  type CertificateRequestAndKeys,
+  type CertificateRequestFacts,
+  CMS_OID,
   CmsDecryptError,
   type CmsDecryptFailure,
+  type CmsEngine,
+  type CmsEngineKey,
   CmsError,
   CmsFormatError,
   CmsInputError,
-} from "./errors.js";
-export type { KeyAlgorithm } from "./keys.js";
-export {
-  type CertificateRequestAndKeys,
-  type CertificateRequestFacts,
-  type CreateCertificateRequestOptions,
-  createCertificateRequest,
-  parseCertificateRequest,
-} from "./requests.js";
-export {
+  type CmsPrivateKey,
+  type CmsRecipient,
+  type CmsRecipientId,
   type CmsSigner,
+  type CmsSigningAlgorithm,
   type CmsVerifyFailure,
   type CmsVerifyResult,
+  type CreateCertificateRequestOptions,
+  type CreateTestCaOptions,
+  checkSigningCertificate,
+  compareDer,
+  createCertificateRequest,
+  createTestCa,
+  decryptCms,
+  derSorted,
+  describeCertificate,
+  encryptCms,
+  fromPem,
+  type IssueCertificateOptions,
+  type IssuedCertificate,
+  issueCertificate,
+  type KeyAlgorithm,
+  type KeyAndCertificate,
+  listCmsRecipients,
+  type PemLabel,
+  parseCertificateRequest,
   type SignCmsOptions,
   signCms,
+  signedAttribute,
+  signedAttributeValue,
+  toPem,
   type VerifyCmsOptions,
   verifyCms,
-} from "./signed-data.js";
+} from "@trustspec/cms";

@@ -1,5 +1,17 @@
-import { createHash } from "node:crypto";
-import { parseCertificate } from "./gost/cms.js";
+import { describeCertificate, parseCertificate as parseX509 } from "@trustspec/cms";
+import { SigningError } from "./errors.js";
+
+/**
+ * A pkijs certificate from DER.
+ * @throws {SigningError} `bad-certificate` when the bytes are not a certificate.
+ */
+export function parseCertificate(der: Uint8Array): ReturnType<typeof parseX509> {
+  try {
+    return parseX509(der);
+  } catch (cause) {
+    throw new SigningError("bad-certificate", "The bytes are not an X.509 certificate", { cause });
+  }
+}
 
 /** The identifiers ИС МДЛП accepts as `user_id` of a resident (excerpt, Table 338, note, line 444). */
 export interface CertificateIds {
@@ -15,11 +27,10 @@ export interface CertificateIds {
  * @throws {SigningError} `bad-certificate` when the bytes are not a certificate.
  */
 export function certificateIds(certificate: Uint8Array): CertificateIds {
-  const parsed = parseCertificate(certificate);
-  const serial = parsed.serialNumber.valueBlock.valueHexView;
-  const hex = Buffer.from(serial).toString("hex") || "0";
+  parseCertificate(certificate);
+  const facts = describeCertificate(certificate);
   return {
-    serialNumber: BigInt(`0x${hex}`).toString(10),
-    thumbprint: createHash("sha1").update(certificate).digest("hex").toUpperCase(),
+    serialNumber: BigInt(`0x${facts.serialNumber || "0"}`).toString(10),
+    thumbprint: facts.thumbprint,
   };
 }

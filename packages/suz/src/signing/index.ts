@@ -1,32 +1,37 @@
 /**
  * Signatures for the СУЗ sign-in: the {@link Signer} interface, a software signer (GOST R
  * 34.10-2012 with Streebog, RSA, ECDSA) and a DSS signer (keys held by CryptoPro DSS), CMS
- * verification for all of them, and a GOST test PKI.
+ * verification for all of them, and a GOST test PKI. The CMS itself is `@trustspec/cms`'s (GOST
+ * through its `gostEngine()`).
  * @module
  */
 
-export { type CertificateIds, certificateIds } from "./certificates.js";
-export { DssSigner, type DssSignerOptions } from "./dss.js";
-export { SigningError, type SigningErrorCode } from "./errors.js";
+// The GOST keys, engine and test PKI are @trustspec/cms/gost's, under the names this package has
+// always exported.
 export {
   createGostTestCa,
-  type GostCertificateOptions,
-  type GostKeyAndCertificate,
-  issueGostCertificate,
-} from "./gost/certificates.js";
-export { GostCryptoEngine } from "./gost/engine.js";
-export {
   exportGostPrivateKey,
+  GOST_PARAM_SETS,
+  type GostCertificateOptions,
+  GostCryptoEngine,
   type GostKeyAlgorithm,
+  type GostKeyAndCertificate,
+  type GostKeyLength,
   type GostKeyPair,
+  type GostParamSet,
   GostPrivateKey,
   GostPublicKey,
   generateGostKeyPair,
   gostPublicKey,
+  gostSign,
+  gostVerify,
   importGostPrivateKey,
-} from "./gost/keys.js";
-export { gostSign, gostVerify, streebog } from "./gost/library.js";
-export { GOST_PARAM_SETS, type GostKeyLength, type GostParamSet } from "./gost/params.js";
+  issueGostCertificate,
+  streebog,
+} from "@trustspec/cms/gost";
+export { type CertificateIds, certificateIds } from "./certificates.js";
+export { DssSigner, type DssSignerOptions } from "./dss.js";
+export { SigningError, type SigningErrorCode } from "./errors.js";
 export { importSigningKey } from "./keys.js";
 export { fromBase64, type Signer, type SignOptions, toBase64, toBytes } from "./signer.js";
 export { SoftwareSigner, type SoftwareSignerOptions } from "./software.js";

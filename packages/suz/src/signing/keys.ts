@@ -1,9 +1,8 @@
-import { fromPem } from "@trustspec/dss/cms";
+import { fromPem } from "@trustspec/cms";
+import { type GostPrivateKey, importGostPrivateKey, keyLengthOfOid } from "@trustspec/cms/gost";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { SigningError } from "./errors.js";
-import { type GostPrivateKey, importGostPrivateKey } from "./gost/keys.js";
-import { keyLengthOfOid } from "./gost/params.js";
 
 const OID_RSA = "1.2.840.113549.1.1.1";
 const OID_EC = "1.2.840.10045.2.1";
@@ -33,7 +32,15 @@ export async function importSigningKey(
     });
   }
   const oid = info.privateKeyAlgorithm.algorithmId;
-  if (keyLengthOfOid(oid)) return importGostPrivateKey(der, false).privateKey;
+  if (keyLengthOfOid(oid)) {
+    try {
+      return importGostPrivateKey(der, false).privateKey;
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      const unsupported = /parameter set/.test(message);
+      throw new SigningError(unsupported ? "unsupported-algorithm" : "bad-key", message, { cause });
+    }
+  }
   const buffer = der.slice().buffer;
   if (oid === OID_RSA) {
     return crypto.subtle.importKey(

@@ -1,7 +1,6 @@
-import { fromPem, signCms } from "@trustspec/dss/cms";
+import { fromPem, signCms } from "@trustspec/cms";
+import { GostPrivateKey, gostEngine, gostKeyMatches } from "@trustspec/cms/gost";
 import { SigningError } from "./errors.js";
-import { gostKeyMatches, signGostCms } from "./gost/cms.js";
-import { GostPrivateKey } from "./gost/keys.js";
 import { importSigningKey } from "./keys.js";
 import { type Signer, type SignOptions, toBase64 } from "./signer.js";
 
@@ -19,10 +18,10 @@ export interface SoftwareSignerOptions {
 }
 
 /**
- * A {@link Signer} with the key in memory. GOST signatures are made with this package's GOST CMS
- * on pkijs and node-gost-crypto; RSA and ECDSA ones with `signCms` of @trustspec/dss/cms. A key
- * that is not the certificate's fails the first signature with `key-mismatch` (GOST: its public
- * key is compared with the certificate's once; RSA/ECDSA: `signCms` checks each new signature).
+ * A {@link Signer} with the key in memory: `signCms` of @trustspec/cms, with its `gostEngine()`
+ * (GOST R 34.10-2012 with Streebog, and RSA and ECDSA as the default engine does). A key that is
+ * not the certificate's fails the first signature with `key-mismatch` (GOST: its public key is
+ * compared with the certificate's once; RSA/ECDSA: `signCms` checks each new signature).
  */
 export class SoftwareSigner implements Signer {
   readonly #options: SoftwareSignerOptions;
@@ -78,26 +77,22 @@ export class SoftwareSigner implements Signer {
     const { certificate, privateKey, certificates } = this.#options;
     const extra = certificates ? { certificates } : {};
     try {
-      let der: Uint8Array;
-      if (privateKey instanceof GostPrivateKey) {
-        // The key is matched with the certificate once, not by verifying every signature.
-        if (!this.#gostKeyChecked) {
-          if (!gostKeyMatches(privateKey, certificate)) {
-            throw new SigningError(
-              "key-mismatch",
-              "The private key does not belong to the certificate",
-            );
-          }
-          this.#gostKeyChecked = true;
+      const gost = privateKey instanceof GostPrivateKey;
+      // A GOST key is matched with the certificate once, not by verifying every signature.
+      if (gost && !this.#gostKeyChecked) {
+        if (!gostKeyMatches(privateKey, certificate)) {
+          throw new SigningError(
+            "key-mismatch",
+            "The private key does not belong to the certificate",
+          );
         }
-        der = await signGostCms(
-          content,
-          { certificate, privateKey },
-          { detached, checkKey: false, ...extra },
-        );
-      } else {
-        der = await signCms(content, { certificate, privateKey }, { detached, ...extra });
+        this.#gostKeyChecked = true;
       }
+      const der = await signCms(
+        content,
+        { certificate, privateKey },
+        { detached, engine: gostEngine(), ...(gost ? { checkKey: false } : {}), ...extra },
+      );
       return toBase64(der);
     } catch (error) {
       if (error instanceof SigningError) throw error;

@@ -1,10 +1,9 @@
-import { type CmsVerifyResult, verifyCms } from "@trustspec/dss/cms";
+import { type CmsVerifyResult, parseSignedData, verifyCms } from "@trustspec/cms";
+import { gostEngine, keyLengthOfOid, streebogOfOid } from "@trustspec/cms/gost";
 import { SigningError } from "./errors.js";
-import { parseSignedData, verifyCmsWithEngine } from "./gost/cms.js";
-import { keyLengthOfOid, streebogOfOid } from "./gost/params.js";
 import { fromBase64 } from "./signer.js";
 
-export type { CmsVerifyFailure, CmsVerifyResult } from "@trustspec/dss/cms";
+export type { CmsVerifyFailure, CmsVerifyResult } from "@trustspec/cms";
 
 /** Options of {@link verifyCmsSignature}. */
 export interface VerifySignatureOptions {
@@ -14,6 +13,12 @@ export interface VerifySignatureOptions {
   trusted?: Uint8Array[];
   /** When certificate validity is checked (with `trusted`); default now. */
   now?: Date;
+}
+
+function badSignature(error: unknown): SigningError {
+  if (error instanceof SigningError) return error;
+  const message = error instanceof Error ? error.message : "The signature cannot be read";
+  return new SigningError("bad-signature", message, { cause: error });
 }
 
 function signatureBytes(signature: Uint8Array | string): Uint8Array {
@@ -38,7 +43,12 @@ export interface SignatureFacts {
  * @throws {SigningError} `bad-signature` when it is not base64 or not a SignedData.
  */
 export function inspectCmsSignature(signature: Uint8Array | string): SignatureFacts {
-  const signedData = parseSignedData(signatureBytes(signature));
+  let signedData: ReturnType<typeof parseSignedData>;
+  try {
+    signedData = parseSignedData(signatureBytes(signature));
+  } catch (error) {
+    throw badSignature(error);
+  }
   const gost = signedData.signerInfos.some(
     (s) =>
       streebogOfOid(s.digestAlgorithm.algorithmId) !== undefined ||
@@ -53,9 +63,9 @@ export function inspectCmsSignature(signature: Uint8Array | string): SignatureFa
 
 /**
  * Verifies a CMS SignedData (DER bytes or base64), detached or attached, with any of the
- * algorithms of this package: GOST R 34.10-2012 with Streebog through this package's engine,
- * RSA and ECDSA through `verifyCms` of @trustspec/dss/cms. A signature that does not verify is
- * not an error: the result says `valid: false`, with `code` and `reason`.
+ * algorithms of this package (GOST R 34.10-2012 with Streebog, RSA, ECDSA): `verifyCms` of
+ * @trustspec/cms, with its `gostEngine()` for GOST signatures. A signature that does not verify
+ * is not an error: the result says `valid: false`, with `code` and `reason`.
  * @throws {SigningError} `bad-signature` when the input is not base64 or not a SignedData.
  */
 export async function verifyCmsSignature(
@@ -64,14 +74,9 @@ export async function verifyCmsSignature(
 ): Promise<CmsVerifyResult> {
   const bytes = signatureBytes(signature);
   const facts = inspectCmsSignature(bytes);
-  if (facts.gost) return verifyCmsWithEngine(bytes, options);
   try {
-    return await verifyCms(bytes, options);
+    return await verifyCms(bytes, facts.gost ? { ...options, engine: gostEngine() } : options);
   } catch (error) {
-    throw new SigningError(
-      "bad-signature",
-      error instanceof Error ? error.message : "The signature cannot be read",
-      { cause: error },
-    );
+    throw badSignature(error);
   }
 }

@@ -1,5 +1,5 @@
+import { parseCertificate } from "@trustspec/cms";
 import type { RawRequest } from "@trustspec/runtime/server";
-import * as pkijs from "pkijs";
 import { bytesEqual, describeCertificate } from "../../cms/index.js";
 import type { DssSignHandlers } from "../../generated/signserver/server.gen.js";
 import {
@@ -238,6 +238,6 @@ function contentFor(c: StoredCertificate, format: DSSCertificateFormat): string 
 
 /** The SubjectPublicKeyInfo of a DER certificate. */
 function spkiOfCertificate(der: Uint8Array): Uint8Array {
-  const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+  const cert = parseCertificate(der);
   return new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
 }

@@ -21,7 +21,7 @@ import {
   signCms,
   toPem,
   verifyCms,
-} from "../src/cms/index.js";
+} from "../src/index.js";
 
 function opensslVersion(): string | undefined {
   try {

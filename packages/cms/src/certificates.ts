@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { derFromInput, toArrayBuffer, toHex } from "./bytes.js";
-import { cryptoEngine } from "./engine.js";
+import { type CmsEngine, type CmsPrivateKey, cryptoEngine, webCryptoEngine } from "./engine.js";
 import { CmsFormatError, CmsInputError } from "./errors.js";
 import { generateKeyPair, type KeyAlgorithm, keyAlgorithmOfOid } from "./keys.js";
 import { buildName, formatName } from "./names.js";
@@ -147,7 +147,11 @@ export function certificateTime(date: Date): pkijs.Time {
   return new pkijs.Time({ type: year >= 1950 && year < 2050 ? 0 : 1, value: date });
 }
 
-function validity(now: Date | undefined, validDays: number): { notBefore: Date; notAfter: Date } {
+/** notBefore (`now`, whole seconds) and notAfter `validDays` later. */
+export function validity(
+  now: Date | undefined,
+  validDays: number,
+): { notBefore: Date; notAfter: Date } {
   if (!Number.isFinite(validDays) || validDays <= 0) {
     throw new CmsInputError(`validDays must be a positive number: ${validDays}`);
   }
@@ -163,7 +167,7 @@ function validity(now: Date | undefined, validDays: number): { notBefore: Date; 
  * The key usage bits as a DER BIT STRING: bit 0 is digitalSignature (RFC 5280 §4.2.1.3), and
  * trailing zero bits are dropped, as DER requires of named bit lists.
  */
-function keyUsage(bits: readonly number[]): asn1js.BitString {
+export function keyUsage(bits: readonly number[]): asn1js.BitString {
   const bytes = new Uint8Array(2);
   for (const bit of bits) bytes[bit >> 3] = (bytes[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
   const value = bytes[1] === 0 ? bytes.subarray(0, 1) : bytes;
@@ -179,6 +183,13 @@ const KU_KEY_ENCIPHERMENT = 2;
 const KU_KEY_AGREEMENT = 4;
 const KU_KEY_CERT_SIGN = 5;
 const KU_CRL_SIGN = 6;
+
+/** keyUsage of an end-entity certificate for a key that agrees keys (EC, GOST). */
+const KEY_AGREEMENT_USAGE: readonly number[] = [
+  KU_DIGITAL_SIGNATURE,
+  KU_NON_REPUDIATION,
+  KU_KEY_AGREEMENT,
+];
 
 function extension(
   extnID: string,
@@ -213,27 +224,88 @@ function isCaCertificate(certificate: pkijs.Certificate): boolean {
   return bc?.parsedValue instanceof pkijs.BasicConstraints && bc.parsedValue.cA;
 }
 
-async function buildCertificate(input: {
-  serial: Uint8Array;
-  issuer: pkijs.RelativeDistinguishedNames;
+/** The extensions of a test CA: cA, keyCertSign + cRLSign + digitalSignature, its key id. */
+function caExtensions(keyId: Uint8Array): pkijs.Extension[] {
+  const id = () => new asn1js.OctetString({ valueHex: toArrayBuffer(keyId) });
+  return [
+    extension("2.5.29.19", true, new pkijs.BasicConstraints({ cA: true })),
+    extension("2.5.29.15", true, keyUsage([KU_DIGITAL_SIGNATURE, KU_KEY_CERT_SIGN, KU_CRL_SIGN])),
+    extension("2.5.29.14", false, id()),
+    extension("2.5.29.35", false, new pkijs.AuthorityKeyIdentifier({ keyIdentifier: id() })),
+  ];
+}
+
+/**
+ * The extensions of an end-entity certificate: not a CA, the key usage given, clientAuth and
+ * emailProtection, its own and its issuer's key identifiers.
+ */
+function endEntityExtensions(
+  usage: readonly number[],
+  spki: pkijs.PublicKeyInfo,
+  issuer: pkijs.Certificate,
+): pkijs.Extension[] {
+  return [
+    extension("2.5.29.19", false, new pkijs.BasicConstraints({ cA: false })),
+    extension("2.5.29.15", true, keyUsage(usage)),
+    extension(
+      "2.5.29.37",
+      false,
+      new pkijs.ExtKeyUsage({ keyPurposes: ["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.4"] }),
+    ),
+    extension(
+      "2.5.29.14",
+      false,
+      new asn1js.OctetString({ valueHex: toArrayBuffer(keyIdentifier(spki)) }),
+    ),
+    extension(
+      "2.5.29.35",
+      false,
+      new pkijs.AuthorityKeyIdentifier({
+        keyIdentifier: new asn1js.OctetString({
+          valueHex: toArrayBuffer(subjectKeyIdentifier(issuer)),
+        }),
+      }),
+    ),
+  ];
+}
+
+/**
+ * Builds and signs a v3 certificate through `engine` (default the WebCrypto one, SHA-256): a
+ * self-signed CA ({@link caExtensions}) without `issuer`, else an end-entity certificate
+ * ({@link endEntityExtensions} with `usage`) issued by the `issuer` certificate's key.
+ */
+export async function buildCertificate(input: {
+  /** The serial number's value bytes; default 16 random bytes. */
+  serial?: Uint8Array;
+  issuer?: pkijs.Certificate;
   subject: pkijs.RelativeDistinguishedNames;
-  notBefore: Date;
-  notAfter: Date;
+  validity: { notBefore: Date; notAfter: Date };
   spki: pkijs.PublicKeyInfo;
-  extensions: pkijs.Extension[];
-  signingKey: CryptoKey;
+  usage?: readonly number[];
+  signingKey: CmsPrivateKey;
+  engine?: CmsEngine;
 }): Promise<Uint8Array> {
+  const engine = input.engine ?? webCryptoEngine();
+  const algorithm = engine.signingAlgorithm(input.signingKey);
+  if (!algorithm) {
+    throw new CmsInputError(`Unsupported signing key: ${input.signingKey.algorithm.name}`);
+  }
+  const { issuer, spki } = input;
   const certificate = new pkijs.Certificate({
     version: 2,
-    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(input.serial) }),
-    issuer: input.issuer,
+    serialNumber: new asn1js.Integer({
+      valueHex: toArrayBuffer(input.serial ?? serialBytes(undefined)),
+    }),
+    issuer: issuer ? issuer.subject : input.subject,
     subject: input.subject,
-    notBefore: certificateTime(input.notBefore),
-    notAfter: certificateTime(input.notAfter),
-    subjectPublicKeyInfo: input.spki,
-    extensions: input.extensions,
+    notBefore: certificateTime(input.validity.notBefore),
+    notAfter: certificateTime(input.validity.notAfter),
+    subjectPublicKeyInfo: spki,
+    extensions: issuer
+      ? endEntityExtensions(input.usage ?? KEY_AGREEMENT_USAGE, spki, issuer)
+      : caExtensions(keyIdentifier(spki)),
   });
-  await certificate.sign(input.signingKey, "SHA-256", cryptoEngine());
+  await certificate.sign(input.signingKey as CryptoKey, algorithm.hash, engine.crypto);
   return new Uint8Array(certificate.toSchema(true).toBER(false));
 }
 
@@ -250,32 +322,12 @@ async function publicKeyInfo(publicKey: CryptoKey): Promise<pkijs.PublicKeyInfo>
  * @throws {CmsInputError} for an empty name, an unknown algorithm or a non-positive validity.
  */
 export async function createTestCa(options: CreateTestCaOptions): Promise<KeyAndCertificate> {
-  const { notBefore, notAfter } = validity(options.now, options.validDays ?? 3650);
-  const name = buildName(options.commonName);
+  const period = validity(options.now, options.validDays ?? 3650);
+  const subject = buildName(options.commonName);
   const keys = await generateKeyPair(options.algorithm ?? "RSA", options.extractable ?? true);
   const spki = await publicKeyInfo(keys.publicKey);
-  const keyId = keyIdentifier(spki);
-  const certificate = await buildCertificate({
-    serial: serialBytes(undefined),
-    issuer: name,
-    subject: name,
-    notBefore,
-    notAfter,
-    spki,
-    signingKey: keys.privateKey,
-    extensions: [
-      extension("2.5.29.19", true, new pkijs.BasicConstraints({ cA: true })),
-      extension("2.5.29.15", true, keyUsage([KU_DIGITAL_SIGNATURE, KU_KEY_CERT_SIGN, KU_CRL_SIGN])),
-      extension("2.5.29.14", false, new asn1js.OctetString({ valueHex: toArrayBuffer(keyId) })),
-      extension(
-        "2.5.29.35",
-        false,
-        new pkijs.AuthorityKeyIdentifier({
-          keyIdentifier: new asn1js.OctetString({ valueHex: toArrayBuffer(keyId) }),
-        }),
-      ),
-    ],
-  });
+  const signingKey = keys.privateKey;
+  const certificate = await buildCertificate({ subject, validity: period, spki, signingKey });
   return { certificate, privateKey: keys.privateKey, publicKey: keys.publicKey };
 }
 
@@ -297,7 +349,7 @@ export async function issueCertificate(
   options: IssueCertificateOptions,
 ): Promise<IssuedCertificate> {
   const caCertificate = parseCertificate(ca.certificate);
-  const { notBefore, notAfter } = validity(options.now, options.validDays ?? 365);
+  const period = validity(options.now, options.validDays ?? 365);
   const serial = serialBytes(options.serialNumber);
 
   let spki: pkijs.PublicKeyInfo;
@@ -329,38 +381,15 @@ export async function issueCertificate(
   const usage =
     spki.algorithm.algorithmId === OID_RSA_ENCRYPTION
       ? [KU_DIGITAL_SIGNATURE, KU_NON_REPUDIATION, KU_KEY_ENCIPHERMENT]
-      : [KU_DIGITAL_SIGNATURE, KU_NON_REPUDIATION, KU_KEY_AGREEMENT];
+      : KEY_AGREEMENT_USAGE;
   const certificate = await buildCertificate({
     serial,
-    issuer: caCertificate.subject,
+    issuer: caCertificate,
     subject,
-    notBefore,
-    notAfter,
+    validity: period,
     spki,
+    usage,
     signingKey: ca.privateKey,
-    extensions: [
-      extension("2.5.29.19", false, new pkijs.BasicConstraints({ cA: false })),
-      extension("2.5.29.15", true, keyUsage(usage)),
-      extension(
-        "2.5.29.37",
-        false,
-        new pkijs.ExtKeyUsage({ keyPurposes: ["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.4"] }),
-      ),
-      extension(
-        "2.5.29.14",
-        false,
-        new asn1js.OctetString({ valueHex: toArrayBuffer(keyIdentifier(spki)) }),
-      ),
-      extension(
-        "2.5.29.35",
-        false,
-        new pkijs.AuthorityKeyIdentifier({
-          keyIdentifier: new asn1js.OctetString({
-            valueHex: toArrayBuffer(subjectKeyIdentifier(caCertificate)),
-          }),
-        }),
-      ),
-    ],
   });
   return { certificate, ...keys };
 }

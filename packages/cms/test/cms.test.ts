@@ -19,8 +19,8 @@ import {
   signCms,
   toPem,
   verifyCms,
-} from "../src/cms/index.js";
-import { parseName } from "../src/cms/names.js";
+} from "../src/index.js";
+import { parseName } from "../src/names.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const sha1Hex = (bytes: Uint8Array) => createHash("sha1").update(bytes).digest("hex").toUpperCase();

@@ -1,16 +1,18 @@
 /**
- * A pkijs crypto engine that adds GOST R 34.10-2012 and Streebog to the platform's WebCrypto:
+ * The GOST engine: a pkijs crypto engine that adds GOST R 34.10-2012 and Streebog to the platform's WebCrypto:
  * GOST keys of {@link GostPrivateKey}/{@link GostPublicKey} sign and verify through
  * node-gost-crypto, everything else goes to pkijs's own WebCrypto engine unchanged. pkijs
  * (certificates, CMS SignedData, chain validation) then works with GOST as with RSA and ECDSA.
  *
- * It is passed explicitly to every pkijs call of this package and never installed as pkijs's
- * process-wide engine.
+ * It is passed explicitly to every pkijs call that needs it and never installed as pkijs's
+ * process-wide engine. {@link gostEngine} wraps it as the {@link CmsEngine} that `signCms`,
+ * `verifyCms` and the GOST test PKI take.
  */
 
 import type { BitString, OctetString } from "asn1js";
 import * as pkijs from "pkijs";
-import { SigningError } from "../errors.js";
+import { type CmsEngine, webCryptoEngine } from "../engine.js";
+import { CmsError, CmsInputError } from "../errors.js";
 import { curveOf, GostPrivateKey, gostSecret, readGostPublicKey } from "./keys.js";
 import { gostSign, gostVerify, streebog } from "./library.js";
 import {
@@ -43,10 +45,7 @@ function nameOf(algorithm: globalThis.AlgorithmIdentifier): string {
 export class GostCryptoEngine extends pkijs.CryptoEngine {
   constructor(webcrypto: Crypto = globalThis.crypto) {
     if (!webcrypto?.subtle) {
-      throw new SigningError(
-        "unsupported-algorithm",
-        "WebCrypto (globalThis.crypto) is not available",
-      );
+      throw new CmsError("cms_no_webcrypto", "WebCrypto (globalThis.crypto) is not available");
     }
     super({ name: "trustspec-gost", crypto: webcrypto });
   }
@@ -96,8 +95,7 @@ export class GostCryptoEngine extends pkijs.CryptoEngine {
     }
     const oids = oidsOf(privateKey.algorithm.length);
     if (hashAlgorithm && lengthOfHash(hashAlgorithm) !== privateKey.algorithm.length) {
-      throw new SigningError(
-        "unsupported-algorithm",
+      throw new CmsInputError(
         `A ${privateKey.algorithm.length}-bit GOST key signs with ${oids.hash}, not ${hashAlgorithm}`,
       );
     }
@@ -154,10 +152,25 @@ export class GostCryptoEngine extends pkijs.CryptoEngine {
   }
 }
 
-let shared: GostCryptoEngine | undefined;
+let shared: CmsEngine | undefined;
 
-/** The engine this package uses, made on first use. */
-export function gostEngine(): GostCryptoEngine {
-  shared ??= new GostCryptoEngine();
+/**
+ * The {@link CmsEngine} for GOST R 34.10-2012 (256 and 512 bits) with Streebog, over a
+ * {@link GostCryptoEngine}: it signs with a `GostPrivateKey` as CryptoPro and OpenSSL's GOST engine
+ * do (digestAlgorithm id-tc26-gost3411-12-256/512, signatureAlgorithm id-tc26-gost3410-12-256/512,
+ * an ESSCertIDv2 that names its Streebog hash), and with RSA and ECDSA keys as the default engine
+ * does; it verifies all three. Made on first use.
+ */
+export function gostEngine(): CmsEngine {
+  shared ??= {
+    crypto: new GostCryptoEngine(),
+    signingAlgorithm: (privateKey) => {
+      if (!(privateKey instanceof GostPrivateKey)) {
+        return webCryptoEngine().signingAlgorithm(privateKey);
+      }
+      const oids = oidsOf(privateKey.algorithm.length);
+      return { hash: oids.hash, digestAlgorithm: oids.digest, signatureAlgorithm: oids.key };
+    },
+  };
   return shared;
 }

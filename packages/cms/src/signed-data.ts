@@ -15,16 +15,18 @@ import {
 } from "./attributes.js";
 import { bytesEqual, derFromInput, toArrayBuffer } from "./bytes.js";
 import { encodeCertificate, parseCertificate } from "./certificates.js";
-import { cryptoEngine } from "./engine.js";
+import { type CmsEngine, type CmsPrivateKey, webCryptoEngine } from "./engine.js";
 import { CmsFormatError, CmsInputError } from "./errors.js";
-import { keyAlgorithmOf } from "./keys.js";
 
 /** A signer: its certificate (DER) and the private key of that certificate. */
 export interface CmsSigner {
   /** The signer's certificate, DER. */
   certificate: Uint8Array;
-  /** The private key matching the certificate (RSASSA-PKCS1-v1_5 SHA-256 or ECDSA P-256). */
-  privateKey: CryptoKey;
+  /**
+   * The private key matching the certificate: RSASSA-PKCS1-v1_5 or ECDSA P-256 with the default
+   * engine, or a key of the `engine` given (a GOST key with `gostEngine()`).
+   */
+  privateKey: CmsPrivateKey;
 }
 
 /** Options of {@link signCms}. */
@@ -35,6 +37,14 @@ export interface SignCmsOptions {
   signingTime?: Date;
   /** More certificates (DER) to include after the signer's, e.g. the CA chain. */
   certificates?: Uint8Array[];
+  /** The crypto engine that signs with the key; default {@link webCryptoEngine} (RSA, ECDSA). */
+  engine?: CmsEngine;
+  /**
+   * Check the new signature against the certificate before returning it (default `true`), so a
+   * key that is not the certificate's fails. A caller that has matched the key and the
+   * certificate once turns it off and saves a verification per signature.
+   */
+  checkKey?: boolean;
 }
 
 /** Options of {@link verifyCms}. */
@@ -48,6 +58,11 @@ export interface VerifyCmsOptions {
   trusted?: Uint8Array[];
   /** The moment certificate validity is checked at (with `trusted`); default the current time. */
   now?: Date;
+  /**
+   * The crypto engine that verifies; default {@link webCryptoEngine} (RSA, ECDSA). `gostEngine()`
+   * of `@trustspec/cms/gost` verifies GOST R 34.10-2012 signatures as well as RSA and ECDSA ones.
+   */
+  engine?: CmsEngine;
 }
 
 /**
@@ -95,11 +110,16 @@ export interface CmsVerifyResult {
 }
 
 /**
- * The SigningCertificateV2 value (RFC 5035 §3): one ESSCertIDv2 with the SHA-256 hash of the
- * signer's certificate (the hash algorithm is the DEFAULT, so it is left out) and its issuer and
- * serial number. pkijs has no class for ESSCertIDv2; IssuerSerial and GeneralNames are pkijs's.
+ * The SigningCertificateV2 value (RFC 5035 §3): one ESSCertIDv2 with the hash of the signer's
+ * certificate and its issuer and serial number. The hash algorithm is written unless it is
+ * SHA-256, the DEFAULT. pkijs has no class for ESSCertIDv2; IssuerSerial and GeneralNames are
+ * pkijs's.
  */
-function signingCertificateV2(certificate: pkijs.Certificate, hash: Uint8Array): asn1js.Sequence {
+function signingCertificateV2(
+  certificate: pkijs.Certificate,
+  hashAlgorithm: string,
+  hash: Uint8Array,
+): asn1js.Sequence {
   const issuerSerial = new pkijs.IssuerSerial({
     issuer: new pkijs.GeneralNames({
       names: [new pkijs.GeneralName({ type: 4, value: certificate.issuer })],
@@ -107,37 +127,48 @@ function signingCertificateV2(certificate: pkijs.Certificate, hash: Uint8Array):
     serialNumber: certificate.serialNumber,
   });
   const essCertIdV2 = new asn1js.Sequence({
-    value: [new asn1js.OctetString({ valueHex: toArrayBuffer(hash) }), issuerSerial.toSchema()],
+    value: [
+      ...(hashAlgorithm === CMS_OID.sha256
+        ? []
+        : [new pkijs.AlgorithmIdentifier({ algorithmId: hashAlgorithm }).toSchema()]),
+      new asn1js.OctetString({ valueHex: toArrayBuffer(hash) }),
+      issuerSerial.toSchema(),
+    ],
   });
   return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
 }
 
 /**
- * Signs `content` into a CMS SignedData (CAdES-BES): SHA-256 digest; signed attributes
- * contentType (id-data), signingTime, messageDigest and signingCertificateV2, DER-sorted as the
- * SET OF requires; the signer identified by issuer and serial number; the signer's certificate
- * (and `options.certificates`) included. The signature is RSASSA-PKCS1-v1_5 or ECDSA with
- * SHA-256, after the signer's key. Detached unless `detached: false`.
+ * Signs `content` into a CMS SignedData (CAdES-BES): signed attributes contentType (id-data),
+ * signingTime, messageDigest and signingCertificateV2, DER-sorted as the SET OF requires; the
+ * signer identified by issuer and serial number; the signer's certificate (and
+ * `options.certificates`) included. The engine (`options.engine`, default RSA/ECDSA over
+ * WebCrypto) says the digest and the algorithm identifiers for the key: SHA-256 with
+ * RSASSA-PKCS1-v1_5 or ECDSA by default; Streebog with GOST R 34.10-2012 with `gostEngine()`.
+ * Detached unless `detached: false`.
  * @returns the ContentInfo, DER.
  * @throws {CmsFormatError} when a certificate is not parseable.
- * @throws {CmsInputError} when the key is neither RSA nor ECDSA, or does not belong to the
- *   certificate (the new signature is checked against the certificate before it is returned).
+ * @throws {CmsInputError} when the engine cannot sign with the key, or the key does not belong
+ *   to the certificate (the new signature is checked against the certificate before it is
+ *   returned, unless `checkKey: false`).
  */
 export async function signCms(
   content: Uint8Array,
   signer: CmsSigner,
   options: SignCmsOptions = {},
 ): Promise<Uint8Array> {
-  const engine = cryptoEngine();
+  const engine = options.engine ?? webCryptoEngine();
+  const crypto = engine.crypto;
   const certificateDer = derFromInput(signer.certificate);
   const certificate = parseCertificate(certificateDer);
-  if (!keyAlgorithmOf(signer.privateKey)) {
+  const algorithm = engine.signingAlgorithm(signer.privateKey);
+  if (!algorithm) {
     throw new CmsInputError(`Unsupported signing key: ${signer.privateKey.algorithm.name}`);
   }
-  const digest = new Uint8Array(await engine.digest({ name: "SHA-256" }, toArrayBuffer(content)));
-  const certificateHash = new Uint8Array(
-    await engine.digest({ name: "SHA-256" }, toArrayBuffer(certificateDer)),
-  );
+  const hash = { name: algorithm.hash };
+  const digestOid = algorithm.digestAlgorithm ?? crypto.getOIDByAlgorithm(hash, true);
+  const digest = new Uint8Array(await crypto.digest(hash, toArrayBuffer(content)));
+  const certificateHash = new Uint8Array(await crypto.digest(hash, toArrayBuffer(certificateDer)));
 
   const attributes = derSorted([
     signedAttribute(CMS_OID.contentType, new asn1js.ObjectIdentifier({ value: CMS_OID.data })),
@@ -148,7 +179,7 @@ export async function signCms(
     ),
     signedAttribute(
       CMS_OID.signingCertificateV2,
-      signingCertificateV2(certificate, certificateHash),
+      signingCertificateV2(certificate, digestOid, certificateHash),
     ),
   ]);
 
@@ -175,22 +206,35 @@ export async function signCms(
       valueHex: toArrayBuffer(content),
     });
   }
-  await signedData.sign(signer.privateKey, 0, "SHA-256", undefined, engine);
+  // pkijs hands the key back to the engine, which knows it (a CryptoKey or the engine's own key).
+  await signedData.sign(signer.privateKey as CryptoKey, 0, algorithm.hash, undefined, crypto);
 
   const signerInfo = signedData.signerInfos[0];
   if (!signerInfo?.signedAttrs) throw new Error("pkijs produced no SignerInfo");
-  const signedAttrs = new Uint8Array(signerInfo.signedAttrs.toSchema().toBER(false));
-  signedAttrs[0] = 0x31; // The signature covers the attributes as a SET, not as [0].
-  const matches = await engine
-    .verifyWithPublicKey(
-      toArrayBuffer(signedAttrs),
-      signerInfo.signature,
-      certificate.subjectPublicKeyInfo,
-      signerInfo.signatureAlgorithm,
-      "SHA-256",
-    )
-    .catch(() => false);
-  if (!matches) throw new CmsInputError("The private key does not belong to the certificate");
+  if (algorithm.signatureAlgorithm) {
+    // The signature does not cover the identifiers, so they can be written as the engine says.
+    signerInfo.signatureAlgorithm = new pkijs.AlgorithmIdentifier({
+      algorithmId: algorithm.signatureAlgorithm,
+    });
+  }
+  if (algorithm.digestAlgorithm) {
+    signedData.digestAlgorithms = [new pkijs.AlgorithmIdentifier({ algorithmId: digestOid })];
+    signerInfo.digestAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: digestOid });
+  }
+  if (options.checkKey !== false) {
+    const signedAttrs = new Uint8Array(signerInfo.signedAttrs.toSchema().toBER(false));
+    signedAttrs[0] = 0x31; // The signature covers the attributes as a SET, not as [0].
+    const matches = await crypto
+      .verifyWithPublicKey(
+        toArrayBuffer(signedAttrs),
+        signerInfo.signature,
+        certificate.subjectPublicKeyInfo,
+        signerInfo.signatureAlgorithm,
+        algorithm.hash,
+      )
+      .catch(() => false);
+    if (!matches) throw new CmsInputError("The private key does not belong to the certificate");
+  }
 
   const schema = signedData.toSchema(true);
   const encapsulated = schema.valueBlock.value[2];
@@ -246,6 +290,7 @@ function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
 async function findSignerCertificate(
   signedData: pkijs.SignedData,
   signerInfo: pkijs.SignerInfo,
+  crypto: pkijs.CryptoEngine,
 ): Promise<pkijs.Certificate | undefined> {
   const certificates = (signedData.certificates ?? []).filter(
     (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
@@ -266,7 +311,7 @@ async function findSignerCertificate(
     if (!keyId) return undefined;
     for (const c of certificates) {
       const spkiHash = new Uint8Array(
-        await cryptoEngine().digest(
+        await crypto.digest(
           { name: "SHA-1" },
           toArrayBuffer(c.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView),
         ),
@@ -295,10 +340,10 @@ async function verifySigner(
   content: Uint8Array,
   options: VerifyCmsOptions,
 ): Promise<SignerOutcome> {
-  const engine = cryptoEngine();
+  const engine = (options.engine ?? webCryptoEngine()).crypto;
   const signerInfo = signedData.signerInfos[index];
   if (!signerInfo) return { ok: false, code: "no-signers", reason: "No SignerInfo" };
-  const certificate = await findSignerCertificate(signedData, signerInfo);
+  const certificate = await findSignerCertificate(signedData, signerInfo, engine);
   if (!certificate) {
     return {
       ok: false,
@@ -347,7 +392,11 @@ async function verifySigner(
     return fail("signature-invalid", "The signature value does not verify with the signer's key");
   }
 
-  const essProblem = await checkSigningCertificate(signerInfo, encodeCertificate(certificate));
+  const essProblem = await checkSigningCertificate(
+    signerInfo,
+    encodeCertificate(certificate),
+    engine,
+  );
   if (essProblem) return fail("signing-certificate-mismatch", essProblem);
 
   if (options.trusted) {

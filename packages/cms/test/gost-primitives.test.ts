@@ -6,7 +6,7 @@
  * test parameter set, fixed nonce k).
  */
 import { describe, expect, it } from "vitest";
-import { gostSign, gostVerify, streebog } from "../src/signing/gost/library.js";
+import { gostSign, gostVerify, streebog } from "../src/gost/library.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const unhex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
