@@ -79,7 +79,7 @@ let webCrypto: CmsEngine | undefined;
 
 /**
  * The default {@link CmsEngine}: RSASSA-PKCS1-v1_5 and ECDSA keys (WebCrypto `CryptoKey`s) with
- * SHA-256, over {@link cryptoEngine}. Made on first use.
+ * SHA-256, over the platform's WebCrypto (pkijs's engine). Made on first use.
  * @throws {CmsError} when the platform has no WebCrypto.
  */
 export function webCryptoEngine(): CmsEngine {

@@ -34,7 +34,7 @@ export {
   gostPublicKey,
   importGostPrivateKey,
 } from "./gost/keys.js";
-export { gostSign, gostVerify, streebog } from "./gost/library.js";
+export { type GostSignOptions, gostSign, gostVerify, streebog } from "./gost/library.js";
 export {
   GOST_PARAM_SETS,
   type GostKeyLength,
