@@ -5,8 +5,9 @@
  * folder). The rounds are interleaved (every tool once per round, in an order that rotates each
  * round) after one warm-up round, so machine noise falls on every tool alike; per tool the median,
  * the range and the ratio of its median to trustspec's are printed.
- * Reproduce: `pnpm bench` at the root, or `pnpm --filter @trustspec-private/bench-codegen bench`;
- * `BENCH_ROUNDS=15` for more rounds.
+ * Reproduce: `pnpm bench` at the root (9 rounds), or
+ * `BENCH_ROUNDS=15 pnpm --filter @trustspec-private/bench-codegen bench` for another number of rounds
+ * (after `pnpm build` of the generator; turbo does not pass BENCH_ROUNDS on).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
