@@ -1,0 +1,61 @@
+import type { SignatureTypeName, Transaction } from "../generated/signserver/types.gen.js";
+import { type DtbsDocument, encodeDtbs } from "./document.js";
+
+/**
+ * The value of the transaction parameter `DocumentType` that selects the Sign Service's
+ * pass-through converter: the transaction's document is then itself the displayed-data document
+ * (CryptoPro DSS developer guide ЖТЯИ.00096-02 97 01, §8.2.2.4.4, lines 14714-14726).
+ * `DocumentType` is free text in the guide (Table 95, lines 9816-9822: «Тип документа»); other
+ * values name converters configured on a server (the examples' `mydsssample`, `simsample`,
+ * lines 14485, 14709), and `dtbs` is the only one every server has.
+ */
+export const DTBS_DOCUMENT_TYPE = "dtbs";
+
+/** What a signing transaction with a displayed-data document needs besides the document. */
+export interface DtbsTransactionOptions {
+  /** CertificateID: the id of the certificate that will sign (Table 95; e.g. 6464). */
+  readonly certificateId: number | string;
+  /**
+   * SignatureType: a member name of SignatureType (Table 28), e.g. `CMS`, as the guide's example
+   * sends it (line 14760).
+   */
+  readonly signatureType: SignatureTypeName;
+  /**
+   * DocumentInfo: the document's name (§8.2.2.4.2, lines 14495-14499: required), e.g.
+   * `documentname.pdf`.
+   */
+  readonly documentInfo: string;
+}
+
+/**
+ * The body of `createTransaction` (POST /transactions) that signs a displayed-data document:
+ * OperationCode `SignDocument` (the only operation Table 95 gives DocumentType), the parameters
+ * in the order of the guide's example (§8.2.2.4.4, lines 14758-14774: DocumentInfo,
+ * SignatureType, CertificateID, DocumentType = `dtbs`) and the document, built by
+ * {@link buildDtbs}, in Base64 of its UTF-8 text. For the guide's example it gives the guide's
+ * request exactly.
+ *
+ * @throws XmlError `invalid` for a document {@link buildDtbs} refuses.
+ */
+export function dtbsTransaction(
+  document: DtbsDocument,
+  options: DtbsTransactionOptions,
+): Transaction {
+  return {
+    OperationCode: "SignDocument",
+    Parameters: [
+      { Name: "DocumentInfo", Value: options.documentInfo },
+      { Name: "SignatureType", Value: options.signatureType },
+      { Name: "CertificateID", Value: String(options.certificateId) },
+      { Name: "DocumentType", Value: DTBS_DOCUMENT_TYPE },
+    ],
+    Document: base64(encodeDtbs(document)),
+  };
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
