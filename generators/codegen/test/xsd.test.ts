@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { XSD_INTEGER_BOUNDS } from "@trustspec/runtime/xml-descriptors";
 import { describe, expect, it } from "vitest";
+import { readWsdl } from "../src/input/wsdl.js";
 import { xsdToModel } from "../src/input/xsd.js";
 
 describe("XML Schema input: built-in integer types", () => {
@@ -24,5 +29,110 @@ describe("XML Schema input: built-in integer types", () => {
     expect(
       ints.kind === "complex" && ints.particles.map((p) => p.kind === "element" && p.type),
     ).toEqual(types.map((xsd) => ({ scalar: "integer", xsd })));
+  });
+});
+
+describe("XML Schema input: schema documents named by schemaLocation", () => {
+  const dir = mkdtempSync(join(tmpdir(), "xsd-location-"));
+  mkdirSync(join(dir, "common"));
+  writeFileSync(
+    join(dir, "common", "base.xsd"),
+    `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="urn:example:types" xmlns:ts="urn:trustspec:annotations" targetNamespace="urn:example:types" elementFormDefault="qualified">
+  <xs:import namespace="urn:example:arrays" schemaLocation="arrays.xsd"/>
+  <xs:simpleType name="Kind">
+    <xs:annotation><xs:appinfo><ts:inferred>Codes not printed.</ts:inferred></xs:appinfo></xs:annotation>
+    <xs:restriction base="xs:string"><xs:enumeration value="A"/><xs:enumeration value="B"/></xs:restriction>
+  </xs:simpleType>
+</xs:schema>`,
+  );
+  writeFileSync(
+    join(dir, "common", "arrays.xsd"),
+    `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="urn:example:arrays" targetNamespace="urn:example:arrays" elementFormDefault="qualified">
+  <xs:import namespace="urn:example:types" schemaLocation="base.xsd"/>
+  <xs:complexType name="ArrayOfint"><xs:sequence><xs:element name="int" type="xs:int" minOccurs="0" maxOccurs="unbounded"/></xs:sequence></xs:complexType>
+</xs:schema>`,
+  );
+  const main = join(dir, "main.xsd");
+  writeFileSync(
+    main,
+    `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="urn:example:types" xmlns:a="urn:example:arrays" targetNamespace="urn:example:types" elementFormDefault="qualified">
+  <xs:include schemaLocation="common/base.xsd"/>
+  <xs:import namespace="urn:example:arrays" schemaLocation="common/arrays.xsd"/>
+  <xs:complexType name="Holder"><xs:sequence>
+    <xs:element name="Kind" type="tns:Kind"/>
+    <xs:element name="Ids" type="a:ArrayOfint"/>
+  </xs:sequence></xs:complexType>
+</xs:schema>`,
+  );
+  const options = { name: "Located", source: "main.xsd", file: main };
+
+  it("reads included and imported documents, each once, cycles included", () => {
+    const model = xsdToModel(readFileSync(main, "utf8"), options);
+    expect(model.schemas.map((s) => s.name)).toEqual(["ArrayOfint", "Holder", "Kind"]);
+  });
+
+  it("keeps ts:inferred in the type's description", () => {
+    const model = xsdToModel(readFileSync(main, "utf8"), options);
+    expect(model.schemas.find((s) => s.name === "Kind")!.description).toBe(
+      "Inferred: Codes not printed.",
+    );
+  });
+
+  it("without the spec's path, does not follow schemaLocation (and names the missing type)", () => {
+    expect(() =>
+      xsdToModel(readFileSync(main, "utf8"), { name: "Located", source: "main.xsd" }),
+    ).toThrow(/unknown type \{urn:example:types\}Kind/);
+  });
+
+  it("refuses a URL or a WCF ?xsd= location", () => {
+    for (const location of ["http://example.com/x.xsd", "Service.svc?xsd=xsd0"]) {
+      const text = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x"><xs:import namespace="urn:y" schemaLocation="${location}"/></xs:schema>`;
+      expect(() => xsdToModel(text, options)).toThrow(/only relative file paths are followed/);
+    }
+  });
+
+  it("refuses an imported document of another namespace than the import names", () => {
+    const text = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x"><xs:import namespace="urn:other" schemaLocation="common/arrays.xsd"/></xs:schema>`;
+    expect(() => xsdToModel(text, options)).toThrow(
+      /the target namespace is "urn:example:arrays", the import expects "urn:other"/,
+    );
+  });
+});
+
+describe("WSDL input: the DSS Sign Service spec", async () => {
+  const file = fileURLToPath(
+    new URL("../../../specs/dss-signservice/SignService.wsdl", import.meta.url),
+  );
+  const model = await readWsdl(file, {
+    name: "DssSignService",
+    source: "specs/dss-signservice/SignService.wsdl",
+  });
+
+  it("reads the 23 operations over SOAP 1.2 with their WS-Addressing actions, the policies aside", () => {
+    expect(model.soap!.version).toBe("1.2");
+    expect(model.soap!.portName).toBe("WSHttpBinding_ISignService");
+    expect(model.soap!.operations).toHaveLength(23);
+    const sign = model.soap!.operations.find((o) => o.name === "SignDocument")!;
+    expect(sign.inputAction).toBe(
+      "http://dss.cryptopro.ru/services/2014/06/ISignService/SignDocument",
+    );
+    expect(sign.action).toBe(sign.inputAction);
+  });
+
+  it("reads the data contracts from specs/dss-common through schemaLocation", () => {
+    const names = model.schemas.map((s) => s.name);
+    for (const n of [
+      "DSSCertificate",
+      "DSSPolicy",
+      "SignatureParams",
+      "DSSDecryptDocumentResponse",
+      "PdfSignatureTemplate1",
+      "ArrayOfKeyValueOfSignatureParamsstring",
+    ]) {
+      expect(names).toContain(n);
+    }
+    expect(model.schemas.find((s) => s.name === "PinCodeMode")!.description).toMatch(
+      /^Режим ПИН-кода.*\n\nInferred: Codes not printed/s,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Element } from "@xmldom/xmldom";
 import type { ApiModel, SoapModel, SoapOperationModel, XmlElementModel } from "../model.js";
 import { child, children, key, parse, qname } from "./xml-dom.js";
-import { baseModel, type XmlInputOptions, XS, XsdReader } from "./xsd.js";
+import { baseModel, withReferencedSchemas, type XmlInputOptions, XS, XsdReader } from "./xsd.js";
 
 /**
  * WSDL 1.1 input: the inline schemas are read by the XML Schema reader (`xsd.ts`), and the port
@@ -20,7 +20,7 @@ const WSAW = [
 
 /** Reads a WSDL 1.1 document (with its inline schemas) into the internal model. */
 export async function readWsdl(file: string, options: XmlInputOptions): Promise<ApiModel> {
-  return wsdlToModel(await readFile(file, "utf8"), options);
+  return wsdlToModel(await readFile(file, "utf8"), { file, ...options });
 }
 
 /** Converts WSDL 1.1 text into the internal model: its inline schemas, and its SOAP service. */
@@ -31,7 +31,11 @@ export function wsdlToModel(text: string, options: XmlInputOptions): ApiModel {
   }
   const tns = root.getAttribute("targetNamespace") ?? "";
   const types = child(root, WSDL, "types");
-  const schemaEls = types ? children(types, XS, "schema") : [];
+  const schemaEls = withReferencedSchemas(
+    types ? children(types, XS, "schema") : [],
+    options.file,
+    options.source,
+  );
   const model = baseModel(options, root.getAttribute("name") || options.name);
   const result = new XsdReader(schemaEls, options.source, model.bundleId).read();
   model.schemas = result.schemas;

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { Element } from "@xmldom/xmldom";
 import type {
   ApiModel,
@@ -27,7 +29,10 @@ import { builtin } from "./xsd-builtins.js";
  * extension, simpleContent extension, attributes (local, global refs, anyAttribute), element
  * refs, nillable, minOccurs/maxOccurs, simple types restricting built-ins (enumeration, pattern,
  * numeric bounds), annotations (xs:documentation becomes doc comments), the WCF DataContract
- * dictionary (`IsDictionary`), and `urn:trustspec:annotations` appinfo naming enum values.
+ * dictionary (`IsDictionary`), `urn:trustspec:annotations` appinfo naming enum values or marking a
+ * choice as inferred (`ts:inferred`, kept in the doc comment), and schema documents reached through
+ * `xs:import` / `xs:include` with a relative `schemaLocation` (read from disk, relative to the file
+ * that names them; WS-Policy and other WSDL extensions are not schema and are not read).
  * Anything else (xs:any, restriction of complex types, lists, unions, repeated choices) is
  * refused with an error naming it, rather than generated wrongly.
  */
@@ -57,11 +62,63 @@ export interface XmlInputOptions {
   name: string;
   /** How the source is named in generated headers (a repository-relative path). */
   source: string;
+  /**
+   * The spec's path on disk. With it, the schema documents that `xs:import` and `xs:include` name
+   * by a relative `schemaLocation` are read too; without it, `schemaLocation` is not followed.
+   */
+  file?: string;
 }
 
 /** Reads a standalone XML Schema into the internal model (types only, no service). */
 export async function readXsd(file: string, options: XmlInputOptions): Promise<ApiModel> {
-  return xsdToModel(await readFile(file, "utf8"), options);
+  return xsdToModel(await readFile(file, "utf8"), { file, ...options });
+}
+
+/**
+ * The schema documents `roots` (found in `file`) and all those they reach through `xs:import` and
+ * `xs:include` with a `schemaLocation`, each read once. Only relative file paths are followed (not
+ * URLs, nor a WCF `?xsd=` query); an included schema must have its includer's target namespace and
+ * an imported one the namespace the import names.
+ */
+export function withReferencedSchemas(
+  roots: Element[],
+  file: string | undefined,
+  source: string,
+): Element[] {
+  if (!file) return roots;
+  const out = [...roots];
+  const seen = new Set([resolve(file)]);
+  const queue = roots.map((el) => ({ el, file: resolve(file) }));
+  for (let item = queue.shift(); item; item = queue.shift()) {
+    const tns = item.el.getAttribute("targetNamespace") ?? "";
+    for (const ref of [...children(item.el, XS, "import"), ...children(item.el, XS, "include")]) {
+      const location = ref.getAttribute("schemaLocation");
+      if (!location) continue;
+      if (/^[a-z][a-z0-9+.-]*:/i.test(location) || location.includes("?")) {
+        throw new Error(
+          `${source}: schemaLocation "${location}": only relative file paths are followed`,
+        );
+      }
+      const path = resolve(dirname(item.file), location);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const named = `${source} → ${location}`;
+      const root = parse(readFileSync(path, "utf8"), named);
+      if (root.namespaceURI !== XS || root.localName !== "schema") {
+        throw new Error(`${named}: an xs:schema root is expected`);
+      }
+      const expected = ref.localName === "include" ? tns : (ref.getAttribute("namespace") ?? "");
+      const actual = root.getAttribute("targetNamespace") ?? "";
+      if (actual !== expected) {
+        throw new Error(
+          `${named}: the target namespace is "${actual}", the ${ref.localName} expects "${expected}"`,
+        );
+      }
+      out.push(root);
+      queue.push({ el: root, file: path });
+    }
+  }
+  return out;
 }
 
 interface SchemaInfo {
@@ -663,10 +720,15 @@ export class XsdReader {
 function doc(el: Element): string | undefined {
   const ann = child(el, XS, "annotation");
   if (!ann) return undefined;
-  const text = children(ann, XS, "documentation")
-    .map((d) => (d.textContent ?? "").replace(/\s+/g, " ").trim())
+  const clean = (d: Element) => (d.textContent ?? "").replace(/\s+/g, " ").trim();
+  const inferred = children(ann, XS, "appinfo")
+    .flatMap((a) => children(a, TRUSTSPEC_ANNOTATIONS, "inferred"))
+    .map(clean)
     .filter(Boolean)
-    .join("\n\n");
+    .map((t) => `Inferred: ${t}`);
+  const text = [...children(ann, XS, "documentation").map(clean).filter(Boolean), ...inferred].join(
+    "\n\n",
+  );
   return text || undefined;
 }
 
@@ -717,7 +779,8 @@ export function xsdToModel(text: string, options: XmlInputOptions): ApiModel {
     throw new Error(`${options.source}: an xs:schema root is expected`);
   }
   const model = baseModel(options, options.name, doc(root));
-  const result = new XsdReader([root], options.source, model.bundleId).read();
+  const schemas = withReferencedSchemas([root], options.file, options.source);
+  const result = new XsdReader(schemas, options.source, model.bundleId).read();
   model.schemas = result.schemas;
   model.xml = result.xml;
   return model;
