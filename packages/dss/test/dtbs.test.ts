@@ -8,6 +8,7 @@ import {
   DTBS_DOCUMENT_TYPE,
   type DtbsDocument,
   dtbsTransaction,
+  dtbsTransactionToken,
   encodeDtbs,
   formatDtbs,
   parseDtbs,
@@ -101,6 +102,22 @@ describe("the guide's examples", () => {
     });
     expect(body).toEqual(JSON.parse(example("transaction-8.2.2.4.4.json")));
     expect(body.Parameters).toContainEqual({ Name: "DocumentType", Value: DTBS_DOCUMENT_TYPE });
+  });
+
+  it("dtbsTransactionToken: the same transaction as the SOAP CreateTransactionToken request", () => {
+    const document = parseDtbs(example("dtbs-8.2.2.4.4.xml"));
+    const options = { certificateId: "6464", signatureType: "CMS", documentInfo: "x.pdf" } as const;
+    const rest = dtbsTransaction(document, options);
+    expect(dtbsTransactionToken(document, options)).toEqual({
+      operationCode: "SignDocument",
+      additionalParams: {
+        DocumentInfo: "x.pdf",
+        SignatureType: "CMS",
+        CertificateID: "6464",
+        DocumentType: "dtbs",
+      },
+      document: rest.Document,
+    });
   });
 
   it("§6.4's rendering: «Name1 : Value1, Name2 : Value2»", () => {

@@ -53,6 +53,39 @@ export function dtbsTransaction(
   };
 }
 
+/**
+ * The request of the SOAP Sign Service's `CreateTransactionToken` (guide §2.5.3, lines 1898-1920;
+ * specs/dss-signservice/SignService.wsdl), by the names of its elements: the same transaction as
+ * {@link dtbsTransaction}, the parameters as the `additionalParams` dictionary (Table 95).
+ */
+export interface DtbsTransactionTokenRequest {
+  /** The operation to confirm: `SignDocument`, the only one Table 95 gives DocumentType. */
+  readonly operationCode: "SignDocument";
+  /** DocumentInfo, SignatureType, CertificateID and DocumentType = `dtbs`, by name. */
+  readonly additionalParams: Readonly<Record<string, string>>;
+  /** The document built by {@link buildDtbs}, in Base64 of its UTF-8 text (xs:base64Binary). */
+  readonly document: string;
+}
+
+/**
+ * The request of the SOAP `CreateTransactionToken` that signs a displayed-data document: the same
+ * parameters and document as {@link dtbsTransaction}'s REST body, shaped as the WSDL's request
+ * element.
+ *
+ * @throws XmlError `invalid` for a document {@link buildDtbs} refuses.
+ */
+export function dtbsTransactionToken(
+  document: DtbsDocument,
+  options: DtbsTransactionOptions,
+): DtbsTransactionTokenRequest {
+  const body = dtbsTransaction(document, options);
+  return {
+    operationCode: "SignDocument",
+    additionalParams: Object.fromEntries((body.Parameters ?? []).map((p) => [p.Name, p.Value])),
+    document: body.Document!,
+  };
+}
+
 function base64(bytes: Uint8Array): string {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000)
