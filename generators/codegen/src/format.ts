@@ -68,13 +68,19 @@ function packageVersion(req: NodeJS.Require, name: string): string {
 
 /**
  * Formats the files with Biome's command line, all in one run, in a temporary folder; `undefined`
- * when the binary cannot be started. Code that does not parse is an error.
+ * when there is no temporary folder or the binary cannot be started. Code that does not parse is
+ * an error.
  */
 export function formatWithNativeBiome(
   binary: string,
   files: Map<string, string>,
 ): Map<string, string> | undefined {
-  const dir = mkdtempSync(join(tmpdir(), "trustspec-codegen-"));
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(tmpdir(), "trustspec-codegen-"));
+  } catch {
+    return undefined;
+  }
   try {
     const config = join(dir, "trustspec-codegen.biome.json");
     // Files of any size are formatted (Biome skips those above files.maxSize otherwise).
