@@ -19,13 +19,12 @@ import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
-import readChangesets from "@changesets/read";
-import { parse } from "yaml";
 import { type CompatChange, compareApis } from "./compat.js";
 import { openApiToModel } from "./input/openapi.js";
 import { wsdlToModel } from "./input/wsdl.js";
 import { xsdToModel } from "./input/xsd.js";
 import { entriesOf, readManifest, type SpecKind } from "./manifest.js";
+import { parseYaml } from "./yaml.js";
 
 const run = promisify(execFile);
 
@@ -57,7 +56,7 @@ interface PackageJson {
 function toModel(kind: SpecKind, text: string, options: { name: string; source: string }) {
   if (kind === "wsdl") return wsdlToModel(text, options);
   if (kind === "xsd") return xsdToModel(text, options);
-  return openApiToModel(parse(text) as Record<string, unknown>, options);
+  return openApiToModel(parseYaml(text, options.source) as Record<string, unknown>, options);
 }
 
 /** Compares `a.b.c` versions; pre-release suffixes are ignored. */
@@ -181,6 +180,8 @@ async function publishedPackages(repo: string, manifest?: string): Promise<Publi
  * file than the repository's `specs/codegen.yaml`, its paths relative to `repo`.
  */
 export async function checkReleases(repo: string, manifest?: string): Promise<PackageCompat[]> {
+  // Loaded here, not with the module: the generator's other commands do not need it.
+  const { default: readChangesets } = await import("@changesets/read");
   const changesets = await readChangesets(repo);
   const majors = new Set(
     changesets.flatMap((c) => c.releases.filter((r) => r.type === "major").map((r) => r.name)),
