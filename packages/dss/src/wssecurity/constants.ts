@@ -40,3 +40,16 @@ export const SHA1 = "http://www.w3.org/2000/09/xmldsig#sha1";
 export const SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
 export const RSA_SHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
 export const RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+
+/** WS-SecureConversation 1.3 (`DerivedKeyToken`), the version that goes with WS-Trust 1.3. */
+export const WSSC_NS = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512";
+/** The P_SHA-1 key derivation of WS-SecureConversation 1.3 (§7). */
+export const P_SHA1 = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512/dk/p_sha1";
+/** The label of a derived key when a `DerivedKeyToken` names none (WS-SecureConversation 1.3, §7). */
+export const DEFAULT_DERIVATION_LABEL = "WS-SecureConversationWS-SecureConversation";
+/** XML Encryption. */
+export const XENC_NS = "http://www.w3.org/2001/04/xmlenc#";
+/** `EncryptedData` of an element's content. */
+export const XENC_CONTENT = "http://www.w3.org/2001/04/xmlenc#Content";
+export const AES256_CBC = "http://www.w3.org/2001/04/xmlenc#aes256-cbc";
+export const AES128_CBC = "http://www.w3.org/2001/04/xmlenc#aes128-cbc";

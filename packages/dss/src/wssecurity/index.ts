@@ -15,6 +15,14 @@ export {
 export { WsSecurityError, type WsSecurityErrorCode } from "./errors.js";
 export { ReplayCache } from "./replay.js";
 export {
+  type OpenedSymmetricMessage,
+  openSymmetric,
+  protectSymmetric,
+  pSha1,
+  type SymmetricOpenPolicy,
+  type SymmetricProtectOptions,
+} from "./symmetric.js";
+export {
   assertionReferenceXml,
   DEFAULT_TIMESTAMP_TTL_SECONDS,
   type SecurityTokenForHeader,

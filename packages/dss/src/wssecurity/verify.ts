@@ -84,13 +84,16 @@ export interface VerifiedTransportSecurity {
   assertionXml: string;
 }
 
-type El = SoapEnvelope["body"];
+/** @internal */
+export type El = SoapEnvelope["body"];
 
 const DIGESTS = [SHA1, SHA256];
 
-const kids = (el: El, ns: string, local: string) =>
+/** @internal */
+export const kids = (el: El, ns: string, local: string) =>
   childElements(el).filter((c) => isElement(c, { ns, local }));
-const kid = (el: El, ns: string, local: string) => kids(el, ns, local)[0];
+/** @internal */
+export const kid = (el: El, ns: string, local: string) => kids(el, ns, local)[0];
 const only = (el: El, ns: string, local: string, what: string): El => {
   const found = kids(el, ns, local);
   if (found.length !== 1) {
@@ -127,15 +130,7 @@ export async function verifyTransportSecurity(
   const token = verifyAssertion(assertion, policy, now, skew);
 
   const timestamp = readTimestamp(timestampEl);
-  if (timestamp.created.getTime() - skew > now.getTime()) {
-    throw new WsSecurityError("message_expired", "The timestamp was created in the future.");
-  }
-  if (timestamp.expires && timestamp.expires.getTime() + skew <= now.getTime()) {
-    throw new WsSecurityError("message_expired", "The message's timestamp has expired.");
-  }
-  if (!timestamp.expires && timestamp.created.getTime() + 2 * skew <= now.getTime()) {
-    throw new WsSecurityError("message_expired", "The message's timestamp is too old.");
-  }
+  checkFreshness(timestamp, now, skew);
 
   const keyId = referencedAssertionId(signatureEl);
   if (keyId !== token.assertionId) {
@@ -156,7 +151,7 @@ export async function verifyTransportSecurity(
   const signatureValue = checkSignature({
     signature: signatureEl,
     signed: timestampEl,
-    id: timestampId,
+    ids: [timestampId],
     algorithms: [HMAC_SHA1],
     transforms: [[EXC_C14N]],
     key: keyBytes,
@@ -165,25 +160,53 @@ export async function verifyTransportSecurity(
     what: "The endorsing signature",
   });
 
-  if (policy.replayCache) {
-    const expires = new Date(
-      Math.max(
-        (timestamp.expires ?? new Date(timestamp.created.getTime() + 2 * skew)).getTime(),
-        now.getTime(),
-      ) + skew,
-    );
-    if (
-      !policy.replayCache.add(`${timestamp.created.toISOString()} ${signatureValue}`, expires, now)
-    ) {
-      throw new WsSecurityError("replay", "The message was received before (replayed).");
-    }
-  }
+  remember(policy.replayCache, timestamp, signatureValue, now, skew);
   return { ...token, timestamp };
 }
 
-function verifyAssertion(
+/** @internal Refuses a timestamp outside its validity window (with the clock skew). */
+export function checkFreshness(
+  timestamp: { created: Date; expires?: Date },
+  now: Date,
+  skew: number,
+): void {
+  if (timestamp.created.getTime() - skew > now.getTime()) {
+    throw new WsSecurityError("message_expired", "The timestamp was created in the future.");
+  }
+  if (timestamp.expires && timestamp.expires.getTime() + skew <= now.getTime()) {
+    throw new WsSecurityError("message_expired", "The message's timestamp has expired.");
+  }
+  if (!timestamp.expires && timestamp.created.getTime() + 2 * skew <= now.getTime()) {
+    throw new WsSecurityError("message_expired", "The message's timestamp is too old.");
+  }
+}
+
+/** @internal Remembers a message until its timestamp expires; refuses one seen before. */
+export function remember(
+  cache: ReplayCache | undefined,
+  timestamp: { created: Date; expires?: Date },
+  signatureValue: string,
+  now: Date,
+  skew: number,
+): void {
+  if (!cache) return;
+  const until =
+    Math.max(
+      (timestamp.expires ?? new Date(timestamp.created.getTime() + 2 * skew)).getTime(),
+      now.getTime(),
+    ) + skew;
+  if (!cache.add(`${timestamp.created.toISOString()} ${signatureValue}`, new Date(until), now)) {
+    throw new WsSecurityError("replay", "The message was received before (replayed).");
+  }
+}
+
+/** @internal The assertion's signature, issuer, validity window and audience; what it says. */
+export function verifyAssertion(
   assertion: El,
-  policy: TransportSecurityPolicy,
+  policy: Pick<
+    TransportSecurityPolicy,
+    "issuerKey" | "issuer" | "audiences" | "assertionSignatureAlgorithms"
+  >,
   now: Date,
   skew: number,
 ): Omit<VerifiedTransportSecurity, "timestamp"> {
@@ -200,7 +223,7 @@ function verifyAssertion(
   checkSignature({
     signature,
     signed: assertion,
-    id: assertionId,
+    ids: [assertionId],
     idAttribute: "AssertionID",
     algorithms: policy.assertionSignatureAlgorithms ?? [RSA_SHA1, RSA_SHA256],
     transforms: [[ENVELOPED_SIGNATURE, EXC_C14N]],
@@ -260,7 +283,8 @@ function verifyAssertion(
   };
 }
 
-function readTimestamp(el: El): { created: Date; expires?: Date } {
+/** @internal The timestamp's times. */
+export function readTimestamp(el: El): { created: Date; expires?: Date } {
   const created = kids(el, WSU_NS, "Created");
   const expires = kids(el, WSU_NS, "Expires");
   if (created.length !== 1 || expires.length > 1) {
@@ -305,11 +329,13 @@ function referencedAssertionId(signature: El): string {
   return (keyIds[0]!.textContent ?? "").trim();
 }
 
-interface SignatureCheck {
+/** @internal What {@link checkSignature} checks. */
+export interface SignatureCheck {
   signature: El;
-  /** The element the signature must cover, alone. */
-  signed: El;
-  id: string;
+  /** The element the signature must cover (alone), or the serialised document holding them. */
+  signed: El | string;
+  /** The ids of the elements signed, one reference each, in any order. */
+  ids: readonly string[];
   idAttribute?: string;
   algorithms: readonly string[];
   /** The transform lists allowed for the one reference. */
@@ -324,32 +350,35 @@ interface SignatureCheck {
  * Checks that `signature` has exactly one reference, to `#id`, with allowed algorithms, and that
  * it verifies over `signed` alone. Returns the signature value (base64).
  */
-function checkSignature(c: SignatureCheck): string {
+export function checkSignature(c: SignatureCheck): string {
   const signedInfo = kids(c.signature, DS_NS, "SignedInfo");
   const info = signedInfo.length === 1 ? signedInfo[0]! : undefined;
   const c14n = info && kid(info, DS_NS, "CanonicalizationMethod");
   const method = info && kid(info, DS_NS, "SignatureMethod");
   const references = info ? kids(info, DS_NS, "Reference") : [];
-  if (!info || !c14n || !method || references.length !== 1) {
-    throw new WsSecurityError("invalid_security", `${c.what} must sign one element.`);
+  if (!info || !c14n || !method || references.length !== c.ids.length) {
+    throw new WsSecurityError("invalid_security", `${c.what} does not sign what it must.`);
   }
-  const reference = references[0]!;
-  if (reference.getAttribute("URI") !== `#${c.id}`) {
+  const uris = new Set(references.map((r) => r.getAttribute("URI")));
+  if (uris.size !== c.ids.length || c.ids.some((id) => !uris.has(`#${id}`))) {
     throw new WsSecurityError("invalid_security", `${c.what} does not cover what it must.`);
   }
   const algorithm = method.getAttribute("Algorithm") ?? "";
-  const transforms = kid(reference, DS_NS, "Transforms");
-  const transformList = transforms
-    ? kids(transforms, DS_NS, "Transform").map((t) => t.getAttribute("Algorithm") ?? "")
-    : [];
-  const digest = kid(reference, DS_NS, "DigestMethod")?.getAttribute("Algorithm") ?? "";
+  const referenceAllowed = (reference: El) => {
+    const transforms = kid(reference, DS_NS, "Transforms");
+    const list = transforms
+      ? kids(transforms, DS_NS, "Transform").map((t) => t.getAttribute("Algorithm") ?? "")
+      : [];
+    const digest = kid(reference, DS_NS, "DigestMethod")?.getAttribute("Algorithm") ?? "";
+    return (
+      DIGESTS.includes(digest) &&
+      c.transforms.some((t) => t.length === list.length && t.every((x, i) => list[i] === x))
+    );
+  };
   if (
     c14n.getAttribute("Algorithm") !== EXC_C14N ||
     !c.algorithms.includes(algorithm) ||
-    !DIGESTS.includes(digest) ||
-    !c.transforms.some(
-      (t) => t.length === transformList.length && t.every((x, i) => transformList[i] === x),
-    ) ||
+    !references.every(referenceAllowed) ||
     kid(method, DS_NS, "HMACOutputLength")
   ) {
     throw new WsSecurityError(
@@ -366,7 +395,7 @@ function checkSignature(c: SignatureCheck): string {
   let ok = false;
   try {
     verifier.loadSignature(c.signature.toString());
-    ok = verifier.checkSignature(c.signed.toString());
+    ok = verifier.checkSignature(typeof c.signed === "string" ? c.signed : c.signed.toString());
   } catch {
     ok = false;
   }

@@ -1,0 +1,411 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import {
+  escapeXml,
+  isElement,
+  parseEnvelope,
+  parseXml,
+  SOAP12_NS,
+  type XmlLimits,
+} from "@trustspec/runtime/soap";
+import { SignedXml } from "xml-crypto";
+import {
+  AES128_CBC,
+  AES256_CBC,
+  DEFAULT_DERIVATION_LABEL,
+  DS_NS,
+  EXC_C14N,
+  HMAC_SHA1,
+  P_SHA1,
+  SAML11_NS,
+  SHA1,
+  WSSC_NS,
+  WSSE_NS,
+  WSU_NS,
+  XENC_CONTENT,
+  XENC_NS,
+} from "./constants.js";
+import { WsSecurityError } from "./errors.js";
+import type { ReplayCache } from "./replay.js";
+import {
+  assertionReferenceXml,
+  DEFAULT_TIMESTAMP_TTL_SECONDS,
+  type SecurityTokenForHeader,
+} from "./transport.js";
+import {
+  checkFreshness,
+  checkSignature,
+  type El,
+  kid,
+  kids,
+  readTimestamp,
+  remember,
+  type TransportSecurityPolicy,
+  type VerifiedTransportSecurity,
+  verifyAssertion,
+} from "./verify.js";
+
+/**
+ * Message security for the Sign Service's `token/nosc` endpoint (no transport security, no
+ * secure session): the issued token's proof key is the symmetric protection token. The guide
+ * says only that the proof key protects the messages (§6.3.1, end, lines 10494-10497); how is
+ * WS-SecurityPolicy 1.2's symmetric binding (§7.4) with the issued token as protection token, as
+ * a WCF `wsHttpBinding`/`ws2007FederationHttpBinding` without secure session applies it, with the
+ * `Basic256` algorithm suite and derived keys:
+ * - two keys are derived from the proof key (WS-SecureConversation 1.3, §7, P_SHA-1 with fresh
+ *   nonces), one to sign and one to encrypt, each a `wssc:DerivedKeyToken` referring to the
+ *   assertion by its `SAMLAssertionID` key identifier;
+ * - the timestamp and the body are signed (HMAC-SHA1, exclusive C14N) with the signing key, then
+ *   the body's content is encrypted (XML Encryption `Content`, AES-256-CBC) with the other key;
+ * - the service answers the same way with the same proof key, and the client verifies and
+ *   decrypts the answer.
+ * Not done here (yet): encrypting the signature (`EncryptSignature`), signing the addressing
+ * headers, and `SignatureConfirmation`; what the WSDL's policy asks for decides.
+ */
+
+/** How a message is protected. */
+export interface SymmetricProtectOptions {
+  /** The issued token: its proof key protects the message. */
+  token: SecurityTokenForHeader & { keyIdentifier: string };
+  /** Put the assertion into the header (requests: yes; the service's answers: no). */
+  includeToken: boolean;
+  /** Header blocks (XML text) before the security header, e.g. the WS-Addressing `Action`. */
+  headers?: readonly string[];
+  /** The body's one element (XML text, its namespaces declared on itself). */
+  body: string;
+  timestampTtlSeconds?: number;
+  now?: () => Date;
+  /** Nonces for the derived keys (default 16 random bytes each). */
+  nonce?: () => Buffer;
+}
+
+/** The P_SHA-1 function of TLS 1.0 (RFC 2246, §5) that WS-SecureConversation 1.3 derives keys with. */
+export function pSha1(secret: Buffer, seed: Buffer, length: number, offset = 0): Buffer {
+  const out: Buffer[] = [];
+  let a = seed;
+  let have = 0;
+  while (have < offset + length) {
+    a = createHmac("sha1", secret).update(a).digest();
+    const block = createHmac("sha1", secret)
+      .update(Buffer.concat([a, seed]))
+      .digest();
+    out.push(block);
+    have += block.length;
+  }
+  return Buffer.concat(out).subarray(offset, offset + length);
+}
+
+/** A derived key of the proof key, as `DerivedKeyToken` describes it (no `Label`: the default one). */
+function derive(
+  proofKey: Buffer,
+  nonce: Buffer,
+  length: number,
+  offset = 0,
+  label?: string,
+): Buffer {
+  const seed = Buffer.concat([Buffer.from(label ?? DEFAULT_DERIVATION_LABEL, "utf8"), nonce]);
+  return pSha1(proofKey, seed, length, offset);
+}
+
+const SIGNING_KEY_LENGTH = 24; // Basic256: 192-bit derived signature keys
+const ENCRYPTION_KEY_LENGTH = 32; // Basic256: AES-256
+
+function derivedKeyTokenXml(
+  id: string,
+  assertionId: string,
+  nonce: Buffer,
+  length: number,
+): string {
+  return `<c:DerivedKeyToken xmlns:c="${WSSC_NS}" u:Id="${escapeXml(id)}">${assertionReferenceXml(assertionId)}<c:Offset>0</c:Offset><c:Length>${length}</c:Length><c:Nonce>${nonce.toString("base64")}</c:Nonce></c:DerivedKeyToken>`;
+}
+
+function strReference(id: string): string {
+  return `<o:SecurityTokenReference xmlns:o="${WSSE_NS}"><o:Reference URI="#${escapeXml(id)}"/></o:SecurityTokenReference>`;
+}
+
+/** A SOAP 1.2 envelope with its body signed and encrypted with keys derived from the proof key. */
+export function protectSymmetric(options: SymmetricProtectOptions): string {
+  const { token } = options;
+  if (!token.proofKey) {
+    throw new WsSecurityError("invalid_token", "The issued token has no proof key to sign with.");
+  }
+  const proofKey = Buffer.from(token.proofKey, "base64");
+  const nonce = options.nonce ?? (() => randomBytes(16));
+  const ttl = options.timestampTtlSeconds ?? DEFAULT_TIMESTAMP_TTL_SECONDS;
+  const created = (options.now ?? (() => new Date()))();
+  const expires = new Date(created.getTime() + ttl * 1000);
+  const timestamp = `<u:Timestamp u:Id="_0"><u:Created>${created.toISOString()}</u:Created><u:Expires>${expires.toISOString()}</u:Expires></u:Timestamp>`;
+  const open = `<s:Envelope xmlns:s="${SOAP12_NS}" xmlns:u="${WSU_NS}">`;
+  const bodyOpen = `<s:Body u:Id="_1">`;
+
+  const sigNonce = nonce();
+  const encNonce = nonce();
+  const sigKey = derive(proofKey, sigNonce, SIGNING_KEY_LENGTH);
+  const encKey = derive(proofKey, encNonce, ENCRYPTION_KEY_LENGTH);
+
+  const sig = new SignedXml({
+    privateKey: sigKey,
+    canonicalizationAlgorithm: EXC_C14N,
+    signatureAlgorithm: HMAC_SHA1,
+    idMode: "wssecurity",
+  });
+  sig.enableHMAC();
+  sig.getKeyInfoContent = () => strReference("_2");
+  for (const target of [`/*/*/*/*[local-name(.)='Timestamp']`, `/*/*[local-name(.)='Body']`]) {
+    sig.addReference({ xpath: target, transforms: [EXC_C14N], digestAlgorithm: SHA1 });
+  }
+  sig.computeSignature(
+    `${open}<s:Header><o:Security xmlns:o="${WSSE_NS}">${timestamp}</o:Security></s:Header>${bodyOpen}${options.body}</s:Body></s:Envelope>`,
+    { prefix: "ds", location: { reference: "/*/*/*", action: "append" } },
+  );
+  const signature = sig.getSignatureXml();
+
+  const iv = randomBytes(16);
+  const cipher = createCipheriv("aes-256-cbc", encKey, iv);
+  const cipherValue = Buffer.concat([iv, cipher.update(options.body, "utf8"), cipher.final()]);
+  const encrypted = `<e:EncryptedData xmlns:e="${XENC_NS}" Id="_4" Type="${XENC_CONTENT}"><e:EncryptionMethod Algorithm="${AES256_CBC}"/><KeyInfo xmlns="${DS_NS}">${strReference("_3")}</KeyInfo><e:CipherData><e:CipherValue>${cipherValue.toString("base64")}</e:CipherValue></e:CipherData></e:EncryptedData>`;
+
+  const security = [
+    `<o:Security xmlns:o="${WSSE_NS}" s:mustUnderstand="1">`,
+    timestamp,
+    options.includeToken ? token.tokenXml : "",
+    derivedKeyTokenXml("_2", token.keyIdentifier, sigNonce, SIGNING_KEY_LENGTH),
+    derivedKeyTokenXml("_3", token.keyIdentifier, encNonce, ENCRYPTION_KEY_LENGTH),
+    `<e:ReferenceList xmlns:e="${XENC_NS}"><e:DataReference URI="#_4"/></e:ReferenceList>`,
+    signature,
+    "</o:Security>",
+  ].join("");
+  return `${open}<s:Header>${(options.headers ?? []).join("")}${security}</s:Header>${bodyOpen}${encrypted}</s:Body></s:Envelope>`;
+}
+
+/** What reading a protected message needs. */
+export interface SymmetricOpenPolicy {
+  /** The proof key of a token, by its assertion id (see {@link TransportSecurityPolicy.proofKey}). */
+  proofKey: TransportSecurityPolicy["proofKey"];
+  /**
+   * For a service: the header must carry an assertion, checked like this. For a client reading
+   * the answer: leave it out (the answer names the token by its key identifier only).
+   */
+  assertion?: Pick<
+    TransportSecurityPolicy,
+    "issuerKey" | "issuer" | "audiences" | "assertionSignatureAlgorithms"
+  >;
+  /** For a client: the token the answer must be protected with. */
+  expectedTokenId?: string;
+  maxClockSkewSeconds?: number;
+  now?: () => Date;
+  replayCache?: ReplayCache;
+  xmlLimits?: Partial<XmlLimits>;
+}
+
+/** A verified, decrypted message. */
+export interface OpenedSymmetricMessage {
+  /** The decrypted body element. */
+  body: El;
+  /** The header blocks other than the security header. */
+  headers: El[];
+  /** The token's id (the assertion's `AssertionID`). */
+  tokenId: string;
+  /** The verified assertion, when the policy asked for one. */
+  token?: Omit<VerifiedTransportSecurity, "timestamp">;
+  timestamp: { created: Date; expires?: Date };
+}
+
+/**
+ * Verifies and decrypts a message protected by {@link protectSymmetric} (or a WCF peer using the
+ * same binding): the body must be encrypted and, decrypted, signed together with the timestamp
+ * by a key derived from the token's proof key.
+ * @throws WsSecurityError with the code of the first check that fails.
+ */
+export async function openSymmetric(
+  text: string,
+  policy: SymmetricOpenPolicy,
+): Promise<OpenedSymmetricMessage> {
+  const envelope = parseEnvelope(text, "1.2", policy.xmlLimits);
+  const securities = envelope.headers.filter((h) =>
+    isElement(h, { ns: WSSE_NS, local: "Security" }),
+  );
+  if (securities.length !== 1) {
+    throw new WsSecurityError("invalid_security", "The message must have one security header.");
+  }
+  const security = securities[0]!;
+  const one = (ns: string, local: string, what: string) => {
+    const found = kids(security, ns, local);
+    if (found.length !== 1) {
+      throw new WsSecurityError("invalid_security", `The security header must hold one ${what}.`);
+    }
+    return found[0]!;
+  };
+  const now = (policy.now ?? (() => new Date()))();
+  const skew = (policy.maxClockSkewSeconds ?? 300) * 1000;
+  const timestampEl = one(WSU_NS, "Timestamp", "timestamp");
+  const signatureEl = one(DS_NS, "Signature", "signature");
+  let token: Omit<VerifiedTransportSecurity, "timestamp"> | undefined;
+  if (policy.assertion) {
+    token = verifyAssertion(
+      one(SAML11_NS, "Assertion", "SAML 1.1 assertion"),
+      policy.assertion,
+      now,
+      skew,
+    );
+  }
+  const timestamp = readTimestamp(timestampEl);
+  checkFreshness(timestamp, now, skew);
+
+  const derivedKeys = new Map<string, El>();
+  for (const dk of kids(security, WSSC_NS, "DerivedKeyToken")) {
+    const id = dk.getAttributeNS(WSU_NS, "Id");
+    if (id) derivedKeys.set(id, dk);
+  }
+  const keyFor = async (keyInfo: El | undefined) => {
+    const str = keyInfo && kid(keyInfo, WSSE_NS, "SecurityTokenReference");
+    const ref = str && kid(str, WSSE_NS, "Reference");
+    const uri = ref?.getAttribute("URI") ?? "";
+    const dk = uri.startsWith("#") ? derivedKeys.get(uri.slice(1)) : undefined;
+    if (!dk) {
+      throw new WsSecurityError("invalid_security", "A key must be a derived key of the header.");
+    }
+    return deriveFrom(dk, policy, token?.assertionId);
+  };
+
+  // Decrypt the body's content first: the signature covers the body as it was before encryption.
+  const bodyEl = envelope.body.parentNode as El;
+  const encrypted = envelope.body;
+  if (
+    !isElement(encrypted, { ns: XENC_NS, local: "EncryptedData" }) ||
+    encrypted.getAttribute("Type") !== XENC_CONTENT
+  ) {
+    throw new WsSecurityError("invalid_security", "The body must be encrypted.");
+  }
+  const { key: encKey, tokenId } = await keyFor(kid(encrypted, DS_NS, "KeyInfo"));
+  const plaintext = decrypt(encrypted, encKey);
+  let content: El;
+  try {
+    content = parseXml(plaintext, policy.xmlLimits);
+  } catch (e) {
+    // The same answer as for a failed decryption: a wrong key mostly yields bytes that are not XML.
+    throw new WsSecurityError("proof_signature_invalid", "The body could not be decrypted.", {
+      cause: e,
+    });
+  }
+  const imported = bodyEl.ownerDocument?.importNode(content, true);
+  if (!imported) throw new WsSecurityError("invalid_security", "The body could not be read.");
+  bodyEl.replaceChild(imported, encrypted);
+
+  const { key: sigKey, tokenId: sigTokenId } = await keyFor(kid(signatureEl, DS_NS, "KeyInfo"));
+  if (sigTokenId !== tokenId) {
+    throw new WsSecurityError(
+      "invalid_security",
+      "The body is signed and encrypted with different tokens.",
+    );
+  }
+  const timestampId = timestampEl.getAttributeNS(WSU_NS, "Id");
+  const bodyId = bodyEl.getAttributeNS(WSU_NS, "Id");
+  if (!timestampId || !bodyId) {
+    throw new WsSecurityError("invalid_security", "The timestamp and the body must have a wsu:Id.");
+  }
+  const signatureValue = checkSignature({
+    signature: signatureEl,
+    signed: envelope.envelope.toString(),
+    ids: [timestampId, bodyId],
+    algorithms: [HMAC_SHA1],
+    transforms: [[EXC_C14N]],
+    key: sigKey,
+    hmac: true,
+    failure: "proof_signature_invalid",
+    what: "The message signature",
+  });
+  remember(policy.replayCache, timestamp, signatureValue, now, skew);
+  return {
+    body: imported as El,
+    headers: envelope.headers.filter((h) => h !== security),
+    tokenId,
+    ...(token ? { token } : {}),
+    timestamp,
+  };
+}
+
+async function deriveFrom(
+  dk: El,
+  policy: SymmetricOpenPolicy,
+  assertionId: string | undefined,
+): Promise<{ key: Buffer; tokenId: string }> {
+  const algorithm = dk.getAttribute("Algorithm");
+  if (algorithm && algorithm !== P_SHA1) {
+    throw new WsSecurityError("unsupported_algorithm", "Keys may only be derived with P_SHA-1.");
+  }
+  const str = kid(dk, WSSE_NS, "SecurityTokenReference");
+  const keyId = str && kid(str, WSSE_NS, "KeyIdentifier");
+  const tokenId = (keyId?.textContent ?? "").trim();
+  if (!tokenId) throw new WsSecurityError("invalid_security", "A derived key names no token.");
+  if (assertionId !== undefined && tokenId !== assertionId) {
+    throw new WsSecurityError(
+      "invalid_security",
+      "A key is derived from another token than the header's.",
+    );
+  }
+  if (policy.expectedTokenId !== undefined && tokenId !== policy.expectedTokenId) {
+    throw new WsSecurityError("invalid_security", "The message is protected with another token.");
+  }
+  const proof = await policy.proofKey(tokenId);
+  if (proof === undefined)
+    throw new WsSecurityError("unknown_token", "No proof key is known for the token.");
+  const num = (local: string, fallback: number) => {
+    const el = kid(dk, WSSC_NS, local);
+    const t = (el?.textContent ?? "").trim();
+    return el ? (/^\d{1,3}$/.test(t) ? Number(t) : Number.NaN) : fallback;
+  };
+  const length = num("Length", 32);
+  const offset = num("Offset", 0);
+  const nonce = Buffer.from((kid(dk, WSSC_NS, "Nonce")?.textContent ?? "").trim(), "base64");
+  const label = kid(dk, WSSC_NS, "Label")?.textContent ?? undefined;
+  if (
+    !(length >= 16 && length <= 64) ||
+    !(offset >= 0 && offset <= 1024) ||
+    nonce.length < 8 ||
+    kid(dk, WSSC_NS, "Generation")
+  ) {
+    throw new WsSecurityError(
+      "invalid_security",
+      "A derived key has an invalid length, offset or nonce.",
+    );
+  }
+  const secret = typeof proof === "string" ? Buffer.from(proof, "base64") : Buffer.from(proof);
+  return { key: derive(secret, nonce, length, offset, label), tokenId };
+}
+
+function decrypt(encrypted: El, key: Buffer): string {
+  const algorithm = kid(encrypted, XENC_NS, "EncryptionMethod")?.getAttribute("Algorithm");
+  const size = algorithm === AES256_CBC ? 32 : algorithm === AES128_CBC ? 16 : 0;
+  if (!size)
+    throw new WsSecurityError(
+      "unsupported_algorithm",
+      "The body is encrypted with an algorithm not allowed here.",
+    );
+  if (key.length !== size)
+    throw new WsSecurityError("invalid_security", "The encryption key has the wrong length.");
+  const data = kid(encrypted, XENC_NS, "CipherData");
+  const value = Buffer.from(
+    (kid(data ?? encrypted, XENC_NS, "CipherValue")?.textContent ?? "").replace(/\s+/g, ""),
+    "base64",
+  );
+  if (value.length < 32 || value.length % 16 !== 0) {
+    throw new WsSecurityError("proof_signature_invalid", "The body could not be decrypted.");
+  }
+  try {
+    // XML Encryption's padding: the last byte counts the padding; the others may be anything.
+    const d = createDecipheriv(
+      size === 32 ? "aes-256-cbc" : "aes-128-cbc",
+      key,
+      value.subarray(0, 16),
+    );
+    d.setAutoPadding(false);
+    const plain = Buffer.concat([d.update(value.subarray(16)), d.final()]);
+    const pad = plain[plain.length - 1]!;
+    if (pad < 1 || pad > 16) throw new Error("padding");
+    return new TextDecoder("utf-8", { fatal: true }).decode(plain.subarray(0, plain.length - pad));
+  } catch (e) {
+    throw new WsSecurityError("proof_signature_invalid", "The body could not be decrypted.", {
+      cause: e,
+    });
+  }
+}
