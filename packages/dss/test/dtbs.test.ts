@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { bearerAuth } from "@trustspec/runtime";
+import { parseXml } from "@trustspec/runtime/soap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateXML } from "xmllint-wasm";
 import { verifyCms } from "../src/cms/index.js";
@@ -118,6 +119,29 @@ describe("the guide's examples", () => {
       },
       document: rest.Document,
     });
+  });
+
+  it("dtbsTransactionToken's fields are the WSDL's CreateTransactionToken elements, in order", () => {
+    const wsdl = parseXml(
+      readFileSync(
+        new URL("../../../specs/dss-signservice/SignService.wsdl", import.meta.url),
+        "utf8",
+      ),
+      { maxElements: 100_000 },
+    );
+    const XS = "http://www.w3.org/2001/XMLSchema";
+    const declared = Array.from(wsdl.getElementsByTagNameNS(XS, "element")).find(
+      (e) => e.getAttribute("name") === "CreateTransactionToken",
+    );
+    const fields = Array.from(declared!.getElementsByTagNameNS(XS, "element")).map((e) =>
+      e.getAttribute("name"),
+    );
+    const request = dtbsTransactionToken(parseDtbs(example("dtbs-6.4.xml")), {
+      certificateId: 1,
+      signatureType: "CMS",
+      documentInfo: "x",
+    });
+    expect(Object.keys(request)).toEqual(fields);
   });
 
   it("§6.4's rendering: «Name1 : Value1, Name2 : Value2»", () => {
