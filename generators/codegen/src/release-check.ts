@@ -22,7 +22,7 @@ import { promisify } from "node:util";
 import { type CompatChange, compareApis } from "./compat.js";
 import { openApiToModel } from "./input/openapi.js";
 import { wsdlToModel } from "./input/wsdl.js";
-import { xsdToModel } from "./input/xsd.js";
+import { referencedSchemaTexts, xsdToModel } from "./input/xsd.js";
 import { entriesOf, readManifest, type SpecKind } from "./manifest.js";
 import { parseYaml } from "./yaml.js";
 
@@ -52,10 +52,25 @@ interface PackageJson {
   private?: boolean;
 }
 
-/** A spec's text as the internal model, by its kind. */
-function toModel(kind: SpecKind, text: string, options: { name: string; source: string }) {
-  if (kind === "wsdl") return wsdlToModel(text, options);
-  if (kind === "xsd") return xsdToModel(text, options);
+/**
+ * A spec's text as the internal model, by its kind. An XML spec's `schemaLocation` documents are
+ * read with `read` (as released, or as they are now).
+ */
+async function toModel(
+  kind: SpecKind,
+  text: string,
+  options: { name: string; source: string },
+  read: (path: string) => Promise<string | undefined>,
+) {
+  if (kind === "wsdl" || kind === "xsd") {
+    const texts = await referencedSchemaTexts(options.source, text, read);
+    const xml = {
+      ...options,
+      file: `/${options.source}`,
+      readText: (file: string) => texts.get(file) ?? "",
+    };
+    return kind === "wsdl" ? wsdlToModel(text, xml) : xsdToModel(text, xml);
+  }
   return openApiToModel(parseYaml(text, options.source) as Record<string, unknown>, options);
 }
 
@@ -208,7 +223,11 @@ export async function checkReleases(repo: string, manifest?: string): Promise<Pa
         continue;
       }
       const options = { name, source: path };
-      const changes = compareApis(toModel(kind, before, options), toModel(kind, now, options));
+      const current = (p: string) => readFile(join(repo, p), "utf8").catch(() => undefined);
+      const changes = compareApis(
+        await toModel(kind, before, options, release.read),
+        await toModel(kind, now, options, current),
+      );
       result.specs.push({ spec: path, changes });
     }
     const breaks = result.specs.some((s) => s.changes.some((c) => c.kind === "breaking"));
@@ -286,10 +305,17 @@ export async function writeReleaseBaselines(
     const versions = await baselineVersions(repo, pkg.name);
     const action = versions.includes(pkg.version) ? "kept" : "written";
     if (action === "written") {
-      for (const { path } of specs) {
-        const target = join(repo, baseline, path);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, await readFile(join(repo, path)));
+      for (const { kind, path } of specs) {
+        // An XML spec is recorded with the schema documents it names by schemaLocation.
+        const text = await readFile(join(repo, path), "utf8");
+        const current = (p: string) => readFile(join(repo, p), "utf8").catch(() => undefined);
+        const referenced =
+          kind === "openapi" ? [] : [...(await referencedSchemaTexts(path, text, current)).keys()];
+        for (const file of [path, ...referenced.map((f) => f.slice(1))]) {
+          const target = join(repo, baseline, file);
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, await readFile(join(repo, file)));
+        }
       }
     }
     const removed = versions

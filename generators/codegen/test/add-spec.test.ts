@@ -23,6 +23,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCommand } from "../src/commands.js";
 import { generateFiles } from "../src/generate.js";
 import { readOpenApi } from "../src/input/openapi.js";
+import { referencedSchemaTexts } from "../src/input/xsd.js";
 import { MANIFEST_PATH, readManifest } from "../src/manifest.js";
 import { gitIn } from "./git.js";
 
@@ -67,6 +68,13 @@ function installed(cwd: string, ...args: string[]) {
 for (const entry of readManifest(repoRoot)) {
   copy(entry.spec);
   copy(`${entry.package}/package.json`);
+  // An XML spec comes with the schema documents it names by schemaLocation.
+  if (entry.kind === "openapi") continue;
+  const read = async (path: string) => readFileSync(join(repoRoot, path), "utf8");
+  const text = readFileSync(join(repoRoot, entry.spec), "utf8");
+  for (const file of (await referencedSchemaTexts(entry.spec, text, read)).keys()) {
+    copy(file.slice(1));
+  }
 }
 copy(MANIFEST_PATH);
 write(".changeset/config.json", "{}\n");

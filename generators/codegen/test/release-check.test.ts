@@ -291,3 +291,61 @@ describe("committed release baselines", () => {
     });
   });
 });
+
+describe("XML specs with schema documents named by schemaLocation", () => {
+  const types = (fields: string) =>
+    `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t:types" elementFormDefault="qualified"><xs:complexType name="Item"><xs:sequence>${fields}</xs:sequence></xs:complexType></xs:schema>`;
+  const wsdl = `<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:tns="urn:t" xmlns:t="urn:t:types" targetNamespace="urn:t" name="Svc">
+  <wsdl:types><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t" elementFormDefault="qualified">
+    <xs:import namespace="urn:t:types" schemaLocation="../common/types.xsd"/>
+    <xs:element name="Get"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
+    <xs:element name="GetResponse"><xs:complexType><xs:sequence><xs:element name="GetResult" type="t:Item"/></xs:sequence></xs:complexType></xs:element>
+  </xs:schema></wsdl:types>
+  <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Get"/></wsdl:message>
+  <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:GetResponse"/></wsdl:message>
+  <wsdl:portType name="ISvc"><wsdl:operation name="Get"><wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
+  <wsdl:binding name="B" type="tns:ISvc"><soap:binding transport="http://schemas.xmlsoap.org/soap/http"/><wsdl:operation name="Get"><soap:operation soapAction="urn:t/Get" style="document"/><wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation></wsdl:binding>
+  <wsdl:service name="Svc"><wsdl:port name="P" binding="tns:B"><soap:address location="http://localhost/svc"/></wsdl:port></wsdl:service>
+</wsdl:definitions>`;
+  const both = '<xs:element name="Id" type="xs:int"/><xs:element name="Name" type="xs:string"/>';
+  const xmlRepo = () => {
+    const r = repo();
+    r.write(
+      "specs/codegen.yaml",
+      stringify([
+        {
+          package: "packages/foo",
+          spec: "specs/svc/Svc.wsdl",
+          kind: "wsdl",
+          name: "Svc",
+          out: "src/generated",
+        },
+      ]),
+    );
+    r.write("specs/svc/Svc.wsdl", wsdl);
+    r.write("specs/common/types.xsd", types(both));
+    r.git("add", "-A");
+    r.git("commit", "-qm", "wsdl");
+    return r;
+  };
+
+  it("compares the imported documents as released by a tag", async () => {
+    const r = xmlRepo();
+    r.git("tag", "@t/foo@1.0.0");
+    expect((await checkReleases(r.dir))[0]).toMatchObject({ ok: true });
+    r.write("specs/common/types.xsd", types('<xs:element name="Id" type="xs:int"/>'));
+    const [foo] = await checkReleases(r.dir);
+    expect(foo).toMatchObject({ ok: false });
+    expect(formatReleaseCheck([foo!])).toContain("specs/svc/Svc.wsdl: ");
+  });
+
+  it("a baseline records the imported documents, and the check reads them from it", async () => {
+    const r = xmlRepo();
+    await writeReleaseBaselines(r.dir);
+    const baseline = join(r.dir, "release-baseline/@t/foo@1.0.0");
+    expect(existsSync(join(baseline, "specs/common/types.xsd"))).toBe(true);
+    expect((await checkReleases(r.dir))[0]).toMatchObject({ ok: true });
+    r.write("specs/common/types.xsd", types('<xs:element name="Id" type="xs:int"/>'));
+    expect((await checkReleases(r.dir))[0]).toMatchObject({ ok: false });
+  });
+});

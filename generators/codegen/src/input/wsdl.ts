@@ -35,6 +35,7 @@ export function wsdlToModel(text: string, options: XmlInputOptions): ApiModel {
     types ? children(types, XS, "schema") : [],
     options.file,
     options.source,
+    options.readText,
   );
   const model = baseModel(options, root.getAttribute("name") || options.name);
   const result = new XsdReader(schemaEls, options.source, model.bundleId).read();

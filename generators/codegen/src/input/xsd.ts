@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, posix, resolve } from "node:path";
 import type { Element } from "@xmldom/xmldom";
 import type {
   ApiModel,
@@ -67,11 +67,51 @@ export interface XmlInputOptions {
    * by a relative `schemaLocation` are read too; without it, `schemaLocation` is not followed.
    */
   file?: string;
+  /** Reads a schema document named by `schemaLocation` (default: from disk). */
+  readText?: (file: string) => string;
 }
 
 /** Reads a standalone XML Schema into the internal model (types only, no service). */
 export async function readXsd(file: string, options: XmlInputOptions): Promise<ApiModel> {
   return xsdToModel(await readFile(file, "utf8"), { file, ...options });
+}
+
+const isRemote = (location: string) =>
+  /^[a-z][a-z0-9+.-]*:/i.test(location) || location.includes("?");
+
+/**
+ * The schema documents a spec at repository path `path` (text `text`) reaches through
+ * `xs:import` / `xs:include` with a relative `schemaLocation`, by repository path (posix, with a
+ * leading `/`), each read once with `read`: for reading a spec as it was released (from a tag or a
+ * baseline folder) and for copying it with what it needs. Pass the result to the readers as
+ * `readText`, with `file` `/<path>`.
+ */
+export async function referencedSchemaTexts(
+  path: string,
+  text: string,
+  read: (path: string) => Promise<string | undefined>,
+): Promise<Map<string, string>> {
+  const start = posix.join("/", path);
+  const out = new Map<string, string>();
+  const queue = [{ path: start, text }];
+  for (let item = queue.shift(); item; item = queue.shift()) {
+    const root = parse(item.text, item.path.slice(1));
+    for (const local of ["import", "include"]) {
+      for (const ref of Array.from(root.getElementsByTagNameNS(XS, local))) {
+        const location = ref.getAttribute("schemaLocation");
+        if (!location || isRemote(location)) continue;
+        const target = posix.join(posix.dirname(item.path), location);
+        if (target === start || out.has(target)) continue;
+        const found = await read(target.slice(1));
+        if (found === undefined) {
+          throw new Error(`${item.path.slice(1)}: schemaLocation "${location}" cannot be read`);
+        }
+        out.set(target, found);
+        queue.push({ path: target, text: found });
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -84,6 +124,7 @@ export function withReferencedSchemas(
   roots: Element[],
   file: string | undefined,
   source: string,
+  readText: (file: string) => string = (f) => readFileSync(f, "utf8"),
 ): Element[] {
   if (!file) return roots;
   const out = [...roots];
@@ -94,7 +135,7 @@ export function withReferencedSchemas(
     for (const ref of [...children(item.el, XS, "import"), ...children(item.el, XS, "include")]) {
       const location = ref.getAttribute("schemaLocation");
       if (!location) continue;
-      if (/^[a-z][a-z0-9+.-]*:/i.test(location) || location.includes("?")) {
+      if (isRemote(location)) {
         throw new Error(
           `${source}: schemaLocation "${location}": only relative file paths are followed`,
         );
@@ -103,7 +144,7 @@ export function withReferencedSchemas(
       if (seen.has(path)) continue;
       seen.add(path);
       const named = `${source} → ${location}`;
-      const root = parse(readFileSync(path, "utf8"), named);
+      const root = parse(readText(path), named);
       if (root.namespaceURI !== XS || root.localName !== "schema") {
         throw new Error(`${named}: an xs:schema root is expected`);
       }
@@ -779,7 +820,7 @@ export function xsdToModel(text: string, options: XmlInputOptions): ApiModel {
     throw new Error(`${options.source}: an xs:schema root is expected`);
   }
   const model = baseModel(options, options.name, doc(root));
-  const schemas = withReferencedSchemas([root], options.file, options.source);
+  const schemas = withReferencedSchemas([root], options.file, options.source, options.readText);
   const result = new XsdReader(schemas, options.source, model.bundleId).read();
   model.schemas = result.schemas;
   model.xml = result.xml;
