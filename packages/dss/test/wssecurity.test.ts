@@ -224,6 +224,34 @@ describe("verification", () => {
     await expect(verifyTransportSecurity(message(61), policy)).resolves.toBeTruthy();
   });
 
+  it("checks an assertion's signature once, and every other check on every call", async () => {
+    const { policy, message } = setup();
+    const verified = new ReplayCache();
+    policy.verifiedAssertions = verified;
+    await verifyTransportSecurity(message(60), policy);
+    expect(verified.size).toBe(1);
+    await verifyTransportSecurity(message(61), policy);
+    expect(verified.size).toBe(1);
+    // Changed bytes are not the remembered assertion.
+    const edited = message(62).replace(
+      "<saml:NameIdentifier>user1<",
+      "<saml:NameIdentifier>admin<",
+    );
+    await refused(verifyTransportSecurity(edited, policy), "invalid_token", "InvalidSecurityToken");
+    // Another trusted key is another entry: its signature is checked, and fails.
+    await refused(
+      verifyTransportSecurity(message(63), { ...policy, issuerKey: other.certPem }),
+      "invalid_token",
+      "InvalidSecurityToken",
+    );
+    policy.now = () => at(1000);
+    await refused(
+      verifyTransportSecurity(message(1000), policy),
+      "token_expired",
+      "InvalidSecurityToken",
+    );
+  });
+
   it("keeps the replay cache bounded", () => {
     const cache = new ReplayCache(2);
     expect(cache.add("a", at(10), T0)).toBe(true);

@@ -3,7 +3,8 @@
  * message is not accepted twice (WS-Security Core 1.1, §10: a receiver "may" keep a cache of
  * timestamps; WS-SecurityPolicy's transport binding relies on it). Bounded: when full, the entry
  * that expires first is dropped, and `add` refuses nothing it has forgotten, so the bound should
- * hold more messages than arrive within a timestamp's lifetime.
+ * hold more messages than arrive within a timestamp's lifetime. The verifier also keeps the
+ * assertions whose signature it has checked in one (`verifiedAssertions`).
  */
 export class ReplayCache {
   readonly #entries = new Map<string, number>();
@@ -23,6 +24,12 @@ export class ReplayCache {
     if (this.#entries.size >= this.#max) this.#evict(t);
     this.#entries.set(key, expires.getTime());
     return true;
+  }
+
+  /** Whether `key` is remembered and has not expired. */
+  has(key: string, now: Date = new Date()): boolean {
+    const exp = this.#entries.get(key);
+    return exp !== undefined && exp > now.getTime();
   }
 
   /** How many messages are remembered. */

@@ -187,7 +187,7 @@ export interface SymmetricOpenPolicy {
    */
   assertion?: Pick<
     TransportSecurityPolicy,
-    "issuerKey" | "issuer" | "audiences" | "assertionSignatureAlgorithms"
+    "issuerKey" | "issuer" | "audiences" | "assertionSignatureAlgorithms" | "verifiedAssertions"
   >;
   /** For a client: the token the answer must be protected with. */
   expectedTokenId?: string;
@@ -305,7 +305,9 @@ export async function openSymmetric(
   }
   const signatureValue = checkSignature({
     signature: signatureEl,
-    signed: envelope.envelope.toString(),
+    // Only the two signed elements, each serialised with the namespaces it uses: exclusive C14N
+    // gives them the same canonical form as in the envelope, and nothing else can be referenced.
+    signed: `<w>${timestampEl.toString()}${bodyEl.toString()}</w>`,
     ids: [timestampId, bodyId],
     algorithms: [HMAC_SHA1],
     transforms: [[EXC_C14N]],

@@ -1,4 +1,4 @@
-import type { KeyObject } from "node:crypto";
+import { createHash, createPublicKey, type KeyObject } from "node:crypto";
 import {
   childElements,
   isElement,
@@ -57,6 +57,12 @@ export interface TransportSecurityPolicy {
   now?: () => Date;
   /** Where seen messages are remembered; without it replays are not detected. */
   replayCache?: ReplayCache;
+  /**
+   * Where assertions whose signature verified are remembered (by their exact text and the issuer
+   * key) until they expire, so that a token sent with every call has its signature checked once.
+   * Every other check still runs on every call.
+   */
+  verifiedAssertions?: ReplayCache;
   /** Assertion signature algorithms accepted (default RSA-SHA1 and RSA-SHA256). */
   assertionSignatureAlgorithms?: readonly string[];
   /** XML limits when the envelope is given as text. */
@@ -164,6 +170,16 @@ export async function verifyTransportSecurity(
   return { ...token, timestamp };
 }
 
+const fingerprints = new WeakMap<object, string>();
+/** The SHA-256 of the issuer key's SubjectPublicKeyInfo (for the verified-assertion cache). */
+function fingerprint(key: string | Buffer | KeyObject): string {
+  if (typeof key === "object" && fingerprints.has(key)) return fingerprints.get(key)!;
+  const der = createPublicKey(key).export({ type: "spki", format: "der" });
+  const out = createHash("sha256").update(der).digest("base64");
+  if (typeof key === "object") fingerprints.set(key, out);
+  return out;
+}
+
 /** @internal Refuses a timestamp outside its validity window (with the clock skew). */
 export function checkFreshness(
   timestamp: { created: Date; expires?: Date },
@@ -205,7 +221,7 @@ export function verifyAssertion(
   assertion: El,
   policy: Pick<
     TransportSecurityPolicy,
-    "issuerKey" | "issuer" | "audiences" | "assertionSignatureAlgorithms"
+    "issuerKey" | "issuer" | "audiences" | "assertionSignatureAlgorithms" | "verifiedAssertions"
   >,
   now: Date,
   skew: number,
@@ -220,18 +236,25 @@ export function verifyAssertion(
   }
   const signature = kid(assertion, DS_NS, "Signature");
   if (!signature) throw new WsSecurityError("invalid_token", "The assertion is not signed.");
-  checkSignature({
-    signature,
-    signed: assertion,
-    ids: [assertionId],
-    idAttribute: "AssertionID",
-    algorithms: policy.assertionSignatureAlgorithms ?? [RSA_SHA1, RSA_SHA256],
-    transforms: [[ENVELOPED_SIGNATURE, EXC_C14N]],
-    key: policy.issuerKey,
-    hmac: false,
-    failure: "invalid_token",
-    what: "The assertion's signature",
-  });
+  const assertionXml = assertion.toString();
+  const cacheKey = policy.verifiedAssertions
+    ? `${fingerprint(policy.issuerKey)} ${createHash("sha256").update(assertionXml).digest("base64")}`
+    : "";
+  const cached = policy.verifiedAssertions?.has(cacheKey, now) ?? false;
+  if (!cached) {
+    checkSignature({
+      signature,
+      signed: assertionXml,
+      ids: [assertionId],
+      idAttribute: "AssertionID",
+      algorithms: policy.assertionSignatureAlgorithms ?? [RSA_SHA1, RSA_SHA256],
+      transforms: [[ENVELOPED_SIGNATURE, EXC_C14N]],
+      key: policy.issuerKey,
+      hmac: false,
+      failure: "invalid_token",
+      what: "The assertion's signature",
+    });
+  }
   const issuer = assertion.getAttribute("Issuer") ?? "";
   if (policy.issuer !== undefined && issuer !== policy.issuer) {
     throw new WsSecurityError("untrusted_issuer", "The assertion is from another issuer.");
@@ -242,6 +265,10 @@ export function verifyAssertion(
   const notOnOrAfter = optionalDate(conditions, "NotOnOrAfter");
   if (notOnOrAfter && notOnOrAfter.getTime() + skew <= now.getTime()) {
     throw new WsSecurityError("token_expired", "The token has expired.");
+  }
+  // Its signature verified: the same bytes verify again until the assertion expires.
+  if (!cached && notOnOrAfter && policy.verifiedAssertions) {
+    policy.verifiedAssertions.add(cacheKey, new Date(notOnOrAfter.getTime() + skew), now);
   }
   if (notBefore && notBefore.getTime() - skew > now.getTime()) {
     throw new WsSecurityError("token_not_yet_valid", "The token is not valid yet.");
@@ -279,7 +306,7 @@ export function verifyAssertion(
     attributes,
     ...(notBefore ? { notBefore } : {}),
     ...(notOnOrAfter ? { notOnOrAfter } : {}),
-    assertionXml: assertion.toString(),
+    assertionXml,
   };
 }
 
