@@ -139,37 +139,27 @@ for (const path of ENDPOINTS) {
   }
   const all = elementsNamed(elementsNamed(policy, WSP, "ExactlyOne")[0], WSP, "All")[0];
   const top = (local) => elementsNamed(all, SP, local)[0];
+  // The token a binding's assertion names: a session's SecureConversationToken, else the issued one.
+  const checkToken = (assertion, role) => {
+    const [local, what] = session
+      ? ["SecureConversationToken", "a secure conversation token"]
+      : ["IssuedToken", "the issued token"];
+    const policy = assertion && elementsNamed(assertion, WSP, "Policy")[0];
+    check(
+      !!policy && !!elementsNamed(policy, SP, local)[0],
+      `${path}: the ${role} token is ${what}`,
+    );
+  };
   if (transport) {
     check(!!top("TransportBinding"), `${path}: a TransportBinding`);
     check(descendants(top("TransportBinding"), SP, "HttpsToken").length === 1, `${path}: HTTPS`);
     const endorsing = top("EndorsingSupportingTokens");
     check(!!endorsing, `${path}: an endorsing supporting token`);
-    const token =
-      endorsing &&
-      elementsNamed(
-        elementsNamed(endorsing, WSP, "Policy")[0],
-        SP,
-        session ? "SecureConversationToken" : "IssuedToken",
-      )[0];
-    check(
-      !!token,
-      `${path}: the endorsing token is ${session ? "a secure conversation token" : "the issued token"}`,
-    );
+    checkToken(endorsing, "endorsing");
   } else {
     const sym = top("SymmetricBinding");
     check(!!sym, `${path}: a SymmetricBinding`);
-    const protection = sym && descendants(sym, SP, "ProtectionToken")[0];
-    const token =
-      protection &&
-      elementsNamed(
-        elementsNamed(protection, WSP, "Policy")[0],
-        SP,
-        session ? "SecureConversationToken" : "IssuedToken",
-      )[0];
-    check(
-      !!token,
-      `${path}: the protection token is ${session ? "a secure conversation token" : "the issued token"}`,
-    );
+    checkToken(sym && descendants(sym, SP, "ProtectionToken")[0], "protection");
     for (const dir of ["input", "output"]) {
       const uri =
         elementsNamed(
