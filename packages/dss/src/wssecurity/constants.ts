@@ -21,12 +21,12 @@ export const DS_NS = "http://www.w3.org/2000/09/xmldsig#";
 /**
  * The `KeyIdentifier` value type that names a SAML 1.1 assertion by its `AssertionID`. The guide's
  * `RequestedAttachedReference` (line 10427) prints this `…-1.0#SAMLAssertionID` URI, which is also
- * what the WS-Security SAML Token Profile 1.1 (§3.4.1) fixes for SAML V1.1 assertions (its
+ * what the WS-Security SAML Token Profile 1.1 fixes in its KeyIdentifier ValueType table for SAML V1.1 assertions (its
  * `…-1.1#SAMLID` is for SAML 2.0).
  */
 export const SAML_ASSERTION_ID_VALUE_TYPE =
   "http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.0#SAMLAssertionID";
-/** The `wsse11:TokenType` of a reference to a SAML 1.1 assertion (guide line 10413; SAML Token Profile 1.1 §3.3). */
+/** The `wsse11:TokenType` of a reference to a SAML 1.1 assertion (guide lines 10413-10415; its TokenType table in SAML Token Profile 1.1). */
 export const SAML11_TOKEN_TYPE =
   "http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV1.1";
 

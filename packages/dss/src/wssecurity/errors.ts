@@ -28,8 +28,10 @@ export type WsSecurityErrorCode =
   | "replay";
 
 /**
- * The WS-Security 1.1 fault code (OASIS WS-Security Core 1.1, §12, Tables 5 and 6) each error
- * maps to. Every one of them is a sender fault.
+ * The WS-Security 1.1 fault code (OASIS WS-Security: SOAP Message Security 1.1, §12 "Error Handling") each error
+ * maps to. Every one of them is a sender fault. `MessageExpired` is also written
+ * `wsu:MessageExpired` in texts on the specification; like Apache WSS4J, we put it in the `wsse`
+ * namespace with the others.
  */
 const FAULTS: Record<WsSecurityErrorCode, string> = {
   invalid_security: "InvalidSecurity",

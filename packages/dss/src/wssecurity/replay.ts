@@ -1,6 +1,6 @@
 /**
  * Remembers the messages a service has accepted until their timestamps expire, so that the same
- * message is not accepted twice (WS-Security Core 1.1, §10: a receiver "may" keep a cache of
+ * message is not accepted twice (WS-Security: SOAP Message Security 1.1, §10: a receiver "may" keep a cache of
  * timestamps; WS-SecurityPolicy's transport binding relies on it). Bounded: when full, the entry
  * that expires first is dropped, and `add` refuses nothing it has forgotten, so the bound should
  * hold more messages than arrive within a timestamp's lifetime. The verifier also keeps the

@@ -48,7 +48,7 @@ import {
  * Message security for the Sign Service's `token/nosc` endpoint (no transport security, no
  * secure session): the issued token's proof key is the symmetric protection token. The guide
  * says only that the proof key protects the messages (§6.3.1, end, lines 10494-10497); how is
- * WS-SecurityPolicy 1.2's symmetric binding (§7.4) with the issued token as protection token, as
+ * WS-SecurityPolicy 1.2's `SymmetricBinding` with the issued token as protection token, as
  * a WCF `wsHttpBinding`/`ws2007FederationHttpBinding` without secure session applies it, with the
  * `Basic256` algorithm suite and derived keys:
  * - two keys are derived from the proof key (WS-SecureConversation 1.3, §7, P_SHA-1 with fresh

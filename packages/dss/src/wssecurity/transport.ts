@@ -21,14 +21,14 @@ import { WsSecurityError } from "./errors.js";
  * meaning (ch. 2, lines 925-973), that the token from `RequestedSecurityToken` goes into the SOAP
  * header "as a new XML node, in the same form in which it was received", and that the key of
  * `RequestedProofToken` must be used to protect the messages, `RequestedAttachedReference`
- * serving to refer to it (§6.3.1, end, lines 10484-10497; the reference's shape, lines 10411-10435).
+ * serving to refer to it (§6.3.1, end, lines 10479-10497; the reference's shape, lines 10411-10435).
  *
  * What the guide leaves to the specifications, and where it comes from here: the header holds a
- * `wsu:Timestamp` (OASIS WS-Security Core 1.1, §10) and the proof key "protects" the message as an
- * endorsing supporting token of the transport binding (WS-SecurityPolicy 1.2, §7.3 and §8.4;
+ * `wsu:Timestamp` (WS-Security: SOAP Message Security 1.1, §10) and the proof key "protects" the message as an
+ * endorsing supporting token of the transport binding (WS-SecurityPolicy 1.2: `TransportBinding` with `EndorsingSupportingTokens`;
  * what WCF's `IssuedTokenOverTransport` sends): an HMAC-SHA1 `ds:Signature` over the timestamp,
  * exclusive C14N, its `KeyInfo` a `wsse:SecurityTokenReference` with the assertion's
- * `SAMLAssertionID` key identifier (SAML Token Profile 1.1, §3.4.1).
+ * `SAMLAssertionID` key identifier (WS-Security SAML Token Profile 1.1).
  */
 
 /** The token the header carries: the fields the WS-Trust client's `IssuedSecurityToken` has. */

@@ -273,7 +273,7 @@ export function verifyAssertion(
   if (notBefore && notBefore.getTime() - skew > now.getTime()) {
     throw new WsSecurityError("token_not_yet_valid", "The token is not valid yet.");
   }
-  // Every AudienceRestrictionCondition must name one of our audiences (SAML 1.1 core, §2.3.2.1.3).
+  // Every AudienceRestrictionCondition must name one of our audiences (SAML 1.1 core: `AudienceRestrictionCondition`).
   const restrictions = kids(conditions, SAML11_NS, "AudienceRestrictionCondition");
   if (restrictions.length === 0) {
     throw new WsSecurityError("wrong_audience", "The token is not restricted to an audience.");
