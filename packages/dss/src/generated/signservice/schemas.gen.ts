@@ -330,6 +330,12 @@ export const schemas: SchemaBundle = {
         },
       },
     },
+    CadesType: {
+      type: "string",
+      enum: ["BES", "T", "XLT1"],
+      description:
+        "Значение SignatureParams CADESType (Таблица 1, lines 1022-1243; Таблица 2 for EnhanceSignature: T or XLT1; Таблица 29, lines 2755-2759). T was added in 1.0.1777.\n\nInferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.",
+    },
     CARequestTypeEnum: {
       type: "string",
       enum: ["Certificate", "RevokeRequest"],
@@ -356,6 +362,12 @@ export const schemas: SchemaBundle = {
       enum: ["Status", "Pin", "IsDefault"],
       description:
         "Тип изменяемого свойства сертификата (§2.7.4, Таблица 22, lines 2534-2562). No codes printed.\n\nInferred: Codes not printed: member names only, no EnumerationValue (WCF then numbers them 0, 1, 2 in table order).",
+    },
+    CertificateRequestKind: {
+      type: "string",
+      enum: ["First", "Renew"],
+      description:
+        "Значение RequestParams RequestType (Таблица 27, line 2688).\n\nInferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.",
     },
     CertificateStatus: {
       type: "object",
@@ -410,6 +422,12 @@ export const schemas: SchemaBundle = {
       ],
       description:
         "Причина отзыва сертификата (§2.7.5, Таблица 23, lines 2564-2620). Defect: CRL_REASON_AFFILATION_CHANGED is spelt so (not AFFILIATION), kept as printed since it is the wire name; there is no code 7.",
+    },
+    CmsSignatureType: {
+      type: "string",
+      enum: ["Sign", "Cosign", "Countersign", "CoSign"],
+      description:
+        "Значение SignatureParams CmsSignatureType (Таблица 29, lines 2856-2865; 1.0.1777). Defect: chapter 8 sends CoSign (lines 13106, 13130) for Cosign; both are listed, as in specs/dss-signserver.\n\nInferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.",
     },
     ColorDescription: {
       type: "object",
@@ -1641,6 +1659,23 @@ export const schemas: SchemaBundle = {
       description:
         "Политика подтверждения операций (§2.7.12, Таблица 30, lines 2885-2917). Shared with the user management service.\n\nInferred: Codes not printed: table order from 0 (On 0, Off 1, NotSet 2), as specs/dss-common/main.tsp infers.",
     },
+    PdfCertificationLevel: {
+      type: "string",
+      enum: [
+        "NOT_CERTIFIED",
+        "CERTIFIED_NO_CHANGES_ALLOWED",
+        "CERTIFIED_FORM_FILLING",
+        "CERTIFIED_FORM_FILLING_AND_ANNOTATIONS",
+      ],
+      description:
+        "Значение SignatureParams PdfCertificationLevel (Таблица 29).\n\nInferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.",
+    },
+    PdfFormat: {
+      type: "string",
+      enum: ["CMS", "CAdEST", "CAdES"],
+      description:
+        "Значение SignatureParams PDFFormat (Таблица 1; Таблица 29).\n\nInferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.",
+    },
     PdfSignatureTemplate1: {
       type: "object",
       properties: {
@@ -2213,6 +2248,12 @@ export const schemas: SchemaBundle = {
         },
       },
     },
+    SubjectIdentifierType: {
+      type: "string",
+      enum: ["SubjectKeyIdentifier", "IssuerAndSerialNumber"],
+      description:
+        "Значение параметра SubjectIdentifierType шифрования, EncryptDocument.additionalParams (Таблица 3, lines 1415-1481). The other key of Таблица 3, IncludeCertificates, takes True or False (default False).\n\nInferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.",
+    },
     SubjectNameComponent: {
       type: "object",
       properties: {
@@ -2342,6 +2383,12 @@ export const schemas: SchemaBundle = {
         },
       },
       description: "Служба штампов времени (§2.6.11, Таблица 14, lines 2332-2344).",
+    },
+    XmlDsigType: {
+      type: "string",
+      enum: ["XMLEnveloped", "XMLEnveloping", "XMLTemplate"],
+      description:
+        "Значение SignatureParams XMLDsigType (Таблица 1, где ключ назван XMLDSigType; Таблица 29).\n\nInferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.",
     },
   },
 };

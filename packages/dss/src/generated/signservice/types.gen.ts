@@ -70,6 +70,13 @@ export type ArrayOfTspService = {
 };
 
 /**
+ * Значение SignatureParams CADESType (Таблица 1, lines 1022-1243; Таблица 2 for EnhanceSignature: T or XLT1; Таблица 29, lines 2755-2759). T was added in 1.0.1777.
+ *
+ * Inferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.
+ */
+export type CadesType = "BES" | "T" | "XLT1";
+
+/**
  * Тип запроса к УЦ (§2.7.6, Таблица 24, lines 2622-2640). Certificate = 0 per the v1 REST document (line 322); RevokeRequest's code is not printed.
  *
  * Inferred: RevokeRequest = 1: next after Certificate = 0 in table order, as specs/dss-signserver infers.
@@ -98,6 +105,13 @@ export type CertificateProperty = {
  * Inferred: Codes not printed: member names only, no EnumerationValue (WCF then numbers them 0, 1, 2 in table order).
  */
 export type CertificatePropertyType = "Status" | "Pin" | "IsDefault";
+
+/**
+ * Значение RequestParams RequestType (Таблица 27, line 2688).
+ *
+ * Inferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.
+ */
+export type CertificateRequestKind = "First" | "Renew";
 
 /**
  * Статус сертификата (§2.6.4, Таблица 7, lines 2048-2093). PinCode and ActiveCertId added in 1.0.1146. Defect: the change log spells ActiveCertID; the table's ActiveCertId is used.
@@ -133,6 +147,13 @@ export type CertRevokeReasonEnum =
   | "CRL_REASON_CESSATION_OF_OPERATION"
   | "CRL_REASON_CERTIFICATE_HOLD"
   | "CRL_REASON_REMOVE_FROM_CRL";
+
+/**
+ * Значение SignatureParams CmsSignatureType (Таблица 29, lines 2856-2865; 1.0.1777). Defect: chapter 8 sends CoSign (lines 13106, 13130) for Cosign; both are listed, as in specs/dss-signserver.
+ *
+ * Inferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.
+ */
+export type CmsSignatureType = "Sign" | "Cosign" | "Countersign" | "CoSign";
 
 /**
  * Цвет RGB (§2.8, Таблица 33, lines 3010-3022). Carried as UTF-8 JSON, Base64-encoded, in SignatureParams PdfSignatureAppearance (§2.8.5, lines 3215-3228); typed here so clients build it checked. Units are Adobe points (1/72 inch), origin the page's lower-left corner (lines 2989-3007).
@@ -690,6 +711,24 @@ export type InstallCertificateDerResponse = {
 export type MfaPolicy = "On" | "Off" | "NotSet";
 
 /**
+ * Значение SignatureParams PdfCertificationLevel (Таблица 29).
+ *
+ * Inferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.
+ */
+export type PdfCertificationLevel =
+  | "NOT_CERTIFIED"
+  | "CERTIFIED_NO_CHANGES_ALLOWED"
+  | "CERTIFIED_FORM_FILLING"
+  | "CERTIFIED_FORM_FILLING_AND_ANNOTATIONS";
+
+/**
+ * Значение SignatureParams PDFFormat (Таблица 1; Таблица 29).
+ *
+ * Inferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.
+ */
+export type PdfFormat = "CMS" | "CAdEST" | "CAdES";
+
+/**
  * Шаблон 1 «Простой текстовый» (Таблица 38, lines 3141-3162); TemplateId = 1.
  */
 export type PdfSignatureTemplate1 = {
@@ -947,6 +986,13 @@ export type SignDocumentsResponse = {
 };
 
 /**
+ * Значение параметра SubjectIdentifierType шифрования, EncryptDocument.additionalParams (Таблица 3, lines 1415-1481). The other key of Таблица 3, IncludeCertificates, takes True or False (default False).
+ *
+ * Inferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.
+ */
+export type SubjectIdentifierType = "SubjectKeyIdentifier" | "IssuerAndSerialNumber";
+
+/**
  * Компонент имени субъекта (§2.6.14, Таблица 17, lines 2400-2435).
  */
 export type SubjectNameComponent = {
@@ -1002,3 +1048,10 @@ export type TspService = {
    */
   Url?: string | null;
 };
+
+/**
+ * Значение SignatureParams XMLDsigType (Таблица 1, где ключ назван XMLDSigType; Таблица 29).
+ *
+ * Inferred: The type's name (the same as specs/dss-signserver's enum); the guide names only its values.
+ */
+export type XmlDsigType = "XMLEnveloped" | "XMLEnveloping" | "XMLTemplate";

@@ -405,6 +405,13 @@ export const xmlTypes: XmlTypes = {
       xsd: "string",
     },
   },
+  CadesType: {
+    kind: "simple",
+    type: {
+      scalar: "string",
+      xsd: "string",
+    },
+  },
   CertRevokeReasonEnum: {
     kind: "simple",
     type: {
@@ -448,6 +455,13 @@ export const xmlTypes: XmlTypes = {
     attributes: [],
   },
   CertificatePropertyType: {
+    kind: "simple",
+    type: {
+      scalar: "string",
+      xsd: "string",
+    },
+  },
+  CertificateRequestKind: {
     kind: "simple",
     type: {
       scalar: "string",
@@ -517,6 +531,13 @@ export const xmlTypes: XmlTypes = {
       },
     ],
     attributes: [],
+  },
+  CmsSignatureType: {
+    kind: "simple",
+    type: {
+      scalar: "string",
+      xsd: "string",
+    },
   },
   ColorDescription: {
     kind: "complex",
@@ -2477,6 +2498,20 @@ export const xmlTypes: XmlTypes = {
       xsd: "string",
     },
   },
+  PdfCertificationLevel: {
+    kind: "simple",
+    type: {
+      scalar: "string",
+      xsd: "string",
+    },
+  },
+  PdfFormat: {
+    kind: "simple",
+    type: {
+      scalar: "string",
+      xsd: "string",
+    },
+  },
   PdfSignatureTemplate1: {
     kind: "complex",
     particles: [
@@ -3367,6 +3402,13 @@ export const xmlTypes: XmlTypes = {
       xsd: "string",
     },
   },
+  SubjectIdentifierType: {
+    kind: "simple",
+    type: {
+      scalar: "string",
+      xsd: "string",
+    },
+  },
   SubjectNameComponent: {
     kind: "complex",
     particles: [
@@ -3564,6 +3606,13 @@ export const xmlTypes: XmlTypes = {
     ],
     attributes: [],
   },
+  XmlDsigType: {
+    kind: "simple",
+    type: {
+      scalar: "string",
+      xsd: "string",
+    },
+  },
 };
 
 /**
@@ -3646,6 +3695,10 @@ export const xsdNames: Readonly<Record<string, XmlName>> = {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "CARequestTypeEnum",
   },
+  CadesType: {
+    ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+    local: "CadesType",
+  },
   CertRevokeReasonEnum: {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "CertRevokeReasonEnum",
@@ -3658,9 +3711,17 @@ export const xsdNames: Readonly<Record<string, XmlName>> = {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "CertificatePropertyType",
   },
+  CertificateRequestKind: {
+    ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+    local: "CertificateRequestKind",
+  },
   CertificateStatus: {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "CertificateStatus",
+  },
+  CmsSignatureType: {
+    ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+    local: "CmsSignatureType",
   },
   ColorDescription: {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
@@ -3894,6 +3955,14 @@ export const xsdNames: Readonly<Record<string, XmlName>> = {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "MfaPolicy",
   },
+  PdfCertificationLevel: {
+    ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+    local: "PdfCertificationLevel",
+  },
+  PdfFormat: {
+    ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+    local: "PdfFormat",
+  },
   PdfSignatureTemplate1: {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "PdfSignatureTemplate1",
@@ -3970,6 +4039,10 @@ export const xsdNames: Readonly<Record<string, XmlName>> = {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "SignatureType",
   },
+  SubjectIdentifierType: {
+    ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+    local: "SubjectIdentifierType",
+  },
   SubjectNameComponent: {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "SubjectNameComponent",
@@ -3981,6 +4054,10 @@ export const xsdNames: Readonly<Record<string, XmlName>> = {
   TspService: {
     ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
     local: "TspService",
+  },
+  XmlDsigType: {
+    ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+    local: "XmlDsigType",
   },
 };
 
