@@ -125,6 +125,13 @@ describe("verification", () => {
     ]);
   });
 
+  it("reads back what the issuer wrote, markup characters included", async () => {
+    const { policy, message } = setup({ subject: `a<b&c"d'e` });
+    const v = await verifyTransportSecurity(message(), policy);
+    expect(v.subject).toBe(`a<b&c"d'e`);
+    expect(v.attributes[0]?.values).toEqual([`a<b&c"d'e`]);
+  });
+
   it("accepts an RSA-SHA1 assertion and a proof key given as bytes", async () => {
     const { policy, message, token } = setup({ algorithm: "rsa-sha1" });
     policy.proofKey = () => Buffer.from(token.proofKey, "base64");

@@ -14,6 +14,7 @@ export {
 } from "./constants.js";
 export { WsSecurityError, type WsSecurityErrorCode } from "./errors.js";
 export { ReplayCache } from "./replay.js";
+export { type SamlAssertionInit, type SamlAttributeInit, signedSamlAssertion } from "./saml.js";
 export {
   type OpenedSymmetricMessage,
   openSymmetric,
