@@ -7,11 +7,19 @@ type Schema = Record<string, unknown>;
  * Makes a value that conforms to a schema, deterministically from a seed: the same schema and
  * seed always give the same value. Used by the generated mocks for their default answers.
  * A schema's own `examples`/`default` win over made-up values, so patterned strings stay valid.
+ * Below a depth of six only what the schema requires is made (required members, `minItems`
+ * items), and a recursive type met again there is cut by its shortest valid value (`null`
+ * where nullable), so deep and recursive schemas still give a valid value.
  */
 export function sampleFromSchema(bundle: SchemaBundle, ref: SchemaRef, seed = 1): unknown {
   const random = seededRandom(seed);
-  return sample(bundle, resolve(bundle, ref), random, 0, "");
+  return sample(bundle, resolve(bundle, ref), random, 0, "", []);
 }
+
+/** Past this depth only required members and `minItems` items are made. */
+const FULL_DEPTH = 6;
+/** A schema that still recurses this deep through required members has no finite value. */
+const MAX_DEPTH = 64;
 
 function resolve(bundle: SchemaBundle, ref: SchemaRef): Schema {
   if (typeof ref === "string") return lookup(bundle, ref);
@@ -31,8 +39,14 @@ function sample(
   random: () => number,
   depth: number,
   key: string,
+  refs: readonly string[],
 ): unknown {
-  if (typeof s.$ref === "string") return sample(bundle, lookup(bundle, s.$ref), random, depth, key);
+  if (depth > MAX_DEPTH) throw new Error(`the schema has no finite value at ${refs.join(" → ")}`);
+  if (typeof s.$ref === "string") {
+    const target = lookup(bundle, s.$ref);
+    if (depth > FULL_DEPTH && refs.includes(s.$ref) && nullable(bundle, target)) return null;
+    return sample(bundle, target, random, depth, key, [...refs, s.$ref]);
+  }
   if (Array.isArray(s.examples) && s.examples.length > 0)
     return s.examples[Math.floor(random() * s.examples.length)];
   if (s.default !== undefined) return s.default;
@@ -45,7 +59,9 @@ function sample(
     const branches = s[k];
     if (Array.isArray(branches)) {
       const nonNull = (branches as Schema[]).filter((b) => b.type !== "null");
-      return sample(bundle, nonNull[0] ?? (branches[0] as Schema), random, depth, key);
+      const cut = depth > FULL_DEPTH && nonNull.length < branches.length && recurs(nonNull, refs);
+      if (cut) return null;
+      return sample(bundle, nonNull[0] ?? (branches[0] as Schema), random, depth, key, refs);
     }
   }
   if (Array.isArray(s.allOf)) {
@@ -53,7 +69,7 @@ function sample(
     // beside a description, `{allOf: [{$ref}], description}`) is the value itself.
     const { allOf, description: _d, ...own } = s;
     const parts = [...(allOf as Schema[]), ...(Object.keys(own).length > 0 ? [own] : [])];
-    const values = parts.map((part) => sample(bundle, part, random, depth, key));
+    const values = parts.map((part) => sample(bundle, part, random, depth, key, refs));
     const scalar = values.find((v) => v === null || typeof v !== "object" || Array.isArray(v));
     if (scalar !== undefined) return scalar;
     return Object.assign({}, ...(values as object[]));
@@ -63,17 +79,21 @@ function sample(
   switch (type) {
     case "object": {
       const out: Record<string, unknown> = {};
+      const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
       for (const [name, prop] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
-        if (depth > 6) break;
-        out[name] = sample(bundle, prop, random, depth + 1, name);
+        if (depth > FULL_DEPTH && !required.has(name)) continue;
+        out[name] = sample(bundle, prop, random, depth + 1, name, refs);
       }
       return out;
     }
     case "array": {
-      if (depth > 6) return [];
-      const n = Math.min(Math.max(Number(s.minItems ?? 0), 2), Number(s.maxItems ?? Infinity));
+      const least = Number(s.minItems ?? 0);
+      const n =
+        depth > FULL_DEPTH
+          ? least
+          : Math.min(Math.max(least, 2), Number(s.maxItems ?? Number.POSITIVE_INFINITY));
       return Array.from({ length: n }, (_, i) =>
-        sample(bundle, (s.items ?? {}) as Schema, random, depth + 1, `${key}${i}`),
+        sample(bundle, (s.items ?? {}) as Schema, random, depth + 1, `${key}${i}`, refs),
       );
     }
     case "integer":
@@ -91,6 +111,24 @@ function sample(
     default:
       return null;
   }
+}
+
+/** Whether `null` is a valid value of the schema (a `null` type or a `null` branch). */
+function nullable(bundle: SchemaBundle, s: Schema): boolean {
+  if (s.type === "null" || (Array.isArray(s.type) && s.type.includes("null"))) return true;
+  if (Array.isArray(s.enum) && s.enum.includes(null)) return true;
+  if (typeof s.$ref === "string") return nullable(bundle, lookup(bundle, s.$ref));
+  for (const k of ["anyOf", "oneOf"] as const) {
+    const branches = s[k];
+    if (Array.isArray(branches) && (branches as Schema[]).some((b) => nullable(bundle, b)))
+      return true;
+  }
+  return false;
+}
+
+/** Whether a branch goes straight back to a type being made (`{$ref}` already on the path). */
+function recurs(branches: readonly Schema[], refs: readonly string[]): boolean {
+  return branches.some((b) => typeof b.$ref === "string" && refs.includes(b.$ref));
 }
 
 function sampleString(s: Schema, random: () => number, key: string): string {
