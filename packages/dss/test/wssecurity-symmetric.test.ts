@@ -1,11 +1,12 @@
 /**
  * Message security of the Sign Service's `token/nosc` binding (symmetric binding, the issued
- * token's proof key as protection token, derived keys): a request protected by the client is
- * verified and decrypted by the service, the service's answer by the client; tampering, a wrong
- * proof key, a plaintext body and a replay are refused. Independently: OpenSSL's TLS1-PRF (the
- * P_SHA-1 of WS-SecureConversation) derives the same keys from the nonces of the message, and
- * `xmlsec1` decrypts the body with the derived encryption key and then verifies the signature over
- * the timestamp and the decrypted body with the derived signing key.
+ * token's proof key as protection token, used directly as the WSDL's policy says or through
+ * derived keys): a request protected by the client is verified and decrypted by the service, the
+ * service's answer by the client; tampering, a wrong proof key, a plaintext body and a replay are
+ * refused. Independently: `xmlsec1` decrypts the body with the proof key (or the derived
+ * encryption key) and then verifies the signature over the timestamp and the decrypted body; for
+ * derived keys, OpenSSL's TLS1-PRF (the P_SHA-1 of WS-SecureConversation) derives the same keys
+ * from the nonces of the message.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -44,13 +45,14 @@ function servicePolicy(proofKey = token.proofKey): SymmetricOpenPolicy {
     replayCache: new ReplayCache(),
   };
 }
-const requestXml = (seconds = 60) =>
+const requestXml = (seconds = 60, derivedKeys = false) =>
   protectSymmetric({
     token,
     includeToken: true,
     headers: [ACTION],
     body: BODY,
     now: () => at(seconds),
+    derivedKeys,
   });
 
 async function refused(p: Promise<unknown>, code: string) {
@@ -62,9 +64,13 @@ async function refused(p: Promise<unknown>, code: string) {
   expect((e as WsSecurityError).code).toBe(code);
 }
 
-describe("token/nosc message security", () => {
+describe.each([
+  ["the proof key", false],
+  ["derived keys", true],
+])("token/nosc message security with %s", (_, derivedKeys) => {
   it("the service verifies and decrypts the request, the client the answer", async () => {
-    const request = requestXml();
+    const request = requestXml(60, derivedKeys);
+    expect(request.includes("DerivedKeyToken")).toBe(derivedKeys);
     expect(request).not.toContain("<document>");
     expect(request).toContain(token.tokenXml);
     expect(request).not.toContain(token.proofKey);
@@ -81,6 +87,7 @@ describe("token/nosc message security", () => {
       includeToken: false,
       body: answerBody,
       now: () => at(61),
+      derivedKeys,
     });
     expect(answer).not.toContain("<saml:Assertion");
     const read = await openSymmetric(answer, {
@@ -92,7 +99,7 @@ describe("token/nosc message security", () => {
   });
 
   it("refuses a wrong proof key, a changed timestamp or ciphertext, a plaintext body and a replay", async () => {
-    const request = requestXml();
+    const request = requestXml(60, derivedKeys);
     await refused(
       openSymmetric(request, servicePolicy(Buffer.alloc(32, 9).toString("base64"))),
       "proof_signature_invalid",
@@ -130,14 +137,23 @@ describe("token/nosc message security", () => {
   it("refuses an expired token and a stale message", async () => {
     const policy = servicePolicy();
     policy.now = () => at(1000);
-    await refused(openSymmetric(requestXml(1000), policy), "token_expired");
+    await refused(openSymmetric(requestXml(1000, derivedKeys), policy), "token_expired");
     const fresh = servicePolicy();
     fresh.now = () => at(1000);
     fresh.maxClockSkewSeconds = 0;
     await refused(
-      openSymmetric(requestXml(0), { ...fresh, assertion: undefined }),
+      openSymmetric(requestXml(0, derivedKeys), { ...fresh, assertion: undefined }),
       "message_expired",
     );
+  });
+
+  it("follows the policy's RequireDerivedKeys", async () => {
+    const opened = openSymmetric(requestXml(60, derivedKeys), {
+      ...servicePolicy(),
+      requireDerivedKeys: true,
+    });
+    if (derivedKeys) await expect(opened).resolves.toBeTruthy();
+    else await refused(opened, "invalid_security");
   });
 });
 
@@ -167,10 +183,51 @@ function run(cmd: string, args: string[]): Promise<{ code: number; output: strin
   });
 }
 
+/** xmlsec1 decrypts the body with `encryptKey`, then verifies the signature with `signKey`. */
+async function xmlsec1DecryptAndVerify(file: string, encryptKey: string, signKey: string) {
+  const decrypted = await run("xmlsec1", [
+    "--decrypt",
+    "--aeskey",
+    encryptKey,
+    "--node-xpath",
+    "//*[local-name()='EncryptedData']",
+    "--output",
+    `decrypted-${file}`,
+    file,
+  ]);
+  expect(decrypted.code, decrypted.output).toBe(0);
+  const plain = readFileSync(join(dir, `decrypted-${file}`), "utf8");
+  expect(plain).toContain("<document>dGVzdA==</document>");
+  const verify = (target: string) =>
+    run("xmlsec1", [
+      "--verify",
+      "--hmackey",
+      signKey,
+      "--id-attr:Id",
+      `${WSU}:Timestamp`,
+      "--id-attr:Id",
+      `${SOAP12}:Body`,
+      "--node-xpath",
+      "/*/*/*[local-name()='Security']/*[local-name()='Signature']",
+      target,
+    ]);
+  const verified = await verify(`decrypted-${file}`);
+  expect(verified.code, verified.output).toBe(0);
+  expect(verified.output).toContain("SignedInfo References (ok/all): 2/2");
+  // The encrypted message does not verify as it is: the signature is over the plaintext body.
+  expect((await verify(file)).code).not.toBe(0);
+}
+
 describe("independent check with OpenSSL and xmlsec1", () => {
+  it("decrypts the body and verifies the signature with the proof key", async () => {
+    writeFileSync(join(dir, "request.xml"), requestXml(60, false));
+    writeFileSync(join(dir, "proof.key"), Buffer.from(token.proofKey, "base64"));
+    await xmlsec1DecryptAndVerify("request.xml", "proof.key", "proof.key");
+  });
+
   it("derives the same keys, decrypts the body and verifies the signature", async () => {
-    const request = requestXml();
-    writeFileSync(join(dir, "request.xml"), request);
+    const request = requestXml(60, true);
+    writeFileSync(join(dir, "request-dk.xml"), request);
     const [sigNonce, encNonce] = [...request.matchAll(/<c:Nonce>([^<]+)<\/c:Nonce>/g)].map(
       (m) => m[1]!,
     );
@@ -199,48 +256,6 @@ describe("independent check with OpenSSL and xmlsec1", () => {
     };
     await kdf(sigNonce!, 24, "sign.key");
     await kdf(encNonce!, 32, "encrypt.key");
-
-    const decrypted = await run("xmlsec1", [
-      "--decrypt",
-      "--aeskey",
-      "encrypt.key",
-      "--node-xpath",
-      "//*[local-name()='EncryptedData']",
-      "--output",
-      "decrypted.xml",
-      "request.xml",
-    ]);
-    expect(decrypted.code, decrypted.output).toBe(0);
-    const plain = readFileSync(join(dir, "decrypted.xml"), "utf8");
-    expect(plain).toContain("<document>dGVzdA==</document>");
-
-    const verified = await run("xmlsec1", [
-      "--verify",
-      "--hmackey",
-      "sign.key",
-      "--id-attr:Id",
-      `${WSU}:Timestamp`,
-      "--id-attr:Id",
-      `${SOAP12}:Body`,
-      "--node-xpath",
-      "/*/*/*[local-name()='Security']/*[local-name()='Signature']",
-      "decrypted.xml",
-    ]);
-    expect(verified.code, verified.output).toBe(0);
-    expect(verified.output).toContain("SignedInfo References (ok/all): 2/2");
-    // The encrypted message does not verify as it is: the signature is over the plaintext body.
-    const encryptedVerify = await run("xmlsec1", [
-      "--verify",
-      "--hmackey",
-      "sign.key",
-      "--id-attr:Id",
-      `${WSU}:Timestamp`,
-      "--id-attr:Id",
-      `${SOAP12}:Body`,
-      "--node-xpath",
-      "/*/*/*[local-name()='Security']/*[local-name()='Signature']",
-      "request.xml",
-    ]);
-    expect(encryptedVerify.code).not.toBe(0);
+    await xmlsec1DecryptAndVerify("request-dk.xml", "encrypt.key", "sign.key");
   });
 });

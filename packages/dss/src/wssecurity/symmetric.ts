@@ -16,6 +16,7 @@ import {
   EXC_C14N,
   HMAC_SHA1,
   P_SHA1,
+  SAML_ASSERTION_ID_VALUE_TYPE,
   SAML11_NS,
   SHA1,
   WSSC_NS,
@@ -50,16 +51,18 @@ import {
  * says only that the proof key protects the messages (§6.3.1, end, lines 10494-10497); how is
  * WS-SecurityPolicy 1.2's `SymmetricBinding` with the issued token as protection token, as
  * a WCF `wsHttpBinding`/`ws2007FederationHttpBinding` without secure session applies it, with the
- * `Basic256` algorithm suite and derived keys:
- * - two keys are derived from the proof key (WS-SecureConversation 1.3, §7, P_SHA-1 with fresh
- *   nonces), one to sign and one to encrypt, each a `wssc:DerivedKeyToken` referring to the
- *   assertion by its `SAMLAssertionID` key identifier;
- * - the timestamp and the body are signed (HMAC-SHA1, exclusive C14N) with the signing key, then
- *   the body's content is encrypted (XML Encryption `Content`, AES-256-CBC) with the other key;
+ * `Basic256` algorithm suite:
+ * - the timestamp and the body are signed (HMAC-SHA1, exclusive C14N), then the body's content
+ *   is encrypted (XML Encryption `Content`, AES-256-CBC);
+ * - the keys are the proof key itself, the token named by its `SAMLAssertionID` key identifier
+ *   (the Sign Service WSDL's policy: an `IssuedToken` without `RequireDerivedKeys`), or, with
+ *   `derivedKeys`, two keys derived from it (WS-SecureConversation 1.3, §7, P_SHA-1 with fresh
+ *   nonces), one to sign and one to encrypt, each a `wssc:DerivedKeyToken` naming the token;
  * - the service answers the same way with the same proof key, and the client verifies and
  *   decrypts the answer.
- * Not done here (yet): encrypting the signature (`EncryptSignature`), signing the addressing
- * headers, and `SignatureConfirmation`; what the WSDL's policy asks for decides.
+ * Not done here (yet), though the WSDL's policy asks for them: encrypting the signature
+ * (`EncryptSignature`) and signing the WS-Addressing headers (`SignedParts`); nor
+ * `SignatureConfirmation`.
  */
 
 /** How a message is protected. */
@@ -74,6 +77,12 @@ export interface SymmetricProtectOptions {
   body: string;
   timestampTtlSeconds?: number;
   now?: () => Date;
+  /**
+   * Sign and encrypt with keys derived from the proof key (WS-SecureConversation `DerivedKeyToken`,
+   * what a policy's `RequireDerivedKeys` asks for) instead of the proof key itself. Default false:
+   * the Sign Service WSDL's `IssuedToken` protection token does not require derived keys.
+   */
+  derivedKeys?: boolean;
   /** Nonces for the derived keys (default 16 random bytes each). */
   nonce?: () => Buffer;
 }
@@ -137,10 +146,18 @@ export function protectSymmetric(options: SymmetricProtectOptions): string {
   const open = `<s:Envelope xmlns:s="${SOAP12_NS}" xmlns:u="${WSU_NS}">`;
   const bodyOpen = `<s:Body u:Id="_1">`;
 
+  // With derived keys, the signature and the encrypted data name their DerivedKeyToken; without,
+  // they name the token by its key identifier and use the proof key itself.
+  const derived = options.derivedKeys ?? false;
   const sigNonce = nonce();
   const encNonce = nonce();
-  const sigKey = derive(proofKey, sigNonce, SIGNING_KEY_LENGTH);
-  const encKey = derive(proofKey, encNonce, ENCRYPTION_KEY_LENGTH);
+  const sigKey = derived ? derive(proofKey, sigNonce, SIGNING_KEY_LENGTH) : proofKey;
+  const encKey = derived ? derive(proofKey, encNonce, ENCRYPTION_KEY_LENGTH) : proofKey;
+  if (encKey.length !== ENCRYPTION_KEY_LENGTH) {
+    throw new WsSecurityError("invalid_token", "The proof key is not a 256-bit key for AES-256.");
+  }
+  const sigKeyInfo = derived ? strReference("_2") : assertionReferenceXml(token.keyIdentifier);
+  const encKeyInfo = derived ? strReference("_3") : assertionReferenceXml(token.keyIdentifier);
 
   const sig = new SignedXml({
     privateKey: sigKey,
@@ -149,7 +166,7 @@ export function protectSymmetric(options: SymmetricProtectOptions): string {
     idMode: "wssecurity",
   });
   sig.enableHMAC();
-  sig.getKeyInfoContent = () => strReference("_2");
+  sig.getKeyInfoContent = () => sigKeyInfo;
   for (const target of [`/*/*/*/*[local-name(.)='Timestamp']`, `/*/*[local-name(.)='Body']`]) {
     sig.addReference({ xpath: target, transforms: [EXC_C14N], digestAlgorithm: SHA1 });
   }
@@ -162,14 +179,14 @@ export function protectSymmetric(options: SymmetricProtectOptions): string {
   const iv = randomBytes(16);
   const cipher = createCipheriv("aes-256-cbc", encKey, iv);
   const cipherValue = Buffer.concat([iv, cipher.update(options.body, "utf8"), cipher.final()]);
-  const encrypted = `<e:EncryptedData xmlns:e="${XENC_NS}" Id="_4" Type="${XENC_CONTENT}"><e:EncryptionMethod Algorithm="${AES256_CBC}"/><KeyInfo xmlns="${DS_NS}">${strReference("_3")}</KeyInfo><e:CipherData><e:CipherValue>${cipherValue.toString("base64")}</e:CipherValue></e:CipherData></e:EncryptedData>`;
+  const encrypted = `<e:EncryptedData xmlns:e="${XENC_NS}" Id="_4" Type="${XENC_CONTENT}"><e:EncryptionMethod Algorithm="${AES256_CBC}"/><KeyInfo xmlns="${DS_NS}">${encKeyInfo}</KeyInfo><e:CipherData><e:CipherValue>${cipherValue.toString("base64")}</e:CipherValue></e:CipherData></e:EncryptedData>`;
 
   const security = [
     `<o:Security xmlns:o="${WSSE_NS}" s:mustUnderstand="1">`,
     timestamp,
     options.includeToken ? token.tokenXml : "",
-    derivedKeyTokenXml("_2", token.keyIdentifier, sigNonce, SIGNING_KEY_LENGTH),
-    derivedKeyTokenXml("_3", token.keyIdentifier, encNonce, ENCRYPTION_KEY_LENGTH),
+    derived ? derivedKeyTokenXml("_2", token.keyIdentifier, sigNonce, SIGNING_KEY_LENGTH) : "",
+    derived ? derivedKeyTokenXml("_3", token.keyIdentifier, encNonce, ENCRYPTION_KEY_LENGTH) : "",
     `<e:ReferenceList xmlns:e="${XENC_NS}"><e:DataReference URI="#_4"/></e:ReferenceList>`,
     signature,
     "</o:Security>",
@@ -189,6 +206,8 @@ export interface SymmetricOpenPolicy {
     TransportSecurityPolicy,
     "issuerKey" | "issuer" | "audiences" | "assertionSignatureAlgorithms" | "verifiedAssertions"
   >;
+  /** Refuse keys that are not derived from the proof key (a policy's `RequireDerivedKeys`). */
+  requireDerivedKeys?: boolean;
   /** For a client: the token the answer must be protected with. */
   expectedTokenId?: string;
   maxClockSkewSeconds?: number;
@@ -258,11 +277,23 @@ export async function openSymmetric(
   }
   const keyFor = async (keyInfo: El | undefined) => {
     const str = keyInfo && kid(keyInfo, WSSE_NS, "SecurityTokenReference");
-    const ref = str && kid(str, WSSE_NS, "Reference");
-    const uri = ref?.getAttribute("URI") ?? "";
+    if (!str) throw new WsSecurityError("invalid_security", "A key is not named.");
+    const ref = kid(str, WSSE_NS, "Reference");
+    if (!ref) {
+      // The proof key itself, the token named by its key identifier.
+      if (policy.requireDerivedKeys) {
+        throw new WsSecurityError("invalid_security", "The policy requires derived keys.");
+      }
+      const tokenId = tokenIdOf(str, policy, token?.assertionId);
+      return { key: await proofKeyOf(tokenId, policy), tokenId };
+    }
+    const uri = ref.getAttribute("URI") ?? "";
     const dk = uri.startsWith("#") ? derivedKeys.get(uri.slice(1)) : undefined;
     if (!dk) {
-      throw new WsSecurityError("invalid_security", "A key must be a derived key of the header.");
+      throw new WsSecurityError(
+        "invalid_security",
+        "A key refers to no derived key of the header.",
+      );
     }
     return deriveFrom(dk, policy, token?.assertionId);
   };
@@ -326,6 +357,36 @@ export async function openSymmetric(
   };
 }
 
+/** The token a `SecurityTokenReference` names by its SAMLAssertionID key identifier, checked. */
+function tokenIdOf(str: El, policy: SymmetricOpenPolicy, assertionId: string | undefined): string {
+  const keyIds = kids(str, WSSE_NS, "KeyIdentifier");
+  const tokenId = keyIds.length === 1 ? (keyIds[0]!.textContent ?? "").trim() : "";
+  if (!tokenId || keyIds[0]!.getAttribute("ValueType") !== SAML_ASSERTION_ID_VALUE_TYPE) {
+    throw new WsSecurityError(
+      "invalid_security",
+      "A key must name the token by its SAMLAssertionID key identifier.",
+    );
+  }
+  if (assertionId !== undefined && tokenId !== assertionId) {
+    throw new WsSecurityError(
+      "invalid_security",
+      "A key belongs to another token than the header's.",
+    );
+  }
+  if (policy.expectedTokenId !== undefined && tokenId !== policy.expectedTokenId) {
+    throw new WsSecurityError("invalid_security", "The message is protected with another token.");
+  }
+  return tokenId;
+}
+
+async function proofKeyOf(tokenId: string, policy: SymmetricOpenPolicy): Promise<Buffer> {
+  const proof = await policy.proofKey(tokenId);
+  if (proof === undefined) {
+    throw new WsSecurityError("unknown_token", "No proof key is known for the token.");
+  }
+  return typeof proof === "string" ? Buffer.from(proof, "base64") : Buffer.from(proof);
+}
+
 async function deriveFrom(
   dk: El,
   policy: SymmetricOpenPolicy,
@@ -336,21 +397,9 @@ async function deriveFrom(
     throw new WsSecurityError("unsupported_algorithm", "Keys may only be derived with P_SHA-1.");
   }
   const str = kid(dk, WSSE_NS, "SecurityTokenReference");
-  const keyId = str && kid(str, WSSE_NS, "KeyIdentifier");
-  const tokenId = (keyId?.textContent ?? "").trim();
-  if (!tokenId) throw new WsSecurityError("invalid_security", "A derived key names no token.");
-  if (assertionId !== undefined && tokenId !== assertionId) {
-    throw new WsSecurityError(
-      "invalid_security",
-      "A key is derived from another token than the header's.",
-    );
-  }
-  if (policy.expectedTokenId !== undefined && tokenId !== policy.expectedTokenId) {
-    throw new WsSecurityError("invalid_security", "The message is protected with another token.");
-  }
-  const proof = await policy.proofKey(tokenId);
-  if (proof === undefined)
-    throw new WsSecurityError("unknown_token", "No proof key is known for the token.");
+  if (!str) throw new WsSecurityError("invalid_security", "A derived key names no token.");
+  const tokenId = tokenIdOf(str, policy, assertionId);
+  const secret = await proofKeyOf(tokenId, policy);
   const num = (local: string, fallback: number) => {
     const el = kid(dk, WSSC_NS, local);
     const t = (el?.textContent ?? "").trim();
@@ -371,7 +420,6 @@ async function deriveFrom(
       "A derived key has an invalid length, offset or nonce.",
     );
   }
-  const secret = typeof proof === "string" ? Buffer.from(proof, "base64") : Buffer.from(proof);
   return { key: derive(secret, nonce, length, offset, label), tokenId };
 }
 
