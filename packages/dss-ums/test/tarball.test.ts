@@ -39,10 +39,10 @@ describe("packed tarball", () => {
     timeout: 240_000,
   }, async () => {
     const { app, packs, tarballs } = await packAndInstall(
-      ["../../runtime", "../../dss", ".."].map((dir) => join(here, dir)),
+      ["../../runtime", "../../cms", "../../dss", ".."].map((dir) => join(here, dir)),
       work,
     );
-    expect(tarballs).toHaveLength(["../../runtime", "../../dss", ".."].length);
+    expect(tarballs).toHaveLength(4);
     // Each tarball carries the package's README, LICENSE and CHANGELOG.
     for (const t of tarballs) expect(packageDocs(join(packs, t)), t).toEqual(PACKAGE_DOCS);
     const names: Record<string, string> = {

@@ -21,6 +21,8 @@ const pnpm = resolve(
  * Packs each package folder with pnpm (as publishing would) into `work/packs`, and installs the
  * tarballs with npm into a new empty project `work/app`, exactly as a user gets them. Needs the
  * packages built.
+ * @throws when a package depends on a workspace package that is not in the list (npm would look
+ * for it in the registry).
  * @returns the app's folder, the tarballs' folder and their file names, sorted.
  */
 export async function packAndInstall(
@@ -28,6 +30,17 @@ export async function packAndInstall(
   work: string,
 ): Promise<{ app: string; packs: string; tarballs: string[] }> {
   const packs = join(work, "packs");
+  // A workspace dependency left out would be fetched from the npm registry: refuse instead.
+  const names = new Set(packageDirs.map((dir) => manifestOf(dir).name));
+  for (const dir of packageDirs) {
+    const { name, dependencies = {}, peerDependencies = {} } = manifestOf(dir);
+    const missing = Object.entries({ ...dependencies, ...peerDependencies })
+      .filter(([dep, range]) => range.startsWith("workspace:") && !names.has(dep))
+      .map(([dep]) => dep);
+    if (missing.length > 0) {
+      throw new Error(`${name} depends on ${missing.join(", ")}: pack them too`);
+    }
+  }
   for (const dir of packageDirs) {
     await run(process.execPath, [pnpm, "pack", "--pack-destination", packs], { cwd: dir });
   }
@@ -42,6 +55,16 @@ export async function packAndInstall(
     cwd: app,
   });
   return { app, packs, tarballs: files.map((f) => f.replace(/.*[\\/]/, "")).sort() };
+}
+
+interface PackageManifest {
+  name: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+function manifestOf(dir: string): PackageManifest {
+  return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as PackageManifest;
 }
 
 /** The files every published package carries at its root besides its code, sorted. */
