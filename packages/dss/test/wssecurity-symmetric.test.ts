@@ -111,14 +111,15 @@ describe.each([
       ),
       "proof_signature_invalid",
     );
-    const cipher = /<e:CipherValue>([^<]+)<\/e:CipherValue>/.exec(request)![1]!;
+    const body = request.slice(request.indexOf("<s:Body"));
+    const cipher = /<e:CipherValue>([^<]+)<\/e:CipherValue>/.exec(body)![1]!;
     const flipped = Buffer.from(cipher, "base64");
     flipped[20] = flipped[20]! ^ 1; // a bit of the first block after the IV
     await refused(
       openSymmetric(request.replace(cipher, flipped.toString("base64")), servicePolicy()),
       "proof_signature_invalid",
     );
-    const plain = request.replace(/<e:EncryptedData[\s\S]*<\/e:EncryptedData>/, BODY);
+    const plain = request.replace(body, `<s:Body u:Id="_1">${BODY}</s:Body></s:Envelope>`);
     await refused(openSymmetric(plain, servicePolicy()), "invalid_security");
     // An answer protected with another token is not the answer to our request.
     await refused(
@@ -145,6 +146,34 @@ describe.each([
       openSymmetric(requestXml(0, derivedKeys), { ...fresh, assertion: undefined }),
       "message_expired",
     );
+  });
+
+  it("signs the WS-Addressing headers, and encrypts the signature unless told not to", async () => {
+    const request = requestXml(60, derivedKeys);
+    // After the assertion (which carries the issuer's signature), no signature in the clear.
+    const afterToken = (xml: string) => xml.slice(xml.indexOf("</saml:Assertion>"));
+    expect(afterToken(request)).not.toContain("<ds:Signature");
+    // The Action header changed after signing.
+    const action = request.replace("ISignService/SignDocument<", "ISignService/DeleteCertificate<");
+    expect(action).not.toBe(request);
+    await refused(openSymmetric(action, servicePolicy()), "proof_signature_invalid");
+    // An addressing header that is not signed.
+    const unsigned = request.replace(
+      "<o:Security",
+      '<a:To xmlns:a="http://www.w3.org/2005/08/addressing">https://elsewhere.example/</a:To><o:Security',
+    );
+    await refused(openSymmetric(unsigned, servicePolicy()), "invalid_security");
+    const clear = protectSymmetric({
+      token,
+      includeToken: true,
+      headers: [ACTION],
+      body: BODY,
+      now: () => at(60),
+      derivedKeys,
+      encryptSignature: false,
+    });
+    expect(afterToken(clear)).toContain("<ds:Signature");
+    await expect(openSymmetric(clear, servicePolicy())).resolves.toMatchObject({ tokenId: id });
   });
 
   it("follows the policy's RequireDerivedKeys", async () => {
@@ -185,15 +214,27 @@ function run(cmd: string, args: string[]): Promise<{ code: number; output: strin
 
 /** xmlsec1 decrypts the body with `encryptKey`, then verifies the signature with `signKey`. */
 async function xmlsec1DecryptAndVerify(file: string, encryptKey: string, signKey: string) {
+  // The signature first (EncryptSignature), then the body.
+  const signature = await run("xmlsec1", [
+    "--decrypt",
+    "--aeskey",
+    encryptKey,
+    "--node-xpath",
+    "/*/*/*[local-name()='Security']/*[local-name()='EncryptedData']",
+    "--output",
+    `signature-${file}`,
+    file,
+  ]);
+  expect(signature.code, signature.output).toBe(0);
   const decrypted = await run("xmlsec1", [
     "--decrypt",
     "--aeskey",
     encryptKey,
     "--node-xpath",
-    "//*[local-name()='EncryptedData']",
+    "/*/*[local-name()='Body']/*[local-name()='EncryptedData']",
     "--output",
     `decrypted-${file}`,
-    file,
+    `signature-${file}`,
   ]);
   expect(decrypted.code, decrypted.output).toBe(0);
   const plain = readFileSync(join(dir, `decrypted-${file}`), "utf8");
@@ -207,15 +248,18 @@ async function xmlsec1DecryptAndVerify(file: string, encryptKey: string, signKey
       `${WSU}:Timestamp`,
       "--id-attr:Id",
       `${SOAP12}:Body`,
+      "--id-attr:Id",
+      "http://www.w3.org/2005/08/addressing:Action",
       "--node-xpath",
       "/*/*/*[local-name()='Security']/*[local-name()='Signature']",
       target,
     ]);
   const verified = await verify(`decrypted-${file}`);
   expect(verified.code, verified.output).toBe(0);
-  expect(verified.output).toContain("SignedInfo References (ok/all): 2/2");
-  // The encrypted message does not verify as it is: the signature is over the plaintext body.
-  expect((await verify(file)).code).not.toBe(0);
+  // The timestamp, the Action header and the body.
+  expect(verified.output).toContain("SignedInfo References (ok/all): 3/3");
+  // With the body still encrypted it does not verify: the signature is over the plaintext body.
+  expect((await verify(`signature-${file}`)).code).not.toBe(0);
 }
 
 describe("independent check with OpenSSL and xmlsec1", () => {

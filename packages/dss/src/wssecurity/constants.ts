@@ -49,6 +49,10 @@ export const P_SHA1 = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/20
 export const DEFAULT_DERIVATION_LABEL = "WS-SecureConversationWS-SecureConversation";
 /** XML Encryption. */
 export const XENC_NS = "http://www.w3.org/2001/04/xmlenc#";
+/** `EncryptedData` of a whole element (the encrypted signature). */
+export const XENC_ELEMENT = "http://www.w3.org/2001/04/xmlenc#Element";
+/** WS-Addressing 1.0, whose headers the symmetric binding signs. */
+export const WSA_NS = "http://www.w3.org/2005/08/addressing";
 /** `EncryptedData` of an element's content. */
 export const XENC_CONTENT = "http://www.w3.org/2001/04/xmlenc#Content";
 export const AES256_CBC = "http://www.w3.org/2001/04/xmlenc#aes256-cbc";

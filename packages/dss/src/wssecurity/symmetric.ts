@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import {
+  childElements,
   escapeXml,
   isElement,
   parseEnvelope,
@@ -19,10 +20,12 @@ import {
   SAML_ASSERTION_ID_VALUE_TYPE,
   SAML11_NS,
   SHA1,
+  WSA_NS,
   WSSC_NS,
   WSSE_NS,
   WSU_NS,
   XENC_CONTENT,
+  XENC_ELEMENT,
   XENC_NS,
 } from "./constants.js";
 import { WsSecurityError } from "./errors.js";
@@ -52,17 +55,16 @@ import {
  * WS-SecurityPolicy 1.2's `SymmetricBinding` with the issued token as protection token, as
  * a WCF `wsHttpBinding`/`ws2007FederationHttpBinding` without secure session applies it, with the
  * `Basic256` algorithm suite:
- * - the timestamp and the body are signed (HMAC-SHA1, exclusive C14N), then the body's content
- *   is encrypted (XML Encryption `Content`, AES-256-CBC);
+ * - the timestamp, the WS-Addressing headers and the body are signed (HMAC-SHA1, exclusive
+ *   C14N), then the body's content and the signature are encrypted (XML Encryption, AES-256-CBC);
  * - the keys are the proof key itself, the token named by its `SAMLAssertionID` key identifier
  *   (the Sign Service WSDL's policy: an `IssuedToken` without `RequireDerivedKeys`), or, with
  *   `derivedKeys`, two keys derived from it (WS-SecureConversation 1.3, §7, P_SHA-1 with fresh
  *   nonces), one to sign and one to encrypt, each a `wssc:DerivedKeyToken` naming the token;
  * - the service answers the same way with the same proof key, and the client verifies and
  *   decrypts the answer.
- * Not done here (yet), though the WSDL's policy asks for them: encrypting the signature
- * (`EncryptSignature`) and signing the WS-Addressing headers (`SignedParts`); nor
- * `SignatureConfirmation`.
+ * As the WSDL's policy asks, the WS-Addressing headers are signed with the body (`SignedParts`)
+ * and the signature is encrypted (`EncryptSignature`). Not done: `SignatureConfirmation`.
  */
 
 /** How a message is protected. */
@@ -83,6 +85,8 @@ export interface SymmetricProtectOptions {
    * the Sign Service WSDL's `IssuedToken` protection token does not require derived keys.
    */
   derivedKeys?: boolean;
+  /** Encrypt the signature too (the policy's `EncryptSignature`; default true). */
+  encryptSignature?: boolean;
   /** Nonces for the derived keys (default 16 random bytes each). */
   nonce?: () => Buffer;
 }
@@ -167,19 +171,27 @@ export function protectSymmetric(options: SymmetricProtectOptions): string {
   });
   sig.enableHMAC();
   sig.getKeyInfoContent = () => sigKeyInfo;
-  for (const target of [`/*/*/*/*[local-name(.)='Timestamp']`, `/*/*[local-name(.)='Body']`]) {
-    sig.addReference({ xpath: target, transforms: [EXC_C14N], digestAlgorithm: SHA1 });
+  // The WS-Addressing headers are signed too (the policy's SignedParts), each given a wsu:Id.
+  const headers = (options.headers ?? []).map((h, i) => withId(h, `_h${i}`));
+  const signedIds = ["_0", ...headers.flatMap((h) => (h.id ? [h.id] : [])), "_1"];
+  for (const id of signedIds) {
+    sig.addReference({
+      xpath: `//*[@*[local-name(.)='Id' and namespace-uri(.)='${WSU_NS}']='${id}']`,
+      transforms: [EXC_C14N],
+      digestAlgorithm: SHA1,
+    });
   }
+  const headerXml = headers.map((h) => h.xml).join("");
   sig.computeSignature(
-    `${open}<s:Header><o:Security xmlns:o="${WSSE_NS}">${timestamp}</o:Security></s:Header>${bodyOpen}${options.body}</s:Body></s:Envelope>`,
-    { prefix: "ds", location: { reference: "/*/*/*", action: "append" } },
+    `${open}<s:Header>${headerXml}<o:Security xmlns:o="${WSSE_NS}">${timestamp}</o:Security></s:Header>${bodyOpen}${options.body}</s:Body></s:Envelope>`,
+    { prefix: "ds", location: { reference: "//*[local-name(.)='Security']", action: "append" } },
   );
-  const signature = sig.getSignatureXml();
-
-  const iv = randomBytes(16);
-  const cipher = createCipheriv("aes-256-cbc", encKey, iv);
-  const cipherValue = Buffer.concat([iv, cipher.update(options.body, "utf8"), cipher.final()]);
-  const encrypted = `<e:EncryptedData xmlns:e="${XENC_NS}" Id="_4" Type="${XENC_CONTENT}"><e:EncryptionMethod Algorithm="${AES256_CBC}"/><KeyInfo xmlns="${DS_NS}">${encKeyInfo}</KeyInfo><e:CipherData><e:CipherValue>${cipherValue.toString("base64")}</e:CipherValue></e:CipherData></e:EncryptedData>`;
+  const encryptSignature = options.encryptSignature ?? true;
+  const signature = encryptSignature
+    ? encryptedData("_5", XENC_ELEMENT, sig.getSignatureXml(), encKey, encKeyInfo)
+    : sig.getSignatureXml();
+  const encrypted = encryptedData("_4", XENC_CONTENT, options.body, encKey, encKeyInfo);
+  const dataReferences = `<e:DataReference URI="#_4"/>${encryptSignature ? '<e:DataReference URI="#_5"/>' : ""}`;
 
   const security = [
     `<o:Security xmlns:o="${WSSE_NS}" s:mustUnderstand="1">`,
@@ -187,11 +199,35 @@ export function protectSymmetric(options: SymmetricProtectOptions): string {
     options.includeToken ? token.tokenXml : "",
     derived ? derivedKeyTokenXml("_2", token.keyIdentifier, sigNonce, SIGNING_KEY_LENGTH) : "",
     derived ? derivedKeyTokenXml("_3", token.keyIdentifier, encNonce, ENCRYPTION_KEY_LENGTH) : "",
-    `<e:ReferenceList xmlns:e="${XENC_NS}"><e:DataReference URI="#_4"/></e:ReferenceList>`,
+    `<e:ReferenceList xmlns:e="${XENC_NS}">${dataReferences}</e:ReferenceList>`,
     signature,
     "</o:Security>",
   ].join("");
-  return `${open}<s:Header>${(options.headers ?? []).join("")}${security}</s:Header>${bodyOpen}${encrypted}</s:Body></s:Envelope>`;
+  return `${open}<s:Header>${headerXml}${security}</s:Header>${bodyOpen}${encrypted}</s:Body></s:Envelope>`;
+}
+
+/** A WS-Addressing header block with a wsu:Id (others unchanged, without an id). */
+function withId(xml: string, id: string): { xml: string; id?: string } {
+  // Our own outgoing header, read with the bounded parser to set the attribute on its element.
+  const el = parseXml(`<s:Header xmlns:s="${SOAP12_NS}">${xml}</s:Header>`);
+  const block = childElements(el)[0];
+  if (!block || block.namespaceURI !== WSA_NS) return { xml };
+  block.setAttributeNS(WSU_NS, "u:Id", id);
+  return { xml: block.toString(), id };
+}
+
+/** XML Encryption of `plaintext` with AES-256-CBC (a random IV before the ciphertext). */
+function encryptedData(
+  id: string,
+  type: string,
+  plaintext: string,
+  key: Buffer,
+  keyInfo: string,
+): string {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv("aes-256-cbc", key, iv);
+  const value = Buffer.concat([iv, cipher.update(plaintext, "utf8"), cipher.final()]);
+  return `<e:EncryptedData xmlns:e="${XENC_NS}" Id="${id}" Type="${type}"><e:EncryptionMethod Algorithm="${AES256_CBC}"/><KeyInfo xmlns="${DS_NS}">${keyInfo}</KeyInfo><e:CipherData><e:CipherValue>${value.toString("base64")}</e:CipherValue></e:CipherData></e:EncryptedData>`;
 }
 
 /** What reading a protected message needs. */
@@ -257,7 +293,6 @@ export async function openSymmetric(
   const now = (policy.now ?? (() => new Date()))();
   const skew = (policy.maxClockSkewSeconds ?? 300) * 1000;
   const timestampEl = one(WSU_NS, "Timestamp", "timestamp");
-  const signatureEl = one(DS_NS, "Signature", "signature");
   let token: Omit<VerifiedTransportSecurity, "timestamp"> | undefined;
   if (policy.assertion) {
     token = verifyAssertion(
@@ -298,6 +333,25 @@ export async function openSymmetric(
     return deriveFrom(dk, policy, token?.assertionId);
   };
 
+  /** Decrypts an EncryptedData in place; the token whose key decrypted it. */
+  const decryptInPlace = async (encrypted: El): Promise<{ element: El; tokenId: string }> => {
+    const { key, tokenId } = await keyFor(kid(encrypted, DS_NS, "KeyInfo"));
+    const plaintext = decrypt(encrypted, key);
+    let content: El;
+    try {
+      content = parseXml(plaintext, policy.xmlLimits);
+    } catch (e) {
+      // The same answer as a failed decryption: a wrong key mostly yields bytes that are not XML.
+      throw new WsSecurityError("proof_signature_invalid", "The data could not be decrypted.", {
+        cause: e,
+      });
+    }
+    const element = encrypted.ownerDocument?.importNode(content, true) as El | undefined;
+    if (!element) throw new WsSecurityError("invalid_security", "The data could not be read.");
+    encrypted.parentNode?.replaceChild(element, encrypted);
+    return { element, tokenId };
+  };
+
   // Decrypt the body's content first: the signature covers the body as it was before encryption.
   const bodyEl = envelope.body.parentNode as El;
   const encrypted = envelope.body;
@@ -307,21 +361,22 @@ export async function openSymmetric(
   ) {
     throw new WsSecurityError("invalid_security", "The body must be encrypted.");
   }
-  const { key: encKey, tokenId } = await keyFor(kid(encrypted, DS_NS, "KeyInfo"));
-  const plaintext = decrypt(encrypted, encKey);
-  let content: El;
-  try {
-    content = parseXml(plaintext, policy.xmlLimits);
-  } catch (e) {
-    // The same answer as for a failed decryption: a wrong key mostly yields bytes that are not XML.
-    throw new WsSecurityError("proof_signature_invalid", "The body could not be decrypted.", {
-      cause: e,
-    });
-  }
-  const imported = bodyEl.ownerDocument?.importNode(content, true);
-  if (!imported) throw new WsSecurityError("invalid_security", "The body could not be read.");
-  bodyEl.replaceChild(imported, encrypted);
+  const { element: imported, tokenId } = await decryptInPlace(encrypted);
 
+  // An encrypted signature (the policy's EncryptSignature) is decrypted where it stands.
+  const encryptedSignatures = kids(security, XENC_NS, "EncryptedData").filter(
+    (e) => e.getAttribute("Type") === XENC_ELEMENT,
+  );
+  if (encryptedSignatures.length > 1) {
+    throw new WsSecurityError("invalid_security", "More than one encrypted element in the header.");
+  }
+  if (encryptedSignatures[0]) {
+    const { element, tokenId: id } = await decryptInPlace(encryptedSignatures[0]);
+    if (!isElement(element, { ns: DS_NS, local: "Signature" }) || id !== tokenId) {
+      throw new WsSecurityError("invalid_security", "The encrypted signature is not one.");
+    }
+  }
+  const signatureEl = one(DS_NS, "Signature", "signature");
   const { key: sigKey, tokenId: sigTokenId } = await keyFor(kid(signatureEl, DS_NS, "KeyInfo"));
   if (sigTokenId !== tokenId) {
     throw new WsSecurityError(
@@ -329,17 +384,25 @@ export async function openSymmetric(
       "The body is signed and encrypted with different tokens.",
     );
   }
-  const timestampId = timestampEl.getAttributeNS(WSU_NS, "Id");
-  const bodyId = bodyEl.getAttributeNS(WSU_NS, "Id");
-  if (!timestampId || !bodyId) {
-    throw new WsSecurityError("invalid_security", "The timestamp and the body must have a wsu:Id.");
+  // Signed: the timestamp, every WS-Addressing header, the body.
+  const signedEls = [
+    timestampEl,
+    ...envelope.headers.filter((h) => h.namespaceURI === WSA_NS),
+    bodyEl,
+  ];
+  const ids = signedEls.map((e) => e.getAttributeNS(WSU_NS, "Id") ?? "");
+  if (ids.some((id) => !id)) {
+    throw new WsSecurityError(
+      "invalid_security",
+      "The timestamp, the addressing headers and the body must each have a wsu:Id.",
+    );
   }
   const signatureValue = checkSignature({
     signature: signatureEl,
-    // Only the two signed elements, each serialised with the namespaces it uses: exclusive C14N
+    // Only the signed elements, each serialised with the namespaces it uses: exclusive C14N
     // gives them the same canonical form as in the envelope, and nothing else can be referenced.
-    signed: `<w>${timestampEl.toString()}${bodyEl.toString()}</w>`,
-    ids: [timestampId, bodyId],
+    signed: `<w>${signedEls.map((e) => e.toString()).join("")}</w>`,
+    ids,
     algorithms: [HMAC_SHA1],
     transforms: [[EXC_C14N]],
     key: sigKey,
@@ -349,7 +412,7 @@ export async function openSymmetric(
   });
   remember(policy.replayCache, timestamp, signatureValue, now, skew);
   return {
-    body: imported as El,
+    body: imported,
     headers: envelope.headers.filter((h) => h !== security),
     tokenId,
     ...(token ? { token } : {}),
