@@ -159,6 +159,11 @@ export interface SoapModel {
   address?: string;
   targetNamespace: string;
   operations: SoapOperationModel[];
-  /** The WSDL text as read, served by the server stub at `?wsdl`. */
+  /**
+   * The WSDL served by the server stub at `?wsdl`: the text as read, except that a relative
+   * `schemaLocation` names the document's served copy (`?xsd=xsd0`, see `input/wsdl-served.ts`).
+   */
   wsdl: string;
+  /** The schema documents the WSDL reaches, served at `?xsd=<name>`, by name. */
+  schemaDocuments?: Record<string, string>;
 }

@@ -104,6 +104,15 @@ export function emitSoapService(model: ApiModel): string {
     doc("The WSDL the service was generated from, as served at `?wsdl`."),
     `export const wsdl = ${JSON.stringify(s.wsdl)};`,
     "",
+    ...(s.schemaDocuments
+      ? [
+          doc(
+            "The schema documents the WSDL imports, served beside it at `?xsd=<name>` (WCF's names); each `schemaLocation` names its served copy.",
+          ),
+          `export const schemaDocuments: Readonly<Record<string, string>> = ${JSON.stringify(s.schemaDocuments, null, 2)};`,
+          "",
+        ]
+      : []),
   ].join("\n");
 }
 
@@ -210,7 +219,7 @@ export function emitSoapServer(model: ApiModel): string {
   );
   lines.push(
     `export function create${n}Server(handlers: Partial<${n}Handlers>, options: SoapServerOptions = {}): Router {`,
-    "  return createSoapServer(service, schemas, handlers, { defaultWsdl: wsdl, ...options });",
+    `  return createSoapServer(service, schemas, handlers, { defaultWsdl: wsdl, ${s.schemaDocuments ? "defaultSchemaDocuments: schemaDocuments, " : ""}...options });`,
     "}",
     "",
   );
@@ -224,7 +233,7 @@ export function emitSoapServer(model: ApiModel): string {
     "  createSoapServer,",
     '} from "@trustspec/runtime/soap";',
     'import { schemas } from "./schemas.gen.js";',
-    'import { service, wsdl } from "./soap.gen.js";',
+    `import { ${s.schemaDocuments ? "schemaDocuments, " : ""}service, wsdl } from "./soap.gen.js";`,
     importUsedTypes(typeNames(model), body, "./types.gen.js"),
     "",
     body,

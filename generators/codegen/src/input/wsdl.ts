@@ -1,8 +1,20 @@
 import { readFile } from "node:fs/promises";
 import type { Element } from "@xmldom/xmldom";
 import type { ApiModel, SoapModel, SoapOperationModel, XmlElementModel } from "../model.js";
+import { servedWsdl } from "./wsdl-served.js";
 import { child, children, key, parse, qname } from "./xml-dom.js";
 import { baseModel, withReferencedSchemas, type XmlInputOptions, XS, XsdReader } from "./xsd.js";
+
+/** The WSDL as served at `?wsdl`, with the schema documents served beside it (if any). */
+function servedWsdlOf(
+  text: string,
+  options: XmlInputOptions,
+): Pick<SoapModel, "wsdl" | "schemaDocuments"> {
+  const served = servedWsdl(text, options.file, options.readText);
+  return Object.keys(served.documents).length > 0
+    ? { wsdl: served.wsdl, schemaDocuments: served.documents }
+    : { wsdl: text };
+}
 
 /**
  * WSDL 1.1 input: the inline schemas are read by the XML Schema reader (`xsd.ts`), and the port
@@ -130,7 +142,7 @@ export function wsdlToModel(text: string, options: XmlInputOptions): ApiModel {
     portType: portType.getAttribute("name") ?? "",
     targetNamespace: tns,
     operations,
-    wsdl: text,
+    ...servedWsdlOf(text, options),
   };
   const address = child(port, soapNs, "address")?.getAttribute("location");
   if (address) {

@@ -56,6 +56,12 @@ export interface SoapEndpointOptions {
    * and path as the request saw them), so a client that follows the WSDL calls this endpoint.
    */
   wsdl?: string;
+  /**
+   * The schema documents the WSDL imports, served at `GET <path>?xsd=<name>` (WCF's names:
+   * `xsd0`, `xsd1`, …). A `schemaLocation` of `?xsd=<name>` in the WSDL or in these documents is
+   * served as the absolute URL of the request with that query, so the set reads as one.
+   */
+  schemaDocuments?: Readonly<Record<string, string>>;
   /** Largest accepted request body (default 1 MiB); a larger one gets a fault and 413. */
   maxBodyBytes?: number;
   /**
@@ -102,6 +108,9 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
   // Merged and checked once: each request is parsed with them as they are.
   const limits = xmlLimits(options.xmlLimits);
   const wsdl = options.wsdl !== undefined ? wsdlTemplate(options.wsdl) : undefined;
+  const schemas = new Map(
+    Object.entries(options.schemaDocuments ?? {}).map(([name, text]) => [name, wsdlTemplate(text)]),
+  );
   const understood = [
     ...(options.understoodHeaders ?? []),
     ...ADDRESSING.flatMap((ns) =>
@@ -132,6 +141,15 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
         status: 200,
         headers: { "content-type": "text/xml; charset=utf-8" },
         body: utf8(servedWsdl(wsdl, request)),
+      };
+    }
+    const schema = request.method === "GET" ? /^xsd=([\w.-]+)$/i.exec(query) : null;
+    const served = schema ? schemas.get(schema[1]!) : undefined;
+    if (served !== undefined) {
+      return {
+        status: 200,
+        headers: { "content-type": "text/xml; charset=utf-8" },
+        body: utf8(servedWsdl(served, request)),
       };
     }
     if (request.method !== "POST") {

@@ -48,10 +48,13 @@ export function createSoapServer(
   service: SoapServiceDescriptor,
   schemas: SchemaBundle,
   handlers: object,
-  options: SoapServerOptions & { defaultWsdl?: string } = {},
+  options: SoapServerOptions & {
+    defaultWsdl?: string;
+    defaultSchemaDocuments?: Readonly<Record<string, string>>;
+  } = {},
 ): Router {
   const validator = new SchemaValidator(schemas);
-  const { defaultWsdl, responseValidation, wsdl, ...rest } = options;
+  const { defaultWsdl, defaultSchemaDocuments, responseValidation, wsdl, ...rest } = options;
   const operations: SoapEndpointOperation[] = Object.values(service.operations).map((op) => ({
     name: op.name,
     action: op.action,
@@ -89,6 +92,12 @@ export function createSoapServer(
     version: service.version,
     operations,
     ...(served !== undefined ? { wsdl: served } : {}),
+    // The schemas the service's own WSDL imports go with it, not with a WSDL given instead.
+    ...(wsdl === undefined &&
+    defaultSchemaDocuments !== undefined &&
+    rest.schemaDocuments === undefined
+      ? { schemaDocuments: defaultSchemaDocuments }
+      : {}),
   });
 }
 

@@ -22,42 +22,65 @@ export interface WsdlTemplate {
   parts: readonly string[];
   /** The addresses as written, served when the request names no usable host. */
   written: readonly string[];
+  /**
+   * For a hole that names a schema document served beside the WSDL (`?xsd=xsd0`): that query,
+   * put after the request's URL; for a port address, nothing.
+   */
+  queries?: readonly (string | undefined)[];
 }
+
+/**
+ * A `schemaLocation` of the form `?xsd=<name>`: a schema document the endpoint serves beside the
+ * WSDL, as WCF names them (`?xsd=xsd0`, `?xsd=xsd1`, …).
+ */
+const SERVED_SCHEMA = /^\?xsd=[\w.-]+$/;
 
 /**
  * Finds the port addresses of a WSDL: the `location` of `soap:address` and `soap12:address`, and
  * the text of a WS-Addressing endpoint reference's `Address`. Prefixes are read from the WSDL's
- * namespace declarations, so any prefix works; a WSDL without them is served unchanged.
+ * namespace declarations, so any prefix works; a WSDL without them is served unchanged. The
+ * `schemaLocation` of an `import` or `include` that names a served schema (`?xsd=xsd0`) is a hole
+ * too, in a WSDL and in a schema document alike: it is served as an absolute URL.
  */
 export function wsdlTemplate(wsdl: string): WsdlTemplate {
   const prefixes = new Map<string, string>();
   for (const m of wsdl.matchAll(/\sxmlns:([\w.-]+)\s*=\s*(["'])(.*?)\2/g))
     prefixes.set(m[1]!, m[3]!);
-  const parts: string[] = [];
-  const written: string[] = [];
-  let from = 0;
-  const tags = /<(?:([\w.-]+):)?(address|Address)\b([^>]*)>/g;
+  const holes: { start: number; end: number; query?: string }[] = [];
+  const tags = /<(?:([\w.-]+):)?(address|Address|import|include)\b([^>]*)>/g;
   for (let m = tags.exec(wsdl); m; m = tags.exec(wsdl)) {
     const ns = prefixes.get(m[1] ?? "");
     const start = m.index;
-    if (m[2] === "address" && ns && ADDRESS_NAMESPACES.has(ns)) {
+    const attrsAt = start + m[0].length - m[3]!.length - 1;
+    if (m[2] === "import" || m[2] === "include") {
+      const attr = /(\sschemaLocation\s*=\s*)(["'])(.*?)\2/.exec(m[3]!);
+      if (!attr || !SERVED_SCHEMA.test(attr[3]!)) continue;
+      const valueStart = attrsAt + attr.index + attr[1]!.length + 1;
+      holes.push({ start: valueStart, end: valueStart + attr[3]!.length, query: attr[3]! });
+    } else if (m[2] === "address" && ns && ADDRESS_NAMESPACES.has(ns)) {
       const attr = /(\slocation\s*=\s*)(["'])(.*?)\2/.exec(m[3]!);
       if (!attr) continue;
-      const valueStart = start + m[0].indexOf(m[3]!) + attr.index + attr[1]!.length + 1;
-      parts.push(wsdl.slice(from, valueStart));
-      written.push(attr[3]!);
-      from = valueStart + attr[3]!.length;
+      const valueStart = attrsAt + attr.index + attr[1]!.length + 1;
+      holes.push({ start: valueStart, end: valueStart + attr[3]!.length });
     } else if (m[2] === "Address" && ns && EPR_NAMESPACES.has(ns) && !m[3]!.endsWith("/")) {
       const textStart = start + m[0].length;
       const end = wsdl.indexOf("<", textStart);
       if (end < 0) continue;
-      parts.push(wsdl.slice(from, textStart));
-      written.push(wsdl.slice(textStart, end));
-      from = end;
+      holes.push({ start: textStart, end });
     }
   }
+  const parts: string[] = [];
+  const written: string[] = [];
+  const queries: (string | undefined)[] = [];
+  let from = 0;
+  for (const hole of holes) {
+    parts.push(wsdl.slice(from, hole.start));
+    written.push(wsdl.slice(hole.start, hole.end));
+    queries.push(hole.query);
+    from = hole.end;
+  }
   parts.push(wsdl.slice(from));
-  return { parts, written };
+  return queries.some((q) => q !== undefined) ? { parts, written, queries } : { parts, written };
 }
 
 /** The URL a request was made to, without its query: scheme, `Host` header, path. */
@@ -69,12 +92,20 @@ export function requestBaseUrl(request: RawRequest): string | undefined {
   return `${request.scheme ?? "http"}://${host}${path.startsWith("/") ? path : `/${path}`}`;
 }
 
-/** The WSDL with every port address set to the URL the request came to. */
+/**
+ * The WSDL (or a schema document served beside it) with every port address set to the URL the
+ * request came to, and every served schema's `schemaLocation` to that URL with its `?xsd=` query.
+ */
 export function servedWsdl(template: WsdlTemplate, request: RawRequest): string {
   const url = requestBaseUrl(request);
   if (url === undefined) {
     return template.parts.map((p, i) => p + (template.written[i] ?? "")).join("");
   }
   // A `location` may be quoted with apostrophes, and a path may hold one.
-  return template.parts.join(escapeXml(url).replace(/'/g, "&apos;"));
+  const base = escapeXml(url).replace(/'/g, "&apos;");
+  const { queries } = template;
+  if (!queries) return template.parts.join(base);
+  return template.parts
+    .map((p, i) => (i < queries.length ? p + base + (queries[i] ?? "") : p))
+    .join("");
 }

@@ -9,7 +9,7 @@ import {
   createSoapServer,
 } from "@trustspec/runtime/soap";
 import { schemas } from "./schemas.gen.js";
-import { service, wsdl } from "./soap.gen.js";
+import { schemaDocuments, service, wsdl } from "./soap.gen.js";
 import type {
   CreateRequest,
   CreateRequestEx,
@@ -259,5 +259,9 @@ export function createDssSignServiceServer(
   handlers: Partial<DssSignServiceHandlers>,
   options: SoapServerOptions = {},
 ): Router {
-  return createSoapServer(service, schemas, handlers, { defaultWsdl: wsdl, ...options });
+  return createSoapServer(service, schemas, handlers, {
+    defaultWsdl: wsdl,
+    defaultSchemaDocuments: schemaDocuments,
+    ...options,
+  });
 }
