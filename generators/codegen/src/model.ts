@@ -152,6 +152,8 @@ export interface SoapOperationModel {
 
 export interface SoapModel {
   version: "1.1" | "1.2";
+  /** The binding uses WS-Addressing 1.0 (see `usesAddressing` in `input/wsdl.ts` for the rule). */
+  addressing?: boolean;
   serviceName: string;
   portName: string;
   bindingName: string;

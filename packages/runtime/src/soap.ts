@@ -6,6 +6,7 @@
  * limits), and the XML codec over bounded, safe parsing (no DTD, no entities).
  */
 
+export * from "./soap/addressing.js";
 export * from "./soap/client.js";
 export * from "./soap/endpoint.js";
 export * from "./soap/envelope.js";

@@ -77,6 +77,9 @@ export function emitSoapService(model: ApiModel): string {
       action: op.action,
       input: elementDescriptor(op.input),
     };
+    // The input action matters only where the binding uses addressing (it is then `wsa:Action`).
+    if (s.addressing && op.inputAction && op.inputAction !== op.action)
+      d.inputAction = op.inputAction;
     if (op.outputAction) d.outputAction = op.outputAction;
     if (op.output) d.output = elementDescriptor(op.output);
     operations[op.name] = d;
@@ -84,6 +87,7 @@ export function emitSoapService(model: ApiModel): string {
   const descriptor: Record<string, unknown> = {
     name: s.serviceName,
     version: s.version,
+    ...(s.addressing ? { addressing: true } : {}),
     ...(s.address ? { address: s.address } : {}),
     targetNamespace: s.targetNamespace,
   };
@@ -97,7 +101,7 @@ export function emitSoapService(model: ApiModel): string {
     'import { xmlTypes } from "./xml.gen.js";',
     "",
     doc(
-      `The ${s.serviceName} service (port ${s.portName}, binding ${s.bindingName}, SOAP ${s.version}, document/literal).`,
+      `The ${s.serviceName} service (port ${s.portName}, binding ${s.bindingName}, SOAP ${s.version}${s.addressing ? " with WS-Addressing 1.0" : ""}, document/literal).`,
     ),
     `export const service: SoapServiceDescriptor = ${body};`,
     "",

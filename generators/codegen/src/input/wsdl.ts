@@ -29,6 +29,50 @@ const WSAW = [
   "http://www.w3.org/2006/05/addressing/wsdl",
   "http://www.w3.org/2007/05/addressing/metadata",
 ];
+const WSP = ["http://www.w3.org/ns/ws-policy", "http://schemas.xmlsoap.org/ws/2004/09/policy"];
+const WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+
+/**
+ * Whether a binding uses WS-Addressing 1.0, by one rule: the binding holds `wsaw:UsingAddressing`
+ * (WS-Addressing 1.0 WSDL Binding), or its policy (an inline `wsp:Policy` or a
+ * `wsp:PolicyReference` to a policy of the document by `wsu:Id`) asserts `wsaw:UsingAddressing`
+ * or `wsam:Addressing` (WS-Addressing 1.0 Metadata) among its own alternatives, not marked
+ * `wsp:Optional`, and not nested inside another assertion (such as the bootstrap policy of a
+ * secure conversation token, which governs another exchange). `wsaw:Action` attributes alone do
+ * not count: WCF publishes them for bindings without addressing too (`basicHttpBinding`).
+ */
+function usesAddressing(binding: Element, root: Element): boolean {
+  const isWsp = (el: Element, local: string) =>
+    WSP.includes(el.namespaceURI ?? "") && el.localName === local;
+  const elements = (el: Element) =>
+    Array.from(el.childNodes).filter((n): n is Element => n.nodeType === 1);
+  const asserts = (policy: Element, depth = 0): boolean =>
+    depth < 16 &&
+    elements(policy).some((el) => {
+      if (isWsp(el, "Policy") || isWsp(el, "ExactlyOne") || isWsp(el, "All"))
+        return asserts(el, depth + 1);
+      if (isWsp(el, "PolicyReference")) {
+        const target = policyById(el.getAttribute("URI") ?? "");
+        return target !== undefined && asserts(target, depth + 1);
+      }
+      const optional = WSP.some((ns) => el.getAttributeNS(ns, "Optional") === "true");
+      return (
+        !optional &&
+        ((el.namespaceURI === WSAW[0] && el.localName === "UsingAddressing") ||
+          (el.namespaceURI === WSAW[1] && el.localName === "Addressing"))
+      );
+    });
+  const policyById = (uri: string): Element | undefined => {
+    if (!uri.startsWith("#")) return undefined;
+    const id = uri.slice(1);
+    return elements(root).find(
+      (el) =>
+        isWsp(el, "Policy") &&
+        (el.getAttributeNS(WSU, "Id") === id || el.getAttribute("Name") === id),
+    );
+  };
+  return asserts(binding);
+}
 
 /** Reads a WSDL 1.1 document (with its inline schemas) into the internal model. */
 export async function readWsdl(file: string, options: XmlInputOptions): Promise<ApiModel> {
@@ -135,6 +179,7 @@ export function wsdlToModel(text: string, options: XmlInputOptions): ApiModel {
     operations.push(op);
   }
   const soap: SoapModel = {
+    ...(usesAddressing(binding, root) ? { addressing: true } : {}),
     version: soap11 ? "1.1" : "1.2",
     serviceName: service.getAttribute("name") ?? options.name,
     portName: port.getAttribute("name") ?? "",

@@ -11,6 +11,12 @@ import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../va
 import { decodeRoot, toXml } from "../xml/codec.js";
 import { XmlError, type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {
+  addressingAction,
+  addressingRequestHeaders,
+  readAddressingHeaders,
+  replyAction,
+} from "./addressing.js";
+import {
   buildEnvelope,
   parseEnvelope,
   readFault,
@@ -219,13 +225,18 @@ export async function callSoapOperation<TOutput>(
   check("request", op.input.schema, input);
   const url = client.options.url ?? service.address;
   if (!url) throw new Error(`${op.name}: no service URL`);
+  const extra = (await client.options.soapHeaders?.()) ?? [];
+  // WS-Addressing 1.0 headers go first, as WCF writes them; WS-Security follows.
+  const addressing = service.addressing
+    ? addressingRequestHeaders({ action: addressingAction(op), to: url })
+    : undefined;
   const answer = await sendSoap({
     url,
     version: service.version,
-    action: op.action,
+    action: addressing ? addressingAction(op) : op.action,
     operationId: op.name,
     body: toXml(service.types, op.input, input),
-    headers: (await client.options.soapHeaders?.()) ?? [],
+    headers: addressing ? [...addressing.headers, ...extra] : extra,
     ...(client.options.headers ? { httpHeaders: client.options.headers } : {}),
     ...(client.options.fetch ? { fetch: client.options.fetch } : {}),
     ...((options.timeoutMs ?? client.options.timeoutMs) !== undefined
@@ -237,6 +248,24 @@ export async function callSoapOperation<TOutput>(
       : {}),
     ...(client.options.xmlLimits ? { xmlLimits: client.options.xmlLimits } : {}),
   });
+  if (addressing && op.output) {
+    // An answer that names another request, or another action, is not this call's answer.
+    const wsa = readAddressingHeaders(answer.envelope.headers);
+    const problem =
+      wsa.relatesTo !== undefined && wsa.relatesTo !== addressing.messageId
+        ? `wsa:RelatesTo ${JSON.stringify(wsa.relatesTo.slice(0, 100))} does not name the request`
+        : wsa.action !== undefined && wsa.action !== replyAction(op)
+          ? `wsa:Action ${JSON.stringify(wsa.action.slice(0, 200))} is not the operation's output action`
+          : undefined;
+    if (problem) {
+      throw new SoapFaultError({
+        operationId: op.name,
+        status: answer.status,
+        faultCode: "InvalidResponse",
+        reason: `the answer's ${problem}`,
+      });
+    }
+  }
   if (!op.output) return undefined as TOutput;
   let value: unknown;
   try {

@@ -2,6 +2,16 @@ import { type RawRequest, type RawResponse, type Router, routerFrom } from "../s
 import { formatName, isElement, type XmlName } from "../xml/codec.js";
 import { type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {
+  addressingReplyHeaders,
+  problemActionDetail,
+  problemHeaderDetail,
+  readAddressingHeaders,
+  WSA_ANONYMOUS,
+  WSA_FAULT_ACTION,
+  WSA_NS,
+  WSA_SOAP_FAULT_ACTION,
+} from "./addressing.js";
+import {
   buildEnvelope,
   envelopeNamespace,
   faultHttpStatus,
@@ -42,6 +52,11 @@ export interface SoapEndpointOperation {
   action?: string;
   /** The element the body must hold. */
   element: XmlName;
+  /**
+   * The `wsa:Action` of the answer, on an endpoint with {@link SoapEndpointOptions.addressing};
+   * an operation with one expects a reply, so its request must carry a `wsa:MessageID`.
+   */
+  outputAction?: string;
   /** Answers a request that selected this operation. */
   handle(request: SoapRequest): SoapReply | Promise<SoapReply>;
 }
@@ -80,6 +95,16 @@ export interface SoapEndpointOptions {
   clientFaultStatus?: number;
   /** Sees every fault answered (for logs). Messages hold no payload values. */
   onFault?(fault: SoapFault, request: RawRequest): void;
+  /**
+   * The binding uses WS-Addressing 1.0 (its WSDL says `wsaw:UsingAddressing` or
+   * `wsam:Addressing`). Then every request must carry `wsa:Action`, which selects the operation
+   * (an HTTP action that differs from it, an unknown one, a missing one, a request expecting a
+   * reply without `wsa:MessageID`, a `wsa:ReplyTo` other than the anonymous address or a repeated
+   * header is answered with the fault WS-Addressing 1.0 SOAP Binding §6.4 names), and every
+   * answer carries `wsa:Action` (the operation's output action; for a fault, the addressing fault
+   * action) and `wsa:RelatesTo` the request's `wsa:MessageID`. Without it nothing of this applies.
+   */
+  addressing?: boolean;
 }
 
 const ADDRESSING = [
@@ -116,11 +141,16 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     ...ADDRESSING.flatMap((ns) =>
       ["Action", "To", "MessageID", "ReplyTo", "RelatesTo"].map((local) => ({ ns, local })),
     ),
+    ...(options.addressing ? ["FaultTo", "From"].map((local) => ({ ns: WSA_NS, local })) : []),
   ];
   const byAction = new Map<string, SoapEndpointOperation>();
   for (const op of options.operations) if (op.action) byAction.set(op.action, op);
 
-  function faultResponse(fault: SoapFault, request: RawRequest): RawResponse {
+  function faultResponse(
+    fault: SoapFault,
+    request: RawRequest,
+    replyTo?: { messageId: string | undefined },
+  ): RawResponse {
     try {
       options.onFault?.(fault, request);
     } catch {
@@ -129,7 +159,18 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     return {
       status: faultHttpStatus(version, fault, clientStatus),
       headers: { "content-type": soapContentType(version) },
-      body: utf8(buildEnvelope(version, faultXml(version, fault))),
+      body: utf8(
+        buildEnvelope(
+          version,
+          faultXml(version, fault),
+          replyTo
+            ? addressingReplyHeaders(
+                fault.subcode?.ns === WSA_NS ? WSA_FAULT_ACTION : WSA_SOAP_FAULT_ACTION,
+                replyTo.messageId,
+              )
+            : undefined,
+        ),
+      ),
     };
   }
 
@@ -195,6 +236,9 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
       if (e instanceof SoapFault) return faultResponse(e, request);
       throw e;
     }
+    const wsa = options.addressing ? readAddressingHeaders(env.headers) : undefined;
+    // With addressing, every fault from here on is an answer that names the request.
+    const replyTo = wsa ? { messageId: wsa.messageId } : undefined;
     for (const h of env.headers) {
       const mu = h.getAttributeNS(envelopeNamespace(version), "mustUnderstand");
       if ((mu === "1" || mu === "true") && !understood.some((n) => isElement(h, n))) {
@@ -204,16 +248,35 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
             `The header ${formatName({ ns: h.namespaceURI ?? null, local: h.localName ?? "" })} is not understood.`,
           ),
           request,
+          replyTo,
         );
       }
     }
-    const action = requestAction(request, env);
+    if (wsa) {
+      const problem = addressingProblem(wsa, httpAction(request, env));
+      if (problem) return faultResponse(problem, request, replyTo);
+    }
+    const action = wsa ? wsa.action : requestAction(request, env);
     let op: SoapEndpointOperation | undefined;
     if (version === "1.1" && action === undefined && byAction.size > 0) {
       return faultResponse(new SoapFault("Client", "The SOAPAction header is required."), request);
     }
     if (action) {
       op = byAction.get(action);
+      if (!op && wsa) {
+        return faultResponse(
+          new SoapFault(
+            "Client",
+            `The action ${JSON.stringify(action.slice(0, 200))} cannot be processed at the receiver.`,
+            {
+              subcode: { ns: WSA_NS, local: "ActionNotSupported" },
+              detail: problemActionDetail(action.slice(0, 2000)),
+            },
+          ),
+          request,
+          replyTo,
+        );
+      }
       if (!op) {
         return faultResponse(
           new SoapFault(
@@ -236,22 +299,31 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
             : "The body element matches no operation of this service.",
         ),
         request,
+        replyTo,
       );
+    }
+    if (wsa && op.outputAction !== undefined && wsa.messageId === undefined) {
+      return faultResponse(addressingRequired("MessageID"), request, replyTo);
     }
     let reply: SoapReply;
     try {
       reply = await op.handle({ envelope: env, action, raw: request });
     } catch (e) {
-      if (e instanceof SoapFault) return faultResponse(e, request);
+      if (e instanceof SoapFault) return faultResponse(e, request, replyTo);
       return faultResponse(
         new SoapFault("Server", `${op.name} failed inside the server.`),
         request,
+        replyTo,
       );
     }
+    const headers =
+      wsa && op.outputAction !== undefined
+        ? [...addressingReplyHeaders(op.outputAction, wsa.messageId), ...(reply.headers ?? [])]
+        : reply.headers;
     return {
       status: reply.status ?? 200,
       headers: { "content-type": soapContentType(version) },
-      body: utf8(buildEnvelope(version, reply.body, reply.headers)),
+      body: utf8(buildEnvelope(version, reply.body, headers)),
     };
   }
 
@@ -264,6 +336,65 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
   }
 
   return routerFrom(handle, maxBody);
+}
+
+/** The action the HTTP binding names: SOAPAction (SOAP 1.1) or the media type's `action` (1.2). */
+function httpAction(request: RawRequest, env: SoapEnvelope): string | undefined {
+  if (env.version === "1.1") {
+    const raw = request.headers.soapaction;
+    return raw === undefined ? undefined : raw.trim().replace(/^"(.*)"$/, "$1");
+  }
+  return /;\s*action="?([^";]+)"?/i.exec(request.headers["content-type"] ?? "")?.[1];
+}
+
+function addressingRequired(local: string): SoapFault {
+  return new SoapFault(
+    "Client",
+    `A required header representing a Message Addressing Property is not present: wsa:${local}.`,
+    {
+      subcode: { ns: WSA_NS, local: "MessageAddressingHeaderRequired" },
+      detail: problemHeaderDetail(local),
+    },
+  );
+}
+
+function invalidHeader(local: string, why: string): SoapFault {
+  return new SoapFault(
+    "Client",
+    `A header representing a Message Addressing Property is not valid: ${why}.`,
+    {
+      subcode: { ns: WSA_NS, local: "InvalidAddressingHeader" },
+      detail: problemHeaderDetail(local),
+    },
+  );
+}
+
+/**
+ * What WS-Addressing 1.0 SOAP Binding §6.4 faults in a request's addressing headers before the
+ * action selects an operation: a repeated header (InvalidCardinality), no `wsa:Action`, an HTTP
+ * action that differs from it (ActionMismatch; an empty SOAPAction is allowed), a reply address
+ * other than the anonymous one (OnlyAnonymousAddressSupported: answers go back on the HTTP
+ * response).
+ */
+function addressingProblem(
+  wsa: ReturnType<typeof readAddressingHeaders>,
+  http: string | undefined,
+): SoapFault | undefined {
+  const dup = wsa.duplicates[0];
+  if (dup) return invalidHeader(dup.local, `wsa:${dup.local} appears more than once`);
+  if (wsa.action === undefined || wsa.action === "") return addressingRequired("Action");
+  if (http && http !== wsa.action) {
+    return invalidHeader("Action", "the HTTP action differs from wsa:Action");
+  }
+  for (const [local, address] of [
+    ["ReplyTo", wsa.replyTo],
+    ["FaultTo", wsa.faultTo],
+  ] as const) {
+    if (address !== undefined && address !== WSA_ANONYMOUS) {
+      return invalidHeader(local, `only the anonymous address is supported in wsa:${local}`);
+    }
+  }
+  return undefined;
 }
 
 function requestAction(request: RawRequest, env: SoapEnvelope): string | undefined {

@@ -35,16 +35,19 @@ export class SoapFault extends Error {
    * the fault (see {@link faultHttpStatus}).
    */
   readonly status: number | undefined;
+  /** The fault's detail as XML text (one or more elements), e.g. WS-Addressing's `ProblemHeaderQName`. */
+  readonly detail: string | undefined;
   constructor(
     faultCode: SoapFaultCode,
     reason: string,
-    options: { subcode?: XmlName; status?: number; cause?: unknown } = {},
+    options: { subcode?: XmlName; status?: number; detail?: string; cause?: unknown } = {},
   ) {
     super(reason, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = "SoapFault";
     this.faultCode = faultCode;
     this.subcode = options.subcode;
     this.status = options.status;
+    this.detail = options.detail;
   }
 }
 
@@ -113,6 +116,7 @@ export function faultXml(version: SoapVersion, fault: SoapFault): string {
     ]);
     w.text(reason);
     w.close();
+    if (fault.detail !== undefined) w.raw(`<detail>${fault.detail}</detail>`);
     w.close();
     return w.toString();
   }
@@ -145,6 +149,7 @@ export function faultXml(version: SoapVersion, fault: SoapFault): string {
   w.text(reason);
   w.close();
   w.close();
+  if (fault.detail !== undefined) w.raw(`<s:Detail>${fault.detail}</s:Detail>`);
   w.close();
   return w.toString();
 }

@@ -3,6 +3,7 @@ import type { Router } from "../server/router.js";
 import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
 import { decodeRoot, toXml } from "../xml/codec.js";
 import { XmlError } from "../xml/parse.js";
+import { addressingAction, replyAction } from "./addressing.js";
 import {
   createSoapEndpoint,
   type SoapEndpointOperation,
@@ -55,9 +56,11 @@ export function createSoapServer(
 ): Router {
   const validator = new SchemaValidator(schemas);
   const { defaultWsdl, defaultSchemaDocuments, responseValidation, wsdl, ...rest } = options;
+  const addressing = service.addressing === true;
   const operations: SoapEndpointOperation[] = Object.values(service.operations).map((op) => ({
     name: op.name,
-    action: op.action,
+    action: addressing ? addressingAction(op) : op.action,
+    ...(addressing && op.output ? { outputAction: replyAction(op) } : {}),
     element: op.input.name,
     async handle(request) {
       let message: unknown;
@@ -98,6 +101,7 @@ export function createSoapServer(
     rest.schemaDocuments === undefined
       ? { schemaDocuments: defaultSchemaDocuments }
       : {}),
+    ...(addressing ? { addressing } : {}),
   });
 }
 

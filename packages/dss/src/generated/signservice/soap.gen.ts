@@ -6,11 +6,12 @@ import type { SoapServiceDescriptor } from "@trustspec/runtime/soap";
 import { xmlTypes } from "./xml.gen.js";
 
 /**
- * The SignService service (port WSHttpBinding_ISignService, binding WSHttpBinding_ISignService, SOAP 1.2, document/literal).
+ * The SignService service (port WSHttpBinding_ISignService, binding WSHttpBinding_ISignService, SOAP 1.2 with WS-Addressing 1.0, document/literal).
  */
 export const service: SoapServiceDescriptor = {
   name: "SignService",
   version: "1.2",
+  addressing: true,
   address: "http://dss.cryptopro.ru/SignServer/SignService.svc/token",
   targetNamespace: "http://dss.cryptopro.ru/services/2014/06/",
   types: xmlTypes,
