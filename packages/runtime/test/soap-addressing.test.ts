@@ -16,55 +16,17 @@ import {
   readFault,
   SOAP12_NS,
   SoapFaultError,
-  type SoapVersion,
 } from "../src/soap/envelope.js";
 import { createSoapServer } from "../src/soap/server.js";
-import type { SoapServiceDescriptor } from "../src/soap/service.js";
 import { childElements } from "../src/xml/codec.js";
+import { echoSchemas, echoService } from "./soap-echo-service.js";
 
 const NS = "urn:test:echo";
 const IN = `${NS}/IEcho/Echo`;
 const OUT = `${NS}/IEcho/EchoResponse`;
 
-function service(version: SoapVersion, addressing: boolean): SoapServiceDescriptor {
-  return {
-    name: "EchoService",
-    version,
-    ...(addressing ? { addressing: true } : {}),
-    targetNamespace: NS,
-    types: {
-      Echo: {
-        kind: "complex",
-        attributes: [],
-        particles: [
-          {
-            kind: "element",
-            property: "text",
-            name: { ns: NS, local: "text" },
-            type: { scalar: "string", xsd: "string" },
-            minOccurs: 1,
-            maxOccurs: 1,
-            nillable: false,
-          },
-        ],
-      },
-    },
-    operations: {
-      Echo: {
-        name: "Echo",
-        action: IN,
-        outputAction: OUT,
-        input: { name: { ns: NS, local: "Echo" }, type: { ref: "Echo" }, nillable: false },
-        output: {
-          name: { ns: NS, local: "EchoResponse" },
-          type: { ref: "Echo" },
-          nillable: false,
-        },
-      },
-    },
-  };
-}
-const schemas = { $id: "urn:test:echo-schemas", $defs: {} };
+const service = echoService;
+const schemas = echoSchemas;
 const handlers = { Echo: ({ message }: { message: { text: string } }) => ({ text: message.text }) };
 
 /** Every request body the servers saw, by path. */

@@ -47,6 +47,42 @@ export interface SoapReadLimits {
 /** The default largest answer a SOAP client reads. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * What a client's {@link SoapClientSecurity} hook is told about the call. The same object is
+ * given to `protect` and to `open` of one call, so a hook may keep per-call state keyed by it
+ * (e.g. in a `WeakMap`).
+ */
+export interface SoapClientSecurityContext {
+  /** The operation's name as the service descriptor gives it. */
+  readonly operation: string;
+  /** The action the request carries (`wsa:Action` with addressing, else the SOAP action). */
+  readonly action: string;
+  /** The URL the request is sent to. */
+  readonly url: string;
+  /** The answer's HTTP status, set before `open` is called. */
+  status?: number;
+}
+
+/**
+ * Message security applied by a client to whole envelopes (e.g. WS-Security with a symmetric
+ * proof key, which signs the WS-Addressing headers with the body and encrypts the body).
+ */
+export interface SoapClientSecurity {
+  /**
+   * Rewrites the complete request envelope (XML text, WS-Addressing and `soapHeaders` blocks
+   * already in it) just before it is sent.
+   */
+  protect(envelope: string, context: SoapClientSecurityContext): string | Promise<string>;
+  /**
+   * Checks and rewrites the answer's text (as received, within `maxResponseBytes`) before it is
+   * parsed and decoded; it is called for faults too. Whatever it throws on a successful answer
+   * (HTTP status below 300) reaches the caller unchanged. When it throws on a fault answer (the
+   * service's security faults travel unprotected), the fault as received is reported instead: a
+   * {@link SoapFaultError}, which never yields a result.
+   */
+  open?(answer: string, context: SoapClientSecurityContext): string | Promise<string>;
+}
+
 export interface SoapClientOptions extends SoapReadLimits {
   /**
    * The service URL (default: the address the WSDL names): an absolute http:// or https:// URL,
@@ -61,6 +97,8 @@ export interface SoapClientOptions extends SoapReadLimits {
   headers?: Record<string, string>;
   /** Header blocks (XML text) for every envelope, e.g. WS-Security. */
   soapHeaders?: () => string[] | Promise<string[]>;
+  /** Message security over the whole envelope: the request before sending, the answer before reading. */
+  security?: SoapClientSecurity;
   /** Checks of requests and answers against the schema (default `strict`). */
   validation?: ValidationPolicy;
   /** Receives contract problems under the `report` policy. */
@@ -128,6 +166,8 @@ export async function sendSoap(
     fetch?: typeof globalThis.fetch;
     timeoutMs?: number;
     signal?: AbortSignal;
+    // Message security: see SoapClientSecurity.
+    security?: { hook: SoapClientSecurity; context: SoapClientSecurityContext };
   },
 ): Promise<{ status: number; envelope: SoapEnvelope; headers: Headers }> {
   const doFetch = init.fetch ?? globalThis.fetch;
@@ -150,13 +190,15 @@ export async function sendSoap(
   };
   if (init.version === "1.1") httpHeaders.soapaction = `"${init.action}"`;
   const maxBytes = init.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  let body = buildEnvelope(init.version, init.body, init.headers);
+  if (init.security) body = await init.security.hook.protect(body, init.security.context);
   let res: Response;
   let text: string | undefined;
   try {
     res = await doFetch(init.url, {
       method: "POST",
       headers: httpHeaders,
-      body: buildEnvelope(init.version, init.body, init.headers),
+      body,
       signal: controller.signal,
     });
     text = await readBody(res, maxBytes);
@@ -175,6 +217,16 @@ export async function sendSoap(
       faultCode: "InvalidResponse",
       reason: `the answer (HTTP ${res.status}) is larger than ${maxBytes} bytes (maxResponseBytes)`,
     });
+  }
+  const open = init.security?.hook.open;
+  if (open) {
+    try {
+      init.security!.context.status = res.status;
+      text = await open.call(init.security!.hook, text, init.security!.context);
+    } catch (e) {
+      // A fault the service sent unprotected is still reported as that fault.
+      if (res.status < 300) throw e;
+    }
   }
   let envelope: SoapEnvelope;
   try {
@@ -230,10 +282,11 @@ export async function callSoapOperation<TOutput>(
   const addressing = service.addressing
     ? addressingRequestHeaders({ action: addressingAction(op), to: url })
     : undefined;
+  const action = addressing ? addressingAction(op) : op.action;
   const answer = await sendSoap({
     url,
     version: service.version,
-    action: addressing ? addressingAction(op) : op.action,
+    action,
     operationId: op.name,
     body: toXml(service.types, op.input, input),
     headers: addressing ? [...addressing.headers, ...extra] : extra,
@@ -247,6 +300,14 @@ export async function callSoapOperation<TOutput>(
       ? { maxResponseBytes: client.options.maxResponseBytes }
       : {}),
     ...(client.options.xmlLimits ? { xmlLimits: client.options.xmlLimits } : {}),
+    ...(client.options.security
+      ? {
+          security: {
+            hook: client.options.security,
+            context: { operation: op.name, action, url },
+          },
+        }
+      : {}),
   });
   if (addressing && op.output) {
     // An answer that names another request, or another action, is not this call's answer.

@@ -61,6 +61,38 @@ export interface SoapEndpointOperation {
   handle(request: SoapRequest): SoapReply | Promise<SoapReply>;
 }
 
+/**
+ * What an endpoint's {@link SoapEndpointSecurity} hook is told about one exchange. The same object
+ * is given to `open` and then to `protect` of one request, so a hook may keep per-request state
+ * (the proof key that protected the request, to protect the answer with) keyed by it.
+ */
+export interface SoapEndpointSecurityContext {
+  /** The HTTP request as received. */
+  readonly raw: RawRequest;
+  /** The operation the request selected; set once it is known (always before `protect`). */
+  operation?: string;
+}
+
+/**
+ * Message security applied by an endpoint to whole envelopes (e.g. WS-Security: the request's
+ * signature checked and its body decrypted, the answer signed and encrypted).
+ *
+ * An error thrown by either hook never escapes: a {@link SoapFault}, or an error with a
+ * `toSoapFault()` method returning one (as the WS-Security errors of `@trustspec/dss` have), is
+ * answered as that fault with its version's HTTP status; any other error as a generic fault that
+ * quotes nothing of it (`Client` from `open`, `Server` from `protect`). Faults are answered
+ * unprotected, as WS-Security services answer security faults.
+ */
+export interface SoapEndpointSecurity {
+  /**
+   * Checks and rewrites the request envelope (UTF-8 text, within `maxBodyBytes`) before it is
+   * parsed; what it returns is parsed and dispatched as the request.
+   */
+  open(request: string, context: SoapEndpointSecurityContext): string | Promise<string>;
+  /** Rewrites the complete answer envelope (addressing headers in it) before it is sent. */
+  protect?(answer: string, context: SoapEndpointSecurityContext): string | Promise<string>;
+}
+
 /** Settings of a SOAP endpoint: its version, operations, WSDL and limits. */
 export interface SoapEndpointOptions {
   version: SoapVersion;
@@ -105,6 +137,12 @@ export interface SoapEndpointOptions {
    * action) and `wsa:RelatesTo` the request's `wsa:MessageID`. Without it nothing of this applies.
    */
   addressing?: boolean;
+  /**
+   * Message security over whole envelopes: the request opened before it is parsed, the answer
+   * protected after it is built. Header blocks it leaves in the opened request must still be
+   * named in {@link understoodHeaders} when they carry `mustUnderstand`.
+   */
+  security?: SoapEndpointSecurity;
 }
 
 const ADDRESSING = [
@@ -229,6 +267,18 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     } catch {
       return faultResponse(new SoapFault("Client", "The request body is not UTF-8."), request);
     }
+    const security = options.security;
+    const exchange: SoapEndpointSecurityContext = { raw: request };
+    if (security) {
+      try {
+        text = await security.open(text, exchange);
+      } catch (e) {
+        return faultResponse(
+          securityFault(e, "Client", "The request's message security was refused."),
+          request,
+        );
+      }
+    }
     let env: SoapEnvelope;
     try {
       env = parseEnvelope(text, version, limits);
@@ -305,6 +355,7 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     if (wsa && op.outputAction !== undefined && wsa.messageId === undefined) {
       return faultResponse(addressingRequired("MessageID"), request, replyTo);
     }
+    exchange.operation = op.name;
     let reply: SoapReply;
     try {
       reply = await op.handle({ envelope: env, action, raw: request });
@@ -320,10 +371,22 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
       wsa && op.outputAction !== undefined
         ? [...addressingReplyHeaders(op.outputAction, wsa.messageId), ...(reply.headers ?? [])]
         : reply.headers;
+    let answer = buildEnvelope(version, reply.body, headers);
+    if (security?.protect) {
+      try {
+        answer = await security.protect(answer, exchange);
+      } catch (e) {
+        return faultResponse(
+          securityFault(e, "Server", "The answer could not be protected."),
+          request,
+          replyTo,
+        );
+      }
+    }
     return {
       status: reply.status ?? 200,
       headers: { "content-type": soapContentType(version) },
-      body: utf8(buildEnvelope(version, reply.body, headers)),
+      body: utf8(answer),
     };
   }
 
@@ -336,6 +399,24 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
   }
 
   return routerFrom(handle, maxBody);
+}
+
+/**
+ * The fault a security hook's error is answered with: the error itself when it is a
+ * {@link SoapFault}, what its `toSoapFault()` gives, else a generic fault that quotes nothing.
+ */
+function securityFault(e: unknown, code: "Client" | "Server", reason: string): SoapFault {
+  if (e instanceof SoapFault) return e;
+  const convert = (e as { toSoapFault?: unknown } | null)?.toSoapFault;
+  if (typeof convert === "function") {
+    try {
+      const fault: unknown = convert.call(e);
+      if (fault instanceof SoapFault) return fault;
+    } catch {
+      // A failing conversion is answered like any other error.
+    }
+  }
+  return new SoapFault(code, reason);
 }
 
 /** The action the HTTP binding names: SOAPAction (SOAP 1.1) or the media type's `action` (1.2). */
