@@ -41,6 +41,7 @@ import {
   type El,
   kid,
   kids,
+  proofKeyOf,
   readTimestamp,
   remember,
   type TransportSecurityPolicy,
@@ -440,14 +441,6 @@ function tokenIdOf(str: El, policy: SymmetricOpenPolicy, assertionId: string | u
     throw new WsSecurityError("invalid_security", "The message is protected with another token.");
   }
   return tokenId;
-}
-
-async function proofKeyOf(tokenId: string, policy: SymmetricOpenPolicy): Promise<Buffer> {
-  const proof = await policy.proofKey(tokenId);
-  if (proof === undefined) {
-    throw new WsSecurityError("unknown_token", "No proof key is known for the token.");
-  }
-  return typeof proof === "string" ? Buffer.from(proof, "base64") : Buffer.from(proof);
 }
 
 async function deriveFrom(

@@ -145,11 +145,7 @@ export async function verifyTransportSecurity(
       "The endorsing signature refers to another token than the assertion of the header.",
     );
   }
-  const key = await policy.proofKey(keyId);
-  if (key === undefined) {
-    throw new WsSecurityError("unknown_token", "No proof key is known for the token.");
-  }
-  const keyBytes = typeof key === "string" ? Buffer.from(key, "base64") : Buffer.from(key);
+  const keyBytes = await proofKeyOf(keyId, policy);
   const timestampId = timestampEl.getAttributeNS(WSU_NS, "Id");
   if (!timestampId) {
     throw new WsSecurityError("invalid_security", "The timestamp has no wsu:Id to sign.");
@@ -168,6 +164,21 @@ export async function verifyTransportSecurity(
 
   remember(policy.replayCache, timestamp, signatureValue, now, skew);
   return { ...token, timestamp };
+}
+
+/**
+ * The proof key of a token as bytes, from the policy's lookup (base64 text or bytes).
+ * @throws WsSecurityError `unknown_token` when the lookup knows no key for it.
+ */
+export async function proofKeyOf(
+  tokenId: string,
+  policy: Pick<TransportSecurityPolicy, "proofKey">,
+): Promise<Buffer> {
+  const key = await policy.proofKey(tokenId);
+  if (key === undefined) {
+    throw new WsSecurityError("unknown_token", "No proof key is known for the token.");
+  }
+  return typeof key === "string" ? Buffer.from(key, "base64") : Buffer.from(key);
 }
 
 const fingerprints = new WeakMap<object, string>();
