@@ -65,6 +65,9 @@ export interface CommandIo {
   error?: (line: string) => void;
 }
 
+/** How each kind of spec is read into the model. */
+const readers = { openapi: readOpenApi, wsdl: readWsdl, xsd: readXsd } as const;
+
 /**
  * Runs `trustspec-codegen <argv>` and resolves to its exit code: 0 done, 1 failed (drift, a
  * breaking change, no manifest entry), 2 bad usage.
@@ -115,7 +118,6 @@ export async function runCommand(argv: string[], io: CommandIo = {}): Promise<nu
     out.log(formatBaselineWrites(writes));
     return 0;
   }
-  const readers = { openapi: readOpenApi, wsdl: readWsdl, xsd: readXsd } as const;
   const reader = readers[input as keyof typeof readers];
   if (values.help || !reader || !spec || !values.out || !values.name) {
     out.log(usage);
@@ -176,7 +178,6 @@ async function generateOne(
   input: { kind: CodegenEntry["kind"]; spec: string; source: string; name: string },
   target: { root: string; out: string; check: boolean },
 ): Promise<number> {
-  const readers = { openapi: readOpenApi, wsdl: readWsdl, xsd: readXsd } as const;
   const { source } = input;
   const model = await readers[input.kind](input.spec, { name: input.name, source });
   const files = generateFiles(model);
