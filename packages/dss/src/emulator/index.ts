@@ -1,3 +1,4 @@
+import { KeyObject, randomBytes, randomUUID } from "node:crypto";
 import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
 import {
   createRouter,
@@ -12,11 +13,13 @@ import {
   issueCertificate,
   type KeyAlgorithm,
   type KeyAndCertificate,
+  toPem,
 } from "../cms/index.js";
 import { schemas as signSchemas } from "../generated/signserver/schemas.gen.js";
 import { createDssSignRouter } from "../generated/signserver/server.gen.js";
 import type { DSSActionsName, DSSPolicy } from "../generated/signserver/types.gen.js";
 import { createDssStsRouter } from "../generated/sts/server.gen.js";
+import { signedSamlAssertion } from "../wssecurity/index.js";
 import { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
 import { formatSignServerError, formatStsError, oauthError } from "./errors.js";
 import {
@@ -28,7 +31,7 @@ import {
   recordCertificate,
   type SignServerConfig,
 } from "./signserver/index.js";
-import { type DssClient, DssEmulatorState } from "./state.js";
+import { type DssClient, DssEmulatorState, type SamlTokenRecord } from "./state.js";
 import {
   BASIC_REALM,
   ConfirmationService,
@@ -45,6 +48,7 @@ export {
   type DssClient,
   DssEmulatorState,
   type DssUser,
+  type SamlTokenRecord,
   type StoredCertificate,
   type StoredConfirmation,
   type StoredRequest,
@@ -54,6 +58,35 @@ export {
 
 /** Where the identity centre is served (guide, lines 10523-10525: https://host/STS/…). */
 export const DEFAULT_STS_PATH = "/STS";
+/**
+ * The `Issuer` of the SAML tokens the emulator's identity centre signs (the guide's examples do
+ * not print an assertion; a DSS names its identity centre by its URL).
+ */
+export const DEFAULT_STS_ISSUER = "https://dss.emulator.trustspec/STS";
+/** Lifetime of SAML tokens issued by WS-Trust: 10 minutes (guide §6.3.1, the RSTR's Lifetime). */
+export const SAML_TOKEN_LIFETIME_SECONDS = 600;
+/** The relying party a SAML token is for unless the request names one (guide §6.3.1, AppliesTo). */
+export const DEFAULT_SIGN_SERVICE_AUDIENCE = "http://localhost/SignService/";
+
+/**
+ * The namespace of the DSS claims as SAML 1.1 attributes: a claim URI splits into the attribute's
+ * namespace and name at its last `/` (the transaction claim is `dsstransactiontokenid`, guide §6.3.1).
+ */
+export const DSS_CLAIM_NAMESPACE = "http://dss.cryptopro.ru/identity/claims";
+
+/** A SAML token as the WS-Trust client receives it (the fields of its `IssuedSecurityToken`). */
+export interface EmulatorSamlToken {
+  /** The signed SAML 1.1 assertion, as RequestedSecurityToken carries it. */
+  tokenXml: string;
+  /** The symmetric proof key (RequestedProofToken/BinarySecret), base64. A secret. */
+  proofKey: string;
+  /** The assertion id (RequestedAttachedReference's KeyIdentifier). */
+  keyIdentifier: string;
+  created: string;
+  expires: string;
+  appliesTo: string;
+}
+
 /** Where the Signature Service is served (guide, lines 3881-3887, 12426-12436). */
 export const DEFAULT_SIGN_SERVER_PATH = "/SignServer/rest/api";
 
@@ -198,6 +231,7 @@ export class DssEmulator {
   readonly #sign: Router;
   readonly #fallback: Router;
   readonly #maxBody: number;
+  #stsSignerKeys?: { keyPem: string; certificatePem: string };
 
   /** Makes an emulator and waits until it is ready. */
   static async create(options: DssEmulatorOptions = {}): Promise<DssEmulator> {
@@ -317,6 +351,20 @@ export class DssEmulator {
         if (!issued.privateKey) throw new Error("the test CA returned no private key");
         recordCertificate(state, u.login, caId, issued.certificate, issued.privateKey, "");
       }
+      // The identity centre's token-signing key: RSA whatever the users' keys are (XML-DSig).
+      const signer = await issueCertificate(ca, {
+        subject: "CN=trustspec DSS emulator identity centre",
+        algorithm: "RSA",
+        now: now(),
+      });
+      if (!signer.privateKey) throw new Error("the test CA returned no private key");
+      this.#stsSignerKeys = {
+        keyPem: KeyObject.from(signer.privateKey).export({
+          type: "pkcs8",
+          format: "pem",
+        }) as string,
+        certificatePem: toPem(signer.certificate, "CERTIFICATE"),
+      };
     })();
     // Callers see a failed start through `ready` (and a 500 per request); never as unhandled.
     this.ready.catch(() => {});
@@ -329,6 +377,83 @@ export class DssEmulator {
     const ca = this.#config.ca;
     if (!ca) throw new Error("the emulator is not ready yet: await emulator.ready");
     return ca.certificate;
+  }
+
+  /**
+   * The identity centre's token-signing certificate (PEM), issued by the test CA: trust it to
+   * verify the SAML tokens the emulator issues.
+   */
+  get stsCertificatePem(): string {
+    return this.#stsSigner().certificatePem;
+  }
+
+  /** The `Issuer` of the SAML tokens the emulator issues. */
+  get stsIssuer(): string {
+    return DEFAULT_STS_ISSUER;
+  }
+
+  #stsSigner(): { keyPem: string; certificatePem: string } {
+    if (!this.#stsSignerKeys)
+      throw new Error("the emulator is not ready yet: await emulator.ready");
+    return this.#stsSignerKeys;
+  }
+
+  /**
+   * Issues a SAML 1.1 token as the identity centre's WS-Trust endpoint does (signed by
+   * {@link stsCertificatePem}, a fresh 256-bit symmetric proof key, 10 minutes) and records it in
+   * `state.samlTokens`; the WS-Trust endpoint and tests both use it.
+   * @throws Error when the user is unknown.
+   */
+  issueSamlToken(
+    login: string,
+    options: { audience?: string; transactionId?: string; lifetimeSeconds?: number } = {},
+  ): EmulatorSamlToken {
+    if (!this.state.users.has(login)) throw new Error(`unknown user ${login}`);
+    const signer = this.#stsSigner();
+    const issuedAt = this.state.nowMs();
+    const lifetime = options.lifetimeSeconds ?? SAML_TOKEN_LIFETIME_SECONDS;
+    const expiresAt = issuedAt + lifetime * 1000;
+    const audience = options.audience ?? DEFAULT_SIGN_SERVICE_AUDIENCE;
+    const assertionId = `_${randomUUID()}`;
+    const proofKey = randomBytes(32).toString("base64");
+    const tokenXml = signedSamlAssertion({
+      issuer: DEFAULT_STS_ISSUER,
+      signingKey: signer.keyPem,
+      audience,
+      subject: login,
+      notBefore: new Date(issuedAt),
+      notOnOrAfter: new Date(expiresAt),
+      assertionId,
+      ...(options.transactionId
+        ? {
+            attributes: [
+              {
+                name: "dsstransactiontokenid",
+                namespace: DSS_CLAIM_NAMESPACE,
+                values: [options.transactionId],
+              },
+            ],
+          }
+        : {}),
+    });
+    const record: SamlTokenRecord = {
+      assertionId,
+      subject: login,
+      proofKey,
+      audience,
+      issuedAt,
+      expiresAt,
+      ...(options.transactionId ? { transactionId: options.transactionId } : {}),
+    };
+    this.state.samlTokens.set(assertionId, record);
+    return {
+      tokenXml,
+      proofKey,
+      keyIdentifier: assertionId,
+      created: new Date(issuedAt).toISOString(),
+      expires: new Date(expiresAt).toISOString(),
+      appliesTo: audience,
+    };
   }
 
   /** The Signature Service's policy (what `getPolicy` answers). */

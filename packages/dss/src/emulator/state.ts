@@ -157,6 +157,26 @@ export interface StoredRevokeRequest {
   base64: string;
 }
 
+/**
+ * A SAML 1.1 token the identity centre issued by WS-Trust (guide §6.3.1): what the Sign Service
+ * needs to accept a message protected with it. The proof key never leaves the emulator except in
+ * the RSTR that issued it.
+ */
+export interface SamlTokenRecord {
+  /** The assertion's `AssertionID` (the `SAMLAssertionID` key identifier of the messages). */
+  assertionId: string;
+  /** The user's login (the assertion's `NameIdentifier`). */
+  subject: string;
+  /** The symmetric proof key of `RequestedProofToken/BinarySecret`, base64. */
+  proofKey: string;
+  /** The relying party the token is for (the request's `AppliesTo`). */
+  audience: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** The Signature Service transaction the token confirms (the `dsstransactiontokenid` claim). */
+  transactionId?: string;
+}
+
 /** Who calls: the token and its users. */
 export interface Principal {
   token: AccessTokenRecord;
@@ -212,6 +232,8 @@ export class DssEmulatorState {
   readonly certificates = new Map<number, StoredCertificate>();
   readonly requests = new Map<number, StoredRequest>();
   readonly revokeRequests = new Map<string, StoredRevokeRequest>();
+  /** SAML tokens issued by WS-Trust, by assertion id. */
+  readonly samlTokens = new Map<string, SamlTokenRecord>();
   #nextCertificateId = 6444;
   #nextRequestId = 64121;
   #nextCaRequestId = 471520;
