@@ -7,12 +7,9 @@
  */
 import { listen } from "@trustspec/runtime/server";
 import {
-  buildEnvelope,
   parseEnvelope,
   readFault,
-  type SoapClientSecurity,
   type SoapEndpointSecurity,
-  type SoapEndpointSecurityContext,
   SoapFaultError,
 } from "@trustspec/runtime/soap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,79 +18,26 @@ import {
   getCertificates,
 } from "../src/generated/signservice/client.gen.js";
 import { createDssSignServiceServer } from "../src/generated/signservice/server.gen.js";
+import { symmetricBindingSecurity, transportBindingSecurity } from "../src/soap/client-security.js";
 import {
-  openSymmetric,
-  protectSymmetric,
-  ReplayCache,
-  transportSecurityHeader,
-  verifyTransportSecurity,
-} from "../src/wssecurity/index.js";
+  signServiceTokenOf,
+  symmetricBindingEndpointSecurity,
+  transportBindingEndpointSecurity,
+} from "../src/soap/endpoint-security.js";
+import { ReplayCache } from "../src/wssecurity/index.js";
 import { ISSUER, issuedToken, makeIssuer } from "./wssecurity-support.js";
 
 const WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 const issuer = makeIssuer();
 const id = "_5f1c2a8e-0b7d-4c3e-9a61-2d4e8f0a7b13";
 
-/** The header blocks and body of an envelope, as XML text each. */
-function parts(envelope: string) {
-  const env = parseEnvelope(envelope, "1.2");
-  return { headers: env.headers.map((h) => h.toString()), body: env.body.toString() };
-}
-
-/** The client side: every request protected with the token, every answer verified and decrypted. */
-function clientSecurity(token: ReturnType<typeof issuedToken>): SoapClientSecurity {
-  return {
-    protect(envelope) {
-      return protectSymmetric({ token, includeToken: true, ...parts(envelope) });
-    },
-    async open(answer) {
-      const opened = await openSymmetric(answer, {
-        proofKey: () => token.proofKey,
-        expectedTokenId: token.keyIdentifier,
-      });
-      return buildEnvelope(
-        "1.2",
-        opened.body.toString(),
-        opened.headers.map((h) => h.toString()),
-      );
-    },
-  };
-}
-
-/** The service side: the request's token checked, the answer protected with its proof key. */
-function serviceSecurity(proofKeys: Map<string, string>, audience: string): SoapEndpointSecurity {
-  const tokens = new WeakMap<SoapEndpointSecurityContext, string>();
-  const replayCache = new ReplayCache();
-  return {
-    async open(request, context) {
-      const opened = await openSymmetric(request, {
-        proofKey: (assertionId) => proofKeys.get(assertionId),
-        assertion: { issuerKey: issuer.certPem, issuer: ISSUER, audiences: [audience] },
-        replayCache,
-      });
-      tokens.set(context, opened.tokenId);
-      return buildEnvelope(
-        "1.2",
-        opened.body.toString(),
-        opened.headers.map((h) => h.toString()),
-      );
-    },
-    protect(answer, context) {
-      const tokenId = tokens.get(context)!;
-      return protectSymmetric({
-        token: { tokenXml: "", proofKey: proofKeys.get(tokenId)!, keyIdentifier: tokenId },
-        includeToken: false,
-        ...parts(answer),
-      });
-    },
-  };
-}
-
 let server: Awaited<ReturnType<typeof listen>>;
 let endpoint: string;
 let token: ReturnType<typeof issuedToken>;
 const sent: string[] = [];
 const received: string[] = [];
+/** The subjects of the verified tokens the handler saw. */
+const subjects: (string | undefined)[] = [];
 const recording: typeof fetch = async (url, init) => {
   sent.push(String(init?.body));
   const res = await fetch(url, init);
@@ -109,14 +53,24 @@ beforeAll(async () => {
   let hook: SoapEndpointSecurity | undefined;
   const security: SoapEndpointSecurity = {
     open: (request, context) => {
-      hook ??= serviceSecurity(proofKeys, audience);
+      hook ??= symmetricBindingEndpointSecurity({
+        issuerKey: issuer.certPem,
+        issuer: ISSUER,
+        audiences: [audience],
+        proofKey: (assertionId) => proofKeys.get(assertionId),
+      }).security;
       return hook.open(request, context);
     },
     protect: (answer, context) => hook!.protect!(answer, context),
   };
   server = await listen(
     createDssSignServiceServer(
-      { GetCertificates: () => ({ GetCertificatesResult: {} }) },
+      {
+        GetCertificates: (ctx) => {
+          subjects.push(signServiceTokenOf(ctx)?.subject);
+          return { GetCertificatesResult: {} };
+        },
+      },
       { security },
     ),
     { host: "127.0.0.1" },
@@ -141,9 +95,11 @@ describe("Sign Service token/nosc: generated client and server stub with symmetr
     const client = createDssSignServiceClient({
       url: endpoint,
       fetch: recording,
-      security: clientSecurity(token),
+      security: symmetricBindingSecurity({ token }),
     });
     expect(await getCertificates(client, {})).toEqual({ GetCertificatesResult: {} });
+    // The handler received the verified token.
+    expect(subjects.at(-1)).toBe("user1");
     const request = parseEnvelope(sent[0]!, "1.2");
     expect(request.headers.some((h) => h.namespaceURI === WSSE && h.localName === "Security")).toBe(
       true,
@@ -167,7 +123,9 @@ describe("Sign Service token/nosc: generated client and server stub with symmetr
   it("answers a request protected with a wrong proof key with a wsse fault", async () => {
     const client = createDssSignServiceClient({
       url: endpoint,
-      security: clientSecurity({ ...token, proofKey: Buffer.alloc(32, 7).toString("base64") }),
+      security: symmetricBindingSecurity({
+        token: { ...token, proofKey: Buffer.alloc(32, 7).toString("base64") },
+      }),
     });
     const e = (await getCertificates(client, {}).catch((x: unknown) => x)) as SoapFaultError;
     expect(e).toBeInstanceOf(SoapFaultError);
@@ -181,7 +139,7 @@ describe("Sign Service token/nosc: generated client and server stub with symmetr
     const client = createDssSignServiceClient({
       url: endpoint,
       fetch: recording,
-      security: clientSecurity(token),
+      security: symmetricBindingSecurity({ token }),
     });
     await getCertificates(client, {});
     const res = await fetch(endpoint, {
@@ -207,20 +165,16 @@ describe("Sign Service token/transport/nosc: the endorsing header checked by the
       createDssSignServiceServer(
         { GetCertificates: () => ({ GetCertificatesResult: {} }) },
         {
-          // The header is checked here and stays in the request: the endpoint must know it.
-          understoodHeaders: [{ ns: WSSE, local: "Security" }],
-          security: {
-            async open(request) {
-              await verifyTransportSecurity(request, {
-                issuerKey: issuer.certPem,
-                issuer: ISSUER,
-                audiences: [audience],
-                proofKey: (assertionId) => proofKeys.get(assertionId),
-                replayCache,
-              });
-              return request;
+          // The header is checked by the hook and stays in the request: the endpoint knows it.
+          ...transportBindingEndpointSecurity({
+            issuerKey: issuer.certPem,
+            issuer: ISSUER,
+            get audiences() {
+              return [audience];
             },
-          },
+            proofKey: (assertionId) => proofKeys.get(assertionId),
+            replayCache,
+          }),
         },
       ),
       { host: "127.0.0.1" },
@@ -242,7 +196,7 @@ describe("Sign Service token/transport/nosc: the endorsing header checked by the
   it("calls GetCertificates with the token and the endorsing signature in the header", async () => {
     const client = createDssSignServiceClient({
       url,
-      soapHeaders: () => [transportSecurityHeader({ token: transportToken })],
+      security: transportBindingSecurity({ token: transportToken }),
     });
     expect(await getCertificates(client, {})).toEqual({ GetCertificatesResult: {} });
   });
@@ -250,11 +204,9 @@ describe("Sign Service token/transport/nosc: the endorsing header checked by the
   it("answers a wrong proof key with FailedCheck and a replay with InvalidSecurity", async () => {
     const wrong = createDssSignServiceClient({
       url,
-      soapHeaders: () => [
-        transportSecurityHeader({
-          token: { ...transportToken, proofKey: Buffer.alloc(32, 3).toString("base64") },
-        }),
-      ],
+      security: transportBindingSecurity({
+        token: { ...transportToken, proofKey: Buffer.alloc(32, 3).toString("base64") },
+      }),
     });
     const e = (await getCertificates(wrong, {}).catch((x: unknown) => x)) as SoapFaultError;
     expect(e).toBeInstanceOf(SoapFaultError);
@@ -263,7 +215,7 @@ describe("Sign Service token/transport/nosc: the endorsing header checked by the
     const bodies: string[] = [];
     const client = createDssSignServiceClient({
       url,
-      soapHeaders: () => [transportSecurityHeader({ token: transportToken })],
+      security: transportBindingSecurity({ token: transportToken }),
       fetch: async (input, init) => {
         bodies.push(String(init?.body));
         return fetch(input, init);

@@ -1,0 +1,174 @@
+import {
+  buildEnvelope,
+  parseXml,
+  type SoapClientSecurity,
+  type SoapClientSecurityContext,
+} from "@trustspec/runtime/soap";
+import { SAML11_NS } from "../wssecurity/constants.js";
+import { WsSecurityError } from "../wssecurity/errors.js";
+import { openSymmetric, protectSymmetric } from "../wssecurity/symmetric.js";
+import { type SecurityTokenForHeader, transportSecurityHeader } from "../wssecurity/transport.js";
+import type { IssuedSecurityToken } from "../wstrust/messages.js";
+import { envelopeParts } from "./envelope-parts.js";
+
+/**
+ * The client side of the Sign Service's message security: hooks for the runtime's SOAP client
+ * (`security` of its options) that bind the issued token to every call, one per binding.
+ */
+
+/** Per-call settings a token provider receives. */
+export interface IssuedTokenRequest {
+  /** The operation about to be called. */
+  operation?: string;
+  /** The URL the call goes to. */
+  url?: string;
+}
+
+/**
+ * Where the client's issued token comes from for each call: `getToken` resolves to a token that
+ * is valid now. `invalidate` (optional) drops a cached token, e.g. after the service refused it.
+ */
+export interface IssuedTokenProvider {
+  getToken(request?: IssuedTokenRequest): Promise<IssuedSecurityToken>;
+  invalidate?(): void;
+}
+
+/** A fixed issued token (as `issueSecurityToken` returned it), or a provider of fresh ones. */
+export type IssuedTokenSource = IssuedSecurityToken | IssuedTokenProvider;
+
+/** What the client-side hooks need. */
+export interface SignServiceClientSecurityOptions {
+  /** The issued token: a fixed one or a provider asked before every call. */
+  token: IssuedTokenSource;
+  /** How long each message's timestamp is valid, in seconds (default 300). */
+  timestampTtlSeconds?: number;
+  /** The clock (default `() => new Date()`). */
+  now?: () => Date;
+}
+
+/** Whether a token source is a provider. */
+function isProvider(source: IssuedTokenSource): source is IssuedTokenProvider {
+  return typeof (source as IssuedTokenProvider).getToken === "function";
+}
+
+/** The token of a call from its source. */
+export async function resolveIssuedToken(
+  source: IssuedTokenSource,
+  request?: IssuedTokenRequest,
+): Promise<IssuedSecurityToken> {
+  return isProvider(source) ? source.getToken(request) : source;
+}
+
+/** The token with what the header needs, or a `WsSecurityError` naming what is missing. */
+function usable(token: IssuedSecurityToken): SecurityTokenForHeader & { proofKey: string } {
+  if (!token.proofKey) {
+    throw new WsSecurityError("invalid_token", "The issued token has no proof key to sign with.");
+  }
+  return {
+    tokenXml: token.tokenXml,
+    proofKey: token.proofKey,
+    ...(token.keyIdentifier !== undefined ? { keyIdentifier: token.keyIdentifier } : {}),
+  };
+}
+
+const request = (context: SoapClientSecurityContext): IssuedTokenRequest => ({
+  operation: context.operation,
+  url: context.url,
+});
+
+/**
+ * The `token/transport/nosc` (and `federation/transport/nosc`) binding: every request gets the
+ * `wsse:Security` header with a fresh `wsu:Timestamp`, the SAML assertion exactly as the identity
+ * centre issued it, and an HMAC-SHA1 signature over the timestamp with the token's proof key
+ * (the token endorsing the message); HTTPS protects the rest. Answers are read as they come.
+ */
+export function transportBindingSecurity(
+  options: SignServiceClientSecurityOptions,
+): SoapClientSecurity {
+  return {
+    async protect(envelope, context) {
+      const token = usable(await resolveIssuedToken(options.token, request(context)));
+      const { headers, body } = envelopeParts(envelope);
+      const header = transportSecurityHeader({
+        token,
+        ...(options.timestampTtlSeconds !== undefined
+          ? { timestampTtlSeconds: options.timestampTtlSeconds }
+          : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      return buildEnvelope("1.2", body, [...headers, header]);
+    },
+  };
+}
+
+/**
+ * The `token/nosc` (and `federation/nosc`) binding: the token's proof key is the symmetric
+ * protection token. Every request is signed (timestamp, addressing headers, body) and its body
+ * encrypted with the proof key, the assertion carried in the header; every answer must come back
+ * signed and encrypted with the same key, and is verified and decrypted before it is read (a
+ * `WsSecurityError` when it is not).
+ */
+export function symmetricBindingSecurity(
+  options: SignServiceClientSecurityOptions & {
+    /** Allowed clock difference when checking the answer's timestamp, in seconds (default 300). */
+    maxClockSkewSeconds?: number;
+  },
+): SoapClientSecurity {
+  // The token each call was protected with, to open its answer with.
+  const used = new WeakMap<SoapClientSecurityContext, SecurityTokenForHeader>();
+  return {
+    async protect(envelope, context) {
+      const t = usable(await resolveIssuedToken(options.token, request(context)));
+      const token = { ...t, keyIdentifier: t.keyIdentifier ?? assertionIdOf(t.tokenXml) };
+      used.set(context, token);
+      return protectSymmetric({
+        token,
+        includeToken: true,
+        ...envelopeParts(envelope),
+        ...(options.timestampTtlSeconds !== undefined
+          ? { timestampTtlSeconds: options.timestampTtlSeconds }
+          : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+    },
+    async open(answer, context) {
+      const token = used.get(context);
+      if (!token) throw new Error("no protected request to read the answer of");
+      const opened = await openSymmetric(answer, {
+        proofKey: () => token.proofKey,
+        ...(token.keyIdentifier !== undefined ? { expectedTokenId: token.keyIdentifier } : {}),
+        ...(options.maxClockSkewSeconds !== undefined
+          ? { maxClockSkewSeconds: options.maxClockSkewSeconds }
+          : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      return buildEnvelope(
+        "1.2",
+        opened.body.toString(),
+        opened.headers.map((h) => h.toString()),
+      );
+    },
+  };
+}
+
+/** The `AssertionID` of the token, read from the assertion (the symmetric binding names the key by it). */
+function assertionIdOf(tokenXml: string): string {
+  let id: string | null = null;
+  try {
+    const el = parseXml(tokenXml);
+    if (el.namespaceURI === SAML11_NS && el.localName === "Assertion") {
+      id = el.getAttribute("AssertionID");
+    }
+  } catch (e) {
+    throw new WsSecurityError("invalid_token", "The issued token is not well-formed XML.", {
+      cause: e,
+    });
+  }
+  if (!id) {
+    throw new WsSecurityError(
+      "invalid_token",
+      "The issued token has no key identifier and is not a SAML 1.1 assertion with an AssertionID.",
+    );
+  }
+  return id;
+}
