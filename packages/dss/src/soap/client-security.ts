@@ -1,13 +1,15 @@
 import {
   buildEnvelope,
-  parseXml,
   type SoapClientSecurity,
   type SoapClientSecurityContext,
 } from "@trustspec/runtime/soap";
-import { SAML11_NS } from "../wssecurity/constants.js";
 import { WsSecurityError } from "../wssecurity/errors.js";
 import { openSymmetric, protectSymmetric } from "../wssecurity/symmetric.js";
-import { type SecurityTokenForHeader, transportSecurityHeader } from "../wssecurity/transport.js";
+import {
+  assertionIdOf,
+  type SecurityTokenForHeader,
+  transportSecurityHeader,
+} from "../wssecurity/transport.js";
 import type { IssuedSecurityToken } from "../wstrust/messages.js";
 import { envelopeParts } from "./envelope-parts.js";
 
@@ -149,26 +151,4 @@ export function symmetricBindingSecurity(
       );
     },
   };
-}
-
-/** The `AssertionID` of the token, read from the assertion (the symmetric binding names the key by it). */
-function assertionIdOf(tokenXml: string): string {
-  let id: string | null = null;
-  try {
-    const el = parseXml(tokenXml);
-    if (el.namespaceURI === SAML11_NS && el.localName === "Assertion") {
-      id = el.getAttribute("AssertionID");
-    }
-  } catch (e) {
-    throw new WsSecurityError("invalid_token", "The issued token is not well-formed XML.", {
-      cause: e,
-    });
-  }
-  if (!id) {
-    throw new WsSecurityError(
-      "invalid_token",
-      "The issued token has no key identifier and is not a SAML 1.1 assertion with an AssertionID.",
-    );
-  }
-  return id;
 }

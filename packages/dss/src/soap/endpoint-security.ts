@@ -14,6 +14,7 @@ import { openSymmetric, protectSymmetric } from "../wssecurity/symmetric.js";
 import {
   type SamlAttribute,
   type TransportSecurityPolicy,
+  type VerifiedTransportSecurity,
   verifyTransportSecurity,
 } from "../wssecurity/verify.js";
 import { CLAIMS } from "../wstrust/messages.js";
@@ -112,15 +113,7 @@ export function signServiceTokenOf(
   return verified.get(raw);
 }
 
-function tokenView(t: {
-  assertionId: string;
-  issuer: string;
-  subject?: string;
-  attributes: SamlAttribute[];
-  notBefore?: Date;
-  notOnOrAfter?: Date;
-  assertionXml: string;
-}): SignServiceToken {
+function tokenView(t: Omit<VerifiedTransportSecurity, "timestamp">): SignServiceToken {
   const claims: Record<string, string[]> = {};
   for (const a of t.attributes) {
     const uri = a.namespace ? `${a.namespace.replace(/\/$/, "")}/${a.name}` : a.name;

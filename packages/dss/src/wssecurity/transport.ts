@@ -114,7 +114,7 @@ function endorsingSignature(
 }
 
 /** The `AssertionID` of a SAML 1.1 assertion (read with the bounded parser). */
-function assertionIdOf(tokenXml: string): string {
+export function assertionIdOf(tokenXml: string): string {
   let id: string | null = null;
   try {
     const el = parseXml(tokenXml);
