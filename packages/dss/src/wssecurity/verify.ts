@@ -182,12 +182,21 @@ export async function proofKeyOf(
 }
 
 const fingerprints = new WeakMap<object, string>();
+// PEM texts seen lately (a service trusts one or two issuers): parsing a key costs more than the
+// rest of a cached assertion check.
+const pemFingerprints = new Map<string, string>();
+const PEM_FINGERPRINTS_MAX = 16;
 /** The SHA-256 of the issuer key's SubjectPublicKeyInfo (for the verified-assertion cache). */
 function fingerprint(key: string | Buffer | KeyObject): string {
-  if (typeof key === "object" && fingerprints.has(key)) return fingerprints.get(key)!;
+  const known = typeof key === "string" ? pemFingerprints.get(key) : fingerprints.get(key);
+  if (known) return known;
   const der = createPublicKey(key).export({ type: "spki", format: "der" });
   const out = createHash("sha256").update(der).digest("base64");
-  if (typeof key === "object") fingerprints.set(key, out);
+  if (typeof key !== "string") fingerprints.set(key, out);
+  else {
+    if (pemFingerprints.size >= PEM_FINGERPRINTS_MAX) pemFingerprints.clear();
+    pemFingerprints.set(key, out);
+  }
   return out;
 }
 
