@@ -236,6 +236,7 @@ describe("faults", () => {
       faultCodeName: { ns: WST, local: "InvalidRequest" },
       subcode: { ns: WST, local: "InvalidRequest" },
       reason: "The request was invalid",
+      detail: "<x/>",
     });
     const plain = `<s:Envelope xmlns:s="${SOAP11_NS}"><s:Body><s:Fault><faultcode>Server</faultcode><faultstring>x</faultstring></s:Fault></s:Body></s:Envelope>`;
     expect(readFault(parseEnvelope(plain, "1.1"))).toEqual({ faultCode: "Server", reason: "x" });
@@ -293,6 +294,26 @@ describe("faults", () => {
       subcode: { ns: WST, local: "InvalidRequest" },
       reason: "first",
     });
+  });
+
+  it("reads the detail's elements as XML text, in both versions, namespaces declared", () => {
+    const ns = "urn:example:faults";
+    const detail = `<f:Problem xmlns:f="${ns}"><f:Code>invalid_pin</f:Code></f:Problem>`;
+    for (const version of versions) {
+      const xml = faultXml(version, new SoapFault("Client", "bad", { detail }));
+      const read = readFault(parseEnvelope(buildEnvelope(version, xml), version))!;
+      expect(read.detail, version).toBe(detail);
+      const error = new SoapFaultError({ operationId: "op", status: 500, ...read });
+      expect(error.detail).toBe(detail);
+    }
+    // Prefixes declared on the envelope stay declared in the detail's text.
+    const text = `<s:Envelope xmlns:s="${SOAP12_NS}" xmlns:f="${ns}"><s:Body><s:Fault><s:Code><s:Value>s:Receiver</s:Value></s:Code><s:Reason><s:Text xml:lang="en">x</s:Text></s:Reason><s:Detail><f:Problem>p</f:Problem></s:Detail></s:Fault></s:Body></s:Envelope>`;
+    expect(readFault(parseEnvelope(text, "1.2"))!.detail).toBe(
+      `<f:Problem xmlns:f="${ns}">p</f:Problem>`,
+    );
+    // An empty detail is none.
+    const empty = faultXml("1.2", new SoapFault("Client", "bad"));
+    expect(readFault(parseEnvelope(buildEnvelope("1.2", empty), "1.2"))!.detail).toBeUndefined();
   });
 
   it("returns undefined for a body that is not a fault, or a fault of the other version", () => {

@@ -62,6 +62,11 @@ export class SoapFaultError extends TrustspecError {
   /** The SOAP 1.2 subcode (or a namespace-qualified SOAP 1.1 code), e.g. `{ws-trust}FailedAuthentication`. */
   readonly subcode: XmlName | undefined;
   readonly reason: string;
+  /**
+   * The fault's detail as XML text (its `detail`/`Detail` element's content), when it has one:
+   * e.g. a service's typed fault contract, to be read with the bounded parser.
+   */
+  readonly detail: string | undefined;
   constructor(init: {
     operationId: string;
     status: number;
@@ -69,6 +74,7 @@ export class SoapFaultError extends TrustspecError {
     faultCodeName?: XmlName;
     subcode?: XmlName;
     reason: string;
+    detail?: string;
     cause?: unknown;
   }) {
     super(
@@ -82,6 +88,7 @@ export class SoapFaultError extends TrustspecError {
     this.faultCodeName = init.faultCodeName;
     this.subcode = init.subcode;
     this.reason = init.reason;
+    this.detail = init.detail;
   }
 }
 
@@ -208,10 +215,19 @@ export function parseEnvelope(
   return { version, envelope: root, headers, body: content[0]! };
 }
 
-/** Reads a fault from a parsed body element, or undefined when it is none. */
-export function readFault(
-  env: SoapEnvelope,
-): { faultCode: string; faultCodeName?: XmlName; subcode?: XmlName; reason: string } | undefined {
+/**
+ * Reads a fault from a parsed body element, or undefined when it is none. `detail` is the content
+ * of its `detail` (1.1) or `Detail` (1.2) element as XML text, when it holds elements.
+ */
+export function readFault(env: SoapEnvelope):
+  | {
+      faultCode: string;
+      faultCodeName?: XmlName;
+      subcode?: XmlName;
+      reason: string;
+      detail?: string;
+    }
+  | undefined {
   const ns = envelopeNamespace(env.version);
   const fault = env.body;
   if (!isElement(fault, { ns, local: "Fault" })) return undefined;
@@ -227,6 +243,10 @@ export function readFault(
       ...(uri ? { name: { ns: uri, local: t.slice(colon + 1) } } : {}),
     };
   };
+  const detailOf = (el: Element | undefined) => {
+    const items = el ? childElements(el) : [];
+    return items.length ? { detail: items.map((d) => d.toString()).join("") } : {};
+  };
   if (env.version === "1.1") {
     const code = qname(kids.find((k) => k.localName === "faultcode"));
     const reason = text(kids.find((k) => k.localName === "faultstring"));
@@ -236,6 +256,7 @@ export function readFault(
       ...(code.name ? { faultCodeName: code.name } : {}),
       ...(foreign ? { subcode: foreign } : {}),
       reason,
+      ...detailOf(kids.find((k) => k.localName === "detail")),
     };
   }
   const codeEl = kids.find((k) => isElement(k, { ns, local: "Code" }));
@@ -250,6 +271,7 @@ export function readFault(
     ...(code.name ? { faultCodeName: code.name } : {}),
     ...(sub ? { subcode: sub.name ?? { ns: null, local: sub.text } } : {}),
     reason,
+    ...detailOf(kids.find((k) => isElement(k, { ns, local: "Detail" }))),
   };
 }
 
