@@ -563,6 +563,33 @@ describe("callSoapOperation", () => {
     expect((wrong as ValidationError).direction).toBe("response");
   });
 
+  it("rejects with what faultError makes of a received fault, and leaves other errors alone", async () => {
+    class TypedFault extends Error {
+      constructor(readonly fault: SoapFaultError) {
+        super(fault.reason);
+      }
+    }
+    const detail = `<p:Problem xmlns:p="urn:p"><p:Code>busy</p:Code></p:Problem>`;
+    reply = (res) =>
+      send(
+        res,
+        500,
+        "1.1",
+        buildEnvelope("1.1", faultXml("1.1", new SoapFault("Server", "no", { detail }))),
+      );
+    const client = createSoapClient(service, schemas, {
+      url: `${base}/ping`,
+      faultError: (f) => new TypedFault(f),
+    });
+    const e = await rejection(callSoapOperation(client, "Ping", { text: "x" }));
+    expect(e).toBeInstanceOf(TypedFault);
+    expect((e as TypedFault).fault.detail).toBe(detail);
+    expect((e as TypedFault).fault.operationId).toBe("Ping");
+    // Not a fault: the error as it is.
+    const bad = await rejection(callSoapOperation(client, "Ping", { text: "far too long" }));
+    expect(bad).toBeInstanceOf(ValidationError);
+  });
+
   it("passes the client's maxResponseBytes", async () => {
     reply = (res) => send(res, 200, "1.1", answer("1"));
     const small = createSoapClient(service, schemas, { url: `${base}/ping`, maxResponseBytes: 64 });

@@ -103,6 +103,11 @@ export interface SoapClientOptions extends SoapReadLimits {
   validation?: ValidationPolicy;
   /** Receives contract problems under the `report` policy. */
   onValidationIssue?: (error: ValidationError) => void;
+  /**
+   * Turns a received fault into the error the operation rejects with (default: the
+   * {@link SoapFaultError} itself), e.g. a service's typed fault contract read from its `detail`.
+   */
+  faultError?: (fault: SoapFaultError) => Error;
 }
 
 /** Per-call settings that override the client's for one call. */
@@ -308,6 +313,9 @@ export async function callSoapOperation<TOutput>(
           },
         }
       : {}),
+  }).catch((e: unknown) => {
+    const map = client.options.faultError;
+    throw e instanceof SoapFaultError && map ? map(e) : e;
   });
   if (addressing && op.output) {
     // An answer that names another request, or another action, is not this call's answer.
