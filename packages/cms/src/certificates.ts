@@ -56,6 +56,11 @@ export interface IssueCertificateOptions {
   request?: Uint8Array;
   /** Whether a private key made here can be exported; default `true`. */
   extractable?: boolean;
+  /**
+   * The names a TLS server certificate is for (subjectAltName, RFC 5280 §4.2.1.6): DNS names and
+   * IPv4 addresses. With them the certificate's extKeyUsage also has serverAuth.
+   */
+  subjectAltName?: { dns?: readonly string[]; ip?: readonly string[] };
 }
 
 /** What {@link issueCertificate} returns; `privateKey` only when the key pair was made here. */
@@ -243,15 +248,20 @@ function endEntityExtensions(
   usage: readonly number[],
   spki: pkijs.PublicKeyInfo,
   issuer: pkijs.Certificate,
+  altName?: IssueCertificateOptions["subjectAltName"],
 ): pkijs.Extension[] {
+  const purposes = ["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.4"];
   return [
     extension("2.5.29.19", false, new pkijs.BasicConstraints({ cA: false })),
     extension("2.5.29.15", true, keyUsage(usage)),
     extension(
       "2.5.29.37",
       false,
-      new pkijs.ExtKeyUsage({ keyPurposes: ["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.4"] }),
+      new pkijs.ExtKeyUsage({
+        keyPurposes: altName ? ["1.3.6.1.5.5.7.3.1", ...purposes] : purposes,
+      }),
     ),
+    ...(altName ? [extension("2.5.29.17", false, subjectAltName(altName))] : []),
     extension(
       "2.5.29.14",
       false,
@@ -269,6 +279,23 @@ function endEntityExtensions(
   ];
 }
 
+/** A subjectAltName of DNS names (dNSName, tag 2) and IPv4 addresses (iPAddress, tag 7). */
+function subjectAltName(
+  names: NonNullable<IssueCertificateOptions["subjectAltName"]>,
+): pkijs.AltName {
+  const ips = (names.ip ?? []).map((ip) => {
+    const parts = ip.split(".").map(Number);
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+      throw new CmsInputError(`Not an IPv4 address: ${ip}`);
+    }
+    const valueHex = toArrayBuffer(new Uint8Array(parts));
+    return new pkijs.GeneralName({ type: 7, value: new asn1js.OctetString({ valueHex }) });
+  });
+  const dns = (names.dns ?? []).map((name) => new pkijs.GeneralName({ type: 2, value: name }));
+  if (dns.length + ips.length === 0) throw new CmsInputError("subjectAltName names nothing");
+  return new pkijs.AltName({ altNames: [...dns, ...ips] });
+}
+
 /**
  * Builds and signs a v3 certificate through `engine` (default the WebCrypto one, SHA-256): a
  * self-signed CA ({@link caExtensions}) without `issuer`, else an end-entity certificate
@@ -282,6 +309,8 @@ export async function buildCertificate(input: {
   validity: { notBefore: Date; notAfter: Date };
   spki: pkijs.PublicKeyInfo;
   usage?: readonly number[];
+  /** Makes a TLS server certificate for these names (end-entity only). */
+  subjectAltName?: IssueCertificateOptions["subjectAltName"];
   signingKey: CmsPrivateKey;
   engine?: CmsEngine;
 }): Promise<Uint8Array> {
@@ -302,7 +331,7 @@ export async function buildCertificate(input: {
     notAfter: certificateTime(input.validity.notAfter),
     subjectPublicKeyInfo: spki,
     extensions: issuer
-      ? endEntityExtensions(input.usage ?? KEY_AGREEMENT_USAGE, spki, issuer)
+      ? endEntityExtensions(input.usage ?? KEY_AGREEMENT_USAGE, spki, issuer, input.subjectAltName)
       : caExtensions(keyIdentifier(spki)),
   });
   await certificate.sign(input.signingKey as CryptoKey, algorithm.hash, engine.crypto);
@@ -338,11 +367,12 @@ export async function createTestCa(options: CreateTestCaOptions): Promise<KeyAnd
  * The certificate is v3 with basicConstraints `cA=false`, keyUsage (critical)
  * digitalSignature + nonRepudiation + keyEncipherment for RSA keys or digitalSignature +
  * nonRepudiation + keyAgreement for EC keys (so the certificate serves both CAdES signing and
- * `encryptCms`), extKeyUsage clientAuth + emailProtection, and key identifiers. The issuer name
+ * `encryptCms`), extKeyUsage clientAuth + emailProtection, and key identifiers; with
+ * `subjectAltName`, also those names and serverAuth (a TLS server certificate). The issuer name
  * is the CA certificate's subject, byte for byte.
  * @throws {CmsFormatError} when the CA certificate or the request is not parseable.
  * @throws {CmsInputError} when the request's self-signature does not verify, its key is neither
- *   RSA nor EC, or the subject, serial or validity is invalid.
+ *   RSA nor EC, or the subject, serial, validity or subjectAltName is invalid.
  */
 export async function issueCertificate(
   ca: KeyAndCertificate,
@@ -389,6 +419,7 @@ export async function issueCertificate(
     validity: period,
     spki,
     usage,
+    ...(options.subjectAltName ? { subjectAltName: options.subjectAltName } : {}),
     signingKey: ca.privateKey,
   });
   return { certificate, ...keys };

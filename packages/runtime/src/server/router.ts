@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
+import type { TLSSocket } from "node:tls";
 import type { ValidationIssue } from "../errors.js";
 import { isFormMediaType } from "../media-type.js";
 import { coerceScalar, type OperationDescriptor, propertyKinds } from "../operation.js";
@@ -15,6 +16,12 @@ export interface RawRequest {
   remoteAddress?: string;
   /** `https` when the request came over TLS, `http` otherwise, when the transport knows it. */
   scheme?: "http" | "https";
+  /**
+   * The certificate (DER) the client presented over TLS, when the server asked for one (see
+   * `listen`'s `tls.requestCert`); not checked against any CA unless the server refuses
+   * unauthorised peers.
+   */
+  clientCertificate?: Uint8Array;
 }
 
 /** An encoded answer: status, headers and body bytes. */
@@ -536,6 +543,7 @@ export function routerFrom(
           body,
           ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
           scheme: "encrypted" in req.socket && req.socket.encrypted ? "https" : "http",
+          ...peerCertificate(req),
         }).then(
           (out) => {
             try {
@@ -556,6 +564,14 @@ export function routerFrom(
       });
     },
   };
+}
+
+/** The client's TLS certificate, when the connection is TLS and the client sent one. */
+function peerCertificate(req: IncomingMessage): { clientCertificate?: Uint8Array } {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (typeof socket.getPeerCertificate !== "function") return {};
+  const raw = socket.getPeerCertificate().raw as Buffer | undefined;
+  return raw && raw.byteLength > 0 ? { clientCertificate: new Uint8Array(raw) } : {};
 }
 
 const PARSE_FAILED = Symbol("parse failed");
