@@ -15,6 +15,7 @@ export {
   type DssClient,
   DssEmulator,
   DssEmulatorError,
+  type DssEmulatorListenOptions,
   type DssEmulatorOptions,
   DssEmulatorState,
   type DssUser,

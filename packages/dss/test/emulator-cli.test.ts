@@ -5,6 +5,7 @@ import { mockIo } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";
 import { describeCertificate, fromPem, verifyCms } from "../src/cms/index.js";
 import { runDssMock } from "../src/emulator/cli.js";
+import { fetchTrusting } from "./emulator-https-support.js";
 import { b64, call } from "./emulator-support.js";
 
 /** `trustspec-mock dss`: its options, its first line, and the accounts it starts with. */
@@ -16,7 +17,7 @@ async function serving(argv: string[]) {
   while (t.out.length === 0 && t.err.length === 0 && Date.now() < end) {
     await new Promise((r) => setTimeout(r, 10));
   }
-  const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? "")?.[1];
+  const url = /^listening on (https?:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? "")?.[1];
   if (!url) throw new Error(`no url: ${t.out.join("\n")} ${t.err.join("\n")}`);
   return { t, done, url };
 }
@@ -36,6 +37,8 @@ describe("trustspec-mock dss", () => {
       "--otp",
       "--confirm",
       "--mydss",
+      "--https",
+      "--ca-cert-out",
       "--port",
       "8080",
       "dss.sample",
@@ -206,6 +209,34 @@ describe("trustspec-mock dss", () => {
       t.stop();
     }
     expect(await done).toBe(0);
+  });
+
+  it("--https serves over TLS with the CA from --ca-cert-out, or printed without it", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "dss-cli-")), "ca.pem");
+    const { t, done, url } = await serving(["--port", "0", "--https", "--ca-cert-out", file]);
+    try {
+      expect(url).toMatch(/^https:/);
+      expect(t.out).toContain(`  test CA (trust it for HTTPS): ${file}`);
+      const res = await fetchTrusting(readFileSync(file, "utf8"))(
+        `${url}/SignServer/rest/api/policy`,
+      );
+      expect(res.status).toBe(401);
+    } finally {
+      t.stop();
+    }
+    expect(await done).toBe(0);
+
+    const printed = await serving(["--port", "0", "--https"]);
+    try {
+      const text = printed.t.out.join("\n");
+      const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(text)?.[0];
+      expect(pem).toBeDefined();
+      const res = await fetchTrusting(`${pem}\n`)(`${printed.url}/SignServer/rest/api/policy`);
+      expect(res.status).toBe(401);
+    } finally {
+      printed.t.stop();
+    }
+    expect(await printed.done).toBe(0);
   });
 
   it("an unwritable --ca-cert-out: one line on stderr, exit code 1, the port is freed", async () => {

@@ -59,7 +59,12 @@ const command = emulatorCommand({
     "ca-cert-out": {
       type: "string",
       value: "<file>",
-      help: "write the test CA's certificate (PEM), which every certificate and signature of the emulator chains to",
+      help: "write the test CA's certificate (PEM), which every certificate, signature and the HTTPS server certificate of the emulator chain to",
+    },
+    https: {
+      type: "boolean",
+      default: false,
+      help: "serve HTTPS with a server certificate from the test CA (for localhost and 127.0.0.1); clients may present a certificate. Trust the CA from --ca-cert-out (e.g. NODE_EXTRA_CA_CERTS=<file>); without --ca-cert-out it is printed",
     },
   },
   notes: `Without --user and --operator: the user demo (password demo) and the operator operator
@@ -109,11 +114,14 @@ Signatures are CMS with RSA keys of the test CA, not GOST.`,
       }
       options.autoApproveMs = Number(autoApprove);
     }
-    return { options, caCertOut: values["ca-cert-out"] };
+    return { options, caCertOut: values["ca-cert-out"], https: values.https === true };
   },
-  async start({ options, caCertOut }, where) {
+  async start({ options, caCertOut, https }, where) {
     const emulator = new DssEmulator(options);
-    const server = await emulator.listen(where);
+    const server = await emulator.listen({
+      ...where,
+      ...(https ? { https: { requestCert: true } } : {}),
+    });
     if (caCertOut) {
       try {
         await writeOptionFile(
@@ -131,6 +139,14 @@ Signatures are CMS with RSA keys of the test CA, not GOST.`,
       lines: [
         `  identity centre:   ${server.url}${emulator.stsPath}`,
         `  signature service: ${server.url}${emulator.signServerPath}`,
+        ...(https
+          ? caCertOut
+            ? [`  test CA (trust it for HTTPS): ${caCertOut}`]
+            : [
+                "  test CA (trust it for HTTPS; --ca-cert-out <file> writes it):",
+                ...emulator.caCertificatePem.trimEnd().split("\n"),
+              ]
+          : []),
       ],
       async close() {
         await server.close();

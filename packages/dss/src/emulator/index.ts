@@ -38,6 +38,8 @@ import {
   createStsHandlers,
   screenAuthorizeRequest,
 } from "./sts/index.js";
+import { createWsTrustService } from "./sts/wstrust.js";
+import { emulatorWsTrustAuthority } from "./sts/wstrust-authority.js";
 
 export { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
 export { DssEmulatorError } from "./errors.js";
@@ -151,6 +153,19 @@ export interface DssEmulatorOptions {
   maxBodyBytes?: number;
 }
 
+/** Options of {@link DssEmulator.listen}. */
+export interface DssEmulatorListenOptions {
+  /** The address to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** The port (default 0: a free one). */
+  port?: number;
+  /**
+   * Serve HTTPS with a server certificate from the test CA (trust {@link
+   * DssEmulator.caCertificatePem}); `requestCert` asks clients for a certificate (default no).
+   */
+  https?: boolean | { requestCert?: boolean };
+}
+
 const GRANT_TYPES = new Set([
   "password",
   "authorization_code",
@@ -171,6 +186,14 @@ const encoder = new TextEncoder();
  * the user's login and password as HTTP Basic credentials on the authorize request itself (a
  * browser asks for them, prompted by the 401 challenge); that sign-in also confirms a transaction
  * named by `dss_transaction_token_id`. Access tokens are opaque random strings.
+ *
+ * WS-Trust 1.3 (guide §6.3.1, Table 96) at `/STS/Active.svc` (UsernameToken),
+ * `/STS/Active.svc/username/transport`, `/STS/Active.svc/issuedtoken`,
+ * `/STS/Active.svc/issuedtoken/transport` (a SAML token the emulator issued) and
+ * `/STS/Active.svc/cert` (a user's certificate as TLS client certificate): SAML 1.1 assertions
+ * signed by {@link DssEmulator.stsCertificatePem}, a 256-bit proof key, 10 minutes; the
+ * transaction claim and users with `loginConfirmation` get the interactive challenge of the
+ * confirmation service.
  *
  * Where the documents are silent, the emulator chooses (and keeps to it):
  * - Signatures: CMS and CAdES-BES only, detached unless `IsDetached` (or the chapter 8 spelling
@@ -207,6 +230,12 @@ const encoder = new TextEncoder();
  *   revocation requests alike); every status change makes a revocation request, a CMS signed
  *   with the certificate's key. Certificate Status.Value travels as a code (chapter 3), request
  *   statuses as names (chapter 8).
+ * - WS-Trust: SOAP 1.2 without WS-Addressing message ids (as the guide's examples); every fault
+ *   is a `wst:` subcode over HTTP 500, as WCF answers (`FailedAuthentication` for refused
+ *   credentials and too many wrong codes, `InvalidRequest`, `ExpiredData` for an expired
+ *   confirmation, `RequestFailed` for a declined one); the `…/transport` endpoints and `/cert`
+ *   refuse plain HTTP; a presented token needs no proof-of-possession signature; a WS-Trust
+ *   confirmation also records the confirmation service's access token, as an OAuth one does.
  *
  * ```ts
  * const dss = await DssEmulator.create();
@@ -230,8 +259,10 @@ export class DssEmulator {
   readonly #sts: Router;
   readonly #sign: Router;
   readonly #fallback: Router;
+  readonly #wsTrust: ReturnType<typeof createWsTrustService>;
   readonly #maxBody: number;
   #stsSignerKeys?: { keyPem: string; certificatePem: string };
+  readonly #tlsServerKeys = new Map<string, Promise<{ cert: string; key: string }>>();
 
   /** Makes an emulator and waits until it is ready. */
   static async create(options: DssEmulatorOptions = {}): Promise<DssEmulator> {
@@ -258,6 +289,7 @@ export class DssEmulator {
         role: u.role ?? "user",
         confirmation: u.confirmation ?? "otp",
         ...(u.otp !== undefined ? { otp: u.otp } : {}),
+        ...(u.loginConfirmation ? { loginConfirmation: true } : {}),
       });
     }
     for (const c of options.clients ?? DEFAULT_CLIENTS) this.state.addClient({ ...c });
@@ -328,6 +360,16 @@ export class DssEmulator {
       ...validation,
     });
     this.#fallback = createRouter([], {}, signSchemas, { formatError: formatSignServerError });
+    this.#wsTrust = createWsTrustService(
+      emulatorWsTrustAuthority({
+        state: this.state,
+        confirmations: this.#confirmations,
+        stsCertificatePem: () => this.stsCertificatePem,
+        stsIssuer: DEFAULT_STS_ISSUER,
+        issueSamlToken: (login, o) => this.issueSamlToken(login, o),
+      }),
+      { faultStatus: 500, maxBodyBytes: this.#maxBody },
+    );
 
     const state = this.state;
     const mutableConfig = this.#config;
@@ -475,6 +517,11 @@ export class DssEmulator {
     }
     const q = request.url.indexOf("?");
     const pathname = q < 0 ? request.url : request.url.slice(0, q);
+    const trust = `${this.stsPath}/Active.svc`;
+    if (pathname === trust || pathname.startsWith(`${trust}/`)) {
+      const answer = this.#wsTrust(request, pathname.slice(trust.length));
+      if (answer) return answer;
+    }
     for (const [prefix, router] of [
       [this.stsPath, this.#sts],
       [this.signServerPath, this.#sign],
@@ -495,10 +542,50 @@ export class DssEmulator {
     return this.router.fetch(request);
   }
 
-  /** Serves the emulator over HTTP (default 127.0.0.1 on a free port). */
-  async listen(options: { host?: string; port?: number } = {}) {
+  /**
+   * Serves the emulator over HTTP, or over HTTPS with `https` (default 127.0.0.1 on a free port).
+   * Over HTTPS the server certificate is issued by the test CA ({@link caCertificatePem}) for
+   * `localhost`, `127.0.0.1` and the host listened on; `https.requestCert` asks clients for a
+   * certificate, which is not required and not checked against any CA (handlers see it as
+   * `RawRequest.clientCertificate`).
+   */
+  async listen(options: DssEmulatorListenOptions = {}) {
     await this.ready;
-    return listen(this.router, options);
+    const { https, ...where } = options;
+    if (!https) return listen(this.router, where);
+    const requestCert = typeof https === "object" && https.requestCert === true;
+    const tls = await this.#tlsKeys(where.host ?? "127.0.0.1");
+    return listen(this.router, { ...where, tls: { ...tls, requestCert } });
+  }
+
+  /** The test CA's certificate (PEM): trust it for the emulator's HTTPS and signatures. */
+  get caCertificatePem(): string {
+    return toPem(this.caCertificate, "CERTIFICATE");
+  }
+
+  /** The TLS server certificate for `host` (with localhost and 127.0.0.1), made once per host. */
+  #tlsKeys(host: string): Promise<{ cert: string; key: string }> {
+    let keys = this.#tlsServerKeys.get(host);
+    if (!keys) {
+      const ca = this.#config.ca as KeyAndCertificate;
+      const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+      const dns = new Set(["localhost", ...(isIp || host.includes(":") ? [] : [host])]);
+      const ip = new Set(["127.0.0.1", ...(isIp ? [host] : [])]);
+      keys = issueCertificate(ca, {
+        subject: `CN=${isIp ? "localhost" : host}`,
+        algorithm: "ECDSA",
+        now: new Date(this.state.nowMs()),
+        subjectAltName: { dns: [...dns], ip: [...ip] },
+      }).then((issued) => ({
+        cert: toPem(issued.certificate, "CERTIFICATE"),
+        key: KeyObject.from(issued.privateKey as CryptoKey).export({
+          type: "pkcs8",
+          format: "pem",
+        }) as string,
+      }));
+      this.#tlsServerKeys.set(host, keys);
+    }
+    return keys;
   }
 
   /**
