@@ -10,6 +10,8 @@ export interface DssUserInit {
   confirmation?: "otp" | "mydss";
   /** The user's own one-time password (default: the emulator's `otp`). */
   otp?: string;
+  /** Confirm WS-Trust sign-ins with the second factor (default false). */
+  loginConfirmation?: boolean;
   /**
    * Give the user a certificate, its key held by the server, at start (default: true for users,
    * false for operators).

@@ -28,6 +28,11 @@ export interface DssUser {
    * token exchange until unlocked; tokens issued before keep working until they expire.
    */
   locked?: boolean;
+  /**
+   * The identity centre asks for the second factor at sign-in by WS-Trust («Подтверждение
+   * входа», guide §6.2.1): the RST gets an InteractiveChallenge answered like a confirmation.
+   */
+  loginConfirmation?: boolean;
 }
 
 /** An OAuth client registered on the identity centre. */
