@@ -6,4 +6,5 @@ export default packageBuild([
   "src/server.ts",
   "src/cms.ts",
   "src/dtbs.ts",
+  "src/soap.ts",
 ]);

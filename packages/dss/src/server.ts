@@ -30,4 +30,18 @@ export {
   type StoredTransaction,
 } from "./emulator/index.js";
 export * from "./generated/signserver/server.gen.js";
+export {
+  createDssSignServiceServer,
+  type DssSignServiceHandlers,
+} from "./generated/signservice/server.gen.js";
+export {
+  type SignServiceEndpointSecurity,
+  type SignServiceToken,
+  type SignServiceTokenPolicy,
+  signServiceEndpointSecurity,
+  signServiceTokenOf,
+  symmetricBindingEndpointSecurity,
+  transportBindingEndpointSecurity,
+} from "./soap/endpoint-security.js";
+export { dssSoapFault } from "./soap/faults.js";
 export { createMockSts, type MockStsOptions } from "./wstrust/mock-sts.js";

@@ -11,29 +11,13 @@ import {
   transportSecurityHeader,
 } from "../wssecurity/transport.js";
 import type { IssuedSecurityToken } from "../wstrust/messages.js";
+import type { IssuedTokenProvider, IssuedTokenRequest } from "../wstrust/provider.js";
 import { envelopeParts } from "./envelope-parts.js";
 
 /**
  * The client side of the Sign Service's message security: hooks for the runtime's SOAP client
  * (`security` of its options) that bind the issued token to every call, one per binding.
  */
-
-/** Per-call settings a token provider receives. */
-export interface IssuedTokenRequest {
-  /** The operation about to be called. */
-  operation?: string;
-  /** The URL the call goes to. */
-  url?: string;
-}
-
-/**
- * Where the client's issued token comes from for each call: `getToken` resolves to a token that
- * is valid now. `invalidate` (optional) drops a cached token, e.g. after the service refused it.
- */
-export interface IssuedTokenProvider {
-  getToken(request?: IssuedTokenRequest): Promise<IssuedSecurityToken>;
-  invalidate?(): void;
-}
 
 /** A fixed issued token (as `issueSecurityToken` returned it), or a provider of fresh ones. */
 export type IssuedTokenSource = IssuedSecurityToken | IssuedTokenProvider;

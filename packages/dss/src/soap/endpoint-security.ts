@@ -18,6 +18,7 @@ import {
   verifyTransportSecurity,
 } from "../wssecurity/verify.js";
 import { CLAIMS } from "../wstrust/messages.js";
+import type { SupportedSignServiceEndpointKind } from "./endpoints.js";
 import { envelopeParts } from "./envelope-parts.js";
 
 /**
@@ -226,13 +227,6 @@ export function symmetricBindingEndpointSecurity(
     },
   };
 }
-
-/** The endpoint kinds whose message security these hooks implement. */
-export type SupportedSignServiceEndpointKind =
-  | "token/nosc"
-  | "token/transport/nosc"
-  | "federation/nosc"
-  | "federation/transport/nosc";
 
 /**
  * The hooks of an endpoint kind: the transport binding for `…/transport/nosc`, the symmetric one

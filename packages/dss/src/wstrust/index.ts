@@ -16,6 +16,13 @@ export {
   wsTrustTokenProvider,
 } from "./client.js";
 export {
+  STS_ACTIVE_PATH,
+  STS_ENDPOINT_KINDS,
+  STS_ENDPOINTS,
+  type StsEndpointKind,
+  stsEndpoint,
+} from "./endpoints.js";
+export {
   ACTIONS as WSTRUST_ACTIONS,
   CLAIMS as DSS_CLAIMS,
   challengeResponseXml,
@@ -34,3 +41,10 @@ export {
   trustEnvelope,
   usernameTokenHeader,
 } from "./messages.js";
+export {
+  type IssuedTokenProvider,
+  type IssuedTokenRequest,
+  type WsTrustIssuedTokenProvider,
+  type WsTrustIssuedTokenProviderOptions,
+  wsTrustIssuedTokenProvider,
+} from "./provider.js";

@@ -1,0 +1,159 @@
+import { ConfigurationError } from "@trustspec/runtime";
+import type { SoapClientOptions, SoapClientSecurity } from "@trustspec/runtime/soap";
+import {
+  createDssSignServiceClient,
+  type DssSignServiceClient,
+} from "../generated/signservice/client.gen.js";
+import type { WsTrustAnswerer, WsTrustCredentials } from "../wstrust/client.js";
+import { wsTrustIssuedTokenProvider } from "../wstrust/provider.js";
+import {
+  type IssuedTokenSource,
+  symmetricBindingSecurity,
+  transportBindingSecurity,
+} from "./client-security.js";
+import {
+  DEFAULT_SIGN_SERVICE_ENDPOINT_KIND,
+  type SignServiceEndpointKind,
+  signServiceEndpoint,
+  signServiceEndpointKind,
+} from "./endpoints.js";
+import { signServiceFaultError } from "./faults.js";
+
+/**
+ * A client of the Sign Service's SOAP interface: pass it to the operation functions
+ * (`signDocument`, `getCertificates`, …). Made by {@link createSignServiceClient}.
+ */
+export type SignServiceClient = DssSignServiceClient;
+
+/**
+ * For the `federation…` endpoints: where and how the client obtains its token from the identity
+ * centre before calling (one call on the caller's side; the token is then kept and refreshed).
+ */
+export interface SignServiceFederationOptions {
+  /** The identity centre's WS-Trust endpoint, e.g. `stsEndpoint(base, "username/transport")`. */
+  sts: string;
+  /** How the caller authenticates at that endpoint (Table 96). */
+  credentials: WsTrustCredentials;
+  /** Answers the interactive challenge (a one-time password); without it a challenge fails the call. */
+  answer?: WsTrustAnswerer;
+  /** The token's relying party (`AppliesTo`; default: the Sign Service endpoint's address). */
+  appliesTo?: string;
+  /** How long before the token expires a new one is asked for, in seconds (default 60). */
+  refreshSkewSeconds?: number;
+  /** The `fetch` for the STS (default: the client's `fetch`). */
+  fetch?: typeof globalThis.fetch;
+  /** Timeout of each STS request, in milliseconds (default: the client's `timeoutMs`). */
+  timeoutMs?: number;
+}
+
+/** Settings of a Sign Service client. */
+export interface SignServiceClientOptions
+  extends Omit<SoapClientOptions, "url" | "security" | "faultError"> {
+  /** The endpoint's address. Without it, `baseUrl` and `endpoint` make it. */
+  url?: string;
+  /** The DSS host's URL (`https://dss.example`), from which the endpoint's address is made. */
+  baseUrl?: string;
+  /**
+   * The endpoint kind (default: the one `url` ends in, else `token/transport/nosc`): it selects
+   * the message security. Implemented: `token/transport/nosc`, `token/nosc` and their
+   * `federation/…` twins; the kinds with a secure session need `security`.
+   */
+  endpoint?: SignServiceEndpointKind;
+  /** The issued token for the `token…` endpoints: a fixed one, or a provider asked before each call. */
+  token?: IssuedTokenSource;
+  /** For the `federation…` endpoints: the client obtains the token itself. */
+  federation?: SignServiceFederationOptions;
+  /**
+   * Message security of your own in place of the endpoint's (e.g. for an endpoint kind this
+   * package does not implement, or none for a test service). `token` and `federation` are then
+   * not used.
+   */
+  security?: SoapClientSecurity | null;
+  /** How long each message's timestamp is valid, in seconds (default 300). */
+  timestampTtlSeconds?: number;
+  /** The clock of the message security (default `() => new Date()`). */
+  now?: () => Date;
+}
+
+/**
+ * A client of the CryptoPro DSS Sign Service (SOAP, `SignService.svc`) with the message security
+ * of its endpoint: on `…/transport/nosc` (the default, HTTPS) every request carries the issued
+ * SAML token endorsing a timestamp; on `…/nosc` every request and answer is signed and encrypted
+ * with the token's proof key. A fault with the `DSSFault` detail rejects as a
+ * {@link DssSoapFaultError}; a message the client's security refuses as a `WsSecurityError`.
+ * @throws ConfigurationError when no address can be made, the endpoint kind is not implemented,
+ *   or no token source is given.
+ */
+export function createSignServiceClient(options: SignServiceClientOptions): SignServiceClient {
+  const {
+    url: givenUrl,
+    baseUrl,
+    endpoint,
+    token,
+    federation,
+    security: givenSecurity,
+    timestampTtlSeconds,
+    now,
+    ...rest
+  } = options;
+  let url = givenUrl;
+  if (url === undefined) {
+    if (baseUrl === undefined) {
+      throw new ConfigurationError("url", "Give the endpoint's url, or the DSS host's baseUrl.");
+    }
+    url = signServiceEndpoint(baseUrl, endpoint ?? DEFAULT_SIGN_SERVICE_ENDPOINT_KIND);
+  }
+  const kind = endpoint ?? signServiceEndpointKind(url) ?? DEFAULT_SIGN_SERVICE_ENDPOINT_KIND;
+  let security: SoapClientSecurity | undefined;
+  if (givenSecurity !== undefined) {
+    security = givenSecurity ?? undefined;
+  } else {
+    if (!kind.endsWith("nosc")) {
+      throw new ConfigurationError(
+        "endpoint",
+        `The ${kind} endpoint needs a secure session (WS-SecureConversation), which is not implemented; use ${kind}/nosc, or give your own security.`,
+      );
+    }
+    let source: IssuedTokenSource | undefined = token;
+    if (federation) {
+      if (token) {
+        throw new ConfigurationError("federation", "Give either token or federation, not both.");
+      }
+      const stsFetch = federation.fetch ?? rest.fetch;
+      const timeoutMs = federation.timeoutMs ?? rest.timeoutMs;
+      source = wsTrustIssuedTokenProvider({
+        url: federation.sts,
+        appliesTo: federation.appliesTo ?? url,
+        credentials: federation.credentials,
+        ...(federation.answer ? { answer: federation.answer } : {}),
+        ...(federation.refreshSkewSeconds !== undefined
+          ? { refreshSkewSeconds: federation.refreshSkewSeconds }
+          : {}),
+        ...(stsFetch ? { fetch: stsFetch } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      });
+    }
+    if (!source) {
+      throw new ConfigurationError(
+        kind.startsWith("federation") ? "federation" : "token",
+        kind.startsWith("federation")
+          ? "A federation endpoint needs the federation options (the STS and credentials), or a token."
+          : "A token endpoint needs the issued token (token), or federation options to obtain it.",
+      );
+    }
+    const settings = {
+      token: source,
+      ...(timestampTtlSeconds !== undefined ? { timestampTtlSeconds } : {}),
+      ...(now ? { now } : {}),
+    };
+    security = kind.endsWith("transport/nosc")
+      ? transportBindingSecurity(settings)
+      : symmetricBindingSecurity(settings);
+  }
+  return createDssSignServiceClient({
+    ...rest,
+    url,
+    ...(security ? { security } : {}),
+    faultError: signServiceFaultError,
+  });
+}
