@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sampleFromSchema } from "@trustspec/runtime";
 import { XSD_INTEGER_BOUNDS } from "@trustspec/runtime/xml-descriptors";
 import { describe, expect, it } from "vitest";
 import { readWsdl } from "../src/input/wsdl.js";
@@ -134,5 +135,37 @@ describe("WSDL input: the DSS Sign Service spec", async () => {
     expect(model.schemas.find((s) => s.name === "PinCodeMode")!.description).toMatch(
       /^Режим ПИН-кода.*\n\nInferred: Codes not printed/s,
     );
+  });
+});
+
+describe("XML Schema input: WCF's guid", () => {
+  const schema = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:ser="http://schemas.microsoft.com/2003/10/Serialization/" targetNamespace="http://schemas.microsoft.com/2003/10/Serialization/" elementFormDefault="qualified">
+  <xs:simpleType name="guid"><xs:restriction base="xs:string"><xs:pattern value="[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12}"/></xs:restriction></xs:simpleType>
+  <xs:complexType name="Provider"><xs:sequence><xs:element name="Id" type="ser:guid" minOccurs="0"/></xs:sequence></xs:complexType>
+</xs:schema>`;
+  const model = xsdToModel(schema, { name: "Guid", source: "guid.xsd" });
+  const guid = model.schemas.find((s) => s.name === "guid")!.schema;
+
+  it("is a UUID string with its pattern, so a value made from the schema is one the pattern accepts", () => {
+    expect(guid).toMatchObject({ type: "string", format: "uuid" });
+    const bundle = {
+      $id: model.bundleId,
+      $defs: Object.fromEntries(model.schemas.map((s) => [s.name, s.schema])),
+    };
+    const value = sampleFromSchema(bundle, "guid", 3);
+    expect(value).toMatch(new RegExp(guid.pattern as string, "u"));
+  });
+
+  it("is only WCF's: a guid of another namespace keeps its pattern alone", () => {
+    const other = xsdToModel(
+      schema
+        .replace(/targetNamespace="[^"]*"/, 'targetNamespace="urn:example:ids"')
+        .replace(/xmlns:ser="[^"]*"/, 'xmlns:ser="urn:example:ids"'),
+      {
+        name: "Ids",
+        source: "ids.xsd",
+      },
+    );
+    expect(other.schemas.find((s) => s.name === "guid")!.schema.format).toBeUndefined();
   });
 });

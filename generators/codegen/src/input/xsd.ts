@@ -366,6 +366,10 @@ export class XsdReader {
 
   #simpleType(ts: string, el: Element, schema: SchemaInfo, description?: string): void {
     const { type, schema: json } = this.#restriction(el, schema);
+    // WCF's guid (a pattern restriction of xs:string) is a UUID: said so in the JSON Schema, the
+    // sampled mock answers are UUIDs that the pattern accepts, not strings it refuses.
+    if (schema.tns === WCF_SERIALIZATION && el.getAttribute("name") === "guid")
+      json.format = "uuid";
     this.#types[ts] = { kind: "simple", type };
     this.#put(ts, json, description);
   }

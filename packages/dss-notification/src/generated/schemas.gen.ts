@@ -167,6 +167,7 @@ export const schemas: SchemaBundle = {
     guid: {
       type: "string",
       pattern: "^(?:[\\da-fA-F]{8}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{4}-[\\da-fA-F]{12})$",
+      format: "uuid",
     },
     Notify: {
       type: "object",
