@@ -51,7 +51,7 @@ export function createMockSts(options: MockStsOptions): Router {
   const fault = (code: "FailedAuthentication" | "ExpiredData" | "RequestFailed", reason: string) =>
     ({ kind: "fault", code, reason }) as const;
 
-  return createWsTrustEndpoint("username", {
+  return createWsTrustEndpoint("/", {
     now,
     checkPassword: (login, password) =>
       Object.hasOwn(options.users, login) && options.users[login] === password ? login : undefined,

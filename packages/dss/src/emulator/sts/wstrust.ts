@@ -10,6 +10,11 @@ import {
   type SoapRequest,
 } from "@trustspec/runtime/soap";
 import {
+  STS_ENDPOINT_KINDS,
+  STS_ENDPOINTS,
+  type StsEndpointKind,
+} from "../../wstrust/endpoints.js";
+import {
   ACTIONS,
   actionHeader,
   KEY_TYPE_SYMMETRIC,
@@ -31,41 +36,13 @@ import {
  * answers from its state, the mock STS from its settings.
  */
 
-/** The endpoint kinds of Table 96 (guide, lines 9919-9935). */
-export type WsTrustEndpointKind =
-  | "username"
-  | "username/transport"
-  | "issuedtoken"
-  | "issuedtoken/transport"
-  | "cert";
+/** An endpoint of Table 96 by its relative address (`/` for the service's own). */
+export type WsTrustEndpointKind = StsEndpointKind;
 
-/** How an endpoint kind authenticates the caller and whether it needs TLS. */
-export interface WsTrustEndpointInfo {
-  kind: WsTrustEndpointKind;
-  /** Its address relative to the service (`Active.svc`): `` (the service itself), `/username/transport`, … */
-  path: string;
-  credential: "username" | "issuedToken" | "certificate";
-  transport: boolean;
+/** Where an endpoint of Table 96 is, relative to the service (`Active.svc`): `` or `/<kind>`. */
+export function wsTrustEndpointPath(kind: WsTrustEndpointKind): string {
+  return kind === "/" ? "" : `/${kind}`;
 }
-
-/** Table 96: the relative address, the primary authentication and the transport security. */
-export const WSTRUST_ENDPOINTS: readonly WsTrustEndpointInfo[] = [
-  { kind: "username", path: "", credential: "username", transport: false },
-  {
-    kind: "username/transport",
-    path: "/username/transport",
-    credential: "username",
-    transport: true,
-  },
-  { kind: "issuedtoken", path: "/issuedtoken", credential: "issuedToken", transport: false },
-  {
-    kind: "issuedtoken/transport",
-    path: "/issuedtoken/transport",
-    credential: "issuedToken",
-    transport: true,
-  },
-  { kind: "cert", path: "/cert", credential: "certificate", transport: true },
-];
 
 /**
  * The WS-Trust 1.3 fault subcodes (WS-Trust 1.3 §11) the identity centre answers with:
@@ -226,7 +203,7 @@ export function createWsTrustEndpoint(
   authority: WsTrustAuthority,
   options: WsTrustEndpointOptions = {},
 ): Router {
-  const info = WSTRUST_ENDPOINTS.find((e) => e.kind === kind)!;
+  const info = STS_ENDPOINTS[kind];
   const exchanges = options.exchanges ?? new Map<string, WsTrustExchange>();
   const ttl = options.exchangeTtlMs ?? 3_600_000;
   const fail = (code: WsTrustFaultCode, reason: string) => {
@@ -236,9 +213,9 @@ export function createWsTrustEndpoint(
   const refused = () =>
     fail(
       "FailedAuthentication",
-      info.credential === "username"
+      info.credentials === "username"
         ? "The user name or password is not accepted."
-        : info.credential === "issuedToken"
+        : info.credentials === "issuedToken"
           ? "The security token is not accepted."
           : "The client certificate is not accepted.",
     );
@@ -247,7 +224,7 @@ export function createWsTrustEndpoint(
     if (info.transport && request.raw.scheme === "http") {
       throw fail("InvalidRequest", "This endpoint is served over HTTPS only (transport security).");
     }
-    if (info.credential === "certificate") {
+    if (info.credentials === "certificate") {
       const der = request.raw.clientCertificate;
       const login = der && authority.checkCertificate?.(der);
       if (!login) throw refused();
@@ -255,7 +232,7 @@ export function createWsTrustEndpoint(
     }
     const security = securityHeader(request);
     const elements = security ? childElements(security) : [];
-    if (info.credential === "username") {
+    if (info.credentials === "username") {
       const token = elements.find((c) => isElement(c, { ns: NS.wsse, local: "UsernameToken" }));
       const field = (local: string) =>
         token && childElements(token).find((c) => isElement(c, { ns: NS.wsse, local }));
@@ -373,9 +350,9 @@ export function createWsTrustService(
 ): (request: RawRequest, path: string) => Promise<RawResponse> | undefined {
   const exchanges = new Map<string, WsTrustExchange>();
   const endpoints = new Map(
-    WSTRUST_ENDPOINTS.map((e) => [
-      e.path,
-      createWsTrustEndpoint(e.kind, authority, { ...options, exchanges }),
+    STS_ENDPOINT_KINDS.map((kind) => [
+      wsTrustEndpointPath(kind),
+      createWsTrustEndpoint(kind, authority, { ...options, exchanges }),
     ]),
   );
   return (request, path) => {
