@@ -16,6 +16,7 @@ import {
   verifyTransportSecurity,
 } from "../src/wssecurity/index.js";
 import {
+  DSS_CLAIMS,
   issueSecurityToken,
   requestSecurityTokenXml,
   trustEnvelope,
@@ -297,6 +298,28 @@ describe("the interactive challenge", () => {
       namespace: DSS_CLAIM_NAMESPACE,
       values: [tx],
     });
+  });
+
+  it("a confirmation scope (§6.7.1) is confirmed on the same service, the RST's confirmation text shown", async () => {
+    const labels: string[] = [];
+    const outcome = await issueSecurityToken({
+      ...as("demo"),
+      url: sts,
+      additionalContext: [
+        { name: DSS_CLAIMS.confirmationScope, value: "payments" },
+        { name: DSS_CLAIMS.confirmationText, value: "Платёж на 100 руб." },
+      ],
+      answer: async (c) => {
+        labels.push(c.textChallenges[0]!.label ?? "");
+        return "123456";
+      },
+    });
+    expect(outcome).toMatchObject({ status: "issued", attempts: 1 });
+    expect(labels).toEqual(["Подтверждение операции: payments Платёж на 100 руб."]);
+    const confirmed = [...run.dss.state.confirmations.values()].filter(
+      (c) => c.owner === "demo" && c.scope === "payments",
+    );
+    expect(confirmed.map((c) => c.state)).toEqual(["confirmed"]);
   });
 
   it("a transaction of another user or unknown: wst:InvalidRequest, no challenge", async () => {
