@@ -1,4 +1,9 @@
-import { AbortError, cachedToken, type TokenProvider } from "@trustspec/runtime";
+import {
+  AbortError,
+  ConfigurationError,
+  cachedToken,
+  type TokenProvider,
+} from "@trustspec/runtime";
 import { SoapFaultError, sendSoap, type XmlLimits, type XmlName } from "@trustspec/runtime/soap";
 import {
   ACTIONS,
@@ -13,6 +18,7 @@ import {
   requestSecurityTokenXml,
   usernameTokenHeader,
 } from "./messages.js";
+import { type ClientCertificate, clientCertificateFetch } from "./tls-fetch.js";
 
 /**
  * The WS-Trust 1.3 client of the DSS identity centre (guide 6.3.1, 7.1): RST Issue with
@@ -21,12 +27,25 @@ import {
  * token, as a typed outcome in the style of the REST confirmation state machine.
  */
 
-/** How the client authenticates at the STS endpoint (Table 96). */
+/** How the client authenticates at the STS endpoint (Table 96; see `STS_ENDPOINTS`). */
 export type WsTrustCredentials =
   /** `/` and `/username/transport`: a WS-Security UsernameToken. */
   | { kind: "username"; username: string; password: string }
   /** `/issuedtoken` and `/issuedtoken/transport`: a token issued earlier, as received. */
-  | { kind: "issuedToken"; tokenXml: string };
+  | { kind: "issuedToken"; tokenXml: string }
+  /**
+   * `/cert`: the user's certificate as the TLS client certificate (the message carries no
+   * credentials). With `cert` and `key` (PEM) the client sends over `node:https` presenting them
+   * and trusting `ca` (PEM; default Node's trusted roots); give `fetch` in the exchange's options
+   * instead for a `fetch` that presents the certificate itself (e.g. undici's with a dispatcher).
+   */
+  | {
+      kind: "certificate";
+      cert?: string | Buffer;
+      key?: string | Buffer;
+      ca?: ClientCertificate["ca"];
+      passphrase?: string;
+    };
 
 export interface WsTrustChallengeContext {
   /** 1 for the first answer, 2 after a refused one, … */
@@ -97,10 +116,30 @@ export type WsTrustOutcome =
   | { status: "challengeUnanswered"; challenge: InteractiveChallengeMessage }
   | { status: "fault"; fault: WsTrustFault; attempts: number };
 
-function securityHeader(c: WsTrustCredentials): string {
-  return c.kind === "username"
-    ? usernameTokenHeader(c.username, c.password)
-    : issuedTokenHeader(c.tokenXml);
+/** The credentials' WS-Security header; none for a TLS client certificate. */
+function securityHeaders(c: WsTrustCredentials): string[] {
+  if (c.kind === "username") return [usernameTokenHeader(c.username, c.password)];
+  if (c.kind === "issuedToken") return [issuedTokenHeader(c.tokenXml)];
+  return [];
+}
+
+/** The `fetch` of the exchange: the caller's, or one presenting the client certificate. */
+function fetchOf(options: WsTrustIssueOptions): typeof globalThis.fetch | undefined {
+  if (options.fetch) return options.fetch;
+  const c = options.credentials;
+  if (c.kind !== "certificate") return undefined;
+  if (c.cert === undefined || c.key === undefined) {
+    throw new ConfigurationError(
+      "credentials",
+      "Certificate credentials need cert and key (PEM), or a fetch that presents the certificate.",
+    );
+  }
+  return clientCertificateFetch({
+    cert: c.cert,
+    key: c.key,
+    ...(c.ca !== undefined ? { ca: c.ca } : {}),
+    ...(c.passphrase !== undefined ? { passphrase: c.passphrase } : {}),
+  });
 }
 
 function faultOf(e: SoapFaultError): WsTrustFault {
@@ -111,6 +150,7 @@ function faultOf(e: SoapFaultError): WsTrustFault {
 
 /** Runs the exchange to its end: the token, or why there is none. Transport errors and timeouts throw. */
 export async function issueSecurityToken(options: WsTrustIssueOptions): Promise<WsTrustOutcome> {
+  const fetch = fetchOf(options);
   const send = async (action: string, body: string) => {
     const answer = await sendSoap({
       url: options.url,
@@ -118,8 +158,8 @@ export async function issueSecurityToken(options: WsTrustIssueOptions): Promise<
       action,
       operationId: "wstrust",
       body,
-      headers: [actionHeader(action), securityHeader(options.credentials)],
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      headers: [actionHeader(action), ...securityHeaders(options.credentials)],
+      ...(fetch ? { fetch } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       maxResponseBytes: options.maxResponseBytes ?? WSTRUST_MAX_RESPONSE_BYTES,

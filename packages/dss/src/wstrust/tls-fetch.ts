@@ -1,0 +1,63 @@
+/**
+ * A `fetch` that presents a TLS client certificate, for the identity centre's `/cert` endpoint
+ * (Table 96: primary authentication by certificate over TLS). Node's global `fetch` cannot be
+ * given a client certificate without undici's `Agent`, which is not a dependency here; this one
+ * sends over `node:https` (loaded when first used, so the module stays importable elsewhere). It
+ * does what the WS-Trust exchange needs: one request with a body, the whole answer read.
+ */
+
+/** The client certificate and the trust of a TLS connection. */
+export interface ClientCertificate {
+  /** The client certificate (PEM; a chain may follow it). */
+  cert: string | Buffer;
+  /** Its private key (PEM). */
+  key: string | Buffer;
+  /** The private key's passphrase, when it is encrypted. */
+  passphrase?: string;
+  /** The CA certificates trusted for the server (PEM; default Node's trusted roots). */
+  ca?: string | Buffer | readonly (string | Buffer)[];
+}
+
+/** A `fetch` over `node:https` presenting `certificate` to the server. */
+export function clientCertificateFetch(certificate: ClientCertificate): typeof globalThis.fetch {
+  return async (input, init) => {
+    const { request } = await import("node:https");
+    const req = new Request(input, init);
+    const body = new Uint8Array(await req.arrayBuffer());
+    const headers: Record<string, string> = {};
+    req.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    const tls = {
+      cert: certificate.cert,
+      key: certificate.key,
+      ...(certificate.passphrase !== undefined ? { passphrase: certificate.passphrase } : {}),
+      ...(certificate.ca !== undefined
+        ? { ca: certificate.ca as string | Buffer | (string | Buffer)[] }
+        : {}),
+    };
+    return new Promise<Response>((resolve, reject) => {
+      const r = request(req.url, { method: req.method, headers, ...tls }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const out = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(", ") : v);
+          }
+          const status = res.statusCode ?? 500;
+          resolve(
+            new Response(status === 204 ? null : Buffer.concat(chunks), { status, headers: out }),
+          );
+        });
+      });
+      const abort = () =>
+        r.destroy(req.signal.reason instanceof Error ? req.signal.reason : new Error("aborted"));
+      if (req.signal.aborted) abort();
+      else req.signal.addEventListener("abort", abort, { once: true });
+      r.on("error", reject);
+      r.end(body);
+    });
+  };
+}
