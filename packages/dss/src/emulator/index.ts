@@ -31,6 +31,7 @@ import {
   recordCertificate,
   type SignServerConfig,
 } from "./signserver/index.js";
+import { createSignService, SIGN_SERVICE_SVC_PATH } from "./signservice/index.js";
 import { type DssClient, DssEmulatorState, type SamlTokenRecord } from "./state.js";
 import {
   BASIC_REALM,
@@ -263,6 +264,9 @@ export class DssEmulator {
   readonly #maxBody: number;
   #stsSignerKeys?: { keyPem: string; certificatePem: string };
   readonly #tlsServerKeys = new Map<string, Promise<{ cert: string; key: string }>>();
+  readonly #signService: (request: RawRequest) => Promise<RawResponse>;
+  /** The audiences the SOAP Sign Service accepts; `listen` adds the addresses it serves. */
+  readonly #signServiceAudiences: string[] = [DEFAULT_SIGN_SERVICE_AUDIENCE];
 
   /** Makes an emulator and waits until it is ready. */
   static async create(options: DssEmulatorOptions = {}): Promise<DssEmulator> {
@@ -360,6 +364,14 @@ export class DssEmulator {
       ...validation,
     });
     this.#fallback = createRouter([], {}, signSchemas, { formatError: formatSignServerError });
+    this.#signService = createSignService({
+      state: this.state,
+      config,
+      issuerKey: () => this.stsCertificatePem,
+      issuer: DEFAULT_STS_ISSUER,
+      audiences: this.#signServiceAudiences,
+      maxBodyBytes: this.#maxBody,
+    });
     this.#wsTrust = createWsTrustService(
       emulatorWsTrustAuthority({
         state: this.state,
@@ -522,6 +534,9 @@ export class DssEmulator {
       const answer = this.#wsTrust(request, pathname.slice(trust.length));
       if (answer) return answer;
     }
+    if (pathname === SIGN_SERVICE_SVC_PATH || pathname.startsWith(`${SIGN_SERVICE_SVC_PATH}/`)) {
+      return this.#signService(request);
+    }
     for (const [prefix, router] of [
       [this.stsPath, this.#sts],
       [this.signServerPath, this.#sign],
@@ -552,10 +567,24 @@ export class DssEmulator {
   async listen(options: DssEmulatorListenOptions = {}) {
     await this.ready;
     const { https, ...where } = options;
-    if (!https) return listen(this.router, where);
     const requestCert = typeof https === "object" && https.requestCert === true;
-    const tls = await this.#tlsKeys(where.host ?? "127.0.0.1");
-    return listen(this.router, { ...where, tls: { ...tls, requestCert } });
+    const server = https
+      ? await listen(this.router, {
+          ...where,
+          tls: { ...(await this.#tlsKeys(where.host ?? "127.0.0.1")), requestCert },
+        })
+      : await listen(this.router, where);
+    // A token requested for one of the Sign Service's endpoints here names it in AppliesTo.
+    const { port } = new URL(server.url);
+    for (const host of new Set([new URL(server.url).hostname, "localhost", "127.0.0.1"])) {
+      for (const kind of ["token/nosc", "token/transport/nosc"]) {
+        const scheme = https ? "https" : "http";
+        this.#signServiceAudiences.push(
+          `${scheme}://${host}:${port}${SIGN_SERVICE_SVC_PATH}/${kind}`,
+        );
+      }
+    }
+    return server;
   }
 
   /** The test CA's certificate (PEM): trust it for the emulator's HTTPS and signatures. */
