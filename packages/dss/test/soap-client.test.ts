@@ -1,0 +1,152 @@
+/**
+ * The public Sign Service client's settings: endpoint addresses of the service (guide ch. 2) and
+ * of the identity centre (Table 96), which endpoint kinds it runs, the token it needs, and that
+ * an answer the client's message security refuses rejects as WsSecurityError quoting no secret.
+ */
+import { listen } from "@trustspec/runtime/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDssSignServiceServer, symmetricBindingEndpointSecurity } from "../src/server.js";
+import {
+  ConfigurationError,
+  createSignServiceClient,
+  getCertificates,
+  SIGN_SERVICE_ENDPOINT_KINDS,
+  STS_ENDPOINT_KINDS,
+  signServiceEndpoint,
+  signServiceEndpointKind,
+  stsEndpoint,
+  WsSecurityError,
+} from "../src/soap.js";
+import { issuedToken, makeIssuer } from "./wssecurity-support.js";
+
+describe("endpoint addresses", () => {
+  it("makes the eight Sign Service endpoints from a host or the service's address", () => {
+    expect(signServiceEndpoint("https://dss.example")).toBe(
+      "https://dss.example/SignServer/SignService.svc/token/transport/nosc",
+    );
+    expect(signServiceEndpoint("https://dss.example/prefix/", "token/nosc")).toBe(
+      "https://dss.example/prefix/SignServer/SignService.svc/token/nosc",
+    );
+    expect(
+      signServiceEndpoint("http://h/SignServer/SignService.svc/", "federation/transport"),
+    ).toBe("http://h/SignServer/SignService.svc/federation/transport");
+    for (const kind of SIGN_SERVICE_ENDPOINT_KINDS) {
+      expect(signServiceEndpointKind(signServiceEndpoint("https://h", kind))).toBe(kind);
+    }
+    expect(signServiceEndpointKind("https://h/SignServer/SignService.svc/other")).toBeUndefined();
+    expect(() => signServiceEndpoint("https://h", "token/x" as never)).toThrow(RangeError);
+  });
+
+  it("makes the identity centre's endpoints of Table 96", () => {
+    expect(STS_ENDPOINT_KINDS.map((k) => stsEndpoint("https://dss.example", k))).toEqual([
+      "https://dss.example/STS/Active.svc",
+      "https://dss.example/STS/Active.svc/username/transport",
+      "https://dss.example/STS/Active.svc/issuedtoken",
+      "https://dss.example/STS/Active.svc/issuedtoken/transport",
+      "https://dss.example/STS/Active.svc/cert",
+    ]);
+    expect(stsEndpoint("https://h/STS/Active.svc/", "cert")).toBe("https://h/STS/Active.svc/cert");
+    expect(() => stsEndpoint("https://h", "password" as never)).toThrow(RangeError);
+  });
+});
+
+describe("createSignServiceClient settings", () => {
+  const token = { tokenXml: "<x/>", proofKey: Buffer.alloc(32, 1).toString("base64") };
+
+  it("needs an address, a token source and an implemented endpoint kind", () => {
+    expect(() => createSignServiceClient({ token })).toThrow(ConfigurationError);
+    expect(() => createSignServiceClient({ baseUrl: "https://h" })).toThrow(ConfigurationError);
+    for (const endpoint of [
+      "token",
+      "token/transport",
+      "federation",
+      "federation/transport",
+    ] as const) {
+      const e = (() => {
+        try {
+          createSignServiceClient({ baseUrl: "https://h", endpoint, token });
+        } catch (x) {
+          return x;
+        }
+      })();
+      expect(e, endpoint).toBeInstanceOf(ConfigurationError);
+      expect((e as Error).message).toContain("WS-SecureConversation");
+    }
+    // Given its own security, any endpoint goes.
+    expect(() =>
+      createSignServiceClient({ baseUrl: "https://h", endpoint: "token", security: null }),
+    ).not.toThrow();
+    expect(() =>
+      createSignServiceClient({
+        baseUrl: "https://h",
+        endpoint: "federation/nosc",
+        token,
+        federation: {
+          sts: "https://h/STS/Active.svc",
+          credentials: { kind: "username", username: "u", password: "p" },
+        },
+      }),
+    ).toThrow(ConfigurationError);
+    expect(createSignServiceClient({ baseUrl: "https://h", token }).options.url).toBe(
+      "https://h/SignServer/SignService.svc/token/transport/nosc",
+    );
+  });
+});
+
+describe("the client's message security refuses what it cannot verify", () => {
+  const issuer = makeIssuer();
+  let server: Awaited<ReturnType<typeof listen>>;
+  const proofKeys = new Map<string, string>();
+  beforeAll(async () => {
+    // A service that checks the request but answers without the binding's protection.
+    let audience = "";
+    const hooks = symmetricBindingEndpointSecurity({
+      issuerKey: issuer.certPem,
+      get audiences() {
+        return [audience];
+      },
+      proofKey: (id) => proofKeys.get(id),
+    });
+    server = await listen(
+      createDssSignServiceServer(
+        { GetCertificates: () => ({ GetCertificatesResult: {} }) },
+        { security: { open: hooks.security.open }, understoodHeaders: hooks.understoodHeaders },
+      ),
+      { host: "127.0.0.1" },
+    );
+    audience = signServiceEndpoint(server.url, "token/nosc");
+  });
+  afterAll(() => server.close());
+
+  it("an unprotected answer on token/nosc rejects as WsSecurityError, quoting no secret", async () => {
+    const url = signServiceEndpoint(server.url, "token/nosc");
+    const now = Date.now();
+    const t = issuedToken(issuer, {
+      id: "_client-refuses",
+      audience: url,
+      notBefore: new Date(now - 60_000),
+      notOnOrAfter: new Date(now + 600_000),
+    });
+    proofKeys.set(t.keyIdentifier, t.proofKey);
+    const client = createSignServiceClient({ url, token: t });
+    const e = await getCertificates(client, {}).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(WsSecurityError);
+    expect((e as WsSecurityError).message).not.toContain(t.proofKey);
+  });
+
+  it("a token without a proof key cannot sign: WsSecurityError before anything is sent", async () => {
+    let sent = 0;
+    const client = createSignServiceClient({
+      url: signServiceEndpoint(server.url),
+      token: { tokenXml: "<x/>" },
+      fetch: (input, init) => {
+        sent++;
+        return fetch(input, init);
+      },
+    });
+    const e = await getCertificates(client, {}).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(WsSecurityError);
+    expect((e as WsSecurityError).code).toBe("invalid_token");
+    expect(sent).toBe(0);
+  });
+});
