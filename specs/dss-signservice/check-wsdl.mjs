@@ -12,7 +12,7 @@
 //   printed truncated after their image data (lines 3340-3862) and are not fixtures.
 import { readdirSync, readFileSync } from "node:fs";
 import { validateXML } from "xmllint-wasm";
-import { elementsNamed, parseXml, schemaSet } from "./schemas.mjs";
+import { elementsNamed, parseXml, readSoap12, schemaSet } from "./schemas.mjs";
 
 const WSDL = "http://schemas.xmlsoap.org/wsdl/";
 const SOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/";
@@ -21,7 +21,6 @@ const SP = "http://docs.oasis-open.org/ws-sx/ws-securitypolicy/200702";
 const WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 const WSAW = "http://www.w3.org/2006/05/addressing/wsdl";
 const XS = "http://www.w3.org/2001/XMLSchema";
-const ENV12 = "http://www.w3.org/2003/05/soap-envelope";
 const WSA = "http://www.w3.org/2005/08/addressing";
 const TNS = "http://dss.cryptopro.ru/services/2014/06/";
 
@@ -199,44 +198,29 @@ async function validate(name, xml) {
   });
   check(result.valid, `${name}: ${result.errors.map((e) => e.rawMessage).join("; ")}`);
 }
-// An element of the body with the envelope's namespace declarations, as a document of its own.
-const standalone = (el, envelope) => {
-  const copy = el.cloneNode(true);
-  for (const a of Array.from(envelope.attributes)) {
-    if (a.name.startsWith("xmlns:") && !copy.hasAttribute(a.name))
-      copy.setAttribute(a.name, a.value);
-  }
-  return copy.toString();
-};
 const examplesDir = new URL("./examples/", import.meta.url);
 const messages = readdirSync(examplesDir)
   .filter((f) => f.endsWith(".xml"))
   .sort();
 const covered = new Set();
 for (const file of messages) {
-  const envelope = parseXml(readFileSync(new URL(file, examplesDir), "utf8"), file).documentElement;
+  const m = readSoap12(readFileSync(new URL(file, examplesDir), "utf8"), file);
+  check(m.isEnvelope, `${file}: a SOAP 1.2 envelope`);
   check(
-    envelope.namespaceURI === ENV12 && envelope.localName === "Envelope",
-    `${file}: a SOAP 1.2 envelope`,
+    !!m.action && actions.has(m.action),
+    `${file}: the action ${m.action} is one of the WSDL's`,
   );
-  const header = elementsNamed(envelope, ENV12, "Header")[0];
-  const action = header && elementsNamed(header, WSA, "Action")[0]?.textContent;
-  check(!!action && actions.has(action), `${file}: the action ${action} is one of the WSDL's`);
-  const body = elementsNamed(envelope, ENV12, "Body")[0];
-  const [payload] = body ? Array.from(body.childNodes).filter((n) => n.nodeType === 1) : [];
-  if (!payload) {
+  if (!m.payload) {
     check(false, `${file}: an empty body`);
     continue;
   }
-  if (payload.namespaceURI === ENV12 && payload.localName === "Fault") {
-    const detail = elementsNamed(payload, ENV12, "Detail")[0];
-    const [fault] = detail ? Array.from(detail.childNodes).filter((n) => n.nodeType === 1) : [];
-    check(fault?.localName === "DSSFault", `${file}: the fault detail is a DSSFault`);
-    if (fault) await validate(file, standalone(fault, envelope));
+  if (m.isFault) {
+    check(m.fault?.localName === "DSSFault", `${file}: the fault detail is a DSSFault`);
+    if (m.fault) await validate(file, m.standalone(m.fault));
   } else {
-    check(payload.namespaceURI === TNS, `${file}: the body is a Sign Service message`);
-    if (OPERATIONS.includes(payload.localName)) covered.add(payload.localName);
-    await validate(file, standalone(payload, envelope));
+    check(m.payload.namespaceURI === TNS, `${file}: the body is a Sign Service message`);
+    if (OPERATIONS.includes(m.payload.localName)) covered.add(m.payload.localName);
+    await validate(file, m.standalone(m.payload));
   }
 }
 

@@ -89,3 +89,38 @@ export function schemaSet(wsdlUrl) {
     preload: [...files].map(([fileName, contents]) => ({ fileName, contents })),
   };
 }
+
+const ENV12 = "http://www.w3.org/2003/05/soap-envelope";
+const WSA = "http://www.w3.org/2005/08/addressing";
+const firstElement = (el) =>
+  el ? Array.from(el.childNodes).find((n) => n.nodeType === 1) : undefined;
+
+/**
+ * The parts of a SOAP 1.2 message an example check looks at: whether it is an envelope, its
+ * WS-Addressing action, the body's element (`payload`), for a fault the detail's element
+ * (`fault`), and `standalone(el)`: an element with the envelope's namespace declarations, as the
+ * text of a document of its own (what a schema validator is given).
+ * @param {string} text
+ * @param {string} name how the text is named in errors
+ */
+export function readSoap12(text, name) {
+  const envelope = parseXml(text, name).documentElement;
+  const header = elementsNamed(envelope, ENV12, "Header")[0];
+  const payload = firstElement(elementsNamed(envelope, ENV12, "Body")[0]);
+  const isFault = payload?.namespaceURI === ENV12 && payload.localName === "Fault";
+  return {
+    isEnvelope: envelope.namespaceURI === ENV12 && envelope.localName === "Envelope",
+    action: header && elementsNamed(header, WSA, "Action")[0]?.textContent,
+    payload,
+    fault: isFault ? firstElement(elementsNamed(payload, ENV12, "Detail")[0]) : undefined,
+    isFault,
+    standalone(el) {
+      const copy = el.cloneNode(true);
+      for (const a of Array.from(envelope.attributes)) {
+        if (a.name.startsWith("xmlns:") && !copy.hasAttribute(a.name))
+          copy.setAttribute(a.name, a.value);
+      }
+      return copy.toString();
+    },
+  };
+}

@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { validateXML } from "xmllint-wasm";
 import { parse as parseYaml } from "yaml";
-import { elementsNamed, parseXml, schemaSet } from "../dss-signservice/schemas.mjs";
+import { elementsNamed, parseXml, readSoap12, schemaSet } from "../dss-signservice/schemas.mjs";
 
 const WSDL = "http://schemas.xmlsoap.org/wsdl/";
 const SOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/";
@@ -25,8 +25,6 @@ const WSAW = "http://www.w3.org/2006/05/addressing/wsdl";
 const WST = "http://docs.oasis-open.org/ws-sx/ws-trust/200512";
 const XS = "http://www.w3.org/2001/XMLSchema";
 const SER = "http://schemas.microsoft.com/2003/10/Serialization/";
-const ENV12 = "http://www.w3.org/2003/05/soap-envelope";
-const WSA = "http://www.w3.org/2005/08/addressing";
 const TNS = "http://dss.cryptopro.ru/services/2014/06/";
 const CONTRACT = "IUserManagementService";
 
@@ -272,40 +270,25 @@ async function validatePending() {
     else problems.push(`libxml2: ${e.rawMessage}`);
   }
 }
-// An element of the body with the envelope's namespace declarations, as a document of its own.
-const standalone = (el, envelope) => {
-  const copy = el.cloneNode(true);
-  for (const a of Array.from(envelope.attributes)) {
-    if (a.name.startsWith("xmlns:") && !copy.hasAttribute(a.name))
-      copy.setAttribute(a.name, a.value);
-  }
-  return copy.toString();
-};
-/** Reads a message; returns its payload's name and the validator's complaints. */
+/** Reads a message; returns its payload's name and the file name its validation is kept under. */
 function message(dir, file) {
-  const envelope = parseXml(readFileSync(new URL(file, dir), "utf8"), file).documentElement;
+  const m = readSoap12(readFileSync(new URL(file, dir), "utf8"), file);
+  check(m.isEnvelope, `${file}: a SOAP 1.2 envelope`);
   check(
-    envelope.namespaceURI === ENV12 && envelope.localName === "Envelope",
-    `${file}: a SOAP 1.2 envelope`,
+    !!m.action && actions.has(m.action),
+    `${file}: the action ${m.action} is one of the WSDL's`,
   );
-  const header = elementsNamed(envelope, ENV12, "Header")[0];
-  const action = header && elementsNamed(header, WSA, "Action")[0]?.textContent;
-  check(!!action && actions.has(action), `${file}: the action ${action} is one of the WSDL's`);
-  const body = elementsNamed(envelope, ENV12, "Body")[0];
-  const [payload] = body ? Array.from(body.childNodes).filter((n) => n.nodeType === 1) : [];
-  if (!payload) return check(false, `${file}: an empty body`);
-  if (payload.namespaceURI === ENV12 && payload.localName === "Fault") {
-    const detail = elementsNamed(payload, ENV12, "Detail")[0];
-    const [fault] = detail ? Array.from(detail.childNodes).filter((n) => n.nodeType === 1) : [];
-    check(fault?.localName === "DSSFault", `${file}: the fault detail is a DSSFault`);
-    return { name: "Fault", file: fault ? validate(file, standalone(fault, envelope)) : undefined };
+  if (!m.payload) return check(false, `${file}: an empty body`);
+  if (m.isFault) {
+    check(m.fault?.localName === "DSSFault", `${file}: the fault detail is a DSSFault`);
+    return { name: "Fault", file: m.fault ? validate(file, m.standalone(m.fault)) : undefined };
   }
-  check(payload.namespaceURI === TNS, `${file}: the body is a message of the service`);
+  check(m.payload.namespaceURI === TNS, `${file}: the body is a message of the service`);
   check(
-    action?.endsWith(`/${payload.localName}`),
+    m.action?.endsWith(`/${m.payload.localName}`),
     `${file}: the action names the body's operation`,
   );
-  return { name: payload.localName, file: validate(file, standalone(payload, envelope)) };
+  return { name: m.payload.localName, file: validate(file, m.standalone(m.payload)) };
 }
 
 const examplesDir = new URL("./examples/", import.meta.url);
