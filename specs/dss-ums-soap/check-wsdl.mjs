@@ -249,6 +249,56 @@ for (const s of simpleTypes) {
   );
 }
 
+// MfaPolicy and DSSActions, which the UMS types take from the Sign Service's DssCommon.xsd: the
+// REST member names, and the REST codes where the XSD prints one.
+const dssCommon = parseXml(
+  readFileSync(new URL("../dss-common/DssCommon.xsd", import.meta.url), "utf8"),
+  "DssCommon.xsd",
+).documentElement;
+for (const name of ["MfaPolicy", "DSSActions"]) {
+  const s = elementsNamed(dssCommon, XS, "simpleType").find((t) => t.getAttribute("name") === name);
+  const soap = s ? descendants(s, XS, "enumeration") : [];
+  const restEnum = rest[name]?.["x-trustspec-enum"] ?? [];
+  check(
+    JSON.stringify(soap.map((e) => e.getAttribute("value"))) ===
+      JSON.stringify(restEnum.map((m) => m.name)),
+    `${name}: the REST member names`,
+  );
+  for (const e of soap) {
+    const code = descendants(e, SER, "EnumerationValue")[0]?.textContent;
+    const restCode = restEnum.find((m) => m.name === e.getAttribute("value"))?.value;
+    check(
+      code === undefined || Number(code) === restCode,
+      `${name}.${e.getAttribute("value")}: code`,
+    );
+  }
+}
+
+// Table 56's methods (lines 5204-5269, URIs re-joined) and the three more the REST policy example
+// offers (lines 6983-7001; defect 5 of the WSDL's header): GetPolicyResponse.xml, that example as
+// SOAP, offers exactly these ten.
+const TABLE_56 = [
+  "http://schemas.microsoft.com/ws/2012/09/identity/authenticationmethod/none",
+  ...["password", "otpviasms", "otpviaemail", "oath", "simauth", "mobile"].map(
+    (m) => `http://dss.cryptopro.ru/identity/authenticationmethod/${m}`,
+  ),
+];
+const REST_POLICY_ONLY = ["certificate", "saml", "mtmo"].map(
+  (m) => `http://dss.cryptopro.ru/identity/authenticationmethod/${m}`,
+);
+const offered = descendants(
+  parseXml(
+    readFileSync(new URL("./examples/GetPolicyResponse.xml", import.meta.url), "utf8"),
+    "GetPolicyResponse.xml",
+  ).documentElement,
+  "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+  "Identifier",
+).map((e) => e.textContent);
+check(
+  JSON.stringify([...offered].sort()) === JSON.stringify([...TABLE_56, ...REST_POLICY_ONLY].sort()),
+  `GetPolicyResponse.xml offers Table 56's methods and the REST example's three more (${offered.join(", ")})`,
+);
+
 // --- Schemas and the messages -------------------------------------------------------------------
 const { main, preload } = schemaSet(wsdlUrl);
 // Every message is read first and validated in one run of libxml2 (one start of the WebAssembly

@@ -636,7 +636,7 @@ export const schemas: SchemaBundle = {
         },
       },
       description:
-        "Добавляет метод аутентификации (URI, Таблица 56) в схему аутентификации пользователя на шаг level. Defect: Table 56 gives primary methods step 0 and secondary 1+, the C# samples use 1 and 2 (lines 6356, 6425-6427).",
+        "Добавляет метод аутентификации (URI, Таблица 56) в схему аутентификации пользователя на шаг level. Таблица 56 (lines 5204-5269; URIs re-joined where the PDF wraps them): http://schemas.microsoft.com/ws/2012/09/identity/authenticationmethod/none — только логин, шаг 0; http://dss.cryptopro.ru/identity/authenticationmethod/password — пароль в БД ЦИ, шаг 0; …/otpviasms — одноразовые пароли в SMS, шаг 1+; …/otpviaemail — одноразовые пароли по электронной почте, 1+; …/oath — OATH (TOTP, HOTP), 1+; …/simauth — ключ SIM-карты, 1+; …/mobile — PayControl (myDSS), 1+. Defects: the REST policy example offers three methods more, …/certificate and …/saml (primary) and …/mtmo (secondary) (lines 6983-7001); Table 56 gives primary methods step 0 and secondary 1+, the C# samples use 1 and 2 (lines 6356, 6425-6427).",
     },
     AssignAuthenticationMethodResponse: {
       type: "object",

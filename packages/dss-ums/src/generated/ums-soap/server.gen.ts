@@ -140,7 +140,7 @@ export interface DssUmsSoapHandlers {
     ctx: SoapHandlerContext<SetUserOtpToken>,
   ): SetUserOtpTokenResponse | undefined | Promise<SetUserOtpTokenResponse | undefined>;
   /**
-   * Добавляет метод аутентификации (URI, Таблица 56) в схему аутентификации пользователя на шаг level. «Руководство разработчика» §4.1.9, lines 5184-5269.
+   * Добавляет метод аутентификации (URI, Таблица 56) в схему аутентификации пользователя на шаг level. Таблица 56 (lines 5204-5269; URIs re-joined where the PDF wraps them): http://schemas.microsoft.com/ws/2012/09/identity/authenticationmethod/none — только логин, шаг 0; http://dss.cryptopro.ru/identity/authenticationmethod/password — пароль в БД ЦИ, шаг 0; …/otpviasms — одноразовые пароли в SMS, шаг 1+; …/otpviaemail — одноразовые пароли по электронной почте, 1+; …/oath — OATH (TOTP, HOTP), 1+; …/simauth — ключ SIM-карты, 1+; …/mobile — PayControl (myDSS), 1+. «Руководство разработчика» §4.1.9, lines 5184-5269.
    *
    * `AssignAuthenticationMethod` (SOAPAction `http://dss.cryptopro.ru/services/2014/06/IUserManagementService/AssignAuthenticationMethod`): receives the `AssignAuthenticationMethod` element, decoded and checked against the schema; answers the `AssignAuthenticationMethodResponse` element. Throw a `SoapFault` to answer with a fault.
    */
