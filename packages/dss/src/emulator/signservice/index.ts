@@ -2,10 +2,12 @@ import type { RawRequest, RawResponse, Router } from "@trustspec/runtime/server"
 import {
   addressingReplyHeaders,
   buildEnvelope,
+  childElements,
   faultXml,
-  parseEnvelope,
+  parseXml,
   readAddressingHeaders,
   requestBaseUrl,
+  SOAP12_NS,
   SoapFault,
   soapContentType,
 } from "@trustspec/runtime/soap";
@@ -195,8 +197,11 @@ function metadata(request: RawRequest): RawResponse {
   }
   let messageId: string | undefined;
   try {
-    const env = parseEnvelope(decoder.decode(request.body), "1.2");
-    const addressing = readAddressingHeaders(env.headers);
+    // A Get has an empty body, which a SOAP envelope of an operation may not have.
+    const root = parseXml(decoder.decode(request.body));
+    if (root.namespaceURI !== SOAP12_NS || root.localName !== "Envelope") throw new Error();
+    const header = childElements(root).find((e) => e.localName === "Header");
+    const addressing = readAddressingHeaders(header ? childElements(header) : []);
     if (addressing.action !== TRANSFER_GET) {
       return fault(`The metadata endpoint answers ${TRANSFER_GET} only.`, 500);
     }
