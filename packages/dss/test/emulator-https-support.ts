@@ -1,4 +1,6 @@
 import { request } from "node:https";
+import { decryptDocument, encryptDocument } from "../src/generated/signservice/client.gen.js";
+import type { SignServiceClient } from "../src/soap/client.js";
 
 /**
  * A fetch over node:https that trusts `ca` (PEM) and presents `client` (PEM certificate and key)
@@ -34,5 +36,30 @@ export function fetchTrusting(
       r.on("error", reject);
       r.end(body);
     });
+  };
+}
+
+/**
+ * EncryptDocument for `certificateBase64`, then DecryptDocument of the result, through a Sign
+ * Service client: the decrypted text and the certificate ids the answer names.
+ */
+export async function encryptThenDecrypt(
+  client: SignServiceClient,
+  certificateBase64: string,
+  text: string,
+): Promise<{ text: string; certificateIds: number[] | undefined }> {
+  const encrypted = await encryptDocument(client, {
+    document: Buffer.from(text).toString("base64"),
+    encryptionType: "CMS",
+    recipients: { base64Binary: [certificateBase64] },
+  });
+  const decrypted = await decryptDocument(client, {
+    encryptedDocument: encrypted.EncryptDocumentResult ?? null,
+    encryptionType: "CMS",
+  });
+  const result = decrypted.DecryptDocumentResult;
+  return {
+    text: Buffer.from(result?.Result ?? "", "base64").toString(),
+    certificateIds: result?.CertificatesIDs?.int,
   };
 }
