@@ -1,5 +1,6 @@
 import { sampleFromSchema } from "@trustspec/runtime";
 import { listen } from "@trustspec/runtime/server";
+import soap from "soap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as generatedClient from "../src/generated/ums-soap/client.gen.js";
 import { schemas } from "../src/generated/ums-soap/schemas.gen.js";
@@ -110,5 +111,17 @@ describe("UserManagement.svc: generated client to generated server stub over HTT
       expect(await res.text()).toMatch(/<xs:schema\b/);
     }
     expect((await fetch(`${base}?xsd=xsd5`)).status).not.toBe(200);
+  });
+
+  it("is read by node-soap from the served ?wsdl alone: both ports, the 30 operations on each", async () => {
+    const base = endpoint.replace(/\/cert$/, "");
+    const client = await soap.createClientAsync(`${base}?wsdl`);
+    const described = client.describe() as Record<string, Record<string, Record<string, unknown>>>;
+    const ports = described.UserManagementService!;
+    expect(Object.keys(ports)).toEqual([
+      "WSHttpBinding_IUserManagementService",
+      "WSHttpBinding_IUserManagementService1",
+    ]);
+    for (const port of Object.values(ports)) expect(Object.keys(port)).toEqual(OPERATIONS);
   });
 });
