@@ -217,6 +217,7 @@ describe("trustspec-mock dss", () => {
     try {
       expect(url).toMatch(/^https:/);
       expect(t.out).toContain(`  test CA (trust it for HTTPS): ${file}`);
+      expect(t.out).toContain(`  sign service SOAP: ${url}/SignServer/SignService.svc?wsdl`);
       const res = await fetchTrusting(readFileSync(file, "utf8"))(
         `${url}/SignServer/rest/api/policy`,
       );

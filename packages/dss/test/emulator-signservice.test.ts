@@ -263,9 +263,23 @@ describe("SignService.svc token/transport/nosc over HTTPS", () => {
   });
 
   it("unknown certificate id and wrong PIN are DSSFaults", async () => {
-    const c = soapClient();
+    const answers: string[] = [];
+    const c = createSignServiceClient({
+      baseUrl: server.url,
+      token: dss.issueSamlToken("demo"),
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        const text = await res.text();
+        answers.push(text);
+        return new Response(text, { status: res.status, headers: res.headers });
+      },
+    });
     expect((await fault(soap.getCertificate(c, { id: 999_999 }))).dssCode).toBe(
       "certificate_not_found",
+    );
+    // With the WSDL's fault action of the operation.
+    expect(answers[0]).toContain(
+      ">http://dss.cryptopro.ru/services/2014/06/ISignService/GetCertificateDSSFaultFault<",
     );
     const made = (
       await rest.createRequest(restClient(), {

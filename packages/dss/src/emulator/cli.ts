@@ -14,7 +14,9 @@ const ACTIONS = Object.values(DSSActionsName).filter((a) => a !== "Issue");
 const command = emulatorCommand({
   api: "dss",
   about: `Runs an in-memory CryptoPro DSS: the identity centre (OAuth 2.0, confirmation service) under
-/STS and the Signature Service REST API under /SignServer/rest/api, with a test CA made at start.`,
+/STS, the Signature Service REST API under /SignServer/rest/api and the SOAP Sign Service at
+/SignServer/SignService.svc (token/transport/nosc with --https, token/nosc; ?wsdl, /mex), with a
+test CA made at start.`,
   port: 8080,
   options: {
     user: {
@@ -139,6 +141,7 @@ Signatures are CMS with RSA keys of the test CA, not GOST.`,
       lines: [
         `  identity centre:   ${server.url}${emulator.stsPath}`,
         `  signature service: ${server.url}${emulator.signServerPath}`,
+        `  sign service SOAP: ${server.url}/SignServer/SignService.svc?wsdl`,
         ...(https
           ? caCertOut
             ? [`  test CA (trust it for HTTPS): ${caCertOut}`]

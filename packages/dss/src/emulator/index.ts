@@ -177,16 +177,18 @@ const encoder = new TextEncoder();
 
 /**
  * A stateful, in-memory CryptoPro DSS: the identity centre (STS: OAuth 2.0 token and authorize
- * endpoints, the confirmation service) and the Signature Service REST API in one HTTP server, on
- * the generated server stubs. Users sign in with passwords, operators act for users by token
- * exchange; certificates come from a test CA made at start and signatures are real CMS
- * (RSA or ECDSA: GOST needs CryptoPro CSP, which the emulator does not have).
+ * endpoints, the confirmation service), the Signature Service REST API and the SOAP Sign Service
+ * (`SignService.svc`) in one HTTP or HTTPS server ({@link listen}), on the generated server stubs.
+ * Users sign in with passwords, operators act for users by token exchange; certificates come from
+ * a test CA made at start and signatures are real CMS (RSA or ECDSA: GOST needs CryptoPro CSP,
+ * which the emulator does not have).
  *
  * Paths as in the guide: `/STS/oauth/token`, `/STS/oauth/authorize`, `/STS/confirmation`,
- * `/SignServer/rest/api/…`. Since there is no browser login page, the authorize endpoints take
- * the user's login and password as HTTP Basic credentials on the authorize request itself (a
- * browser asks for them, prompted by the 401 challenge); that sign-in also confirms a transaction
- * named by `dss_transaction_token_id`. Access tokens are opaque random strings.
+ * `/SignServer/rest/api/…`, `/SignServer/SignService.svc/…`. Since there is no browser login page,
+ * the authorize endpoints take the user's login and password as HTTP Basic credentials on the
+ * authorize request itself (a browser asks for them, prompted by the 401 challenge); that sign-in
+ * also confirms a transaction named by `dss_transaction_token_id`. Access tokens are opaque random
+ * strings.
  *
  * WS-Trust 1.3 (guide §6.3.1, Table 96) at `/STS/Active.svc` (UsernameToken),
  * `/STS/Active.svc/username/transport`, `/STS/Active.svc/issuedtoken`,
@@ -227,6 +229,17 @@ const encoder = new TextEncoder();
  *   `access_denied` (a locked account), `invalid_transaction`, `transaction_expired`. Request
  *   errors come before the sign-in: without (or with refused) credentials the answer is 401 with a
  *   Basic challenge only for a request that is otherwise valid.
+ * - The SOAP Sign Service (`/SignServer/SignService.svc`, guide ch. 2) runs the REST service's
+ *   handlers over the same state: the caller is the subject of the SAML token the identity centre
+ *   issued ({@link issueSamlToken}), its `dsstransactiontokenid` claim the confirmed transaction.
+ *   Endpoints: `token/transport/nosc` (HTTPS only) and `token/nosc`; `token`, `token/transport`
+ *   (secure session) and `federation*` answer a fault saying the emulator does not offer them.
+ *   Errors are SOAP 1.2 faults over HTTP 500 with the `DSSFault` detail (`Code` the REST v1
+ *   identifier, e.g. `certificate_not_found`, `invalid_pin`) and the operation's fault action;
+ *   refused tokens are the `wsse:` faults. `SetCertificateProperty` takes its `Value` as text:
+ *   `true`/`false` for IsDefault, a status name for Status (REVOKED and HOLD with an unspecified
+ *   and a hold reason); a PIN (PinInfo) is changed over REST. A nil document of `SignDocuments` is
+ *   that document's error (`content_required`), the others are signed.
  * - Certificates: CA handler 1 issues at once, CA handler 2 waits for an operator (requests and
  *   revocation requests alike); every status change makes a revocation request, a CMS signed
  *   with the certificate's key. Certificate Status.Value travels as a code (chapter 3), request
