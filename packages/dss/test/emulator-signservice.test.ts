@@ -238,6 +238,42 @@ describe("SignService.svc token/transport/nosc over HTTPS", () => {
     expect(content.GetRequestContentResult).toBe(rr?.Base64Request);
   });
 
+  it("a hold asked for over SOAP waits for the operator, who accepts the revocation request over SOAP", async () => {
+    const user = soapClient();
+    const requested = await soap.createRequest(user, { dName: "CN=Приостанавливаемый", caId: 2 });
+    const id = requested.CreateRequestResult ?? 0;
+    const operator = soapClient("operator");
+    await soap.setRequestStatus(operator, {
+      status: {
+        ID: String(id),
+        Status: "ACCEPTED",
+        Type: "Certificate",
+        CertificateAuthorityID: 2,
+      },
+    });
+    const certId = (await soap.getRequest(user, { id })).GetRequestResult?.CertificateID ?? 0;
+    await soap.setCertificateProperty(user, {
+      id: certId,
+      property: { PropertyType: "Status", Value: "HOLD" },
+    });
+    const pending = (await soap.getRevokeRequests(user, { certId })).GetRevokeRequestsResult
+      ?.DSSRevRequest?.[0];
+    expect(pending?.Status).toBe("PENDING");
+    expect(
+      (await soap.getCertificate(user, { id: certId })).GetCertificateResult?.Status?.Value,
+    ).toBe("ACTIVE");
+    await soap.setRequestStatus(operator, {
+      status: {
+        ID: pending?.ID ?? "",
+        Status: "ACCEPTED",
+        Type: "RevokeRequest",
+        CertificateAuthorityID: 2,
+      },
+    });
+    const held = (await rest.getCertificate(restClient(), { path: { key: certId } })).data;
+    expect(held.Status.Value).toBe(3); // HOLD
+  });
+
   it("GetDSSPolicy is the REST policy in the SOAP data contract", async () => {
     const p = (await soap.getDSSPolicy(soapClient(), {})).GetDSSPolicyResult;
     expect(p?.CAPolicy?.DSSCAPolicy?.map((c) => c?.ID)).toEqual(

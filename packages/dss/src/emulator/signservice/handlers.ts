@@ -530,9 +530,10 @@ export function createSignServiceHandlers(
     async SetRequestStatus(ctx) {
       const s = ctx.message.status;
       if (!s) throw dssFault("invalid_parameters", "status is not given.");
+      // The REST body's Type is Certificate for both kinds (v1 doc); SOAP's Type picks the kind.
       const body: rest.RequestStatus = {
         Value: s.Status ?? "PENDING",
-        Type: s.Type ?? "Certificate",
+        Type: "Certificate",
         ...(s.ID != null ? { ID: s.ID } : {}),
         ...(s.CertificateAuthorityID !== undefined ? { caID: s.CertificateAuthorityID } : {}),
         ...(s.Comment != null ? { Comment: s.Comment } : {}),
@@ -550,7 +551,7 @@ export function createSignServiceHandlers(
         handlers.setRequestStatus(
           call<Ctx<"setRequestStatus">>(ctx, {
             path: { key },
-            body: { ...body, Type: "Certificate" },
+            body,
           }),
         ),
       );
