@@ -44,4 +44,6 @@ export {
   transportBindingEndpointSecurity,
 } from "./soap/endpoint-security.js";
 export { dssSoapFault } from "./soap/faults.js";
+export { ReplayCache } from "./wssecurity/replay.js";
+export type { SamlAttribute } from "./wssecurity/verify.js";
 export { createMockSts, type MockStsOptions } from "./wstrust/mock-sts.js";

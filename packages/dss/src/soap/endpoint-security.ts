@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { RawRequest } from "@trustspec/runtime/server";
 import {
   buildEnvelope,
@@ -13,7 +14,6 @@ import { ReplayCache } from "../wssecurity/replay.js";
 import { openSymmetric, protectSymmetric } from "../wssecurity/symmetric.js";
 import {
   type SamlAttribute,
-  type TransportSecurityPolicy,
   type VerifiedTransportSecurity,
   verifyTransportSecurity,
 } from "../wssecurity/verify.js";
@@ -31,7 +31,7 @@ import { envelopeParts } from "./envelope-parts.js";
 /** What a service trusts: the identity centre's key and name, its own addresses, the clock. */
 export interface SignServiceTokenPolicy {
   /** The identity centre's certificate or public key (PEM, bytes or `KeyObject`), which signs the assertions. */
-  issuerKey: TransportSecurityPolicy["issuerKey"];
+  issuerKey: string | Buffer | KeyObject;
   /** The `Issuer` the assertions must name, when set. */
   issuer?: string;
   /** The addresses this endpoint answers on, as token requests name them in `AppliesTo`. */
@@ -41,7 +41,9 @@ export interface SignServiceTokenPolicy {
    * service decrypts it from the assertion's `SubjectConfirmation`, an emulator looks it up in
    * what its identity centre issued.
    */
-  proofKey: TransportSecurityPolicy["proofKey"];
+  proofKey: (
+    assertionId: string,
+  ) => string | Uint8Array | undefined | Promise<string | Uint8Array | undefined>;
   /**
    * Where accepted messages are remembered so that none is accepted twice (default: a new
    * {@link ReplayCache} per hook; pass one to share it between endpoints).
@@ -79,8 +81,9 @@ export interface SignServiceToken {
    * `dsstransactionid` as the guide's text of §7.1.1 writes it), when there is one.
    */
   transactionId?: string;
-  /** The assertion's validity window. */
+  /** The start of the assertion's validity window. */
   notBefore?: Date;
+  /** The end of the assertion's validity window. */
   notOnOrAfter?: Date;
   /** The assertion as the issuer signed it. */
   assertionXml: string;

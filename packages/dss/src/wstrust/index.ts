@@ -48,3 +48,4 @@ export {
   type WsTrustIssuedTokenProviderOptions,
   wsTrustIssuedTokenProvider,
 } from "./provider.js";
+export { type ClientCertificate, clientCertificateFetch } from "./tls-fetch.js";

@@ -28,7 +28,9 @@ export interface IssuedTokenRequest {
  * refused it, so that the next call gets a new one.
  */
 export interface IssuedTokenProvider {
+  /** A token valid now, for the call described by `request`. */
   getToken(request?: IssuedTokenRequest): Promise<IssuedSecurityToken>;
+  /** Drops a kept token (the one given, or all), so that the next call gets a new one. */
   invalidate?(token?: IssuedSecurityToken): void;
 }
 
