@@ -1,11 +1,11 @@
 import type { RawRequest } from "@trustspec/runtime/server";
-import { SoapFault, type SoapHandlerContext, toXml } from "@trustspec/runtime/soap";
+import type { SoapFault, SoapHandlerContext } from "@trustspec/runtime/soap";
 import type { DssSignHandlers } from "../../generated/signserver/server.gen.js";
 import * as rest from "../../generated/signserver/types.gen.js";
 import type { DssSignServiceHandlers } from "../../generated/signservice/server.gen.js";
 import type * as soap from "../../generated/signservice/types.gen.js";
-import { xmlElements, xmlTypes } from "../../generated/signservice/xml.gen.js";
 import { signServiceTokenOf } from "../../soap/endpoint-security.js";
+import { dssSoapFault } from "../../soap/faults.js";
 import {
   AUTHORIZATION_DENIED,
   CERTIFICATE_NOT_FOUND_TEXT,
@@ -38,11 +38,7 @@ const CODES: Readonly<Record<string, string>> = {
  * answers every fault), the reason the message, the `DSSFault` detail with the code.
  */
 export function dssFault(code: string, message: string): SoapFault {
-  const detail: soap.DSSFault = { Code: code, Message: message };
-  return new SoapFault("Server", message, {
-    detail: toXml(xmlTypes, xmlElements.DSSFault, detail),
-    status: 500,
-  });
+  return dssSoapFault({ Code: code, Message: message });
 }
 
 type Reply = { status: number; body?: unknown };

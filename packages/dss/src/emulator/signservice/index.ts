@@ -19,6 +19,7 @@ import {
   symmetricBindingEndpointSecurity,
   transportBindingEndpointSecurity,
 } from "../../soap/endpoint-security.js";
+import { SIGN_SERVICE_ENDPOINT_KINDS, SIGN_SERVICE_PATH } from "../../soap/endpoints.js";
 import { ReplayCache } from "../../wssecurity/replay.js";
 import { createSignServerHandlers, type SignServerConfig } from "../signserver/index.js";
 import type { DssEmulatorState } from "../state.js";
@@ -28,17 +29,12 @@ import { createSignServiceHandlers, type SoapPrincipals } from "./handlers.js";
  * Where the SOAP Sign Service is served: `SignServer/SignService.svc` on the DSS host
  * («КриптоПро DSS. Руководство разработчика», ЖТЯИ.00096-02 97 01, ch. 2, lines 921-973).
  */
-export const SIGN_SERVICE_SVC_PATH = "/SignServer/SignService.svc";
+export const SIGN_SERVICE_SVC_PATH = SIGN_SERVICE_PATH;
 
-/** The endpoints that need a secure session (WS-SecureConversation) or WS-Federation. */
-const UNOFFERED = new Set([
-  "token",
-  "token/transport",
-  "federation",
-  "federation/nosc",
-  "federation/transport",
-  "federation/transport/nosc",
-]);
+/** The endpoints served: no secure session, a token the caller holds. */
+const OFFERED = new Set(["token/transport/nosc", "token/nosc"]);
+/** The others need a secure session (WS-SecureConversation) or WS-Federation. */
+const UNOFFERED = new Set(SIGN_SERVICE_ENDPOINT_KINDS.filter((k) => !OFFERED.has(k)));
 
 const MEX_NS = "http://schemas.xmlsoap.org/ws/2004/09/mex";
 const TRANSFER_GET = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get";
@@ -131,7 +127,7 @@ export function createSignService(
       return xmlAnswer(servedDocument(schemaDocuments[xsd[1]!]!, request));
     }
     if (endpoint === "mex") return metadata(request);
-    if (UNOFFERED.has(endpoint)) {
+    if ((UNOFFERED as Set<string>).has(endpoint)) {
       return fault(
         `The endpoint ${endpoint} needs ${endpoint.startsWith("federation") ? "a token obtained by WS-Federation" : "a secure session (WS-SecureConversation)"}, which the emulator does not offer; use token/transport/nosc or token/nosc.`,
         500,
