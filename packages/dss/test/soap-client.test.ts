@@ -5,19 +5,28 @@
  */
 import { listen } from "@trustspec/runtime/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDssSignServiceServer, symmetricBindingEndpointSecurity } from "../src/server.js";
+import {
+  createDssSignServiceServer,
+  type SignServiceToken,
+  signServiceTokenOf,
+  symmetricBindingEndpointSecurity,
+  transportBindingEndpointSecurity,
+} from "../src/server.js";
 import {
   ConfigurationError,
   createSignServiceClient,
+  DSS_CLAIMS,
   getCertificates,
   SIGN_SERVICE_ENDPOINT_KINDS,
   STS_ENDPOINT_KINDS,
+  signDocument,
   signServiceEndpoint,
   signServiceEndpointKind,
   stsEndpoint,
   WsSecurityError,
 } from "../src/soap.js";
-import { issuedToken, makeIssuer } from "./wssecurity-support.js";
+import { signedSamlAssertion } from "../src/wssecurity/index.js";
+import { ISSUER, issuedToken, makeIssuer, newProofKey } from "./wssecurity-support.js";
 
 describe("endpoint addresses", () => {
   it("makes the eight Sign Service endpoints from a host or the service's address", () => {
@@ -148,5 +157,84 @@ describe("the client's message security refuses what it cannot verify", () => {
     expect(e).toBeInstanceOf(WsSecurityError);
     expect((e as WsSecurityError).code).toBe("invalid_token");
     expect(sent).toBe(0);
+  });
+});
+
+describe("the verified token handed to the handlers", () => {
+  const issuer = makeIssuer();
+  let server: Awaited<ReturnType<typeof listen>>;
+  let url = "";
+  const proofKeys = new Map<string, string>();
+  const seen: (SignServiceToken | undefined)[] = [];
+  beforeAll(async () => {
+    let audience = "";
+    server = await listen(
+      createDssSignServiceServer(
+        {
+          SignDocument: (ctx) => {
+            seen.push(signServiceTokenOf(ctx));
+            return { SignDocumentResult: null };
+          },
+        },
+        transportBindingEndpointSecurity({
+          issuerKey: issuer.certPem,
+          issuer: ISSUER,
+          get audiences() {
+            return [audience];
+          },
+          proofKey: (id) => proofKeys.get(id),
+        }),
+      ),
+      { host: "127.0.0.1" },
+    );
+    url = signServiceEndpoint(server.url);
+    audience = url;
+  });
+  afterAll(() => server.close());
+
+  it("carries the subject, the claims and the confirmed transaction (dsstransactiontokenid)", async () => {
+    const now = Date.now();
+    const id = "_with-transaction";
+    const proofKey = newProofKey();
+    proofKeys.set(id, proofKey);
+    const tokenXml = signedSamlAssertion({
+      issuer: ISSUER,
+      signingKey: issuer.keyPem,
+      audience: url,
+      subject: "demo",
+      assertionId: id,
+      attributes: [
+        {
+          name: "dsstransactiontokenid",
+          namespace: "http://dss.cryptopro.ru/identity/claims",
+          values: ["tx-42"],
+        },
+        {
+          name: "role",
+          namespace: "http://schemas.microsoft.com/ws/2008/06/identity/claims",
+          values: ["User", "Signer"],
+        },
+      ],
+      notBefore: new Date(now - 60_000),
+      notOnOrAfter: new Date(now + 600_000),
+    });
+    const client = createSignServiceClient({
+      url,
+      token: { tokenXml, proofKey, keyIdentifier: id },
+    });
+    await signDocument(client, { document: "aGVsbG8=", signatureType: "CMS", certificateID: 1 });
+    const token = seen.at(-1)!;
+    expect(token).toMatchObject({
+      assertionId: id,
+      issuer: ISSUER,
+      subject: "demo",
+      transactionId: "tx-42",
+    });
+    expect(token.claims[DSS_CLAIMS.transactionTokenId]).toEqual(["tx-42"]);
+    expect(token.claims["http://schemas.microsoft.com/ws/2008/06/identity/claims/role"]).toEqual([
+      "User",
+      "Signer",
+    ]);
+    expect(token.assertionXml).toContain(id);
   });
 });
