@@ -181,6 +181,18 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     ),
     ...(options.addressing ? ["FaultTo", "From"].map((local) => ({ ns: WSA_NS, local })) : []),
   ];
+  const expected = version === "1.1" ? "text/xml" : "application/soap+xml";
+  // Clients send the same Content-Type on every request: the last one checked is remembered.
+  let acceptedType: string | undefined;
+  function acceptsMediaType(header: string): boolean {
+    if (header === acceptedType) return true;
+    const type = header.toLowerCase();
+    const mediaType = type.split(";")[0]!.trim();
+    const charset = /;\s*charset="?([^";\s]+)"?/.exec(type)?.[1];
+    if (mediaType !== expected || (charset && charset !== "utf-8")) return false;
+    acceptedType = header;
+    return true;
+  }
   const byAction = new Map<string, SoapEndpointOperation>();
   for (const op of options.operations) if (op.action) byAction.set(op.action, op);
 
@@ -249,11 +261,7 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
         request,
       );
     }
-    const type = (request.headers["content-type"] ?? "").toLowerCase();
-    const mediaType = type.split(";")[0]!.trim();
-    const expected = version === "1.1" ? "text/xml" : "application/soap+xml";
-    const charset = /;\s*charset="?([^";\s]+)"?/.exec(type)?.[1];
-    if (mediaType !== expected || (charset && charset !== "utf-8")) {
+    if (!acceptsMediaType(request.headers["content-type"] ?? "")) {
       return faultResponse(
         new SoapFault("Client", `SOAP ${version} messages travel as ${expected}; charset=utf-8.`, {
           status: 415,
@@ -423,7 +431,7 @@ function securityFault(e: unknown, code: "Client" | "Server", reason: string): S
 function httpAction(request: RawRequest, env: SoapEnvelope): string | undefined {
   if (env.version === "1.1") {
     const raw = request.headers.soapaction;
-    return raw === undefined ? undefined : raw.trim().replace(/^"(.*)"$/, "$1");
+    return raw === undefined ? undefined : unquote(raw);
   }
   return /;\s*action="?([^";]+)"?/i.exec(request.headers["content-type"] ?? "")?.[1];
 }
@@ -478,6 +486,14 @@ function addressingProblem(
   return undefined;
 }
 
+/** A SOAPAction header's value: trimmed, without the quotes around it. */
+function unquote(raw: string): string {
+  const v = raw.trim();
+  return v.length >= 2 && v.charCodeAt(0) === 34 && v.charCodeAt(v.length - 1) === 34
+    ? v.slice(1, -1)
+    : v;
+}
+
 function requestAction(request: RawRequest, env: SoapEnvelope): string | undefined {
   if (env.version === "1.1") {
     const raw = request.headers.soapaction;
@@ -487,8 +503,7 @@ function requestAction(request: RawRequest, env: SoapEnvelope): string | undefin
       );
       return wsa ? (wsa.textContent ?? "").trim() : undefined;
     }
-    const v = raw.trim().replace(/^"(.*)"$/, "$1");
-    return v === "" ? "" : v;
+    return unquote(raw);
   }
   const param = /;\s*action="?([^";]+)"?/i.exec(request.headers["content-type"] ?? "")?.[1];
   if (param) return param;

@@ -296,17 +296,27 @@ function readParticle(
 ): number {
   const max = p.maxOccurs === "unbounded" ? Number.POSITIVE_INFINITY : p.maxOccurs;
   const at = `${path}/${p.name.local}`;
-  const found: unknown[] = [];
-  while (found.length < max && isElement(children[i], p.name)) {
-    found.push(decodeElement(types, p.type, children[i++]!, p.nillable, issues, at));
+  let count = 0;
+  if (max === 1) {
+    // A single occurrence is read without collecting it in an array first.
+    if (isElement(children[i], p.name)) {
+      out[p.property] = decodeElement(types, p.type, children[i++]!, p.nillable, issues, at);
+      count = 1;
+    }
+  } else {
+    const found: unknown[] = [];
+    while (found.length < max && isElement(children[i], p.name)) {
+      found.push(decodeElement(types, p.type, children[i++]!, p.nillable, issues, at));
+    }
+    count = found.length;
+    if (count > 0) out[p.property] = found;
   }
-  if (found.length < p.minOccurs) {
+  if (count < p.minOccurs) {
     issues.push({
       path: at,
       message: p.minOccurs === 1 ? "is required" : `must occur at least ${p.minOccurs} times`,
     });
   }
-  if (found.length > 0) out[p.property] = max > 1 ? found : found[0];
   return i;
 }
 
@@ -314,6 +324,8 @@ const XML_NS = "http://www.w3.org/XML/1998/namespace";
 
 /** Escapes text for element content. */
 export function escapeText(text: string): string {
+  // Most text has nothing to escape: one scan instead of a replacement pass.
+  if (!TEXT_SPECIAL.test(text)) return text;
   return text.replace(/[&<>\r]/g, (c) =>
     c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;",
   );
@@ -324,8 +336,14 @@ export function escapeText(text: string): string {
  * references, which survive the attribute-value normalization that turns literal ones into spaces.
  */
 export function escapeXml(text: string): string {
+  if (!XML_SPECIAL.test(text)) return text;
   return text.replace(/[&<>"\r\n\t]/g, (c) => ESCAPES[c]!);
 }
+
+/** Whether text holds a character {@link escapeText} replaces (not global: `test` keeps no state). */
+const TEXT_SPECIAL = /[&<>\r]/;
+/** Whether text holds a character {@link escapeXml} replaces. */
+const XML_SPECIAL = /[&<>"\r\n\t]/;
 
 const ESCAPES: Record<string, string> = {
   "&": "&amp;",
