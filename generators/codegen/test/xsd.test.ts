@@ -169,3 +169,37 @@ describe("XML Schema input: WCF's guid", () => {
     expect(other.schemas.find((s) => s.name === "guid")!.schema.format).toBeUndefined();
   });
 });
+
+describe("XML Schema input: a WCF dictionary keyed by an enumeration", () => {
+  const schema = `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="urn:example:ids" targetNamespace="urn:example:ids" elementFormDefault="qualified">
+  <xs:simpleType name="IdentifierType"><xs:restriction base="xs:string"><xs:enumeration value="Login"/><xs:enumeration value="Email"/></xs:restriction></xs:simpleType>
+  <xs:simpleType name="Code"><xs:restriction base="xs:string"><xs:pattern value="[A-Z]+"/></xs:restriction></xs:simpleType>
+  ${[
+    ["IdentifierType", "tns:IdentifierType"],
+    ["Code", "tns:Code"],
+    ["string", "xs:string"],
+  ]
+    .map(
+      ([n, t]) => `<xs:complexType name="ArrayOfKeyValueOf${n}string">
+    <xs:annotation><xs:appinfo><IsDictionary xmlns="http://schemas.microsoft.com/2003/10/Serialization/">true</IsDictionary></xs:appinfo></xs:annotation>
+    <xs:sequence><xs:element name="KeyValueOf${n}string" minOccurs="0" maxOccurs="unbounded"><xs:complexType><xs:sequence>
+      <xs:element name="Key" type="${t}"/><xs:element name="Value" type="xs:string" nillable="true"/>
+    </xs:sequence></xs:complexType></xs:element></xs:sequence>
+  </xs:complexType>`,
+    )
+    .join("\n  ")}
+</xs:schema>`;
+  const model = xsdToModel(schema, { name: "Ids", source: "ids.xsd" });
+  const byName = (n: string) => model.schemas.find((s) => s.name === n)!.schema;
+
+  it("limits the keys to the enumeration's members (propertyNames), so a validator refuses others", () => {
+    expect(byName("ArrayOfKeyValueOfIdentifierTypestring").propertyNames).toEqual({
+      $ref: `${model.bundleId}#/$defs/IdentifierType`,
+    });
+  });
+
+  it("leaves keys of a type that is no enumeration, and of a built-in, unlimited", () => {
+    expect(byName("ArrayOfKeyValueOfCodestring").propertyNames).toBeUndefined();
+    expect(byName("ArrayOfKeyValueOfstringstring").propertyNames).toBeUndefined();
+  });
+});

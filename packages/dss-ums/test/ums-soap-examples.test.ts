@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { ValidationError } from "@trustspec/runtime";
 import { listen } from "@trustspec/runtime/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDssUmsSoapClient, registerUser } from "../src/generated/ums-soap/client.gen.js";
 import {
   createDssUmsSoapServer,
   type DssUmsSoapHandlers,
@@ -94,6 +96,23 @@ describe("the example corpus read by the generated server stub", () => {
       identifiers: { Login: "SampleLogin" },
       groupName: null,
     });
+  });
+
+  it("refuses an identifier type that IdentifierType does not have (RegisterUser), changing nothing", async () => {
+    const text = readFileSync(new URL("RegisterUser.xml", spec), "utf8").replace(
+      "<b:Key>Email</b:Key>",
+      "<b:Key>Mail</b:Key>",
+    );
+    const { res, body } = await post(text);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(body).toContain("/identifiers");
+    expect(received).toHaveLength(0);
+    const client = createDssUmsSoapClient({ url: endpoint });
+    const error = await registerUser(client, { identifiers: { Mail: "x@cp.ru" } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(received).toHaveLength(0);
   });
 
   it("refuses §4.4.9 as printed, for its second filter's column PhoneNumberComfirmed (no member)", async () => {

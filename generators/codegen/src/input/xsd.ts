@@ -738,6 +738,13 @@ export class XsdReader {
     };
     const [k, v] = kv;
     const keyType = scalar(k!);
+    // A key of a named enumeration (Dictionary<IdentifierType, string>) limits the keys to its
+    // members: the JSON Schema says so with propertyNames, and the types name it.
+    const keyRef = this.#typeRef(qname(k!, k!.getAttribute("type") ?? "xs:anyType", this.#source));
+    const keyEnum =
+      "ref" in keyRef && Array.isArray(this.#schemas.get(keyRef.ref)?.schema.enum)
+        ? keyRef.ref
+        : undefined;
     const valueType = scalar(v!);
     const valueNillable = v!.getAttribute("nillable") === "true";
     const valueSchema: JsonSchema = builtin(valueType.xsd)?.schema ?? {};
@@ -758,6 +765,7 @@ export class XsdReader {
         : valueSchema,
     };
     if (keyType.scalar === "integer") json.propertyNames = { pattern: "^-?[0-9]+$" };
+    else if (keyEnum) json.propertyNames = this.#ref(keyEnum);
     return { model, schema: json };
   }
 }

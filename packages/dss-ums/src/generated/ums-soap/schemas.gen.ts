@@ -351,6 +351,9 @@ export const schemas: SchemaBundle = {
           },
         ],
       },
+      propertyNames: {
+        $ref: "urn:trustspec:dssumssoap#/$defs/IdentifierType",
+      },
       description:
         "IDictionary<IdentifierType, string>: a user's identifiers by type (RegisterUser).",
     },
@@ -390,6 +393,9 @@ export const schemas: SchemaBundle = {
           },
         ],
       },
+      propertyNames: {
+        $ref: "urn:trustspec:dssumssoap#/$defs/RequestParams",
+      },
     },
     ArrayOfKeyValueOfSignatureParamsstring: {
       type: "object",
@@ -405,6 +411,9 @@ export const schemas: SchemaBundle = {
             type: "null",
           },
         ],
+      },
+      propertyNames: {
+        $ref: "urn:trustspec:dssumssoap#/$defs/SignatureParams",
       },
     },
     ArrayOfKeyValueOfstringArrayOfstring: {

@@ -171,6 +171,9 @@ export const schemas: SchemaBundle = {
           },
         ],
       },
+      propertyNames: {
+        $ref: "urn:trustspec:dsssignservice#/$defs/RequestParams",
+      },
     },
     ArrayOfKeyValueOfSignatureParamsstring: {
       type: "object",
@@ -186,6 +189,9 @@ export const schemas: SchemaBundle = {
             type: "null",
           },
         ],
+      },
+      propertyNames: {
+        $ref: "urn:trustspec:dsssignservice#/$defs/SignatureParams",
       },
     },
     ArrayOfKeyValueOfstringArrayOfstring: {
