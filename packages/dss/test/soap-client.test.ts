@@ -237,4 +237,36 @@ describe("the verified token handed to the handlers", () => {
     ]);
     expect(token.assertionXml).toContain(id);
   });
+
+  it("a provider's token the service refuses is dropped; a refused message is not the token's fault", async () => {
+    const now = Date.now();
+    const token = issuedToken(issuer, {
+      id: "_unknown-to-service",
+      audience: url,
+      notBefore: new Date(now - 60_000),
+      notOnOrAfter: new Date(now + 600_000),
+    });
+    const invalidated: unknown[] = [];
+    const provider = {
+      getToken: async () => token,
+      invalidate: (t?: unknown) => invalidated.push(t),
+    };
+    // The service knows no proof key for it: SecurityTokenUnavailable.
+    const client = createSignServiceClient({ url, token: provider });
+    const e = await signDocument(client, { document: "aGVsbG8=" }).catch((x: unknown) => x);
+    expect((e as { subcode?: unknown }).subcode).toMatchObject({
+      local: "SecurityTokenUnavailable",
+    });
+    expect(invalidated).toEqual([token]);
+    // A stale timestamp (the clock an hour behind) is the message's fault: the token stays.
+    proofKeys.set(token.keyIdentifier, token.proofKey);
+    const late = createSignServiceClient({
+      url,
+      token: provider,
+      now: () => new Date(Date.now() - 3_600_000),
+    });
+    const stale = await signDocument(late, { document: "aGVsbG8=" }).catch((x: unknown) => x);
+    expect((stale as { subcode?: unknown }).subcode).toMatchObject({ local: "MessageExpired" });
+    expect(invalidated).toHaveLength(1);
+  });
 });

@@ -1,8 +1,11 @@
 import {
   buildEnvelope,
+  parseEnvelope,
+  readFault,
   type SoapClientSecurity,
   type SoapClientSecurityContext,
 } from "@trustspec/runtime/soap";
+import { WSSE_NS } from "../wssecurity/constants.js";
 import { WsSecurityError } from "../wssecurity/errors.js";
 import { openSymmetric, protectSymmetric } from "../wssecurity/symmetric.js";
 import {
@@ -62,18 +65,52 @@ const request = (context: SoapClientSecurityContext): IssuedTokenRequest => ({
   url: context.url,
 });
 
+/** The WS-Security faults by which a service refuses the token itself (not the message). */
+const TOKEN_FAULTS = new Set([
+  "InvalidSecurityToken",
+  "FailedAuthentication",
+  "SecurityTokenUnavailable",
+]);
+
+/**
+ * When the service refused the call's token with a WS-Security fault, a provider's kept token
+ * is dropped, so that the next call gets a new one (the call itself fails with the fault).
+ */
+function dropRefusedToken(
+  source: IssuedTokenSource,
+  token: IssuedSecurityToken | undefined,
+  answer: string,
+  context: SoapClientSecurityContext,
+): void {
+  if (!token || !isProvider(source) || !source.invalidate) return;
+  if (context.status === undefined || context.status < 300) return;
+  let subcode: { ns: string | null; local: string } | undefined;
+  try {
+    subcode = readFault(parseEnvelope(answer, "1.2"))?.subcode;
+  } catch {
+    return;
+  }
+  if (subcode?.ns === WSSE_NS && TOKEN_FAULTS.has(subcode.local)) source.invalidate(token);
+}
+
 /**
  * The `token/transport/nosc` (and `federation/transport/nosc`) binding: every request gets the
  * `wsse:Security` header with a fresh `wsu:Timestamp`, the SAML assertion exactly as the identity
  * centre issued it, and an HMAC-SHA1 signature over the timestamp with the token's proof key
- * (the token endorsing the message); HTTPS protects the rest. Answers are read as they come.
+ * (the token endorsing the message); HTTPS protects the rest. Answers are read as they come;
+ * when the service refuses the token itself (`wsse:InvalidSecurityToken`,
+ * `FailedAuthentication`, `SecurityTokenUnavailable`), a provider's token is invalidated so that
+ * the next call gets a new one.
  */
 export function transportBindingSecurity(
   options: SignServiceClientSecurityOptions,
 ): SoapClientSecurity {
+  const used = new WeakMap<SoapClientSecurityContext, IssuedSecurityToken>();
   return {
     async protect(envelope, context) {
-      const token = usable(await resolveIssuedToken(options.token, request(context)));
+      const issued = await resolveIssuedToken(options.token, request(context));
+      used.set(context, issued);
+      const token = usable(issued);
       const { headers, body } = envelopeParts(envelope);
       const header = transportSecurityHeader({
         token,
@@ -84,6 +121,10 @@ export function transportBindingSecurity(
       });
       return buildEnvelope("1.2", body, [...headers, header]);
     },
+    open(answer, context) {
+      dropRefusedToken(options.token, used.get(context), answer, context);
+      return answer;
+    },
   };
 }
 
@@ -92,7 +133,7 @@ export function transportBindingSecurity(
  * protection token. Every request is signed (timestamp, addressing headers, body) and its body
  * encrypted with the proof key, the assertion carried in the header; every answer must come back
  * signed and encrypted with the same key, and is verified and decrypted before it is read (a
- * `WsSecurityError` when it is not).
+ * `WsSecurityError` when it is not). A refused token is invalidated as on the transport binding.
  */
 export function symmetricBindingSecurity(
   options: SignServiceClientSecurityOptions & {
@@ -101,12 +142,16 @@ export function symmetricBindingSecurity(
   },
 ): SoapClientSecurity {
   // The token each call was protected with, to open its answer with.
-  const used = new WeakMap<SoapClientSecurityContext, SecurityTokenForHeader>();
+  const used = new WeakMap<
+    SoapClientSecurityContext,
+    { issued: IssuedSecurityToken; token: SecurityTokenForHeader }
+  >();
   return {
     async protect(envelope, context) {
-      const t = usable(await resolveIssuedToken(options.token, request(context)));
+      const issued = await resolveIssuedToken(options.token, request(context));
+      const t = usable(issued);
       const token = { ...t, keyIdentifier: t.keyIdentifier ?? assertionIdOf(t.tokenXml) };
-      used.set(context, token);
+      used.set(context, { issued, token });
       return protectSymmetric({
         token,
         includeToken: true,
@@ -118,8 +163,10 @@ export function symmetricBindingSecurity(
       });
     },
     async open(answer, context) {
-      const token = used.get(context);
-      if (!token) throw new Error("no protected request to read the answer of");
+      const call = used.get(context);
+      if (!call) throw new Error("no protected request to read the answer of");
+      dropRefusedToken(options.token, call.issued, answer, context);
+      const { token } = call;
       const opened = await openSymmetric(answer, {
         proofKey: () => token.proofKey,
         ...(token.keyIdentifier !== undefined ? { expectedTokenId: token.keyIdentifier } : {}),
