@@ -1,13 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { ValidationError } from "@trustspec/runtime";
-import { listen } from "@trustspec/runtime/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDssUmsSoapClient, registerUser } from "../src/generated/ums-soap/client.gen.js";
-import {
-  createDssUmsSoapServer,
-  type DssUmsSoapHandlers,
-} from "../src/generated/ums-soap/server.gen.js";
-import { service } from "../src/generated/ums-soap/soap.gen.js";
+import { type ReceivedCall, recordingStub } from "./ums-soap-support.js";
 
 // The example corpus of specs/dss-ums-soap (its check validates every message against the XSD
 // with libxml2) read by the generated server stub: each request is accepted and decoded, the C#
@@ -20,23 +15,15 @@ const requests = (dir: URL) =>
     .map((f) => [f, readFileSync(new URL(f, dir), "utf8")] as const)
     .filter(([, text]) => !/<\w+Response\b|<s:Fault>/.test(text));
 
-const received: { operation: string; message: unknown }[] = [];
-let server: Awaited<ReturnType<typeof listen>>;
+let stub: Awaited<ReturnType<typeof recordingStub>>;
 let endpoint: string;
+let received: ReceivedCall[];
 beforeAll(async () => {
-  const handlers: Record<string, (ctx: { message: unknown }) => unknown> = {};
-  for (const op of Object.values(service.operations)) {
-    handlers[op.name] = ({ message }) => {
-      received.push({ operation: op.name, message });
-      return {};
-    };
-  }
-  server = await listen(createDssUmsSoapServer(handlers as unknown as DssUmsSoapHandlers), {
-    host: "127.0.0.1",
-  });
-  endpoint = `${server.url.replace(/\/$/, "")}/STS/UserManagement.svc/cert`;
+  stub = await recordingStub();
+  endpoint = stub.endpoint;
+  received = stub.received;
 });
-afterAll(() => server.close());
+afterAll(() => stub.close());
 
 async function post(text: string) {
   const action = /<w:Action[^>]*>([^<]+)</.exec(text)![1]!;

@@ -1,73 +1,26 @@
 import { sampleFromSchema } from "@trustspec/runtime";
-import { listen } from "@trustspec/runtime/server";
+import { OPERATIONS } from "@trustspec-private/spec-dss-ums-soap/operations";
 import soap from "soap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as generatedClient from "../src/generated/ums-soap/client.gen.js";
 import { schemas } from "../src/generated/ums-soap/schemas.gen.js";
-import {
-  createDssUmsSoapServer,
-  type DssUmsSoapHandlers,
-} from "../src/generated/ums-soap/server.gen.js";
 import { service } from "../src/generated/ums-soap/soap.gen.js";
+import { recordingStub } from "./ums-soap-support.js";
 
 // The user management SOAP contract (specs/dss-ums-soap, generated into src/generated/ums-soap and
 // not exported yet) exercised whole: for every operation a request made from its input element's
 // schema goes through the generated client, over HTTP on 127.0.0.1 with WS-Addressing 1.0 (the
 // binding's, no message security), to the generated server stub, whose handler must receive
 // exactly it; the answer, made from the output element's schema, must come back exactly.
-const OPERATIONS = [
-  "RegisterUser",
-  "AddExternalLogin",
-  "GetUser",
-  "GetUserById",
-  "SetUserPhoneNumber",
-  "ResetPassword",
-  "SetUserSimAuthToken",
-  "SetUserOtpToken",
-  "AssignAuthenticationMethod",
-  "RemoveAuthenticationMethod",
-  "GetUserAuthenticationScheme",
-  "DeleteUser",
-  "SetUserGroup",
-  "SetUserOperationPolicy",
-  "GetUserOperationPolicy",
-  "SetUserDistinguishName",
-  "SetUserProperty",
-  "GetUsers",
-  "GetPolicy",
-  "SetUserMobileAuthToken",
-  "UpdateUserMobileAuthToken",
-  "SetMobileAuthDeviceThumbprint",
-  "DeleteUserMobileAuthToken",
-  "RemoveUserAuthenticationData",
-  "GetUserPhoneInfo",
-  "GetUserEmailInfo",
-  "GetUserOtpTokenInfo",
-  "GetUserSimAuthInfo",
-  "GetUserMobileAuthInfo",
-  "GetAuthnTokens",
-];
 
 type Call = (client: unknown, input: unknown) => Promise<unknown>;
-const received = new Map<string, unknown>();
-const answers = new Map<string, unknown>();
-let server: Awaited<ReturnType<typeof listen>>;
+let stub: Awaited<ReturnType<typeof recordingStub>>;
 let endpoint: string;
-
 beforeAll(async () => {
-  const handlers: Record<string, (ctx: { message: unknown }) => unknown> = {};
-  for (const op of Object.values(service.operations)) {
-    handlers[op.name] = ({ message }) => {
-      received.set(op.name, message);
-      return answers.get(op.name);
-    };
-  }
-  server = await listen(createDssUmsSoapServer(handlers as unknown as DssUmsSoapHandlers), {
-    host: "127.0.0.1",
-  });
-  endpoint = `${server.url.replace(/\/$/, "")}/STS/UserManagement.svc/cert`;
+  stub = await recordingStub();
+  endpoint = stub.endpoint;
 });
-afterAll(() => server.close());
+afterAll(() => stub.close());
 
 describe("UserManagement.svc: generated client to generated server stub over HTTP", () => {
   it("has the 30 operations of the guide's §4.1, each with its WS-Addressing actions", () => {
@@ -86,15 +39,15 @@ describe("UserManagement.svc: generated client to generated server stub over HTT
       const op = Object.values(service.operations).find((o) => o.name === name)!;
       const request = sampleFromSchema(schemas, op.input.schema!, seed);
       const answer = sampleFromSchema(schemas, op.output!.schema!, seed + 100);
-      answers.set(name, answer);
-      received.delete(name);
+      stub.answers.set(name, answer);
+      stub.received.length = 0;
       const client = generatedClient.createDssUmsSoapClient({ url: endpoint });
       const call = (generatedClient as unknown as Record<string, Call>)[
         name[0]!.toLowerCase() + name.slice(1)
       ]!;
       expect(call, `the generated function of ${name}`).toBeTypeOf("function");
       const result = await call(client, request);
-      expect(received.get(name)).toEqual(request);
+      expect(stub.received).toEqual([{ operation: name, message: request }]);
       expect(result).toEqual(answer);
     });
   }
