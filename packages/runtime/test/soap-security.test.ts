@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { routerFrom } from "../src/server/router.js";
 import { listen } from "../src/server.js";
 import { readAddressingHeaders } from "../src/soap/addressing.js";
@@ -212,5 +212,31 @@ describe("message security hooks over whole envelopes", () => {
       },
     });
     await expect(callSoapOperation(c, "Echo", { text: "hi" })).rejects.toBe(refused);
+  });
+
+  it("a protect that fails sends nothing and leaves no timer behind", async () => {
+    const failed = new Error("no token could be obtained");
+    let sent = 0;
+    const c = createSoapClient(service, schemas, {
+      url: `${server.url}/`,
+      fetch: (input, init) => {
+        sent++;
+        return fetch(input, init);
+      },
+      security: {
+        protect: () => {
+          throw failed;
+        },
+      },
+    });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      await expect(callSoapOperation(c, "Echo", { text: "hi" })).rejects.toBe(failed);
+      // The call's timeout would otherwise keep the process alive for its 30 seconds.
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(sent).toBe(0);
   });
 });

@@ -177,6 +177,17 @@ export async function sendSoap(
 ): Promise<{ status: number; envelope: SoapEnvelope; headers: Headers }> {
   const doFetch = init.fetch ?? globalThis.fetch;
   const timeoutMs = init.timeoutMs ?? 30_000;
+  if (init.signal?.aborted) throw new AbortError(init.operationId, init.signal.reason);
+  const httpHeaders: Record<string, string> = {
+    ...init.httpHeaders,
+    "content-type": soapContentType(init.version, init.action),
+  };
+  if (init.version === "1.1") httpHeaders.soapaction = `"${init.action}"`;
+  const maxBytes = init.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  let body = buildEnvelope(init.version, init.body, init.headers);
+  // The message security may fail (e.g. no token could be obtained): before any timer is armed.
+  if (init.security) body = await init.security.hook.protect(body, init.security.context);
+  if (init.signal?.aborted) throw new AbortError(init.operationId, init.signal.reason);
   const controller = new AbortController();
   let timedOut = false;
   const timer =
@@ -187,16 +198,7 @@ export async function sendSoap(
         }, timeoutMs)
       : undefined;
   const onAbort = () => controller.abort();
-  if (init.signal?.aborted) throw new AbortError(init.operationId, init.signal.reason);
   init.signal?.addEventListener("abort", onAbort, { once: true });
-  const httpHeaders: Record<string, string> = {
-    ...init.httpHeaders,
-    "content-type": soapContentType(init.version, init.action),
-  };
-  if (init.version === "1.1") httpHeaders.soapaction = `"${init.action}"`;
-  const maxBytes = init.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  let body = buildEnvelope(init.version, init.body, init.headers);
-  if (init.security) body = await init.security.hook.protect(body, init.security.context);
   let res: Response;
   let text: string | undefined;
   try {
