@@ -452,7 +452,6 @@ export function encodeElement(
   value: unknown,
   w: XmlWriter,
 ): void {
-  const nil = [{ name: { ns: XSI_NS, local: "nil" }, value: "true" }];
   if (value === null || value === undefined) {
     w.open(name, nil, { selfClose: true });
     return;
@@ -499,7 +498,7 @@ export function encodeElement(
     );
     return;
   }
-  const elements = desc.particles.flatMap((p) => (p.kind === "choice" ? p.options : [p]));
+  const elements = elementParticles(desc);
   if (!elements.some((p) => obj[p.property] !== undefined)) {
     w.open(name, attributes, { selfClose: true });
     return;
@@ -513,6 +512,25 @@ export function encodeElement(
       encodeElement(types, p.type, p.name, item, w);
   }
   w.close();
+}
+
+/** The `xsi:nil="true"` attribute of an absent value (the writer only reads it). */
+const nil: { name: XmlName; value: string }[] = [
+  { name: { ns: XSI_NS, local: "nil" }, value: "true" },
+];
+
+const flattened = new WeakMap<object, readonly XmlElementParticle[]>();
+
+/** A complex type's element particles, choices opened, in order: worked out once per type. */
+function elementParticles(
+  desc: Extract<XmlTypeDescriptor, { kind: "complex" }>,
+): readonly XmlElementParticle[] {
+  let elements = flattened.get(desc);
+  if (!elements) {
+    elements = desc.particles.flatMap((p) => (p.kind === "choice" ? p.options : [p]));
+    flattened.set(desc, elements);
+  }
+  return elements;
 }
 
 /** Encodes a value as the text of one element, with no XML declaration. */
