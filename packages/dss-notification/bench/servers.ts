@@ -1,11 +1,17 @@
 // Child process of the benchmark: a bare node:http handler that parses the envelope with the same
 // bounded parser as the stub (`parseXml` of @trustspec/runtime) and answers a fixed
-// NotifyResponse, and the server stub, side by side. Asked with a message, it reports its CPU
-// time and peak RSS, so the parent can measure what refusing a body costs this process.
+// NotifyResponse; a bare node:http handler that does the stub's work on the message by hand with
+// the same runtime functions (envelope parsed, `Notify` decoded against the WSDL's types and
+// checked against its JSON Schema, `NotifyResponse` checked, encoded and put in an envelope);
+// and the server stub, side by side. Asked with a message, it reports its CPU time and peak RSS,
+// so the parent can measure what refusing a body costs this process.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SchemaValidator } from "@trustspec/runtime";
 import { listen } from "@trustspec/runtime/server";
-import { parseXml } from "@trustspec/runtime/soap";
+import { buildEnvelope, decodeRoot, parseEnvelope, parseXml, toXml } from "@trustspec/runtime/soap";
+import { schemas } from "../src/generated/schemas.gen.js";
+import { service } from "../src/generated/soap.gen.js";
 import { createDssNotificationServer } from "../src/server.js";
 
 const answer = Buffer.from(
@@ -22,6 +28,23 @@ const bare = createServer((req, res) => {
   });
 });
 await new Promise<void>((r) => bare.listen(0, "127.0.0.1", r));
+
+const notify = service.operations.Notify!;
+const validator = new SchemaValidator(schemas);
+const worked = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const env = parseEnvelope(Buffer.concat(chunks).toString("utf8"), "1.1");
+    const message = decodeRoot(service.types, notify.input, env.body);
+    if (validator.validate(notify.input.schema!, message).length) throw new Error("invalid");
+    const reply = {};
+    if (validator.validate(notify.output!.schema!, reply).length) throw new Error("invalid");
+    const envelope = buildEnvelope("1.1", toXml(service.types, notify.output!, reply));
+    res.writeHead(200, { "content-type": "text/xml; charset=utf-8" }).end(Buffer.from(envelope));
+  });
+});
+await new Promise<void>((r) => worked.listen(0, "127.0.0.1", r));
 const stub = await listen(createDssNotificationServer({ Notify: () => {} }));
 process.on("message", () => {
   const cpu = process.cpuUsage();
@@ -33,5 +56,6 @@ process.on("message", () => {
 });
 process.send?.({
   bare: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`,
+  worked: `http://127.0.0.1:${(worked.address() as AddressInfo).port}/`,
   stub: `${stub.url}/`,
 });
