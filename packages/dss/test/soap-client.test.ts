@@ -26,7 +26,8 @@ import {
   WsSecurityError,
 } from "../src/soap.js";
 import { signedSamlAssertion } from "../src/wssecurity/index.js";
-import { ISSUER, issuedToken, makeIssuer, newProofKey } from "./wssecurity-support.js";
+import { currentToken } from "./soap-support.js";
+import { ISSUER, makeIssuer, newProofKey } from "./wssecurity-support.js";
 
 describe("endpoint addresses", () => {
   it("makes the eight Sign Service endpoints from a host or the service's address", () => {
@@ -129,13 +130,7 @@ describe("the client's message security refuses what it cannot verify", () => {
 
   it("an unprotected answer on token/nosc rejects as WsSecurityError, quoting no secret", async () => {
     const url = signServiceEndpoint(server.url, "token/nosc");
-    const now = Date.now();
-    const t = issuedToken(issuer, {
-      id: "_client-refuses",
-      audience: url,
-      notBefore: new Date(now - 60_000),
-      notOnOrAfter: new Date(now + 600_000),
-    });
+    const t = currentToken(issuer, url, { id: "_client-refuses" });
     proofKeys.set(t.keyIdentifier, t.proofKey);
     const client = createSignServiceClient({ url, token: t });
     const e = await getCertificates(client, {}).catch((x: unknown) => x);
@@ -239,13 +234,7 @@ describe("the verified token handed to the handlers", () => {
   });
 
   it("a provider's token the service refuses is dropped; a refused message is not the token's fault", async () => {
-    const now = Date.now();
-    const token = issuedToken(issuer, {
-      id: "_unknown-to-service",
-      audience: url,
-      notBefore: new Date(now - 60_000),
-      notOnOrAfter: new Date(now + 600_000),
-    });
+    const token = currentToken(issuer, url, { id: "_unknown-to-service" });
     const invalidated: unknown[] = [];
     const provider = {
       getToken: async () => token,

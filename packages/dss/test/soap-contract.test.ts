@@ -24,8 +24,8 @@ import {
   type SupportedSignServiceEndpointKind,
   signServiceEndpoint,
 } from "../src/soap.js";
-import { CASES, callCase, OPERATIONS, recordingHandlers } from "./soap-support.js";
-import { ISSUER, issuedToken, makeIssuer } from "./wssecurity-support.js";
+import { CASES, callCase, currentToken, OPERATIONS, recordingHandlers } from "./soap-support.js";
+import { ISSUER, makeIssuer } from "./wssecurity-support.js";
 
 const WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 
@@ -94,14 +94,7 @@ describe("the public client against the server stub over HTTP", () => {
   });
 
   function tokenFor(url: string, subject = "user1") {
-    const now = Date.now();
-    const t = issuedToken(issuer, {
-      id: `_${crypto.randomUUID()}`,
-      audience: url,
-      subject,
-      notBefore: new Date(now - 60_000),
-      notOnOrAfter: new Date(now + 600_000),
-    });
+    const t = currentToken(issuer, url, { subject });
     proofKeys.set(t.keyIdentifier, t.proofKey);
     return t;
   }
@@ -175,13 +168,7 @@ describe("DSSFault: the Sign Service's typed fault", () => {
   afterAll(() => server.close());
 
   it("rejects with DssSoapFaultError: code and message typed, the SOAP fields kept", async () => {
-    const now = Date.now();
-    const token = issuedToken(issuer, {
-      id: "_fault-token",
-      audience: url,
-      notBefore: new Date(now - 60_000),
-      notOnOrAfter: new Date(now + 600_000),
-    });
+    const token = currentToken(issuer, url, { id: "_fault-token" });
     proofKeys.set(token.keyIdentifier, token.proofKey);
     const client = createSignServiceClient({ url, token });
     const e = await getCertificate(client, { id: 99 }).catch((x: unknown) => x);

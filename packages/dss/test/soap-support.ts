@@ -5,6 +5,7 @@
  * case's value. The contract tests run every case through the public client against the
  * generated MSW mocks and against the server stub over HTTP.
  */
+import { randomUUID } from "node:crypto";
 import type { SoapHandlerContext } from "@trustspec/runtime/soap";
 import type { DssSignServiceHandlers } from "../src/server.js";
 import {
@@ -35,6 +36,7 @@ import {
   signDocument,
   signDocuments,
 } from "../src/soap.js";
+import { issuedToken, type TestIssuer } from "./wssecurity-support.js";
 
 type Handlers = DssSignServiceHandlers;
 type Operation = keyof Handlers;
@@ -331,4 +333,23 @@ export function recordingHandlers(
 export function callCase(client: SignServiceClient, op: Operation): Promise<unknown> {
   const c = CASES[op] as ContractCase<Operation>;
   return c.call(client, c.input as never);
+}
+
+/**
+ * A token of `issuer` for `audience`, valid from a minute ago for ten minutes (the identity
+ * centre's lifetime), with a fresh proof key.
+ */
+export function currentToken(
+  issuer: TestIssuer,
+  audience: string,
+  init: { id?: string; subject?: string } = {},
+) {
+  const now = Date.now();
+  return issuedToken(issuer, {
+    id: init.id ?? `_${randomUUID()}`,
+    audience,
+    ...(init.subject !== undefined ? { subject: init.subject } : {}),
+    notBefore: new Date(now - 60_000),
+    notOnOrAfter: new Date(now + 600_000),
+  });
 }
