@@ -2,12 +2,15 @@
 // example against it as a user would, print what the example prints, and stop the emulator.
 //   licence: licence-report, every answer's signature verified with the emulator's fresh key;
 //   dss:     dss-sign, a file signed after a one-time-password confirmation, the .sig verified;
+//   dss (SOAP): dss-soap-sign over HTTPS, a SAML token from WS-Trust, the signing transaction
+//            confirmed through the identity centre's challenge, the .sig checked by
+//            `openssl cms -verify` against the emulator's CA;
 //   dss-notification: dss-notify-receiver hosts the service and logs what the generated SOAP
 //            client sends it (DSS's side of the exchange);
 //   dss-ums: dss-operator, a user registered, found by a filter and removed by an operator;
 //   suz:     suz-connect registers an installation with a throwaway GOST test certificate, signs
 //            in through ИС МДЛП (signed code) and calls the СУЗ API with the client token.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -110,6 +113,46 @@ async function dss() {
   }
 }
 
+async function dssSoap() {
+  const ca = join(dir, "dss-https-ca.pem");
+  const file = join(dir, "act.txt");
+  writeFileSync(file, "Акт приёма-передачи № 4 от 2 декабря\n");
+  const emulator = await startEmulator([
+    "dss",
+    "--port",
+    "0",
+    "--https",
+    "--user",
+    "demo:demo",
+    "--otp",
+    "424242",
+    "--confirm",
+    "SignDocument",
+    "--ca-cert-out",
+    ca,
+  ]);
+  try {
+    console.log(`\n== DSS emulator over HTTPS (SOAP Sign Service): ${emulator.url}\n`);
+    const code = await runExample(
+      "examples/dss-soap-sign/src/main.mjs",
+      ["--url", emulator.url, "--user", "demo", file],
+      { DSS_PASSWORD: "demo", DSS_OTP: "424242", NODE_EXTRA_CA_CERTS: ca },
+    );
+    if (code !== 0) return code;
+    // An independent check of the signature: OpenSSL against the emulator's CA.
+    const args = ["cms", "-verify", "-binary", "-inform", "DER", "-in", `${file}.sig`];
+    args.push("-content", file, "-CAfile", ca, "-purpose", "any", "-out", "/dev/null");
+    try {
+      execFileSync("openssl", args, { stdio: ["ignore", "inherit", "inherit"] });
+      return 0;
+    } catch {
+      return 1;
+    }
+  } finally {
+    emulator.stop();
+  }
+}
+
 async function notifications() {
   const receiver = await startServer(["examples/dss-notify-receiver/src/main.mjs", "--port", "0"], {
     echo: true,
@@ -177,7 +220,7 @@ async function suz() {
 
 try {
   const codes = [];
-  for (const job of [licence, dss, dssUms, notifications, suz]) codes.push(await job());
+  for (const job of [licence, dss, dssSoap, dssUms, notifications, suz]) codes.push(await job());
   process.exitCode = codes.some((c) => c !== 0) ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });
