@@ -290,7 +290,7 @@ async function runEmulator(c: Command, p: Pnpm): Promise<void> {
   );
   try {
     const end = Date.now() + 150_000;
-    while (!run.out.some((l) => /^listening on http:\/\/\S+/.test(l))) {
+    while (!run.out.some((l) => /^listening on https?:\/\/\S+/.test(l))) {
       if (run.child.exitCode !== null || run.child.signalCode !== null || Date.now() > end) {
         await stop(run);
         failOnRegistry(c, run);
