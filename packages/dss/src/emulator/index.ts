@@ -19,6 +19,7 @@ import { schemas as signSchemas } from "../generated/signserver/schemas.gen.js";
 import { createDssSignRouter } from "../generated/signserver/server.gen.js";
 import type { DSSActionsName, DSSPolicy } from "../generated/signserver/types.gen.js";
 import { createDssStsRouter } from "../generated/sts/server.gen.js";
+import { SIGN_SERVICE_ENDPOINT_KINDS } from "../soap/endpoints.js";
 import { signedSamlAssertion } from "../wssecurity/index.js";
 import { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
 import { formatSignServerError, formatStsError, oauthError } from "./errors.js";
@@ -232,8 +233,10 @@ const encoder = new TextEncoder();
  * - The SOAP Sign Service (`/SignServer/SignService.svc`, guide ch. 2) runs the REST service's
  *   handlers over the same state: the caller is the subject of the SAML token the identity centre
  *   issued ({@link issueSamlToken}), its `dsstransactiontokenid` claim the confirmed transaction.
- *   Endpoints: `token/transport/nosc` (HTTPS only) and `token/nosc`; `token`, `token/transport`
- *   (secure session) and `federation*` answer a fault saying the emulator does not offer them.
+ *   Endpoints: `token/transport/nosc` (HTTPS only), `token/nosc`, and their `federation/…` twins
+ *   (the same security; the token from the issuer the WSDL names, this identity centre's
+ *   `/STS/Active.svc/username/transport`); `token`, `token/transport`, `federation` and
+ *   `federation/transport` (secure session) answer a fault saying the emulator does not offer them.
  *   Errors are SOAP 1.2 faults over HTTP 500 with the `DSSFault` detail (`Code` the REST v1
  *   identifier, e.g. `certificate_not_found`, `invalid_pin`) and the operation's fault action;
  *   refused tokens are the `wsse:` faults. `SetCertificateProperty` takes its `Value` as text:
@@ -590,7 +593,7 @@ export class DssEmulator {
     // A token requested for one of the Sign Service's endpoints here names it in AppliesTo.
     const { port } = new URL(server.url);
     for (const host of new Set([new URL(server.url).hostname, "localhost", "127.0.0.1"])) {
-      for (const kind of ["token/nosc", "token/transport/nosc"]) {
+      for (const kind of SIGN_SERVICE_ENDPOINT_KINDS) {
         const scheme = https ? "https" : "http";
         this.#signServiceAudiences.push(
           `${scheme}://${host}:${port}${SIGN_SERVICE_SVC_PATH}/${kind}`,

@@ -28,6 +28,8 @@ export type SignServiceClient = DssSignServiceClient;
 /**
  * For the `federation…` endpoints: where and how the client obtains its token from the identity
  * centre before calling (one call on the caller's side; the token is then kept and refreshed).
+ * The WSDL's federation bindings name the issuer: the identity centre's
+ * `/STS/Active.svc/username/transport` on the DSS host (`stsEndpoint(base, "username/transport")`).
  */
 export interface SignServiceFederationOptions {
   /** The identity centre's WS-Trust endpoint, e.g. `stsEndpoint(base, "username/transport")`. */
@@ -36,6 +38,12 @@ export interface SignServiceFederationOptions {
   credentials: WsTrustCredentials;
   /** Answers the interactive challenge (a one-time password); without it a challenge fails the call. */
   answer?: WsTrustAnswerer;
+  /**
+   * A confirmed transaction the token must carry (the `dsstransactiontokenid` claim, for the
+   * operations that need confirmation): the identity centre then asks for the one-time password
+   * through `answer`.
+   */
+  transactionId?: string;
   /** The token's relying party (`AppliesTo`; default: the Sign Service endpoint's address). */
   appliesTo?: string;
   /** How long before the token expires a new one is asked for, in seconds (default 60). */
@@ -121,7 +129,7 @@ export function createSignServiceClient(options: SignServiceClientOptions): Sign
       }
       const stsFetch = federation.fetch ?? rest.fetch;
       const timeoutMs = federation.timeoutMs ?? rest.timeoutMs;
-      source = wsTrustIssuedTokenProvider({
+      const provider = wsTrustIssuedTokenProvider({
         url: federation.sts,
         appliesTo: federation.appliesTo ?? url,
         credentials: federation.credentials,
@@ -132,6 +140,10 @@ export function createSignServiceClient(options: SignServiceClientOptions): Sign
         ...(stsFetch ? { fetch: stsFetch } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       });
+      source =
+        federation.transactionId !== undefined
+          ? provider.forTransaction(federation.transactionId)
+          : provider;
     }
     if (!source) {
       throw new ConfigurationError(

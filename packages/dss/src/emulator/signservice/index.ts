@@ -31,9 +31,19 @@ import { createSignServiceHandlers, type SoapPrincipals } from "./handlers.js";
  */
 export const SIGN_SERVICE_SVC_PATH = SIGN_SERVICE_PATH;
 
-/** The endpoints served: no secure session, a token the caller holds. */
-const OFFERED = new Set(["token/transport/nosc", "token/nosc"]);
-/** The others need a secure session (WS-SecureConversation) or WS-Federation. */
+/**
+ * The endpoints served: no secure session. A `federation…` endpoint differs from its `token…`
+ * twin only in where the client got its token (the issuer its binding names, the identity
+ * centre's `/STS/Active.svc/username/transport`, which the emulator serves): the message security
+ * and the checks are the same.
+ */
+const OFFERED = new Set([
+  "token/transport/nosc",
+  "token/nosc",
+  "federation/transport/nosc",
+  "federation/nosc",
+]);
+/** The others need a secure session (WS-SecureConversation). */
 const UNOFFERED = new Set(SIGN_SERVICE_ENDPOINT_KINDS.filter((k) => !OFFERED.has(k)));
 
 const MEX_NS = "http://schemas.xmlsoap.org/ws/2004/09/mex";
@@ -67,8 +77,11 @@ export interface SignServiceOptions {
  *   endpoint without TLS); the issued SAML token endorsing the timestamp with its proof key.
  * - `token/nosc`: the proof key as the symmetric protection token, requests and answers signed
  *   and encrypted.
- * - `token`, `token/transport` (a secure session, WS-SecureConversation) and the `federation*`
- *   endpoints (WS-Federation) answer a fault saying the emulator does not offer them.
+ * - `federation/transport/nosc` and `federation/nosc`: the same as their `token…` twins; the
+ *   token comes from the issuer the WSDL's federation bindings name, the emulator's own identity
+ *   centre (`/STS/Active.svc/username/transport`, the served WSDL giving this host).
+ * - `token`, `token/transport`, `federation`, `federation/transport` (a secure session,
+ *   WS-SecureConversation) answer a fault saying the emulator does not offer them.
  * - `?wsdl` and `?xsd=…` on the service and on each endpoint: the WSDL with every port at this
  *   host; `/mex`: WS-MetadataExchange GetMetadata (WS-Transfer Get) answering the WSDL and its
  *   schemas as metadata sections.
@@ -108,9 +121,13 @@ export function createSignService(
         clientFaultStatus: 500,
         maxBodyBytes: options.maxBodyBytes,
       });
+    const transport = server(transportBindingEndpointSecurity(policy));
+    const symmetric = server(symmetricBindingEndpointSecurity(policy));
     return new Map([
-      ["token/transport/nosc", server(transportBindingEndpointSecurity(policy))],
-      ["token/nosc", server(symmetricBindingEndpointSecurity(policy))],
+      ["token/transport/nosc", transport],
+      ["token/nosc", symmetric],
+      ["federation/transport/nosc", transport],
+      ["federation/nosc", symmetric],
     ]);
   }
 
@@ -129,7 +146,7 @@ export function createSignService(
     if (endpoint === "mex") return metadata(request);
     if ((UNOFFERED as Set<string>).has(endpoint)) {
       return fault(
-        `The endpoint ${endpoint} needs ${endpoint.startsWith("federation") ? "a token obtained by WS-Federation" : "a secure session (WS-SecureConversation)"}, which the emulator does not offer; use token/transport/nosc or token/nosc.`,
+        `The endpoint ${endpoint} needs a secure session (WS-SecureConversation), which the emulator does not offer; use ${endpoint}/nosc.`,
         500,
       );
     }
