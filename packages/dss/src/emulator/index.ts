@@ -219,6 +219,17 @@ const encoder = new TextEncoder();
  *   `authentication_declined`) with 200 and IsFinal; a wrong one-time password is
  *   `authentication_failed` with IsFinal false and the challenge again. Expiry is noticed when the
  *   confirmation is next asked about. Callbacks carry the Signature Service transaction id.
+ * - Displayed data (DTBS, §6.4): a transaction with `DocumentType` = `dtbs` (the pass-through
+ *   converter) whose Document is missing is refused at creation with `content_required`, one
+ *   that is not a DTBS document with `invalid_content` (v1 doc: «Неправильный формат
+ *   документа»), over REST and SOAP, nothing recorded. The challenge's Label ends with the rows
+ *   as formatDtbs gives them, for the OAuth confirmation and WS-Trust alike (the RST's
+ *   confirmation text is then not added). `unattendedSign="true"` («подписывается без
+ *   отображения и подтверждения пользователем») skips only the user: the transaction is still
+ *   named when the token is asked for (TransactionTokenId, `dss_transaction_token_id`, the
+ *   `dsstransactiontokenid` claim), and the identity centre issues the token bound to it at once,
+ *   IsFinal without a challenge (as §7.1.2 describes a confirmation that is not required); that
+ *   token runs the operation once, whatever the policy. A token without the transaction does not.
  * - Authorize errors (RFC 6749 §4.1.2.1, §4.2.2.1): a missing, repeated or unknown client_id, or a
  *   missing, malformed or unregistered redirect_uri, answers 400 with an OAuth error body
  *   (`invalid_request`, `invalid_client` for an unknown client) and no redirect. Every other error

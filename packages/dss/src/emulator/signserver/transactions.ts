@@ -1,11 +1,13 @@
 import type { DssSignHandlers } from "../../generated/signserver/server.gen.js";
 import { actionName } from "../../policy.js";
+import { checkDtbsDocument } from "../dtbs.js";
 import { DssEmulatorError } from "../errors.js";
 import { decodeBase64, guard, type SignServerContext, signatureTypeName } from "./context.js";
 
 /**
  * The transaction operation: records an operation to confirm (guide, §6.2), with the document
- * and parameters that the confirmed operation will then use.
+ * and parameters that the confirmed operation will then use. A transaction with `DocumentType`
+ * = `dtbs` must carry a displayed-data document (§6.4); nothing is recorded otherwise.
  */
 export function transactionHandlers(
   ctx: SignServerContext,
@@ -46,13 +48,16 @@ export function transactionHandlers(
             "SignatureType is not a SignatureType.",
           );
         }
+        const document =
+          body.Document !== undefined
+            ? decodeBase64(body.Document, "invalid_parameters", "Document")
+            : undefined;
+        checkDtbsDocument(parameters, document);
         const tx = state.createTransaction({
           owner: p.user.login,
           action,
           parameters,
-          ...(body.Document !== undefined
-            ? { document: decodeBase64(body.Document, "invalid_parameters", "Document") }
-            : {}),
+          ...(document !== undefined ? { document } : {}),
           ...(body.Documents !== undefined
             ? {
                 documents: body.Documents.map((d, i) => ({

@@ -11,6 +11,7 @@ import {
   type TransactionCallback,
 } from "../../generated/sts/types.gen.js";
 import { ACTION_DISPLAY_NAMES } from "../actions.js";
+import { dtbsChallengeText, isUnattended } from "../dtbs.js";
 import { confirmationError } from "../errors.js";
 import {
   type DssEmulatorState,
@@ -94,7 +95,11 @@ export class ConfirmationService {
     } else if (init.scope === undefined) {
       return fail(400, "invalid_transaction", "TransactionTokenId is not given.");
     }
-    for (const c of state.confirmations.values()) {
+    // §6.4: an unattendedSign="true" document is signed without being shown to or confirmed by
+    // the user, so the token for it is issued at once, as for any operation that needs no
+    // confirmation (§7.1.2, lines 12158-12160: IsFinal true and the token, no challenge).
+    const unattended = isUnattended(tx);
+    for (const c of unattended ? [] : state.confirmations.values()) {
       if (c.owner !== user.login || c.state !== "pending" || c.expiresAt <= now) continue;
       if (c.mode === "mydss") {
         return fail(400, "transaction_pending", "The user already has a pending confirmation.");
@@ -120,8 +125,12 @@ export class ConfirmationService {
     };
     state.confirmations.set(confirmation.refId, confirmation);
     this.#options.log?.(
-      `confirmation ${confirmation.refId} started for ${user.login} (${mode}${tx ? `, transaction ${tx.id}` : ""})`,
+      `confirmation ${confirmation.refId} started for ${user.login} (${unattended ? "unattended" : mode}${tx ? `, transaction ${tx.id}` : ""})`,
     );
+    if (unattended) {
+      this.#finish(confirmation, "confirmed");
+      return { status: 200, body: this.#finalAnswer(confirmation) };
+    }
     if (mode === "mydss" && this.#options.autoApproveMs !== undefined) {
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
@@ -363,14 +372,20 @@ function fail(
   return { status, body: confirmationError(error, description) };
 }
 
-/** The challenge's Label: what is confirmed, as in the guide's example (lines 14574-14578). */
+/**
+ * The challenge's Label: what is confirmed, as in the guide's example (lines 14574-14578), then,
+ * for a `dtbs` transaction, the rows of its displayed-data document in the form of §6.4 (lines
+ * 11414-11422: «Name1 : Value1, Name2 : Value2, …»). The OAuth confirmation and the WS-Trust
+ * challenge both show this text.
+ */
 function describeTransaction(tx: StoredTransaction): string {
   const p = tx.parameters;
   const parts = [ACTION_DISPLAY_NAMES[tx.action]];
   if (p.DocumentInfo) parts.push(p.DocumentInfo);
   if (p.SignatureType) parts.push(`Тип подписи: ${p.SignatureType}`);
   if (p.CertificateID) parts.push(`Сертификат: ${p.CertificateID}`);
-  return `${parts.join(". ")}.`;
+  const rows = dtbsChallengeText(tx);
+  return `${parts.join(". ")}.${rows === undefined ? "" : ` ${rows}`}`;
 }
 
 /** Validates a confirmation's CallbackUri: an absolute http(s) URL. */

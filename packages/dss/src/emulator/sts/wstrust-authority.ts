@@ -1,9 +1,8 @@
-import { formatDtbs, parseDtbs } from "../../dtbs/document.js";
-import { DTBS_DOCUMENT_TYPE } from "../../dtbs/transaction.js";
 import type { ConfirmReply } from "../../generated/sts/server.gen.js";
 import { assertionReferenceXml, WsSecurityError } from "../../wssecurity/index.js";
 import { verifyAssertion } from "../../wssecurity/verify.js";
 import { CLAIMS, type ParsedRequestSecurityToken } from "../../wstrust/messages.js";
+import { dtbsChallengeText } from "../dtbs.js";
 import type { EmulatorSamlToken } from "../index.js";
 import type { DssEmulatorState, DssUser, Principal, StoredConfirmation } from "../state.js";
 import type { ConfirmationService } from "./confirmation.js";
@@ -101,17 +100,13 @@ export function emulatorWsTrustAuthority(options: EmulatorWsTrustOptions): WsTru
     };
   }
 
-  /** What the user is shown besides the service's own label: the DTBS, or the RST's text. */
+  /**
+   * What the user is shown besides the confirmation service's label: nothing more for a DTBS
+   * with rows (the label already shows them), else the RST's text.
+   */
   function shownText(c: StoredConfirmation, rst: ParsedRequestSecurityToken): string | undefined {
     const tx = c.transactionId ? state.transactions.get(c.transactionId) : undefined;
-    if (tx?.parameters.DocumentType === DTBS_DOCUMENT_TYPE && tx.document) {
-      try {
-        const text = formatDtbs(parseDtbs(tx.document));
-        if (text) return text;
-      } catch {
-        // A document that is not a DTBS shows nothing more.
-      }
-    }
+    if (dtbsChallengeText(tx) !== undefined) return undefined;
     // 7.1.1 (lines 11990-11996): the ContextItem confirmationtext is shown in the message.
     return rst.additionalContext.find((i) => i.name === CLAIMS.confirmationText)?.value;
   }
