@@ -1,6 +1,7 @@
+import type { Element } from "@xmldom/xmldom";
 import { type RawRequest, type RawResponse, type Router, routerFrom } from "../server/router.js";
-import { formatName, isElement, type XmlName } from "../xml/codec.js";
-import { type XmlLimits, xmlLimits } from "../xml/parse.js";
+import { childElements, formatName, isElement, type XmlName } from "../xml/codec.js";
+import { parseXml, type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {
   addressingReplyHeaders,
   problemActionDetail,
@@ -57,6 +58,13 @@ export interface SoapEndpointOperation {
    * an operation with one expects a reply, so its request must carry a `wsa:MessageID`.
    */
   outputAction?: string;
+  /**
+   * The actions of the operation's typed faults, on an endpoint with
+   * {@link SoapEndpointOptions.addressing}: a {@link SoapFault} thrown by `handle` whose detail's
+   * first element is a fault's `element` is answered with that fault's `action` as `wsa:Action`
+   * (any other fault with WS-Addressing's generic SOAP fault action).
+   */
+  faults?: readonly { element: XmlName; action: string }[];
   /** Answers a request that selected this operation. */
   handle(request: SoapRequest): SoapReply | Promise<SoapReply>;
 }
@@ -133,8 +141,9 @@ export interface SoapEndpointOptions {
    * (an HTTP action that differs from it, an unknown one, a missing one, a request expecting a
    * reply without `wsa:MessageID`, a `wsa:ReplyTo` other than the anonymous address or a repeated
    * header is answered with the fault WS-Addressing 1.0 SOAP Binding §6.4 names), and every
-   * answer carries `wsa:Action` (the operation's output action; for a fault, the addressing fault
-   * action) and `wsa:RelatesTo` the request's `wsa:MessageID`. Without it nothing of this applies.
+   * answer carries `wsa:Action` (the operation's output action; for a fault, the action of the
+   * operation's typed fault it is (see {@link SoapEndpointOperation.faults}), else the addressing
+   * fault action) and `wsa:RelatesTo` the request's `wsa:MessageID`. Without it nothing of this applies.
    */
   addressing?: boolean;
   /**
@@ -200,6 +209,7 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     fault: SoapFault,
     request: RawRequest,
     replyTo?: { messageId: string | undefined },
+    action?: string,
   ): RawResponse {
     try {
       options.onFault?.(fault, request);
@@ -215,7 +225,7 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
           faultXml(version, fault),
           replyTo
             ? addressingReplyHeaders(
-                fault.subcode?.ns === WSA_NS ? WSA_FAULT_ACTION : WSA_SOAP_FAULT_ACTION,
+                action ?? (fault.subcode?.ns === WSA_NS ? WSA_FAULT_ACTION : WSA_SOAP_FAULT_ACTION),
                 replyTo.messageId,
               )
             : undefined,
@@ -368,7 +378,9 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     try {
       reply = await op.handle({ envelope: env, action, raw: request });
     } catch (e) {
-      if (e instanceof SoapFault) return faultResponse(e, request, replyTo);
+      if (e instanceof SoapFault) {
+        return faultResponse(e, request, replyTo, replyTo && typedFaultAction(op, e));
+      }
       return faultResponse(
         new SoapFault("Server", `${op.name} failed inside the server.`),
         request,
@@ -407,6 +419,22 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
   }
 
   return routerFrom(handle, maxBody);
+}
+
+/**
+ * The action of a typed fault of `op`: the one whose element is the first element of the fault's
+ * detail. The detail is the server's own XML, read with the bounded parser; a detail that does not
+ * parse has none.
+ */
+function typedFaultAction(op: SoapEndpointOperation, fault: SoapFault): string | undefined {
+  if (!op.faults?.length || !fault.detail) return undefined;
+  let first: Element | undefined;
+  try {
+    first = childElements(parseXml(`<detail>${fault.detail}</detail>`))[0];
+  } catch {
+    return undefined;
+  }
+  return op.faults.find((f) => isElement(first, f.element))?.action;
 }
 
 /**

@@ -61,6 +61,13 @@ export function createSoapServer(
     name: op.name,
     action: addressing ? addressingAction(op) : op.action,
     ...(addressing && op.output ? { outputAction: replyAction(op) } : {}),
+    ...(addressing && op.faults?.some((f) => f.action !== undefined)
+      ? {
+          faults: op.faults.flatMap((f) =>
+            f.action === undefined ? [] : [{ element: f.element, action: f.action }],
+          ),
+        }
+      : {}),
     element: op.input.name,
     async handle(request) {
       let message: unknown;

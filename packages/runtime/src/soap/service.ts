@@ -1,4 +1,4 @@
-import type { XmlElementDescriptor, XmlTypes } from "../xml/codec.js";
+import type { XmlElementDescriptor, XmlName, XmlTypes } from "../xml/codec.js";
 import type { SoapVersion } from "./envelope.js";
 
 /** What the generator emits for a SOAP service: the descriptors its client and server stub read. */
@@ -17,6 +17,23 @@ export interface SoapOperationDescriptor {
   outputAction?: string;
   input: XmlElementDescriptor;
   output?: XmlElementDescriptor;
+  /** The faults the operation declares (`wsdl:fault`), in the WSDL's order. */
+  faults?: readonly SoapFaultDescriptor[];
+}
+
+/**
+ * A fault an operation declares in its WSDL: a typed application fault whose detail holds
+ * `element` (e.g. WCF's `DSSFault` of a `[FaultContract]`). Under WS-Addressing the server stub
+ * answers a {@link SoapFault} whose detail's first element is `element` with `action` as its
+ * `wsa:Action`, as WCF does for a declared fault.
+ */
+export interface SoapFaultDescriptor {
+  /** The fault's name in the port type (`DSSFaultFault`). */
+  name: string;
+  /** The element the fault's detail holds. */
+  element: XmlName;
+  /** The `wsaw:Action` the WSDL gives the fault, when it gives one. */
+  action?: string;
 }
 
 /** A SOAP service: its binding, its XML types and its operations, generated from a WSDL. */

@@ -149,7 +149,11 @@ export function decodeElement(
       issues.push({ path, message: "is xsi:nil but has content" });
     return null;
   }
-  if (!("ref" in type)) return decodeScalarElement(el, type, issues, path);
+  if (!("ref" in type)) {
+    return type.xsd === "anyType"
+      ? decodeAnyType(types, el, issues, path)
+      : decodeScalarElement(el, type, issues, path);
+  }
   const desc = types[type.ref];
   if (!desc) {
     issues.push({ path, message: `has an unknown type ${type.ref}` });
@@ -457,7 +461,8 @@ export function encodeElement(
     return;
   }
   if (!("ref" in type)) {
-    w.leaf(name, writeScalar(value, type));
+    if (type.xsd === "anyType") encodeAnyType(types, name, value, w);
+    else w.leaf(name, writeScalar(value, type));
     return;
   }
   const desc = types[type.ref];
@@ -512,6 +517,198 @@ export function encodeElement(
       encodeElement(types, p.type, p.name, item, w);
   }
   w.close();
+}
+
+/** The XML Schema namespace: the built-in types an `xsi:type` names. */
+export const XSD_NS = "http://www.w3.org/2001/XMLSchema";
+
+/**
+ * A value of an `xs:anyType` member whose `xsi:type` names a type other than an XSD built-in: a
+ * data contract of the API (`PinInfo`, `CertificateStatus`) or one the codec does not know.
+ *
+ * Encoding: `type` is written as the `xsi:type` (its namespace declared on the element) and
+ * `value` as the content of the named XML type `ref` of the API; without `ref`, `value` must be
+ * text (written as is) or an `Element` (its children copied).
+ * Decoding: an `xsi:type` whose local name is a complex or simple type of the API decodes by it
+ * (`ref` set to it; the namespace is kept in `type` for the caller to check); any other keeps its
+ * text (no child elements) or the element itself.
+ */
+export class XsiTyped {
+  constructor(
+    /** The type the `xsi:type` attribute names. */
+    readonly type: XmlName,
+    /** The decoded value, its text, or the element as received. */
+    readonly value: unknown,
+    /** The named XML type of the API the value is encoded and decoded by. */
+    readonly ref?: string,
+  ) {}
+}
+
+/**
+ * The XSD built-in type and text of a JavaScript value given to an `xs:anyType` member, written
+ * with `xsi:type` as WCF's DataContractSerializer writes a member typed `object` (it reads such a
+ * member only with one): a string is `xs:string`, a boolean `xs:boolean`, an integral number
+ * `xs:int` within 32 bits and `xs:long` beyond (`xs:double` when not a safe integer), any other
+ * number `xs:double`, a `Uint8Array` `xs:base64Binary`, a `Date` `xs:dateTime` (UTC, as
+ * `toISOString` writes it; one read without a zone is taken as UTC), a `bigint` `xs:long`. Anything else has none (`undefined`).
+ */
+export function anyTypeOf(value: unknown): { xsd: string; text: string } | undefined {
+  switch (typeof value) {
+    case "string":
+      return { xsd: "string", text: value };
+    case "boolean":
+      return { xsd: "boolean", text: String(value) };
+    case "bigint":
+      return { xsd: "long", text: String(value) };
+    case "number":
+      if (Number.isSafeInteger(value) && !Object.is(value, -0)) {
+        return {
+          xsd: value >= -2147483648 && value <= 2147483647 ? "int" : "long",
+          text: String(value),
+        };
+      }
+      return { xsd: "double", text: writeScalar(value, { scalar: "number", xsd: "double" }) };
+  }
+  if (value instanceof Uint8Array) return { xsd: "base64Binary", text: toBase64(value) };
+  if (value instanceof Date && !Number.isNaN(value.getTime())) {
+    return { xsd: "dateTime", text: value.toISOString() };
+  }
+  return undefined;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}
+
+function fromBase64(text: string): Uint8Array | undefined {
+  const t = text.replace(/\s+/g, "");
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(t)) return undefined;
+  const s = atob(t);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+const XSI_TYPE: XmlName = { ns: XSI_NS, local: "type" };
+
+/**
+ * Writes a value of an `xs:anyType` member with its `xsi:type` (see {@link anyTypeOf} for the
+ * built-in types, {@link XsiTyped} for others), the XSD namespace declared as `xs` and another
+ * type's as `t` on the element itself.
+ * @throws Error for a value that has no XSD type (a plain object: wrap it in {@link XsiTyped}).
+ */
+function encodeAnyType(types: XmlTypes, name: XmlName, value: unknown, w: XmlWriter): void {
+  if (value instanceof XsiTyped) {
+    const attributes = [{ name: XSI_TYPE, value: `t:${value.type.local}` }];
+    const declare = { t: value.type.ns ?? "" };
+    if (value.ref !== undefined) {
+      const desc = types[value.ref];
+      if (!desc) throw new Error(`unknown XML type ${value.ref}`);
+      // The named type's content, under the member's own name, with the xsi:type added.
+      const inner = new XmlWriter();
+      encodeElement(types, { ref: value.ref }, name, value.value, inner);
+      w.raw(withXsiType(inner.toString(), value.type, name));
+      return;
+    }
+    const v = value.value;
+    w.open(name, attributes, { declare });
+    if (typeof v === "string") w.text(v);
+    else if (v && typeof v === "object" && (v as Node).nodeType === 1) {
+      for (let n = (v as Element).firstChild; n; n = n.nextSibling) w.raw(n.toString());
+    } else throw new Error("an XsiTyped value without ref must be text or an element");
+    w.close();
+    return;
+  }
+  const t = anyTypeOf(value);
+  if (!t) {
+    throw new Error(
+      `xs:anyType ${name.local} takes a string, boolean, number, bigint, Uint8Array, Date or XsiTyped`,
+    );
+  }
+  w.open(name, [{ name: XSI_TYPE, value: `xs:${t.xsd}` }], { declare: { xs: XSD_NS } });
+  w.text(t.text);
+  w.close();
+}
+
+/** Adds `xsi:type` (and the namespaces it needs) to the start tag of an element written alone. */
+function withXsiType(xml: string, type: XmlName, name: XmlName): string {
+  const end = xml.startsWith(`<${name.local}`) ? name.local.length + 1 : -1;
+  if (end < 0) throw new Error(`cannot type ${name.local}`);
+  const decl = ` xmlns:i="${XSI_NS}" xmlns:t="${escapeXml(type.ns ?? "")}" i:type="t:${escapeXml(type.local)}"`;
+  return xml.slice(0, end) + decl + xml.slice(end);
+}
+
+/**
+ * Reads a value of an `xs:anyType` member by its `xsi:type`: an XSD built-in as the JavaScript
+ * value {@link anyTypeOf} writes it from (strings and the string-like types as text, integer
+ * types and `float`/`double` as numbers, `decimal` as text, `boolean`, `base64Binary` as a
+ * `Uint8Array`, `dateTime` as a `Date`, any other built-in as its text); another type as an
+ * {@link XsiTyped}. Without `xsi:type`, its text, as before.
+ */
+function decodeAnyType(
+  types: XmlTypes,
+  el: Element,
+  issues: ValidationIssue[],
+  path: string,
+): unknown {
+  const raw = el.getAttributeNS(XSI_NS, "type");
+  if (!raw) return readScalar(textOf(el), { scalar: "any", xsd: "anyType" }, issues, path);
+  const colon = raw.indexOf(":");
+  const prefix = colon < 0 ? null : raw.slice(0, colon);
+  const local = raw.slice(colon + 1).trim();
+  const ns = el.lookupNamespaceURI(prefix ?? "") || null;
+  if (colon >= 0 && ns === null) {
+    issues.push({ path: `${path}/@type`, message: `names an undeclared prefix ${prefix}` });
+    return undefined;
+  }
+  if (ns === XSD_NS) {
+    if (childElements(el).length > 0) {
+      issues.push({ path, message: "must hold text only" });
+      return undefined;
+    }
+    return readBuiltin(textOf(el), local, issues, path);
+  }
+  const type: XmlName = { ns, local };
+  const desc = Object.hasOwn(types, local) ? types[local] : undefined;
+  if (desc && desc.kind !== "dictionary") {
+    return new XsiTyped(type, decodeElement(types, { ref: local }, el, false, issues, path), local);
+  }
+  return new XsiTyped(type, childElements(el).length > 0 ? el : textOf(el));
+}
+
+function readBuiltin(text: string, xsd: string, issues: ValidationIssue[], path: string): unknown {
+  if (Object.hasOwn(XSD_INTEGER_BOUNDS, xsd)) {
+    return readScalar(text, { scalar: "integer", xsd }, issues, path);
+  }
+  switch (xsd) {
+    case "float":
+    case "double":
+      return readScalar(text, { scalar: "number", xsd }, issues, path);
+    case "boolean":
+      return readScalar(text, { scalar: "boolean", xsd }, issues, path);
+    case "base64Binary": {
+      const bytes = fromBase64(text);
+      if (!bytes) issues.push({ path, message: "must be an xs:base64Binary" });
+      return bytes;
+    }
+    case "dateTime": {
+      const t = text.trim();
+      const m = /^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/.exec(t);
+      // A time without a zone (WCF's DateTimeKind.Unspecified) is read as UTC.
+      const d = m ? new Date(m[2] ? t : `${t}Z`) : undefined;
+      if (!d || Number.isNaN(d.getTime())) {
+        issues.push({ path, message: "must be an xs:dateTime" });
+        return undefined;
+      }
+      return d;
+    }
+    default:
+      return text;
+  }
 }
 
 /** The `xsi:nil="true"` attribute of an absent value (the writer only reads it). */
