@@ -148,6 +148,15 @@ export interface SoapOperationModel {
   description?: string;
   input: XmlElementModel;
   output?: XmlElementModel;
+  /** The port type's `wsdl:fault`s: name, detail element and WS-Addressing action. */
+  faults?: SoapFaultModel[];
+}
+
+/** A fault an operation declares: its name, the element its detail holds, its `wsaw:Action`. */
+export interface SoapFaultModel {
+  name: string;
+  element: XmlName;
+  action?: string;
 }
 
 export interface SoapModel {

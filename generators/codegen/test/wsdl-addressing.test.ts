@@ -10,12 +10,16 @@ function wsdl(bindingExtra: string, policies = ""): string {
   <wsdl:types><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:x" elementFormDefault="qualified">
     <xs:element name="Ping"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
     <xs:element name="PingResponse"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
+    <xs:element name="PingFault"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
   </xs:schema></wsdl:types>
   <wsdl:message name="In"><wsdl:part name="p" element="tns:Ping"/></wsdl:message>
   <wsdl:message name="Out"><wsdl:part name="p" element="tns:PingResponse"/></wsdl:message>
+  <wsdl:message name="Fault"><wsdl:part name="detail" element="tns:PingFault"/></wsdl:message>
   <wsdl:portType name="IPing"><wsdl:operation name="Ping">
     <wsdl:input wsaw:Action="urn:x/IPing/PingIn" message="tns:In"/>
     <wsdl:output wsaw:Action="urn:x/IPing/PingOut" message="tns:Out"/>
+    <wsdl:fault wsaw:Action="urn:x/IPing/PingPingFaultFault" name="PingFaultFault" message="tns:Fault"/>
+    <wsdl:fault name="Plain" message="tns:Fault"/>
   </wsdl:operation></wsdl:portType>
   <wsdl:binding name="B" type="tns:IPing">${bindingExtra}
     <soap12:binding transport="http://schemas.xmlsoap.org/soap/http"/>
@@ -67,6 +71,21 @@ describe("WSDL input: whether a binding uses WS-Addressing", () => {
     expect(without).not.toContain('"addressing"');
     expect(without).not.toContain("inputAction");
     expect(without).toContain('"outputAction": "urn:x/IPing/PingOut"');
+  });
+
+  it("puts each declared fault into the descriptor: name, detail element and action", () => {
+    const op = read(wsdl("<wsaw:UsingAddressing/>")).soap!.operations[0]!;
+    expect(op.faults).toEqual([
+      {
+        name: "PingFaultFault",
+        element: { ns: "urn:x", local: "PingFault" },
+        action: "urn:x/IPing/PingPingFaultFault",
+      },
+      { name: "Plain", element: { ns: "urn:x", local: "PingFault" } },
+    ]);
+    expect(emitSoapService(read(wsdl("")))).toContain(
+      '"faults": [\n        {\n          "name": "PingFaultFault",',
+    );
   });
 
   it("finds it in the Sign Service's binding, and not in the notification service's", async () => {

@@ -82,6 +82,7 @@ export function emitSoapService(model: ApiModel): string {
       d.inputAction = op.inputAction;
     if (op.outputAction) d.outputAction = op.outputAction;
     if (op.output) d.output = elementDescriptor(op.output);
+    if (op.faults) d.faults = op.faults;
     operations[op.name] = d;
   }
   const descriptor: Record<string, unknown> = {

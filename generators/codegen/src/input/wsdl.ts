@@ -1,6 +1,12 @@
 import { readFile } from "node:fs/promises";
 import type { Element } from "@xmldom/xmldom";
-import type { ApiModel, SoapModel, SoapOperationModel, XmlElementModel } from "../model.js";
+import type {
+  ApiModel,
+  SoapFaultModel,
+  SoapModel,
+  SoapOperationModel,
+  XmlElementModel,
+} from "../model.js";
 import { servedWsdl } from "./wsdl-served.js";
 import { child, children, key, parse, qname } from "./xml-dom.js";
 import { baseModel, withReferencedSchemas, type XmlInputOptions, XS, XsdReader } from "./xsd.js";
@@ -174,6 +180,16 @@ export function wsdlToModel(text: string, options: XmlInputOptions): ApiModel {
       const outputAction = wsaw(output);
       if (outputAction) op.outputAction = outputAction;
     }
+    const faults = children(pop, WSDL, "fault").map((f) => {
+      const fault: SoapFaultModel = {
+        name: f.getAttribute("name") ?? "",
+        element: elementOf(f.getAttribute("message") ?? "", f).name,
+      };
+      const action = wsaw(f);
+      if (action) fault.action = action;
+      return fault;
+    });
+    if (faults.length > 0) op.faults = faults;
     const d = child(pop, WSDL, "documentation");
     if (d?.textContent?.trim()) op.description = d.textContent.trim();
     operations.push(op);

@@ -43,6 +43,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "RegisterUserResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/RegisterUserDSSFaultFault",
+        },
+      ],
     },
     AddExternalLogin: {
       name: "AddExternalLogin",
@@ -71,6 +82,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "AddExternalLoginResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/AddExternalLoginDSSFaultFault",
+        },
+      ],
     },
     GetUser: {
       name: "GetUser",
@@ -99,6 +121,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserDSSFaultFault",
+        },
+      ],
     },
     GetUserById: {
       name: "GetUserById",
@@ -127,6 +160,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserByIdResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserByIdDSSFaultFault",
+        },
+      ],
     },
     SetUserPhoneNumber: {
       name: "SetUserPhoneNumber",
@@ -155,6 +199,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetUserPhoneNumberResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserPhoneNumberDSSFaultFault",
+        },
+      ],
     },
     ResetPassword: {
       name: "ResetPassword",
@@ -183,6 +238,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "ResetPasswordResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/ResetPasswordDSSFaultFault",
+        },
+      ],
     },
     SetUserSimAuthToken: {
       name: "SetUserSimAuthToken",
@@ -211,6 +277,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetUserSimAuthTokenResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserSimAuthTokenDSSFaultFault",
+        },
+      ],
     },
     SetUserOtpToken: {
       name: "SetUserOtpToken",
@@ -239,6 +316,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetUserOtpTokenResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserOtpTokenDSSFaultFault",
+        },
+      ],
     },
     AssignAuthenticationMethod: {
       name: "AssignAuthenticationMethod",
@@ -268,6 +356,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "AssignAuthenticationMethodResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/AssignAuthenticationMethodDSSFaultFault",
+        },
+      ],
     },
     RemoveAuthenticationMethod: {
       name: "RemoveAuthenticationMethod",
@@ -297,6 +396,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "RemoveAuthenticationMethodResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/RemoveAuthenticationMethodDSSFaultFault",
+        },
+      ],
     },
     GetUserAuthenticationScheme: {
       name: "GetUserAuthenticationScheme",
@@ -326,6 +436,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserAuthenticationSchemeResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserAuthenticationSchemeDSSFaultFault",
+        },
+      ],
     },
     DeleteUser: {
       name: "DeleteUser",
@@ -354,6 +475,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "DeleteUserResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/DeleteUserDSSFaultFault",
+        },
+      ],
     },
     SetUserGroup: {
       name: "SetUserGroup",
@@ -382,6 +514,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetUserGroupResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserGroupDSSFaultFault",
+        },
+      ],
     },
     SetUserOperationPolicy: {
       name: "SetUserOperationPolicy",
@@ -411,6 +554,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetUserOperationPolicyResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserOperationPolicyDSSFaultFault",
+        },
+      ],
     },
     GetUserOperationPolicy: {
       name: "GetUserOperationPolicy",
@@ -440,6 +594,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserOperationPolicyResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserOperationPolicyDSSFaultFault",
+        },
+      ],
     },
     SetUserDistinguishName: {
       name: "SetUserDistinguishName",
@@ -469,6 +634,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetUserDistinguishNameResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserDistinguishNameDSSFaultFault",
+        },
+      ],
     },
     SetUserProperty: {
       name: "SetUserProperty",
@@ -497,6 +673,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetUserPropertyResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserPropertyDSSFaultFault",
+        },
+      ],
     },
     GetUsers: {
       name: "GetUsers",
@@ -525,6 +712,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUsersResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUsersDSSFaultFault",
+        },
+      ],
     },
     GetPolicy: {
       name: "GetPolicy",
@@ -553,6 +751,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetPolicyResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetPolicyDSSFaultFault",
+        },
+      ],
     },
     SetUserMobileAuthToken: {
       name: "SetUserMobileAuthToken",
@@ -582,6 +791,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetUserMobileAuthTokenResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserMobileAuthTokenDSSFaultFault",
+        },
+      ],
     },
     UpdateUserMobileAuthToken: {
       name: "UpdateUserMobileAuthToken",
@@ -611,6 +831,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "UpdateUserMobileAuthTokenResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/UpdateUserMobileAuthTokenDSSFaultFault",
+        },
+      ],
     },
     SetMobileAuthDeviceThumbprint: {
       name: "SetMobileAuthDeviceThumbprint",
@@ -640,6 +871,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetMobileAuthDeviceThumbprintResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetMobileAuthDeviceThumbprintDSSFaultFault",
+        },
+      ],
     },
     DeleteUserMobileAuthToken: {
       name: "DeleteUserMobileAuthToken",
@@ -669,6 +911,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "DeleteUserMobileAuthTokenResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/DeleteUserMobileAuthTokenDSSFaultFault",
+        },
+      ],
     },
     RemoveUserAuthenticationData: {
       name: "RemoveUserAuthenticationData",
@@ -698,6 +951,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "RemoveUserAuthenticationDataResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/RemoveUserAuthenticationDataDSSFaultFault",
+        },
+      ],
     },
     GetUserPhoneInfo: {
       name: "GetUserPhoneInfo",
@@ -726,6 +990,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserPhoneInfoResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserPhoneInfoDSSFaultFault",
+        },
+      ],
     },
     GetUserEmailInfo: {
       name: "GetUserEmailInfo",
@@ -754,6 +1029,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserEmailInfoResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserEmailInfoDSSFaultFault",
+        },
+      ],
     },
     GetUserOtpTokenInfo: {
       name: "GetUserOtpTokenInfo",
@@ -782,6 +1068,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserOtpTokenInfoResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserOtpTokenInfoDSSFaultFault",
+        },
+      ],
     },
     GetUserSimAuthInfo: {
       name: "GetUserSimAuthInfo",
@@ -810,6 +1107,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserSimAuthInfoResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserSimAuthInfoDSSFaultFault",
+        },
+      ],
     },
     GetUserMobileAuthInfo: {
       name: "GetUserMobileAuthInfo",
@@ -839,6 +1147,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetUserMobileAuthInfoResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserMobileAuthInfoDSSFaultFault",
+        },
+      ],
     },
     GetAuthnTokens: {
       name: "GetAuthnTokens",
@@ -867,6 +1186,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetAuthnTokensResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetAuthnTokensDSSFaultFault",
+        },
+      ],
     },
   },
 };

@@ -42,6 +42,16 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SignDocumentResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action: "http://dss.cryptopro.ru/services/2014/06/ISignService/SignDocumentDSSFaultFault",
+        },
+      ],
     },
     SignDocuments: {
       name: "SignDocuments",
@@ -69,6 +79,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SignDocumentsResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/SignDocumentsDSSFaultFault",
+        },
+      ],
     },
     EnhanceSignature: {
       name: "EnhanceSignature",
@@ -97,6 +118,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "EnhanceSignatureResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/EnhanceSignatureDSSFaultFault",
+        },
+      ],
     },
     EncryptDocument: {
       name: "EncryptDocument",
@@ -124,6 +156,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "EncryptDocumentResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/EncryptDocumentDSSFaultFault",
+        },
+      ],
     },
     DecryptDocument: {
       name: "DecryptDocument",
@@ -151,6 +194,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "DecryptDocumentResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/DecryptDocumentDSSFaultFault",
+        },
+      ],
     },
     GetCertificates: {
       name: "GetCertificates",
@@ -178,6 +232,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetCertificatesResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/GetCertificatesDSSFaultFault",
+        },
+      ],
     },
     GetCertificate: {
       name: "GetCertificate",
@@ -205,6 +270,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetCertificateResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/GetCertificateDSSFaultFault",
+        },
+      ],
     },
     GetCertificateContent: {
       name: "GetCertificateContent",
@@ -233,6 +309,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetCertificateContentResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/GetCertificateContentDSSFaultFault",
+        },
+      ],
     },
     SetCertificateProperty: {
       name: "SetCertificateProperty",
@@ -261,6 +348,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetCertificatePropertyResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/SetCertificatePropertyDSSFaultFault",
+        },
+      ],
     },
     InstallCertificateBase64: {
       name: "InstallCertificateBase64",
@@ -289,6 +387,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "InstallCertificateBase64Response",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/InstallCertificateBase64DSSFaultFault",
+        },
+      ],
     },
     InstallCertificateDer: {
       name: "InstallCertificateDer",
@@ -317,6 +426,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "InstallCertificateDerResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/InstallCertificateDerDSSFaultFault",
+        },
+      ],
     },
     DeleteCertificate: {
       name: "DeleteCertificate",
@@ -345,6 +465,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "DeleteCertificateResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/DeleteCertificateDSSFaultFault",
+        },
+      ],
     },
     GetRequests: {
       name: "GetRequests",
@@ -372,6 +503,16 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetRequestsResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action: "http://dss.cryptopro.ru/services/2014/06/ISignService/GetRequestsDSSFaultFault",
+        },
+      ],
     },
     GetRequest: {
       name: "GetRequest",
@@ -399,6 +540,16 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetRequestResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action: "http://dss.cryptopro.ru/services/2014/06/ISignService/GetRequestDSSFaultFault",
+        },
+      ],
     },
     DeleteRequest: {
       name: "DeleteRequest",
@@ -426,6 +577,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "DeleteRequestResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/DeleteRequestDSSFaultFault",
+        },
+      ],
     },
     CreateRequest: {
       name: "CreateRequest",
@@ -453,6 +615,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "CreateRequestResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/CreateRequestDSSFaultFault",
+        },
+      ],
     },
     CreateRequestEx: {
       name: "CreateRequestEx",
@@ -480,6 +653,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "CreateRequestExResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/CreateRequestExDSSFaultFault",
+        },
+      ],
     },
     GetRequestContent: {
       name: "GetRequestContent",
@@ -508,6 +692,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetRequestContentResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/GetRequestContentDSSFaultFault",
+        },
+      ],
     },
     GetRevokeRequests: {
       name: "GetRevokeRequests",
@@ -536,6 +731,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetRevokeRequestsResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/GetRevokeRequestsDSSFaultFault",
+        },
+      ],
     },
     SetRequestStatus: {
       name: "SetRequestStatus",
@@ -564,6 +770,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "SetRequestStatusResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/SetRequestStatusDSSFaultFault",
+        },
+      ],
     },
     GetTransactionID: {
       name: "GetTransactionID",
@@ -592,6 +809,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetTransactionIDResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/GetTransactionIDDSSFaultFault",
+        },
+      ],
     },
     GetDSSPolicy: {
       name: "GetDSSPolicy",
@@ -619,6 +847,16 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "GetDSSPolicyResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action: "http://dss.cryptopro.ru/services/2014/06/ISignService/GetDSSPolicyDSSFaultFault",
+        },
+      ],
     },
     CreateTransactionToken: {
       name: "CreateTransactionToken",
@@ -647,6 +885,17 @@ export const service: SoapServiceDescriptor = {
         nillable: false,
         schema: "CreateTransactionTokenResponse",
       },
+      faults: [
+        {
+          name: "DSSFaultFault",
+          element: {
+            ns: "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common",
+            local: "DSSFault",
+          },
+          action:
+            "http://dss.cryptopro.ru/services/2014/06/ISignService/CreateTransactionTokenDSSFaultFault",
+        },
+      ],
     },
   },
 };
