@@ -156,28 +156,10 @@ export function createSignService(
     if (endpoint.includes("transport") && request.scheme !== "https") {
       return fault(`The endpoint ${endpoint} is served over HTTPS only.`, 500);
     }
-    return withFaultAction(request, await router.handle(request));
+    // A DSSFault answer carries its operation's fault action (…/ISignService/<op>DSSFaultFault):
+    // the generated server stub takes it from the WSDL's wsdl:fault.
+    return router.handle(request);
   };
-}
-
-const SERVICE_ACTION = "http://dss.cryptopro.ru/services/2014/06/ISignService/";
-const GENERIC_FAULT_ACTION = ">http://www.w3.org/2005/08/addressing/soap/fault</";
-
-/**
- * A `DSSFault` answer with the fault action the WSDL gives the operation
- * (`…/ISignService/<op>DSSFaultFault`, as WCF sends a declared fault) in place of the generic
- * SOAP fault action; the operation is the one the request's action names. Faults without the
- * `DSSFault` detail (security, addressing, schema) keep the generic action.
- */
-function withFaultAction(request: RawRequest, answer: RawResponse): RawResponse {
-  if (answer.status !== 500) return answer;
-  const action = /;\s*action="([^"]*)"/i.exec(request.headers["content-type"] ?? "")?.[1];
-  const op = action?.startsWith(SERVICE_ACTION) ? action.slice(SERVICE_ACTION.length) : "";
-  if (!/^[A-Za-z]+$/.test(op)) return answer;
-  const text = decoder.decode(answer.body);
-  if (!text.includes(":DSSFault ") && !text.includes("<DSSFault ")) return answer;
-  const body = text.replace(GENERIC_FAULT_ACTION, `>${SERVICE_ACTION}${op}DSSFaultFault</`);
-  return { ...answer, body: encoder.encode(body) };
 }
 
 /** The service's base address for this request, e.g. `https://127.0.0.1:8443/SignServer/SignService.svc`. */
