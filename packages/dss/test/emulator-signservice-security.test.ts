@@ -209,7 +209,7 @@ describe("refusals: a typed fault over HTTP 500, nothing changed", () => {
     });
     const f = await refused(e.dss, () => soap.getCertificates(plain, {}));
     expect(f.reason).toMatch(/HTTPS only/);
-    for (const kind of ["token", "token/transport", "federation", "federation/transport"]) {
+    for (const kind of ["token", "federation"]) {
       const res = await e.fetch(`${e.https}/SignServer/SignService.svc/${kind}`, {
         method: "POST",
         headers: { "content-type": "application/soap+xml" },

@@ -18,12 +18,19 @@ import {
   signServiceEndpointKind,
 } from "./endpoints.js";
 import { signServiceFaultError } from "./faults.js";
+import { secureSessionSecurity } from "./session-security.js";
 
 /**
  * A client of the Sign Service's SOAP interface: pass it to the operation functions
  * (`signDocument`, `getCertificates`, …). Made by {@link createSignServiceClient}.
  */
-export type SignServiceClient = DssSignServiceClient;
+export type SignServiceClient = DssSignServiceClient & {
+  /**
+   * Ends the client's secure session, when its endpoint has one and it is open (WS-SecureConversation
+   * `RST/SCT/Cancel`); a later call establishes a new one. Does nothing on the `…/nosc` endpoints.
+   */
+  close(): Promise<void>;
+};
 
 /**
  * For the `federation…` endpoints: where and how the client obtains its token from the identity
@@ -63,8 +70,9 @@ export interface SignServiceClientOptions
   baseUrl?: string;
   /**
    * The endpoint kind (default: the one `url` ends in, else `token/transport/nosc`): it selects
-   * the message security. Implemented: `token/transport/nosc`, `token/nosc` and their
-   * `federation/…` twins; the kinds with a secure session need `security`.
+   * the message security. Implemented: `token/transport/nosc`, `token/nosc`, `token/transport`
+   * (a secure session over HTTPS) and their `federation/…` twins; `token` and `federation` (a
+   * secure session with message security) need `security`.
    */
   endpoint?: SignServiceEndpointKind;
   /** The issued token for the `token…` endpoints: a fixed one, or a provider asked before each call. */
@@ -81,13 +89,22 @@ export interface SignServiceClientOptions
   timestampTtlSeconds?: number;
   /** The clock of the message security (default `() => new Date()`). */
   now?: () => Date;
+  /**
+   * On the endpoints with a secure session: how long before the session's `Lifetime/Expires` a
+   * new one is established, in seconds (default 60).
+   */
+  sessionRefreshSkewSeconds?: number;
 }
 
 /**
  * A client of the CryptoPro DSS Sign Service (SOAP, `SignService.svc`) with the message security
  * of its endpoint: on `…/transport/nosc` (the default, HTTPS) every request carries the issued
  * SAML token endorsing a timestamp; on `…/nosc` every request and answer is signed and encrypted
- * with the token's proof key. A fault with the `DSSFault` detail rejects as a
+ * with the token's proof key. On `…/transport` (HTTPS with a secure session,
+ * WS-SecureConversation 1.3) the first call establishes the session with the issued token (a
+ * Security Context Token, the key computed from both sides' entropy), later calls carry the
+ * context token endorsing their timestamp, a new session is established shortly before it
+ * expires or when the service no longer knows it, and `close()` cancels it. A fault with the `DSSFault` detail rejects as a
  * {@link DssSoapFaultError}; a message the client's security refuses as a `WsSecurityError`.
  * @throws ConfigurationError when no address can be made, the endpoint kind is not implemented,
  *   or no token source is given.
@@ -102,6 +119,7 @@ export function createSignServiceClient(options: SignServiceClientOptions): Sign
     security: givenSecurity,
     timestampTtlSeconds,
     now,
+    sessionRefreshSkewSeconds,
     ...rest
   } = options;
   let url = givenUrl;
@@ -113,13 +131,14 @@ export function createSignServiceClient(options: SignServiceClientOptions): Sign
   }
   const kind = endpoint ?? signServiceEndpointKind(url) ?? DEFAULT_SIGN_SERVICE_ENDPOINT_KIND;
   let security: SoapClientSecurity | undefined;
+  let close = async () => {};
   if (givenSecurity !== undefined) {
     security = givenSecurity ?? undefined;
   } else {
-    if (!kind.endsWith("nosc")) {
+    if (!kind.endsWith("nosc") && !kind.endsWith("transport")) {
       throw new ConfigurationError(
         "endpoint",
-        `The ${kind} endpoint needs a secure session (WS-SecureConversation), which is not implemented; use ${kind}/nosc, or give your own security.`,
+        `The ${kind} endpoint needs a secure session with message security (WS-SecureConversation over the symmetric binding), which is not implemented; use ${kind}/transport or ${kind}/nosc, or give your own security.`,
       );
     }
     let source: IssuedTokenSource | undefined = token;
@@ -158,14 +177,28 @@ export function createSignServiceClient(options: SignServiceClientOptions): Sign
       ...(timestampTtlSeconds !== undefined ? { timestampTtlSeconds } : {}),
       ...(now ? { now } : {}),
     };
-    security = kind.endsWith("transport/nosc")
-      ? transportBindingSecurity(settings)
-      : symmetricBindingSecurity(settings);
+    if (kind.endsWith("transport/nosc")) security = transportBindingSecurity(settings);
+    else if (kind.endsWith("nosc")) security = symmetricBindingSecurity(settings);
+    else {
+      const session = secureSessionSecurity({
+        ...settings,
+        url,
+        binding: "transport",
+        ...(rest.fetch ? { fetch: rest.fetch } : {}),
+        ...(rest.timeoutMs !== undefined ? { timeoutMs: rest.timeoutMs } : {}),
+        ...(sessionRefreshSkewSeconds !== undefined
+          ? { refreshSkewSeconds: sessionRefreshSkewSeconds }
+          : {}),
+      });
+      security = session;
+      close = () => session.close();
+    }
   }
-  return createDssSignServiceClient({
+  const client = createDssSignServiceClient({
     ...rest,
     url,
     ...(security ? { security } : {}),
     faultError: signServiceFaultError,
   });
+  return Object.assign(client, { close });
 }

@@ -100,8 +100,8 @@ export interface SignServiceEndpointSecurity {
   understoodHeaders: XmlName[];
 }
 
-/** The `wsse:Security` header's name. */
-const SECURITY_HEADER: XmlName = { ns: WSSE_NS, local: "Security" };
+/** @internal The `wsse:Security` header's name. */
+export const SECURITY_HEADER: XmlName = { ns: WSSE_NS, local: "Security" };
 
 /** The verified tokens of the requests being handled, by the HTTP request they came with. */
 const verified = new WeakMap<RawRequest, SignServiceToken>();
@@ -117,7 +117,13 @@ export function signServiceTokenOf(
   return verified.get(raw);
 }
 
-function tokenView(t: Omit<VerifiedTransportSecurity, "timestamp">): SignServiceToken {
+/** @internal Hands a request's verified token to its handlers (for other hooks of this package). */
+export function rememberVerifiedToken(raw: RawRequest, token: SignServiceToken): void {
+  verified.set(raw, token);
+}
+
+/** @internal What the handlers see of a verified assertion. */
+export function tokenView(t: Omit<VerifiedTransportSecurity, "timestamp">): SignServiceToken {
   const claims: Record<string, string[]> = {};
   for (const a of t.attributes) {
     const uri = a.namespace ? `${a.namespace.replace(/\/$/, "")}/${a.name}` : a.name;
@@ -138,7 +144,8 @@ function tokenView(t: Omit<VerifiedTransportSecurity, "timestamp">): SignService
   };
 }
 
-function policyOf(policy: SignServiceTokenPolicy) {
+/** @internal The policy's caches, or new ones. */
+export function policyOf(policy: SignServiceTokenPolicy) {
   return {
     replayCache: policy.replayCache ?? new ReplayCache(),
     verifiedAssertions: policy.verifiedAssertions ?? new ReplayCache(),

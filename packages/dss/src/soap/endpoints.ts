@@ -23,8 +23,10 @@ export const SIGN_SERVICE_ENDPOINT_KINDS = [
 export type SignServiceEndpointKind = (typeof SIGN_SERVICE_ENDPOINT_KINDS)[number];
 
 /**
- * The endpoint kinds whose message security `@trustspec/dss` implements: those without a secure
- * session. The others need WS-SecureConversation, which is not implemented.
+ * The endpoint kinds without a secure session, whose message security the endpoint hooks of
+ * `@trustspec/dss/server` implement. Of the others, the client implements `token/transport` and
+ * `federation/transport` (WS-SecureConversation over HTTPS); `token` and `federation` (a secure
+ * session with message security) are not implemented.
  */
 export type SupportedSignServiceEndpointKind = Extract<SignServiceEndpointKind, `${string}nosc`>;
 

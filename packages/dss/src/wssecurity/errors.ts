@@ -1,6 +1,6 @@
 import { TrustspecError } from "@trustspec/runtime";
 import { SoapFault, type XmlName } from "@trustspec/runtime/soap";
-import { WSSE_NS } from "./constants.js";
+import { WSSC_NS, WSSE_NS } from "./constants.js";
 
 /** Why a message's security was refused. */
 export type WsSecurityErrorCode =
@@ -25,11 +25,17 @@ export type WsSecurityErrorCode =
   /** The timestamp has expired, or was created further in the future than the skew allows. */
   | "message_expired"
   /** A timestamp and signature seen before (a replayed message). */
-  | "replay";
+  | "replay"
+  /**
+   * The secure session the message names is unknown, expired or cancelled
+   * (WS-SecureConversation 1.3, §8: `wsc:BadContextToken`); the client establishes a new one.
+   */
+  | "bad_context_token";
 
 /**
  * The WS-Security 1.1 fault code (OASIS WS-Security: SOAP Message Security 1.1, §12 "Error Handling") each error
- * maps to. Every one of them is a sender fault. `MessageExpired` is also written
+ * maps to (and WS-SecureConversation 1.3's `wsc:BadContextToken`, §8). Every one of them is a
+ * sender fault. `MessageExpired` is also written
  * `wsu:MessageExpired` in texts on the specification; like Apache WSS4J, we put it in the `wsse`
  * namespace with the others.
  */
@@ -45,6 +51,7 @@ const FAULTS: Record<WsSecurityErrorCode, string> = {
   proof_signature_invalid: "FailedCheck",
   message_expired: "MessageExpired",
   replay: "InvalidSecurity",
+  bad_context_token: "BadContextToken",
 };
 
 /**
@@ -58,7 +65,7 @@ export class WsSecurityError extends TrustspecError {
   readonly fault: XmlName;
   constructor(code: WsSecurityErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
-    this.fault = { ns: WSSE_NS, local: FAULTS[code] };
+    this.fault = { ns: code === "bad_context_token" ? WSSC_NS : WSSE_NS, local: FAULTS[code] };
   }
 
   /** The SOAP fault (code `Client`/`Sender`, the `wsse:` subcode) a server answers with. */

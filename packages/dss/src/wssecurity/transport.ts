@@ -67,14 +67,29 @@ export function transportSecurityHeader(options: TransportSecurityHeaderOptions)
   }
   const key = Buffer.from(token.proofKey, "base64");
   const assertionId = token.keyIdentifier ?? assertionIdOf(token.tokenXml);
+  return endorsedSecurityHeader(token.tokenXml, key, assertionReferenceXml(assertionId), options);
+}
+
+/**
+ * A `wsse:Security` header block (`s:mustUnderstand="1"`) with a fresh `wsu:Timestamp`, the token
+ * (`tokenXml`, as it is) and an endorsing HMAC-SHA1 signature over the timestamp with `key`, whose
+ * `KeyInfo` is `keyInfo` (the reference to the token): the transport binding's header for any
+ * endorsing token with a symmetric key (an issued token's proof key, a secure session's key).
+ */
+export function endorsedSecurityHeader(
+  tokenXml: string,
+  key: Buffer,
+  keyInfo: string,
+  options: Omit<TransportSecurityHeaderOptions, "token">,
+): string {
   const ttl = options.timestampTtlSeconds ?? DEFAULT_TIMESTAMP_TTL_SECONDS;
   if (!(ttl > 0)) throw new RangeError("timestampTtlSeconds must be a positive number");
   const created = (options.now ?? (() => new Date()))();
   const expires = new Date(created.getTime() + ttl * 1000);
   const id = options.timestampId ?? "_0";
   const timestamp = `<u:Timestamp xmlns:u="${WSU_NS}" u:Id="${escapeXml(id)}"><u:Created>${created.toISOString()}</u:Created><u:Expires>${expires.toISOString()}</u:Expires></u:Timestamp>`;
-  const signature = endorsingSignature(timestamp, id, key, assertionId);
-  return `<o:Security xmlns:o="${WSSE_NS}" s:mustUnderstand="1">${timestamp}${token.tokenXml}${signature}</o:Security>`;
+  const signature = endorsingSignature(timestamp, id, key, keyInfo);
+  return `<o:Security xmlns:o="${WSSE_NS}" s:mustUnderstand="1">${timestamp}${tokenXml}${signature}</o:Security>`;
 }
 
 /** The `SecurityTokenReference` to an assertion, in the shape of the guide's RequestedAttachedReference. */
@@ -82,12 +97,7 @@ export function assertionReferenceXml(assertionId: string): string {
   return `<o:SecurityTokenReference xmlns:o="${WSSE_NS}" xmlns:k="${WSSE11_NS}" k:TokenType="${SAML11_TOKEN_TYPE}"><o:KeyIdentifier ValueType="${SAML_ASSERTION_ID_VALUE_TYPE}">${escapeText(assertionId)}</o:KeyIdentifier></o:SecurityTokenReference>`;
 }
 
-function endorsingSignature(
-  timestamp: string,
-  id: string,
-  key: Buffer,
-  assertionId: string,
-): string {
+function endorsingSignature(timestamp: string, id: string, key: Buffer, keyInfo: string): string {
   const sig = new SignedXml({
     privateKey: key,
     canonicalizationAlgorithm: EXC_C14N,
@@ -96,7 +106,7 @@ function endorsingSignature(
   });
   sig.enableHMAC();
   // enableHMAC() drops any KeyInfo; the proof key is named by the token it belongs to.
-  sig.getKeyInfoContent = () => assertionReferenceXml(assertionId);
+  sig.getKeyInfoContent = () => keyInfo;
   sig.addReference({
     xpath: `/*/*[local-name(.)='Timestamp' and namespace-uri(.)='${WSU_NS}']`,
     transforms: [EXC_C14N],

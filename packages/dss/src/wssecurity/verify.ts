@@ -146,24 +146,32 @@ export async function verifyTransportSecurity(
     );
   }
   const keyBytes = await proofKeyOf(keyId, policy);
-  const timestampId = timestampEl.getAttributeNS(WSU_NS, "Id");
+  const signatureValue = checkEndorsingSignature(signatureEl, timestampEl, keyBytes);
+
+  remember(policy.replayCache, timestamp, signatureValue, now, skew);
+  return { ...token, timestamp };
+}
+
+/**
+ * @internal Checks an endorsing signature: HMAC-SHA1 with `key` over the timestamp alone
+ * (exclusive C14N). Returns the signature value.
+ */
+export function checkEndorsingSignature(signature: El, timestamp: El, key: Buffer): string {
+  const timestampId = timestamp.getAttributeNS(WSU_NS, "Id");
   if (!timestampId) {
     throw new WsSecurityError("invalid_security", "The timestamp has no wsu:Id to sign.");
   }
-  const signatureValue = checkSignature({
-    signature: signatureEl,
-    signed: timestampEl,
+  return checkSignature({
+    signature,
+    signed: timestamp,
     ids: [timestampId],
     algorithms: [HMAC_SHA1],
     transforms: [[EXC_C14N]],
-    key: keyBytes,
+    key,
     hmac: true,
     failure: "proof_signature_invalid",
     what: "The endorsing signature",
   });
-
-  remember(policy.replayCache, timestamp, signatureValue, now, skew);
-  return { ...token, timestamp };
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   transportBindingEndpointSecurity,
 } from "../../soap/endpoint-security.js";
 import { SIGN_SERVICE_ENDPOINT_KINDS, SIGN_SERVICE_PATH } from "../../soap/endpoints.js";
+import { type SecureSessionEndpoint, secureSessionEndpoint } from "../../soap/session-endpoint.js";
 import { ReplayCache } from "../../wssecurity/replay.js";
 import { createSignServerHandlers, type SignServerConfig } from "../signserver/index.js";
 import type { DssEmulatorState } from "../state.js";
@@ -42,8 +43,10 @@ const OFFERED = new Set([
   "token/nosc",
   "federation/transport/nosc",
   "federation/nosc",
+  "token/transport",
+  "federation/transport",
 ]);
-/** The others need a secure session (WS-SecureConversation). */
+/** The others need a secure session with message security (WS-SecureConversation). */
 const UNOFFERED = new Set(SIGN_SERVICE_ENDPOINT_KINDS.filter((k) => !OFFERED.has(k)));
 
 const MEX_NS = "http://schemas.xmlsoap.org/ws/2004/09/mex";
@@ -80,8 +83,15 @@ export interface SignServiceOptions {
  * - `federation/transport/nosc` and `federation/nosc`: the same as their `token…` twins; the
  *   token comes from the issuer the WSDL's federation bindings name, the emulator's own identity
  *   centre (`/STS/Active.svc/username/transport`, the served WSDL giving this host).
- * - `token`, `token/transport`, `federation`, `federation/transport` (a secure session,
- *   WS-SecureConversation) answer a fault saying the emulator does not offer them.
+ * - `token/transport` and `federation/transport`: a secure session over HTTPS
+ *   (WS-SecureConversation 1.3): an RST/SCT protected like `…/transport/nosc` (the issued token
+ *   endorsing the timestamp) gets a Security Context Token and a key computed from both sides'
+ *   entropy; later requests carry the context token endorsing their timestamp; RST/SCT/Cancel
+ *   ends the session. The sessions (identifier → key, the token's subject and claims, expiry:
+ *   10 minutes or the token's end) are kept per endpoint; an unknown, expired or cancelled one
+ *   is refused with `wsc:BadContextToken`.
+ * - `token` and `federation` (a secure session with message security) answer a fault saying the
+ *   emulator does not offer them.
  * - `?wsdl` and `?xsd=…` on the service and on each endpoint: the WSDL with every port at this
  *   host; `/mex`: WS-MetadataExchange GetMetadata (WS-Transfer Get) answering the WSDL and its
  *   schemas as metadata sections.
@@ -95,6 +105,7 @@ export function createSignService(
 ): (r: RawRequest) => Promise<RawResponse> {
   const { state } = options;
   let endpoints: Map<string, Router> | undefined;
+  const sessions = new Map<string, SecureSessionEndpoint>();
 
   function build(): Map<string, Router> {
     const principals: SoapPrincipals = new WeakMap();
@@ -115,19 +126,24 @@ export function createSignService(
       verifiedAssertions: new ReplayCache(),
       now: () => new Date(state.nowMs()),
     };
-    const server = (security: SignServiceEndpointSecurity) =>
+    const server = ({ security, understoodHeaders }: SignServiceEndpointSecurity) =>
       createDssSignServiceServer(handlers, {
-        ...security,
+        security,
+        understoodHeaders,
         clientFaultStatus: 500,
         maxBodyBytes: options.maxBodyBytes,
       });
     const transport = server(transportBindingEndpointSecurity(policy));
     const symmetric = server(symmetricBindingEndpointSecurity(policy));
+    for (const kind of ["token/transport", "federation/transport"]) {
+      sessions.set(kind, secureSessionEndpoint({ policy, binding: "transport" }));
+    }
     return new Map([
       ["token/transport/nosc", transport],
       ["token/nosc", symmetric],
       ["federation/transport/nosc", transport],
       ["federation/nosc", symmetric],
+      ...[...sessions].map(([kind, session]) => [kind, server(session)] as const),
     ]);
   }
 
@@ -156,6 +172,8 @@ export function createSignService(
     if (endpoint.includes("transport") && request.scheme !== "https") {
       return fault(`The endpoint ${endpoint} is served over HTTPS only.`, 500);
     }
+    const session = await sessions.get(endpoint)?.handleSessionMessage(request);
+    if (session) return session;
     // A DSSFault answer carries its operation's fault action (…/ISignService/<op>DSSFaultFault):
     // the generated server stub takes it from the WSDL's wsdl:fault.
     return router.handle(request);

@@ -1,0 +1,181 @@
+/**
+ * The Sign Service's `token/transport` and `federation/transport` endpoints with a secure session
+ * (WS-SecureConversation 1.3) between the public client and the emulator over HTTPS: the session
+ * established once with the issued token, SignDocument, GetCertificates and DecryptDocument
+ * through it, a new session before it expires and after the service refused it, cancel on
+ * `close()`, and the service refusing unknown sessions with `wsc:BadContextToken`.
+ */
+import { randomBytes } from "node:crypto";
+import { SoapFaultError } from "@trustspec/runtime/soap";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyCms } from "../src/cms/index.js";
+import { DssEmulator } from "../src/emulator/index.js";
+import {
+  createSignServiceClient,
+  getCertificates,
+  signDocument,
+  signServiceEndpoint,
+  stsEndpoint,
+} from "../src/soap.js";
+import { WSSC_NS } from "../src/wssecurity/constants.js";
+import {
+  RST_SCT_ACTION,
+  RST_SCT_CANCEL_ACTION,
+  sessionTransportSecurityHeader,
+} from "../src/wssecurity/secureconversation.js";
+import { encryptThenDecrypt, fetchTrusting } from "./emulator-https-support.js";
+import { testCa } from "./emulator-support.js";
+
+const SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
+const WSA = "http://www.w3.org/2005/08/addressing";
+
+let dss: DssEmulator;
+let url = "";
+let offset = 0;
+let trusting: typeof fetch;
+const now = () => new Date(Date.now() + offset);
+
+beforeAll(async () => {
+  dss = await DssEmulator.create({
+    ca: await testCa(),
+    keyAlgorithm: "ECDSA",
+    now,
+    users: [{ login: "demo", password: "demo" }],
+  });
+  url = (await dss.listen({ https: true })).url;
+  trusting = fetchTrusting(dss.caCertificatePem);
+});
+afterAll(() => dss?.close());
+
+/** A fetch that records the WS-Trust actions it sends (the session's own exchanges). */
+function recording() {
+  const actions: string[] = [];
+  const f: typeof fetch = async (input, init) => {
+    const type = new Headers(init?.headers).get("content-type") ?? "";
+    const action = /action="([^"]*)"/.exec(type)?.[1] ?? "";
+    if (action.includes("/RST/SCT")) actions.push(action);
+    return trusting(input, init);
+  };
+  return { fetch: f, actions };
+}
+
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+
+/** A client of token/transport with a token valid for an hour, its session's exchanges recorded. */
+function sessionClient(extra: { now?: () => Date } = {}) {
+  const { fetch, actions } = recording();
+  const client = createSignServiceClient({
+    baseUrl: url,
+    endpoint: "token/transport",
+    token: dss.issueSamlToken("demo", { lifetimeSeconds: 3600 }),
+    fetch,
+    ...extra,
+  });
+  return { client, actions };
+}
+
+describe("token/transport: a secure session with the issued token", () => {
+  it("one RST/SCT, then SignDocument, GetCertificates and DecryptDocument through the session; close() cancels it", async () => {
+    const { client, actions } = sessionClient();
+    const [cert] = (await getCertificates(client, {})).GetCertificatesResult?.DSSCertificate ?? [];
+    expect(cert?.ID).toBe(dss.state.certificatesOf("demo")[0]?.id);
+    const signed = await signDocument(client, {
+      document: b64("в сессии"),
+      signatureType: "CMS",
+      certificateID: cert?.ID,
+      signatureParams: { IsDetached: "True" },
+    });
+    const verified = await verifyCms(Buffer.from(signed.SignDocumentResult ?? "", "base64"), {
+      content: new TextEncoder().encode("в сессии"),
+      trusted: [dss.caCertificate],
+    });
+    expect(verified).toMatchObject({ valid: true });
+    const round = await encryptThenDecrypt(client, cert?.CertificateBase64 ?? "", "секрет");
+    expect(round.text).toBe("секрет");
+    expect(actions).toEqual([RST_SCT_ACTION]);
+
+    await client.close();
+    expect(actions).toEqual([RST_SCT_ACTION, RST_SCT_CANCEL_ACTION]);
+    // After close, the next call establishes a new session.
+    await getCertificates(client, {});
+    expect(actions).toEqual([RST_SCT_ACTION, RST_SCT_CANCEL_ACTION, RST_SCT_ACTION]);
+    await client.close();
+  });
+
+  it("concurrent first calls share one RST/SCT", async () => {
+    const { client, actions } = sessionClient();
+    await Promise.all([getCertificates(client, {}), getCertificates(client, {})]);
+    expect(actions).toEqual([RST_SCT_ACTION]);
+  });
+
+  it("a new session shortly before the old one expires; an expired one refused, then replaced", async () => {
+    const { client, actions } = sessionClient({ now });
+    await getCertificates(client, {});
+    offset += 9.5 * 60_000; // the session (10 minutes) ends within the refresh skew
+    await getCertificates(client, {});
+    expect(actions).toEqual([RST_SCT_ACTION, RST_SCT_ACTION]);
+
+    // A client whose clock runs 4 minutes behind still uses its session when the service has
+    // ended it: the call is refused with wsc:BadContextToken, the next one establishes anew.
+    let lag = 0;
+    const late = sessionClient({ now: () => new Date(now().getTime() - lag) });
+    const slow = late.client;
+    await getCertificates(slow, {});
+    lag = 4 * 60_000;
+    offset += 11 * 60_000;
+    const e = await getCertificates(slow, {}).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SoapFaultError);
+    expect((e as SoapFaultError).status).toBe(500);
+    expect((e as SoapFaultError).subcode).toEqual({ ns: WSSC_NS, local: "BadContextToken" });
+    await getCertificates(slow, {});
+    expect(late.actions).toEqual([RST_SCT_ACTION, RST_SCT_ACTION]);
+  });
+
+  it("an unknown session is refused with wsc:BadContextToken over HTTP 500, nothing changed", async () => {
+    const before = JSON.stringify([...dss.state.certificates.keys()]);
+    const identifier = "urn:uuid:00000000-0000-4000-8000-000000000000";
+    const header = sessionTransportSecurityHeader(
+      {
+        identifier,
+        tokenId: "sct-1",
+        tokenXml: `<c:SecurityContextToken xmlns:c="${WSSC_NS}" xmlns:u="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd" u:Id="sct-1"><c:Identifier>${identifier}</c:Identifier></c:SecurityContextToken>`,
+        key: randomBytes(32),
+      },
+      { now },
+    );
+    const endpoint = signServiceEndpoint(url, "token/transport");
+    const action = "http://dss.cryptopro.ru/services/2014/06/ISignService/GetCertificates";
+    const res = await trusting(endpoint, {
+      method: "POST",
+      headers: { "content-type": `application/soap+xml; charset=utf-8; action="${action}"` },
+      body: `<s:Envelope xmlns:s="${SOAP12}" xmlns:a="${WSA}"><s:Header><a:Action s:mustUnderstand="1">${action}</a:Action><a:MessageID>urn:uuid:1</a:MessageID><a:To s:mustUnderstand="1">${endpoint}</a:To>${header}</s:Header><s:Body><GetCertificates xmlns="http://dss.cryptopro.ru/services/2014/06/"/></s:Body></s:Envelope>`,
+    });
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(text).toContain(WSSC_NS);
+    expect(text).toContain("BadContextToken");
+    expect(JSON.stringify([...dss.state.certificates.keys()])).toBe(before);
+  });
+});
+
+describe("federation/transport: the token from the identity centre, then a secure session", () => {
+  it("GetCertificates through a session bootstrapped with the token the client obtained", async () => {
+    const { fetch, actions } = recording();
+    const client = createSignServiceClient({
+      baseUrl: url,
+      endpoint: "federation/transport",
+      fetch,
+      now,
+      federation: {
+        sts: stsEndpoint(url, "username/transport"),
+        credentials: { kind: "username", username: "demo", password: "demo" },
+      },
+    });
+    const certs = (await getCertificates(client, {})).GetCertificatesResult?.DSSCertificate ?? [];
+    expect(certs.length).toBe(dss.state.certificatesOf("demo").length);
+    await getCertificates(client, {});
+    expect(actions).toEqual([RST_SCT_ACTION]);
+    await client.close();
+    expect(actions).toEqual([RST_SCT_ACTION, RST_SCT_CANCEL_ACTION]);
+  });
+});
