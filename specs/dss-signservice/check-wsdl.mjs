@@ -1,7 +1,10 @@
 // Checks the Sign Service spec: SignService.wsdl and the XSD files it reaches are well-formed;
 // the port type has the 23 operations of the guide's chapter 2 and every binding all of them,
 // with the WS-SecurityPolicy its endpoint kind calls for; the schemas compile together
-// (libxml2's XSD validator, as WebAssembly); and the example corpus holds:
+// (libxml2's XSD validator, as WebAssembly); the data contracts shared with the REST Signature
+// Service (../dss-common/DssCommon.xsd, DSSRevRequest) have the REST spec's members and enumeration
+// codes but for the differences contracts.mjs lists (contracts.test.mjs shows drift is caught);
+// and the example corpus holds:
 // - examples/*.xml: Sign Service messages (SOAP 1.2), each body validated against the schemas and
 //   its WS-Addressing action checked against the WSDL (the guide prints no Sign Service message);
 // - examples/guide-6.3.1/*.xml: the four WS-Trust messages §6.3.1 of the guide prints (lines
@@ -12,6 +15,7 @@
 //   printed truncated after their image data (lines 3340-3862) and are not fixtures.
 import { readdirSync, readFileSync } from "node:fs";
 import { validateXML } from "xmllint-wasm";
+import { contractProblems } from "./contracts.mjs";
 import { elementsNamed, parseXml, readSoap12, schemaSet } from "./schemas.mjs";
 
 const WSDL = "http://schemas.xmlsoap.org/wsdl/";
@@ -188,6 +192,10 @@ for (const path of ENDPOINTS) {
   );
 }
 
+// --- The shared data contracts against the REST spec -------------------------------------------
+const contracts = contractProblems();
+problems.push(...contracts.problems);
+
 // --- Schemas and the Sign Service messages ------------------------------------------------------
 const { main, preload } = schemaSet(wsdlUrl);
 async function validate(name, xml) {
@@ -357,5 +365,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `specs/dss-signservice: SignService.wsdl is well-formed, has ${OPERATIONS.length} operations on ${ENDPOINTS.length} policy-bearing ports, its schemas compile and validate ${messages.length} messages (a request of each operation), §6.3.1's ${Object.keys(guide).length} messages hold with their defects named, and §2.8.5's example 1 fits its template`,
+  `specs/dss-signservice: SignService.wsdl is well-formed, has ${OPERATIONS.length} operations on ${ENDPOINTS.length} policy-bearing ports, its ${contracts.compared.types} data types and ${contracts.compared.enumerations} enumerations shared with the REST spec match it but for the listed differences, its schemas compile and validate ${messages.length} messages (a request of each operation), §6.3.1's ${Object.keys(guide).length} messages hold with their defects named, and §2.8.5's example 1 fits its template`,
 );

@@ -14,6 +14,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { validateXML } from "xmllint-wasm";
 import { parse as parseYaml } from "yaml";
+import { compareContracts, xsdContracts } from "../dss-common/contract-check.mjs";
 import { elementsNamed, parseXml, readSoap12, schemaSet } from "../dss-signservice/schemas.mjs";
 import { LISTED, OPERATIONS } from "./operations.mjs";
 
@@ -24,8 +25,6 @@ const SP = "http://docs.oasis-open.org/ws-sx/ws-securitypolicy/200702";
 const WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 const WSAW = "http://www.w3.org/2006/05/addressing/wsdl";
 const WST = "http://docs.oasis-open.org/ws-sx/ws-trust/200512";
-const XS = "http://www.w3.org/2001/XMLSchema";
-const SER = "http://schemas.microsoft.com/2003/10/Serialization/";
 const TNS = "http://dss.cryptopro.ru/services/2014/06/";
 const CONTRACT = "IUserManagementService";
 
@@ -167,75 +166,49 @@ for (const [path, scheme] of [
 }
 
 // --- The shared data contracts against the REST spec -------------------------------------------
+// The comparison is ../dss-common/contract-check.mjs; here no difference is allowed.
 const common = parseXml(
   readFileSync(new URL("../dss-common/UmsCommon.xsd", import.meta.url), "utf8"),
   "UmsCommon.xsd",
 ).documentElement;
 const rest = parseYaml(readFileSync(new URL("../dss-ums/openapi.yaml", import.meta.url), "utf8"))
   .components.schemas;
-const complexTypes = elementsNamed(common, XS, "complexType").filter(
-  (t) => !t.getAttribute("name").startsWith("ArrayOf"),
-);
+const ums = xsdContracts(common);
 // 27 types of §4.2 and MobileAuthSettings, which the REST policy example shows.
-check(complexTypes.length === 28, `UmsCommon.xsd: 28 data types (found ${complexTypes.length})`);
-const restMembers = (schema) => {
-  const own = Object.keys(schema?.properties ?? {});
-  const inherited = (schema?.allOf ?? []).flatMap((s) =>
-    s.$ref ? restMembers(rest[s.$ref.split("/").pop()]) : Object.keys(s.properties ?? {}),
-  );
-  return [...own, ...inherited];
-};
-for (const t of complexTypes) {
-  const name = t.getAttribute("name");
-  const members = descendants(t, XS, "element").map((e) => e.getAttribute("name"));
-  const sorted = [...members].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  check(JSON.stringify(members) === JSON.stringify(sorted), `${name}: members in ordinal order`);
-  const expected = restMembers(rest[name]).sort();
-  check(
-    expected.length > 0 && JSON.stringify([...members].sort()) === JSON.stringify(expected),
-    `${name}: the members of the REST schema (${expected.join(", ")}), found ${members.join(", ")}`,
-  );
-}
+check(
+  ums.complexTypes.size === 28,
+  `UmsCommon.xsd: 28 data types (found ${ums.complexTypes.size})`,
+);
+check(ums.enumerations.size === 7, `UmsCommon.xsd: the 7 enumerations of §4.3`);
 // Enumerations: the SOAP names with the codes (ser:EnumerationValue) of the REST numeric enum.
-const simpleTypes = elementsNamed(common, XS, "simpleType");
-check(simpleTypes.length === 7, `UmsCommon.xsd: the 7 enumerations of §4.3`);
-for (const s of simpleTypes) {
-  const name = s.getAttribute("name");
-  const soap = descendants(s, XS, "enumeration").map((e) => [
-    e.getAttribute("value"),
-    Number(descendants(e, SER, "EnumerationValue")[0]?.textContent),
-  ]);
-  const restEnum = (rest[name]?.["x-trustspec-enum"] ?? []).map((m) => [m.name, m.value]);
-  check(
-    JSON.stringify(soap) === JSON.stringify(restEnum),
-    `${name}: the REST codes ${JSON.stringify(restEnum)}, found ${JSON.stringify(soap)}`,
-  );
-}
-
+problems.push(
+  ...compareContracts({
+    soap: ums,
+    rest,
+    pairs: [
+      ...[...ums.complexTypes.keys()].map((name) => ({ xsd: name, rest: name, as: "type" })),
+      ...[...ums.enumerations.keys()].map((name) => ({ xsd: name, rest: name, as: "enum" })),
+    ],
+    codes: "exact",
+    ordinalOrder: true,
+    label: "the REST spec",
+  }),
+);
 // MfaPolicy and DSSActions, which the UMS types take from the Sign Service's DssCommon.xsd: the
 // REST member names, and the REST codes where the XSD prints one.
 const dssCommon = parseXml(
   readFileSync(new URL("../dss-common/DssCommon.xsd", import.meta.url), "utf8"),
   "DssCommon.xsd",
 ).documentElement;
-for (const name of ["MfaPolicy", "DSSActions"]) {
-  const s = elementsNamed(dssCommon, XS, "simpleType").find((t) => t.getAttribute("name") === name);
-  const soap = s ? descendants(s, XS, "enumeration") : [];
-  const restEnum = rest[name]?.["x-trustspec-enum"] ?? [];
-  check(
-    JSON.stringify(soap.map((e) => e.getAttribute("value"))) ===
-      JSON.stringify(restEnum.map((m) => m.name)),
-    `${name}: the REST member names`,
-  );
-  for (const e of soap) {
-    const code = descendants(e, SER, "EnumerationValue")[0]?.textContent;
-    const restCode = restEnum.find((m) => m.name === e.getAttribute("value"))?.value;
-    check(
-      code === undefined || Number(code) === restCode,
-      `${name}.${e.getAttribute("value")}: code`,
-    );
-  }
-}
+problems.push(
+  ...compareContracts({
+    soap: xsdContracts(dssCommon),
+    rest,
+    pairs: ["MfaPolicy", "DSSActions"].map((name) => ({ xsd: name, rest: name, as: "enum" })),
+    codes: "printed",
+    label: "the REST spec",
+  }),
+);
 
 // Table 56's methods (lines 5204-5269, URIs re-joined) and the three more the REST policy example
 // offers (lines 6983-7001; defect 5 of the WSDL's header): GetPolicyResponse.xml, that example as

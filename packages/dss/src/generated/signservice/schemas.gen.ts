@@ -963,7 +963,7 @@ export const schemas: SchemaBundle = {
         },
       },
       description:
-        "Запрос на сертификат (§2.6.1, Таблица 4, lines 1924-1970). CertificateID and RequestType added in 1.0.1146. Defect: the REST JSON (v1 document) carries CertificateType and GroupID, which the table lacks, and lacks CADisplayName.",
+        "Запрос на сертификат (§2.6.1, Таблица 4, lines 1924-1970). CertificateID and RequestType added in 1.0.1146. Defect: the REST JSON (v1 document) carries CertificateType and GroupID, which the table lacks, and lacks CADisplayName; chapter 8's example also carries CspID (defect 21 of SignService.wsdl).",
     },
     DSSDecryptDocumentResponse: {
       type: "object",
@@ -1989,7 +1989,7 @@ export const schemas: SchemaBundle = {
         },
       },
       description:
-        "Сведения об отзыве сертификата (§2.6.5, Таблица 8, lines 2097-2141). 1.0.1146 added SerialNumber, UnholdAction, ApproveDate, RequestDate and removed DistName, UnholdDuration. Defect: UnholdDate and RequestDate are typed «DataTime»; read as DateTime.",
+        "Сведения об отзыве сертификата (§2.6.5, Таблица 8, lines 2097-2141). 1.0.1146 added SerialNumber, UnholdAction, ApproveDate, RequestDate and removed DistName, UnholdDuration. Defect: UnholdDate and RequestDate are typed «DataTime»; read as DateTime. Defect: the v1 REST example still sends DistName, and SignedRequest, which no table lists (defect 21 of SignService.wsdl).",
     },
     SetCertificateProperty: {
       type: "object",
