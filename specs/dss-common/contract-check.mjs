@@ -5,7 +5,8 @@
 // What is compared, on the shape DataContractSerializer publishes:
 // - a complex type's members (its xs:element particles) with the REST schema's properties (own
 //   and through allOf), by name; a member typed with another compared type (or an ArrayOf it) must
-//   reference that type's REST schema (directly, through anyOf/oneOf/allOf or as array items);
+//   reference that type's REST schema (directly, through anyOf/oneOf/allOf or as array items), one
+//   typed with a built-in type must allow its JSON form (xs:int an int32, xs:dateTime a date-time);
 // - an enumeration's members (xs:enumeration values, codes in ser:EnumerationValue appinfo) with
 //   the REST enum's members (x-trustspec-enum of a numeric enum: names and codes in order; a
 //   string enum: its values, as a set);
@@ -90,6 +91,30 @@ function references(schema, seen = new Set()) {
   return seen;
 }
 
+/** The JSON forms a REST property schema allows: `type/format` and `$Name` of each schema reached. */
+function forms(schemas, schema, seen = new Set()) {
+  if (!schema || typeof schema !== "object") return seen;
+  if (schema.$ref) {
+    const name = schema.$ref.split("/").pop();
+    seen.add(`$${name}`);
+    if (!schemas[name]?.properties) forms(schemas, { ...schemas[name], $ref: undefined }, seen);
+  }
+  for (const t of [schema.type ?? []].flat()) seen.add(`${t}/${schema.format ?? ""}`);
+  for (const key of ["anyOf", "oneOf", "allOf"])
+    for (const s of schema[key] ?? []) forms(schemas, s, seen);
+  return seen;
+}
+
+/** The JSON forms that carry an XML Schema built-in type (one of them must be allowed). */
+const PRIMITIVES = {
+  "xs:int": ["integer/int32"],
+  "xs:long": ["integer/int64"],
+  "xs:boolean": ["boolean/"],
+  "xs:string": ["string/"],
+  "xs:base64Binary": ["string/byte", "string/"],
+  "xs:dateTime": ["$DssDateTime", "string/date-time"],
+};
+
 /**
  * Compares XSD data contracts with a REST spec's component schemas.
  * @param {{
@@ -145,13 +170,20 @@ export function compareContracts({ soap, rest, pairs, codes, ordinalOrder, allow
       const props = restMembers(rest, name);
       compareNames(xsd, names, [...props.keys()]);
       for (const m of members) {
-        const target = local(m.type);
-        const item = soap.arrays.get(target) ?? target;
-        const expected = restName.get(item);
-        if (!expected) continue;
         const renamed = allowed.find((a) => a.type === xsd && a.soap === m.name && a.rest);
         const prop = props.get(renamed ? renamed.rest : m.name);
         if (!prop) continue;
+        if (PRIMITIVES[m.type]) {
+          const allowedForms = forms(rest, prop);
+          if (!PRIMITIVES[m.type].some((f) => allowedForms.has(f)))
+            problems.push(
+              `${xsd}.${m.name}: typed ${m.type} in the XSD, but ${label}'s property allows ${[...allowedForms].join(", ") || "any JSON"}`,
+            );
+          continue;
+        }
+        const target = local(m.type);
+        const expected = restName.get(soap.arrays.get(target) ?? target);
+        if (!expected) continue;
         const refs = references(prop);
         if (!refs.has(expected))
           problems.push(

@@ -2,7 +2,7 @@
 // the port type has the 23 operations of the guide's chapter 2 and every binding all of them,
 // with the WS-SecurityPolicy its endpoint kind calls for; the schemas compile together
 // (libxml2's XSD validator, as WebAssembly); the data contracts shared with the REST Signature
-// Service (../dss-common/DssCommon.xsd, DSSRevRequest) have the REST spec's members and enumeration
+// Service (../dss-common/DssCommon.xsd, DSSRevRequest) have the REST spec's members, their types and the enumeration
 // codes but for the differences contracts.mjs lists (contracts.test.mjs shows drift is caught);
 // and the example corpus holds:
 // - examples/*.xml: Sign Service messages (SOAP 1.2), each body validated against the schemas and

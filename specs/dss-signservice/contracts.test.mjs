@@ -88,6 +88,19 @@ test("a member typed with another enumeration in REST is caught", () => {
   assert.match(problems[0], /^CertificateStatus\.Value: typed DSSCertificateStatusEnum in the XSD/);
 });
 
+test("a member typed with another built-in type in REST is caught", () => {
+  const { problems } = contractProblems({
+    openapi: restWith((s) => {
+      s.DSSCertificate.properties.ID = { type: "string" };
+      s.RevocationInfo.properties.ApproveDate = { type: "string" };
+    }),
+  });
+  assert.deepEqual(problems, [
+    "DSSCertificate.ID: typed xs:int in the XSD, but the REST spec's property allows string/",
+    "RevocationInfo.ApproveDate: typed xs:dateTime in the XSD, but the REST spec's property allows string/",
+  ]);
+});
+
 test("an allowed difference that no longer occurs is reported as stale", () => {
   const { problems } = contractProblems({
     openapi: restWith((s) => {
