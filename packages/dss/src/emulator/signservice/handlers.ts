@@ -1,5 +1,5 @@
 import type { RawRequest } from "@trustspec/runtime/server";
-import type { SoapFault, SoapHandlerContext } from "@trustspec/runtime/soap";
+import { type SoapFault, type SoapHandlerContext, XsiTyped } from "@trustspec/runtime/soap";
 import type { DssSignHandlers } from "../../generated/signserver/server.gen.js";
 import * as rest from "../../generated/signserver/types.gen.js";
 import type { DssSignServiceHandlers } from "../../generated/signservice/server.gen.js";
@@ -216,9 +216,28 @@ function distinguishedName(text: string | null | undefined): Record<string, stri
   return out;
 }
 
-/** A SetCertificateProperty value: the text of `Value` (xs:anyType travels as text here). */
+/**
+ * A SetCertificateProperty value as text: an `xs:string` or `xs:boolean` (`xsi:type`), or the
+ * text of a `Value` sent without `xsi:type`.
+ */
 function propertyText(value: unknown): string {
   return typeof value === "string" ? value.trim() : String(value ?? "").trim();
+}
+
+/** The data-contract namespace of the Sign Service's classes (`PinInfo`, `CertificateStatus`). */
+const DSS_COMMON_NS = "http://schemas.datacontract.org/2004/07/CryptoPro.DSS.Common";
+
+/**
+ * The `PinInfo` a SetCertificateProperty with PropertyType `Pin` carries in `Value` (§2.6.3,
+ * Table 6; §2.7.4, Table 22: «Поле Value … должно быть типа PinInfo»; §2.6.6, Table 9: `Pin` the
+ * current PIN, `NewPin` the new one), sent with `xsi:type` naming `PinInfo`; undefined otherwise.
+ */
+function pinInfo(value: unknown): { Pin: string; NewPin: string } | undefined {
+  if (!(value instanceof XsiTyped) || value.ref !== "PinInfo") return undefined;
+  if (value.type.ns !== DSS_COMMON_NS) return undefined;
+  const info = (value.value ?? {}) as soap.PinInfo;
+  if (typeof info.NewPin !== "string") return undefined;
+  return { Pin: typeof info.Pin === "string" ? info.Pin : "", NewPin: info.NewPin };
 }
 
 /**
@@ -419,11 +438,21 @@ export function createSignServiceHandlers(
           );
           return {};
         }
-        default:
-          throw dssFault(
-            "invalid_parameters",
-            "The emulator changes IsDefault and Status over SOAP; a PIN changes over REST (PinInfo does not travel as xs:anyType text).",
+        case "Pin": {
+          const body = pinInfo(property.Value);
+          if (!body) {
+            throw dssFault(
+              "invalid_parameters",
+              "Pin takes a PinInfo (xsi:type PinInfo of the CryptoPro.DSS.Common data contracts) with NewPin.",
+            );
+          }
+          await ok(
+            handlers.changeCertificatePin(call<Ctx<"changeCertificatePin">>(ctx, { path, body })),
           );
+          return {};
+        }
+        default:
+          throw dssFault("invalid_parameters", "PropertyType is Status, Pin or IsDefault.");
       }
     },
 
