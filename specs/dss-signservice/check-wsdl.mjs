@@ -2,9 +2,9 @@
 // the port type has the 23 operations of the guide's chapter 2 and every binding all of them,
 // with the WS-SecurityPolicy its endpoint kind calls for; the schemas compile together
 // (libxml2's XSD validator, as WebAssembly); the data contracts shared with the REST Signature
-// Service (../dss-common/DssCommon.xsd, DSSRevRequest) have the REST spec's members, their types and the enumeration
-// codes but for the differences contracts.mjs lists (contracts.test.mjs shows drift is caught);
-// and the example corpus holds:
+// Service (../dss-common/DssCommon.xsd, DSSRevRequest) have the REST spec's members, their types
+// and the enumeration codes but for the differences contracts.mjs lists (contracts.test.mjs shows
+// that drift is caught); and the example corpus holds:
 // - examples/*.xml: Sign Service messages (SOAP 1.2), each body validated against the schemas and
 //   its WS-Addressing action checked against the WSDL (the guide prints no Sign Service message);
 // - examples/guide-6.3.1/*.xml: the four WS-Trust messages §6.3.1 of the guide prints (lines
