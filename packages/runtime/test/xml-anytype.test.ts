@@ -4,6 +4,7 @@ import {
   fromXml,
   toXml,
   type XmlElementDescriptor,
+  type XmlElementParticle,
   type XmlTypes,
   XSD_NS,
   XSI_NS,
@@ -13,54 +14,28 @@ import { XmlError } from "../src/xml/parse.js";
 
 const DC = "http://schemas.datacontract.org/2004/07/Test";
 
+/** An optional, nillable member of the data-contract namespace. */
+const member = (property: string, type: XmlElementParticle["type"]): XmlElementParticle => ({
+  kind: "element",
+  property,
+  name: { ns: DC, local: property },
+  type,
+  minOccurs: 0,
+  maxOccurs: 1,
+  nillable: true,
+});
+const text = { scalar: "string", xsd: "string" } as const;
+
 const types: XmlTypes = {
   Property: {
     kind: "complex",
     attributes: [],
-    particles: [
-      {
-        kind: "element",
-        property: "Name",
-        name: { ns: DC, local: "Name" },
-        type: { scalar: "string", xsd: "string" },
-        minOccurs: 0,
-        maxOccurs: 1,
-        nillable: true,
-      },
-      {
-        kind: "element",
-        property: "Value",
-        name: { ns: DC, local: "Value" },
-        type: { scalar: "any", xsd: "anyType" },
-        minOccurs: 0,
-        maxOccurs: 1,
-        nillable: true,
-      },
-    ],
+    particles: [member("Name", text), member("Value", { scalar: "any", xsd: "anyType" })],
   },
   PinInfo: {
     kind: "complex",
     attributes: [],
-    particles: [
-      {
-        kind: "element",
-        property: "NewPin",
-        name: { ns: DC, local: "NewPin" },
-        type: { scalar: "string", xsd: "string" },
-        minOccurs: 0,
-        maxOccurs: 1,
-        nillable: true,
-      },
-      {
-        kind: "element",
-        property: "Pin",
-        name: { ns: DC, local: "Pin" },
-        type: { scalar: "string", xsd: "string" },
-        minOccurs: 0,
-        maxOccurs: 1,
-        nillable: true,
-      },
-    ],
+    particles: [member("NewPin", text), member("Pin", text)],
   },
 };
 
