@@ -13,6 +13,7 @@ import { DssEmulator } from "../src/emulator/index.js";
 import {
   createSignServiceClient,
   getCertificates,
+  type SignServiceEndpointKind,
   signDocument,
   signServiceEndpoint,
   stsEndpoint,
@@ -62,36 +63,42 @@ function recording() {
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
 /** A client of token/transport with a token valid for an hour, its session's exchanges recorded. */
-function sessionClient(extra: { now?: () => Date } = {}) {
+function sessionClient(extra: { now?: () => Date; endpoint?: SignServiceEndpointKind } = {}) {
   const { fetch, actions } = recording();
   const client = createSignServiceClient({
     baseUrl: url,
     endpoint: "token/transport",
     token: dss.issueSamlToken("demo", { lifetimeSeconds: 3600 }),
     fetch,
+    now,
     ...extra,
   });
   return { client, actions };
 }
 
+/** GetCertificates, SignDocument (the CMS verified) and Encrypt/DecryptDocument through `client`. */
+async function threeOperations(client: ReturnType<typeof sessionClient>["client"], text: string) {
+  const [cert] = (await getCertificates(client, {})).GetCertificatesResult?.DSSCertificate ?? [];
+  expect(cert?.ID).toBe(dss.state.certificatesOf("demo")[0]?.id);
+  const signed = await signDocument(client, {
+    document: b64(text),
+    signatureType: "CMS",
+    certificateID: cert?.ID,
+    signatureParams: { IsDetached: "True" },
+  });
+  const verified = await verifyCms(Buffer.from(signed.SignDocumentResult ?? "", "base64"), {
+    content: new TextEncoder().encode(text),
+    trusted: [dss.caCertificate],
+  });
+  expect(verified).toMatchObject({ valid: true });
+  const round = await encryptThenDecrypt(client, cert?.CertificateBase64 ?? "", `${text}: тайна`);
+  expect(round.text).toBe(`${text}: тайна`);
+}
+
 describe("token/transport: a secure session with the issued token", () => {
   it("one RST/SCT, then SignDocument, GetCertificates and DecryptDocument through the session; close() cancels it", async () => {
     const { client, actions } = sessionClient();
-    const [cert] = (await getCertificates(client, {})).GetCertificatesResult?.DSSCertificate ?? [];
-    expect(cert?.ID).toBe(dss.state.certificatesOf("demo")[0]?.id);
-    const signed = await signDocument(client, {
-      document: b64("в сессии"),
-      signatureType: "CMS",
-      certificateID: cert?.ID,
-      signatureParams: { IsDetached: "True" },
-    });
-    const verified = await verifyCms(Buffer.from(signed.SignDocumentResult ?? "", "base64"), {
-      content: new TextEncoder().encode("в сессии"),
-      trusted: [dss.caCertificate],
-    });
-    expect(verified).toMatchObject({ valid: true });
-    const round = await encryptThenDecrypt(client, cert?.CertificateBase64 ?? "", "секрет");
-    expect(round.text).toBe("секрет");
+    await threeOperations(client, "в сессии");
     expect(actions).toEqual([RST_SCT_ACTION]);
 
     await client.close();
@@ -158,24 +165,37 @@ describe("token/transport: a secure session with the issued token", () => {
   });
 });
 
-describe("federation/transport: the token from the identity centre, then a secure session", () => {
-  it("GetCertificates through a session bootstrapped with the token the client obtained", async () => {
-    const { fetch, actions } = recording();
-    const client = createSignServiceClient({
-      baseUrl: url,
-      endpoint: "federation/transport",
-      fetch,
-      now,
-      federation: {
-        sts: stsEndpoint(url, "username/transport"),
-        credentials: { kind: "username", username: "demo", password: "demo" },
-      },
-    });
-    const certs = (await getCertificates(client, {})).GetCertificatesResult?.DSSCertificate ?? [];
-    expect(certs.length).toBe(dss.state.certificatesOf("demo").length);
-    await getCertificates(client, {});
+describe("token: a secure session with message security (symmetric binding, derived keys)", () => {
+  it("one RST/SCT (protected with the proof key), then SignDocument, GetCertificates and DecryptDocument, answers verified and decrypted; close() cancels", async () => {
+    const { client, actions } = sessionClient({ endpoint: "token" });
+    await threeOperations(client, "симметрично");
     expect(actions).toEqual([RST_SCT_ACTION]);
     await client.close();
     expect(actions).toEqual([RST_SCT_ACTION, RST_SCT_CANCEL_ACTION]);
   });
 });
+
+describe.each(["federation/transport", "federation"] as const)(
+  "%s: the token from the identity centre, then a secure session",
+  (endpoint) => {
+    it("GetCertificates through a session bootstrapped with the token the client obtained", async () => {
+      const { fetch, actions } = recording();
+      const client = createSignServiceClient({
+        baseUrl: url,
+        endpoint,
+        fetch,
+        now,
+        federation: {
+          sts: stsEndpoint(url, "username/transport"),
+          credentials: { kind: "username", username: "demo", password: "demo" },
+        },
+      });
+      const certs = (await getCertificates(client, {})).GetCertificatesResult?.DSSCertificate ?? [];
+      expect(certs.length).toBe(dss.state.certificatesOf("demo").length);
+      await getCertificates(client, {});
+      expect(actions).toEqual([RST_SCT_ACTION]);
+      await client.close();
+      expect(actions).toEqual([RST_SCT_ACTION, RST_SCT_CANCEL_ACTION]);
+    });
+  },
+);

@@ -15,8 +15,8 @@ const command = emulatorCommand({
   api: "dss",
   about: `Runs an in-memory CryptoPro DSS: the identity centre (OAuth 2.0, confirmation service) under
 /STS, the Signature Service REST API under /SignServer/rest/api and the SOAP Sign Service at
-/SignServer/SignService.svc (token/transport/nosc and federation/transport/nosc with --https,
-token/nosc, federation/nosc; ?wsdl, /mex), with a test CA made at start.`,
+/SignServer/SignService.svc (its eight endpoints, the …/transport ones with --https; ?wsdl,
+/mex), with a test CA made at start.`,
   port: 8080,
   options: {
     user: {

@@ -244,10 +244,10 @@ const encoder = new TextEncoder();
  * - The SOAP Sign Service (`/SignServer/SignService.svc`, guide ch. 2) runs the REST service's
  *   handlers over the same state: the caller is the subject of the SAML token the identity centre
  *   issued ({@link issueSamlToken}), its `dsstransactiontokenid` claim the confirmed transaction.
- *   Endpoints: `token/transport/nosc` (HTTPS only), `token/nosc`, and their `federation/…` twins
- *   (the same security; the token from the issuer the WSDL names, this identity centre's
- *   `/STS/Active.svc/username/transport`); `token`, `token/transport`, `federation` and
- *   `federation/transport` (secure session) answer a fault saying the emulator does not offer them.
+ *   Endpoints: all eight: `token/transport/nosc` (HTTPS only), `token/nosc`, `token/transport`
+ *   (HTTPS only) and `token` (a WS-SecureConversation 1.3 session, kept per endpoint), and their
+ *   `federation/…` twins (the same security; the token from the issuer the WSDL names, this
+ *   identity centre's `/STS/Active.svc/username/transport`).
  *   Errors are SOAP 1.2 faults over HTTP 500 with the `DSSFault` detail (`Code` the REST v1
  *   identifier, e.g. `certificate_not_found`, `invalid_pin`) and the operation's fault action;
  *   refused tokens are the `wsse:` faults. `SetCertificateProperty` takes its `Value` as text:

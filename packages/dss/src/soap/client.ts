@@ -70,9 +70,9 @@ export interface SignServiceClientOptions
   baseUrl?: string;
   /**
    * The endpoint kind (default: the one `url` ends in, else `token/transport/nosc`): it selects
-   * the message security. Implemented: `token/transport/nosc`, `token/nosc`, `token/transport`
-   * (a secure session over HTTPS) and their `federation/…` twins; `token` and `federation` (a
-   * secure session with message security) need `security`.
+   * the message security. All eight are implemented: `token/transport/nosc`, `token/nosc`,
+   * `token/transport` and `token` (the last two with a secure session) and their
+   * `federation/…` twins.
    */
   endpoint?: SignServiceEndpointKind;
   /** The issued token for the `token…` endpoints: a fixed one, or a provider asked before each call. */
@@ -100,14 +100,15 @@ export interface SignServiceClientOptions
  * A client of the CryptoPro DSS Sign Service (SOAP, `SignService.svc`) with the message security
  * of its endpoint: on `…/transport/nosc` (the default, HTTPS) every request carries the issued
  * SAML token endorsing a timestamp; on `…/nosc` every request and answer is signed and encrypted
- * with the token's proof key. On `…/transport` (HTTPS with a secure session,
+ * with the token's proof key. On `…/transport` and on `token`/`federation` (a secure session,
  * WS-SecureConversation 1.3) the first call establishes the session with the issued token (a
- * Security Context Token, the key computed from both sides' entropy), later calls carry the
- * context token endorsing their timestamp, a new session is established shortly before it
- * expires or when the service no longer knows it, and `close()` cancels it. A fault with the `DSSFault` detail rejects as a
+ * Security Context Token, the key computed from both sides' entropy); later calls carry the
+ * context token endorsing their timestamp (`…/transport`, HTTPS) or are signed and encrypted
+ * both ways with keys derived from the session key (`token`, `federation`); a new session is
+ * established shortly before it expires or when the service no longer knows it, and `close()`
+ * cancels it. A fault with the `DSSFault` detail rejects as a
  * {@link DssSoapFaultError}; a message the client's security refuses as a `WsSecurityError`.
- * @throws ConfigurationError when no address can be made, the endpoint kind is not implemented,
- *   or no token source is given.
+ * @throws ConfigurationError when no address can be made, or no token source is given.
  */
 export function createSignServiceClient(options: SignServiceClientOptions): SignServiceClient {
   const {
@@ -135,12 +136,6 @@ export function createSignServiceClient(options: SignServiceClientOptions): Sign
   if (givenSecurity !== undefined) {
     security = givenSecurity ?? undefined;
   } else {
-    if (!kind.endsWith("nosc") && !kind.endsWith("transport")) {
-      throw new ConfigurationError(
-        "endpoint",
-        `The ${kind} endpoint needs a secure session with message security (WS-SecureConversation over the symmetric binding), which is not implemented; use ${kind}/transport or ${kind}/nosc, or give your own security.`,
-      );
-    }
     let source: IssuedTokenSource | undefined = token;
     if (federation) {
       if (token) {
@@ -183,7 +178,7 @@ export function createSignServiceClient(options: SignServiceClientOptions): Sign
       const session = secureSessionSecurity({
         ...settings,
         url,
-        binding: "transport",
+        binding: kind.endsWith("transport") ? "transport" : "symmetric",
         ...(rest.fetch ? { fetch: rest.fetch } : {}),
         ...(rest.timeoutMs !== undefined ? { timeoutMs: rest.timeoutMs } : {}),
         ...(sessionRefreshSkewSeconds !== undefined

@@ -11,7 +11,11 @@ import {
 } from "@trustspec/runtime/soap";
 import { WSSE_NS } from "../wssecurity/constants.js";
 import { ReplayCache } from "../wssecurity/replay.js";
-import { openSymmetric, protectSymmetric } from "../wssecurity/symmetric.js";
+import {
+  type OpenedSymmetricMessage,
+  openSymmetric,
+  protectSymmetric,
+} from "../wssecurity/symmetric.js";
 import {
   type SamlAttribute,
   type VerifiedTransportSecurity,
@@ -177,6 +181,42 @@ export function transportBindingEndpointSecurity(
 }
 
 /**
+ * @internal Verifies and decrypts a request protected with an issued token's proof key (the
+ * symmetric binding): the assertion checked as on the transport binding. Returns the opened
+ * message and the proof key (base64), to protect the answer with.
+ */
+export async function openIssuedTokenMessage(
+  request: string,
+  policy: SignServiceTokenPolicy,
+  caches: ReturnType<typeof policyOf>,
+): Promise<{ opened: OpenedSymmetricMessage; proofKey: string }> {
+  let proofKey: string | undefined;
+  const opened = await openSymmetric(request, {
+    proofKey: async (id) => {
+      const k = await policy.proofKey(id);
+      if (k !== undefined) proofKey = typeof k === "string" ? k : Buffer.from(k).toString("base64");
+      return k;
+    },
+    assertion: {
+      issuerKey: policy.issuerKey,
+      audiences: policy.audiences,
+      verifiedAssertions: caches.verifiedAssertions,
+      ...(policy.issuer !== undefined ? { issuer: policy.issuer } : {}),
+      ...(policy.assertionSignatureAlgorithms
+        ? { assertionSignatureAlgorithms: policy.assertionSignatureAlgorithms }
+        : {}),
+    },
+    replayCache: caches.replayCache,
+    ...(policy.maxClockSkewSeconds !== undefined
+      ? { maxClockSkewSeconds: policy.maxClockSkewSeconds }
+      : {}),
+    ...(policy.now ? { now: policy.now } : {}),
+    ...(policy.xmlLimits ? { xmlLimits: policy.xmlLimits } : {}),
+  });
+  return { opened, proofKey: proofKey! };
+}
+
+/**
  * The `token/nosc` (and `federation/nosc`) endpoint: no transport security, the issued token's
  * proof key is the symmetric protection token. Each request is verified and decrypted
  * (`openSymmetric`: the assertion checked as on the transport binding, the timestamp, the
@@ -192,31 +232,8 @@ export function symmetricBindingEndpointSecurity(
     understoodHeaders: [SECURITY_HEADER],
     security: {
       async open(request: string, context: SoapEndpointSecurityContext) {
-        let proofKey: string | undefined;
-        const opened = await openSymmetric(request, {
-          proofKey: async (id) => {
-            const k = await policy.proofKey(id);
-            if (k !== undefined)
-              proofKey = typeof k === "string" ? k : Buffer.from(k).toString("base64");
-            return k;
-          },
-          assertion: {
-            issuerKey: policy.issuerKey,
-            audiences: policy.audiences,
-            verifiedAssertions: caches.verifiedAssertions,
-            ...(policy.issuer !== undefined ? { issuer: policy.issuer } : {}),
-            ...(policy.assertionSignatureAlgorithms
-              ? { assertionSignatureAlgorithms: policy.assertionSignatureAlgorithms }
-              : {}),
-          },
-          replayCache: caches.replayCache,
-          ...(policy.maxClockSkewSeconds !== undefined
-            ? { maxClockSkewSeconds: policy.maxClockSkewSeconds }
-            : {}),
-          ...(policy.now ? { now: policy.now } : {}),
-          ...(policy.xmlLimits ? { xmlLimits: policy.xmlLimits } : {}),
-        });
-        keys.set(context, { id: opened.tokenId, key: proofKey! });
+        const { opened, proofKey } = await openIssuedTokenMessage(request, policy, caches);
+        keys.set(context, { id: opened.tokenId, key: proofKey });
         if (opened.token) verified.set(context.raw, tokenView(opened.token));
         return buildEnvelope(
           "1.2",

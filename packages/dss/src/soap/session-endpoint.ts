@@ -21,12 +21,20 @@ import {
   readSctCancel,
   readSctRequest,
   sctCancelResponseXml,
+  sctReferenceXml,
   sctResponseXml,
+  sessionKeyOf,
   verifySessionTransportSecurity,
   WST_NS,
 } from "../wssecurity/secureconversation.js";
-import { verifyTransportSecurity } from "../wssecurity/verify.js";
+import { openSymmetric, protectSymmetric } from "../wssecurity/symmetric.js";
 import {
+  type El,
+  type VerifiedTransportSecurity,
+  verifyTransportSecurity,
+} from "../wssecurity/verify.js";
+import {
+  openIssuedTokenMessage,
   policyOf,
   rememberVerifiedToken,
   SECURITY_HEADER,
@@ -35,6 +43,7 @@ import {
   type SignServiceTokenPolicy,
   tokenView,
 } from "./endpoint-security.js";
+import { envelopeParts } from "./envelope-parts.js";
 
 /**
  * The service side of a Sign Service endpoint with a secure session (WS-SecureConversation 1.3,
@@ -56,8 +65,13 @@ interface Session {
 export interface SecureSessionEndpointOptions {
   /** The bootstrap token's policy (as for the `…/nosc` endpoints). */
   policy: SignServiceTokenPolicy;
-  /** The binding: `transport` (`token/transport`, `federation/transport`: HTTPS). */
-  binding: "transport";
+  /**
+   * The binding: `transport` (`token/transport`, `federation/transport`: HTTPS, the context token
+   * endorsing each timestamp) or `symmetric` (`token`, `federation`: requests and answers signed
+   * and encrypted with keys derived from the session key; the RST/SCT and its answer with the
+   * issued token's proof key).
+   */
+  binding: "transport" | "symmetric";
   /**
    * How long a session lasts, in seconds (default 600; never longer than the bootstrap token's
    * validity).
@@ -112,9 +126,67 @@ export function secureSessionEndpoint(
       ...(policy.xmlLimits ? { xmlLimits: policy.xmlLimits } : {}),
     });
 
-  async function establish(envelope: SoapEnvelope): Promise<string> {
-    const verified = await verifyTransportSecurity(envelope, { ...policy, ...caches });
-    const { clientEntropy } = readSctRequest(envelope.body);
+  const symmetric = options.binding === "symmetric";
+  /** A request of a symmetric-bound session, verified and decrypted with the session's keys. */
+  const openSession = (text: string) =>
+    openSymmetric(text, {
+      proofKey: (identifier) => sessionKeyOf(identifier, sessionKey),
+      replayCache: caches.replayCache,
+      ...(policy.maxClockSkewSeconds !== undefined
+        ? { maxClockSkewSeconds: policy.maxClockSkewSeconds }
+        : {}),
+      ...(policy.now ? { now: policy.now } : {}),
+      ...(policy.xmlLimits ? { xmlLimits: policy.xmlLimits } : {}),
+    });
+  /** The session a request belongs to, and its body (decrypted on the symmetric binding). */
+  async function sessionMessage(text: string, envelope?: SoapEnvelope) {
+    if (!symmetric) {
+      const { identifier, envelope: env } = verifySession(envelope ?? text);
+      return { identifier, body: env.body.toString(), headers: undefined };
+    }
+    const opened = await openSession(text);
+    return {
+      identifier: opened.tokenId,
+      body: opened.body.toString(),
+      headers: opened.headers.map((h) => h.toString()),
+    };
+  }
+  /** An answer protected with a key (base64) of the token `keyIdentifier`, on the symmetric binding. */
+  const protect = (
+    headers: string[],
+    body: string,
+    key: { proofKey: string; keyIdentifier: string; tokenReference?: string },
+  ) =>
+    symmetric
+      ? protectSymmetric({
+          token: { tokenXml: "", proofKey: key.proofKey, keyIdentifier: key.keyIdentifier },
+          ...(key.tokenReference ? { tokenReference: key.tokenReference, derivedKeys: true } : {}),
+          includeToken: false,
+          headers,
+          body,
+          ...(policy.now ? { now: policy.now } : {}),
+        })
+      : buildEnvelope("1.2", body, headers);
+  const sessionKeyFor = (identifier: string) => ({
+    proofKey: sessions.get(identifier)!.key.toString("base64"),
+    keyIdentifier: identifier,
+    tokenReference: sctReferenceXml(identifier),
+  });
+
+  async function establish(text: string, envelope: SoapEnvelope, reply: string[]): Promise<string> {
+    let verified: Omit<VerifiedTransportSecurity, "timestamp">;
+    let body: El;
+    let bootstrapKey: { proofKey: string; keyIdentifier: string } | undefined;
+    if (symmetric) {
+      const { opened, proofKey } = await openIssuedTokenMessage(text, policy, caches);
+      verified = opened.token!;
+      body = opened.body;
+      bootstrapKey = { proofKey, keyIdentifier: opened.tokenId };
+    } else {
+      verified = await verifyTransportSecurity(envelope, { ...policy, ...caches });
+      body = envelope.body;
+    }
+    const { clientEntropy } = readSctRequest(body);
     const serverEntropy = newEntropy();
     const token = newSecurityContextToken();
     const created = nowMs();
@@ -125,28 +197,33 @@ export function secureSessionEndpoint(
       token: tokenView(verified),
       expiresAt,
     });
-    return sctResponseXml({
+    const rstr = sctResponseXml({
       token,
       serverEntropy,
       created: new Date(created),
       expires: new Date(expiresAt),
     });
+    // The answer to the bootstrap is protected like the bootstrap (the issued token's proof key).
+    return protect(reply, rstr, bootstrapKey ?? { proofKey: "", keyIdentifier: "" });
   }
 
-  function cancel(envelope: SoapEnvelope): string {
-    const { identifier } = verifySession(envelope);
-    if (readSctCancel(envelope.body) !== identifier) {
+  async function cancel(text: string, envelope: SoapEnvelope, reply: string[]): Promise<string> {
+    const { identifier, body } = await sessionMessage(text, envelope);
+    const key = symmetric ? sessionKeyFor(identifier) : undefined;
+    const env = parseEnvelope(buildEnvelope("1.2", body), "1.2", policy.xmlLimits);
+    if (readSctCancel(env.body) !== identifier) {
       throw new WsSecurityError("invalid_security", "A session may cancel only itself.");
     }
     sessions.delete(identifier);
-    return sctCancelResponseXml();
+    return protect(reply, sctCancelResponseXml(), key ?? { proofKey: "", keyIdentifier: "" });
   }
 
-  const answer = (status: number, action: string, body: string, relatesTo?: string) => ({
-    status,
+  const answer = (action: string, envelope: string) => ({
+    status: 200,
     headers: { "content-type": soapContentType("1.2", action) },
-    body: encoder.encode(buildEnvelope("1.2", body, addressingReplyHeaders(action, relatesTo))),
+    body: encoder.encode(envelope),
   });
+  const keysOf = new WeakMap<object, string>();
 
   return {
     understoodHeaders: [SECURITY_HEADER],
@@ -154,11 +231,24 @@ export function secureSessionEndpoint(
       return sessions.size;
     },
     security: {
-      open(request, context) {
-        const { identifier } = verifySession(request);
+      async open(request, context) {
+        const { identifier, body, headers } = await sessionMessage(request);
         rememberVerifiedToken(context.raw, sessions.get(identifier)!.token);
-        return request;
+        keysOf.set(context, identifier);
+        return headers ? buildEnvelope("1.2", body, headers) : request;
       },
+      ...(symmetric
+        ? {
+            protect(answer: string, context: object) {
+              const identifier = keysOf.get(context);
+              if (!identifier || !sessions.has(identifier)) {
+                throw new Error("no verified request to answer");
+              }
+              const { headers, body } = envelopeParts(answer);
+              return protect(headers, body, sessionKeyFor(identifier));
+            },
+          }
+        : {}),
     },
     async handleSessionMessage(request) {
       if (request.method !== "POST") return undefined;
@@ -174,9 +264,12 @@ export function secureSessionEndpoint(
       const { action, messageId } = readAddressingHeaders(envelope.headers);
       if (action !== RST_SCT_ACTION && action !== RST_SCT_CANCEL_ACTION) return undefined;
       try {
-        return action === RST_SCT_ACTION
-          ? answer(200, RSTR_SCT_ACTION, await establish(envelope), messageId)
-          : answer(200, RSTR_SCT_CANCEL_ACTION, cancel(envelope), messageId);
+        if (action === RST_SCT_ACTION) {
+          const reply = addressingReplyHeaders(RSTR_SCT_ACTION, messageId);
+          return answer(RSTR_SCT_ACTION, await establish(text, envelope, reply));
+        }
+        const reply = addressingReplyHeaders(RSTR_SCT_CANCEL_ACTION, messageId);
+        return answer(RSTR_SCT_CANCEL_ACTION, await cancel(text, envelope, reply));
       } catch (e) {
         const fault =
           e instanceof WsSecurityError

@@ -15,9 +15,11 @@ import {
   readSctResponse,
   type SecurityContext,
   sctCancelXml,
+  sctLocalReferenceXml,
   sctRequestXml,
   sessionTransportSecurityHeader,
 } from "../wssecurity/secureconversation.js";
+import { openSymmetric, protectSymmetric } from "../wssecurity/symmetric.js";
 import {
   type SignServiceClientSecurityOptions,
   symmetricBindingSecurity,
@@ -29,8 +31,12 @@ import { envelopeParts } from "./envelope-parts.js";
 export interface SecureSessionOptions extends SignServiceClientSecurityOptions {
   /** The endpoint's address (the RST/SCT and the cancel go there). */
   url: string;
-  /** The session's binding: `transport` (`…/transport`, HTTPS). */
-  binding: "transport";
+  /**
+   * The session's binding: `transport` (`…/transport`, HTTPS: the context token endorses each
+   * timestamp) or `symmetric` (`token`, `federation`: each request and answer signed and
+   * encrypted with keys derived from the session key).
+   */
+  binding: "transport" | "symmetric";
   /** The `fetch` of the session's own exchanges (default `globalThis.fetch`). */
   fetch?: typeof globalThis.fetch;
   /** Timeout of those exchanges, in milliseconds (default 30 000). */
@@ -55,7 +61,9 @@ const CANCEL = "CancelSecurityContextToken";
  * concurrent calls (one exchange), and established anew shortly before it expires or after the
  * service refused it (`wsc:BadContextToken`: that call fails, the next one gets a new session).
  * On `token/transport` each request carries the context token endorsing its timestamp with the
- * session key; HTTPS protects the rest.
+ * session key; HTTPS protects the rest. On `token` (symmetric binding) the RST/SCT is signed and
+ * encrypted with the issued token's proof key (and so is its answer), and every later request
+ * and answer with keys derived from the session key (`DerivedKeyToken`s naming the context token).
  */
 export function secureSessionSecurity(options: SecureSessionOptions): SecureSessionSecurity {
   const clock = options.now ?? (() => new Date());
@@ -112,8 +120,38 @@ export function secureSessionSecurity(options: SecureSessionOptions): SecureSess
       : {};
   const protectWith = (s: SecurityContext, envelope: string) => {
     const { headers, body } = envelopeParts(envelope);
+    if (options.binding === "symmetric") {
+      return protectSymmetric({
+        token: {
+          tokenXml: s.tokenXml,
+          proofKey: s.key.toString("base64"),
+          keyIdentifier: s.identifier,
+        },
+        tokenReference: sctLocalReferenceXml(s.tokenId),
+        includeToken: true,
+        derivedKeys: true,
+        headers,
+        body,
+        ...ttl,
+        now: clock,
+      });
+    }
     const header = sessionTransportSecurityHeader(s, { ...ttl, now: clock });
     return buildEnvelope("1.2", body, [...headers, header]);
+  };
+  /** The answer verified and decrypted with the session's keys (symmetric binding). */
+  const openWith = async (s: SecurityContext, answer: string) => {
+    if (options.binding !== "symmetric") return answer;
+    const opened = await openSymmetric(answer, {
+      proofKey: (id) => (id === s.identifier ? s.key : undefined),
+      expectedTokenId: s.identifier,
+      now: clock,
+    });
+    return buildEnvelope(
+      "1.2",
+      opened.body.toString(),
+      opened.headers.map((h) => h.toString()),
+    );
   };
 
   /** A refused session (`wsc:BadContextToken`) is dropped, so the next call establishes one. */
@@ -136,8 +174,10 @@ export function secureSessionSecurity(options: SecureSessionOptions): SecureSess
       return protectWith(s, envelope);
     },
     open(answer, context) {
-      dropRefused(used.get(context), answer, context.status);
-      return answer;
+      const s = used.get(context);
+      if (!s) throw new Error("no protected request to read the answer of");
+      dropRefused(s, answer, context.status);
+      return openWith(s, answer);
     },
     async close() {
       const s = session ?? (pending ? await pending.catch(() => undefined) : undefined);
@@ -145,6 +185,7 @@ export function secureSessionSecurity(options: SecureSessionOptions): SecureSess
       if (!s) return;
       await send(RST_SCT_CANCEL_ACTION, CANCEL, sctCancelXml(s.identifier), {
         protect: (envelope) => protectWith(s, envelope),
+        open: (answer) => openWith(s, answer),
       });
     },
   };

@@ -43,6 +43,8 @@ export const RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 
 /** WS-SecureConversation 1.3 (`DerivedKeyToken`), the version that goes with WS-Trust 1.3. */
 export const WSSC_NS = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512";
+/** The token type of a Security Context Token (WS-SecureConversation 1.3, §3). */
+export const SCT_TOKEN_TYPE = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512/sct";
 /** The P_SHA-1 key derivation of WS-SecureConversation 1.3 (§7). */
 export const P_SHA1 = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512/dk/p_sha1";
 /** The label of a derived key when a `DerivedKeyToken` names none (WS-SecureConversation 1.3, §7). */

@@ -6,7 +6,7 @@ import {
   type SoapEnvelope,
   type XmlLimits,
 } from "@trustspec/runtime/soap";
-import { DS_NS, WSSC_NS, WSSE_NS, WSU_NS } from "./constants.js";
+import { DS_NS, SCT_TOKEN_TYPE, WSSC_NS, WSSE_NS, WSU_NS } from "./constants.js";
 import { WsSecurityError } from "./errors.js";
 import type { ReplayCache } from "./replay.js";
 import { pSha1 } from "./symmetric.js";
@@ -18,6 +18,7 @@ import {
   kid,
   kids,
   readTimestamp,
+  referencedContext,
   remember,
 } from "./verify.js";
 
@@ -42,8 +43,6 @@ import {
 
 /** WS-Trust 1.3. */
 export const WST_NS = "http://docs.oasis-open.org/ws-sx/ws-trust/200512";
-/** The token type of a Security Context Token (WS-SecureConversation 1.3, §3). */
-export const SCT_TOKEN_TYPE = `${WSSC_NS}/sct`;
 /** The action of a request for a Security Context Token. */
 export const RST_SCT_ACTION = `${WST_NS}/RST/SCT`;
 /** The action of its answer. */
@@ -232,23 +231,6 @@ export function sessionTransportSecurityHeader(
 
 /** The session key of a context token, by its identifier; `undefined` when unknown or ended. */
 export type SessionKeyLookup = (identifier: string) => Buffer | undefined;
-
-/**
- * The identifier of the context token a `SecurityTokenReference` names: a `Reference` to the
- * token carried in the header (`#wsu:Id`) or to its identifier.
- */
-export function referencedContext(str: El, security: El): string {
-  const refs = kids(str, WSSE_NS, "Reference");
-  const uri = refs.length === 1 ? (refs[0]!.getAttribute("URI") ?? "") : "";
-  if (!uri) throw bad("A key must name the security context token.");
-  if (!uri.startsWith("#")) return uri;
-  const sct = kids(security, WSSC_NS, "SecurityContextToken").find(
-    (t) => t.getAttributeNS(WSU_NS, "Id") === uri.slice(1),
-  );
-  const identifier = text(sct && kid(sct, WSSC_NS, "Identifier"));
-  if (!identifier) throw bad("A key refers to no security context token of the header.");
-  return identifier;
-}
 
 /** The session key, or `wsc:BadContextToken`. */
 export function sessionKeyOf(identifier: string, lookup: SessionKeyLookup): Buffer {

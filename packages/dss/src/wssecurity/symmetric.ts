@@ -19,6 +19,7 @@ import {
   P_SHA1,
   SAML_ASSERTION_ID_VALUE_TYPE,
   SAML11_NS,
+  SCT_TOKEN_TYPE,
   SHA1,
   WSA_NS,
   WSSC_NS,
@@ -43,6 +44,7 @@ import {
   kids,
   proofKeyOf,
   readTimestamp,
+  referencedContext,
   remember,
   type TransportSecurityPolicy,
   type VerifiedTransportSecurity,
@@ -90,6 +92,12 @@ export interface SymmetricProtectOptions {
   encryptSignature?: boolean;
   /** Nonces for the derived keys (default 16 random bytes each). */
   nonce?: () => Buffer;
+  /**
+   * The `SecurityTokenReference` (XML) by which keys and derived keys name the token (default:
+   * the assertion's `SAMLAssertionID` key identifier `token.keyIdentifier`); e.g. a reference to
+   * a secure session's context token.
+   */
+  tokenReference?: string;
 }
 
 /** The P_SHA-1 function of TLS 1.0 (RFC 2246, §5) that WS-SecureConversation 1.3 derives keys with. */
@@ -125,11 +133,11 @@ const ENCRYPTION_KEY_LENGTH = 32; // Basic256: AES-256
 
 function derivedKeyTokenXml(
   id: string,
-  assertionId: string,
+  tokenReference: string,
   nonce: Buffer,
   length: number,
 ): string {
-  return `<c:DerivedKeyToken xmlns:c="${WSSC_NS}" u:Id="${escapeXml(id)}">${assertionReferenceXml(assertionId)}<c:Offset>0</c:Offset><c:Length>${length}</c:Length><c:Nonce>${nonce.toString("base64")}</c:Nonce></c:DerivedKeyToken>`;
+  return `<c:DerivedKeyToken xmlns:c="${WSSC_NS}" u:Id="${escapeXml(id)}">${tokenReference}<c:Offset>0</c:Offset><c:Length>${length}</c:Length><c:Nonce>${nonce.toString("base64")}</c:Nonce></c:DerivedKeyToken>`;
 }
 
 function strReference(id: string): string {
@@ -161,8 +169,9 @@ export function protectSymmetric(options: SymmetricProtectOptions): string {
   if (encKey.length !== ENCRYPTION_KEY_LENGTH) {
     throw new WsSecurityError("invalid_token", "The proof key is not a 256-bit key for AES-256.");
   }
-  const sigKeyInfo = derived ? strReference("_2") : assertionReferenceXml(token.keyIdentifier);
-  const encKeyInfo = derived ? strReference("_3") : assertionReferenceXml(token.keyIdentifier);
+  const tokenReference = options.tokenReference ?? assertionReferenceXml(token.keyIdentifier);
+  const sigKeyInfo = derived ? strReference("_2") : tokenReference;
+  const encKeyInfo = derived ? strReference("_3") : tokenReference;
 
   const sig = new SignedXml({
     privateKey: sigKey,
@@ -198,8 +207,8 @@ export function protectSymmetric(options: SymmetricProtectOptions): string {
     `<o:Security xmlns:o="${WSSE_NS}" s:mustUnderstand="1">`,
     timestamp,
     options.includeToken ? token.tokenXml : "",
-    derived ? derivedKeyTokenXml("_2", token.keyIdentifier, sigNonce, SIGNING_KEY_LENGTH) : "",
-    derived ? derivedKeyTokenXml("_3", token.keyIdentifier, encNonce, ENCRYPTION_KEY_LENGTH) : "",
+    derived ? derivedKeyTokenXml("_2", tokenReference, sigNonce, SIGNING_KEY_LENGTH) : "",
+    derived ? derivedKeyTokenXml("_3", tokenReference, encNonce, ENCRYPTION_KEY_LENGTH) : "",
     `<e:ReferenceList xmlns:e="${XENC_NS}">${dataReferences}</e:ReferenceList>`,
     signature,
     "</o:Security>",
@@ -315,23 +324,21 @@ export async function openSymmetric(
     const str = keyInfo && kid(keyInfo, WSSE_NS, "SecurityTokenReference");
     if (!str) throw new WsSecurityError("invalid_security", "A key is not named.");
     const ref = kid(str, WSSE_NS, "Reference");
-    if (!ref) {
-      // The proof key itself, the token named by its key identifier.
-      if (policy.requireDerivedKeys) {
-        throw new WsSecurityError("invalid_security", "The policy requires derived keys.");
-      }
-      const tokenId = tokenIdOf(str, policy, token?.assertionId);
-      return { key: await proofKeyOf(tokenId, policy), tokenId };
-    }
-    const uri = ref.getAttribute("URI") ?? "";
+    const uri = ref?.getAttribute("URI") ?? "";
     const dk = uri.startsWith("#") ? derivedKeys.get(uri.slice(1)) : undefined;
-    if (!dk) {
+    if (dk) return deriveFrom(dk, policy, token?.assertionId, security);
+    if (ref && !namesContextToken(ref, security)) {
       throw new WsSecurityError(
         "invalid_security",
         "A key refers to no derived key of the header.",
       );
     }
-    return deriveFrom(dk, policy, token?.assertionId);
+    // The token's key itself, the token named by its key identifier (or a context token).
+    if (policy.requireDerivedKeys) {
+      throw new WsSecurityError("invalid_security", "The policy requires derived keys.");
+    }
+    const tokenId = tokenIdOf(str, policy, token?.assertionId, security);
+    return { key: await proofKeyOf(tokenId, policy), tokenId };
   };
 
   /** Decrypts an EncryptedData in place; the token whose key decrypted it. */
@@ -421,8 +428,36 @@ export async function openSymmetric(
   };
 }
 
-/** The token a `SecurityTokenReference` names by its SAMLAssertionID key identifier, checked. */
-function tokenIdOf(str: El, policy: SymmetricOpenPolicy, assertionId: string | undefined): string {
+/** Whether a `Reference` names a security context token (by its value type or its `wsu:Id`). */
+function namesContextToken(ref: El, security: El): boolean {
+  if (ref.getAttribute("ValueType") === SCT_TOKEN_TYPE) return true;
+  const uri = ref.getAttribute("URI") ?? "";
+  return (
+    uri.startsWith("#") &&
+    kids(security, WSSC_NS, "SecurityContextToken").some(
+      (t) => t.getAttributeNS(WSU_NS, "Id") === uri.slice(1),
+    )
+  );
+}
+
+/**
+ * The token a `SecurityTokenReference` names, checked: an assertion by its SAMLAssertionID key
+ * identifier, or a security context token by its identifier.
+ */
+function tokenIdOf(
+  str: El,
+  policy: SymmetricOpenPolicy,
+  assertionId: string | undefined,
+  security: El,
+): string {
+  const ref = kid(str, WSSE_NS, "Reference");
+  if (ref && namesContextToken(ref, security)) {
+    const identifier = referencedContext(str, security);
+    if (policy.expectedTokenId !== undefined && identifier !== policy.expectedTokenId) {
+      throw new WsSecurityError("invalid_security", "The message is protected with another token.");
+    }
+    return identifier;
+  }
   const keyIds = kids(str, WSSE_NS, "KeyIdentifier");
   const tokenId = keyIds.length === 1 ? (keyIds[0]!.textContent ?? "").trim() : "";
   if (!tokenId || keyIds[0]!.getAttribute("ValueType") !== SAML_ASSERTION_ID_VALUE_TYPE) {
@@ -447,6 +482,7 @@ async function deriveFrom(
   dk: El,
   policy: SymmetricOpenPolicy,
   assertionId: string | undefined,
+  security: El,
 ): Promise<{ key: Buffer; tokenId: string }> {
   const algorithm = dk.getAttribute("Algorithm");
   if (algorithm && algorithm !== P_SHA1) {
@@ -454,7 +490,7 @@ async function deriveFrom(
   }
   const str = kid(dk, WSSE_NS, "SecurityTokenReference");
   if (!str) throw new WsSecurityError("invalid_security", "A derived key names no token.");
-  const tokenId = tokenIdOf(str, policy, assertionId);
+  const tokenId = tokenIdOf(str, policy, assertionId, security);
   const secret = await proofKeyOf(tokenId, policy);
   const num = (local: string, fallback: number) => {
     const el = kid(dk, WSSC_NS, local);

@@ -18,6 +18,7 @@ import {
   SAML11_NS,
   SHA1,
   SHA256,
+  WSSC_NS,
   WSSE_NS,
   WSU_NS,
 } from "./constants.js";
@@ -458,4 +459,26 @@ export function checkSignature(c: SignatureCheck): string {
     throw new WsSecurityError(c.failure, `${c.what} does not verify.`);
   }
   return (kid(c.signature, DS_NS, "SignatureValue")?.textContent ?? "").replace(/\s+/g, "");
+}
+
+/**
+ * @internal The identifier of the context token a `SecurityTokenReference` names: a `Reference` to the
+ * token carried in the header (`#wsu:Id`) or to its identifier.
+ */
+export function referencedContext(str: El, security: El): string {
+  const refs = kids(str, WSSE_NS, "Reference");
+  const uri = refs.length === 1 ? (refs[0]!.getAttribute("URI") ?? "") : "";
+  if (!uri)
+    throw new WsSecurityError("invalid_security", "A key must name the security context token.");
+  if (!uri.startsWith("#")) return uri;
+  const sct = kids(security, WSSC_NS, "SecurityContextToken").find(
+    (t) => t.getAttributeNS(WSU_NS, "Id") === uri.slice(1),
+  );
+  const identifier = (sct && kid(sct, WSSC_NS, "Identifier"))?.textContent?.trim() ?? "";
+  if (!identifier)
+    throw new WsSecurityError(
+      "invalid_security",
+      "A key refers to no security context token of the header.",
+    );
+  return identifier;
 }

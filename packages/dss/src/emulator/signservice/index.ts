@@ -45,8 +45,10 @@ const OFFERED = new Set([
   "federation/nosc",
   "token/transport",
   "federation/transport",
+  "token",
+  "federation",
 ]);
-/** The others need a secure session with message security (WS-SecureConversation). */
+/** Kinds the emulator would not offer (none now; kept for endpoints the guide may add). */
 const UNOFFERED = new Set(SIGN_SERVICE_ENDPOINT_KINDS.filter((k) => !OFFERED.has(k)));
 
 const MEX_NS = "http://schemas.xmlsoap.org/ws/2004/09/mex";
@@ -90,8 +92,10 @@ export interface SignServiceOptions {
  *   ends the session. The sessions (identifier → key, the token's subject and claims, expiry:
  *   10 minutes or the token's end) are kept per endpoint; an unknown, expired or cancelled one
  *   is refused with `wsc:BadContextToken`.
- * - `token` and `federation` (a secure session with message security) answer a fault saying the
- *   emulator does not offer them.
+ * - `token` and `federation`: a secure session without transport security: the RST/SCT and its
+ *   answer signed and encrypted with the issued token's proof key (as on `…/nosc`), later
+ *   requests and answers with keys derived from the session key (`DerivedKeyToken`s naming the
+ *   context token); sessions kept and refused as on `…/transport`.
  * - `?wsdl` and `?xsd=…` on the service and on each endpoint: the WSDL with every port at this
  *   host; `/mex`: WS-MetadataExchange GetMetadata (WS-Transfer Get) answering the WSDL and its
  *   schemas as metadata sections.
@@ -135,8 +139,9 @@ export function createSignService(
       });
     const transport = server(transportBindingEndpointSecurity(policy));
     const symmetric = server(symmetricBindingEndpointSecurity(policy));
-    for (const kind of ["token/transport", "federation/transport"]) {
-      sessions.set(kind, secureSessionEndpoint({ policy, binding: "transport" }));
+    for (const kind of ["token/transport", "federation/transport", "token", "federation"]) {
+      const binding = kind.endsWith("transport") ? "transport" : "symmetric";
+      sessions.set(kind, secureSessionEndpoint({ policy, binding }));
     }
     return new Map([
       ["token/transport/nosc", transport],
