@@ -5,10 +5,8 @@
  * transaction claim, the service's metadata, and `xmlsec1` checking the emulator's protected
  * answers given the proof key.
  */
-import { execFile, execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SoapFaultError } from "@trustspec/runtime/soap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,9 +18,9 @@ import { DssSoapFaultError } from "../src/soap/faults.js";
 import { signedSamlAssertion } from "../src/wssecurity/index.js";
 import { encryptThenDecrypt, fetchTrusting } from "./emulator-https-support.js";
 import { testCa } from "./emulator-support.js";
+import { decrypt, setUpXmlsec1, verifySignature } from "./soap-xmlsec1-support.js";
 
 const WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
-const WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 const SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
 const WSA = "http://www.w3.org/2005/08/addressing";
 
@@ -311,60 +309,27 @@ describe("token/nosc over HTTP: the proof key signs and encrypts both ways", () 
   describe("xmlsec1 verifies the emulator's answers given the proof key", () => {
     let dir = "";
     beforeAll(() => {
-      execFileSync(
-        "bash",
-        [join(import.meta.dirname, "..", "..", "..", "scripts", "setup-xmlsec1.sh")],
-        { stdio: ["ignore", "inherit", "inherit"] },
-      );
-      dir = mkdtempSync(join(tmpdir(), "signservice-xmlsec1-"));
+      dir = setUpXmlsec1("signservice-xmlsec1-");
     }, 600_000);
     afterAll(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
-    const run = (args: string[]) =>
-      new Promise<{ code: number; output: string }>((resolve) => {
-        execFile("xmlsec1", args, { cwd: dir, encoding: "utf8" }, (error, stdout, stderr) => {
-          resolve({
-            code: error ? (typeof error.code === "number" ? error.code : 1) : 0,
-            output: `${stdout}${stderr}`,
-          });
-        });
-      });
 
     it("decrypts the signature and the body, then verifies the signature", async () => {
       await soap.getCertificates(client(), {});
       writeFileSync(join(dir, "answer.xml"), answers.at(-1)!);
       writeFileSync(join(dir, "proof.key"), Buffer.from(token.proofKey, "base64"));
       writeFileSync(join(dir, "wrong.key"), Buffer.alloc(32, 7));
-      const decrypt = (key: string, xpath: string, input: string, output: string) =>
-        run(["--decrypt", "--aeskey", key, "--node-xpath", xpath, "--output", output, input]);
-      const security = "/*/*/*[local-name()='Security']/*[local-name()='EncryptedData']";
-      const body = "/*/*[local-name()='Body']/*[local-name()='EncryptedData']";
-      expect((await decrypt("wrong.key", security, "answer.xml", "no.xml")).code).not.toBe(0);
-      const sig = await decrypt("proof.key", security, "answer.xml", "signature.xml");
+      expect((await decrypt(dir, "wrong.key", "signature", "answer.xml", "no.xml")).code).not.toBe(
+        0,
+      );
+      const sig = await decrypt(dir, "proof.key", "signature", "answer.xml", "signature.xml");
       expect(sig.code, sig.output).toBe(0);
-      const plain = await decrypt("proof.key", body, "signature.xml", "plain.xml");
+      const plain = await decrypt(dir, "proof.key", "body", "signature.xml", "plain.xml");
       expect(plain.code, plain.output).toBe(0);
       expect(readFileSync(join(dir, "plain.xml"), "utf8")).toContain("GetCertificatesResponse");
       const verify = (key: string) =>
-        run([
-          "--verify",
-          "--hmackey",
-          key,
-          "--id-attr:Id",
-          `${WSU}:Timestamp`,
-          "--id-attr:Id",
-          `${SOAP12}:Body`,
-          "--id-attr:Id",
-          `${WSA}:Action`,
-          "--id-attr:Id",
-          `${WSA}:RelatesTo`,
-          "--id-attr:Id",
-          `${WSA}:To`,
-          "--node-xpath",
-          "/*/*/*[local-name()='Security']/*[local-name()='Signature']",
-          "plain.xml",
-        ]);
+        verifySignature(dir, key, "plain.xml", ["Action", "RelatesTo", "To"]);
       const ok = await verify("proof.key");
       expect(ok.code, ok.output).toBe(0);
       expect(ok.output).toMatch(/SignedInfo References \(ok\/all\): (\d+)\/\1/);

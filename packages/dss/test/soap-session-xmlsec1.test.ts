@@ -6,9 +6,7 @@
  * answer opened with the issued token's proof key: both entropies, the P_SHA-1 session key, the
  * derived keys' nonces).
  */
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DssEmulator } from "../src/emulator/index.js";
@@ -18,22 +16,14 @@ import { readSctRequest, readSctResponse } from "../src/wssecurity/secureconvers
 import { openSymmetric, pSha1 } from "../src/wssecurity/symmetric.js";
 import { fetchTrusting } from "./emulator-https-support.js";
 import { testCa } from "./emulator-support.js";
-
-const WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
-const SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
-const WSA = "http://www.w3.org/2005/08/addressing";
+import { decrypt, setUpXmlsec1, verifySignature } from "./soap-xmlsec1-support.js";
 
 let dss: DssEmulator;
 let server: Awaited<ReturnType<DssEmulator["listen"]>>;
 let dir = "";
 
 beforeAll(async () => {
-  execFileSync(
-    "bash",
-    [join(import.meta.dirname, "..", "..", "..", "scripts", "setup-xmlsec1.sh")],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
-  dir = mkdtempSync(join(tmpdir(), "session-xmlsec1-"));
+  dir = setUpXmlsec1("session-xmlsec1-");
   dss = await DssEmulator.create({ ca: await testCa(), keyAlgorithm: "ECDSA" });
   server = await dss.listen({ https: true });
 }, 600_000);
@@ -42,16 +32,6 @@ afterAll(async () => {
   await dss?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-const run = (args: string[]) =>
-  new Promise<{ code: number; output: string }>((resolve) => {
-    execFile("xmlsec1", args, { cwd: dir, encoding: "utf8" }, (error, stdout, stderr) => {
-      resolve({
-        code: error ? (typeof error.code === "number" ? error.code : 1) : 0,
-        output: `${stdout}${stderr}`,
-      });
-    });
-  });
 
 /** The derived key a `DerivedKeyToken` (by its wsu:Id) of `message` describes. */
 function derivedKey(message: string, id: string, sessionKey: Buffer): Buffer {
@@ -98,31 +78,17 @@ describe("xmlsec1 checks a request protected by a secure session (token endpoint
     writeFileSync(join(dir, "sig.key"), derivedKey(request, "_2", session.key));
     writeFileSync(join(dir, "enc.key"), derivedKey(request, "_3", session.key));
     writeFileSync(join(dir, "session.key"), session.key);
-    const decrypt = (key: string, xpath: string, input: string, output: string) =>
-      run(["--decrypt", "--aeskey", key, "--node-xpath", xpath, "--output", output, input]);
-    const security = "/*/*/*[local-name()='Security']/*[local-name()='EncryptedData']";
-    const body = "/*/*[local-name()='Body']/*[local-name()='EncryptedData']";
     // The session key itself does not decrypt: the derived key does.
-    expect((await decrypt("session.key", security, "request.xml", "no.xml")).code).not.toBe(0);
-    const sig = await decrypt("enc.key", security, "request.xml", "signature.xml");
+    expect((await decrypt(dir, "session.key", "signature", "request.xml", "no.xml")).code).not.toBe(
+      0,
+    );
+    const sig = await decrypt(dir, "enc.key", "signature", "request.xml", "signature.xml");
     expect(sig.code, sig.output).toBe(0);
-    const plain = await decrypt("enc.key", body, "signature.xml", "plain.xml");
+    const plain = await decrypt(dir, "enc.key", "body", "signature.xml", "plain.xml");
     expect(plain.code, plain.output).toBe(0);
     expect(readFileSync(join(dir, "plain.xml"), "utf8")).toContain("GetCertificates");
     const verify = (key: string) =>
-      run([
-        "--verify",
-        "--hmackey",
-        key,
-        "--id-attr:Id",
-        `${WSU}:Timestamp`,
-        "--id-attr:Id",
-        `${SOAP12}:Body`,
-        ...["Action", "MessageID", "ReplyTo", "To"].flatMap((h) => ["--id-attr:Id", `${WSA}:${h}`]),
-        "--node-xpath",
-        "/*/*/*[local-name()='Security']/*[local-name()='Signature']",
-        "plain.xml",
-      ]);
+      verifySignature(dir, key, "plain.xml", ["Action", "MessageID", "ReplyTo", "To"]);
     const ok = await verify("sig.key");
     expect(ok.code, ok.output).toBe(0);
     expect(ok.output).toMatch(/SignedInfo References \(ok\/all\): (\d+)\/\1/);
