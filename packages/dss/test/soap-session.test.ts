@@ -51,20 +51,22 @@ afterAll(() => dss?.close());
 /** A fetch that records the WS-Trust actions it sends (the session's own exchanges). */
 function recording() {
   const actions: string[] = [];
+  const sent: { type: string; body: string }[] = [];
   const f: typeof fetch = async (input, init) => {
     const type = new Headers(init?.headers).get("content-type") ?? "";
     const action = /action="([^"]*)"/.exec(type)?.[1] ?? "";
     if (action.includes("/RST/SCT")) actions.push(action);
+    sent.push({ type, body: String(init?.body) });
     return trusting(input, init);
   };
-  return { fetch: f, actions };
+  return { fetch: f, actions, sent };
 }
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
 /** A client of token/transport with a token valid for an hour, its session's exchanges recorded. */
 function sessionClient(extra: { now?: () => Date; endpoint?: SignServiceEndpointKind } = {}) {
-  const { fetch, actions } = recording();
+  const { fetch, actions, sent } = recording();
   const client = createSignServiceClient({
     baseUrl: url,
     endpoint: "token/transport",
@@ -73,7 +75,7 @@ function sessionClient(extra: { now?: () => Date; endpoint?: SignServiceEndpoint
     now,
     ...extra,
   });
-  return { client, actions };
+  return { client, actions, sent };
 }
 
 /** GetCertificates, SignDocument (the CMS verified) and Encrypt/DecryptDocument through `client`. */
@@ -172,6 +174,57 @@ describe("token: a secure session with message security (symmetric binding, deri
     expect(actions).toEqual([RST_SCT_ACTION]);
     await client.close();
     expect(actions).toEqual([RST_SCT_ACTION, RST_SCT_CANCEL_ACTION]);
+  });
+});
+
+describe("refusals on the session endpoints: a wsse:/wsc: fault over HTTP 500, nothing changed", () => {
+  /** Sends a recorded request again to `kind`; the answer's status and text. */
+  async function resend(kind: SignServiceEndpointKind, request: { type: string; body: string }) {
+    const state = () =>
+      JSON.stringify([...dss.state.certificates.values()].map((c) => [c.id, c.status]));
+    const before = state();
+    const res = await trusting(signServiceEndpoint(url, kind), {
+      method: "POST",
+      headers: { "content-type": request.type },
+      body: request.body,
+    });
+    expect(state()).toBe(before);
+    return { status: res.status, text: await res.text() };
+  }
+
+  it.each(["token/transport", "token"] as const)(
+    "%s: a replayed request, then a request of a cancelled session",
+    async (endpoint) => {
+      const { client, sent } = sessionClient({ endpoint });
+      await getCertificates(client, {});
+      const request = sent.at(-1)!;
+      const replayed = await resend(endpoint, request);
+      expect(replayed.status).toBe(500);
+      expect(replayed.text).toContain("InvalidSecurity");
+      expect(replayed.text).toMatch(/replayed/);
+      await client.close();
+      const cancelled = await resend(endpoint, request);
+      expect(cancelled.status).toBe(500);
+      expect(cancelled.text).toContain("BadContextToken");
+    },
+  );
+
+  it("an RST/SCT with a token for another audience gets no session", async () => {
+    const rec = recording();
+    const stranger = createSignServiceClient({
+      baseUrl: url,
+      endpoint: "token/transport",
+      token: dss.issueSamlToken("demo", { audience: "https://elsewhere.example/" }),
+      fetch: rec.fetch,
+      now,
+    });
+    const e = await getCertificates(stranger, {}).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SoapFaultError);
+    expect((e as SoapFaultError).status).toBe(500);
+    expect((e as SoapFaultError).subcode?.local).toBe("FailedAuthentication");
+    // Only the RST/SCT was sent: the operation never went out.
+    expect(rec.actions).toEqual([RST_SCT_ACTION]);
+    expect(rec.sent.length).toBe(1);
   });
 });
 
