@@ -226,41 +226,45 @@ describe("confirmation: the token's transaction claim", () => {
   });
   afterAll(() => confirmed?.close());
 
-  it("without the claim SignDocument is refused; with a confirmed transaction's claim it runs once", async () => {
-    const client = (transactionId?: string) =>
-      createSignServiceClient({
-        baseUrl: confirmed.https,
-        endpoint: "token/transport/nosc",
-        token: confirmed.dss.issueSamlToken("demo", transactionId ? { transactionId } : {}),
-        fetch: confirmed.fetch,
-      });
-    const content = "подтверждённый документ";
-    const denied = await refused(confirmed.dss, () =>
-      soap.signDocument(client(), { document: b64(content), signatureType: "CMS" }),
-    );
-    expect((denied as DssSoapFaultError).dssCode).toBe("authorization_denied");
+  // The same on the endpoints with a secure session: the session carries its bootstrap token's claim.
+  it.each(["token/transport/nosc", "token/transport", "token"] as const)(
+    "%s: without the claim SignDocument is refused; with a confirmed transaction's claim it runs once",
+    async (endpoint) => {
+      const client = (transactionId?: string) =>
+        createSignServiceClient({
+          baseUrl: confirmed.https,
+          endpoint,
+          token: confirmed.dss.issueSamlToken("demo", transactionId ? { transactionId } : {}),
+          fetch: confirmed.fetch,
+        });
+      const content = "подтверждённый документ";
+      const denied = await refused(confirmed.dss, () =>
+        soap.signDocument(client(), { document: b64(content), signatureType: "CMS" }),
+      );
+      expect((denied as DssSoapFaultError).dssCode).toBe("authorization_denied");
 
-    const id =
-      (
-        await soap.createTransactionToken(client(), {
-          operationCode: "SignDocument",
-          document: b64(content),
-          additionalParams: { SignatureType: "CMS" },
-        })
-      ).CreateTransactionTokenResult ?? "";
-    // The identity centre confirms it (its WS-Trust challenge answered, as the user would).
-    const tx = confirmed.dss.state.transactions.get(id);
-    if (!tx) throw new Error("no transaction");
-    tx.state = "confirmed";
-    // The transaction's document and parameters are signed.
-    const signed = await soap.signDocument(client(id), {});
-    const verified = await verifyCms(Buffer.from(signed.SignDocumentResult ?? "", "base64"), {
-      content: new TextEncoder().encode(content),
-      trusted: [confirmed.dss.caCertificate],
-    });
-    expect(verified).toMatchObject({ valid: true });
-    expect(confirmed.dss.state.transactions.get(id)?.state).toBe("used");
-  });
+      const id =
+        (
+          await soap.createTransactionToken(client(), {
+            operationCode: "SignDocument",
+            document: b64(content),
+            additionalParams: { SignatureType: "CMS" },
+          })
+        ).CreateTransactionTokenResult ?? "";
+      // The identity centre confirms it (its WS-Trust challenge answered, as the user would).
+      const tx = confirmed.dss.state.transactions.get(id);
+      if (!tx) throw new Error("no transaction");
+      tx.state = "confirmed";
+      // The transaction's document and parameters are signed.
+      const signed = await soap.signDocument(client(id), {});
+      const verified = await verifyCms(Buffer.from(signed.SignDocumentResult ?? "", "base64"), {
+        content: new TextEncoder().encode(content),
+        trusted: [confirmed.dss.caCertificate],
+      });
+      expect(verified).toMatchObject({ valid: true });
+      expect(confirmed.dss.state.transactions.get(id)?.state).toBe("used");
+    },
+  );
 });
 
 describe("token/nosc over HTTP: the proof key signs and encrypts both ways", () => {
