@@ -258,7 +258,8 @@ export function symmetricBindingEndpointSecurity(
 /**
  * The hooks of an endpoint kind: the transport binding for `…/transport/nosc`, the symmetric one
  * for `…/nosc`. The kinds with a secure session (`token`, `token/transport`, `federation`,
- * `federation/transport`) need WS-SecureConversation, which is not implemented.
+ * `federation/transport`) need WS-SecureConversation, which these hooks do not offer (the client
+ * and the emulator implement it; a public service-side hook for it is not exported yet).
  */
 export function signServiceEndpointSecurity(
   kind: SupportedSignServiceEndpointKind,
@@ -273,7 +274,7 @@ export function signServiceEndpointSecurity(
       return symmetricBindingEndpointSecurity(policy);
     default:
       throw new RangeError(
-        `The endpoint kind ${JSON.stringify(kind)} needs a secure session (WS-SecureConversation), which is not implemented.`,
+        `The endpoint kind ${JSON.stringify(kind)} needs a secure session (WS-SecureConversation), which these hooks do not offer.`,
       );
   }
 }

@@ -24,9 +24,8 @@ export type SignServiceEndpointKind = (typeof SIGN_SERVICE_ENDPOINT_KINDS)[numbe
 
 /**
  * The endpoint kinds without a secure session, whose message security the endpoint hooks of
- * `@trustspec/dss/server` implement. Of the others, the client implements `token/transport` and
- * `federation/transport` (WS-SecureConversation over HTTPS); `token` and `federation` (a secure
- * session with message security) are not implemented.
+ * `@trustspec/dss/server` implement. The client implements all eight kinds, the four with a
+ * secure session (WS-SecureConversation 1.3) included; the emulator serves all eight.
  */
 export type SupportedSignServiceEndpointKind = Extract<SignServiceEndpointKind, `${string}nosc`>;
 
