@@ -1,6 +1,7 @@
-import { Agent, request } from "node:https";
+import { Agent } from "node:https";
 import { decryptDocument, encryptDocument } from "../src/generated/signservice/client.gen.js";
 import type { SignServiceClient } from "../src/soap/client.js";
+import { httpsFetch } from "../src/wstrust/tls-fetch.js";
 
 /**
  * A fetch over node:https that trusts `ca` (PEM) and presents `client` (PEM certificate and key)
@@ -14,32 +15,7 @@ export function fetchTrusting(
 ): typeof globalThis.fetch {
   // One agent keeping connections open, when asked (benchmarks): no TLS handshake per call.
   const agent = options.keepAlive ? new Agent({ ca, ...client, keepAlive: true }) : undefined;
-  return async (input, init) => {
-    const req = new Request(input, init);
-    const body = new Uint8Array(await req.arrayBuffer());
-    const headers: Record<string, string> = {};
-    req.headers.forEach((v, k) => {
-      headers[k] = v;
-    });
-    return new Promise<Response>((resolve, reject) => {
-      const r = request(req.url, { method: req.method, headers, ca, ...client, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const out = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(", ") : v);
-          }
-          const status = res.statusCode ?? 500;
-          const nullBody = status === 204 || status === 304 || req.method === "HEAD";
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: out }));
-        });
-      });
-      r.on("error", reject);
-      r.end(body);
-    });
-  };
+  return httpsFetch({ ca, ...client, ...(agent ? { agent } : {}) });
 }
 
 /**

@@ -20,6 +20,27 @@ export interface ClientCertificate {
 
 /** A `fetch` over `node:https` presenting `certificate` to the server. */
 export function clientCertificateFetch(certificate: ClientCertificate): typeof globalThis.fetch {
+  return httpsFetch({
+    cert: certificate.cert,
+    key: certificate.key,
+    ...(certificate.passphrase !== undefined ? { passphrase: certificate.passphrase } : {}),
+    ...(certificate.ca !== undefined
+      ? { ca: certificate.ca as string | Buffer | (string | Buffer)[] }
+      : {}),
+  });
+}
+
+/**
+ * @internal A `fetch` over `node:https` with these TLS settings (client certificate, trusted CAs,
+ * an agent keeping connections open): one request with a body, the whole answer read.
+ */
+export function httpsFetch(tls: {
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  ca?: string | Buffer | (string | Buffer)[];
+  agent?: import("node:https").Agent;
+}): typeof globalThis.fetch {
   return async (input, init) => {
     const { request } = await import("node:https");
     const req = new Request(input, init);
@@ -28,14 +49,6 @@ export function clientCertificateFetch(certificate: ClientCertificate): typeof g
     req.headers.forEach((v, k) => {
       headers[k] = v;
     });
-    const tls = {
-      cert: certificate.cert,
-      key: certificate.key,
-      ...(certificate.passphrase !== undefined ? { passphrase: certificate.passphrase } : {}),
-      ...(certificate.ca !== undefined
-        ? { ca: certificate.ca as string | Buffer | (string | Buffer)[] }
-        : {}),
-    };
     return new Promise<Response>((resolve, reject) => {
       const r = request(req.url, { method: req.method, headers, ...tls }, (res) => {
         const chunks: Buffer[] = [];
@@ -47,9 +60,8 @@ export function clientCertificateFetch(certificate: ClientCertificate): typeof g
             if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(", ") : v);
           }
           const status = res.statusCode ?? 500;
-          resolve(
-            new Response(status === 204 ? null : Buffer.concat(chunks), { status, headers: out }),
-          );
+          const nullBody = status === 204 || status === 304 || req.method === "HEAD";
+          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: out }));
         });
       });
       const abort = () =>
