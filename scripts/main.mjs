@@ -84,23 +84,22 @@ async function licence() {
   }
 }
 
+/**
+ * The DSS emulator both DSS examples run against: the user demo, signing confirmed with the
+ * one-time password 424242, the test CA written to `ca`.
+ * @param {string} ca
+ * @param {string[]} extra
+ */
+function startDssEmulator(ca, ...extra) {
+  const confirmed = ["--user", "demo:demo", "--otp", "424242", "--confirm", "SignDocument"];
+  return startEmulator(["dss", "--port", "0", ...extra, ...confirmed, "--ca-cert-out", ca]);
+}
+
 async function dss() {
   const ca = join(dir, "dss-ca.pem");
   const file = join(dir, "contract.txt");
   writeFileSync(file, "Договор поставки № 17 от 1 декабря\n");
-  const emulator = await startEmulator([
-    "dss",
-    "--port",
-    "0",
-    "--user",
-    "demo:demo",
-    "--otp",
-    "424242",
-    "--confirm",
-    "SignDocument",
-    "--ca-cert-out",
-    ca,
-  ]);
+  const emulator = await startDssEmulator(ca);
   try {
     console.log(`\n== DSS emulator: ${emulator.url}\n`);
     return await runExample(
@@ -117,20 +116,7 @@ async function dssSoap() {
   const ca = join(dir, "dss-https-ca.pem");
   const file = join(dir, "act.txt");
   writeFileSync(file, "Акт приёма-передачи № 4 от 2 декабря\n");
-  const emulator = await startEmulator([
-    "dss",
-    "--port",
-    "0",
-    "--https",
-    "--user",
-    "demo:demo",
-    "--otp",
-    "424242",
-    "--confirm",
-    "SignDocument",
-    "--ca-cert-out",
-    ca,
-  ]);
+  const emulator = await startDssEmulator(ca, "--https");
   try {
     console.log(`\n== DSS emulator over HTTPS (SOAP Sign Service): ${emulator.url}\n`);
     const code = await runExample(
