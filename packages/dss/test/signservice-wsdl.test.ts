@@ -47,8 +47,18 @@ describe("the Sign Service stub's ?wsdl", () => {
     for (const text of docs.values()) {
       for (const m of text.matchAll(LOCATION)) expect(m[2]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     }
-    // The port addresses are rewritten as before: the WSDL names the endpoint it was fetched from.
-    expect(docs.get(`${endpoint}?wsdl`)).toContain(`location="${endpoint}"`);
+    // The eight ports keep their place under the service it was fetched from; the identity
+    // centre's address in the federation bindings keeps its path on this host.
+    const wsdl = docs.get(`${endpoint}?wsdl`)!;
+    const ports = [...wsdl.matchAll(/<soap12:address location="([^"]*)"/g)].map((m) => m[1]);
+    expect(ports.sort()).toEqual(
+      ["federation", "federation/nosc", "federation/transport", "federation/transport/nosc"]
+        .flatMap((f) => [f, f.replace("federation", "token")])
+        .map((kind) => `${endpoint}/${kind}`)
+        .sort(),
+    );
+    const origin = new URL(endpoint).origin;
+    expect(wsdl).toContain(`>${origin}/STS/Active.svc/username/transport<`);
   });
 
   it("answers an unknown ?xsd= name with a fault, not a document", async () => {

@@ -655,16 +655,23 @@ const WSDL = `<?xml version="1.0" encoding="utf-8"?>
   </wsdl:service>
 </wsdl:definitions>`;
 
-/** The WSDL with its three port addresses replaced. */
-function rewritten(url: string): string {
+/**
+ * The WSDL with its three port addresses replaced: the service's URL for the port at
+ * `…/Calc/`, that URL + `/12` for the two of the port at `…/Calc/12` (a relative endpoint
+ * address keeps its place under the service).
+ */
+function rewritten(url: string, url12 = `${url}/12`): string {
   return WSDL.replace(
     'location="http://localhost:8733/Design_Time_Addresses/Calc/"',
     `location="${url}"`,
   )
-    .replace("location='http://localhost:8733/Design_Time_Addresses/Calc/12'", `location='${url}'`)
+    .replace(
+      "location='http://localhost:8733/Design_Time_Addresses/Calc/12'",
+      `location='${url12}'`,
+    )
     .replace(
       "<wsa10:Address>http://localhost:8733/Design_Time_Addresses/Calc/12</wsa10:Address>",
-      `<wsa10:Address>${url}</wsa10:Address>`,
+      `<wsa10:Address>${url12}</wsa10:Address>`,
     );
 }
 
@@ -697,7 +704,11 @@ describe("SOAP endpoint: ?wsdl", () => {
     expect(out.headers["content-type"]).toBe("text/xml; charset=utf-8");
     const text = new TextDecoder().decode(out.body);
     expect(text).toBe(rewritten("http://example.test:8080/svc"));
-    expect(addresses(text)).toEqual(Array(3).fill("http://example.test:8080/svc"));
+    expect(addresses(text)).toEqual([
+      "http://example.test:8080/svc",
+      "http://example.test:8080/svc/12",
+      "http://example.test:8080/svc/12",
+    ]);
     expect(text).toContain(
       "Design time: http://localhost:8733/Design_Time_Addresses/Calc/ &amp; more",
     );
@@ -730,12 +741,15 @@ describe("SOAP endpoint: ?wsdl", () => {
   it("accepts an IPv6 host and escapes what the path holds", async () => {
     const { router } = endpoint("1.1", { wsdl: WSDL });
     const v6 = await router.handle(getWsdl("/svc?wsdl", { host: "[::1]:8080" }));
-    expect(addresses(new TextDecoder().decode(v6.body))).toEqual(
-      Array(3).fill("http://[::1]:8080/svc"),
-    );
+    expect(addresses(new TextDecoder().decode(v6.body))).toEqual([
+      "http://[::1]:8080/svc",
+      "http://[::1]:8080/svc/12",
+      "http://[::1]:8080/svc/12",
+    ]);
     const odd = await router.handle(getWsdl(`/s"v<c>&'x?wsdl`, { host: "example.test" }));
     const text = new TextDecoder().decode(odd.body);
-    expect(addresses(text)).toEqual(Array(3).fill(`http://example.test/s"v<c>&'x`));
+    const at = `http://example.test/s"v<c>&'x`;
+    expect(addresses(text)).toEqual([at, `${at}/12`, `${at}/12`]);
   });
 
   it("serves a WSDL without port addresses unchanged", async () => {
@@ -758,9 +772,41 @@ describe("SOAP endpoint: ?wsdl", () => {
       "http://localhost:8733/Design_Time_Addresses/Calc/12",
       "http://localhost:8733/Design_Time_Addresses/Calc/12",
     ]);
+    expect(template.places).toEqual([{ under: "" }, { under: "/12" }, { under: "/12" }]);
     expect(servedWsdl(template, getWsdl("/x", { host: "h.test" }))).toBe(
       rewritten("http://h.test/x"),
     );
+  });
+
+  it("keeps each port's place under the service whichever address the WSDL is fetched from", async () => {
+    const two = `<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" xmlns:s12="http://schemas.xmlsoap.org/wsdl/soap12/">
+  <port name="cert"><s12:address location="https://vendor.test/STS/Users.svc/cert"/></port>
+  <port name="token"><s12:address location="http://vendor.test/STS/Users.svc/token"/></port>
+  <Policy><Issuer><wsa:Address xmlns:wsa="http://www.w3.org/2005/08/addressing">https://vendor.test/STS/Active.svc/x</wsa:Address></Issuer></Policy>
+</definitions>`;
+    const { router } = endpoint("1.2", { wsdl: two });
+    for (const path of [
+      "/STS/Users.svc",
+      "/STS/Users.svc/",
+      "/STS/Users.svc/cert",
+      "/STS/Users.svc/TOKEN",
+    ]) {
+      const out = await router.handle(getWsdl(`${path}?wsdl`, { host: "127.0.0.1:8443" }, "https"));
+      // An address outside the service (an issuer's) keeps its path on the request's host.
+      expect(addresses(new TextDecoder().decode(out.body)), path).toEqual([
+        "https://127.0.0.1:8443/STS/Users.svc/cert",
+        "https://127.0.0.1:8443/STS/Users.svc/token",
+        "https://127.0.0.1:8443/STS/Active.svc/x",
+      ]);
+    }
+    // A single-port WSDL is served at exactly the URL it was fetched from, as before.
+    const one = two.replace(/<port name="token">.*<\/port>\n/, "");
+    const single = endpoint("1.2", { wsdl: one }).router;
+    const out = await single.handle(getWsdl("/any/where?wsdl", { host: "h.test" }));
+    expect(addresses(new TextDecoder().decode(out.body))).toEqual([
+      "http://h.test/any/where",
+      "http://h.test/any/where",
+    ]);
   });
 });
 
@@ -784,7 +830,8 @@ describe("SOAP endpoint over HTTP", () => {
   it("serves a well-formed WSDL whatever the path holds", async () => {
     const res = await fetch(`${server.url}/it's/svc?wsdl`);
     const text = await res.text();
-    expect(addresses(text)).toEqual(Array(3).fill(`${server.url}/it's/svc`));
+    const at = `${server.url}/it's/svc`;
+    expect(addresses(text)).toEqual([at, `${at}/12`, `${at}/12`]);
   });
 
   it("answers a call, and a Sender fault with 400", async () => {
