@@ -21,6 +21,7 @@ export {
   type DssUser,
   type DssUserInit,
   type EmulatorSamlToken,
+  issueTlsServerKeys,
   SAML_TOKEN_LIFETIME_SECONDS,
   type SamlTokenRecord,
   type StoredCertificate,

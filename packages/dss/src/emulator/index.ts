@@ -42,6 +42,7 @@ import {
 } from "./sts/index.js";
 import { createWsTrustService } from "./sts/wstrust.js";
 import { emulatorWsTrustAuthority } from "./sts/wstrust-authority.js";
+import { issueTlsServerKeys } from "./tls.js";
 
 export { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
 export { DssEmulatorError } from "./errors.js";
@@ -59,6 +60,7 @@ export {
   type StoredRevokeRequest,
   type StoredTransaction,
 } from "./state.js";
+export { issueTlsServerKeys } from "./tls.js";
 
 /** Where the identity centre is served (guide, lines 10523-10525: https://host/STS/…). */
 export const DEFAULT_STS_PATH = "/STS";
@@ -598,7 +600,7 @@ export class DssEmulator {
     const server = https
       ? await listen(this.router, {
           ...where,
-          tls: { ...(await this.#tlsKeys(where.host ?? "127.0.0.1")), requestCert },
+          tls: { ...(await this.tlsServerKeys(where.host ?? "127.0.0.1")), requestCert },
         })
       : await listen(this.router, where);
     // A token requested for one of the Sign Service's endpoints here names it in AppliesTo.
@@ -619,26 +621,19 @@ export class DssEmulator {
     return toPem(this.caCertificate, "CERTIFICATE");
   }
 
-  /** The TLS server certificate for `host` (with localhost and 127.0.0.1), made once per host. */
-  #tlsKeys(host: string): Promise<{ cert: string; key: string }> {
+  /**
+   * The HTTPS server certificate and key (PEM) for `host`, with `localhost` and `127.0.0.1`,
+   * issued by the test CA ({@link caCertificatePem}) once per host: what {@link listen} serves
+   * with, for a server that mounts this emulator's router in its own (e.g. the user management
+   * service's emulator).
+   */
+  tlsServerKeys(host: string): Promise<{ cert: string; key: string }> {
     let keys = this.#tlsServerKeys.get(host);
     if (!keys) {
-      const ca = this.#config.ca as KeyAndCertificate;
-      const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
-      const dns = new Set(["localhost", ...(isIp || host.includes(":") ? [] : [host])]);
-      const ip = new Set(["127.0.0.1", ...(isIp ? [host] : [])]);
-      keys = issueCertificate(ca, {
-        subject: `CN=${isIp ? "localhost" : host}`,
-        algorithm: "ECDSA",
-        now: new Date(this.state.nowMs()),
-        subjectAltName: { dns: [...dns], ip: [...ip] },
-      }).then((issued) => ({
-        cert: toPem(issued.certificate, "CERTIFICATE"),
-        key: KeyObject.from(issued.privateKey as CryptoKey).export({
-          type: "pkcs8",
-          format: "pem",
-        }) as string,
-      }));
+      const ca = this.#config.ca;
+      if (!ca)
+        return Promise.reject(new Error("the emulator is not ready yet: await emulator.ready"));
+      keys = issueTlsServerKeys(ca, host, new Date(this.state.nowMs()));
       this.#tlsServerKeys.set(host, keys);
     }
     return keys;

@@ -336,6 +336,24 @@ export class DssEmulatorState {
     return [...this.certificates.values()].filter((c) => c.owner === owner);
   }
 
+  /**
+   * The user a TLS client certificate (DER) signs in: the owner of a certificate held here with
+   * exactly these bytes, active (status 1) and within its validity, whose account is not locked;
+   * undefined for any other certificate. The identity centre's `/cert` endpoint and services that
+   * authenticate callers by their TLS certificate use it.
+   */
+  userByCertificate(der: Uint8Array): DssUser | undefined {
+    const now = this.nowMs();
+    const presented = Buffer.from(der);
+    for (const c of this.certificates.values()) {
+      if (!presented.equals(Buffer.from(c.der))) continue;
+      const usable = c.status === 1 && c.notBefore.getTime() <= now && now < c.notAfter.getTime();
+      const user = usable ? this.users.get(c.owner) : undefined;
+      return user && !user.locked ? user : undefined;
+    }
+    return undefined;
+  }
+
   /** Makes `certificate` the owner's only default certificate. */
   setDefault(certificate: StoredCertificate): void {
     for (const c of this.certificatesOf(certificate.owner)) c.isDefault = c === certificate;

@@ -138,16 +138,7 @@ export function emulatorWsTrustAuthority(options: EmulatorWsTrustOptions): WsTru
       }
     },
 
-    checkCertificate(der) {
-      const now = state.nowMs();
-      const presented = Buffer.from(der);
-      for (const c of state.certificates.values()) {
-        if (!presented.equals(Buffer.from(c.der))) continue;
-        const usable = c.status === 1 && c.notBefore.getTime() <= now && now < c.notAfter.getTime();
-        return usable && active(c.owner) ? c.owner : undefined;
-      }
-      return undefined;
-    },
+    checkCertificate: (der) => state.userByCertificate(der)?.login,
 
     start(login, rst) {
       const user = active(login);
