@@ -27,7 +27,9 @@ export type UmsErrorCode =
   | "InvalidLevel"
   | "InvalidDistinguishedName"
   | "InvalidRange"
-  | "InvalidFilter";
+  | "InvalidFilter"
+  | "InvalidProperty"
+  | "InvalidThumbprint";
 
 /** The status each refusal is answered with. */
 const STATUS: Record<UmsErrorCode, number> = {
@@ -54,6 +56,8 @@ const STATUS: Record<UmsErrorCode, number> = {
   InvalidDistinguishedName: 400,
   InvalidRange: 400,
   InvalidFilter: 400,
+  InvalidProperty: 400,
+  InvalidThumbprint: 400,
 };
 
 /** A refusal in the service's error format: `{"Message": …, "ExceptionType": <code>}`. */

@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { DssEmulator, type DssEmulatorOptions } from "@trustspec/dss/server";
+import { createTestCa, fromPem, type KeyAndCertificate, toPem } from "@trustspec/dss/cms";
+import {
+  DssEmulator,
+  type DssEmulatorOptions,
+  issueTlsServerKeys,
+  ReplayCache,
+  type SignServiceTokenPolicy,
+} from "@trustspec/dss/server";
 import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
 import {
   createRouter,
@@ -21,6 +28,7 @@ import type {
 import { AUTHORIZATION_DENIED } from "./errors.js";
 import { createUmsHandlers, type Operator } from "./handlers.js";
 import { AUTH_METHODS, buildPolicy, DEFAULT_CRYPTO_PROVIDERS, DEFAULT_RDNS } from "./policy.js";
+import { createUmsSoapService, DEFAULT_UMS_SOAP_PATH } from "./soap/index.js";
 import { type UmsAccountHooks, UmsState, type UmsUser } from "./state.js";
 
 export { AUTHORIZATION_DENIED, UmsEmulatorError, type UmsErrorCode } from "./errors.js";
@@ -34,6 +42,7 @@ export {
   POLICY_AUTH_METHODS,
 } from "./policy.js";
 export { likeToRegExp } from "./search.js";
+export { DEFAULT_UMS_SOAP_PATH, umsSoapFault } from "./soap/index.js";
 export {
   dssDate,
   type StoredMobileKey,
@@ -57,11 +66,34 @@ export const DEFAULT_IDENTIFIER_TYPES: readonly IdentifierTypeName[] = [
 /** The standalone emulator's operator token unless told otherwise. */
 export const DEFAULT_OPERATOR_TOKEN = "ums-operator-token";
 
-/** An operator of a standalone emulator: a fixed bearer token and the groups it manages. */
+/**
+ * An operator of a standalone emulator: a fixed bearer token (REST), optionally a certificate it
+ * presents over TLS (the SOAP endpoint `/cert`), and the groups it manages.
+ */
 export interface StaticOperator {
   token: string;
   login: string;
   groups?: readonly string[];
+  /**
+   * The operator's TLS client certificate, DER or PEM: a request to the SOAP endpoint `/cert`
+   * presenting exactly this certificate is this operator's. It is not checked against a CA.
+   */
+  certificate?: Uint8Array | string;
+}
+
+/** Options of {@link DssUmsEmulator.listen}. */
+export interface DssUmsEmulatorListenOptions {
+  /** The address to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** The port (default 0: a free one). */
+  port?: number;
+  /**
+   * Serve HTTPS with a server certificate from the test CA (trust {@link
+   * DssUmsEmulator.caCertificatePem}): the DSS emulator's when mounted, else one the emulator
+   * makes. `requestCert` asks clients for a certificate (default true: the SOAP endpoint `/cert`
+   * authenticates operators by it; it is not required at the handshake).
+   */
+  https?: boolean | { requestCert?: boolean };
 }
 
 /** Options of a {@link DssUmsEmulator}. */
@@ -95,6 +127,8 @@ export interface DssUmsEmulatorOptions {
   mobileKeyDays?: number;
   /** Where the service is served (default `/STS/ums`). */
   umsPath?: string;
+  /** Where the SOAP service is served (default `/STS/UserManagement.svc`). */
+  soapPath?: string;
   /** The clock (default: the DSS emulator's, or the system clock). */
   now?: () => Date;
   /**
@@ -118,6 +152,18 @@ export interface DssUmsEmulatorOptions {
  * Mounted beside a {@link DssEmulator} (option `dss`) it shares one HTTP server with the identity
  * centre and the Signature Service, at `/STS/ums`, and checks operators against the identity
  * centre's tokens; alone, it checks fixed operator tokens.
+ *
+ * The SOAP service of chapter 4 (`IUserManagementService`, all 30 operations) is served at
+ * `/STS/UserManagement.svc` over the same state, as an adapter over the REST handlers: a user
+ * registered over one interface is found over the other. `/cert` (HTTPS, see
+ * {@link DssUmsEmulator.listen}) takes the operator from the TLS client certificate: one the DSS
+ * emulator holds for a user with the operator role, or standalone a {@link StaticOperator}'s
+ * `certificate`. `/token` takes a SAML token of the DSS emulator's identity centre (WS-Trust at
+ * `/STS/Active.svc`) whose subject is an operator, with its proof key protecting each message;
+ * standalone it answers a fault. `?wsdl` lists both ports at the host asked. The two functions
+ * REST lacks change what REST shows: `SetUserProperty` with `DisplayName` the user's
+ * DisplayName, `SetMobileAuthDeviceThumbprint` the `DeviceThumbprint` parameter of the user's
+ * myDSS token (searchAuthnTokens).
  *
  * Where the guide is silent the emulator chooses, and keeps to it:
  * - Statuses: an unknown user id answers 404 (as lookup by identifier does, guide, lines
@@ -152,6 +198,8 @@ export class DssUmsEmulator {
   readonly router: Router;
   /** Where the service is served, e.g. `/STS/ums`. */
   readonly umsPath: string;
+  /** Where the SOAP service is served, e.g. `/STS/UserManagement.svc`. */
+  readonly soapPath: string;
   /** Settles once the DSS emulator (when mounted) is ready. */
   readonly ready: Promise<void>;
   readonly #ums: Router;
@@ -159,6 +207,13 @@ export class DssUmsEmulator {
   readonly #maxBody: number;
   readonly #operators = new WeakMap<RawRequest, Operator>();
   readonly #policy: () => UmsPolicy;
+  readonly #soap: (request: RawRequest) => Promise<RawResponse>;
+  /** The addresses of the SOAP endpoint `/token`, its tokens' audiences; `listen` adds them. */
+  readonly #soapAudiences: string[] = [];
+  /** Standalone: the test CA of the HTTPS server certificate, made when first listening. */
+  #ca: Promise<KeyAndCertificate> | undefined;
+  #caCertificate: Uint8Array | undefined;
+  readonly #tlsKeys = new Map<string, Promise<{ cert: string; key: string }>>();
 
   /** Makes an emulator and waits until it is ready. */
   static async create(options: DssUmsEmulatorOptions = {}): Promise<DssUmsEmulator> {
@@ -180,6 +235,7 @@ export class DssUmsEmulator {
     const identifierTypes = options.identifierTypes ?? DEFAULT_IDENTIFIER_TYPES;
     const cryptoProviders = options.cryptoProviders ?? DEFAULT_CRYPTO_PROVIDERS;
     this.umsPath = trimSlash(options.umsPath ?? DEFAULT_UMS_PATH);
+    this.soapPath = trimSlash(options.soapPath ?? DEFAULT_UMS_SOAP_PATH);
     this.#maxBody = options.maxBodyBytes ?? 1024 * 1024;
     this.state = new UmsState(
       {
@@ -213,6 +269,7 @@ export class DssUmsEmulator {
       });
 
     let authorize: (request: RawRequest) => Operator | "missing" | "forbidden";
+    let certificateOperator: (der: Uint8Array) => Operator | undefined;
     if (dss) {
       // The DSS emulator's accounts are the service's users.
       const hooks = this.state.hooks;
@@ -231,6 +288,11 @@ export class DssUmsEmulator {
         if (p.user.role !== "operator" || p.actor) return "forbidden";
         return operatorOf(p.user.login);
       };
+      // The DSS emulator's own mapping of TLS certificates to users (its /STS/Active.svc/cert).
+      certificateOperator = (der) => {
+        const user = dss.state.userByCertificate(der);
+        return user?.role === "operator" ? operatorOf(user.login) : undefined;
+      };
     } else {
       const tokens = new Map(
         (options.operators ?? [{ token: DEFAULT_OPERATOR_TOKEN, login: "operator" }]).map((o) => [
@@ -243,6 +305,14 @@ export class DssUmsEmulator {
         const o = m ? tokens.get(m[1]!) : undefined;
         return o ? operatorOf(o.login, o.groups) : "missing";
       };
+      const certified = [...tokens.values()].flatMap((o) =>
+        o.certificate === undefined ? [] : [{ der: Buffer.from(derOf(o.certificate)), o }],
+      );
+      certificateOperator = (der) => {
+        const presented = Buffer.from(der);
+        const found = certified.find((c) => c.der.equals(presented))?.o;
+        return found ? operatorOf(found.login, found.groups) : undefined;
+      };
     }
 
     const routerOptions = {
@@ -251,39 +321,71 @@ export class DssUmsEmulator {
       ...(options.onValidationIssue ? { onValidationIssue: options.onValidationIssue } : {}),
       maxBodyBytes: this.#maxBody,
     };
-    this.#ums = createDssUmsRouter(
-      createUmsHandlers(this.state, {
-        operatorOf: (request) => {
-          const o = this.#operators.get(request);
-          if (!o) throw new Error("the request was not authorised");
-          return o;
-        },
-        policy: this.#policy,
-      }),
-      {
-        ...routerOptions,
-        authorize: (request, op) => {
-          // Unknown paths answer 404, whoever asks.
-          if (!op) return undefined;
-          const who = authorize(request);
-          if (who === "missing") {
-            return { status: 401, message: AUTHORIZATION_DENIED, exception: "Unauthorized" };
-          }
-          if (who === "forbidden") {
-            return {
-              status: 403,
-              message: "Only a DSS Operator manages users (guide, lines 12418-12424).",
-              exception: "Forbidden",
-            };
-          }
-          this.#operators.set(request, who);
-          return undefined;
-        },
-        onResponse: (response) => {
-          if (response.status === 401) response.headers["www-authenticate"] ??= "Bearer";
-        },
+    const handlers = createUmsHandlers(this.state, {
+      operatorOf: (request) => {
+        const o = this.#operators.get(request);
+        if (!o) throw new Error("the request was not authorised");
+        return o;
       },
-    );
+      policy: this.#policy,
+    });
+    this.#soap = createUmsSoapService({
+      path: this.soapPath,
+      state: this.state,
+      handlers,
+      authorise: (request, operator) => this.#operators.set(request, operator),
+      certificateOperator,
+      ...(dss
+        ? {
+            token: {
+              policy: (): SignServiceTokenPolicy => ({
+                issuerKey: dss.stsCertificatePem,
+                issuer: dss.stsIssuer,
+                audiences: this.#soapAudiences,
+                proofKey: (id) => {
+                  const record = dss.state.samlTokens.get(id);
+                  return record && record.expiresAt > dss.state.nowMs()
+                    ? record.proofKey
+                    : undefined;
+                },
+                replayCache: new ReplayCache(),
+                verifiedAssertions: new ReplayCache(),
+                now: () => new Date(dss.state.nowMs()),
+              }),
+              operatorOf: (subject: string) => {
+                const user = dss.state.users.get(subject);
+                return user && user.role === "operator" && !user.locked
+                  ? operatorOf(user.login)
+                  : undefined;
+              },
+            },
+          }
+        : {}),
+      maxBodyBytes: this.#maxBody,
+    });
+    this.#ums = createDssUmsRouter(handlers, {
+      ...routerOptions,
+      authorize: (request, op) => {
+        // Unknown paths answer 404, whoever asks.
+        if (!op) return undefined;
+        const who = authorize(request);
+        if (who === "missing") {
+          return { status: 401, message: AUTHORIZATION_DENIED, exception: "Unauthorized" };
+        }
+        if (who === "forbidden") {
+          return {
+            status: 403,
+            message: "Only a DSS Operator manages users (guide, lines 12418-12424).",
+            exception: "Forbidden",
+          };
+        }
+        this.#operators.set(request, who);
+        return undefined;
+      },
+      onResponse: (response) => {
+        if (response.status === 401) response.headers["www-authenticate"] ??= "Bearer";
+      },
+    });
     this.#fallback = createRouter([], {}, schemas, { formatError: formatDssUmsError });
     this.ready = dss ? dss.ready : Promise.resolve();
     this.ready.catch(() => {});
@@ -327,6 +429,9 @@ export class DssUmsEmulator {
       const inner = canonicalPath(pathname.slice(this.umsPath.length) || "/");
       return this.#ums.handle({ ...request, url: inner + (q < 0 ? "" : request.url.slice(q)) });
     }
+    const soap = this.soapPath.toLowerCase();
+    const lower = pathname.toLowerCase();
+    if (lower === soap || lower.startsWith(`${soap}/`)) return this.#soap(request);
     if (this.dss) return this.dss.handle(request);
     return this.#fallback.handle(request);
   }
@@ -336,10 +441,60 @@ export class DssUmsEmulator {
     return this.router.fetch(request);
   }
 
-  /** Serves the emulator over HTTP (default 127.0.0.1 on a free port). */
-  async listen(options: { host?: string; port?: number } = {}) {
+  /**
+   * Serves the emulator over HTTP, or over HTTPS with `https` (default 127.0.0.1 on a free port).
+   * Over HTTPS the server certificate is issued by the test CA ({@link caCertificatePem}) for
+   * `localhost`, `127.0.0.1` and the host listened on, and clients are asked for a certificate
+   * (not required at the handshake: the SOAP endpoint `/cert` refuses a request without one with
+   * a fault). The SOAP endpoint `/token` accepts tokens for its addresses at this server.
+   */
+  async listen(options: DssUmsEmulatorListenOptions = {}) {
     await this.ready;
-    return listen(this.router, options);
+    const { https, ...where } = options;
+    const requestCert = typeof https === "object" ? https.requestCert !== false : true;
+    const server = https
+      ? await listen(this.router, {
+          ...where,
+          tls: { ...(await this.#tlsServerKeys(where.host ?? "127.0.0.1")), requestCert },
+        })
+      : await listen(this.router, where);
+    const url = new URL(server.url);
+    for (const host of new Set([url.hostname, "localhost", "127.0.0.1"])) {
+      this.#soapAudiences.push(`${url.protocol}//${host}:${url.port}${this.soapPath}/token`);
+    }
+    return server;
+  }
+
+  /**
+   * The test CA's certificate (PEM) the HTTPS server certificate chains to: the DSS emulator's
+   * when mounted; standalone, the emulator's own, made when it first listens over HTTPS.
+   * @throws Error when standalone and not yet listening over HTTPS.
+   */
+  get caCertificatePem(): string {
+    if (this.dss) return this.dss.caCertificatePem;
+    if (!this.#caCertificate) {
+      throw new Error("the emulator has no test CA yet: listen with https first");
+    }
+    return toPem(this.#caCertificate, "CERTIFICATE");
+  }
+
+  /** The HTTPS server certificate and key for `host`: the DSS emulator's, or the own CA's. */
+  #tlsServerKeys(host: string): Promise<{ cert: string; key: string }> {
+    if (this.dss) return this.dss.tlsServerKeys(host);
+    let keys = this.#tlsKeys.get(host);
+    if (!keys) {
+      this.#ca ??= createTestCa({
+        commonName: "trustspec DSS UMS emulator test CA",
+        algorithm: "ECDSA",
+        now: this.state.options.now(),
+      }).then((ca) => {
+        this.#caCertificate = ca.certificate;
+        return ca;
+      });
+      keys = this.#ca.then((ca) => issueTlsServerKeys(ca, host, this.state.options.now()));
+      this.#tlsKeys.set(host, keys);
+    }
+    return keys;
   }
 
   /** Stops what the DSS emulator runs in the background (its servers close on their own). */
@@ -410,6 +565,11 @@ export function canonicalPath(path: string): string {
     return out.join("/") + (trailing ? "/" : "");
   }
   return path;
+}
+
+/** A certificate given as DER or PEM, as DER. */
+function derOf(certificate: Uint8Array | string): Uint8Array {
+  return typeof certificate === "string" ? fromPem(certificate) : certificate;
 }
 
 function trimSlash(path: string): string {

@@ -38,6 +38,8 @@ export interface StoredMobileKey {
   contact: string;
   contactType: "PhoneNumber" | "EmailAddress";
   keyExpiration: Date;
+  /** The thumbprint of the user's device (SOAP SetMobileAuthDeviceThumbprint), once set. */
+  deviceThumbprint?: string;
 }
 
 /** A user account of the emulated identity centre. */
@@ -321,7 +323,7 @@ export class UmsState {
 
   /** Adds an unassigned OATH token to the pool, as an administrator imports tokens. */
   importToken(serial: string, type: "HOTP" | "TOTP"): StoredToken {
-    const existing = this.#tokenBySerial(serial);
+    const existing = this.tokenBySerial(serial);
     if (existing) return existing;
     return this.#addToken({ serial, type, parameters: oathParameters(type) });
   }
@@ -337,7 +339,7 @@ export class UmsState {
       throw new UmsEmulatorError("InvalidOtp", "One-time passwords are 6 to 8 digits.");
     }
     const token =
-      this.#tokenBySerial(serial) ?? this.importToken(serial, second === null ? "TOTP" : "HOTP");
+      this.tokenBySerial(serial) ?? this.importToken(serial, second === null ? "TOTP" : "HOTP");
     if (token.type !== "HOTP" && token.type !== "TOTP") {
       throw new UmsEmulatorError("InvalidOtp", `The token ${serial} is not an OATH token.`);
     }
@@ -388,7 +390,7 @@ export class UmsState {
           : `No crypto provider profile has the id ${profileId} (see the policy's CryptoProviders).`,
       );
     }
-    const holder = this.#tokenBySerial(iccId);
+    const holder = this.tokenBySerial(iccId);
     if (holder && holder.userId !== user.id) {
       throw new UmsEmulatorError("TokenAssigned", "This SIM card belongs to another user.");
     }
@@ -492,6 +494,25 @@ export class UmsState {
     };
   }
 
+  /**
+   * Binds the user's myDSS key to a device by its thumbprint (SOAP SetMobileAuthDeviceThumbprint,
+   * guide §4.1.22; REST has no route for it). The thumbprint shows in the key's token parameters
+   * as `DeviceThumbprint`, which the token search answers. Fails when the user has no myDSS key.
+   */
+  setMobileDeviceThumbprint(user: UmsUser, thumbprint: string): void {
+    const key = this.mobileKey(user);
+    const value = thumbprint.trim();
+    if (!/^[0-9A-Za-z+/=_-]{1,256}$/.test(value)) {
+      throw new UmsEmulatorError(
+        "InvalidThumbprint",
+        "deviceThumbprint is 1 to 256 hexadecimal or base64 characters.",
+      );
+    }
+    key.deviceThumbprint = value;
+    const token = this.tokens.get(key.tokenId);
+    if (token) token.parameters.DeviceThumbprint = value;
+  }
+
   /** The user's myDSS key; fails when the user has none. */
   mobileKey(user: UmsUser): StoredMobileKey {
     if (!user.mobile) throw missing(user, "a myDSS key");
@@ -593,6 +614,18 @@ export class UmsState {
       .join(", ");
   }
 
+  /**
+   * Sets the name the user is shown by (SOAP SetUserProperty with DisplayName, guide §4.1.17;
+   * REST has no route for it and shows it as DssUserInfo.DisplayName); null or blank clears it.
+   */
+  setDisplayName(user: UmsUser, name: string | null): void {
+    const value = name?.trim() ?? "";
+    if (value.length > 256) {
+      throw new UmsEmulatorError("InvalidProperty", "DisplayName is at most 256 characters long.");
+    }
+    user.displayName = value === "" ? null : value;
+  }
+
   /** Moves the user to a group the policy knows. */
   setGroup(user: UmsUser, group: string): void {
     this.#checkGroup(group);
@@ -634,7 +667,8 @@ export class UmsState {
     return token;
   }
 
-  #tokenBySerial(serial: string): StoredToken | undefined {
+  /** The token with this serial (compared without regard to case), or undefined. */
+  tokenBySerial(serial: string): StoredToken | undefined {
     for (const t of this.tokens.values())
       if (t.serial.toLowerCase() === serial.toLowerCase()) return t;
     return undefined;
