@@ -199,10 +199,11 @@ describe("requests the service refuses, nothing changed", () => {
 
   it("a duplicate login (in any letter case) and a duplicate phone number: DuplicateIdentifier", async () => {
     await soap.setUserPhoneNumber(r.soap, { userId, phoneNumber: "+79150510010" });
-    for (const identifiers of [
+    const duplicates: Record<string, string>[] = [
       { Login: "TAKEN" },
       { Login: "other", PhoneNumber: "79150510010" },
-    ]) {
+    ];
+    for (const identifiers of duplicates) {
       expect(
         await refusedUnchanged(() => soap.registerUser(r.soap, { identifiers })),
       ).toMatchObject({ status: 500, Code: "DuplicateIdentifier" });
