@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 
 /**
  * The packed tarballs of @trustspec/runtime, @trustspec/dss and @trustspec/dss-ums install into an empty project with npm
- * and work there from ESM and CommonJS, exactly as a user gets them. Needs the packages built
+ * and work there from ESM and CommonJS, exactly as a user gets them (the REST client and the SOAP
+ * client of `./soap`). Needs the packages built
  * (turbo runs `build` first).
  */
 const here = import.meta.dirname;
@@ -21,6 +22,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const program = (load: (id: string) => string) => `${load("@trustspec/dss-ums")}
 ${load("@trustspec/dss-ums/server")}
+${load("@trustspec/dss-ums/soap")}
 async function main() {
   const ums = await server.DssUmsEmulator.create({ operators: [{ token: "t0k", login: "operator" }] });
   const { url, close } = await ums.listen();
@@ -28,7 +30,11 @@ async function main() {
   const policy = await api.getPolicy(client);
   let status = 0;
   try { await api.getUserById(client, { path: { id: "00000000-0000-0000-0000-000000000000" } }); } catch (e) { status = e instanceof api.ApiError ? e.status : -1; }
-  console.log(JSON.stringify({ policy: policy.status, status }));
+  // The SOAP entry: its client against the SOAP stub of the server entry, through the stub's fetch.
+  const stub = server.createDssUmsSoapServer({ GetPolicy: () => ({ GetPolicyResult: { AllowUserRegistration: true } }) });
+  const soapClient = soap.createUmsSoapClient({ baseUrl: "https://dss.example", fetch: (input, init) => stub.fetch(new Request(input, init)) });
+  const soapPolicy = await soap.getPolicy(soapClient, {});
+  console.log(JSON.stringify({ policy: policy.status, status, soap: soapPolicy.GetPolicyResult.AllowUserRegistration }));
   await close();
 }
 main();
@@ -48,9 +54,10 @@ describe("packed tarball", () => {
     const names: Record<string, string> = {
       "@trustspec/dss-ums": "api",
       "@trustspec/dss-ums/server": "server",
+      "@trustspec/dss-ums/soap": "soap",
     };
     const out = await runAsEsmAndCjs(app, names, program);
-    expect(JSON.parse(out.esm), "ESM").toEqual({ policy: 200, status: 404 });
-    expect(JSON.parse(out.cjs), "CommonJS").toEqual({ policy: 200, status: 404 });
+    expect(JSON.parse(out.esm), "ESM").toEqual({ policy: 200, status: 404, soap: true });
+    expect(JSON.parse(out.cjs), "CommonJS").toEqual({ policy: 200, status: 404, soap: true });
   });
 });

@@ -61,9 +61,9 @@ describe("the example corpus read by the generated server stub", () => {
     },
   );
 
-  // UserProperty.Value (xs:anyType) is left out: the runtime's codec reads an object-typed member
-  // as its text and writes it without xsi:type, which a WCF service needs to read it.
-  it("decodes the values: identifiers by type, the DN by component id, nil as null", async () => {
+  // UserProperty.Value is xs:anyType: read by its xsi:type (xs:boolean, xs:string) into the
+  // JavaScript value, as the codec also writes it with xsi:type for a WCF service to read.
+  it("decodes the values: identifiers by type, the DN by component id, typed objects, nil as null", async () => {
     const read = async (file: string, dir = spec) => {
       await post(readFileSync(new URL(file, dir), "utf8"));
       return received[0]!.message;
@@ -74,7 +74,10 @@ describe("the example corpus read by the generated server stub", () => {
     });
     expect(await read("SetUserProperty-AccountState.xml")).toMatchObject({
       userId: "19a9e99c-8490-4c7d-b984-ab78cbdae066",
-      property: { PropertyType: "AccountState" },
+      property: { PropertyType: "AccountState", Value: true },
+    });
+    expect(await read("SetUserProperty-DisplayName.xml")).toMatchObject({
+      property: { PropertyType: "DisplayName", Value: "Иванов Иван Иванович" },
     });
     expect(await read("4.4.7-SetUserDistinguishName.xml", csharp)).toMatchObject({
       components: { 11: "SampleCN", 9: "SampleOrg" },
