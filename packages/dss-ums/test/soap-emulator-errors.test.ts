@@ -95,7 +95,7 @@ describe("callers /cert refuses", () => {
       expect(fault).toMatchObject({
         status: 500,
         subcode: "FailedAuthentication",
-        reason: "The client certificate is not accepted.",
+        reason: "The TLS client certificate is not authorised.",
       });
     }
   });

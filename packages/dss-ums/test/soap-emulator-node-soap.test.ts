@@ -125,7 +125,7 @@ describe("node-soap as the client of /cert", () => {
     }).catch((e: unknown) => e)) as { message: string; response?: { status: number } };
     expect(error).toBeInstanceOf(Error);
     expect(error.response?.status).toBe(500);
-    expect(error.message).toContain("The client certificate is not accepted.");
+    expect(error.message).toContain("The TLS client certificate is not authorised.");
     expect(r.emulator.state.users.size).toBe(before);
   });
 });

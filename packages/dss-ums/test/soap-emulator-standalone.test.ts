@@ -63,6 +63,6 @@ it("any other certificate is refused with a fault over HTTP 500, nothing registe
     })
     .catch((error: unknown) => error);
   expect(e).toBeInstanceOf(SoapFaultError);
-  expect(e).toMatchObject({ status: 500, reason: "The client certificate is not accepted." });
+  expect(e).toMatchObject({ status: 500, reason: "The TLS client certificate is not authorised." });
   expect(emulator.state.users.size).toBe(before);
 });

@@ -7,13 +7,17 @@ import type { RawRequest, RawResponse, Router } from "@trustspec/runtime/server"
 import {
   buildEnvelope,
   faultXml,
-  type SoapEndpointSecurity,
   SoapFault,
   type SoapHandlerContext,
+  type SoapServerOptions,
   soapContentType,
 } from "@trustspec/runtime/soap";
 import type { DssUmsHandlers } from "../../generated/ums/server.gen.js";
 import { createDssUmsSoapServer } from "../../generated/ums-soap/server.gen.js";
+import {
+  clientCertificateCallerOf,
+  clientCertificateEndpointSecurity,
+} from "../../soap/endpoint-security.js";
 import type { Operator } from "../handlers.js";
 import type { UmsState } from "../state.js";
 import { createUmsSoapHandlers, umsSoapFault } from "./handlers.js";
@@ -28,8 +32,6 @@ export { umsSoapFault } from "./handlers.js";
  */
 export const DEFAULT_UMS_SOAP_PATH = "/STS/UserManagement.svc";
 
-/** The WS-Security namespace, for the subcode of a refused caller. */
-const WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 const encoder = new TextEncoder();
 
 /** What the SOAP service of the UMS emulator is built from. */
@@ -55,14 +57,6 @@ export interface UmsSoapServiceOptions {
   maxBodyBytes: number;
 }
 
-/** A caller the endpoint refuses: `wsse:FailedAuthentication`, HTTP 500 as WCF sends faults. */
-function refused(reason: string): SoapFault {
-  return new SoapFault("Client", reason, {
-    subcode: { ns: WSSE_NS, local: "FailedAuthentication" },
-    status: 500,
-  });
-}
-
 /**
  * The SOAP user management service (`IUserManagementService`) of the emulator, answering every
  * path under `options.path`:
@@ -85,11 +79,10 @@ export function createUmsSoapService(
   options: UmsSoapServiceOptions,
 ): (request: RawRequest) => Promise<RawResponse> {
   const path = options.path;
-  const certOperators = new WeakMap<RawRequest, Operator>();
 
   function caller(ctx: SoapHandlerContext<unknown>): RawRequest {
     const raw = ctx.soap.raw;
-    let operator = certOperators.get(raw);
+    let operator = clientCertificateCallerOf<Operator>(ctx);
     if (!operator && options.token) {
       const subject = signServiceTokenOf(ctx)?.subject;
       operator = subject === undefined ? undefined : options.token.operatorOf(subject);
@@ -100,48 +93,28 @@ export function createUmsSoapService(
         );
       }
     }
-    if (!operator) throw refused("The caller is not authenticated.");
+    if (!operator) throw umsSoapFault("Unauthorized", "The caller is not authenticated.");
     options.authorise(raw, operator);
     return raw;
   }
 
   const handlers = createUmsSoapHandlers(options.state, options.handlers, { caller });
-  const server = (security: SoapEndpointSecurity, understoodHeaders = []) =>
+  const server = (endpoint: Pick<SoapServerOptions, "security" | "understoodHeaders">) =>
     createDssUmsSoapServer(handlers, {
-      security,
-      understoodHeaders,
+      ...endpoint,
       clientFaultStatus: 500,
       maxBodyBytes: options.maxBodyBytes,
     });
-
-  const certSecurity: SoapEndpointSecurity = {
-    open(text, { raw }) {
-      if (raw.scheme !== "https") {
-        throw refused("The endpoint cert is served over HTTPS only (transport security).");
-      }
-      const der = raw.clientCertificate;
-      if (!der || der.byteLength === 0) {
-        throw refused("The endpoint cert needs a TLS client certificate.");
-      }
-      const operator = options.certificateOperator(der);
-      if (!operator) throw refused("The client certificate is not accepted.");
-      certOperators.set(raw, operator);
-      return text;
-    },
-  };
-  const cert = server(certSecurity);
+  // The certificate as the TLS connection presented it, compared byte for byte with those held.
+  const cert = server(
+    clientCertificateEndpointSecurity({
+      authorize: (certificate) => options.certificateOperator(certificate.raw),
+    }),
+  );
   let token: Router | undefined;
   const tokenServer = () => {
     if (!options.token) return undefined;
-    token ??= (() => {
-      const s = symmetricBindingEndpointSecurity(options.token!.policy());
-      return createDssUmsSoapServer(handlers, {
-        security: s.security,
-        understoodHeaders: s.understoodHeaders,
-        clientFaultStatus: 500,
-        maxBodyBytes: options.maxBodyBytes,
-      });
-    })();
+    token ??= server(symmetricBindingEndpointSecurity(options.token.policy()));
     return token;
   };
 
@@ -156,7 +129,12 @@ export function createUmsSoapService(
     // The WSDL and its schemas, on the service and on either endpoint.
     if (request.method === "GET" && /^(wsdl|xsd=[\w.-]+)$/i.test(query))
       return cert.handle(request);
-    if (endpoint === "cert") return cert.handle(request);
+    if (endpoint === "cert") {
+      if (request.method === "POST" && request.scheme !== "https") {
+        return fault("The endpoint cert is served over HTTPS only (transport security).", 500);
+      }
+      return cert.handle(request);
+    }
     if (endpoint === "token") {
       const router = tokenServer();
       if (router) return router.handle(request);
