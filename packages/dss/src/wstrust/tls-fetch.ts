@@ -6,6 +6,8 @@
  * does what the WS-Trust exchange needs: one request with a body, the whole answer read.
  */
 
+import type { Agent } from "node:https";
+
 /** The client certificate and the trust of a TLS connection. */
 export interface ClientCertificate {
   /** The client certificate (PEM; a chain may follow it). */
@@ -16,6 +18,11 @@ export interface ClientCertificate {
   passphrase?: string;
   /** The CA certificates trusted for the server (PEM; default Node's trusted roots). */
   ca?: string | Buffer | readonly (string | Buffer)[];
+  /**
+   * The `node:https` agent to send with, e.g. one made with `keepAlive: true` (and the same
+   * certificate, key and CAs) so that calls share connections; default: a new connection per call.
+   */
+  agent?: Agent;
 }
 
 /** A `fetch` over `node:https` presenting `certificate` to the server. */
@@ -27,6 +34,7 @@ export function clientCertificateFetch(certificate: ClientCertificate): typeof g
     ...(certificate.ca !== undefined
       ? { ca: certificate.ca as string | Buffer | (string | Buffer)[] }
       : {}),
+    ...(certificate.agent ? { agent: certificate.agent } : {}),
   });
 }
 
