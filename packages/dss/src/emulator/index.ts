@@ -23,6 +23,7 @@ import { SIGN_SERVICE_ENDPOINT_KINDS } from "../soap/endpoints.js";
 import { signedSamlAssertion } from "../wssecurity/index.js";
 import { DEFAULT_CLIENTS, DEFAULT_OTP, DEFAULT_USERS, type DssUserInit } from "./demo.js";
 import { formatSignServerError, formatStsError, oauthError } from "./errors.js";
+import { createFrontend } from "./frontend/index.js";
 import {
   type CaHandler,
   createSignServerHandlers,
@@ -187,9 +188,10 @@ const encoder = new TextEncoder();
  * which the emulator does not have).
  *
  * Paths as in the guide: `/STS/oauth/token`, `/STS/oauth/authorize`, `/STS/confirmation`,
- * `/SignServer/rest/api/…`, `/SignServer/SignService.svc/…`. Since there is no browser login page,
- * the authorize endpoints take the user's login and password as HTTP Basic credentials on the
- * authorize request itself (a browser asks for them, prompted by the 401 challenge); that sign-in
+ * `/SignServer/rest/api/…`, `/SignServer/SignService.svc/…`, and the web front-end of the HTTP
+ * form API (guide ch. 1) under `/frontend` (`frontend/index.ts`). Since the identity centre has
+ * no browser login page, the authorize endpoints take the user's login and password as HTTP Basic
+ * credentials on the authorize request itself (a browser asks for them, prompted by the 401 challenge); that sign-in
  * also confirms a transaction named by `dss_transaction_token_id`. Access tokens are opaque random
  * strings.
  *
@@ -294,6 +296,7 @@ export class DssEmulator {
   #stsSignerKeys?: { keyPem: string; certificatePem: string };
   readonly #tlsServerKeys = new Map<string, Promise<{ cert: string; key: string }>>();
   readonly #signService: (request: RawRequest) => Promise<RawResponse>;
+  readonly #frontend: ReturnType<typeof createFrontend>;
   /** The audiences the SOAP Sign Service accepts; `listen` adds the addresses it serves. */
   readonly #signServiceAudiences: string[] = [DEFAULT_SIGN_SERVICE_AUDIENCE];
 
@@ -411,6 +414,14 @@ export class DssEmulator {
       }),
       { faultStatus: 500, maxBodyBytes: this.#maxBody },
     );
+
+    this.#frontend = createFrontend({
+      state: this.state,
+      config,
+      confirmations: this.#confirmations,
+      maxBodyBytes: this.#maxBody,
+      ...(options.log ? { log: options.log } : {}),
+    });
 
     const state = this.state;
     const mutableConfig = this.#config;
@@ -558,6 +569,8 @@ export class DssEmulator {
     }
     const q = request.url.indexOf("?");
     const pathname = q < 0 ? request.url : request.url.slice(0, q);
+    const page = this.#frontend(request, pathname);
+    if (page) return page;
     const trust = `${this.stsPath}/Active.svc`;
     if (pathname === trust || pathname.startsWith(`${trust}/`)) {
       const answer = this.#wsTrust(request, pathname.slice(trust.length));
