@@ -191,9 +191,9 @@ const encoder = new TextEncoder();
  * `/SignServer/rest/api/…`, `/SignServer/SignService.svc/…`, and the web front-end of the HTTP
  * form API (guide ch. 1) under `/frontend` (`frontend/index.ts`). Since the identity centre has
  * no browser login page, the authorize endpoints take the user's login and password as HTTP Basic
- * credentials on the authorize request itself (a browser asks for them, prompted by the 401 challenge); that sign-in
- * also confirms a transaction named by `dss_transaction_token_id`. Access tokens are opaque random
- * strings.
+ * credentials on the authorize request itself (a browser asks for them, prompted by the 401
+ * challenge); that sign-in also confirms a transaction named by `dss_transaction_token_id`.
+ * Access tokens are opaque random strings.
  *
  * WS-Trust 1.3 (guide §6.3.1, Table 96) at `/STS/Active.svc` (UsernameToken),
  * `/STS/Active.svc/username/transport`, `/STS/Active.svc/issuedtoken`,
