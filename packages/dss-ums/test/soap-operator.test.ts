@@ -172,6 +172,8 @@ describe("registration (§4.4.1-4.4.2)", () => {
       }),
     );
     expect((await findUser(client, "soap-half"))?.UserId).toBe(kept.userId);
+    // The state's count of accounts moves with a kept one (so the unchanged counts above say something).
+    expect(ums.state.users.size).toBe(before + 1);
   });
 });
 

@@ -7,6 +7,7 @@ import {
 } from "@trustspec/dss";
 import { DssSoapFaultError } from "@trustspec/dss/soap";
 import type { SoapCallOptions } from "@trustspec/runtime/soap";
+import { AUTH_METHODS } from "../emulator/policy.js";
 import {
   ColumnTypeEnum as COLUMNS,
   FilterOperationEnum as OPERATIONS,
@@ -47,15 +48,7 @@ import { type TokenQuery, tokenQuery, type UserQuery, userQuery } from "../searc
  * The method URIs of Table 56 (guide, lines 5204-5269) by their short name. `idonly` is the
  * login-only method (`…/authenticationmethod/none`).
  */
-export const AUTHENTICATION_METHOD_URIS: Readonly<Record<MethodName, string>> = {
-  idonly: "http://schemas.microsoft.com/ws/2012/09/identity/authenticationmethod/none",
-  password: "http://dss.cryptopro.ru/identity/authenticationmethod/password",
-  otpviasms: "http://dss.cryptopro.ru/identity/authenticationmethod/otpviasms",
-  otpviaemail: "http://dss.cryptopro.ru/identity/authenticationmethod/otpviaemail",
-  oath: "http://dss.cryptopro.ru/identity/authenticationmethod/oath",
-  simauth: "http://dss.cryptopro.ru/identity/authenticationmethod/simauth",
-  mobile: "http://dss.cryptopro.ru/identity/authenticationmethod/mobile",
-};
+export const AUTHENTICATION_METHOD_URIS: Readonly<Record<MethodName, string>> = AUTH_METHODS;
 
 /**
  * The URI of a method: the one the service's policy offers (`AuthMethods`, whose identifier ends
@@ -104,6 +97,8 @@ export async function removeMethod(
 /** Runs the steps of a scenario, naming the one that failed in an {@link OperatorScenarioError}. */
 class Steps {
   name = "GetPolicy";
+  /** The service's policy, when the scenario has it (for the method URIs). */
+  policy: UmsPolicy | undefined;
   constructor(readonly userId?: string) {}
 }
 
@@ -134,6 +129,47 @@ async function setConfirmations(
     { userId, operations: { DSSActions: [...actions] } },
     call,
   );
+}
+
+/** What the enrolment scenarios share: the scheme, the actions to confirm, the policy. */
+interface EnrolmentOptions {
+  scheme?: readonly SchemeStep[];
+  confirm?: readonly DSSActions[];
+  policy?: UmsPolicy;
+}
+
+/**
+ * An enrolment of a second factor: `assign` gives the user the means (its steps named in
+ * `steps`), then the scheme (default: idonly on step 0, `method` on step 1), the actions to
+ * confirm (default `defaultConfirm`; none when both are absent), and `read` gives the result.
+ */
+async function enrol<A, R>(
+  client: ums.DssUmsSoapClient,
+  userId: string,
+  method: MethodName,
+  options: EnrolmentOptions,
+  call: SoapCallOptions | undefined,
+  how: {
+    assign(steps: Steps): Promise<A>;
+    defaultConfirm?: readonly DSSActions[];
+    read(assigned: A, steps: Steps): Promise<R>;
+  },
+): Promise<R> {
+  const steps = new Steps(userId);
+  steps.policy = options.policy;
+  try {
+    const assigned = await how.assign(steps);
+    const scheme = options.scheme ?? [
+      { method: "idonly", level: 0 },
+      { method, level: 1 },
+    ];
+    await assignScheme(client, userId, scheme, steps, call, steps.policy);
+    const confirm = options.confirm ?? how.defaultConfirm;
+    if (confirm) await setConfirmations(client, userId, confirm, steps, call);
+    return await how.read(assigned, steps);
+  } catch (error) {
+    throw new OperatorScenarioError(steps.name, userId, error);
+  }
 }
 
 async function policyOf(
@@ -294,6 +330,8 @@ export interface EnrolOtpTokenOptions {
   totpSecondOtp?: "repeat" | "nil";
   /** The scheme: default idonly on step 0 and OATH on step 1 (§4.4.3 numbers them 1 and 2). */
   scheme?: readonly SchemeStep[];
+  /** Actions the user must confirm with the token (§4.4.5); default: the user's policy is left as it is. */
+  confirm?: readonly DSSActions[];
   /** The service's policy, when already read, for the method URIs (default: Table 56's). */
   policy?: UmsPolicy;
 }
@@ -311,45 +349,31 @@ export async function enrolOtpToken(
   options: EnrolOtpTokenOptions,
   call?: SoapCallOptions,
 ): Promise<UserOtpTokenInfo> {
-  const steps = new Steps(userId);
-  steps.name = "check the one-time passwords";
-  try {
-    let secondOtp: string | null;
-    if (options.tokenType === "HOTP") {
-      if (!options.secondOtp || options.secondOtp === options.firstOtp) {
-        throw new Error("a HOTP token needs the next one-time password as the second");
+  return enrol(client, userId, "oath", options, call, {
+    async assign(steps) {
+      steps.name = "check the one-time passwords";
+      let secondOtp: string | null;
+      if (options.tokenType === "HOTP") {
+        if (!options.secondOtp || options.secondOtp === options.firstOtp) {
+          throw new Error("a HOTP token needs the next one-time password as the second");
+        }
+        secondOtp = options.secondOtp;
+      } else {
+        if (options.secondOtp !== undefined && options.secondOtp !== options.firstOtp) {
+          throw new Error("a TOTP token sends the first one-time password again, not another");
+        }
+        secondOtp = options.totpSecondOtp === "nil" ? null : options.firstOtp;
       }
-      secondOtp = options.secondOtp;
-    } else {
-      if (options.secondOtp !== undefined && options.secondOtp !== options.firstOtp) {
-        throw new Error("a TOTP token sends the first one-time password again, not another");
-      }
-      secondOtp = options.totpSecondOtp === "nil" ? null : options.firstOtp;
-    }
-    steps.name = "SetUserOtpToken";
-    await ums.setUserOtpToken(
-      client,
-      { userId, serial: options.serial, firstOtp: options.firstOtp, secondOtp },
-      call,
-    );
-    await assignScheme(
-      client,
-      userId,
-      options.scheme ?? [
-        { method: "idonly", level: 0 },
-        { method: "oath", level: 1 },
-      ],
-      steps,
-      call,
-      options.policy,
-    );
-    steps.name = "GetUserOtpTokenInfo";
-    return (
-      (await ums.getUserOtpTokenInfo(client, { userId }, call)).GetUserOtpTokenInfoResult ?? {}
-    );
-  } catch (error) {
-    throw new OperatorScenarioError(steps.name, userId, error);
-  }
+      steps.name = "SetUserOtpToken";
+      const { serial, firstOtp } = options;
+      await ums.setUserOtpToken(client, { userId, serial, firstOtp, secondOtp }, call);
+    },
+    async read(_, steps) {
+      steps.name = "GetUserOtpTokenInfo";
+      const info = await ums.getUserOtpTokenInfo(client, { userId }, call);
+      return info.GetUserOtpTokenInfoResult ?? {};
+    },
+  });
 }
 
 /** What {@link enrolSimCard} does besides assigning the card. */
@@ -380,33 +404,24 @@ export async function enrolSimCard(
   options: EnrolSimCardOptions,
   call?: SoapCallOptions,
 ): Promise<UserSimAuthInfo> {
-  const steps = new Steps(userId);
-  try {
-    const policy = await policyOf(client, options.policy, call);
-    steps.name = "choose the crypto provider profile";
-    const providerId =
-      options.profileId ??
-      policy.CryptoProviders?.CryptoProviderInfo?.find((p) => p?.Type === "GOST")?.Id;
-    if (!providerId) throw new Error("the policy has no GOST crypto provider profile");
-    steps.name = "SetUserSimAuthToken";
-    await ums.setUserSimAuthToken(client, { userId, iccId: options.iccId, providerId }, call);
-    await assignScheme(
-      client,
-      userId,
-      options.scheme ?? [
-        { method: "idonly", level: 0 },
-        { method: "simauth", level: 1 },
-      ],
-      steps,
-      call,
-      policy,
-    );
-    await setConfirmations(client, userId, options.confirm ?? ["SignDocument"], steps, call);
-    steps.name = "GetUserSimAuthInfo";
-    return (await ums.getUserSimAuthInfo(client, { userId }, call)).GetUserSimAuthInfoResult ?? {};
-  } catch (error) {
-    throw new OperatorScenarioError(steps.name, userId, error);
-  }
+  return enrol(client, userId, "simauth", options, call, {
+    async assign(steps) {
+      steps.policy = await policyOf(client, options.policy, call);
+      steps.name = "choose the crypto provider profile";
+      const providerId =
+        options.profileId ??
+        steps.policy.CryptoProviders?.CryptoProviderInfo?.find((p) => p?.Type === "GOST")?.Id;
+      if (!providerId) throw new Error("the policy has no GOST crypto provider profile");
+      steps.name = "SetUserSimAuthToken";
+      await ums.setUserSimAuthToken(client, { userId, iccId: options.iccId, providerId }, call);
+    },
+    defaultConfirm: ["SignDocument"],
+    async read(_, steps) {
+      steps.name = "GetUserSimAuthInfo";
+      const info = await ums.getUserSimAuthInfo(client, { userId }, call);
+      return info.GetUserSimAuthInfoResult ?? {};
+    },
+  });
 }
 
 /** What {@link enrolMyDss} does. */
@@ -435,40 +450,26 @@ export async function enrolMyDss(
   options: EnrolMyDssOptions,
   call?: SoapCallOptions,
 ): Promise<MobileAuthCreateInfo> {
-  const steps = new Steps(userId);
-  steps.name = "SetUserMobileAuthToken";
-  try {
-    const contactType =
-      options.contactType ?? (options.contact.includes("@") ? "EmailAddress" : "PhoneNumber");
-    const made = await ums.setUserMobileAuthToken(
-      client,
-      { userId, userContactInfo: options.contact, userContactInfoType: contactType },
-      call,
-    );
-    if (options.deviceThumbprint !== undefined) {
-      steps.name = "SetMobileAuthDeviceThumbprint";
-      await ums.setMobileAuthDeviceThumbprint(
+  return enrol(client, userId, "mobile", options, call, {
+    async assign(steps) {
+      steps.name = "SetUserMobileAuthToken";
+      const contactType =
+        options.contactType ?? (options.contact.includes("@") ? "EmailAddress" : "PhoneNumber");
+      const made = await ums.setUserMobileAuthToken(
         client,
-        { userId, deviceThumbprint: options.deviceThumbprint },
+        { userId, userContactInfo: options.contact, userContactInfoType: contactType },
         call,
       );
-    }
-    await assignScheme(
-      client,
-      userId,
-      options.scheme ?? [
-        { method: "idonly", level: 0 },
-        { method: "mobile", level: 1 },
-      ],
-      steps,
-      call,
-      options.policy,
-    );
-    await setConfirmations(client, userId, options.confirm ?? ["SignDocument"], steps, call);
-    return made.SetUserMobileAuthTokenResult ?? {};
-  } catch (error) {
-    throw new OperatorScenarioError(steps.name, userId, error);
-  }
+      if (options.deviceThumbprint !== undefined) {
+        steps.name = "SetMobileAuthDeviceThumbprint";
+        const { deviceThumbprint } = options;
+        await ums.setMobileAuthDeviceThumbprint(client, { userId, deviceThumbprint }, call);
+      }
+      return made.SetUserMobileAuthTokenResult ?? {};
+    },
+    defaultConfirm: ["SignDocument"],
+    read: async (made) => made,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
