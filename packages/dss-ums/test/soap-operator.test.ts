@@ -12,6 +12,7 @@ import { DssUmsEmulator } from "../src/server.js";
 import {
   AUTHENTICATION_METHOD_URIS,
   assignPhoneNumber,
+  clientCertificateFetch,
   createUmsSoapClient,
   DssSoapFaultError,
   enrolMyDss,
@@ -27,6 +28,7 @@ import {
   registerUserWithScheme,
   removeUser,
   setAccountLocked,
+  stsEndpoint,
   tokenQuery,
   type UmsSoapClient,
   userQuery,
@@ -35,6 +37,7 @@ import {
 let ums: DssUmsEmulator;
 let server: Awaited<ReturnType<DssUmsEmulator["listen"]>>;
 let client: UmsSoapClient;
+let tls: { cert: string; key: string; ca: string };
 
 beforeAll(async () => {
   ums = await DssUmsEmulator.create({
@@ -50,14 +53,12 @@ beforeAll(async () => {
   });
   server = await ums.listen({ https: true });
   const held = ums.dss!.state.certificatesOf("operator")[0]!;
-  client = createUmsSoapClient({
-    baseUrl: server.url,
-    certificate: {
-      cert: toPem(held.der, "CERTIFICATE"),
-      key: KeyObject.from(held.privateKey!).export({ type: "pkcs8", format: "pem" }) as string,
-      ca: ums.caCertificatePem,
-    },
-  });
+  tls = {
+    cert: toPem(held.der, "CERTIFICATE"),
+    key: KeyObject.from(held.privateKey!).export({ type: "pkcs8", format: "pem" }) as string,
+    ca: ums.caCertificatePem,
+  };
+  client = createUmsSoapClient({ baseUrl: server.url, certificate: tls });
 });
 afterAll(async () => {
   await server?.close();
@@ -390,5 +391,46 @@ describe("search, lock, delete (§4.4.8-4.4.10)", () => {
     expect((await getUserPhoneInfo(client, { userId })).GetUserPhoneInfoResult?.PhoneNumber).toBe(
       "+79990000004",
     );
+  });
+});
+
+describe("the scenarios over /token, the operator's token from the identity centre", () => {
+  /** A /token client signing in as `login` at the emulator's identity centre over HTTPS. */
+  const tokenClient = (login: string) =>
+    createUmsSoapClient({
+      baseUrl: server.url,
+      endpoint: "token",
+      // Over HTTPS trusting the test CA; /token itself reads only the message's token.
+      certificate: tls,
+      federation: {
+        sts: stsEndpoint(server.url, "username/transport"),
+        credentials: { kind: "username", username: login, password: login },
+        fetch: clientCertificateFetch(tls),
+      },
+    });
+
+  it("registers, finds and removes a user as the operator", async () => {
+    const ops = tokenClient("operator");
+    const { userId } = await registerUserWithScheme(ops, {
+      identifiers: { Login: "soap-token-user" },
+      scheme: [{ method: "idonly", level: 0 }],
+    });
+    expect((await findUser(ops, "soap-token-user"))?.UserId).toBe(userId);
+    expect(await schemeOf(userId)).toEqual([[AUTHENTICATION_METHOD_URIS.idonly, 0]]);
+    await removeUser(ops, { userId });
+    expect(await findUser(client, "soap-token-user")).toBeUndefined();
+  });
+
+  it("a user who is not an operator is refused, and nothing is made", async () => {
+    const before = ums.state.users.size;
+    const error = await registerUserWithScheme(tokenClient("demo"), {
+      identifiers: { Login: "soap-by-demo" },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperatorScenarioError);
+    expect((error as OperatorScenarioError).step).toBe("GetPolicy");
+    expect((error as Error).cause).toMatchObject({ dssCode: "Forbidden" });
+    expect((error as Error).message).not.toContain("demo:demo");
+    expect(ums.state.users.size).toBe(before);
+    expect(await findUser(client, "soap-by-demo")).toBeUndefined();
   });
 });
