@@ -19,7 +19,7 @@ export function mockIo() {
 
 /**
  * Waits (up to `ms`, default 60 s: emulators make their keys first) for a command's first line,
- * `listening on <url>`, and returns the URL.
+ * `listening on <url>` (http or https), and returns the URL.
  * @throws Error naming what was printed when the line does not come.
  */
 export async function listeningUrl(t: ReturnType<typeof mockIo>, ms = 60_000): Promise<string> {
@@ -27,7 +27,7 @@ export async function listeningUrl(t: ReturnType<typeof mockIo>, ms = 60_000): P
   while (t.out.length === 0 && t.err.length === 0 && Date.now() < end) {
     await new Promise((r) => setTimeout(r, 10));
   }
-  const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)\/?$/.exec(t.out[0] ?? "")?.[1];
+  const url = /^listening on (https?:\/\/127\.0\.0\.1:\d+)\/?$/.exec(t.out[0] ?? "")?.[1];
   if (!url) throw new Error(`no listening line: ${t.out.join("\n")} ${t.err.join("\n")}`);
   return url;
 }
