@@ -218,10 +218,14 @@ describe("trustspec-mock dss", () => {
       expect(url).toMatch(/^https:/);
       expect(t.out).toContain(`  test CA (trust it for HTTPS): ${file}`);
       expect(t.out).toContain(`  sign service SOAP: ${url}/SignServer/SignService.svc?wsdl`);
+      expect(t.out).toContain(`  web front-end:     ${url}/frontend`);
       const res = await fetchTrusting(readFileSync(file, "utf8"))(
         `${url}/SignServer/rest/api/policy`,
       );
       expect(res.status).toBe(401);
+      const frontend = await fetchTrusting(readFileSync(file, "utf8"))(`${url}/frontend`);
+      expect(frontend.status).toBe(200);
+      expect(frontend.headers.get("content-type")).toBe("text/html; charset=utf-8");
     } finally {
       t.stop();
     }

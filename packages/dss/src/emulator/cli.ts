@@ -142,6 +142,7 @@ Signatures are CMS with RSA keys of the test CA, not GOST.`,
         `  identity centre:   ${server.url}${emulator.stsPath}`,
         `  signature service: ${server.url}${emulator.signServerPath}`,
         `  sign service SOAP: ${server.url}/SignServer/SignService.svc?wsdl`,
+        `  web front-end:     ${server.url}/frontend`,
         ...(https
           ? caCertOut
             ? [`  test CA (trust it for HTTPS): ${caCertOut}`]
