@@ -429,6 +429,84 @@ describe("encryption and decryption (§1.8-1.9)", () => {
   });
 });
 
+describe("the upload paths and their documented spellings", () => {
+  const sign = () => ({ filecontent: b64(DOC), filename: "a.txt", backpost: backpost("paths") });
+  const paths: [string, () => Record<string, string>, string][] = [
+    ["/frontend/uploadfile", sign, "Подпись документа"],
+    ["/frontend/SignatureWizard/uploadfile", sign, "Подпись документа"],
+    ["/FRONTEND/signaturewizard/UPLOADFILE%20", sign, "Подпись документа"],
+    [
+      "/frontend/SignatureWizard/UploadFiles",
+      () => ({ documents: b64(DOC), documentNames: "a.txt", backpost: backpost("paths") }),
+      "Подпись пакета документов",
+    ],
+    [
+      "/frontend/uploadcertrequest",
+      () => ({
+        reqcontent: b64("CN=A"),
+        reqeku: b64("1.3.6.1.5.5.7.3.2"),
+        backpost: backpost("p"),
+      }),
+      "Запрос на сертификат",
+    ],
+    ["/Frontend/EncryptionWizard/UploadFile", sign, "Зашифрование документа"],
+    ["/frontend/uploadencryptfile ", sign, "Зашифрование документа"],
+    ["/DSS.Web.Frontend/uploadfile", sign, "Подпись документа"],
+  ];
+  it.each(paths)("%s opens a job", async (path, fields, title) => {
+    const client = new FormClient();
+    const login = await upload(client, dss.url, path, fields());
+    expect(login.html).toContain(`<h1>${title}</h1>`);
+  });
+
+  it("sends other spellings of the mount point to /frontend with 307, which keeps the form", async () => {
+    for (const prefix of ["/Frontend", "/DSS.Web.Frontend", "/dss.web.frontend"]) {
+      const res = await fetch(`${dss.url}${prefix}/SignatureWizard/UploadFiles?x=1`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "documents=QQ%3D%3D&documentNames=a&backpost=http%3A%2F%2F127.0.0.1%2F",
+      });
+      expect(res.status).toBe(307);
+      expect(res.headers.get("location")).toBe("/frontend/SignatureWizard/UploadFiles?x=1");
+    }
+  });
+});
+
+describe("confirmed certificate request and decryption (policy On)", () => {
+  it("asks for the one-time password before making the request and before decrypting", async () => {
+    const client = new FormClient();
+    const choice = await upload(client, confirmDss.url, "/frontend/uploadcertrequest", {
+      reqcontent: b64("CN=Петров, O=Банк"),
+      reqeku: b64("1.3.6.1.5.5.7.3.4"),
+      backpost: backpost("confirmed-request"),
+    });
+    const otp = await client.submit(choice, { caId: "1" });
+    expect(textOf(otp, "challenge")).toContain("Создание запроса на сертификат");
+    const posted = await deliver(await client.submit(otp, { otp: DEFAULT_OTP }));
+    const facts = await parseCertificateRequest(
+      new Uint8Array(Buffer.from(posted.get("reqcontent")!, "base64")),
+    );
+    expect(facts.subject).toContain("Петров");
+    // CA handler 1 issues at once: the user now has a second certificate.
+    expect(confirmDss.dss.state.certificatesOf("demo")).toHaveLength(2);
+
+    const cert = confirmDss.dss.state.certificatesOf("demo")[0]!;
+    const envelope = await encryptCms(DOC, [cert.der]);
+    const page = await client.post(`${confirmDss.url}/frontend/DecryptionWizrd/UploadFile`, {
+      filecontent: b64(envelope),
+      filename: "secret.txt",
+      backpost: backpost("confirmed-decrypt"),
+    });
+    const challenge = await client.submit(page);
+    expect(textOf(challenge, "challenge")).toContain("Расшифрование документа");
+    const decrypted = await deliver(await client.submit(challenge, { otp: DEFAULT_OTP }));
+    expect(Buffer.from(decrypted.get("filecontent")!, "base64").equals(Buffer.from(DOC))).toBe(
+      true,
+    );
+  });
+});
+
 describe("refusals: an HTML page saying what is wrong, nothing posted back", () => {
   // Collected before the receiver starts: "@backpost" stands for its address.
   const BP = "@backpost";
