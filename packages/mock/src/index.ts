@@ -20,7 +20,7 @@ const commands: Record<string, { summary: string; load: () => Promise<MockComman
   },
   "dss-ums": {
     summary:
-      "CryptoPro DSS user management service (UMS REST) under /STS/ums, beside the DSS emulator (default port 8080)",
+      "CryptoPro DSS user management service: REST under /STS/ums, SOAP at /STS/UserManagement.svc (/cert with --https, /token), beside the DSS emulator (default port 8080)",
     load: async () => (await import("@trustspec/dss-ums/server")).runDssUmsMock,
   },
   suz: {
