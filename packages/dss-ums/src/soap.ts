@@ -10,7 +10,8 @@
  *   symmetric binding from `@trustspec/dss/soap`);
  * - the operator scenarios ({@link registerUserWithScheme}, {@link enrolOtpToken},
  *   {@link enrolSimCard}, {@link enrolMyDss}, {@link findUser}, {@link iterateUsers},
- *   {@link setAccountLocked}, {@link removeUser}, …);
+ *   {@link setAccountLocked}, {@link removeUser}, …), also bound to a client as one object by
+ *   {@link createUmsSoapOperator} with the REST `DssOperator`'s method names;
  * - the typed errors: `DssSoapFaultError` (the `DSSFault` detail every operation declares),
  *   `WsSecurityError`, {@link OperatorScenarioError} and the runtime's.
  *
@@ -104,6 +105,7 @@ export {
   AUTHENTICATION_METHOD_URIS,
   assignMethod,
   assignPhoneNumber,
+  createUmsSoapOperator,
   type EnrolMyDssOptions,
   type EnrolOtpTokenOptions,
   type EnrolSimCardOptions,
@@ -124,4 +126,5 @@ export {
   removeUser,
   type SoapPagingOptions,
   setAccountLocked,
+  type UmsSoapOperator,
 } from "./soap/operator.js";

@@ -14,6 +14,7 @@ import {
   assignPhoneNumber,
   clientCertificateFetch,
   createUmsSoapClient,
+  createUmsSoapOperator,
   DssSoapFaultError,
   enrolMyDss,
   enrolOtpToken,
@@ -409,15 +410,23 @@ describe("the scenarios over /token, the operator's token from the identity cent
       },
     });
 
-  it("registers, finds and removes a user as the operator", async () => {
-    const ops = tokenClient("operator");
-    const { userId } = await registerUserWithScheme(ops, {
+  it("registers, finds, searches and removes a user as the operator (the operator object)", async () => {
+    const operator = createUmsSoapOperator(tokenClient("operator"));
+    const { userId } = await operator.registerUser({
       identifiers: { Login: "soap-token-user" },
       scheme: [{ method: "idonly", level: 0 }],
     });
-    expect((await findUser(ops, "soap-token-user"))?.UserId).toBe(userId);
+    expect((await operator.findUser("soap-token-user"))?.UserId).toBe(userId);
     expect(await schemeOf(userId)).toEqual([[AUTHENTICATION_METHOD_URIS.idonly, 0]]);
-    await removeUser(ops, { userId });
+    expect((await operator.setAccountLocked(userId, true)).AccountLocked).toBe(true);
+    const found = [];
+    for await (const u of operator.searchUsers(
+      userQuery().where("Login").equals("soap-token-user"),
+    )) {
+      found.push(u.UserId);
+    }
+    expect(found).toEqual([userId]);
+    expect(await operator.removeUser({ userId })).toEqual({ userId, login: "soap-token-user" });
     expect(await findUser(client, "soap-token-user")).toBeUndefined();
   });
 

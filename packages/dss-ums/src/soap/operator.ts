@@ -708,3 +708,73 @@ export async function removeUser(
     throw new OperatorScenarioError(steps.name, steps.userId, error);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// An operator over SOAP
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The operator scenarios bound to one SOAP client, with the method names of the REST helpers'
+ * `DssOperator` (`registerUser` is {@link registerUserWithScheme} here).
+ */
+export interface UmsSoapOperator {
+  /** The client the scenarios call through. */
+  readonly client: ums.DssUmsSoapClient;
+  /** {@link registerUserWithScheme} on the client. */
+  registerUser(options: RegisterUserOptions, call?: SoapCallOptions): Promise<RegisteredUser>;
+  /** {@link assignPhoneNumber} on the client. */
+  assignPhoneNumber(
+    userId: string,
+    phoneNumber: string,
+    call?: SoapCallOptions,
+  ): Promise<UserPhoneInfo>;
+  /** {@link enrolOtpToken} on the client. */
+  enrolOtpToken(
+    userId: string,
+    options: EnrolOtpTokenOptions,
+    call?: SoapCallOptions,
+  ): Promise<UserOtpTokenInfo>;
+  /** {@link enrolSimCard} on the client. */
+  enrolSimCard(
+    userId: string,
+    options: EnrolSimCardOptions,
+    call?: SoapCallOptions,
+  ): Promise<UserSimAuthInfo>;
+  /** {@link enrolMyDss} on the client. */
+  enrolMyDss(
+    userId: string,
+    options: EnrolMyDssOptions,
+    call?: SoapCallOptions,
+  ): Promise<MobileAuthCreateInfo>;
+  /** {@link findUser} on the client. */
+  findUser(
+    identifier: string | { type: IdentifierType; value: string },
+    call?: SoapCallOptions,
+  ): Promise<DssUserInfo | undefined>;
+  /** Every user the query selects (default: all), as {@link iterateUsers} yields them. */
+  searchUsers(query?: UserQuery, options?: SoapPagingOptions): AsyncGenerator<DssUserInfo>;
+  /** {@link setAccountLocked} on the client. */
+  setAccountLocked(userId: string, locked: boolean, call?: SoapCallOptions): Promise<DssUserInfo>;
+  /** {@link removeUser} on the client. */
+  removeUser(
+    user: { userId: string } | { login: string },
+    options?: RemoveUserOptions,
+    call?: SoapCallOptions,
+  ): Promise<RemovedUser>;
+}
+
+/** The operator scenarios on `client` (made by `createUmsSoapClient`), as one object. */
+export function createUmsSoapOperator(client: ums.DssUmsSoapClient): UmsSoapOperator {
+  return {
+    client,
+    registerUser: (options, call) => registerUserWithScheme(client, options, call),
+    assignPhoneNumber: (userId, phone, call) => assignPhoneNumber(client, userId, phone, call),
+    enrolOtpToken: (userId, options, call) => enrolOtpToken(client, userId, options, call),
+    enrolSimCard: (userId, options, call) => enrolSimCard(client, userId, options, call),
+    enrolMyDss: (userId, options, call) => enrolMyDss(client, userId, options, call),
+    findUser: (identifier, call) => findUser(client, identifier, call),
+    searchUsers: (query, options) => iterateUsers(client, query, options),
+    setAccountLocked: (userId, locked, call) => setAccountLocked(client, userId, locked, call),
+    removeUser: (user, options, call) => removeUser(client, user, options, call),
+  };
+}
