@@ -217,7 +217,6 @@ describe("confirmation with a one-time password (policy On)", () => {
       documentInfo: b64(INFO),
     });
     const otpPage = await client.submit(choice, {
-      certificate: /<option value="(\d+)"/.exec(choice.html)![1]!,
       signatureType: "CMS",
     });
     expect(otpPage.html).toMatch(/<label for="otp">Одноразовый пароль<\/label>/);
@@ -240,7 +239,6 @@ describe("confirmation with a one-time password (policy On)", () => {
       backpost: backpost("otp-max"),
     });
     let page = await client.submit(choice, {
-      certificate: /<option value="(\d+)"/.exec(choice.html)![1]!,
       signatureType: "CMS",
     });
     for (let i = 0; i < 2; i++) page = await client.submit(page, { otp: "999999" });
@@ -248,43 +246,33 @@ describe("confirmation with a one-time password (policy On)", () => {
     expect(posted.get("error")).toMatch(/Too many wrong one-time passwords/);
   });
 
-  it("waits for myDSS and posts error when the user declines on the phone", async () => {
+  /** A signing job of the myDSS user, waiting for the phone; its transaction. */
+  async function waitingForPhone(tag: string) {
     const client = new FormClient();
     const choice = await upload(
       client,
       confirmDss.url,
       "/frontend/uploadfile",
-      { filecontent: b64(DOC), filename: "a.txt", backpost: backpost("mydss") },
+      { filecontent: b64(DOC), filename: "b.txt", backpost: backpost(tag) },
       "phone",
       "phone-pass",
     );
-    const wait = await client.submit(choice, {
-      certificate: /<option value="(\d+)"/.exec(choice.html)![1]!,
-      signatureType: "CMS",
-    });
+    const wait = await client.submit(choice);
+    const tx = [...confirmDss.dss.state.transactions.values()].at(-1)!;
+    return { client, wait, tx };
+  }
+
+  it("waits for myDSS and posts error when the user declines on the phone", async () => {
+    const { client, wait, tx } = await waitingForPhone("mydss");
     expect(wait.html).toContain('http-equiv="refresh"');
     expect((await client.request(wait.url)).html).toContain("Ожидание подтверждения");
-    const tx = [...confirmDss.dss.state.transactions.values()].at(-1)!;
     confirmDss.dss.declineTransaction(tx.id);
     const posted = await deliver(await client.request(wait.url));
     expect(posted.get("error")).toBe("The user declined the operation.");
   });
 
   it("signs after the phone approves", async () => {
-    const client = new FormClient();
-    const choice = await upload(
-      client,
-      confirmDss.url,
-      "/frontend/uploadfile",
-      { filecontent: b64(DOC), filename: "b.txt", backpost: backpost("mydss-ok") },
-      "phone",
-      "phone-pass",
-    );
-    const wait = await client.submit(choice, {
-      certificate: /<option value="(\d+)"/.exec(choice.html)![1]!,
-      signatureType: "CMS",
-    });
-    const tx = [...confirmDss.dss.state.transactions.values()].at(-1)!;
+    const { client, wait, tx } = await waitingForPhone("mydss-ok");
     confirmDss.dss.approveTransaction(tx.id);
     const posted = await deliver(await client.request(wait.url));
     expect(posted.get("filename")).toBe("b.txt");
@@ -307,9 +295,7 @@ describe("a package of documents (§1.3-1.4)", () => {
       ["signaturetype", "CMS:IsDetached=True"],
     ]);
     expect(choice.html).toContain("не будет подписан");
-    const otp = await client.submit(choice, {
-      certificate: /<option value="(\d+)"/.exec(choice.html)![1]!,
-    });
+    const otp = await client.submit(choice, {});
     const posted = await deliver(await client.submit(otp, { otp: DEFAULT_OTP }));
     expect([...posted.keys()]).toEqual([
       "result0",

@@ -349,63 +349,52 @@ class Frontend {
   /** The page of the job's current step. */
   #render(session: Session, job: Job, message?: string): RawResponse {
     const title = TITLES[job.upload.operation];
-    const action = this.#action(job);
+    // A page with an introduction and one form of the job's current step.
+    const formPage = (heading: string, intro: string, inputs: string, submit: string) =>
+      htmlPage(
+        200,
+        heading,
+        `${intro}\n${alertLine(message)}${jobForm(this.#action(job), job.step, session.csrf, inputs, submit)}`,
+      );
+    const challenge = (fallback: string) =>
+      `<p>${escapeHtml(job.challengeTitle ?? fallback)}</p>
+<div class="info" id="challenge">${escapeHtml(job.challengeLabel ?? title)}</div>`;
     switch (job.step) {
       case "login":
-        return htmlPage(
-          200,
+        return formPage(
           "Вход в КриптоПро DSS",
-          `<p>${escapeHtml(title)}: войдите, чтобы продолжить.</p>
-${alertLine(message)}${jobForm(
-  action,
-  "login",
-  session.csrf,
-  `<label for="login">Имя пользователя</label>
+          `<p>${escapeHtml(title)}: войдите, чтобы продолжить.</p>`,
+          `<label for="login">Имя пользователя</label>
 <input id="login" name="login" autocomplete="username" required />
 <label for="password">Пароль</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required />`,
-  "Войти",
-)}`,
+          "Войти",
         );
       case "choose":
         return this.#choicePage(session, job, message);
       case "pin":
-        return htmlPage(
-          200,
+        return formPage(
           "PIN-код ключа",
-          `<p>Закрытый ключ выбранного сертификата защищён PIN-кодом.</p>
-${alertLine(message)}${jobForm(
-  action,
-  "pin",
-  session.csrf,
-  `<label for="pin">PIN-код</label>
+          "<p>Закрытый ключ выбранного сертификата защищён PIN-кодом.</p>",
+          `<label for="pin">PIN-код</label>
 <input id="pin" name="pin" type="password" autocomplete="off" required />`,
-  "Продолжить",
-)}`,
+          "Продолжить",
         );
       case "otp":
-        return htmlPage(
-          200,
+        return formPage(
           "Подтверждение операции",
-          `<p>${escapeHtml(job.challengeTitle ?? "Введите одноразовый пароль")}</p>
-<div class="info" id="challenge">${escapeHtml(job.challengeLabel ?? title)}</div>
-${alertLine(message)}${jobForm(
-  action,
-  "otp",
-  session.csrf,
-  `<label for="otp">Одноразовый пароль</label>
+          challenge("Введите одноразовый пароль"),
+          `<label for="otp">Одноразовый пароль</label>
 <input id="otp" name="otp" autocomplete="one-time-code" inputmode="numeric" required />`,
-  "Подтвердить",
-)}`,
+          "Подтвердить",
         );
       case "wait":
         return htmlPage(
           200,
           "Подтверждение операции",
-          `<p>${escapeHtml(job.challengeTitle ?? "Подтвердите операцию в приложении myDSS")}</p>
-<div class="info" id="challenge">${escapeHtml(job.challengeLabel ?? title)}</div>
+          `${challenge("Подтвердите операцию в приложении myDSS")}
 <p role="status">Ожидание подтверждения… страница обновится сама.</p>
-${jobForm(action, "wait", session.csrf, "", "Проверить")}`,
+${jobForm(this.#action(job), "wait", session.csrf, "", "Проверить")}`,
           { refreshSeconds: 2 },
         );
     }
