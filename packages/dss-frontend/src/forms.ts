@@ -236,6 +236,23 @@ function finish(
   };
 }
 
+/**
+ * `filecontent`, `filename` and `backpost`, the fields of §1.1, §1.8 and §1.9, and an optional
+ * field after them when its value is given.
+ */
+function fileFields(
+  options: DssFormOptions & { file: DssFile },
+  optional?: [name: string, value: string | undefined],
+): [string, string][] {
+  const fields: [string, string][] = [
+    ["filecontent", bytes("filecontent", options.file?.content)],
+    ["filename", text("filename", options.file?.name)],
+    ["backpost", backpostField(options.backpost)],
+  ];
+  if (optional?.[1] !== undefined) fields.push([optional[0], optional[1]]);
+  return fields;
+}
+
 function signingFields(options: {
   signatureType?: SignatureTypeValue;
   documentInfo?: string;
@@ -265,9 +282,7 @@ export function signFileForm(options: SignFileFormOptions): DssForm {
       ? operations.uploadFileSignatureWizard
       : operations.uploadFile;
   return finish("signFile", operation, options, [
-    ["filecontent", bytes("filecontent", options.file?.content)],
-    ["filename", text("filename", options.file?.name)],
-    ["backpost", backpostField(options.backpost)],
+    ...fileFields(options),
     ...signingFields(options),
   ]);
 }
@@ -354,14 +369,12 @@ export function installCertificateForm(options: InstallCertificateFormOptions): 
  * @throws {DssFormTooLargeError} when the post would exceed `maxPostBytes`.
  */
 export function encryptFileForm(options: EncryptFileFormOptions): DssForm {
-  return finish("encryptFile", operations.uploadEncryptFile, options, [
-    ["filecontent", bytes("filecontent", options.file?.content)],
-    ["filename", text("filename", options.file?.name)],
-    ["backpost", backpostField(options.backpost)],
-    ...(options.encryptionType
-      ? [["encryptionType", options.encryptionType] as [string, string]]
-      : []),
-  ]);
+  return finish(
+    "encryptFile",
+    operations.uploadEncryptFile,
+    options,
+    fileFields(options, ["encryptionType", options.encryptionType]),
+  );
 }
 
 /**
@@ -372,14 +385,12 @@ export function encryptFileForm(options: EncryptFileFormOptions): DssForm {
  * @throws {DssFormTooLargeError} when the post would exceed `maxPostBytes`.
  */
 export function decryptFileForm(options: DecryptFileFormOptions): DssForm {
-  return finish("decryptFile", operations.uploadDecryptFile, options, [
-    ["filecontent", bytes("filecontent", options.file?.content)],
-    ["filename", text("filename", options.file?.name)],
-    ["backpost", backpostField(options.backpost)],
-    ...(options.decryptionType
-      ? [["decryptionType", options.decryptionType] as [string, string]]
-      : []),
-  ]);
+  return finish(
+    "decryptFile",
+    operations.uploadDecryptFile,
+    options,
+    fileFields(options, ["decryptionType", options.decryptionType]),
+  );
 }
 
 /** Text for an HTML attribute value or element content: `& < > " '` escaped. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { BackpostRefusedError, parseBackpost, safeFileName, toBase64 } from "../src/index.js";
+import {
+  BackpostRefusedError,
+  DSS_FORM_KINDS,
+  parseBackpost,
+  safeFileName,
+  toBase64,
+} from "../src/index.js";
 import { exampleText, printedForm } from "./support.js";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -100,14 +106,7 @@ describe("parseBackpost: each result shape of the spec", () => {
   });
 
   it("§1.10: the error post, for any form", () => {
-    for (const kind of [
-      "signFile",
-      "signFiles",
-      "certificateRequest",
-      "installCertificate",
-      "encryptFile",
-      "decryptFile",
-    ] as const) {
+    for (const kind of DSS_FORM_KINDS) {
       expect(parseBackpost(kind, [["error", "Пользователь отменил операцию"]])).toEqual({
         kind,
         result: "error",
