@@ -259,6 +259,19 @@ export function createUmsSoapHandlers(
 
   const id = (userId: string | null | undefined) => ({ id: userId ?? "" });
 
+  /** A myDSS enrolment or renewal (the two take the same arguments, §4.1.20-4.1.21). */
+  const enrol = async (
+    ctx: SoapHandlerContext<soap.SetUserMobileAuthToken>,
+    operation: "setMobileAuth" | "updateMobileAuth",
+  ) => {
+    const m = ctx.message;
+    const body: rest.MobileAuthTokenInfo = {
+      UserContactInfo: m.userContactInfo ?? "",
+      UserContactInfoType: contactType(m.userContactInfoType),
+    };
+    return (await run(ctx, operation, { path: id(m.userId), body })) as rest.MobileAuthUpdateInfoEx;
+  };
+
   return {
     async RegisterUser(ctx) {
       const m = ctx.message;
@@ -452,17 +465,10 @@ export function createUmsSoapHandlers(
     },
 
     async SetUserMobileAuthToken(ctx) {
-      const m = ctx.message;
-      const made = (await run(ctx, "setMobileAuth", {
-        path: id(m.userId),
-        body: {
-          UserContactInfo: m.userContactInfo ?? "",
-          UserContactInfoType: contactType(m.userContactInfoType),
-        },
-      })) as rest.MobileAuthCreateInfoEx;
+      const made = await enrol(ctx, "setMobileAuth");
       return {
         SetUserMobileAuthTokenResult: {
-          ExternalUserId: made.ExternalUserId,
+          ExternalUserId: made.ExternalUserId ?? null,
           KeyExpirationTime: made.KeyExpirationTime,
           QrCode: made.QrCode,
         },
@@ -470,14 +476,7 @@ export function createUmsSoapHandlers(
     },
 
     async UpdateUserMobileAuthToken(ctx) {
-      const m = ctx.message;
-      const made = (await run(ctx, "updateMobileAuth", {
-        path: id(m.userId),
-        body: {
-          UserContactInfo: m.userContactInfo ?? "",
-          UserContactInfoType: contactType(m.userContactInfoType),
-        },
-      })) as rest.MobileAuthUpdateInfoEx;
+      const made = await enrol(ctx, "updateMobileAuth");
       return {
         UpdateUserMobileAuthTokenResult: {
           KeyExpirationTime: made.KeyExpirationTime,
