@@ -236,6 +236,31 @@ describe("backpost receiver over HTTP: every result shape", () => {
   });
 });
 
+describe("backpost receiver over HTTP: a session found by the token's nonce", () => {
+  it("delivers DSS's cross-site post that carries no cookie (SameSite=Lax), finding the session in a store of pending forms", async () => {
+    const pending = new Map<string, string>(); // nonce -> session id, written when the form is made
+    const r = await receiver({ sessionId: (_request, { nonce }) => pending.get(nonce) });
+    const token = await createBackpostToken({ secret, sessionId: session, kind: "signFile" });
+    pending.set(token.split(".")[3]!, session);
+    const url = backpostUrl(r.url, token);
+    const fields: [string, string][] = [
+      ["filename", "a"],
+      ["filecontent", "AAAA"],
+    ];
+    expect((await post(url, fields, { cookie: "" })).status).toBe(200);
+    // A token whose nonce the store does not hold, or holds for another session, is refused.
+    const stranger = await createBackpostToken({
+      secret,
+      sessionId: "session-of-mallory",
+      kind: "signFile",
+    });
+    expect((await post(backpostUrl(r.url, stranger), fields, { cookie: "" })).status).toBe(403);
+    pending.set(stranger.split(".")[3]!, session);
+    expect((await post(backpostUrl(r.url, stranger), fields, { cookie: "" })).status).toBe(403);
+    expect(r.outcomes).toHaveLength(1);
+  });
+});
+
 describe("backpost receiver over HTTP: what it refuses", () => {
   const file: [string, string][] = [
     ["filename", "a"],
