@@ -18,6 +18,7 @@ const ACTION_PREFIX = "http://dss.cryptopro.ru/services/2014/06/IUserManagementS
 const called = new Set<string>();
 let r: RunningSoap;
 let c: soap.DssUmsSoapClient;
+let fetchTrusting: typeof fetch;
 
 /** A fetch that records the operation of each SOAP 1.2 request (the action of its media type). */
 function recording(inner: typeof fetch): typeof fetch {
@@ -59,12 +60,24 @@ const METHOD = "http://dss.cryptopro.ru/identity/authenticationmethod/";
 
 beforeAll(async () => {
   r = await startSoapUms({ oathTokens: [{ serial: "AA000001", type: "HOTP" }] });
+  fetchTrusting = clientCertificateFetch({ ...r.certOf(OPERATOR), ca: r.ca });
   c = soap.createDssUmsSoapClient({
     url: `${r.service}/cert`,
     fetch: recording(clientCertificateFetch({ ...r.certOf(OPERATOR), ca: r.ca })),
   });
 });
 afterAll(() => r?.close());
+
+describe("metadata", () => {
+  it("?wsdl on the service and on each endpoint lists both ports at this host, each at its path", async () => {
+    for (const at of [r.service, `${r.service}/cert`, `${r.service}/token`]) {
+      const wsdl = await (await fetchTrusting(`${at}?wsdl`)).text();
+      const addresses = [...wsdl.matchAll(/<soap12:address location="([^"]+)"/g)].map((m) => m[1]);
+      expect(addresses).toEqual([`${r.service}/cert`, `${r.service}/token`]);
+      expect(wsdl).not.toContain("dss.cryptopro.ru/STS");
+    }
+  });
+});
 
 describe("policy", () => {
   it("GetPolicy: the emulator's identifier types, groups, methods and providers as SOAP members", async () => {
