@@ -63,18 +63,21 @@ export function createBackpostListener(options: BackpostListenerOptions): Reques
           req.resume();
           return tooLarge(res);
         }
-        const headers = new Headers();
+        const requestHeaders = new Headers();
         for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-          headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+          requestHeaders.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
         }
         const origin = options.origin ?? `http://${req.headers.host ?? "localhost"}`;
         const request = new Request(new URL(req.url ?? "/", origin), {
           method,
-          headers,
+          headers: requestHeaders,
           ...(body ? { body: new Uint8Array(body) } : {}),
         });
         const response = await handle(request);
-        res.writeHead(response.status, Object.fromEntries(response.headers));
+        const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
+        const cookies = response.headers.getSetCookie();
+        if (cookies.length > 0) headers["set-cookie"] = cookies;
+        res.writeHead(response.status, headers);
         res.end(Buffer.from(await response.arrayBuffer()));
       } catch (error) {
         options.onError?.(error);

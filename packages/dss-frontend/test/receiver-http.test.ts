@@ -224,6 +224,31 @@ describe("backpost receiver over HTTP: every result shape", () => {
     ]);
   });
 
+  it("passes the application's answer through, every Set-Cookie header included", async () => {
+    const r = await receiver({
+      onOutcome: () => {
+        const headers = new Headers({
+          "content-type": "text/html; charset=utf-8",
+          location: "/done",
+        });
+        headers.append("set-cookie", "a=1; Path=/");
+        headers.append("set-cookie", "b=2; Path=/");
+        return new Response("<p>Готово</p>", { status: 201, headers });
+      },
+    });
+    const response = await post(
+      await backpost(r, "signFile"),
+      [
+        ["filename", "a"],
+        ["filecontent", "AAAA"],
+      ],
+      {},
+    );
+    expect(response.status).toBe(201);
+    expect(response.headers.get("location")).toBe("/done");
+    expect(response.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+  });
+
   it("§1.10: the error post", async () => {
     const r = await receiver();
     expect(
