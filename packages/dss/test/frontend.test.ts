@@ -445,6 +445,24 @@ describe("the upload paths and their documented spellings", () => {
     expect(login.html).toContain(`<h1>${title}</h1>`);
   });
 
+  it("takes every signature type with Table 1's parameters in any case", async () => {
+    for (const signaturetype of [
+      "XMLDSig:XMLDSigType=xmlenveloped",
+      "GOST3410:Hash=False",
+      "CAdES:CAdESType=XLT1;TSPAddress=http://127.0.0.1/tsp;IsDetached=True;Hash=True",
+      "PDF:PDFFormat=cms;PDFReason=Согласовано;PDFLocation=Москва",
+      "MSOffice",
+      "CMS:IsDetached=False",
+    ]) {
+      const client = new FormClient();
+      const page = await upload(client, dss.url, "/frontend/uploadfile", {
+        ...sign(),
+        signaturetype,
+      });
+      expect(textOf(page, "signature-type")).toBe(signaturetype);
+    }
+  });
+
   it("sends other spellings of the mount point to /frontend with 307, which keeps the form", async () => {
     for (const prefix of ["/Frontend", "/DSS.Web.Frontend", "/dss.web.frontend"]) {
       const res = await fetch(`${dss.url}${prefix}/SignatureWizard/UploadFiles?x=1`, {
@@ -540,6 +558,13 @@ describe("refusals: an HTML page saying what is wrong, nothing posted back", () 
       { ...GOOD, signaturetype: "CAdES:CAdESType=XL" },
       400,
       /BES или T или XLT1/,
+    ],
+    [
+      "a PDF format Table 1 does not list",
+      "/frontend/uploadfile",
+      { ...GOOD, signaturetype: "PDF:PDFFormat=PKCS7" },
+      400,
+      /CMS или CAdEST или CAdES/,
     ],
     [
       "documentInfo that is not Base64",

@@ -74,9 +74,8 @@ export type FrontendUpload = { backpost: string } & (
 
 /**
  * Table 1's parameters per signature type (lines 1022-1243), by lower-case name: the REST name
- * each becomes and the values it takes (`undefined`: any text). CMS is not in Table 1; it takes
- * the CAdES parameters that make sense without a time stamp (IsDetached, Hash), as the REST
- * examples send it with IsDetached (lines 11068-11070).
+ * each becomes and the values it takes (`undefined`: a URL for TSPAddress, any text otherwise).
+ * MSOffice takes none («Отсутствуют»).
  */
 const TABLE_1: Partial<
   Record<
@@ -94,11 +93,27 @@ const TABLE_1: Partial<
     tspaddress: { name: "TSPAddress" },
     hash: { name: "Hash", values: ["True", "False"] },
   },
+  PDF: {
+    pdfformat: { name: "PDFFormat", values: ["CMS", "CAdEST", "CAdES"] },
+    tspaddress: { name: "TSPAddress" },
+    pdfreason: { name: "PDFReason" },
+    pdflocation: { name: "PDFLocation" },
+    pdfsignatureappearance: { name: "PdfSignatureAppearance" },
+    pdfsignaturetemplateid: { name: "PdfSignatureTemplateId" },
+  },
   CMS: {
     isdetached: { name: "IsDetached", values: ["True", "False"] },
     hash: { name: "Hash", values: ["True", "False"] },
   },
 };
+
+/** Parameters whose value is free text (the others without a list are URLs). */
+const FREE_TEXT = new Set([
+  "pdfreason",
+  "pdflocation",
+  "pdfsignatureappearance",
+  "pdfsignaturetemplateid",
+]);
 
 /** Table 1's spelling of the parameter names, for messages. */
 const PARAMETER_TITLES: Record<string, string> = {
@@ -107,11 +122,16 @@ const PARAMETER_TITLES: Record<string, string> = {
   cadestype: "CAdESType",
   isdetached: "IsDetached",
   tspaddress: "TSPAddress",
+  pdfformat: "PDFFormat",
+  pdfreason: "PDFReason",
+  pdflocation: "PDFLocation",
+  pdfsignatureappearance: "PdfSignatureAppearance",
+  pdfsignaturetemplateid: "PdfSignatureTemplateId",
 };
 
 /**
  * Reads `signaturetype` = `type:param1=value1;…paramN =valueN` (lines 289-295): the type by its
- * SignatureType name in any case (the PHP sample sends `gost3410`, line 846), parameters separated
+ * SignatureType name in any case (the PHP sample sends `gost3410`, line 841), parameters separated
  * by `;`, spaces around names and values ignored (the guide writes `paramN =valueN`), names and
  * enumerated values in any case.
  */
@@ -161,7 +181,7 @@ export function parseSignatureType(text: string): RequestedSignatureType {
         );
       }
       canonical = match;
-    } else if (!isHttpUrl(value)) {
+    } else if (!FREE_TEXT.has(key) && !isHttpUrl(value)) {
       throw new FrontendInputError(`${PARAMETER_TITLES[key]} должен быть адресом http(s).`);
     }
     (parameters as Record<string, string>)[spec.name] = canonical;
@@ -169,7 +189,7 @@ export function parseSignatureType(text: string): RequestedSignatureType {
   return { type, parameters, text: text.trim() };
 }
 
-/** Fields of a form, by name without surrounding spaces and case (`" decryptionType"`, line 642). */
+/** Fields of a form, by name without surrounding spaces and case (`" decryptionType"`, line 644). */
 class FormFields {
   readonly #fields = new Map<string, string[]>();
 
@@ -278,7 +298,7 @@ export function parseUpload(
     case "decrypt": {
       const field = op === "encrypt" ? "encryptionType" : "decryptionType";
       const kind = f.optional(field);
-      // Table 3 names one type, spelt with a Cyrillic С (line 1421); the forms send `cms`.
+      // Table 3 names one type, spelt with a Cyrillic С (line 1426); the forms send `cms`.
       if (kind !== undefined && kind.trim().toLowerCase().replace(/^с/, "c") !== "cms") {
         throw new FrontendInputError(
           `Неизвестный тип шифрования «${kind}» в поле ${field}: поддерживается только CMS (Таблица 3).`,
@@ -384,7 +404,7 @@ function packageOf(f: FormFields): PackageDocument[] {
   const documents = contents.map((c, i): PackageDocument => {
     const name = fileName(names[i]!, `documentNames[${i}]`);
     const content = tryBase64(c);
-    // The guide's example error of one document (line 432).
+    // The guide's example error of one document (line 434).
     if (!content || content.length === 0)
       return { name, error: "Ошибка при подписи - неверный формат" };
     return { name, content };
@@ -415,7 +435,7 @@ const NAME_OIDS: Record<string, string> = {
 
 /**
  * The subject string of §1.5 («CN=Иванов Иван Иванович, O=КРИПТО-ПРО Банк, OU=Финансовый отдел»,
- * line 458) as OID → value; a comma inside a value is written `\,`.
+ * line 459) as OID → value; a comma inside a value is written `\,`.
  */
 export function parseSubject(text: string): Record<string, string> {
   const out: Record<string, string> = {};
