@@ -97,7 +97,10 @@ describe("signing one document (§1.1-1.2)", () => {
     expect(alertOf(wrong)).toBe("Неверное имя пользователя или пароль.");
     expect(wrong.html).not.toContain("wrong-secret-1");
 
+    const before = client.cookies.get("DssFrontendSession")?.value;
     const choice = await client.submit(wrong, { login: "demo", password: "demo" });
+    // Signing in gives the session a new id.
+    expect(client.cookies.get("DssFrontendSession")?.value).not.toBe(before);
     expect(textOf(choice, "user")).toBe("demo");
     expect(choice.html).toContain("dogovor.txt");
     expect(choice.html).toMatch(/<label for="certificate">Сертификат<\/label>/);

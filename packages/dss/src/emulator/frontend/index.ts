@@ -297,7 +297,7 @@ class Frontend {
     }
     switch (job.step) {
       case "login":
-        return this.#login(session, job, form);
+        return this.#login(request, session, job, form);
       case "choose":
         return this.#choose(session, job, form);
       case "pin":
@@ -335,11 +335,7 @@ class Frontend {
       lastSeen: now,
     };
     this.#sessions.set(session.id, session);
-    const secure = request.scheme === "https" ? "; Secure" : "";
-    return {
-      session,
-      cookie: `${COOKIE}=${session.id}; Path=${FRONTEND_PATH}; HttpOnly; SameSite=Lax${secure}`,
-    };
+    return { session, cookie: sessionCookie(request, session) };
   }
 
   #action(job: Job): string {
@@ -527,7 +523,12 @@ ${alertLine(message)}${jobForm(this.#action(job), "choose", session.csrf, parts.
     );
   }
 
-  async #login(session: Session, job: Job, form: URLSearchParams): Promise<RawResponse> {
+  async #login(
+    request: RawRequest,
+    session: Session,
+    job: Job,
+    form: URLSearchParams,
+  ): Promise<RawResponse> {
     const login = (form.get("login") ?? "").trim();
     const user = this.#options.state.checkPassword(login, form.get("password") ?? "");
     if (!user) {
@@ -540,7 +541,12 @@ ${alertLine(message)}${jobForm(this.#action(job), "choose", session.csrf, parts.
     }
     session.login = user.login;
     this.#options.log?.(`frontend: ${user.login} signed in`);
-    return this.#enterChoice(session, job);
+    // A new session id at sign-in: an id known before it is worth nothing after.
+    this.#sessions.delete(session.id);
+    session.id = randomBytes(32).toString("base64url");
+    this.#sessions.set(session.id, session);
+    const page = await this.#enterChoice(session, job);
+    return { ...page, headers: { ...page.headers, "set-cookie": sessionCookie(request, session) } };
   }
 
   /** Goes to the choice page; finishes at once when there is nothing the user could choose. */
@@ -859,6 +865,12 @@ function transactionOf(action: DSSActionsName, job: Job) {
         }
       : {}),
   };
+}
+
+/** The Set-Cookie value of a session: the front-end's path only, not for scripts, Secure on HTTPS. */
+function sessionCookie(request: RawRequest, session: Session): string {
+  const secure = request.scheme === "https" ? "; Secure" : "";
+  return `${COOKIE}=${session.id}; Path=${FRONTEND_PATH}; HttpOnly; SameSite=Lax${secure}`;
 }
 
 /** A cookie's value from a Cookie header. */
