@@ -133,7 +133,9 @@ export interface DssUmsEmulatorOptions {
   now?: () => Date;
   /**
    * Checks the emulator's own answers against the contract (default `off`): `strict` answers 500
-   * instead of a non-conforming body, `report` passes each problem to `onValidationIssue`.
+   * instead of a non-conforming body, `report` passes each problem to `onValidationIssue`. With
+   * `strict` the SOAP service checks its answers against the schema too, answering a fault
+   * instead of a non-conforming message.
    */
   responseValidation?: ValidationPolicy;
   /** Receives the contract problems found in the emulator's answers. */
@@ -362,6 +364,7 @@ export class DssUmsEmulator {
           }
         : {}),
       maxBodyBytes: this.#maxBody,
+      responseValidation: options.responseValidation === "strict" ? "strict" : "off",
     });
     this.#ums = createDssUmsRouter(handlers, {
       ...routerOptions,

@@ -55,6 +55,8 @@ export interface UmsSoapServiceOptions {
     operatorOf(subject: string): Operator | undefined;
   };
   maxBodyBytes: number;
+  /** Checks the service's own answers against the schema (`strict`: a fault instead; default `off`). */
+  responseValidation?: "strict" | "off";
 }
 
 /**
@@ -104,6 +106,7 @@ export function createUmsSoapService(
       ...endpoint,
       clientFaultStatus: 500,
       maxBodyBytes: options.maxBodyBytes,
+      responseValidation: options.responseValidation ?? "off",
     });
   // The certificate as the TLS connection presented it, compared byte for byte with those held.
   const cert = server(
