@@ -362,7 +362,7 @@ describe("authenticators", () => {
 });
 
 describe("/token: the identity centre's SAML token", () => {
-  it("RegisterUser, GetUsers and DeleteUser with the operator's token, the proof key protecting each message", async () => {
+  it("RegisterUser, GetUsers, GetUserById, GetPolicy and DeleteUser with the operator's token, the proof key protecting each message", async () => {
     const t = await r.soapToken(OPERATOR);
     const made = await soap.registerUser(t, { identifiers: { Login: "token-user" } });
     const userId = made.RegisterUserResult!;
@@ -374,6 +374,8 @@ describe("/token: the identity centre's SAML token", () => {
       },
     });
     expect(found.GetUsersResult?.UserInfos?.DssUserInfo?.map((u) => u?.UserId)).toEqual([userId]);
+    expect((await soap.getUserById(t, { userId })).GetUserByIdResult?.Login).toBe("token-user");
+    expect((await soap.getPolicy(t, {})).GetPolicyResult?.AllowUserRegistration).toBe(true);
     await soap.deleteUser(t, { userId });
     expect(r.emulator.state.users.has(userId)).toBe(false);
   });
