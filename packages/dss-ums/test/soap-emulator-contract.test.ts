@@ -251,32 +251,20 @@ describe("phone, e-mail and the authentication scheme", () => {
 
 describe("authenticators", () => {
   it("SetUserOtpToken (HOTP: two passwords; TOTP: the first repeated), GetUserOtpTokenInfo, GetAuthnTokens, RemoveUserAuthenticationData", async () => {
-    const hotp = await newUser();
-    await soap.setUserOtpToken(c, {
-      userId: hotp,
-      serial: "AA000001",
-      firstOtp: "253311",
-      secondOtp: "792144",
-    });
-    expect((await soap.getUserOtpTokenInfo(c, { userId: hotp })).GetUserOtpTokenInfoResult).toEqual(
-      {
-        Serial: "AA000001",
-        Type: "HOTP",
-      },
-    );
-    const totp = await newUser();
-    await soap.setUserOtpToken(c, {
-      userId: totp,
-      serial: "AA000003",
-      firstOtp: "253311",
-      secondOtp: "253311",
-    });
-    expect((await soap.getUserOtpTokenInfo(c, { userId: totp })).GetUserOtpTokenInfoResult).toEqual(
-      {
-        Serial: "AA000003",
-        Type: "TOTP",
-      },
-    );
+    // HOTP: a serial the service knows, two consecutive passwords; TOTP (§4.1.8, lines
+    // 5180-5182): a serial it does not know, its one password given twice.
+    const enrolled: Record<string, string> = {};
+    for (const [serial, secondOtp, type] of [
+      ["AA000001", "792144", "HOTP"],
+      ["AA000003", "253311", "TOTP"],
+    ] as const) {
+      const userId = await newUser();
+      await soap.setUserOtpToken(c, { userId, serial, firstOtp: "253311", secondOtp });
+      const info = await soap.getUserOtpTokenInfo(c, { userId });
+      expect(info.GetUserOtpTokenInfoResult).toEqual({ Serial: serial, Type: type });
+      enrolled[type] = userId;
+    }
+    const totp = enrolled.TOTP!;
     const tokens = await soap.getAuthnTokens(c, {
       request: {
         StartPosition: 0,
