@@ -3,7 +3,7 @@
  * key pair made here or for a PKCS#10 request), and the facts a certificate list shows.
  */
 
-import { createHash } from "node:crypto";
+import { sha1 as sha1Digest } from "@noble/hashes/legacy";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { derFromInput, toArrayBuffer, toHex } from "./bytes.js";
@@ -207,7 +207,8 @@ function extension(
 
 /** SHA-1, only for key identifiers and thumbprints (never for a signature or a trust decision). */
 function sha1(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha1").update(data).digest());
+  // Synchronous (key identifiers are read synchronously), and the same in Node and in browsers.
+  return sha1Digest(data);
 }
 
 /** The subject key identifier of RFC 5280 §4.2.1.2 method (1): SHA-1 of the public key bits. */

@@ -18,8 +18,11 @@ export { licenceResponseSignature } from "./generated/signature.gen.js";
 export * from "./generated/types.gen.js";
 export {
   createQueryId,
+  type JwkExportableKey,
   LICENCE_VENDOR_PUBLIC_KEY_PEM,
+  type LicencePublicKey,
   LicenceSignatureError,
+  type LicenceSignatureFailure,
   type LicenceSignaturePolicy,
   verifyLicenceSignature,
 } from "./signature.js";

@@ -8,4 +8,4 @@ export {
 } from "./emulator/index.js";
 export * from "./generated/server.gen.js";
 export { signingHook } from "./sign-responses.js";
-export { signLicenceResponse } from "./signature.js";
+export { signLicenceResponse } from "./signing.js";

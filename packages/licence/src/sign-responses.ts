@@ -1,6 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import type { RawRequest, RawResponse } from "@trustspec/runtime/server";
-import { QUERY_ID_HEADER, SIGNATURE_HEADER, signLicenceResponse } from "./signature.js";
+import { QUERY_ID_HEADER, SIGNATURE_HEADER } from "./signature.js";
+import { signLicenceResponse } from "./signing.js";
 
 /**
  * A router `onResponse` hook that signs every answer as the licensing server does: echoes the

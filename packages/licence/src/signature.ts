@@ -6,14 +6,6 @@
  * the client, echoed by the server) immediately followed by the raw response body. The example in
  * the vendor's document names the header `Licence-QuerySignature`; both names are accepted.
  */
-import {
-  createPrivateKey,
-  createPublicKey,
-  createVerify,
-  type KeyObject,
-  randomUUID,
-  sign,
-} from "node:crypto";
 import { TrustspecError } from "@trustspec/runtime";
 import { licenceResponseSignature } from "./generated/signature.gen.js";
 
@@ -22,11 +14,14 @@ const { algorithm, signatureHeader, signatureHeaderAliases, queryIdHeader, signe
   licenceResponseSignature;
 
 /**
- * Node's digest for the spec's algorithm. The key is the spec's algorithm as a type: when the spec
- * names another algorithm, this table no longer compiles.
+ * The Web Crypto parameters of the spec's algorithm. The key is the spec's algorithm as a type:
+ * when the spec names another algorithm, this table no longer compiles.
  */
-const DIGESTS: Record<typeof algorithm, string> = { "RSASSA-PKCS1-v1_5-SHA256": "sha256" };
-const DIGEST = DIGESTS[algorithm];
+const ALGORITHMS: Record<typeof algorithm, RsaHashedImportParams> = {
+  "RSASSA-PKCS1-v1_5-SHA256": { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+};
+/** The Web Crypto import parameters of the spec's algorithm. */
+export const SIGNATURE_ALGORITHM = ALGORITHMS[algorithm];
 
 // The verifier and `signedBytes` cover the QueryID followed by the body; when the spec says
 // otherwise, this line no longer compiles.
@@ -107,7 +102,7 @@ export function createQueryId(): string {
       iso.slice(17, 19);
     stampSecond = second;
   }
-  return `${stampPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}-${randomUUID()}`;
+  return `${stampPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}-${randomUuid()}`;
 }
 
 let stampSecond = Number.NaN;
@@ -121,19 +116,33 @@ const SIGNATURE_HEADER_ALIASES = signatureHeaderAliases.map((name) => name.toLow
 export const QUERY_ID_HEADER = queryIdHeader.toLowerCase();
 
 /**
- * Checks the signature of one answer of the licensing server and throws
+ * A key answers are checked with: a PEM `PUBLIC KEY` (SPKI) or `PRIVATE KEY` (PKCS#8, its public
+ * half is used), a Web Crypto `CryptoKey` (an RSASSA-PKCS1-v1_5 public key), or a key object that
+ * exports itself as a JWK, such as Node's `KeyObject` (public or private).
+ */
+export type LicencePublicKey = string | CryptoKey | JwkExportableKey;
+
+/** A key object that exports itself as a JSON Web Key, as Node's `KeyObject` does. */
+export interface JwkExportableKey {
+  /** Returns the key as a JWK (for RSA: at least `kty`, `n` and `e`). */
+  export(options: { format: "jwk" }): JsonWebKey;
+}
+
+/**
+ * Checks the signature of one answer of the licensing server and rejects with
  * {@link LicenceSignatureError} when it is missing, malformed, does not verify, or was made for
  * another request (the echoed `Licence-QueryID` differs from `sentQueryId`).
  *
  * `sentQueryId` is the `Licence-QueryID` sent with the request (empty when none was sent: then the
- * signature covers the body alone). `publicKey` defaults to the vendor key.
+ * signature covers the body alone). `publicKey` defaults to the vendor key. Runs on Web Crypto,
+ * hence asynchronous; each key is imported once and kept.
  */
-export function verifyLicenceSignature(input: {
+export async function verifyLicenceSignature(input: {
   sentQueryId: string;
   headers: Headers;
   body: Uint8Array;
-  publicKey?: KeyObject | string;
-}): void {
+  publicKey?: LicencePublicKey;
+}): Promise<void> {
   const { sentQueryId, headers, body } = input;
   const signature = signatureOf(headers);
   if (!signature) throw new LicenceSignatureError("missing-signature");
@@ -148,64 +157,21 @@ export function verifyLicenceSignature(input: {
     );
   }
 
-  const key = input.publicKey === undefined ? vendorKey() : publicKeyOf(input.publicKey);
-  const signatureBytes = decodeSignature(signature, rsaKeyInfo(key, "public").modulusBytes);
+  const key = await (input.publicKey === undefined ? vendorKey() : verifyKeyOf(input.publicKey));
+  const signatureBytes = decodeSignature(signature, modulusBytes(key));
 
   let valid: boolean;
   try {
-    // Two updates instead of concatenating the QueryID and the body: no copy of the body.
-    const verifier = createVerify(DIGEST);
-    if (sentQueryId !== "") verifier.update(sentQueryId, "latin1");
-    valid = verifier.update(body).verify(key, signatureBytes);
+    valid = await subtle().verify(
+      SIGNATURE_ALGORITHM,
+      key,
+      signatureBytes,
+      signedBytes(sentQueryId, body),
+    );
   } catch (cause) {
     throw new LicenceSignatureError("invalid-signature", undefined, { cause });
   }
   if (!valid) throw new LicenceSignatureError("invalid-signature");
-}
-
-/**
- * Signs an answer as the licensing server does (RSA PKCS#1 v1.5, SHA-256 over the QueryID followed
- * by the body) and returns the base64 value of `Licence-Signature`. For emulators and tests.
- */
-export function signLicenceResponse(input: {
-  queryId: string;
-  body: Uint8Array;
-  privateKey: KeyObject | string;
-}): string {
-  const key = privateKeyOf(input.privateKey);
-  rsaKeyInfo(key, "private");
-  return sign(DIGEST, signedBytes(input.queryId, input.body), key).toString("base64");
-}
-
-/**
- * Diagnostics: the encoded message an RSA signature opens to under a public key
- * (`signature^e mod n`, as `k` big-endian bytes where `k` is the modulus length). For a genuine
- * PKCS#1 v1.5 SHA-256 signature this is `00 01 FF…FF 00` + DigestInfo + digest, whatever the
- * signed data was; see {@link parseSha256DigestInfoBlock}. Throws
- * {@link LicenceSignatureError} (`malformed-signature`) when the value is not base64 of `k` bytes
- * or is not below the modulus.
- */
-export function recoverPkcs1v15Block(
-  signatureBase64: string,
-  publicKey: KeyObject | string,
-): Uint8Array {
-  const key = publicKeyOf(publicKey);
-  const jwk = key.export({ format: "jwk" });
-  if (jwk.kty !== "RSA" || !jwk.n || !jwk.e) {
-    throw new TrustspecError("licence_key", "the public key is not an RSA key");
-  }
-  const modulus = Buffer.from(jwk.n, "base64url");
-  const n = bytesToBigInt(modulus);
-  const e = bytesToBigInt(Buffer.from(jwk.e, "base64url"));
-  const k = Math.ceil(bitLength(n) / 8);
-  const s = bytesToBigInt(decodeSignature(signatureBase64.replace(/\s+/g, ""), k));
-  if (s >= n) {
-    throw new LicenceSignatureError(
-      "malformed-signature",
-      "the signature is not below the modulus",
-    );
-  }
-  return bigIntToBytes(modPow(s, e, n), k);
 }
 
 /** The ASN.1 DigestInfo prefix of a SHA-256 digest (RFC 8017 §9.2, note 1). */
@@ -232,7 +198,45 @@ export function parseSha256DigestInfoBlock(block: Uint8Array): { digest: Uint8Ar
   return { digest: block.slice(block.length - 32) };
 }
 
+/**
+ * The bytes a signature covers: the QueryID (header bytes, latin1) followed by the body. Web
+ * Crypto takes one buffer, so a QueryID means one copy of the body.
+ */
+export function signedBytes(queryId: string, body: Uint8Array): Uint8Array<ArrayBuffer> {
+  // A body on a SharedArrayBuffer is copied: Web Crypto reads only plain buffers.
+  if (queryId === "")
+    return body.buffer instanceof ArrayBuffer ? (body as Uint8Array<ArrayBuffer>) : body.slice();
+  const data = new Uint8Array(queryId.length + body.byteLength);
+  for (let i = 0; i < queryId.length; i++) data[i] = queryId.charCodeAt(i) & 0xff;
+  data.set(body, queryId.length);
+  return data;
+}
+
 // ---------------------------------------------------------------------------------------------
+
+/** Web Crypto's SubtleCrypto, or a clear error where the platform has none. */
+function subtle(): SubtleCrypto {
+  const found = globalThis.crypto?.subtle;
+  if (!found) {
+    throw new TrustspecError(
+      "licence_key",
+      "Web Crypto (crypto.subtle) is not available: browsers offer it only to secure contexts (https or localhost)",
+    );
+  }
+  return found;
+}
+
+/** A random UUID: `crypto.randomUUID` where offered, else one made from `getRandomValues`. */
+function randomUuid(): string {
+  const crypto = globalThis.crypto;
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  let hex = "";
+  for (const byte of b) hex += byte.toString(16).padStart(2, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** The signature header's value, under its own name or an alias; null when none is set. */
 function signatureOf(headers: Headers): string | null {
@@ -241,33 +245,17 @@ function signatureOf(headers: Headers): string | null {
   return value;
 }
 
-/** The bytes a signature covers: the QueryID (header bytes, latin1) followed by the body. */
-function signedBytes(queryId: string, body: Uint8Array): Buffer {
-  if (queryId === "") return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const idLength = Buffer.byteLength(queryId, "latin1");
-  const data = Buffer.allocUnsafe(idLength + body.byteLength);
-  data.write(queryId, 0, "latin1");
-  data.set(body, idLength);
-  return data;
-}
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Decodes a signature that must be the canonical base64 (standard alphabet, padded) of exactly
- * `size` bytes, or throws `malformed-signature`. Cheaper than a regular expression: Node's decoder
- * skips characters outside the alphabet and stops at `=`, so with the exact encoded length and
- * padding any stray character leaves fewer than `size` bytes; only the base64url characters `-`
- * and `_`, which Node also decodes, need a check of their own.
+ * `size` bytes, or throws `malformed-signature`.
  */
-function decodeSignature(text: string, size: number): Buffer {
+function decodeSignature(text: string, size: number): Uint8Array<ArrayBuffer> {
   const padding = size % 3 === 0 ? "" : size % 3 === 1 ? "==" : "=";
-  if (
-    text.length === Math.ceil(size / 3) * 4 &&
-    text.endsWith(padding) &&
-    !text.includes("-") &&
-    !text.includes("_")
-  ) {
-    const bytes = Buffer.from(text, "base64");
-    if (bytes.length === size) return bytes;
+  if (text.length === Math.ceil(size / 3) * 4 && text.endsWith(padding) && BASE64.test(text)) {
+    const bytes = base64Bytes(text);
+    if (bytes?.length === size) return bytes;
   }
   throw new LicenceSignatureError(
     "malformed-signature",
@@ -275,100 +263,124 @@ function decodeSignature(text: string, size: number): Buffer {
   );
 }
 
+/** The bytes of a base64 text, or undefined when `atob` refuses it. */
+function base64Bytes(text: string): Uint8Array<ArrayBuffer> | undefined {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    return undefined;
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 function quote(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 }
 
 const KEY_CACHE_LIMIT = 32;
-const publicKeys = new Map<string, KeyObject>();
-const privateKeys = new Map<string, KeyObject>();
-let vendor: KeyObject | undefined;
+const pemKeys = new Map<string, Promise<CryptoKey>>();
+const objectKeys = new WeakMap<object, Promise<CryptoKey>>();
+let vendor: Promise<CryptoKey> | undefined;
 
-function vendorKey(): KeyObject {
-  vendor ??= createPublicKey(LICENCE_VENDOR_PUBLIC_KEY_PEM);
+function vendorKey(): Promise<CryptoKey> {
+  vendor ??= verifyKeyOf(LICENCE_VENDOR_PUBLIC_KEY_PEM);
   return vendor;
 }
 
-function publicKeyOf(key: KeyObject | string): KeyObject {
-  if (typeof key !== "string") return key.type === "private" ? derivePublic(key) : key;
-  return cached(publicKeys, key, () => createPublicKey(key));
-}
-
-function privateKeyOf(key: KeyObject | string): KeyObject {
-  if (typeof key !== "string") return key;
-  return cached(privateKeys, key, () => createPrivateKey(key));
-}
-
-const derivedPublic = new WeakMap<KeyObject, KeyObject>();
-function derivePublic(privateKey: KeyObject): KeyObject {
-  let key = derivedPublic.get(privateKey);
-  if (!key) {
-    key = createPublicKey(privateKey);
-    derivedPublic.set(privateKey, key);
+/** The Web Crypto verification key for `key`, imported once per PEM text or key object. */
+function verifyKeyOf(key: LicencePublicKey): Promise<CryptoKey> {
+  if (typeof key === "string") {
+    let found = pemKeys.get(key);
+    if (!found) {
+      found = importPem(key);
+      if (pemKeys.size >= KEY_CACHE_LIMIT) pemKeys.clear();
+      pemKeys.set(key, found);
+    }
+    return found;
   }
-  return key;
-}
-
-function cached(cache: Map<string, KeyObject>, pem: string, make: () => KeyObject): KeyObject {
-  let key = cache.get(pem);
-  if (key) return key;
-  try {
-    key = make();
-  } catch (cause) {
-    throw new TrustspecError("licence_key", "the key is not a readable PEM key", { cause });
+  let found = objectKeys.get(key);
+  if (!found) {
+    found = isCryptoKey(key) ? Promise.resolve(checkedCryptoKey(key)) : importJwkOf(key);
+    objectKeys.set(key, found);
   }
-  if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
-  cache.set(pem, key);
-  return key;
+  return found;
 }
 
-interface RsaKeyInfo {
-  modulusBytes: number;
+function isCryptoKey(key: CryptoKey | JwkExportableKey): key is CryptoKey {
+  return typeof CryptoKey !== "undefined" && key instanceof CryptoKey;
 }
-const keyInfo = new WeakMap<KeyObject, RsaKeyInfo>();
 
-/** Checks once per key that it is a plain RSA key (PKCS#1 v1.5, not RSA-PSS) and notes its size. */
-function rsaKeyInfo(key: KeyObject, use: "public" | "private"): RsaKeyInfo {
-  let info = keyInfo.get(key);
-  if (info) return info;
-  if (key.asymmetricKeyType !== "rsa") {
+/** Checks that a given CryptoKey can verify the spec's algorithm. */
+function checkedCryptoKey(key: CryptoKey): CryptoKey {
+  const { name, hash } = key.algorithm as RsaHashedKeyAlgorithm;
+  if (key.type !== "public" || name !== SIGNATURE_ALGORITHM.name || hash?.name !== "SHA-256") {
     throw new TrustspecError(
       "licence_key",
-      `the ${use} key is ${key.asymmetricKeyType ?? key.type}, not an RSA key`,
+      `the key is a ${key.type} ${name} key; answers are checked with a public ${SIGNATURE_ALGORITHM.name} SHA-256 key`,
     );
   }
-  if (use === "private" && key.type !== "private") {
-    throw new TrustspecError("licence_key", "signing needs a private key");
+  return key;
+}
+
+const PEM = /^-----BEGIN (PUBLIC KEY|PRIVATE KEY)-----([A-Za-z0-9+/=\s]+)-----END \1-----\s*$/;
+
+async function importPem(pem: string): Promise<CryptoKey> {
+  const match = PEM.exec(pem.trim());
+  const der = match ? base64Bytes((match[2] ?? "").replace(/\s+/g, "")) : undefined;
+  if (!match || !der) {
+    throw new TrustspecError(
+      "licence_key",
+      "the key is not a readable PEM key (a PUBLIC KEY or a PRIVATE KEY)",
+    );
   }
-  info = { modulusBytes: Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8) };
-  keyInfo.set(key, info);
-  return info;
-}
-
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) return 0n;
-  return BigInt(
-    `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`,
-  );
-}
-
-function bigIntToBytes(value: bigint, length: number): Uint8Array {
-  const hex = value.toString(16).padStart(length * 2, "0");
-  return Uint8Array.from(Buffer.from(hex, "hex"));
-}
-
-function bitLength(value: bigint): number {
-  return value === 0n ? 0 : value.toString(2).length;
-}
-
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    e >>= 1n;
-    b = (b * b) % modulus;
+  try {
+    if (match[1] === "PUBLIC KEY") {
+      return await subtle().importKey("spki", der, SIGNATURE_ALGORITHM, false, ["verify"]);
+    }
+    // A private key: its public half (n, e) verifies.
+    const privateKey = await subtle().importKey("pkcs8", der, SIGNATURE_ALGORITHM, true, ["sign"]);
+    return await importRsaJwk(await subtle().exportKey("jwk", privateKey));
+  } catch (cause) {
+    throw new TrustspecError("licence_key", "the key is not an RSA key Web Crypto can read", {
+      cause,
+    });
   }
-  return result;
+}
+
+async function importJwkOf(key: JwkExportableKey): Promise<CryptoKey> {
+  let jwk: JsonWebKey;
+  try {
+    jwk = key.export({ format: "jwk" });
+  } catch (cause) {
+    throw new TrustspecError("licence_key", "the key cannot be exported as a JWK", { cause });
+  }
+  return importRsaJwk(jwk);
+}
+
+/** Imports the public half (n, e) of an RSA JWK for verification. */
+async function importRsaJwk(jwk: JsonWebKey): Promise<CryptoKey> {
+  if (jwk.kty !== "RSA" || !jwk.n || !jwk.e) {
+    throw new TrustspecError("licence_key", `the key is ${jwk.kty ?? "unknown"}, not an RSA key`);
+  }
+  try {
+    return await subtle().importKey(
+      "jwk",
+      { kty: "RSA", n: jwk.n, e: jwk.e, ext: true },
+      SIGNATURE_ALGORITHM,
+      false,
+      ["verify"],
+    );
+  } catch (cause) {
+    throw new TrustspecError("licence_key", "the key is not an RSA key Web Crypto can read", {
+      cause,
+    });
+  }
+}
+
+/** The length in bytes of an RSA key's modulus, which is the length of its signatures. */
+function modulusBytes(key: CryptoKey): number {
+  return Math.ceil((key.algorithm as RsaHashedKeyAlgorithm).modulusLength / 8);
 }

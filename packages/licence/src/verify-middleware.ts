@@ -1,7 +1,7 @@
-import type { KeyObject } from "node:crypto";
 import type { Middleware } from "@trustspec/runtime";
 import {
   createQueryId,
+  type LicencePublicKey,
   LicenceSignatureError,
   type LicenceSignaturePolicy,
   QUERY_ID_HEADER,
@@ -12,8 +12,11 @@ import {
 export interface LicenceSignatureOptions {
   /** `require` (default) rejects unsigned, badly signed and mismatched answers; `report` passes them to `onReport`; `off` checks nothing. */
   policy?: LicenceSignaturePolicy;
-  /** The key answers are checked with (default: the vendor key printed in the API document). */
-  publicKey?: KeyObject | string;
+  /**
+   * The key answers are checked with (default: the vendor key printed in the API document): a PEM
+   * text, a Web Crypto `CryptoKey` or a Node `KeyObject`; imported into Web Crypto once.
+   */
+  publicKey?: LicencePublicKey;
   /** Receives each failed check under the `report` policy. */
   onReport?: (error: LicenceSignatureError) => void;
   /** Makes the `Licence-QueryID` of each request (default: time-based and random). */
@@ -33,10 +36,10 @@ export function licenceSignatureMiddleware(options: LicenceSignatureOptions = {}
       if (policy === "off") return;
       if (!request.headers.has(QUERY_ID_HEADER)) request.headers.set(QUERY_ID_HEADER, makeId());
     },
-    onResponse(response, request) {
+    async onResponse(response, request) {
       if (policy === "off") return;
       try {
-        verifyLicenceSignature({
+        await verifyLicenceSignature({
           sentQueryId: request.headers.get(QUERY_ID_HEADER) ?? "",
           headers: response.headers,
           body: response.body,

@@ -118,7 +118,7 @@ describe("GET and HEAD on the GET routes", () => {
       });
       const body = new Uint8Array(await res.arrayBuffer());
       expect([res.status, body.byteLength]).toEqual([status, 0]);
-      verifyLicenceSignature({
+      await verifyLicenceSignature({
         sentQueryId: queryId,
         headers: res.headers,
         body,

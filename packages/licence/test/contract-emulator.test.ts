@@ -295,14 +295,14 @@ describe("user memory", () => {
       });
       expect(answer.status).toBe(status);
       expect(answer.headers.get("licence-queryid")).toBe(queryId);
-      expect(() =>
+      await expect(
         verifyLicenceSignature({
           sentQueryId: queryId,
           headers: answer.headers,
           body: answer.body,
           publicKey: emulator.publicKey,
         }),
-      ).not.toThrow();
+      ).resolves.toBeUndefined();
       const body = JSON.parse(answer.text);
       if (status === 200) expect(body).toEqual({ KeyNo: timed.KeyNo, Value: "только значение" });
       else expectLicenceError(body, 403);

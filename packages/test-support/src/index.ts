@@ -2,6 +2,8 @@
  * Test helpers the packages share (not published): emulator command lines, contract-test targets
  * and calls, and the packed-tarball install check.
  */
+
+export * from "./browser-entry.js";
 export * from "./cli.js";
 export * from "./contract.js";
 export * from "./tarball.js";

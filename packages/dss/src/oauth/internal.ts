@@ -3,8 +3,9 @@
  * @internal
  */
 
-import { createHash, randomBytes } from "node:crypto";
+import { sha256 } from "@noble/hashes/sha2";
 import { AbortError, type AuthHook, type Client, redact } from "@trustspec/runtime";
+import { base64url } from "jose";
 
 /**
  * The same client with other credentials: every other option (base URL, fetch, timeouts,
@@ -48,14 +49,20 @@ export function scrubDeep(value: unknown, secrets: readonly (string | undefined)
   return value;
 }
 
-/** Unpadded base64url of `bytes` random bytes: for `state`, `nonce` and PKCE verifiers. */
+/**
+ * Unpadded base64url of `bytes` random bytes from Web Crypto's `getRandomValues` (in Node and in
+ * browsers): for `state`, `nonce` and PKCE verifiers.
+ */
 export function randomUrlSafe(bytes = 32): string {
-  return randomBytes(bytes).toString("base64url");
+  return base64url.encode(globalThis.crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
-/** The PKCE S256 challenge of a verifier (RFC 7636 §4.2). */
+/**
+ * The PKCE S256 challenge of a verifier (RFC 7636 §4.2). Synchronous, so building an
+ * authorization URL stays synchronous: Web Crypto only digests asynchronously.
+ */
 export function s256(verifier: string): string {
-  return createHash("sha256").update(verifier, "ascii").digest("base64url");
+  return base64url.encode(sha256(new TextEncoder().encode(verifier)));
 }
 
 /**
