@@ -7,6 +7,10 @@
 //            `openssl cms -verify` against the emulator's CA;
 //   dss-notification: dss-notify-receiver hosts the service and logs what the generated SOAP
 //            client sends it (DSS's side of the exchange);
+//   dss (web): dss-web-sign, the web application of the HTTP form API, started against the
+//            emulator's front-end: its form for a file posts to DSS with a backpost token, and a
+//            forged post to its backpost is refused (the flows themselves need a browser: the
+//            example's Chromium tests);
 //   dss-ums: dss-operator, a user registered, found by a filter and removed by an operator;
 //   suz:     suz-connect registers an installation with a throwaway GOST test certificate, signs
 //            in through ИС МДЛП (signed code) and calls the СУЗ API with the client token.
@@ -139,6 +143,65 @@ async function dssSoap() {
   }
 }
 
+async function dssWebSign() {
+  const ca = join(dir, "dss-web-ca.pem");
+  const emulator = await startDssEmulator(ca);
+  /** @type {{ url: string; stop: () => void } | undefined} */
+  let app;
+  try {
+    const frontend = `${emulator.url}/frontend`;
+    app = await startServer(
+      [
+        "examples/dss-web-sign/src/main.mjs",
+        "--port",
+        "0",
+        "--frontend-url",
+        frontend,
+        "--ca-cert",
+        ca,
+      ],
+      { echo: true },
+    );
+    console.log(`\n== DSS web front-end: ${frontend}; the web application: ${app.url}\n`);
+    const home = await fetch(app.url);
+    const cookie = (home.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    await home.text();
+    const upload = new FormData();
+    upload.set("file", new Blob(["Акт сверки за ноябрь\n"]), "akt.txt");
+    const started = await fetch(`${app.url}/start/signFile`, {
+      method: "POST",
+      headers: { cookie },
+      body: upload,
+    });
+    const page = await started.text();
+    const action = /<form id="dss-form" method="post" action="([^"]+)"/.exec(page)?.[1];
+    const backpost = /name="backpost" value="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, "&");
+    console.log(`the application's form for akt.txt posts to ${action}`);
+    console.log(`  with backpost ${backpost?.replace(/(dss_state=v1\.\w+\.)[^&]+/, "$1…")}`);
+    const forged = await fetch(
+      `${app.url}/dss/back?dss_state=v1.signFile.zzzzzz.bm9uY2U.Zm9yZ2Vk`,
+      {
+        method: "POST",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: "filename=akt.txt&filecontent=MAA%3D",
+      },
+    );
+    await forged.text();
+    console.log(`a forged post to its backpost: ${forged.status}`);
+    const ok =
+      action === `${frontend}/uploadfile` &&
+      backpost?.startsWith(`${app.url}/dss/back?dss_state=v1.signFile.`) &&
+      forged.status === 403;
+    return ok ? 0 : 1;
+  } catch (error) {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+    return 1;
+  } finally {
+    app?.stop();
+    emulator.stop();
+  }
+}
+
 async function notifications() {
   const receiver = await startServer(["examples/dss-notify-receiver/src/main.mjs", "--port", "0"], {
     echo: true,
@@ -206,7 +269,8 @@ async function suz() {
 
 try {
   const codes = [];
-  for (const job of [licence, dss, dssSoap, dssUms, notifications, suz]) codes.push(await job());
+  for (const job of [licence, dss, dssSoap, dssWebSign, dssUms, notifications, suz])
+    codes.push(await job());
   process.exitCode = codes.some((c) => c !== 0) ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });
