@@ -3,7 +3,12 @@ import type { TokenProvider } from "./token.js";
 
 /** HTTP Basic authentication (RFC 7617) with UTF-8 credentials. */
 export function basicAuth(username: string, password: string): AuthHook {
-  const value = `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
+  // UTF-8 bytes to base64 with the web platform's own functions (no Buffer: runs in browsers).
+  let binary = "";
+  for (const byte of new TextEncoder().encode(`${username}:${password}`)) {
+    binary += String.fromCharCode(byte);
+  }
+  const value = `Basic ${btoa(binary)}`;
   return (request) => {
     request.headers.set("authorization", value);
   };
@@ -64,7 +69,13 @@ export function parseBasicAuth(
 ): { username: string; password: string } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
   if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+  let binary: string;
+  try {
+    binary = atob(match[1]!);
+  } catch {
+    return undefined;
+  }
+  const decoded = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };

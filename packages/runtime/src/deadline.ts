@@ -49,6 +49,12 @@ const watched = new Set<Deadline>();
 /** The deadline the next call without a signal of its own may join. */
 let open: Deadline | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * Node's timers can stop holding the process (`ref`/`unref`/`hasRef`); browsers' and workers'
+ * timers are plain numbers, for which these do nothing.
+ */
+type NodeTimer = { ref?(): unknown; unref?(): unknown; hasRef?(): boolean };
+const held = (t: unknown) => t as NodeTimer | undefined;
 /** When the armed timer fires; `Infinity` when none is armed. */
 let timerAt = Number.POSITIVE_INFINITY;
 /** Calls in flight under any deadline. */
@@ -61,7 +67,7 @@ let inFlight = 0;
  */
 export function acquireDeadline(timeoutMs: number, shared: boolean): Deadline {
   const at = performance.now() + timeoutMs;
-  if (inFlight++ === 0) timer?.ref();
+  if (inFlight++ === 0) held(timer)?.ref?.();
   const o = open;
   // Joining never makes a timeout early (the shared deadline is not before this call's) and at
   // most one window of this call's timeout late.
@@ -95,7 +101,7 @@ export function acquireDeadline(timeoutMs: number, shared: boolean): Deadline {
 
 /** Ends one call's use of a deadline (it finished, failed or was aborted). */
 export function releaseDeadline(deadline: Deadline): void {
-  if (--inFlight === 0) timer?.unref();
+  if (--inFlight === 0) held(timer)?.unref?.();
   // The armed timer stays: the next call most likely has a later deadline and needs no timer
   // of its own; it only stops holding the process open.
   if (--deadline.users === 0 && deadline !== open) watched.delete(deadline);
@@ -115,7 +121,7 @@ export function deadlineState(): {
     inFlight,
     watched: watched.size,
     armed: timer !== undefined,
-    holdsProcess: timer?.hasRef() ?? false,
+    holdsProcess: held(timer)?.hasRef?.() ?? false,
   };
 }
 
@@ -128,7 +134,7 @@ function arm(at: number): void {
   timerAt = at;
   const delay = Math.min(MAX_DELAY, Math.max(1, Math.ceil(at - performance.now())));
   timer = setTimeout(expire, delay);
-  if (inFlight === 0) timer.unref();
+  if (inFlight === 0) held(timer)?.unref?.();
 }
 
 function expire(): void {

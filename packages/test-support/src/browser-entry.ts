@@ -11,11 +11,15 @@ export interface NodeImport {
 }
 
 const BUILTINS = new Set(builtinModules);
+/** Node's own globals, which a browser lacks. */
+const NODE_GLOBALS = ["Buffer", "process", "__dirname", "__filename"] as const;
+const GLOBAL_MARK = "__node_global_";
 
 /**
  * Bundles `entry` (a package's `.` export, e.g. `@trustspec/licence`) as esbuild does for a
  * browser (`platform: "browser"`, the workspace's source condition) and lists every Node
- * built-in the bundle reaches, with its importer. An entry a browser, a worker or an edge
+ * built-in the bundle reaches, with its importer, and every use of Node's globals (`Buffer`,
+ * `process`, `__dirname`, `__filename`) left in it. An entry a browser, a worker or an edge
  * runtime can load lists none.
  */
 export async function nodeImportsOfBrowserBundle(
@@ -45,6 +49,8 @@ export async function nodeImportsOfBrowserBundle(
     logLevel: "silent",
     plugins: [recordNodeImports],
     metafile: true,
+    // Node's globals, renamed so that a use left in the bundle can be found in its text.
+    define: Object.fromEntries(NODE_GLOBALS.map((name) => [name, `${GLOBAL_MARK}${name}`])),
   });
   // What the bundle still imports once esbuild has dropped the modules nothing uses (the
   // packages declare `sideEffects: false`): a module that is only reachable from an unused
@@ -54,7 +60,10 @@ export async function nodeImportsOfBrowserBundle(
       output.imports.filter((i) => i.external).map((i) => i.path),
     ),
   );
-  return found.filter((f) => kept.has(f.specifier));
+  return [
+    ...found.filter((f) => kept.has(f.specifier)),
+    ...globalUses(result.outputFiles?.[0]?.text ?? ""),
+  ];
 }
 
 /**
@@ -79,4 +88,28 @@ export function browserEntryTests(
       });
     }
   });
+}
+
+/**
+ * The uses of Node's globals in the workspace's own modules of an unminified bundle (esbuild heads
+ * each module with a `// path` comment). Dependencies are left out: those that touch `process`
+ * guard it with `typeof` (pkijs does).
+ */
+function globalUses(bundle: string): NodeImport[] {
+  const uses: NodeImport[] = [];
+  let file = "";
+  for (const line of bundle.split("\n")) {
+    if (line.startsWith("// ")) file = line.slice(3);
+    if (file.includes("node_modules")) continue;
+    for (const name of NODE_GLOBALS) {
+      const use = { specifier: `global ${name}`, importer: file };
+      if (
+        line.includes(`${GLOBAL_MARK}${name}`) &&
+        !uses.some((u) => u.specifier === use.specifier && u.importer === file)
+      ) {
+        uses.push(use);
+      }
+    }
+  }
+  return uses;
 }

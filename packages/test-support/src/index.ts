@@ -4,6 +4,7 @@
  */
 
 export * from "./browser-entry.js";
+export * from "./browser-page.js";
 export * from "./cli.js";
 export * from "./contract.js";
 export * from "./tarball.js";

@@ -28,9 +28,14 @@ export function toBytes(content: Uint8Array | string): Uint8Array {
   return typeof content === "string" ? encoder.encode(content) : content;
 }
 
-/** Base64 of bytes. */
+/** Base64 of bytes (with the web platform's `btoa`, so it runs in browsers too). */
 export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  let binary = "";
+  // In slices: spreading a whole document into one call would exceed the argument limit.
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
 }
 
 /** Bytes of strict base64 (whitespace allowed), or `undefined` when it is not base64. */
@@ -39,5 +44,9 @@ export function fromBase64(text: string): Uint8Array | undefined {
   if (compact === "" || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
     return undefined;
   }
-  return new Uint8Array(Buffer.from(compact, "base64"));
+  try {
+    return Uint8Array.from(atob(compact), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
 }
