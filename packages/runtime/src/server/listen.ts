@@ -49,7 +49,11 @@ export async function listen(
         router.listener,
       )
     : createServer(router.listener);
-  server.keepAliveTimeout = 5_000;
+  // An idle keep-alive connection is kept 30 s (announced as `Keep-Alive: timeout=30`; clients
+  // such as undici drop theirs a second earlier). With Node's 5 s, a client whose event loop
+  // stalled past its own 4 s deadline on a busy machine could send a POST on a connection the
+  // server was closing, and fail with "other side closed" before any answer.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
