@@ -7,4 +7,5 @@ export default packageBuild([
   "src/cms.ts",
   "src/dtbs.ts",
   "src/soap.ts",
+  "src/node.ts",
 ]);

@@ -10,8 +10,8 @@
  */
 import { KeyObject } from "node:crypto";
 import { Agent } from "node:https";
-import { clientCertificateFetch } from "@trustspec/dss";
 import { toPem } from "@trustspec/dss/cms";
+import { clientCertificateFetch } from "@trustspec/dss/node";
 import { bearerAuth } from "@trustspec/runtime";
 import { createDssUmsClient, searchUsers } from "../src/generated/ums/client.gen.js";
 import { createDssUmsSoapClient, getUsers } from "../src/generated/ums-soap/client.gen.js";

@@ -19,7 +19,7 @@
  * `@trustspec/dss-ums/mocks`; the REST interface of the same service is the package's root.
  */
 
-export { type ClientCertificate, clientCertificateFetch } from "@trustspec/dss";
+export { type ClientCertificate, clientCertificateFetch } from "@trustspec/dss/node";
 export {
   DssSoapFaultError,
   type InteractiveChallengeMessage,

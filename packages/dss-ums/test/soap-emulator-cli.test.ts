@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { clientCertificateFetch } from "@trustspec/dss";
+import { clientCertificateFetch } from "@trustspec/dss/node";
 import { SoapFaultError } from "@trustspec/runtime/soap";
 import { listeningUrl, mockIo } from "@trustspec-private/test-support";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import { clientCertificateFetch } from "@trustspec/dss";
+import { clientCertificateFetch } from "@trustspec/dss/node";
 import { readDssFault } from "@trustspec/dss/soap";
 import { SoapFaultError } from "@trustspec/runtime/soap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

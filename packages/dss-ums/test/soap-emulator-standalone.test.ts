@@ -1,4 +1,4 @@
-import { clientCertificateFetch } from "@trustspec/dss";
+import { clientCertificateFetch } from "@trustspec/dss/node";
 import { bearerAuth } from "@trustspec/runtime";
 import { SoapFaultError } from "@trustspec/runtime/soap";
 import { afterAll, beforeAll, expect, it } from "vitest";

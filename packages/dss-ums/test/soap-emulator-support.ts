@@ -1,7 +1,7 @@
 import { KeyObject } from "node:crypto";
 import { request as httpsRequest } from "node:https";
-import { clientCertificateFetch } from "@trustspec/dss";
 import { createTestCa, issueCertificate, toPem } from "@trustspec/dss/cms";
+import { clientCertificateFetch } from "@trustspec/dss/node";
 import { issueSecurityToken, symmetricBindingSecurity } from "@trustspec/dss/soap";
 import { bearerAuth } from "@trustspec/runtime";
 import { createDssUmsClient, type DssUmsClient } from "../src/generated/ums/client.gen.js";

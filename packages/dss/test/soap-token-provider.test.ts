@@ -11,6 +11,7 @@ import { listen } from "@trustspec/runtime/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toPem } from "../src/cms/index.js";
 import { DssEmulator } from "../src/emulator/index.js";
+import { clientCertificateFetch } from "../src/node.js";
 import {
   createDssSignServiceServer,
   signServiceEndpointSecurity,
@@ -203,12 +204,12 @@ describe("federation endpoints and /cert against the emulator's identity centre"
     const outcome = await issueSecurityToken({
       url: stsEndpoint(https.url, "cert"),
       appliesTo: serviceUrl,
-      credentials: {
-        kind: "certificate",
+      credentials: { kind: "certificate" },
+      fetch: clientCertificateFetch({
         cert: toPem(c.der, "CERTIFICATE"),
         key,
         ca: dss.caCertificatePem,
-      },
+      }),
     });
     expect(outcome.status).toBe("issued");
     if (outcome.status !== "issued") return;
@@ -219,7 +220,7 @@ describe("federation endpoints and /cert against the emulator's identity centre"
     expect(seen.at(-1)).toEqual({ subject: "demo" });
   });
 
-  it("/cert credentials without cert and key, and without a fetch, are a ConfigurationError", async () => {
+  it("/cert credentials without a fetch that presents the certificate are a ConfigurationError", async () => {
     const e = await issueSecurityToken({
       url: stsEndpoint(https.url, "cert"),
       appliesTo: serviceUrl,

@@ -18,7 +18,7 @@ const GLOBAL_MARK = "__node_global_";
 /**
  * Bundles `entry` (a package's `.` export, e.g. `@trustspec/licence`) as esbuild does for a
  * browser (`platform: "browser"`, the workspace's source condition) and lists every Node
- * built-in the bundle reaches, with its importer, and every use of Node's globals (`Buffer`,
+ * built-in its modules import (used or not), with its importer, and every use of Node's globals (`Buffer`,
  * `process`, `__dirname`, `__filename`) left in it. An entry a browser, a worker or an edge
  * runtime can load lists none.
  */
@@ -48,22 +48,12 @@ export async function nodeImportsOfBrowserBundle(
     conditions: ["@trustspec/source"],
     logLevel: "silent",
     plugins: [recordNodeImports],
-    metafile: true,
     // Node's globals, renamed so that a use left in the bundle can be found in its text.
     define: Object.fromEntries(NODE_GLOBALS.map((name) => [name, `${GLOBAL_MARK}${name}`])),
   });
-  // What the bundle still imports once esbuild has dropped the modules nothing uses (the
-  // packages declare `sideEffects: false`): a module that is only reachable from an unused
-  // export costs a browser nothing.
-  const kept = new Set(
-    Object.values(result.metafile.outputs).flatMap((output) =>
-      output.imports.filter((i) => i.external).map((i) => i.path),
-    ),
-  );
-  return [
-    ...found.filter((f) => kept.has(f.specifier)),
-    ...globalUses(result.outputFiles?.[0]?.text ?? ""),
-  ];
+  // Every import counts, used or not: a bundler resolves each one before it drops unused code,
+  // and a Node built-in does not resolve for a browser (esbuild stops with an error).
+  return [...found, ...globalUses(result.outputFiles?.[0]?.text ?? "")];
 }
 
 /**

@@ -106,7 +106,7 @@ async function forward(
     ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
     redirect: "manual",
   });
-  let body = new Uint8Array(await answer.arrayBuffer());
+  let body: Uint8Array = new Uint8Array(await answer.arrayBuffer());
   if (route.transformBody) body = route.transformBody(body);
   const out: Record<string, string> = {};
   answer.headers.forEach((value, name) => {

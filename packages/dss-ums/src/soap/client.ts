@@ -1,4 +1,4 @@
-import { type ClientCertificate, clientCertificateFetch } from "@trustspec/dss";
+import { type ClientCertificate, clientCertificateFetch } from "@trustspec/dss/node";
 import {
   DssSoapFaultError,
   type IssuedTokenSource,

@@ -18,7 +18,6 @@ import {
   requestSecurityTokenXml,
   usernameTokenHeader,
 } from "./messages.js";
-import { type ClientCertificate, clientCertificateFetch } from "./tls-fetch.js";
 
 /**
  * The WS-Trust 1.3 client of the DSS identity centre (guide 6.3.1, 7.1): RST Issue with
@@ -35,17 +34,11 @@ export type WsTrustCredentials =
   | { kind: "issuedToken"; tokenXml: string }
   /**
    * `/cert`: the user's certificate as the TLS client certificate (the message carries no
-   * credentials). With `cert` and `key` (PEM) the client sends over `node:https` presenting them
-   * and trusting `ca` (PEM; default Node's trusted roots); give `fetch` in the exchange's options
-   * instead for a `fetch` that presents the certificate itself (e.g. undici's with a dispatcher).
+   * credentials). Give `fetch` in the exchange's options: one that presents the certificate, such
+   * as `clientCertificateFetch({ cert, key, ca })` of `@trustspec/dss/node` (Node) or undici's
+   * `fetch` with a dispatcher.
    */
-  | {
-      kind: "certificate";
-      cert?: string | Buffer;
-      key?: string | Buffer;
-      ca?: ClientCertificate["ca"];
-      passphrase?: string;
-    };
+  | { kind: "certificate" };
 
 export interface WsTrustChallengeContext {
   /** 1 for the first answer, 2 after a refused one, … */
@@ -123,23 +116,14 @@ function securityHeaders(c: WsTrustCredentials): string[] {
   return [];
 }
 
-/** The `fetch` of the exchange: the caller's, or one presenting the client certificate. */
+/** The `fetch` of the exchange: the caller's, which must present the certificate for `/cert`. */
 function fetchOf(options: WsTrustIssueOptions): typeof globalThis.fetch | undefined {
   if (options.fetch) return options.fetch;
-  const c = options.credentials;
-  if (c.kind !== "certificate") return undefined;
-  if (c.cert === undefined || c.key === undefined) {
-    throw new ConfigurationError(
-      "credentials",
-      "Certificate credentials need cert and key (PEM), or a fetch that presents the certificate.",
-    );
-  }
-  return clientCertificateFetch({
-    cert: c.cert,
-    key: c.key,
-    ...(c.ca !== undefined ? { ca: c.ca } : {}),
-    ...(c.passphrase !== undefined ? { passphrase: c.passphrase } : {}),
-  });
+  if (options.credentials.kind !== "certificate") return undefined;
+  throw new ConfigurationError(
+    "credentials",
+    "Certificate credentials need a fetch that presents the certificate, e.g. clientCertificateFetch({ cert, key, ca }) of @trustspec/dss/node.",
+  );
 }
 
 function faultOf(e: SoapFaultError): WsTrustFault {

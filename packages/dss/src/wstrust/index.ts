@@ -48,4 +48,3 @@ export {
   type WsTrustIssuedTokenProviderOptions,
   wsTrustIssuedTokenProvider,
 } from "./provider.js";
-export { type ClientCertificate, clientCertificateFetch } from "./tls-fetch.js";

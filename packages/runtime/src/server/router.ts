@@ -1,4 +1,4 @@
-import { type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { ValidationIssue } from "../errors.js";
 import { isFormMediaType } from "../media-type.js";
@@ -72,6 +72,55 @@ export type ErrorStatus =
   | 502
   | 503
   | 504;
+
+/**
+ * The reason phrases of the 4xx and 5xx statuses, as `node:http`'s `STATUS_CODES` names them
+ * (the IANA registry): a table of its own, so that the modules importing the router (the SOAP
+ * entry, which the clients import too) load no Node module in a browser.
+ */
+const STATUS_TEXT: Record<number, string | undefined> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Payload Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  417: "Expectation Failed",
+  418: "I'm a Teapot",
+  421: "Misdirected Request",
+  422: "Unprocessable Entity",
+  423: "Locked",
+  424: "Failed Dependency",
+  425: "Too Early",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  451: "Unavailable For Legal Reasons",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+  506: "Variant Also Negotiates",
+  507: "Insufficient Storage",
+  508: "Loop Detected",
+  509: "Bandwidth Limit Exceeded",
+  510: "Not Extended",
+  511: "Network Authentication Required",
+};
 
 /** What a handler answers: a status of the operation, a body to encode as JSON, extra headers. */
 export interface HandlerReply {
@@ -224,7 +273,7 @@ export function createRouter(
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
 
   function error(info: Omit<ErrorInfo, "text">): RawResponse {
-    const full: ErrorInfo = { ...info, text: STATUS_CODES[info.status] ?? "Error" };
+    const full: ErrorInfo = { ...info, text: STATUS_TEXT[info.status] ?? "Error" };
     let body: unknown;
     try {
       body = options.formatError(full);
