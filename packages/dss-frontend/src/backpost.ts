@@ -233,10 +233,24 @@ export function parseBackpost(
   }
 }
 
-/** Checks a returned signature; `context` says which form and which document it belongs to. */
+/**
+ * Whose post is being handled: the claims of its valid token and the session it belongs to, so
+ * that an application can find the form it sent (e.g. by `claims.nonce`) and the document in it.
+ */
+export interface BackpostContext {
+  /** What the post's token says. */
+  claims: BackpostTokenClaims;
+  /** The session the token was checked against. */
+  sessionId: string;
+}
+
+/**
+ * Checks a returned signature; `context` says which form and which document it belongs to, and
+ * (from the handler) whose post it is.
+ */
 export type BackpostVerifier = (
   signature: Uint8Array,
-  context: { kind: DssFormKind; index?: number; fileName?: string },
+  context: { kind: DssFormKind; index?: number; fileName?: string } & Partial<BackpostContext>,
 ) => Promise<BackpostVerification>;
 
 /** The default limit of a backpost body: 64 MiB. */
@@ -256,8 +270,15 @@ export interface BackpostHandlerOptions {
     request: Request,
     claims: { nonce: string },
   ) => string | undefined | Promise<string | undefined>;
-  /** What to do with an outcome; the Response is what the user's browser shows. */
-  onOutcome: (outcome: BackpostOutcome, request: Request) => Response | Promise<Response>;
+  /**
+   * What to do with an outcome; the Response is what the user's browser shows. `context` holds
+   * the token's claims and the session id.
+   */
+  onOutcome: (
+    outcome: BackpostOutcome,
+    request: Request,
+    context: BackpostContext,
+  ) => Response | Promise<Response>;
   /** The answer to a refused post; default a short HTML page with the refusal's status. */
   onRefused?: (error: BackpostRefusedError, request: Request) => Response | Promise<Response>;
   /**
@@ -346,9 +367,10 @@ async function verifyOutcome(
   outcome: BackpostOutcome,
   verify: BackpostVerifier,
   refuse: boolean,
+  post: BackpostContext,
 ): Promise<void> {
   const check = async (signature: Uint8Array, context: Parameters<BackpostVerifier>[1]) => {
-    const result = await verify(signature, context);
+    const result = await verify(signature, { ...context, ...post });
     if (!result.valid && refuse) {
       throw new BackpostRefusedError(
         "signature-invalid",
@@ -425,10 +447,11 @@ export function createBackpostHandler(
       const outcome = parseBackpost(claims.kind, fields, query, {
         ...(options.maxDocuments ? { maxDocuments: options.maxDocuments } : {}),
       });
+      const post: BackpostContext = { claims, sessionId };
       if (options.verify) {
-        await verifyOutcome(outcome, options.verify, options.refuseInvalidSignatures ?? true);
+        await verifyOutcome(outcome, options.verify, options.refuseInvalidSignatures ?? true, post);
       }
-      return await options.onOutcome(outcome, request);
+      return await options.onOutcome(outcome, request, post);
     } catch (error) {
       if (!(error instanceof BackpostRefusedError)) throw error;
       return options.onRefused ? options.onRefused(error, request) : refusalPage(error);

@@ -19,6 +19,7 @@
  */
 
 export {
+  type BackpostContext,
   type BackpostHandlerOptions,
   type BackpostOutcome,
   type BackpostVerification,

@@ -13,7 +13,7 @@ import {
   DEFAULT_MAX_BACKPOST_BYTES,
 } from "./backpost.js";
 
-export type { BackpostHandlerOptions } from "./backpost.js";
+export type { BackpostContext, BackpostHandlerOptions } from "./backpost.js";
 
 /** Options of {@link createBackpostListener}. */
 export interface BackpostListenerOptions extends BackpostHandlerOptions {

@@ -7,10 +7,10 @@
  */
 
 import { type CmsEngine, CmsFormatError, verifyCms } from "@trustspec/cms";
-import type { BackpostVerification, BackpostVerifier } from "./backpost.js";
+import type { BackpostContext, BackpostVerification, BackpostVerifier } from "./backpost.js";
 import type { DssFormKind } from "./forms.js";
 
-export type { BackpostVerification, BackpostVerifier } from "./backpost.js";
+export type { BackpostContext, BackpostVerification, BackpostVerifier } from "./backpost.js";
 
 /** Options of {@link cmsVerifier}. */
 export interface CmsVerifierOptions {
@@ -22,14 +22,17 @@ export interface CmsVerifierOptions {
   /** The crypto engine; `gostEngine()` of `@trustspec/cms/gost` for GOST R 34.10-2012 signatures. */
   engine?: CmsEngine;
   /**
-   * The signed content of a detached signature (the document the application sent), by the form
-   * and the document's index; an attached signature needs none.
+   * The signed content of a detached signature (the document the application sent), by the form,
+   * the document's index and, from the handler, the post's token claims and session (its
+   * `claims.nonce` names the form the application sent); an attached signature needs none.
    */
-  content?: (context: {
-    kind: DssFormKind;
-    index?: number;
-    fileName?: string;
-  }) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  content?: (
+    context: {
+      kind: DssFormKind;
+      index?: number;
+      fileName?: string;
+    } & Partial<BackpostContext>,
+  ) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
   /** The moment certificate validity is checked at; default now. */
   now?: Date;
 }

@@ -135,6 +135,42 @@ describe("backpost receiver over HTTP: every result shape", () => {
     expect(r.outcomes[0]).toMatchObject({ verification: { valid: true } });
   });
 
+  it("one receiver for every form: the detached content found by the token's nonce, the claims in onOutcome", async () => {
+    // What the application remembers of each form it sent, by the token's nonce.
+    const sent = new Map<string, Uint8Array>();
+    const other = new TextEncoder().encode("another document");
+    const seen: { nonce: string; sessionId: string }[] = [];
+    const r = await receiver({
+      verify: cmsVerifier({
+        content: ({ claims }) => (claims ? sent.get(claims.nonce) : undefined),
+      }),
+      onOutcome: (outcome, _request, { claims, sessionId }) => {
+        seen.push({ nonce: claims.nonce, sessionId });
+        return new Response(`received ${outcome.kind} ${outcome.result}`);
+      },
+    });
+    const url = async (document: Uint8Array) => {
+      const token = await createBackpostToken({ secret, sessionId: session, kind: "signFile" });
+      sent.set(token.split(".")[3]!, document);
+      return { url: backpostUrl(r.url, token), nonce: token.split(".")[3]! };
+    };
+    const right = await url(content);
+    const ok = await post(right.url, [
+      ["filename", "a.sig"],
+      ["filecontent", toBase64(detached)],
+    ]);
+    expect(ok.status).toBe(200);
+    expect(seen).toEqual([{ nonce: right.nonce, sessionId: session }]);
+    // The same signature returned for a form that sent another document does not verify.
+    const wrong = await url(other);
+    const refused = await post(wrong.url, [
+      ["filename", "a.sig"],
+      ["filecontent", toBase64(detached)],
+    ]);
+    expect(refused.status).toBe(422);
+    expect(seen).toHaveLength(1);
+  });
+
   it("§1.2: a signature from a CA the application does not trust is refused (422), nothing delivered", async () => {
     const r = await receiver({ verify: cmsVerifier({ trusted: [otherCa.certificate] }) });
     const response = await post(await backpost(r, "signFile"), [
