@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { type ServedPage, servePageForBrowser } from "@trustspec-private/test-support";
+import { callInPage, type ServedPage, servePageForBrowser } from "@trustspec-private/test-support";
 import { chromiumForTests } from "@trustspec-private/test-support/chromium";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,24 +44,14 @@ describe.skipIf(browserSetup.problem !== undefined)("the DSS client in headless 
   it("signs through the REST API with a password-grant token, refuses a wrong password, builds PKCE in the page", {
     timeout: 60_000,
   }, async () => {
-    const tab = await browser.newPage();
-    const errors: string[] = [];
-    tab.on("pageerror", (e) => errors.push(e.message));
-    await tab.goto(page.url);
-    await tab.waitForFunction(() => "dssInPage" in globalThis);
-    const result = await tab.evaluate(
-      (text) =>
-        (
-          globalThis as unknown as {
-            dssInPage(text: string): Promise<{
-              cms: string;
-              refused: { name: string; error?: string };
-              authorize: { url: string; codeVerifier: string; state: string };
-            }>;
-          }
-        ).dssInPage(text),
-      DOCUMENT,
-    );
+    const { result, errors } = (await callInPage(browser, page.url, "dssInPage", DOCUMENT)) as {
+      result: {
+        cms: string;
+        refused: { name: string; error?: string };
+        authorize: { url: string; codeVerifier: string; state: string };
+      };
+      errors: string[];
+    };
     expect(errors).toEqual([]);
     const verified = await verifyCms(new Uint8Array(Buffer.from(result.cms, "base64")), {
       content: new TextEncoder().encode(DOCUMENT),
@@ -76,6 +66,5 @@ describe.skipIf(browserSetup.problem !== undefined)("the DSS client in headless 
     );
     expect(query.get("code_challenge_method")).toBe("S256");
     expect(query.get("state")).toBe(result.authorize.state);
-    await tab.close();
   });
 });

@@ -11,7 +11,7 @@
  * fails instead.
  */
 import { join } from "node:path";
-import { type ServedPage, servePageForBrowser } from "@trustspec-private/test-support";
+import { callInPage, type ServedPage, servePageForBrowser } from "@trustspec-private/test-support";
 import { chromiumForTests } from "@trustspec-private/test-support/chromium";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,20 +57,12 @@ describe.skipIf(browserSetup.problem !== undefined)(
     it("checks the signatures in the page: genuine answers pass, a tampered one and a foreign key's are refused", {
       timeout: 60_000,
     }, async () => {
-      const tab = await browser.newPage();
-      const errors: string[] = [];
-      tab.on("pageerror", (e) => errors.push(e.message));
-      await tab.goto(page.url);
-      await tab.waitForFunction(() => "licenceInPage" in globalThis);
-      const result = await tab.evaluate(
-        (pem) =>
-          (
-            globalThis as unknown as {
-              licenceInPage(pem: string): Promise<Record<string, unknown>>;
-            }
-          ).licenceInPage(pem),
+      const { result, errors } = (await callInPage(
+        browser,
+        page.url,
+        "licenceInPage",
         keys.publicPem,
-      );
+      )) as { result: Record<string, unknown>; errors: string[] };
       expect(errors).toEqual([]);
       expect(result.environment).toEqual({
         subtle: "function",
@@ -90,7 +82,6 @@ describe.skipIf(browserSetup.problem !== undefined)(
         name: "LicenceSignatureError",
         reason: "invalid-signature",
       });
-      await tab.close();
     });
   },
 );

@@ -114,3 +114,48 @@ async function forward(
   });
   return { status: answer.status, headers: out, body };
 }
+
+/** What {@link callInPage} needs of a playwright-core `Browser`. */
+export interface PageBrowser {
+  /** Opens a tab. */
+  newPage(): Promise<PageTab>;
+}
+
+/** What {@link callInPage} needs of a playwright-core `Page`. */
+export interface PageTab {
+  /** Listens for uncaught errors of the page. */
+  on(event: "pageerror", listener: (error: Error) => void): unknown;
+  /** Loads a URL. */
+  goto(url: string): Promise<unknown>;
+  /** Waits until an expression is true in the page. */
+  waitForFunction(expression: string): Promise<unknown>;
+  /** Evaluates an expression in the page, awaiting a promise. */
+  evaluate(expression: string): Promise<unknown>;
+  /** Closes the tab. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `url` in a new tab, waits for the page's script to define the global function `name`,
+ * calls it with `arg` (as JSON) and returns what it resolved to, with the page's uncaught errors.
+ */
+export async function callInPage(
+  browser: PageBrowser,
+  url: string,
+  name: string,
+  arg: unknown,
+): Promise<{ result: unknown; errors: string[] }> {
+  const tab = await browser.newPage();
+  const errors: string[] = [];
+  tab.on("pageerror", (e) => errors.push(e.message));
+  try {
+    await tab.goto(url);
+    await tab.waitForFunction(`typeof globalThis[${JSON.stringify(name)}] === "function"`);
+    const result = await tab.evaluate(
+      `globalThis[${JSON.stringify(name)}](${JSON.stringify(arg)})`,
+    );
+    return { result, errors };
+  } finally {
+    await tab.close();
+  }
+}
