@@ -12,6 +12,7 @@ import {
   emitXml,
 } from "./emit/soap.js";
 import { emitTypes } from "./emit/types.js";
+import { emitValidators } from "./emit/validators.js";
 import { formatTypeScriptFiles } from "./format.js";
 import type { ApiModel } from "./model.js";
 
@@ -19,6 +20,7 @@ import type { ApiModel } from "./model.js";
 const emitters: Record<string, (model: ApiModel) => string | undefined> = {
   "types.gen.ts": emitTypes,
   "schemas.gen.ts": emitSchemas,
+  "validators.gen.ts": emitValidators,
   "operations.gen.ts": emitOperations,
   "client.gen.ts": emitClient,
   "server.gen.ts": emitServer,

@@ -69,6 +69,7 @@ describe("signature.gen.ts", () => {
     expect([...files.keys()]).toEqual([
       "types.gen.ts",
       "schemas.gen.ts",
+      "validators.gen.ts",
       "operations.gen.ts",
       "client.gen.ts",
       "server.gen.ts",

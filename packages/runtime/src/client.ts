@@ -1,4 +1,5 @@
 import type { apiBrand } from "./brand.js";
+import { checkSchema, type SchemaCheck, type SchemaHolder } from "./compiled.js";
 import { acquireDeadline, type Deadline, releaseDeadline } from "./deadline.js";
 import {
   AbortError,
@@ -10,14 +11,9 @@ import {
   type ValidationIssue,
 } from "./errors.js";
 import { encodeBody } from "./media-type.js";
-import { isIdempotent, type OperationDescriptor, type SchemaRef } from "./operation.js";
+import { isIdempotent, type OperationDescriptor } from "./operation.js";
 import { httpUrlProblem } from "./url.js";
-import {
-  type SchemaBundle,
-  type SchemaValidator,
-  type ValidationPolicy,
-  validatorFor,
-} from "./validation.js";
+import { type SchemaBundle, type ValidationPolicy, validatorFor } from "./validation.js";
 
 // Shared with the server stub, which imports them from their own modules; exported here as before.
 export { encodeBody, isFormMediaType } from "./media-type.js";
@@ -122,7 +118,12 @@ export interface ApiResult<TStatus extends number = number, TData = unknown> {
  */
 export interface Client<TApi extends string = string> {
   readonly options: Readonly<ClientOptions>;
-  readonly validator: SchemaValidator;
+  /**
+   * Checks schemas that an operation's descriptor carries without a compiled validator: the
+   * schema bundle's validator for a client made by `createClient`, absent for one made by
+   * `createOperationClient` (whose operations all carry compiled validators).
+   */
+  readonly validator?: SchemaCheck;
   /** Type-level only: the API the client was made for; never present at run time. */
   readonly [apiBrand]?: TApi;
 }
@@ -135,12 +136,28 @@ export function createClient<TApi extends string = string>(
   bundle: SchemaBundle,
   options: ClientOptions = {},
 ): Client<NoInfer<TApi>> {
+  checkBaseUrl(options);
+  return { options: { ...options }, validator: validatorFor(bundle) };
+}
+
+/**
+ * A client for operations whose descriptors carry validators compiled when they were generated,
+ * as generated operations do: no schema bundle and no schema compiler come with it, so a bundle
+ * of one operation carries that operation's validators only. Generated factories call it.
+ */
+export function createOperationClient<TApi extends string = string>(
+  options: ClientOptions = {},
+): Client<NoInfer<TApi>> {
+  checkBaseUrl(options);
+  return { options: { ...options } };
+}
+
+function checkBaseUrl(options: ClientOptions): void {
   // Checked here, so a base URL without a scheme fails at once rather than at the first call.
   if (options.baseUrl !== undefined) {
     const problem = httpUrlProblem("baseUrl", options.baseUrl);
     if (problem) throw new ConfigurationError("baseUrl", problem);
   }
-  return { options: { ...options }, validator: validatorFor(bundle) };
 }
 
 const encoder = new TextEncoder();
@@ -188,8 +205,8 @@ export async function callOperation<TResult extends ApiResult>(
   const spec = op.responses[response.status] ?? op.responses.default;
   const data = parseBody(response, spec?.mediaType);
   if (!op.success.includes(response.status)) {
-    if (policy !== "off" && spec?.schema && typeof data === "object") {
-      report(client, op, "response", check(client, spec.schema, data), "report");
+    if (policy !== "off" && spec && typeof data === "object") {
+      report(client, op, "response", check(client, spec, data), "report");
     }
     throw new ApiError({
       status: response.status,
@@ -198,8 +215,8 @@ export async function callOperation<TResult extends ApiResult>(
       headers: response.headers,
     });
   }
-  if (policy !== "off" && spec?.schema) {
-    report(client, op, "response", check(client, spec.schema, data), policy);
+  if (policy !== "off" && spec) {
+    report(client, op, "response", check(client, spec, data), policy);
   }
   return { status: response.status, data, headers: response.headers } as TResult;
 }
@@ -455,13 +472,13 @@ function checkRequest(
       if (p.required) issues.push({ path: `/${p.in}/${p.name}`, message: "is required" });
       continue;
     }
-    if (p.schema) {
-      for (const i of check(client, p.schema, value))
+    if (p.schema || p.validate) {
+      for (const i of check(client, p, value))
         issues.push({ path: `/${p.in}/${p.name}${i.path}`, message: i.message });
     }
   }
-  if (op.requestBody?.schema && input.body !== undefined) {
-    for (const i of check(client, op.requestBody.schema, input.body))
+  if ((op.requestBody?.schema || op.requestBody?.validate) && input.body !== undefined) {
+    for (const i of check(client, op.requestBody, input.body))
       issues.push({ path: `/body${i.path}`, message: i.message });
   } else if (op.requestBody?.required && input.body === undefined) {
     issues.push({ path: "/body", message: "is required" });
@@ -469,8 +486,8 @@ function checkRequest(
   report(client, op, "request", issues, policy);
 }
 
-function check(client: Client, schema: SchemaRef, value: unknown): ValidationIssue[] {
-  return client.validator.validate(schema, value);
+function check(client: Client, holder: SchemaHolder, value: unknown): ValidationIssue[] {
+  return checkSchema(holder, value, client.validator);
 }
 
 function report(

@@ -3,6 +3,8 @@
  * clients, MSW handlers and server stubs all read the same descriptors, so they cannot disagree.
  */
 
+import type { CompiledSchema } from "./compiled.js";
+
 /** A schema: the name of a schema in the API's bundle, or an inline JSON Schema. */
 export type SchemaRef = string | Record<string, unknown>;
 
@@ -19,6 +21,8 @@ export interface ParamDescriptor {
   required: boolean;
   kind: ScalarKind;
   schema?: SchemaRef;
+  /** The schema's validator, compiled when the descriptor was generated; preferred over `schema`. */
+  validate?: CompiledSchema;
 }
 
 /** The request body of an operation: its media type and schema. */
@@ -26,6 +30,8 @@ export interface BodyDescriptor {
   mediaType: string;
   required: boolean;
   schema?: SchemaRef;
+  /** The schema's validator, compiled when the descriptor was generated; preferred over `schema`. */
+  validate?: CompiledSchema;
 }
 
 /** One response of an operation: its media type, schema and the headers it exposes. */
@@ -33,6 +39,8 @@ export interface ResponseDescriptor {
   /** Absent when the response has no body. */
   mediaType?: string;
   schema?: SchemaRef;
+  /** The schema's validator, compiled when the descriptor was generated; preferred over `schema`. */
+  validate?: CompiledSchema;
   headers?: readonly string[];
 }
 

@@ -1,5 +1,6 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { type SchemaCheck, toIssue } from "./compiled.js";
 import type { ValidationIssue } from "./errors.js";
 import type { SchemaRef } from "./operation.js";
 
@@ -25,7 +26,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
  * Compiles schemas of one bundle on first use and caches the compiled functions.
  * A `ref` is either a schema name from the bundle or a full `$ref`-style pointer.
  */
-export class SchemaValidator {
+export class SchemaValidator implements SchemaCheck {
   readonly #bundle: SchemaBundle;
   /** Stops at the first problem: the fast path for values that conform. */
   readonly #fast: Engine;
@@ -91,16 +92,6 @@ class Engine {
     }
     return fn;
   }
-}
-
-function toIssue(e: ErrorObject): ValidationIssue {
-  let message = e.message ?? "is invalid";
-  if (e.keyword === "enum" && Array.isArray(e.params.allowedValues)) {
-    message = `must be one of ${e.params.allowedValues.map((v: unknown) => JSON.stringify(v)).join(", ")}`;
-  } else if (e.keyword === "additionalProperties") {
-    message = `has unknown property ${JSON.stringify(e.params.additionalProperty)}`;
-  }
-  return { path: e.instancePath, message };
 }
 
 const validators = new WeakMap<SchemaBundle, SchemaValidator>();

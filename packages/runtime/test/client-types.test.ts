@@ -7,6 +7,7 @@ import {
   type OperationDescriptor,
   type SchemaBundle,
   TrustspecError,
+  validatorFor,
 } from "../src/index.js";
 import { createSoapClient, type SoapClient, type SoapServiceDescriptor } from "../src/soap.js";
 
@@ -153,32 +154,52 @@ describe("ApiError typing", () => {
 
 describe("isOperationError", () => {
   it("is true for a documented status whose body matches its schema", () => {
-    expect(isOperationError(apiError("getThing", 404, { code: "missing" }), getThing, bundle)).toBe(
-      true,
-    );
+    expect(
+      isOperationError(
+        apiError("getThing", 404, { code: "missing" }),
+        getThing,
+        validatorFor(bundle),
+      ),
+    ).toBe(true);
     // No schema documented for 409: any body.
-    expect(isOperationError(apiError("getThing", 409, "busy"), getThing, bundle)).toBe(true);
+    expect(
+      isOperationError(apiError("getThing", 409, "busy"), getThing, validatorFor(bundle)),
+    ).toBe(true);
     // `default` documents every other status.
-    expect(isOperationError(apiError("anyFailure", 503, { code: "x" }), anyFailure, bundle)).toBe(
-      true,
-    );
+    expect(
+      isOperationError(
+        apiError("anyFailure", 503, { code: "x" }),
+        anyFailure,
+        validatorFor(bundle),
+      ),
+    ).toBe(true);
   });
 
   it("is false for a body that breaks the schema, whatever the client's validation policy", () => {
-    expect(isOperationError(apiError("getThing", 404, { code: 1 }), getThing, bundle)).toBe(false);
-    expect(isOperationError(apiError("getThing", 404, "<html>"), getThing, bundle)).toBe(false);
-    expect(isOperationError(apiError("getThing", 404, undefined), getThing, bundle)).toBe(false);
+    expect(
+      isOperationError(apiError("getThing", 404, { code: 1 }), getThing, validatorFor(bundle)),
+    ).toBe(false);
+    expect(
+      isOperationError(apiError("getThing", 404, "<html>"), getThing, validatorFor(bundle)),
+    ).toBe(false);
+    expect(
+      isOperationError(apiError("getThing", 404, undefined), getThing, validatorFor(bundle)),
+    ).toBe(false);
   });
 
   it("is false for an undocumented status, a success status, another operation or another error", () => {
-    expect(isOperationError(apiError("getThing", 500, { code: "x" }), getThing, bundle)).toBe(
+    expect(
+      isOperationError(apiError("getThing", 500, { code: "x" }), getThing, validatorFor(bundle)),
+    ).toBe(false);
+    expect(
+      isOperationError(apiError("getThing", 200, { code: "x" }), getThing, validatorFor(bundle)),
+    ).toBe(false);
+    expect(
+      isOperationError(apiError("other", 404, { code: "x" }), getThing, validatorFor(bundle)),
+    ).toBe(false);
+    expect(isOperationError(new TrustspecError("c", "m"), getThing, validatorFor(bundle))).toBe(
       false,
     );
-    expect(isOperationError(apiError("getThing", 200, { code: "x" }), getThing, bundle)).toBe(
-      false,
-    );
-    expect(isOperationError(apiError("other", 404, { code: "x" }), getThing, bundle)).toBe(false);
-    expect(isOperationError(new TrustspecError("c", "m"), getThing, bundle)).toBe(false);
-    expect(isOperationError(undefined, getThing, bundle)).toBe(false);
+    expect(isOperationError(undefined, getThing, validatorFor(bundle))).toBe(false);
   });
 });

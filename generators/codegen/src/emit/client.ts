@@ -18,12 +18,11 @@ export function emitClient(model: ApiModel): string {
     "  type Client,",
     "  type ClientOptions,",
     "  callOperation,",
-    "  createClient,",
+    "  createOperationClient,",
     ...(guarded.length > 0 ? ["  isOperationError,"] : []),
     ...(model.operations.some(redirects) ? ["  operationUrl,"] : []),
     '} from "@trustspec/runtime";',
     'import * as operations from "./operations.gen.js";',
-    'import { schemas } from "./schemas.gen.js";',
     `import type { ${types.join(", ")} } from "./types.gen.js";`,
     "",
   ];
@@ -51,8 +50,8 @@ export function emitClient(model: ApiModel): string {
   const brand = JSON.stringify(model.name);
   out.push(
     server
-      ? `  return createClient<${brand}>(schemas, { baseUrl: default${model.name}BaseUrl, ...options });`
-      : `  return createClient<${brand}>(schemas, options);`,
+      ? `  return createOperationClient<${brand}>({ baseUrl: default${model.name}BaseUrl, ...options });`
+      : `  return createOperationClient<${brand}>(options);`,
   );
   out.push("}", "");
   for (const op of model.operations) {
@@ -88,7 +87,7 @@ function guardFunction(op: OperationModel): string {
   const d = doc(
     `Whether \`error\` is an \`ApiError\` of \`${op.operationId}\` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then \`body\` is typed, per \`status\`.`,
   );
-  return `${d}\nexport function is${name}Error(error: unknown): error is ${name}Error {\n  return isOperationError(error, operations.${op.operationId}, schemas);\n}\n`;
+  return `${d}\nexport function is${name}Error(error: unknown): error is ${name}Error {\n  return isOperationError(error, operations.${op.operationId});\n}\n`;
 }
 
 /** An operation that answers with a redirect is opened by a browser: it also gets a URL builder. */

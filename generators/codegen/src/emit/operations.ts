@@ -1,5 +1,6 @@
-import type { ApiModel, OperationModel } from "../model.js";
+import type { ApiModel, BodyModel, JsonSchema, OperationModel } from "../model.js";
 import { header } from "./ts.js";
+import { type ValidatorNames, validatorNames } from "./validators.js";
 
 /**
  * `operations.gen.ts`: the operation descriptors the runtime's client, router and mocks read.
@@ -7,15 +8,17 @@ import { header } from "./ts.js";
  */
 export function emitOperations(model: ApiModel): string {
   const shared = new SharedValues();
-  const descriptors = model.operations.map((op) => descriptor(op, shared));
+  const validators = validatorNames(model);
+  const descriptors = model.operations.map((op) => descriptor(op, shared, validators));
   const constants = shared.constants();
   const used = constants.flatMap((c) => c.type.match(/\b\w+Descriptor\b/g) ?? []);
   const types = [...new Set(["OperationDescriptor", ...used])].sort();
   const out = [
     header(model.source),
     `import type { ${types.join(", ")} } from "@trustspec/runtime";`,
-    "",
   ];
+  if (validators.entries.length > 0) out.push('import * as v from "./validators.gen.js";');
+  out.push("");
   for (const c of constants) {
     out.push(`const ${c.name}: ${c.type} = ${shared.render(c.value)};`, "");
   }
@@ -61,21 +64,14 @@ class SharedValues {
   }
 
   render(value: unknown): string {
-    const text = JSON.stringify(value, null, 2).replace(
-      // A spread of a shared map: `...name`, or its members spliced in when it is used once.
-      /"\\u0001spread": "\\u0000(.*?)\\u0000"/g,
-      (_m, escaped: string) => {
+    const text = JSON.stringify(value, null, 2);
+    return text
+      .replace(/"\\u0000(.*?)\\u0000"/g, (_m, escaped: string) => {
         const entry = this.#entries.get(JSON.parse(`"${escaped}"`));
         if (!entry) throw new Error("unregistered shared value");
-        if (entry.uses > 1) return `...${entry.name}`;
-        return JSON.stringify(entry.value).slice(1, -1);
-      },
-    );
-    return text.replace(/"\\u0000(.*?)\\u0000"/g, (_m, escaped: string) => {
-      const entry = this.#entries.get(JSON.parse(`"${escaped}"`));
-      if (!entry) throw new Error("unregistered shared value");
-      return entry.uses > 1 ? entry.name : JSON.stringify(entry.value, null, 2);
-    });
+        return entry.uses > 1 ? entry.name : JSON.stringify(entry.value, null, 2);
+      })
+      .replace(/"\\u0002(\w+)"/g, "v.$1");
   }
 }
 
@@ -89,25 +85,49 @@ function identifier(text: string): string {
   return clean.slice(0, cut).toLowerCase() + clean.slice(cut);
 }
 
-function descriptor(op: OperationModel, shared: SharedValues): Record<string, unknown> {
+/** A compiled validator's name, written into the descriptor as a reference to its export. */
+function validatorRef(validators: ValidatorNames, schema: JsonSchema): string {
+  return `\u0002${validators.nameOf(schema)}`;
+}
+
+/** A body descriptor with its compiled validator. */
+function body(b: BodyModel, validators: ValidatorNames): Record<string, unknown> {
+  return b.schema ? { ...b, validate: validatorRef(validators, b.schema) } : { ...b };
+}
+
+function descriptor(
+  op: OperationModel,
+  shared: SharedValues,
+  validators: ValidatorNames,
+): Record<string, unknown> {
   const d: Record<string, unknown> = {
     operationId: op.operationId,
     method: op.method,
     path: op.path,
     params: op.params.map((p) =>
       shared.use(
-        { name: p.name, in: p.in, required: p.required, kind: p.kind, schema: p.schema },
+        {
+          name: p.name,
+          in: p.in,
+          required: p.required,
+          kind: p.kind,
+          schema: p.schema,
+          validate: validatorRef(validators, p.schema),
+        },
         "ParamDescriptor",
         `${identifier(p.name)}Param`,
       ),
     ),
   };
-  if (op.requestBody) d.requestBody = op.requestBody;
-  if (op.toleratedBody) d.toleratedBody = op.toleratedBody;
+  if (op.requestBody) d.requestBody = body(op.requestBody, validators);
+  if (op.toleratedBody) d.toleratedBody = body(op.toleratedBody, validators);
   const entries = op.responses.map((r) => {
     const spec: Record<string, unknown> = {};
     if (r.mediaType) spec.mediaType = r.mediaType;
-    if (r.schema) spec.schema = r.schema;
+    if (r.schema) {
+      spec.schema = r.schema;
+      spec.validate = validatorRef(validators, r.schema);
+    }
     if (r.headers.length) spec.headers = r.headers.map((h) => h.name);
     const ref = typeof r.schema?.$ref === "string" ? r.schema.$ref : undefined;
     const base = ref
@@ -117,17 +137,9 @@ function descriptor(op: OperationModel, shared: SharedValues): Record<string, un
         : "emptyResponse";
     return [String(r.status), shared.use(spec, "ResponseDescriptor", base)] as const;
   });
-  // The error answers, which most operations of an API share, form one map spread into each.
-  const isError = (status: string) => !op.success.includes(Number(status));
-  const errors = Object.fromEntries(entries.filter(([status]) => isError(status)));
-  d.responses = Object.fromEntries(entries.filter(([status]) => !isError(status)));
-  if (Object.keys(errors).length > 1) {
-    (d.responses as Record<string, unknown>)["\u0001spread"] = shared.use(
-      errors,
-      "Readonly<Record<string, ResponseDescriptor>>",
-      "errorResponses",
-    );
-  } else Object.assign(d.responses as object, errors);
+  // Each status is its own entry (an error answer most operations share is one named constant):
+  // a spread would keep every descriptor in a bundle that uses one of them.
+  d.responses = Object.fromEntries(entries);
   d.success = op.success;
   if (op.discriminator) d.discriminator = op.discriminator;
   d.security = op.security;

@@ -7,10 +7,9 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type {
   UploadDecryptFileInput,
   UploadDecryptFileResult,
@@ -42,7 +41,7 @@ export type DssFrontendClient = Client<"DssFrontend">;
  * `baseUrl` defaults to `http://localhost/frontend`.
  */
 export function createDssFrontendClient(options: ClientOptions = {}): DssFrontendClient {
-  return createClient<"DssFrontend">(schemas, { baseUrl: defaultDssFrontendBaseUrl, ...options });
+  return createOperationClient<"DssFrontend">({ baseUrl: defaultDssFrontendBaseUrl, ...options });
 }
 
 /**

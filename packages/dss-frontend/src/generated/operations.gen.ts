@@ -3,12 +3,14 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 const inlineResponse: ResponseDescriptor = {
   mediaType: "text/html",
   schema: {
     type: "string",
   },
+  validate: v.validateUploadDecryptFileResponse200,
 };
 
 export const uploadDecryptFile: OperationDescriptor = {
@@ -22,6 +24,7 @@ export const uploadDecryptFile: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssfrontend#/$defs/DecryptFileForm",
     },
+    validate: v.validateDecryptFileForm,
   },
   responses: {
     "200": inlineResponse,
@@ -41,6 +44,7 @@ export const uploadEncryptFile: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssfrontend#/$defs/EncryptFileForm",
     },
+    validate: v.validateEncryptFileForm,
   },
   responses: {
     "200": inlineResponse,
@@ -60,6 +64,7 @@ export const uploadFiles: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssfrontend#/$defs/SignFilesForm",
     },
+    validate: v.validateSignFilesForm,
   },
   responses: {
     "200": inlineResponse,
@@ -79,6 +84,7 @@ export const uploadFileSignatureWizard: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssfrontend#/$defs/SignFileForm",
     },
+    validate: v.validateSignFileForm,
   },
   responses: {
     "200": inlineResponse,
@@ -98,6 +104,7 @@ export const uploadCertificate: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssfrontend#/$defs/CertificateForm",
     },
+    validate: v.validateCertificateForm,
   },
   responses: {
     "200": inlineResponse,
@@ -117,6 +124,7 @@ export const uploadCertRequest: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssfrontend#/$defs/CertRequestForm",
     },
+    validate: v.validateCertRequestForm,
   },
   responses: {
     "200": inlineResponse,
@@ -136,6 +144,7 @@ export const uploadFile: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssfrontend#/$defs/SignFileForm",
     },
+    validate: v.validateSignFileForm,
   },
   responses: {
     "200": inlineResponse,

@@ -7,11 +7,10 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
   isOperationError,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type {
   GetApiInfoInput,
   GetApiInfoResult,
@@ -74,7 +73,7 @@ export type LicenceClient = Client<"Licence">;
  * `baseUrl` defaults to `http://localhost:9099`.
  */
 export function createLicenceClient(options: ClientOptions = {}): LicenceClient {
-  return createClient<"Licence">(schemas, { baseUrl: defaultLicenceBaseUrl, ...options });
+  return createOperationClient<"Licence">({ baseUrl: defaultLicenceBaseUrl, ...options });
 }
 
 /**
@@ -99,7 +98,7 @@ export function getApiInfo(
  * Whether `error` is an `ApiError` of `getApiInfo` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetApiInfoError(error: unknown): error is GetApiInfoError {
-  return isOperationError(error, operations.getApiInfo, schemas);
+  return isOperationError(error, operations.getApiInfo);
 }
 
 /**
@@ -124,7 +123,7 @@ export function listConnections(
  * Whether `error` is an `ApiError` of `listConnections` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isListConnectionsError(error: unknown): error is ListConnectionsError {
-  return isOperationError(error, operations.listConnections, schemas);
+  return isOperationError(error, operations.listConnections);
 }
 
 /**
@@ -149,7 +148,7 @@ export function getConnection(
  * Whether `error` is an `ApiError` of `getConnection` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetConnectionError(error: unknown): error is GetConnectionError {
-  return isOperationError(error, operations.getConnection, schemas);
+  return isOperationError(error, operations.getConnection);
 }
 
 /**
@@ -174,7 +173,7 @@ export function listLicences(
  * Whether `error` is an `ApiError` of `listLicences` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isListLicencesError(error: unknown): error is ListLicencesError {
-  return isOperationError(error, operations.listLicences, schemas);
+  return isOperationError(error, operations.listLicences);
 }
 
 /**
@@ -199,7 +198,7 @@ export function installLicence(
  * Whether `error` is an `ApiError` of `installLicence` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isInstallLicenceError(error: unknown): error is InstallLicenceError {
-  return isOperationError(error, operations.installLicence, schemas);
+  return isOperationError(error, operations.installLicence);
 }
 
 /**
@@ -225,7 +224,7 @@ export function updateLicences(
  * Whether `error` is an `ApiError` of `updateLicences` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isUpdateLicencesError(error: unknown): error is UpdateLicencesError {
-  return isOperationError(error, operations.updateLicences, schemas);
+  return isOperationError(error, operations.updateLicences);
 }
 
 /**
@@ -250,7 +249,7 @@ export function getLicence(
  * Whether `error` is an `ApiError` of `getLicence` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetLicenceError(error: unknown): error is GetLicenceError {
-  return isOperationError(error, operations.getLicence, schemas);
+  return isOperationError(error, operations.getLicence);
 }
 
 /**
@@ -279,7 +278,7 @@ export function readMemory(
  * Whether `error` is an `ApiError` of `readMemory` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isReadMemoryError(error: unknown): error is ReadMemoryError {
-  return isOperationError(error, operations.readMemory, schemas);
+  return isOperationError(error, operations.readMemory);
 }
 
 /**
@@ -303,7 +302,7 @@ export function writeMemory(
  * Whether `error` is an `ApiError` of `writeMemory` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isWriteMemoryError(error: unknown): error is WriteMemoryError {
-  return isOperationError(error, operations.writeMemory, schemas);
+  return isOperationError(error, operations.writeMemory);
 }
 
 /**
@@ -332,7 +331,7 @@ export function setMemoryPasswords(
  * Whether `error` is an `ApiError` of `setMemoryPasswords` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetMemoryPasswordsError(error: unknown): error is SetMemoryPasswordsError {
-  return isOperationError(error, operations.setMemoryPasswords, schemas);
+  return isOperationError(error, operations.setMemoryPasswords);
 }
 
 /**
@@ -358,7 +357,7 @@ export function resetMemory(
  * Whether `error` is an `ApiError` of `resetMemory` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isResetMemoryError(error: unknown): error is ResetMemoryError {
-  return isOperationError(error, operations.resetMemory, schemas);
+  return isOperationError(error, operations.resetMemory);
 }
 
 /**
@@ -383,7 +382,7 @@ export function getServerInfo(
  * Whether `error` is an `ApiError` of `getServerInfo` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetServerInfoError(error: unknown): error is GetServerInfoError {
-  return isOperationError(error, operations.getServerInfo, schemas);
+  return isOperationError(error, operations.getServerInfo);
 }
 
 /**
@@ -408,7 +407,7 @@ export function listSessions(
  * Whether `error` is an `ApiError` of `listSessions` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isListSessionsError(error: unknown): error is ListSessionsError {
-  return isOperationError(error, operations.listSessions, schemas);
+  return isOperationError(error, operations.listSessions);
 }
 
 /**
@@ -435,7 +434,7 @@ export function createSession(
  * Whether `error` is an `ApiError` of `createSession` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isCreateSessionError(error: unknown): error is CreateSessionError {
-  return isOperationError(error, operations.createSession, schemas);
+  return isOperationError(error, operations.createSession);
 }
 
 /**
@@ -460,5 +459,5 @@ export function getSession(
  * Whether `error` is an `ApiError` of `getSession` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetSessionError(error: unknown): error is GetSessionError {
-  return isOperationError(error, operations.getSession, schemas);
+  return isOperationError(error, operations.getSession);
 }

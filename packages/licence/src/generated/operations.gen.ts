@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 const licenceQueryIDParam: ParamDescriptor = {
   name: "Licence-QueryID",
@@ -12,6 +13,7 @@ const licenceQueryIDParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateGetApiInfoLicenceQueryIDParam,
 };
 
 const licenceErrorResponse: ResponseDescriptor = {
@@ -19,22 +21,13 @@ const licenceErrorResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:licence#/$defs/LicenceError",
   },
+  validate: v.validateLicenceError,
   headers: [
     "Licence-QueryID",
     "Licence-QuerySignature",
     "Licence-ServerVersion",
     "Licence-Signature",
   ],
-};
-
-const errorResponses: Readonly<Record<string, ResponseDescriptor>> = {
-  "400": licenceErrorResponse,
-  "401": licenceErrorResponse,
-  "403": licenceErrorResponse,
-  "404": licenceErrorResponse,
-  "500": licenceErrorResponse,
-  "501": licenceErrorResponse,
-  "503": licenceErrorResponse,
 };
 
 const idParam: ParamDescriptor = {
@@ -45,6 +38,7 @@ const idParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateGetApiInfoLicenceQueryIDParam,
 };
 
 const licenceListResponse: ResponseDescriptor = {
@@ -52,6 +46,7 @@ const licenceListResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:licence#/$defs/LicenceList",
   },
+  validate: v.validateLicenceList,
   headers: [
     "Licence-QueryID",
     "Licence-QuerySignature",
@@ -65,6 +60,7 @@ const licenceResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:licence#/$defs/Licence",
   },
+  validate: v.validateLicence,
   headers: [
     "Licence-QueryID",
     "Licence-QuerySignature",
@@ -81,6 +77,7 @@ const keyNoParam: ParamDescriptor = {
   schema: {
     type: "integer",
   },
+  validate: v.validateGetLicenceKeyNoParam,
 };
 
 const passwordParam: ParamDescriptor = {
@@ -92,6 +89,7 @@ const passwordParam: ParamDescriptor = {
     type: "string",
     default: "",
   },
+  validate: v.validateReadMemoryPasswordParam,
 };
 
 const emptyResponse: ResponseDescriptor = {
@@ -114,6 +112,7 @@ export const getApiInfo: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:licence#/$defs/ApiInfo",
       },
+      validate: v.validateApiInfo,
       headers: [
         "Licence-QueryID",
         "Licence-QuerySignature",
@@ -121,7 +120,13 @@ export const getApiInfo: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -138,6 +143,7 @@ export const listConnections: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:licence#/$defs/ConnectionList",
       },
+      validate: v.validateConnectionList,
       headers: [
         "Licence-QueryID",
         "Licence-QuerySignature",
@@ -145,7 +151,13 @@ export const listConnections: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -162,6 +174,7 @@ export const getConnection: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:licence#/$defs/Connection",
       },
+      validate: v.validateConnection,
       headers: [
         "Licence-QueryID",
         "Licence-QuerySignature",
@@ -169,7 +182,13 @@ export const getConnection: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -182,7 +201,13 @@ export const listLicences: OperationDescriptor = {
   params: [licenceQueryIDParam],
   responses: {
     "200": licenceListResponse,
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -199,10 +224,17 @@ export const installLicence: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:licence#/$defs/LicenceInstallRequest",
     },
+    validate: v.validateLicenceInstallRequest,
   },
   responses: {
     "201": licenceResponse,
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [201],
   security: ["BasicAuth"],
@@ -215,7 +247,13 @@ export const updateLicences: OperationDescriptor = {
   params: [licenceQueryIDParam],
   responses: {
     "200": licenceListResponse,
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -228,7 +266,13 @@ export const getLicence: OperationDescriptor = {
   params: [licenceQueryIDParam, keyNoParam],
   responses: {
     "200": licenceResponse,
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -245,6 +289,7 @@ export const readMemory: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:licence#/$defs/MemoryReadRequest",
     },
+    validate: v.validateMemoryReadRequest,
   },
   responses: {
     "200": {
@@ -252,6 +297,7 @@ export const readMemory: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:licence#/$defs/MemoryValue",
       },
+      validate: v.validateMemoryValue,
       headers: [
         "Licence-QueryID",
         "Licence-QuerySignature",
@@ -259,7 +305,13 @@ export const readMemory: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -282,6 +334,7 @@ export const writeMemory: OperationDescriptor = {
         type: "string",
         default: "",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
   ],
   requestBody: {
@@ -290,10 +343,17 @@ export const writeMemory: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:licence#/$defs/MemoryWriteRequest",
     },
+    validate: v.validateMemoryWriteRequest,
   },
   responses: {
     "202": emptyResponse,
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [202],
   discriminator: ["Password", "Value"],
@@ -316,6 +376,7 @@ export const setMemoryPasswords: OperationDescriptor = {
         type: "string",
         default: "",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
     {
       name: "WritePassword",
@@ -326,6 +387,7 @@ export const setMemoryPasswords: OperationDescriptor = {
         type: "string",
         default: "",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
     {
       name: "NewReadPassword",
@@ -336,6 +398,7 @@ export const setMemoryPasswords: OperationDescriptor = {
         type: "string",
         default: "",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
     {
       name: "NewWritePassword",
@@ -346,6 +409,7 @@ export const setMemoryPasswords: OperationDescriptor = {
         type: "string",
         default: "",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
   ],
   requestBody: {
@@ -354,10 +418,17 @@ export const setMemoryPasswords: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:licence#/$defs/MemoryPasswordsRequest",
     },
+    validate: v.validateMemoryPasswordsRequest,
   },
   responses: {
     "202": emptyResponse,
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [202],
   discriminator: ["ReadPassword", "WritePassword", "NewReadPassword", "NewWritePassword"],
@@ -371,7 +442,13 @@ export const resetMemory: OperationDescriptor = {
   params: [licenceQueryIDParam, keyNoParam],
   responses: {
     "202": emptyResponse,
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [202],
   security: ["BasicAuth"],
@@ -388,6 +465,7 @@ export const getServerInfo: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:licence#/$defs/ServerInfo",
       },
+      validate: v.validateServerInfo,
       headers: [
         "Licence-QueryID",
         "Licence-QuerySignature",
@@ -395,7 +473,13 @@ export const getServerInfo: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -412,6 +496,7 @@ export const listSessions: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:licence#/$defs/SessionList",
       },
+      validate: v.validateSessionList,
       headers: [
         "Licence-QueryID",
         "Licence-QuerySignature",
@@ -419,7 +504,13 @@ export const listSessions: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],
@@ -436,11 +527,18 @@ export const createSession: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:licence#/$defs/SessionCreateRequest",
     },
+    validate: v.validateSessionCreateRequest,
   },
   responses: {
     "200": licenceResponse,
     "201": licenceResponse,
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200, 201],
   security: ["BasicAuth"],
@@ -457,6 +555,7 @@ export const getSession: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:licence#/$defs/Session",
       },
+      validate: v.validateSession,
       headers: [
         "Licence-QueryID",
         "Licence-QuerySignature",
@@ -464,7 +563,13 @@ export const getSession: OperationDescriptor = {
         "Licence-Signature",
       ],
     },
-    ...errorResponses,
+    "400": licenceErrorResponse,
+    "401": licenceErrorResponse,
+    "403": licenceErrorResponse,
+    "404": licenceErrorResponse,
+    "500": licenceErrorResponse,
+    "501": licenceErrorResponse,
+    "503": licenceErrorResponse,
   },
   success: [200],
   security: ["BasicAuth"],

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { checkSchema } from "../compiled.js";
 import type { ValidationIssue } from "../errors.js";
 import { isFormMediaType } from "../media-type.js";
 import { coerceScalar, type OperationDescriptor, propertyKinds } from "../operation.js";
@@ -396,8 +397,8 @@ export function createRouter(
         continue;
       }
       const value = coerceScalar(p.in === "path" ? safeDecode(text) : text, p.kind);
-      if (p.schema) {
-        for (const i of validator.validate(p.schema, value))
+      if (p.schema || p.validate) {
+        for (const i of checkSchema(p, value, validator))
           issues.push({ path: `/${p.in}/${p.name}${i.path}`, message: i.message });
       }
       ctx[p.in === "path" ? "path" : p.in === "query" ? "query" : "headers"][p.name] = value;
@@ -413,8 +414,8 @@ export function createRouter(
           fields[name] = coerceScalar(value, kind);
       }
     }
-    if (body !== undefined && bodySpec?.schema) {
-      for (const i of validator.validate(bodySpec.schema, body))
+    if (body !== undefined && (bodySpec?.schema || bodySpec?.validate)) {
+      for (const i of checkSchema(bodySpec, body, validator))
         issues.push({ path: `/body${i.path}`, message: i.message });
     } else if (body === undefined && op.requestBody?.required) {
       issues.push({ path: "/body", message: "is required" });
@@ -465,7 +466,7 @@ export function createRouter(
     if (policy !== "off") {
       const problems: ValidationIssue[] = [];
       if (!spec) problems.push({ path: "", message: `status ${reply.status} is not declared` });
-      else if (spec.schema) problems.push(...validator.validate(spec.schema, reply.body));
+      else problems.push(...checkSchema(spec, reply.body, validator));
       if (problems.length > 0) {
         options.onValidationIssue?.(op.operationId, problems);
         if (policy === "strict") {

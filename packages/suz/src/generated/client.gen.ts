@@ -7,11 +7,10 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
   isOperationError,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type {
   MdlpAuthInput,
   MdlpAuthResult,
@@ -47,7 +46,7 @@ export type SuzClient = Client<"Suz">;
  * `baseUrl` defaults to `https://suz-integrator.sandbox.crptech.ru`.
  */
 export function createSuzClient(options: ClientOptions = {}): SuzClient {
-  return createClient<"Suz">(schemas, { baseUrl: defaultSuzBaseUrl, ...options });
+  return createOperationClient<"Suz">({ baseUrl: defaultSuzBaseUrl, ...options });
 }
 
 /**
@@ -76,7 +75,7 @@ export function mdlpAuth(
  * Whether `error` is an `ApiError` of `mdlpAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isMdlpAuthError(error: unknown): error is MdlpAuthError {
-  return isOperationError(error, operations.mdlpAuth, schemas);
+  return isOperationError(error, operations.mdlpAuth);
 }
 
 /**
@@ -108,7 +107,7 @@ export function mdlpToken(
  * Whether `error` is an `ApiError` of `mdlpToken` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isMdlpTokenError(error: unknown): error is MdlpTokenError {
-  return isOperationError(error, operations.mdlpToken, schemas);
+  return isOperationError(error, operations.mdlpToken);
 }
 
 /**
@@ -138,7 +137,7 @@ export function ping(
  * Whether `error` is an `ApiError` of `ping` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isPingError(error: unknown): error is PingError {
-  return isOperationError(error, operations.ping, schemas);
+  return isOperationError(error, operations.ping);
 }
 
 /**
@@ -176,7 +175,7 @@ export function registerConnection(
  * Whether `error` is an `ApiError` of `registerConnection` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isRegisterConnectionError(error: unknown): error is RegisterConnectionError {
-  return isOperationError(error, operations.registerConnection, schemas);
+  return isOperationError(error, operations.registerConnection);
 }
 
 /**
@@ -204,7 +203,7 @@ export function trueApiAuthKey(
  * Whether `error` is an `ApiError` of `trueApiAuthKey` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isTrueApiAuthKeyError(error: unknown): error is TrueApiAuthKeyError {
-  return isOperationError(error, operations.trueApiAuthKey, schemas);
+  return isOperationError(error, operations.trueApiAuthKey);
 }
 
 /**
@@ -239,5 +238,5 @@ export function trueApiSimpleSignIn(
  * Whether `error` is an `ApiError` of `trueApiSimpleSignIn` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isTrueApiSimpleSignInError(error: unknown): error is TrueApiSimpleSignInError {
-  return isOperationError(error, operations.trueApiSimpleSignIn, schemas);
+  return isOperationError(error, operations.trueApiSimpleSignIn);
 }

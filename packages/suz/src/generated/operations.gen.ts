@@ -3,12 +3,14 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 const mdlpErrorResponse: ResponseDescriptor = {
   mediaType: "application/json",
   schema: {
     $ref: "urn:trustspec:suz#/$defs/MdlpError",
   },
+  validate: v.validateMdlpError,
 };
 
 const omsConnectionParam: ParamDescriptor = {
@@ -19,6 +21,7 @@ const omsConnectionParam: ParamDescriptor = {
   schema: {
     $ref: "urn:trustspec:suz#/$defs/Uuid",
   },
+  validate: v.validateUuid,
 };
 
 const omsIdParam: ParamDescriptor = {
@@ -29,6 +32,7 @@ const omsIdParam: ParamDescriptor = {
   schema: {
     $ref: "urn:trustspec:suz#/$defs/Uuid",
   },
+  validate: v.validateUuid,
 };
 
 const omsErrorResponseResponse: ResponseDescriptor = {
@@ -36,6 +40,7 @@ const omsErrorResponseResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:suz#/$defs/OmsErrorResponse",
   },
+  validate: v.validateOmsErrorResponse,
 };
 
 const trueApiErrorResponse: ResponseDescriptor = {
@@ -43,6 +48,7 @@ const trueApiErrorResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:suz#/$defs/TrueApiError",
   },
+  validate: v.validateTrueApiError,
 };
 
 export const mdlpAuth: OperationDescriptor = {
@@ -56,6 +62,7 @@ export const mdlpAuth: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:suz#/$defs/MdlpAuthRequest",
     },
+    validate: v.validateMdlpAuthRequest,
   },
   responses: {
     "200": {
@@ -63,6 +70,7 @@ export const mdlpAuth: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:suz#/$defs/MdlpAuthResponse",
       },
+      validate: v.validateMdlpAuthResponse,
     },
     "400": mdlpErrorResponse,
   },
@@ -81,6 +89,7 @@ export const mdlpToken: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:suz#/$defs/MdlpTokenRequest",
     },
+    validate: v.validateMdlpTokenRequest,
   },
   responses: {
     "200": {
@@ -88,6 +97,7 @@ export const mdlpToken: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:suz#/$defs/MdlpTokenResponse",
       },
+      validate: v.validateMdlpTokenResponse,
     },
     "400": mdlpErrorResponse,
   },
@@ -108,6 +118,7 @@ export const ping: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validatePingExtensionParam,
     },
     omsIdParam,
   ],
@@ -117,6 +128,7 @@ export const ping: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:suz#/$defs/PingResponse",
       },
+      validate: v.validatePingResponse,
     },
     "400": omsErrorResponseResponse,
     "401": omsErrorResponseResponse,
@@ -141,6 +153,7 @@ export const registerConnection: OperationDescriptor = {
         type: "string",
         contentEncoding: "base64",
       },
+      validate: v.validateRegisterConnectionXSignatureParam,
     },
     {
       name: "X-RegistrationKey",
@@ -150,6 +163,7 @@ export const registerConnection: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validatePingExtensionParam,
     },
   ],
   requestBody: {
@@ -158,6 +172,7 @@ export const registerConnection: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:suz#/$defs/IntegrationConnectionRequest",
     },
+    validate: v.validateIntegrationConnectionRequest,
   },
   responses: {
     "200": {
@@ -165,6 +180,7 @@ export const registerConnection: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:suz#/$defs/IntegrationConnectionResponse",
       },
+      validate: v.validateIntegrationConnectionResponse,
     },
     "400": omsErrorResponseResponse,
     "413": omsErrorResponseResponse,
@@ -184,6 +200,7 @@ export const trueApiAuthKey: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:suz#/$defs/TrueApiAuthKeyResponse",
       },
+      validate: v.validateTrueApiAuthKeyResponse,
     },
     default: trueApiErrorResponse,
   },
@@ -202,6 +219,7 @@ export const trueApiSimpleSignIn: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:suz#/$defs/TrueApiSignInRequest",
     },
+    validate: v.validateTrueApiSignInRequest,
   },
   responses: {
     "200": {
@@ -209,6 +227,7 @@ export const trueApiSimpleSignIn: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:suz#/$defs/TrueApiSignInResponse",
       },
+      validate: v.validateTrueApiSignInResponse,
     },
     "400": trueApiErrorResponse,
     default: trueApiErrorResponse,

@@ -7,10 +7,9 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type { ListThingsInput, ListThingsResult } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
@@ -27,7 +26,7 @@ export type EnumsClient = Client<"Enums">;
  * `baseUrl` defaults to `http://localhost:8080`.
  */
 export function createEnumsClient(options: ClientOptions = {}): EnumsClient {
-  return createClient<"Enums">(schemas, { baseUrl: defaultEnumsBaseUrl, ...options });
+  return createOperationClient<"Enums">({ baseUrl: defaultEnumsBaseUrl, ...options });
 }
 
 /**

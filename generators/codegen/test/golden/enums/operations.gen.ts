@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 export const listThings: OperationDescriptor = {
   operationId: "listThings",
@@ -18,6 +19,7 @@ export const listThings: OperationDescriptor = {
           $ref: "urn:trustspec:enums#/$defs/Thing",
         },
       },
+      validate: v.validateListThingsResponse200,
     },
   },
   success: [200],

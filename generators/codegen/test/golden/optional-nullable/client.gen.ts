@@ -7,10 +7,9 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type { GetRecordInput, GetRecordResult } from "./types.gen.js";
 
 /**
@@ -22,7 +21,7 @@ export type OptionalNullableClient = Client<"OptionalNullable">;
  * A client for Optional Nullable 1.0.0. Pass it to the operation functions.
  */
 export function createOptionalNullableClient(options: ClientOptions = {}): OptionalNullableClient {
-  return createClient<"OptionalNullable">(schemas, options);
+  return createOperationClient<"OptionalNullable">(options);
 }
 
 /**

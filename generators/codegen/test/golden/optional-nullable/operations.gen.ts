@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 export const getRecord: OperationDescriptor = {
   operationId: "getRecord",
@@ -17,6 +18,7 @@ export const getRecord: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateGetRecordIdParam,
     },
   ],
   responses: {
@@ -25,6 +27,7 @@ export const getRecord: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:optionalnullable#/$defs/Record",
       },
+      validate: v.validateRecord,
     },
   },
   success: [200],

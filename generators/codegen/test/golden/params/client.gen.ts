@@ -7,10 +7,9 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type { GetItemInput, GetItemResult } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
@@ -27,7 +26,7 @@ export type ParamsClient = Client<"Params">;
  * `baseUrl` defaults to `https://api.example.test/Service/api`.
  */
 export function createParamsClient(options: ClientOptions = {}): ParamsClient {
-  return createClient<"Params">(schemas, { baseUrl: defaultParamsBaseUrl, ...options });
+  return createOperationClient<"Params">({ baseUrl: defaultParamsBaseUrl, ...options });
 }
 
 /**

@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 export const getItem: OperationDescriptor = {
   operationId: "getItem",
@@ -17,6 +18,7 @@ export const getItem: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateGetItemAccountIdParam,
     },
     {
       name: "itemNo",
@@ -26,6 +28,7 @@ export const getItem: OperationDescriptor = {
       schema: {
         type: "integer",
       },
+      validate: v.validateGetItemItemNoParam,
     },
     {
       name: "verbose",
@@ -35,6 +38,7 @@ export const getItem: OperationDescriptor = {
       schema: {
         type: "boolean",
       },
+      validate: v.validateGetItemVerboseParam,
     },
     {
       name: "limit",
@@ -46,6 +50,7 @@ export const getItem: OperationDescriptor = {
         minimum: 1,
         maximum: 100,
       },
+      validate: v.validateGetItemLimitParam,
     },
     {
       name: "format",
@@ -55,6 +60,7 @@ export const getItem: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:params#/$defs/Format",
       },
+      validate: v.validateFormat,
     },
     {
       name: "X-Request-ID",
@@ -64,6 +70,7 @@ export const getItem: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateGetItemAccountIdParam,
     },
     {
       name: "clientToken",
@@ -73,6 +80,7 @@ export const getItem: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateGetItemAccountIdParam,
     },
   ],
   responses: {
@@ -86,6 +94,7 @@ export const getItem: OperationDescriptor = {
           },
         },
       },
+      validate: v.validateGetItemResponse200,
     },
   },
   success: [200],

@@ -7,10 +7,9 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type { CreateAccountInput, CreateAccountResult } from "./types.gen.js";
 
 /** The server URL the vendor documents. */
@@ -27,7 +26,7 @@ export type RecordKeysClient = Client<"RecordKeys">;
  * `baseUrl` defaults to `http://localhost:8080`.
  */
 export function createRecordKeysClient(options: ClientOptions = {}): RecordKeysClient {
-  return createClient<"RecordKeys">(schemas, { baseUrl: defaultRecordKeysBaseUrl, ...options });
+  return createOperationClient<"RecordKeys">({ baseUrl: defaultRecordKeysBaseUrl, ...options });
 }
 
 /**

@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 export const createAccount: OperationDescriptor = {
   operationId: "createAccount",
@@ -15,6 +16,7 @@ export const createAccount: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:recordkeys#/$defs/Identifiers",
     },
+    validate: v.validateIdentifiers,
   },
   responses: {
     "200": {
@@ -22,6 +24,7 @@ export const createAccount: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:recordkeys#/$defs/Account",
       },
+      validate: v.validateAccount,
     },
   },
   success: [200],

@@ -7,12 +7,11 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
   isOperationError,
   operationUrl,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type {
   OpenSessionInput,
   OpenSessionResult,
@@ -36,7 +35,7 @@ export type ResponsesClient = Client<"Responses">;
  * A client for Responses 1.0.0. Pass it to the operation functions.
  */
 export function createResponsesClient(options: ClientOptions = {}): ResponsesClient {
-  return createClient<"Responses">(schemas, options);
+  return createOperationClient<"Responses">(options);
 }
 
 /**
@@ -60,7 +59,7 @@ export function openSession(
  * Whether `error` is an `ApiError` of `openSession` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isOpenSessionError(error: unknown): error is OpenSessionError {
-  return isOperationError(error, operations.openSession, schemas);
+  return isOperationError(error, operations.openSession);
 }
 
 /**
@@ -93,7 +92,7 @@ export function confirmStep(
  * Whether `error` is an `ApiError` of `confirmStep` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isConfirmStepError(error: unknown): error is ConfirmStepError {
-  return isOperationError(error, operations.confirmStep, schemas);
+  return isOperationError(error, operations.confirmStep);
 }
 
 /**
@@ -115,7 +114,7 @@ export function login(
  * Whether `error` is an `ApiError` of `login` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isLoginError(error: unknown): error is LoginError {
-  return isOperationError(error, operations.login, schemas);
+  return isOperationError(error, operations.login);
 }
 
 /**

@@ -3,12 +3,14 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 const problemResponse: ResponseDescriptor = {
   mediaType: "application/json",
   schema: {
     $ref: "urn:trustspec:responses#/$defs/Problem",
   },
+  validate: v.validateProblem,
 };
 
 const outcomeResponse: ResponseDescriptor = {
@@ -16,6 +18,7 @@ const outcomeResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:responses#/$defs/Outcome",
   },
+  validate: v.validateOutcome,
 };
 
 export const openSession: OperationDescriptor = {
@@ -29,6 +32,7 @@ export const openSession: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:responses#/$defs/Session",
     },
+    validate: v.validateSession,
   },
   responses: {
     "200": {
@@ -36,12 +40,14 @@ export const openSession: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:responses#/$defs/Session",
       },
+      validate: v.validateSession,
     },
     "201": {
       mediaType: "application/json",
       schema: {
         $ref: "urn:trustspec:responses#/$defs/Session",
       },
+      validate: v.validateSession,
       headers: ["X-Trace"],
     },
     "404": problemResponse,
@@ -65,6 +71,7 @@ export const closeSession: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateCloseSessionIdParam,
     },
   ],
   responses: {
@@ -85,6 +92,7 @@ export const confirmStep: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:responses#/$defs/Outcome",
     },
+    validate: v.validateOutcome,
   },
   responses: {
     "200": outcomeResponse,
@@ -107,6 +115,7 @@ export const login: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateCloseSessionIdParam,
     },
     {
       name: "state",
@@ -116,6 +125,7 @@ export const login: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateCloseSessionIdParam,
     },
   ],
   responses: {
@@ -124,6 +134,7 @@ export const login: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateCloseSessionIdParam,
     },
     "302": {
       headers: ["Location"],

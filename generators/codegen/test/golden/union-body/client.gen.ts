@@ -7,10 +7,9 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type {
   AddPetInput,
   AddPetResult,
@@ -31,7 +30,7 @@ export type UnionBodyClient = Client<"UnionBody">;
  * A client for Union Body 1.0.0. Pass it to the operation functions.
  */
 export function createUnionBodyClient(options: ClientOptions = {}): UnionBodyClient {
-  return createClient<"UnionBody">(schemas, options);
+  return createOperationClient<"UnionBody">(options);
 }
 
 /**

@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 const emptyResponse: ResponseDescriptor = {};
 
@@ -14,6 +15,7 @@ const passwordParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateReadMemoryPasswordParam,
 };
 
 export const addPet: OperationDescriptor = {
@@ -34,6 +36,7 @@ export const addPet: OperationDescriptor = {
         },
       ],
     },
+    validate: v.validateAddPetBody,
   },
   responses: {
     "201": emptyResponse,
@@ -53,6 +56,7 @@ export const readMemory: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:unionbody#/$defs/Read",
     },
+    validate: v.validateRead,
   },
   responses: {
     "200": {
@@ -60,6 +64,7 @@ export const readMemory: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
   },
   success: [200],
@@ -80,6 +85,7 @@ export const writeMemory: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
   ],
   requestBody: {
@@ -88,6 +94,7 @@ export const writeMemory: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:unionbody#/$defs/Write",
     },
+    validate: v.validateWrite,
   },
   responses: {
     "202": emptyResponse,
@@ -110,6 +117,7 @@ export const rekeyMemory: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
     {
       name: "New",
@@ -119,6 +127,7 @@ export const rekeyMemory: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateReadMemoryPasswordParam,
     },
   ],
   requestBody: {
@@ -127,6 +136,7 @@ export const rekeyMemory: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:unionbody#/$defs/Rekey",
     },
+    validate: v.validateRekey,
   },
   responses: {
     "202": emptyResponse,

@@ -7,11 +7,10 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
   isOperationError,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type {
   SearchAuthnTokensInput,
   SearchAuthnTokensResult,
@@ -176,7 +175,7 @@ export type DssUmsClient = Client<"DssUms">;
  * `baseUrl` defaults to `https://dss.cryptopro.ru/STS/ums`.
  */
 export function createDssUmsClient(options: ClientOptions = {}): DssUmsClient {
-  return createClient<"DssUms">(schemas, { baseUrl: defaultDssUmsBaseUrl, ...options });
+  return createOperationClient<"DssUms">({ baseUrl: defaultDssUmsBaseUrl, ...options });
 }
 
 /**
@@ -207,7 +206,7 @@ export function searchAuthnTokens(
  * Whether `error` is an `ApiError` of `searchAuthnTokens` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSearchAuthnTokensError(error: unknown): error is SearchAuthnTokensError {
-  return isOperationError(error, operations.searchAuthnTokens, schemas);
+  return isOperationError(error, operations.searchAuthnTokens);
 }
 
 /**
@@ -234,7 +233,7 @@ export function getPolicy(
  * Whether `error` is an `ApiError` of `getPolicy` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetPolicyError(error: unknown): error is GetPolicyError {
-  return isOperationError(error, operations.getPolicy, schemas);
+  return isOperationError(error, operations.getPolicy);
 }
 
 /**
@@ -267,7 +266,7 @@ export function getUserByIdentifier(
  * Whether `error` is an `ApiError` of `getUserByIdentifier` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetUserByIdentifierError(error: unknown): error is GetUserByIdentifierError {
-  return isOperationError(error, operations.getUserByIdentifier, schemas);
+  return isOperationError(error, operations.getUserByIdentifier);
 }
 
 /**
@@ -296,7 +295,7 @@ export function createUser(
  * Whether `error` is an `ApiError` of `createUser` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isCreateUserError(error: unknown): error is CreateUserError {
-  return isOperationError(error, operations.createUser, schemas);
+  return isOperationError(error, operations.createUser);
 }
 
 /**
@@ -321,7 +320,7 @@ export function getUserById(
  * Whether `error` is an `ApiError` of `getUserById` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetUserByIdError(error: unknown): error is GetUserByIdError {
-  return isOperationError(error, operations.getUserById, schemas);
+  return isOperationError(error, operations.getUserById);
 }
 
 /**
@@ -353,7 +352,7 @@ export function createUserInGroup(
  * Whether `error` is an `ApiError` of `createUserInGroup` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isCreateUserInGroupError(error: unknown): error is CreateUserInGroupError {
-  return isOperationError(error, operations.createUserInGroup, schemas);
+  return isOperationError(error, operations.createUserInGroup);
 }
 
 /**
@@ -380,7 +379,7 @@ export function deleteUser(
  * Whether `error` is an `ApiError` of `deleteUser` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDeleteUserError(error: unknown): error is DeleteUserError {
-  return isOperationError(error, operations.deleteUser, schemas);
+  return isOperationError(error, operations.deleteUser);
 }
 
 /**
@@ -413,7 +412,7 @@ export function getAuthenticationScheme(
 export function isGetAuthenticationSchemeError(
   error: unknown,
 ): error is GetAuthenticationSchemeError {
-  return isOperationError(error, operations.getAuthenticationScheme, schemas);
+  return isOperationError(error, operations.getAuthenticationScheme);
 }
 
 /**
@@ -447,7 +446,7 @@ export function assignMobileAuthMethod(
 export function isAssignMobileAuthMethodError(
   error: unknown,
 ): error is AssignMobileAuthMethodError {
-  return isOperationError(error, operations.assignMobileAuthMethod, schemas);
+  return isOperationError(error, operations.assignMobileAuthMethod);
 }
 
 /**
@@ -480,7 +479,7 @@ export function removeMobileAuthMethod(
 export function isRemoveMobileAuthMethodError(
   error: unknown,
 ): error is RemoveMobileAuthMethodError {
-  return isOperationError(error, operations.removeMobileAuthMethod, schemas);
+  return isOperationError(error, operations.removeMobileAuthMethod);
 }
 
 /**
@@ -511,7 +510,7 @@ export function assignSimAuthMethod(
  * Whether `error` is an `ApiError` of `assignSimAuthMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isAssignSimAuthMethodError(error: unknown): error is AssignSimAuthMethodError {
-  return isOperationError(error, operations.assignSimAuthMethod, schemas);
+  return isOperationError(error, operations.assignSimAuthMethod);
 }
 
 /**
@@ -541,7 +540,7 @@ export function removeSimAuthMethod(
  * Whether `error` is an `ApiError` of `removeSimAuthMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isRemoveSimAuthMethodError(error: unknown): error is RemoveSimAuthMethodError {
-  return isOperationError(error, operations.removeSimAuthMethod, schemas);
+  return isOperationError(error, operations.removeSimAuthMethod);
 }
 
 /**
@@ -573,7 +572,7 @@ export function assignIdOnlyMethod(
  * Whether `error` is an `ApiError` of `assignIdOnlyMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isAssignIdOnlyMethodError(error: unknown): error is AssignIdOnlyMethodError {
-  return isOperationError(error, operations.assignIdOnlyMethod, schemas);
+  return isOperationError(error, operations.assignIdOnlyMethod);
 }
 
 /**
@@ -602,7 +601,7 @@ export function removeIdOnlyMethod(
  * Whether `error` is an `ApiError` of `removeIdOnlyMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isRemoveIdOnlyMethodError(error: unknown): error is RemoveIdOnlyMethodError {
-  return isOperationError(error, operations.removeIdOnlyMethod, schemas);
+  return isOperationError(error, operations.removeIdOnlyMethod);
 }
 
 /**
@@ -628,7 +627,7 @@ export function assignOathMethod(
  * Whether `error` is an `ApiError` of `assignOathMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isAssignOathMethodError(error: unknown): error is AssignOathMethodError {
-  return isOperationError(error, operations.assignOathMethod, schemas);
+  return isOperationError(error, operations.assignOathMethod);
 }
 
 /**
@@ -652,7 +651,7 @@ export function removeOathMethod(
  * Whether `error` is an `ApiError` of `removeOathMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isRemoveOathMethodError(error: unknown): error is RemoveOathMethodError {
-  return isOperationError(error, operations.removeOathMethod, schemas);
+  return isOperationError(error, operations.removeOathMethod);
 }
 
 /**
@@ -686,7 +685,7 @@ export function assignOtpViaEmailMethod(
 export function isAssignOtpViaEmailMethodError(
   error: unknown,
 ): error is AssignOtpViaEmailMethodError {
-  return isOperationError(error, operations.assignOtpViaEmailMethod, schemas);
+  return isOperationError(error, operations.assignOtpViaEmailMethod);
 }
 
 /**
@@ -717,7 +716,7 @@ export function removeOtpViaEmailMethod(
 export function isRemoveOtpViaEmailMethodError(
   error: unknown,
 ): error is RemoveOtpViaEmailMethodError {
-  return isOperationError(error, operations.removeOtpViaEmailMethod, schemas);
+  return isOperationError(error, operations.removeOtpViaEmailMethod);
 }
 
 /**
@@ -748,7 +747,7 @@ export function assignOtpViaSmsMethod(
  * Whether `error` is an `ApiError` of `assignOtpViaSmsMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isAssignOtpViaSmsMethodError(error: unknown): error is AssignOtpViaSmsMethodError {
-  return isOperationError(error, operations.assignOtpViaSmsMethod, schemas);
+  return isOperationError(error, operations.assignOtpViaSmsMethod);
 }
 
 /**
@@ -777,7 +776,7 @@ export function removeOtpViaSmsMethod(
  * Whether `error` is an `ApiError` of `removeOtpViaSmsMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isRemoveOtpViaSmsMethodError(error: unknown): error is RemoveOtpViaSmsMethodError {
-  return isOperationError(error, operations.removeOtpViaSmsMethod, schemas);
+  return isOperationError(error, operations.removeOtpViaSmsMethod);
 }
 
 /**
@@ -809,7 +808,7 @@ export function assignPasswordMethod(
  * Whether `error` is an `ApiError` of `assignPasswordMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isAssignPasswordMethodError(error: unknown): error is AssignPasswordMethodError {
-  return isOperationError(error, operations.assignPasswordMethod, schemas);
+  return isOperationError(error, operations.assignPasswordMethod);
 }
 
 /**
@@ -838,7 +837,7 @@ export function removePasswordMethod(
  * Whether `error` is an `ApiError` of `removePasswordMethod` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isRemovePasswordMethodError(error: unknown): error is RemovePasswordMethodError {
-  return isOperationError(error, operations.removePasswordMethod, schemas);
+  return isOperationError(error, operations.removePasswordMethod);
 }
 
 /**
@@ -869,7 +868,7 @@ export function setDistinguishedName(
  * Whether `error` is an `ApiError` of `setDistinguishedName` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetDistinguishedNameError(error: unknown): error is SetDistinguishedNameError {
-  return isOperationError(error, operations.setDistinguishedName, schemas);
+  return isOperationError(error, operations.setDistinguishedName);
 }
 
 /**
@@ -894,7 +893,7 @@ export function getEmail(
  * Whether `error` is an `ApiError` of `getEmail` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetEmailError(error: unknown): error is GetEmailError {
-  return isOperationError(error, operations.getEmail, schemas);
+  return isOperationError(error, operations.getEmail);
 }
 
 /**
@@ -919,7 +918,7 @@ export function setEmail(
  * Whether `error` is an `ApiError` of `setEmail` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetEmailError(error: unknown): error is SetEmailError {
-  return isOperationError(error, operations.setEmail, schemas);
+  return isOperationError(error, operations.setEmail);
 }
 
 /**
@@ -944,7 +943,7 @@ export function deleteEmail(
  * Whether `error` is an `ApiError` of `deleteEmail` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDeleteEmailError(error: unknown): error is DeleteEmailError {
-  return isOperationError(error, operations.deleteEmail, schemas);
+  return isOperationError(error, operations.deleteEmail);
 }
 
 /**
@@ -969,7 +968,7 @@ export function getGroup(
  * Whether `error` is an `ApiError` of `getGroup` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetGroupError(error: unknown): error is GetGroupError {
-  return isOperationError(error, operations.getGroup, schemas);
+  return isOperationError(error, operations.getGroup);
 }
 
 /**
@@ -994,7 +993,7 @@ export function setGroup(
  * Whether `error` is an `ApiError` of `setGroup` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetGroupError(error: unknown): error is SetGroupError {
-  return isOperationError(error, operations.setGroup, schemas);
+  return isOperationError(error, operations.setGroup);
 }
 
 /**
@@ -1019,7 +1018,7 @@ export function setLockout(
  * Whether `error` is an `ApiError` of `setLockout` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetLockoutError(error: unknown): error is SetLockoutError {
-  return isOperationError(error, operations.setLockout, schemas);
+  return isOperationError(error, operations.setLockout);
 }
 
 /**
@@ -1050,7 +1049,7 @@ export function listExternalLogins(
  * Whether `error` is an `ApiError` of `listExternalLogins` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isListExternalLoginsError(error: unknown): error is ListExternalLoginsError {
-  return isOperationError(error, operations.listExternalLogins, schemas);
+  return isOperationError(error, operations.listExternalLogins);
 }
 
 /**
@@ -1076,7 +1075,7 @@ export function addExternalLogin(
  * Whether `error` is an `ApiError` of `addExternalLogin` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isAddExternalLoginError(error: unknown): error is AddExternalLoginError {
-  return isOperationError(error, operations.addExternalLogin, schemas);
+  return isOperationError(error, operations.addExternalLogin);
 }
 
 /**
@@ -1101,7 +1100,7 @@ export function getMobileAuth(
  * Whether `error` is an `ApiError` of `getMobileAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetMobileAuthError(error: unknown): error is GetMobileAuthError {
-  return isOperationError(error, operations.getMobileAuth, schemas);
+  return isOperationError(error, operations.getMobileAuth);
 }
 
 /**
@@ -1127,7 +1126,7 @@ export function setMobileAuth(
  * Whether `error` is an `ApiError` of `setMobileAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetMobileAuthError(error: unknown): error is SetMobileAuthError {
-  return isOperationError(error, operations.setMobileAuth, schemas);
+  return isOperationError(error, operations.setMobileAuth);
 }
 
 /**
@@ -1152,7 +1151,7 @@ export function deleteMobileAuth(
  * Whether `error` is an `ApiError` of `deleteMobileAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDeleteMobileAuthError(error: unknown): error is DeleteMobileAuthError {
-  return isOperationError(error, operations.deleteMobileAuth, schemas);
+  return isOperationError(error, operations.deleteMobileAuth);
 }
 
 /**
@@ -1178,7 +1177,7 @@ export function updateMobileAuth(
  * Whether `error` is an `ApiError` of `updateMobileAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isUpdateMobileAuthError(error: unknown): error is UpdateMobileAuthError {
-  return isOperationError(error, operations.updateMobileAuth, schemas);
+  return isOperationError(error, operations.updateMobileAuth);
 }
 
 /**
@@ -1202,7 +1201,7 @@ export function getOathToken(
  * Whether `error` is an `ApiError` of `getOathToken` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetOathTokenError(error: unknown): error is GetOathTokenError {
-  return isOperationError(error, operations.getOathToken, schemas);
+  return isOperationError(error, operations.getOathToken);
 }
 
 /**
@@ -1228,7 +1227,7 @@ export function setOathToken(
  * Whether `error` is an `ApiError` of `setOathToken` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetOathTokenError(error: unknown): error is SetOathTokenError {
-  return isOperationError(error, operations.setOathToken, schemas);
+  return isOperationError(error, operations.setOathToken);
 }
 
 /**
@@ -1252,7 +1251,7 @@ export function deleteOathToken(
  * Whether `error` is an `ApiError` of `deleteOathToken` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDeleteOathTokenError(error: unknown): error is DeleteOathTokenError {
-  return isOperationError(error, operations.deleteOathToken, schemas);
+  return isOperationError(error, operations.deleteOathToken);
 }
 
 /**
@@ -1282,7 +1281,7 @@ export function getOperationPolicy(
  * Whether `error` is an `ApiError` of `getOperationPolicy` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetOperationPolicyError(error: unknown): error is GetOperationPolicyError {
-  return isOperationError(error, operations.getOperationPolicy, schemas);
+  return isOperationError(error, operations.getOperationPolicy);
 }
 
 /**
@@ -1316,7 +1315,7 @@ export function setOperationPolicy(
  * Whether `error` is an `ApiError` of `setOperationPolicy` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetOperationPolicyError(error: unknown): error is SetOperationPolicyError {
-  return isOperationError(error, operations.setOperationPolicy, schemas);
+  return isOperationError(error, operations.setOperationPolicy);
 }
 
 /**
@@ -1343,7 +1342,7 @@ export function resetPassword(
  * Whether `error` is an `ApiError` of `resetPassword` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isResetPasswordError(error: unknown): error is ResetPasswordError {
-  return isOperationError(error, operations.resetPassword, schemas);
+  return isOperationError(error, operations.resetPassword);
 }
 
 /**
@@ -1367,7 +1366,7 @@ export function getPhoneNumber(
  * Whether `error` is an `ApiError` of `getPhoneNumber` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetPhoneNumberError(error: unknown): error is GetPhoneNumberError {
-  return isOperationError(error, operations.getPhoneNumber, schemas);
+  return isOperationError(error, operations.getPhoneNumber);
 }
 
 /**
@@ -1393,7 +1392,7 @@ export function setPhoneNumber(
  * Whether `error` is an `ApiError` of `setPhoneNumber` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetPhoneNumberError(error: unknown): error is SetPhoneNumberError {
-  return isOperationError(error, operations.setPhoneNumber, schemas);
+  return isOperationError(error, operations.setPhoneNumber);
 }
 
 /**
@@ -1424,7 +1423,7 @@ export function deletePhoneNumber(
  * Whether `error` is an `ApiError` of `deletePhoneNumber` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDeletePhoneNumberError(error: unknown): error is DeletePhoneNumberError {
-  return isOperationError(error, operations.deletePhoneNumber, schemas);
+  return isOperationError(error, operations.deletePhoneNumber);
 }
 
 /**
@@ -1450,7 +1449,7 @@ export function getSimAuth(
  * Whether `error` is an `ApiError` of `getSimAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetSimAuthError(error: unknown): error is GetSimAuthError {
-  return isOperationError(error, operations.getSimAuth, schemas);
+  return isOperationError(error, operations.getSimAuth);
 }
 
 /**
@@ -1476,7 +1475,7 @@ export function setSimAuth(
  * Whether `error` is an `ApiError` of `setSimAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetSimAuthError(error: unknown): error is SetSimAuthError {
-  return isOperationError(error, operations.setSimAuth, schemas);
+  return isOperationError(error, operations.setSimAuth);
 }
 
 /**
@@ -1500,7 +1499,7 @@ export function deleteSimAuth(
  * Whether `error` is an `ApiError` of `deleteSimAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDeleteSimAuthError(error: unknown): error is DeleteSimAuthError {
-  return isOperationError(error, operations.deleteSimAuth, schemas);
+  return isOperationError(error, operations.deleteSimAuth);
 }
 
 /**
@@ -1527,7 +1526,7 @@ export function activateSimAuth(
  * Whether `error` is an `ApiError` of `activateSimAuth` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isActivateSimAuthError(error: unknown): error is ActivateSimAuthError {
-  return isOperationError(error, operations.activateSimAuth, schemas);
+  return isOperationError(error, operations.activateSimAuth);
 }
 
 /**
@@ -1553,5 +1552,5 @@ export function searchUsers(
  * Whether `error` is an `ApiError` of `searchUsers` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSearchUsersError(error: unknown): error is SearchUsersError {
-  return isOperationError(error, operations.searchUsers, schemas);
+  return isOperationError(error, operations.searchUsers);
 }

@@ -3,12 +3,14 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 const umsErrorResponse: ResponseDescriptor = {
   mediaType: "application/json",
   schema: {
     $ref: "urn:trustspec:dssums#/$defs/UmsError",
   },
+  validate: v.validateUmsError,
 };
 
 const umsErrorResponse2: ResponseDescriptor = {
@@ -16,13 +18,8 @@ const umsErrorResponse2: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:dssums#/$defs/UmsError",
   },
+  validate: v.validateUmsError,
   headers: ["WWW-Authenticate"],
-};
-
-const errorResponses: Readonly<Record<string, ResponseDescriptor>> = {
-  "400": umsErrorResponse,
-  "401": umsErrorResponse2,
-  default: umsErrorResponse,
 };
 
 const dssUserInfoResponse: ResponseDescriptor = {
@@ -30,13 +27,7 @@ const dssUserInfoResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:dssums#/$defs/DssUserInfo",
   },
-};
-
-const errorResponses2: Readonly<Record<string, ResponseDescriptor>> = {
-  "400": umsErrorResponse,
-  "401": umsErrorResponse2,
-  "404": umsErrorResponse,
-  default: umsErrorResponse,
+  validate: v.validateDssUserInfo,
 };
 
 const guidResponse: ResponseDescriptor = {
@@ -44,6 +35,7 @@ const guidResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:dssums#/$defs/Guid",
   },
+  validate: v.validateGuid,
 };
 
 const idParam: ParamDescriptor = {
@@ -54,6 +46,7 @@ const idParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateGetUserByIdentifierValueParam,
 };
 
 const emptyResponse: ResponseDescriptor = {};
@@ -67,6 +60,7 @@ const levelParam: ParamDescriptor = {
     type: "integer",
     format: "int32",
   },
+  validate: v.validateAssignMobileAuthMethodLevelParam,
 };
 
 const inlineResponse2: ResponseDescriptor = {
@@ -74,6 +68,7 @@ const inlineResponse2: ResponseDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateGetUserByIdentifierValueParam,
 };
 
 export const searchAuthnTokens: OperationDescriptor = {
@@ -87,6 +82,7 @@ export const searchAuthnTokens: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/TokenRecordsRequest",
     },
+    validate: v.validateTokenRecordsRequest,
   },
   responses: {
     "200": {
@@ -94,8 +90,11 @@ export const searchAuthnTokens: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/TokenRecordsResponse",
       },
+      validate: v.validateTokenRecordsResponse,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -112,8 +111,11 @@ export const getPolicy: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/UmsPolicy",
       },
+      validate: v.validateUmsPolicy,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -132,6 +134,7 @@ export const getUserByIdentifier: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/IdentifierTypeQuery",
       },
+      validate: v.validateIdentifierTypeQuery,
     },
     {
       name: "value",
@@ -141,11 +144,15 @@ export const getUserByIdentifier: OperationDescriptor = {
       schema: {
         type: "string",
       },
+      validate: v.validateGetUserByIdentifierValueParam,
     },
   ],
   responses: {
     "200": dssUserInfoResponse,
-    ...errorResponses2,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    "404": umsErrorResponse,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -162,10 +169,13 @@ export const createUser: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/UserIdentifiers",
     },
+    validate: v.validateUserIdentifiers,
   },
   responses: {
     "200": guidResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -178,7 +188,10 @@ export const getUserById: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": dssUserInfoResponse,
-    ...errorResponses2,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    "404": umsErrorResponse,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -195,10 +208,13 @@ export const createUserInGroup: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/UserIdentifiers",
     },
+    validate: v.validateUserIdentifiers,
   },
   responses: {
     "200": guidResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -211,7 +227,9 @@ export const deleteUser: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -231,8 +249,11 @@ export const getAuthenticationScheme: OperationDescriptor = {
           $ref: "urn:trustspec:dssums#/$defs/AuthenticationInfo",
         },
       },
+      validate: v.validateGetAuthenticationSchemeResponse200,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -245,7 +266,9 @@ export const assignMobileAuthMethod: OperationDescriptor = {
   params: [idParam, levelParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -258,7 +281,9 @@ export const removeMobileAuthMethod: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -271,7 +296,9 @@ export const assignSimAuthMethod: OperationDescriptor = {
   params: [idParam, levelParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -284,7 +311,9 @@ export const removeSimAuthMethod: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -297,7 +326,9 @@ export const assignIdOnlyMethod: OperationDescriptor = {
   params: [idParam, levelParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -310,7 +341,9 @@ export const removeIdOnlyMethod: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -323,7 +356,9 @@ export const assignOathMethod: OperationDescriptor = {
   params: [idParam, levelParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -336,7 +371,9 @@ export const removeOathMethod: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -349,7 +386,9 @@ export const assignOtpViaEmailMethod: OperationDescriptor = {
   params: [idParam, levelParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -362,7 +401,9 @@ export const removeOtpViaEmailMethod: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -375,7 +416,9 @@ export const assignOtpViaSmsMethod: OperationDescriptor = {
   params: [idParam, levelParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -388,7 +431,9 @@ export const removeOtpViaSmsMethod: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -401,7 +446,9 @@ export const assignPasswordMethod: OperationDescriptor = {
   params: [idParam, levelParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -414,7 +461,9 @@ export const removePasswordMethod: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -431,10 +480,13 @@ export const setDistinguishedName: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/DistinguishedNameComponents",
     },
+    validate: v.validateDistinguishedNameComponents,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -451,8 +503,11 @@ export const getEmail: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/UserEmailInfo",
       },
+      validate: v.validateUserEmailInfo,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -469,10 +524,13 @@ export const setEmail: OperationDescriptor = {
     schema: {
       type: "string",
     },
+    validate: v.validateGetUserByIdentifierValueParam,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -485,7 +543,9 @@ export const deleteEmail: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -498,7 +558,9 @@ export const getGroup: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": inlineResponse2,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -515,10 +577,13 @@ export const setGroup: OperationDescriptor = {
     schema: {
       type: "string",
     },
+    validate: v.validateGetUserByIdentifierValueParam,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -538,11 +603,14 @@ export const setLockout: OperationDescriptor = {
       schema: {
         type: "boolean",
       },
+      validate: v.validateSetLockoutLockParam,
     },
   ],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -562,8 +630,11 @@ export const listExternalLogins: OperationDescriptor = {
           $ref: "urn:trustspec:dssums#/$defs/ExternalLoginInfo",
         },
       },
+      validate: v.validateListExternalLoginsResponse200,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -580,10 +651,13 @@ export const addExternalLogin: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/ExternalLoginInfo",
     },
+    validate: v.validateExternalLoginInfo,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -600,8 +674,11 @@ export const getMobileAuth: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/UserMobileAuthInfo",
       },
+      validate: v.validateUserMobileAuthInfo,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -618,6 +695,7 @@ export const setMobileAuth: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/MobileAuthTokenInfo",
     },
+    validate: v.validateMobileAuthTokenInfo,
   },
   responses: {
     "200": {
@@ -625,8 +703,11 @@ export const setMobileAuth: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/MobileAuthCreateInfoEx",
       },
+      validate: v.validateMobileAuthCreateInfoEx,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -639,7 +720,9 @@ export const deleteMobileAuth: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -656,6 +739,7 @@ export const updateMobileAuth: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/MobileAuthTokenInfo",
     },
+    validate: v.validateMobileAuthTokenInfo,
   },
   responses: {
     "200": {
@@ -663,8 +747,11 @@ export const updateMobileAuth: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/MobileAuthUpdateInfoEx",
       },
+      validate: v.validateMobileAuthUpdateInfoEx,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -681,8 +768,11 @@ export const getOathToken: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/UserOtpTokenInfo",
       },
+      validate: v.validateUserOtpTokenInfo,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -699,10 +789,13 @@ export const setOathToken: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/OAthTokenInfo",
     },
+    validate: v.validateOAthTokenInfo,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -715,7 +808,9 @@ export const deleteOathToken: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -735,8 +830,11 @@ export const getOperationPolicy: OperationDescriptor = {
           $ref: "urn:trustspec:dssums#/$defs/OperationPolicy",
         },
       },
+      validate: v.validateGetOperationPolicyResponse200,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -763,10 +861,13 @@ export const setOperationPolicy: OperationDescriptor = {
         ],
       },
     },
+    validate: v.validateSetOperationPolicyBody,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -779,7 +880,9 @@ export const resetPassword: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": inlineResponse2,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -796,8 +899,11 @@ export const getPhoneNumber: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/UserPhoneInfo",
       },
+      validate: v.validateUserPhoneInfo,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -814,10 +920,13 @@ export const setPhoneNumber: OperationDescriptor = {
     schema: {
       type: "string",
     },
+    validate: v.validateGetUserByIdentifierValueParam,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -830,7 +939,9 @@ export const deletePhoneNumber: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -847,8 +958,11 @@ export const getSimAuth: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/UserSimAuthInfo",
       },
+      validate: v.validateUserSimAuthInfo,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -865,10 +979,13 @@ export const setSimAuth: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/SimAuthTokenInfo",
     },
+    validate: v.validateSimAuthTokenInfo,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -881,7 +998,9 @@ export const deleteSimAuth: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -894,7 +1013,9 @@ export const activateSimAuth: OperationDescriptor = {
   params: [idParam],
   responses: {
     "200": inlineResponse2,
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -911,6 +1032,7 @@ export const searchUsers: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dssums#/$defs/UserRecordsRequest",
     },
+    validate: v.validateUserRecordsRequest,
   },
   responses: {
     "200": {
@@ -918,8 +1040,11 @@ export const searchUsers: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dssums#/$defs/UserRecordsResponse",
       },
+      validate: v.validateUserRecordsResponse,
     },
-    ...errorResponses,
+    "400": umsErrorResponse,
+    "401": umsErrorResponse2,
+    default: umsErrorResponse,
   },
   success: [200],
   security: ["BearerAuth"],

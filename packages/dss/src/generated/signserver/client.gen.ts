@@ -7,11 +7,10 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
   isOperationError,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type {
   ListCertificatesInput,
   ListCertificatesResult,
@@ -125,7 +124,7 @@ export type DssSignClient = Client<"DssSign">;
  * `baseUrl` defaults to `https://dss.cryptopro.ru/SignServer/rest/api`.
  */
 export function createDssSignClient(options: ClientOptions = {}): DssSignClient {
-  return createClient<"DssSign">(schemas, { baseUrl: defaultDssSignBaseUrl, ...options });
+  return createOperationClient<"DssSign">({ baseUrl: defaultDssSignBaseUrl, ...options });
 }
 
 /**
@@ -153,7 +152,7 @@ export function listCertificates(
  * Whether `error` is an `ApiError` of `listCertificates` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isListCertificatesError(error: unknown): error is ListCertificatesError {
-  return isOperationError(error, operations.listCertificates, schemas);
+  return isOperationError(error, operations.listCertificates);
 }
 
 /**
@@ -187,7 +186,7 @@ export function installCertificate(
  * Whether `error` is an `ApiError` of `installCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isInstallCertificateError(error: unknown): error is InstallCertificateError {
-  return isOperationError(error, operations.installCertificate, schemas);
+  return isOperationError(error, operations.installCertificate);
 }
 
 /**
@@ -213,7 +212,7 @@ export function getCertificate(
  * Whether `error` is an `ApiError` of `getCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetCertificateError(error: unknown): error is GetCertificateError {
-  return isOperationError(error, operations.getCertificate, schemas);
+  return isOperationError(error, operations.getCertificate);
 }
 
 /**
@@ -250,7 +249,7 @@ export function deleteCertificate(
  * Whether `error` is an `ApiError` of `deleteCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDeleteCertificateError(error: unknown): error is DeleteCertificateError {
-  return isOperationError(error, operations.deleteCertificate, schemas);
+  return isOperationError(error, operations.deleteCertificate);
 }
 
 /**
@@ -282,7 +281,7 @@ export function getCertificateContent(
  * Whether `error` is an `ApiError` of `getCertificateContent` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetCertificateContentError(error: unknown): error is GetCertificateContentError {
-  return isOperationError(error, operations.getCertificateContent, schemas);
+  return isOperationError(error, operations.getCertificateContent);
 }
 
 /**
@@ -317,7 +316,7 @@ export function setDefaultCertificateV1(
 export function isSetDefaultCertificateV1Error(
   error: unknown,
 ): error is SetDefaultCertificateV1Error {
-  return isOperationError(error, operations.setDefaultCertificateV1, schemas);
+  return isOperationError(error, operations.setDefaultCertificateV1);
 }
 
 /**
@@ -348,7 +347,7 @@ export function setDefaultCertificate(
  * Whether `error` is an `ApiError` of `setDefaultCertificate` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetDefaultCertificateError(error: unknown): error is SetDefaultCertificateError {
-  return isOperationError(error, operations.setDefaultCertificate, schemas);
+  return isOperationError(error, operations.setDefaultCertificate);
 }
 
 /**
@@ -381,7 +380,7 @@ export function setCertificateFriendlyName(
 export function isSetCertificateFriendlyNameError(
   error: unknown,
 ): error is SetCertificateFriendlyNameError {
-  return isOperationError(error, operations.setCertificateFriendlyName, schemas);
+  return isOperationError(error, operations.setCertificateFriendlyName);
 }
 
 /**
@@ -415,7 +414,7 @@ export function setCertificateFriendlyNameV1(
 export function isSetCertificateFriendlyNameV1Error(
   error: unknown,
 ): error is SetCertificateFriendlyNameV1Error {
-  return isOperationError(error, operations.setCertificateFriendlyNameV1, schemas);
+  return isOperationError(error, operations.setCertificateFriendlyNameV1);
 }
 
 /**
@@ -451,7 +450,7 @@ export function changeCertificatePin(
  * Whether `error` is an `ApiError` of `changeCertificatePin` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isChangeCertificatePinError(error: unknown): error is ChangeCertificatePinError {
-  return isOperationError(error, operations.changeCertificatePin, schemas);
+  return isOperationError(error, operations.changeCertificatePin);
 }
 
 /**
@@ -485,7 +484,7 @@ export function listCertificateRevokeRequests(
 export function isListCertificateRevokeRequestsError(
   error: unknown,
 ): error is ListCertificateRevokeRequestsError {
-  return isOperationError(error, operations.listCertificateRevokeRequests, schemas);
+  return isOperationError(error, operations.listCertificateRevokeRequests);
 }
 
 /**
@@ -520,7 +519,7 @@ export function setCertificateStatusV1(
 export function isSetCertificateStatusV1Error(
   error: unknown,
 ): error is SetCertificateStatusV1Error {
-  return isOperationError(error, operations.setCertificateStatusV1, schemas);
+  return isOperationError(error, operations.setCertificateStatusV1);
 }
 
 /**
@@ -561,7 +560,7 @@ export function setCertificateStatus(
  * Whether `error` is an `ApiError` of `setCertificateStatus` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetCertificateStatusError(error: unknown): error is SetCertificateStatusError {
-  return isOperationError(error, operations.setCertificateStatus, schemas);
+  return isOperationError(error, operations.setCertificateStatus);
 }
 
 /**
@@ -596,7 +595,7 @@ export function signDocument(
  * Whether `error` is an `ApiError` of `signDocument` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSignDocumentError(error: unknown): error is SignDocumentError {
-  return isOperationError(error, operations.signDocument, schemas);
+  return isOperationError(error, operations.signDocument);
 }
 
 /**
@@ -626,7 +625,7 @@ export function decryptDocument(
  * Whether `error` is an `ApiError` of `decryptDocument` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDecryptDocumentError(error: unknown): error is DecryptDocumentError {
-  return isOperationError(error, operations.decryptDocument, schemas);
+  return isOperationError(error, operations.decryptDocument);
 }
 
 /**
@@ -661,7 +660,7 @@ export function parseDecryptionCertificates(
 export function isParseDecryptionCertificatesError(
   error: unknown,
 ): error is ParseDecryptionCertificatesError {
-  return isOperationError(error, operations.parseDecryptionCertificates, schemas);
+  return isOperationError(error, operations.parseDecryptionCertificates);
 }
 
 /**
@@ -689,7 +688,7 @@ export function encryptDocument(
  * Whether `error` is an `ApiError` of `encryptDocument` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isEncryptDocumentError(error: unknown): error is EncryptDocumentError {
-  return isOperationError(error, operations.encryptDocument, schemas);
+  return isOperationError(error, operations.encryptDocument);
 }
 
 /**
@@ -719,7 +718,7 @@ export function enhanceSignature(
  * Whether `error` is an `ApiError` of `enhanceSignature` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isEnhanceSignatureError(error: unknown): error is EnhanceSignatureError {
-  return isOperationError(error, operations.enhanceSignature, schemas);
+  return isOperationError(error, operations.enhanceSignature);
 }
 
 /**
@@ -745,7 +744,7 @@ export function hashDocument(
  * Whether `error` is an `ApiError` of `hashDocument` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isHashDocumentError(error: unknown): error is HashDocumentError {
-  return isOperationError(error, operations.hashDocument, schemas);
+  return isOperationError(error, operations.hashDocument);
 }
 
 /**
@@ -779,7 +778,7 @@ export function signDocumentPackage(
  * Whether `error` is an `ApiError` of `signDocumentPackage` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSignDocumentPackageError(error: unknown): error is SignDocumentPackageError {
-  return isOperationError(error, operations.signDocumentPackage, schemas);
+  return isOperationError(error, operations.signDocumentPackage);
 }
 
 /**
@@ -805,7 +804,7 @@ export function getPolicy(
  * Whether `error` is an `ApiError` of `getPolicy` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetPolicyError(error: unknown): error is GetPolicyError {
-  return isOperationError(error, operations.getPolicy, schemas);
+  return isOperationError(error, operations.getPolicy);
 }
 
 /**
@@ -831,7 +830,7 @@ export function listRequests(
  * Whether `error` is an `ApiError` of `listRequests` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isListRequestsError(error: unknown): error is ListRequestsError {
-  return isOperationError(error, operations.listRequests, schemas);
+  return isOperationError(error, operations.listRequests);
 }
 
 /**
@@ -863,7 +862,7 @@ export function createRequest(
  * Whether `error` is an `ApiError` of `createRequest` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isCreateRequestError(error: unknown): error is CreateRequestError {
-  return isOperationError(error, operations.createRequest, schemas);
+  return isOperationError(error, operations.createRequest);
 }
 
 /**
@@ -898,7 +897,7 @@ export function getRevokeRequestContent(
 export function isGetRevokeRequestContentError(
   error: unknown,
 ): error is GetRevokeRequestContentError {
-  return isOperationError(error, operations.getRevokeRequestContent, schemas);
+  return isOperationError(error, operations.getRevokeRequestContent);
 }
 
 /**
@@ -932,7 +931,7 @@ export function setRevokeRequestStatusV1(
 export function isSetRevokeRequestStatusV1Error(
   error: unknown,
 ): error is SetRevokeRequestStatusV1Error {
-  return isOperationError(error, operations.setRevokeRequestStatusV1, schemas);
+  return isOperationError(error, operations.setRevokeRequestStatusV1);
 }
 
 /**
@@ -969,7 +968,7 @@ export function setRevokeRequestStatus(
 export function isSetRevokeRequestStatusError(
   error: unknown,
 ): error is SetRevokeRequestStatusError {
-  return isOperationError(error, operations.setRevokeRequestStatus, schemas);
+  return isOperationError(error, operations.setRevokeRequestStatus);
 }
 
 /**
@@ -995,7 +994,7 @@ export function getRequest(
  * Whether `error` is an `ApiError` of `getRequest` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetRequestError(error: unknown): error is GetRequestError {
-  return isOperationError(error, operations.getRequest, schemas);
+  return isOperationError(error, operations.getRequest);
 }
 
 /**
@@ -1022,7 +1021,7 @@ export function deleteRequest(
  * Whether `error` is an `ApiError` of `deleteRequest` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isDeleteRequestError(error: unknown): error is DeleteRequestError {
-  return isOperationError(error, operations.deleteRequest, schemas);
+  return isOperationError(error, operations.deleteRequest);
 }
 
 /**
@@ -1053,7 +1052,7 @@ export function getRequestContent(
  * Whether `error` is an `ApiError` of `getRequestContent` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isGetRequestContentError(error: unknown): error is GetRequestContentError {
-  return isOperationError(error, operations.getRequestContent, schemas);
+  return isOperationError(error, operations.getRequestContent);
 }
 
 /**
@@ -1084,7 +1083,7 @@ export function setRequestStatusV1(
  * Whether `error` is an `ApiError` of `setRequestStatusV1` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetRequestStatusV1Error(error: unknown): error is SetRequestStatusV1Error {
-  return isOperationError(error, operations.setRequestStatusV1, schemas);
+  return isOperationError(error, operations.setRequestStatusV1);
 }
 
 /**
@@ -1113,7 +1112,7 @@ export function setRequestStatus(
  * Whether `error` is an `ApiError` of `setRequestStatus` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isSetRequestStatusError(error: unknown): error is SetRequestStatusError {
-  return isOperationError(error, operations.setRequestStatus, schemas);
+  return isOperationError(error, operations.setRequestStatus);
 }
 
 /**
@@ -1147,5 +1146,5 @@ export function createTransaction(
  * Whether `error` is an `ApiError` of `createTransaction` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isCreateTransactionError(error: unknown): error is CreateTransactionError {
-  return isOperationError(error, operations.createTransaction, schemas);
+  return isOperationError(error, operations.createTransaction);
 }

@@ -3,12 +3,14 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 const dssErrorResponse: ResponseDescriptor = {
   mediaType: "application/json",
   schema: {
     $ref: "urn:trustspec:dsssign#/$defs/DssError",
   },
+  validate: v.validateDssError,
   headers: ["WWW-Authenticate"],
 };
 
@@ -17,17 +19,7 @@ const dssErrorResponse2: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:dsssign#/$defs/DssError",
   },
-};
-
-const errorResponses: Readonly<Record<string, ResponseDescriptor>> = {
-  "401": dssErrorResponse,
-  default: dssErrorResponse2,
-};
-
-const errorResponses2: Readonly<Record<string, ResponseDescriptor>> = {
-  "400": dssErrorResponse2,
-  "401": dssErrorResponse,
-  default: dssErrorResponse2,
+  validate: v.validateDssError,
 };
 
 const keyParam: ParamDescriptor = {
@@ -39,12 +31,7 @@ const keyParam: ParamDescriptor = {
     type: "integer",
     format: "int32",
   },
-};
-
-const errorResponses3: Readonly<Record<string, ResponseDescriptor>> = {
-  "401": dssErrorResponse,
-  "404": dssErrorResponse2,
-  default: dssErrorResponse2,
+  validate: v.validateGetCertificateKeyParam,
 };
 
 const emptyResponse: ResponseDescriptor = {};
@@ -57,6 +44,7 @@ const formatParam: ParamDescriptor = {
   schema: {
     $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateFormat",
   },
+  validate: v.validateDSSCertificateFormat,
 };
 
 const inlineResponse3: ResponseDescriptor = {
@@ -64,14 +52,7 @@ const inlineResponse3: ResponseDescriptor = {
   schema: {
     type: "string",
   },
-};
-
-const errorResponses5: Readonly<Record<string, ResponseDescriptor>> = {
-  "400": dssErrorResponse2,
-  "401": dssErrorResponse,
-  "404": dssErrorResponse2,
-  "500": dssErrorResponse2,
-  default: dssErrorResponse2,
+  validate: v.validateGetCertificateContentResponse200,
 };
 
 const inlineResponse5: ResponseDescriptor = {
@@ -80,13 +61,7 @@ const inlineResponse5: ResponseDescriptor = {
     type: "string",
     contentEncoding: "base64",
   },
-};
-
-const errorResponses6: Readonly<Record<string, ResponseDescriptor>> = {
-  "400": dssErrorResponse2,
-  "401": dssErrorResponse,
-  "500": dssErrorResponse2,
-  default: dssErrorResponse2,
+  validate: v.validateSignDocumentResponse200,
 };
 
 const dssCertRequestResponse: ResponseDescriptor = {
@@ -94,6 +69,7 @@ const dssCertRequestResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:dsssign#/$defs/DSSCertRequest",
   },
+  validate: v.validateDSSCertRequest,
 };
 
 const keyParam2: ParamDescriptor = {
@@ -104,6 +80,7 @@ const keyParam2: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateGetCertificateContentResponse200,
 };
 
 const authorityIdParam: ParamDescriptor = {
@@ -115,6 +92,7 @@ const authorityIdParam: ParamDescriptor = {
     type: "integer",
     format: "int32",
   },
+  validate: v.validateGetCertificateKeyParam,
 };
 
 export const listCertificates: OperationDescriptor = {
@@ -131,8 +109,10 @@ export const listCertificates: OperationDescriptor = {
           $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateEx",
         },
       },
+      validate: v.validateListCertificatesResponse200,
     },
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -149,6 +129,7 @@ export const installCertificate: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/InstallCertificateRequest",
     },
+    validate: v.validateInstallCertificateRequest,
   },
   responses: {
     "200": {
@@ -166,8 +147,11 @@ export const installCertificate: OperationDescriptor = {
           },
         ],
       },
+      validate: v.validateInstallCertificateResponse200,
     },
-    ...errorResponses2,
+    "400": dssErrorResponse2,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -184,8 +168,11 @@ export const getCertificate: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateEx",
       },
+      validate: v.validateDSSCertificateEx,
     },
-    ...errorResponses3,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -198,7 +185,9 @@ export const deleteCertificate: OperationDescriptor = {
   params: [keyParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses3,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -211,7 +200,9 @@ export const getCertificateContent: OperationDescriptor = {
   params: [keyParam, formatParam],
   responses: {
     "200": inlineResponse3,
-    ...errorResponses3,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -228,10 +219,13 @@ export const setDefaultCertificateV1: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/DefaultProperty",
     },
+    validate: v.validateDefaultProperty,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses3,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -248,10 +242,12 @@ export const setDefaultCertificate: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/DefaultProperty",
     },
+    validate: v.validateDefaultProperty,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -268,10 +264,12 @@ export const setCertificateFriendlyName: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/FriendlyNameProperty",
     },
+    validate: v.validateFriendlyNameProperty,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -288,6 +286,7 @@ export const setCertificateFriendlyNameV1: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/FriendlyNameProperty",
     },
+    validate: v.validateFriendlyNameProperty,
   },
   responses: {
     "200": emptyResponse,
@@ -311,10 +310,12 @@ export const changeCertificatePin: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/PinInfo",
     },
+    validate: v.validatePinInfo,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -334,8 +335,11 @@ export const listCertificateRevokeRequests: OperationDescriptor = {
           $ref: "urn:trustspec:dsssign#/$defs/DSSRevRequest",
         },
       },
+      validate: v.validateListCertificateRevokeRequestsResponse200,
     },
-    ...errorResponses3,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -352,10 +356,15 @@ export const setCertificateStatusV1: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/CertificateStatus",
     },
+    validate: v.validateCertificateStatus,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses5,
+    "400": dssErrorResponse2,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    "500": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -372,10 +381,15 @@ export const setCertificateStatus: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/CertificateStatus",
     },
+    validate: v.validateCertificateStatus,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses5,
+    "400": dssErrorResponse2,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    "500": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -392,10 +406,12 @@ export const signDocument: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/Document",
     },
+    validate: v.validateDocument,
   },
   responses: {
     "200": inlineResponse5,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -412,10 +428,12 @@ export const decryptDocument: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/Document",
     },
+    validate: v.validateDocument,
   },
   responses: {
     "200": inlineResponse5,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -432,6 +450,7 @@ export const parseDecryptionCertificates: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/Document",
     },
+    validate: v.validateDocument,
   },
   responses: {
     "200": {
@@ -443,8 +462,12 @@ export const parseDecryptionCertificates: OperationDescriptor = {
           format: "int32",
         },
       },
+      validate: v.validateParseDecryptionCertificatesResponse200,
     },
-    ...errorResponses6,
+    "400": dssErrorResponse2,
+    "401": dssErrorResponse,
+    "500": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -461,10 +484,14 @@ export const encryptDocument: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/Document",
     },
+    validate: v.validateDocument,
   },
   responses: {
     "200": inlineResponse5,
-    ...errorResponses6,
+    "400": dssErrorResponse2,
+    "401": dssErrorResponse,
+    "500": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -481,10 +508,14 @@ export const enhanceSignature: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/Document",
     },
+    validate: v.validateDocument,
   },
   responses: {
     "200": inlineResponse5,
-    ...errorResponses6,
+    "400": dssErrorResponse2,
+    "401": dssErrorResponse,
+    "500": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -501,10 +532,12 @@ export const hashDocument: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/Document",
     },
+    validate: v.validateDocument,
   },
   responses: {
     "200": inlineResponse5,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -521,6 +554,7 @@ export const signDocumentPackage: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/DocumentPackage",
     },
+    validate: v.validateDocumentPackage,
   },
   responses: {
     "200": {
@@ -528,8 +562,10 @@ export const signDocumentPackage: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dsssign#/$defs/DSSSignDocumentResponse",
       },
+      validate: v.validateDSSSignDocumentResponse,
     },
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -546,8 +582,10 @@ export const getPolicy: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dsssign#/$defs/DSSPolicy",
       },
+      validate: v.validateDSSPolicy,
     },
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -567,8 +605,10 @@ export const listRequests: OperationDescriptor = {
           $ref: "urn:trustspec:dsssign#/$defs/DSSCertRequest",
         },
       },
+      validate: v.validateListRequestsResponse200,
     },
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -585,10 +625,12 @@ export const createRequest: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/CertificateRequest",
     },
+    validate: v.validateCertificateRequest,
   },
   responses: {
     "200": dssCertRequestResponse,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -601,7 +643,9 @@ export const getRevokeRequestContent: OperationDescriptor = {
   params: [keyParam2, formatParam, authorityIdParam],
   responses: {
     "200": inlineResponse3,
-    ...errorResponses3,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -618,10 +662,13 @@ export const setRevokeRequestStatusV1: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/RequestStatus",
     },
+    validate: v.validateRequestStatus,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses2,
+    "400": dssErrorResponse2,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -638,10 +685,13 @@ export const setRevokeRequestStatus: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/RequestStatus",
     },
+    validate: v.validateRequestStatus,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses2,
+    "400": dssErrorResponse2,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -654,7 +704,9 @@ export const getRequest: OperationDescriptor = {
   params: [keyParam],
   responses: {
     "200": dssCertRequestResponse,
-    ...errorResponses3,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -667,7 +719,8 @@ export const deleteRequest: OperationDescriptor = {
   params: [keyParam],
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -680,7 +733,9 @@ export const getRequestContent: OperationDescriptor = {
   params: [keyParam, formatParam, authorityIdParam],
   responses: {
     "200": inlineResponse3,
-    ...errorResponses3,
+    "401": dssErrorResponse,
+    "404": dssErrorResponse2,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -697,10 +752,12 @@ export const setRequestStatusV1: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/RequestStatus",
     },
+    validate: v.validateRequestStatus,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -717,10 +774,12 @@ export const setRequestStatus: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/RequestStatus",
     },
+    validate: v.validateRequestStatus,
   },
   responses: {
     "200": emptyResponse,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],
@@ -737,10 +796,12 @@ export const createTransaction: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssign#/$defs/Transaction",
     },
+    validate: v.validateTransaction,
   },
   responses: {
     "200": inlineResponse3,
-    ...errorResponses,
+    "401": dssErrorResponse,
+    default: dssErrorResponse2,
   },
   success: [200],
   security: ["BearerAuth"],

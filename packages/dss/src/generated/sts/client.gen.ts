@@ -7,12 +7,11 @@ import {
   type Client,
   type ClientOptions,
   callOperation,
-  createClient,
+  createOperationClient,
   isOperationError,
   operationUrl,
 } from "@trustspec/runtime";
 import * as operations from "./operations.gen.js";
-import { schemas } from "./schemas.gen.js";
 import type {
   ConfirmInput,
   ConfirmResult,
@@ -42,7 +41,7 @@ export type DssStsClient = Client<"DssSts">;
  * `baseUrl` defaults to `https://dss.cryptopro.ru/STS`.
  */
 export function createDssStsClient(options: ClientOptions = {}): DssStsClient {
-  return createClient<"DssSts">(schemas, { baseUrl: defaultDssStsBaseUrl, ...options });
+  return createOperationClient<"DssSts">({ baseUrl: defaultDssStsBaseUrl, ...options });
 }
 
 /**
@@ -75,7 +74,7 @@ export function confirm(
  * Whether `error` is an `ApiError` of `confirm` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isConfirmError(error: unknown): error is ConfirmError {
-  return isOperationError(error, operations.confirm, schemas);
+  return isOperationError(error, operations.confirm);
 }
 
 /**
@@ -121,7 +120,7 @@ export function authorize(
  * Whether `error` is an `ApiError` of `authorize` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isAuthorizeError(error: unknown): error is AuthorizeError {
-  return isOperationError(error, operations.authorize, schemas);
+  return isOperationError(error, operations.authorize);
 }
 
 /**
@@ -165,7 +164,7 @@ export function authorizeWithCertificate(
 export function isAuthorizeWithCertificateError(
   error: unknown,
 ): error is AuthorizeWithCertificateError {
-  return isOperationError(error, operations.authorizeWithCertificate, schemas);
+  return isOperationError(error, operations.authorizeWithCertificate);
 }
 
 /**
@@ -204,5 +203,5 @@ export function token(
  * Whether `error` is an `ApiError` of `token` as its contract documents it: one of its error statuses, with a body that matches that status's schema (checked here, whatever the client's validation policy). Then `body` is typed, per `status`.
  */
 export function isTokenError(error: unknown): error is TokenError {
-  return isOperationError(error, operations.token, schemas);
+  return isOperationError(error, operations.token);
 }

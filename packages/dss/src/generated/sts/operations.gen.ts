@@ -3,12 +3,14 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import * as v from "./validators.gen.js";
 
 const confirmationResponseResponse: ResponseDescriptor = {
   mediaType: "application/json",
   schema: {
     $ref: "urn:trustspec:dsssts#/$defs/ConfirmationResponse",
   },
+  validate: v.validateConfirmationResponse,
 };
 
 const clientidParam: ParamDescriptor = {
@@ -19,6 +21,7 @@ const clientidParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateAuthorizeClientIdParam,
 };
 
 const responsetypeParam: ParamDescriptor = {
@@ -29,6 +32,7 @@ const responsetypeParam: ParamDescriptor = {
   schema: {
     $ref: "urn:trustspec:dsssts#/$defs/ResponseType",
   },
+  validate: v.validateResponseType,
 };
 
 const scopeParam: ParamDescriptor = {
@@ -39,6 +43,7 @@ const scopeParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateAuthorizeClientIdParam,
 };
 
 const redirecturiParam: ParamDescriptor = {
@@ -50,6 +55,7 @@ const redirecturiParam: ParamDescriptor = {
     type: "string",
     format: "uri",
   },
+  validate: v.validateAuthorizeRedirectUriParam,
 };
 
 const resourceParam: ParamDescriptor = {
@@ -61,6 +67,7 @@ const resourceParam: ParamDescriptor = {
     type: "string",
     format: "uri",
   },
+  validate: v.validateAuthorizeRedirectUriParam,
 };
 
 const dsstransactiontokenidParam: ParamDescriptor = {
@@ -71,6 +78,7 @@ const dsstransactiontokenidParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateAuthorizeClientIdParam,
 };
 
 const dssscopeparamsParam: ParamDescriptor = {
@@ -82,6 +90,7 @@ const dssscopeparamsParam: ParamDescriptor = {
     type: "string",
     pattern: "^[A-Za-z0-9_-]+$",
   },
+  validate: v.validateAuthorizeDssScopeParamsParam,
 };
 
 const stateParam: ParamDescriptor = {
@@ -92,6 +101,7 @@ const stateParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateAuthorizeClientIdParam,
 };
 
 const nonceParam: ParamDescriptor = {
@@ -102,6 +112,7 @@ const nonceParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateAuthorizeClientIdParam,
 };
 
 const codechallengeParam: ParamDescriptor = {
@@ -112,6 +123,7 @@ const codechallengeParam: ParamDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateAuthorizeClientIdParam,
 };
 
 const codechallengemethodParam: ParamDescriptor = {
@@ -122,6 +134,7 @@ const codechallengemethodParam: ParamDescriptor = {
   schema: {
     $ref: "urn:trustspec:dsssts#/$defs/CodeChallengeMethod",
   },
+  validate: v.validateCodeChallengeMethod,
 };
 
 const inlineResponse: ResponseDescriptor = {
@@ -129,6 +142,7 @@ const inlineResponse: ResponseDescriptor = {
   schema: {
     type: "string",
   },
+  validate: v.validateAuthorizeClientIdParam,
 };
 
 const emptyResponse: ResponseDescriptor = {
@@ -140,6 +154,7 @@ const oAuthErrorResponse: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:dsssts#/$defs/OAuthError",
   },
+  validate: v.validateOAuthError,
 };
 
 const oAuthErrorResponse2: ResponseDescriptor = {
@@ -147,13 +162,8 @@ const oAuthErrorResponse2: ResponseDescriptor = {
   schema: {
     $ref: "urn:trustspec:dsssts#/$defs/OAuthError",
   },
+  validate: v.validateOAuthError,
   headers: ["WWW-Authenticate"],
-};
-
-const errorResponses: Readonly<Record<string, ResponseDescriptor>> = {
-  "302": emptyResponse,
-  "400": oAuthErrorResponse,
-  "401": oAuthErrorResponse2,
 };
 
 export const confirm: OperationDescriptor = {
@@ -167,6 +177,7 @@ export const confirm: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssts#/$defs/RequestConfirmation",
     },
+    validate: v.validateRequestConfirmation,
   },
   responses: {
     "200": confirmationResponseResponse,
@@ -195,7 +206,9 @@ export const authorize: OperationDescriptor = {
   ],
   responses: {
     "200": inlineResponse,
-    ...errorResponses,
+    "302": emptyResponse,
+    "400": oAuthErrorResponse,
+    "401": oAuthErrorResponse2,
   },
   success: [200],
   security: [],
@@ -220,7 +233,9 @@ export const authorizeWithCertificate: OperationDescriptor = {
   ],
   responses: {
     "200": inlineResponse,
-    ...errorResponses,
+    "302": emptyResponse,
+    "400": oAuthErrorResponse,
+    "401": oAuthErrorResponse2,
   },
   success: [200],
   security: [],
@@ -237,6 +252,7 @@ export const token: OperationDescriptor = {
     schema: {
       $ref: "urn:trustspec:dsssts#/$defs/TokenRequest",
     },
+    validate: v.validateTokenRequest,
   },
   responses: {
     "200": {
@@ -244,6 +260,7 @@ export const token: OperationDescriptor = {
       schema: {
         $ref: "urn:trustspec:dsssts#/$defs/TokenResponse",
       },
+      validate: v.validateTokenResponse,
     },
     "400": oAuthErrorResponse,
     "401": oAuthErrorResponse2,

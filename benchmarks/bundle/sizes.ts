@@ -1,0 +1,55 @@
+/**
+ * The size of one operation's browser bundle: an entry module bundled by esbuild for the browser
+ * platform, minified, as ES module, then compressed by gzip at level 9; as a user's bundler would
+ * ship it. `node:` imports are left out (marked external): none belongs in a browser bundle, and
+ * one that remains is reported beside the size.
+ */
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+/** Bytes of a bundle: minified, and minified then gzip -9; the `node:` modules it still imports. */
+export interface BundleSize {
+  minified: number;
+  gzip: number;
+  nodeImports: string[];
+}
+
+/** Bundles `source` (an entry module resolved from `resolveDir`) and measures it. */
+export async function bundleSize(source: string, resolveDir: string): Promise<BundleSize> {
+  const result = await build({
+    stdin: { contents: source, resolveDir, loader: "ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    // The workspace packages' TypeScript sources, as the repository's own tools read them.
+    conditions: ["@trustspec/source"],
+    external: ["node:*"],
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]!.contents;
+  const output = Object.values(result.metafile.outputs)[0]!;
+  return {
+    minified: code.byteLength,
+    gzip: gzipSync(code, { level: 9 }).byteLength,
+    nodeImports: output.imports.filter((i) => i.path.startsWith("node:")).map((i) => i.path),
+  };
+}
+
+/** The `listLicences` entries of the trustspec licence client, by how the client is configured. */
+export const trustspecEntries = {
+  "validation and signature off": `
+    import { createLicenceClient, listLicences } from "@trustspec/licence";
+    export const run = (baseUrl: string) =>
+      listLicences(createLicenceClient({ baseUrl, validation: "off", signature: { policy: "off" } }));`,
+  "validation on + signature check (defaults)": `
+    import { createLicenceClient, listLicences } from "@trustspec/licence";
+    export const run = (baseUrl: string) => listLicences(createLicenceClient({ baseUrl }));`,
+} as const;
+
+/** Kilobytes with one decimal, as the tables print them. */
+export function kB(bytes: number): string {
+  return `${(bytes / 1000).toFixed(1)} kB`;
+}

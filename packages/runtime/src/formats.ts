@@ -1,0 +1,71 @@
+/**
+ * The string formats the specs use, checked as ajv-formats' `full` mode checks them, one export
+ * per format so that a bundle carries only the formats its validators use. Generated validators
+ * import them; a runtime test compares each with ajv-formats on the same strings.
+ */
+
+/** `YYYY-MM-DD` with a day that exists in that month (RFC 3339, section 5.6 `full-date`). */
+function isFullDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days =
+    month === 2
+      ? leap
+        ? 29
+        : 28
+      : month === 4 || month === 6 || month === 9 || month === 11
+        ? 30
+        : 31;
+  return day <= days;
+}
+
+/**
+ * `hh:mm:ss[.frac]` and a zone (`Z` or `±hh[:]mm`, required), RFC 3339 section 5.6 `full-time`;
+ * second 60 only where it is 23:59 UTC (a leap second).
+ */
+function isFullTime(text: string): boolean {
+  const m = /^(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)(?:(z)|([+-])(\d{2})(?::?(\d{2}))?)$/i.exec(text);
+  if (!m) return false;
+  const hour = Number(m[1]);
+  const minute = Number(m[2]);
+  const second = Number(m[3]);
+  const sign = m[5] === "-" ? -1 : 1;
+  const zoneHour = Number(m[6] ?? 0);
+  const zoneMinute = Number(m[7] ?? 0);
+  if (zoneHour > 23 || zoneMinute > 59) return false;
+  if (hour <= 23 && minute <= 59 && second < 60) return true;
+  // A leap second: 23:59:60 in UTC, whatever the local time it is written in.
+  const utcMinute = minute - sign * zoneMinute;
+  const utcHour = hour - sign * zoneHour - (utcMinute < 0 ? 1 : 0);
+  return (
+    (utcHour === 23 || utcHour === -1) && (utcMinute === 59 || utcMinute === -1) && second < 61
+  );
+}
+
+/** `date-time` (RFC 3339): a full date and a full time with its zone, separated by `T` or a space. */
+export const dateTimeFormat: { validate(text: string): boolean } = {
+  validate(text) {
+    const parts = text.split(/t|\s/i);
+    return parts.length === 2 && isFullDate(parts[0]!) && isFullTime(parts[1]!);
+  },
+};
+
+/** `uuid` (RFC 4122), with or without the `urn:uuid:` prefix. */
+export const uuidFormat: RegExp = /^(?:urn:uuid:)?[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i;
+
+/** `int32`: an integer from -2³¹ to 2³¹ − 1. */
+export const int32Format: { type: "number"; validate(value: number): boolean } = {
+  type: "number",
+  validate: (value) => Number.isInteger(value) && value >= -(2 ** 31) && value <= 2 ** 31 - 1,
+};
+
+/** `int64`: any integer (a JSON number holds integers exactly up to 2⁵³ only). */
+export const int64Format: { type: "number"; validate(value: number): boolean } = {
+  type: "number",
+  validate: (value) => Number.isInteger(value),
+};
