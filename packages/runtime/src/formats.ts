@@ -4,6 +4,14 @@
  * import them; a runtime test compares each with ajv-formats on the same strings.
  */
 
+/** A format's check, in the shape ajv-formats gives its formats. */
+export interface FormatDefinition<T extends string | number> {
+  /** The JSON type the format applies to: numbers, or strings when absent. */
+  type?: "number";
+  /** Whether the value is in the format. */
+  validate(value: T): boolean;
+}
+
 /** `YYYY-MM-DD` with a day that exists in that month (RFC 3339, section 5.6 `full-date`). */
 function isFullDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
@@ -48,7 +56,7 @@ function isFullTime(text: string): boolean {
 }
 
 /** `date-time` (RFC 3339): a full date and a full time with its zone, separated by `T` or a space. */
-export const dateTimeFormat: { validate(text: string): boolean } = {
+export const dateTimeFormat: FormatDefinition<string> = {
   validate(text) {
     const parts = text.split(/t|\s/i);
     return parts.length === 2 && isFullDate(parts[0]!) && isFullTime(parts[1]!);
@@ -59,13 +67,13 @@ export const dateTimeFormat: { validate(text: string): boolean } = {
 export const uuidFormat: RegExp = /^(?:urn:uuid:)?[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i;
 
 /** `int32`: an integer from -2³¹ to 2³¹ − 1. */
-export const int32Format: { type: "number"; validate(value: number): boolean } = {
+export const int32Format: FormatDefinition<number> = {
   type: "number",
   validate: (value) => Number.isInteger(value) && value >= -(2 ** 31) && value <= 2 ** 31 - 1,
 };
 
 /** `int64`: any integer (a JSON number holds integers exactly up to 2⁵³ only). */
-export const int64Format: { type: "number"; validate(value: number): boolean } = {
+export const int64Format: FormatDefinition<number> = {
   type: "number",
   validate: (value) => Number.isInteger(value),
 };
