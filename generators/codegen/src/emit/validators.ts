@@ -108,6 +108,8 @@ export function emitValidators(model: ApiModel): string | undefined {
     return name;
   });
   code = withoutEvaluated(code, model.source);
+  // Where in the schema an error arose: the runtime reports where in the value, never this.
+  code = code.replace(/schemaPath:"(?:[^"\\]|\\.)*",/g, "");
   // Unused regular expressions and validators must not stay in a bundle: marked pure.
   code = code.replace(/= new RegExp\(/g, "= /* @__PURE__ */ new RegExp(");
   code = code.replace(/export const (\w+) = (\w+);/g, "export const $1: CompiledSchema = $2;");

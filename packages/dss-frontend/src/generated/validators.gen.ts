@@ -39,7 +39,6 @@ function validate54(
     if (!pattern3.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: { pattern: "^[A-Za-z0-9+/\\r\\n]*={0,2}[\\r\\n]*$" },
         message: 'must match pattern "' + "^[A-Za-z0-9+/\\r\\n]*={0,2}[\\r\\n]*$" + '"',
@@ -54,7 +53,6 @@ function validate54(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -89,7 +87,6 @@ function validate56(
     if (!pattern4.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: { pattern: "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$" },
         message: 'must match pattern "' + "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$" + '"',
@@ -104,7 +101,6 @@ function validate56(
     if (!formats0(data)) {
       const err1 = {
         instancePath,
-        schemaPath: "#/format",
         keyword: "format",
         params: { format: "uri" },
         message: 'must match format "' + "uri" + '"',
@@ -119,7 +115,6 @@ function validate56(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -153,7 +148,6 @@ function validate58(
     if (!pattern5.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: { pattern: "^[Cc][Mm][Ss]$" },
         message: 'must match pattern "' + "^[Cc][Mm][Ss]$" + '"',
@@ -168,7 +162,6 @@ function validate58(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -200,7 +193,6 @@ function validate53(
     if (data.filecontent === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "filecontent" },
         message: "must have required property '" + "filecontent" + "'",
@@ -215,7 +207,6 @@ function validate53(
     if (data.filename === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "filename" },
         message: "must have required property '" + "filename" + "'",
@@ -230,7 +221,6 @@ function validate53(
     if (data.backpost === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "backpost" },
         message: "must have required property '" + "backpost" + "'",
@@ -260,7 +250,6 @@ function validate53(
       if (typeof data.filename !== "string") {
         const err3 = {
           instancePath: instancePath + "/filename",
-          schemaPath: "#/properties/filename/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -304,7 +293,6 @@ function validate53(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -341,7 +329,6 @@ function validate60(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -386,7 +373,6 @@ function validate61(
     if (data.filecontent === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "filecontent" },
         message: "must have required property '" + "filecontent" + "'",
@@ -401,7 +387,6 @@ function validate61(
     if (data.filename === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "filename" },
         message: "must have required property '" + "filename" + "'",
@@ -416,7 +401,6 @@ function validate61(
     if (data.backpost === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "backpost" },
         message: "must have required property '" + "backpost" + "'",
@@ -446,7 +430,6 @@ function validate61(
       if (typeof data.filename !== "string") {
         const err3 = {
           instancePath: instancePath + "/filename",
-          schemaPath: "#/properties/filename/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -490,7 +473,6 @@ function validate61(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -542,7 +524,6 @@ function validate68(
     if (!pattern6.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: { pattern: "^[A-Za-z0-9]+(:[A-Za-z0-9]+ ?= ?[^;]*(;[A-Za-z0-9]+ ?= ?[^;]*)*)?$" },
         message:
@@ -560,7 +541,6 @@ function validate68(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -592,7 +572,6 @@ function validate65(
     if (data.documents === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "documents" },
         message: "must have required property '" + "documents" + "'",
@@ -607,7 +586,6 @@ function validate65(
     if (data.documentNames === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "documentNames" },
         message: "must have required property '" + "documentNames" + "'",
@@ -622,7 +600,6 @@ function validate65(
     if (data.backpost === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "backpost" },
         message: "must have required property '" + "backpost" + "'",
@@ -655,7 +632,6 @@ function validate65(
       } else {
         const err3 = {
           instancePath: instancePath + "/documents",
-          schemaPath: "#/properties/documents/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -676,7 +652,6 @@ function validate65(
           if (typeof data2[i1] !== "string") {
             const err4 = {
               instancePath: instancePath + "/documentNames/" + i1,
-              schemaPath: "#/properties/documentNames/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -692,7 +667,6 @@ function validate65(
       } else {
         const err5 = {
           instancePath: instancePath + "/documentNames",
-          schemaPath: "#/properties/documentNames/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -750,7 +724,6 @@ function validate65(
   } else {
     const err6 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -794,7 +767,6 @@ function validate71(
     if (data.filecontent === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "filecontent" },
         message: "must have required property '" + "filecontent" + "'",
@@ -809,7 +781,6 @@ function validate71(
     if (data.filename === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "filename" },
         message: "must have required property '" + "filename" + "'",
@@ -824,7 +795,6 @@ function validate71(
     if (data.backpost === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "backpost" },
         message: "must have required property '" + "backpost" + "'",
@@ -854,7 +824,6 @@ function validate71(
       if (typeof data.filename !== "string") {
         const err3 = {
           instancePath: instancePath + "/filename",
-          schemaPath: "#/properties/filename/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -912,7 +881,6 @@ function validate71(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -953,7 +921,6 @@ function validate76(
     if (data.certcontent === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "certcontent" },
         message: "must have required property '" + "certcontent" + "'",
@@ -968,7 +935,6 @@ function validate76(
     if (data.backpost === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "backpost" },
         message: "must have required property '" + "backpost" + "'",
@@ -1011,7 +977,6 @@ function validate76(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1053,7 +1018,6 @@ function validate79(
     if (data.reqcontent === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "reqcontent" },
         message: "must have required property '" + "reqcontent" + "'",
@@ -1068,7 +1032,6 @@ function validate79(
     if (data.reqeku === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "reqeku" },
         message: "must have required property '" + "reqeku" + "'",
@@ -1083,7 +1046,6 @@ function validate79(
     if (data.backpost === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "backpost" },
         message: "must have required property '" + "backpost" + "'",
@@ -1140,7 +1102,6 @@ function validate79(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

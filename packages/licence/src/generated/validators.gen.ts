@@ -29,7 +29,6 @@ function validate52(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -67,7 +66,6 @@ function validate54(
     if (data.Version === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Version" },
         message: "must have required property '" + "Version" + "'",
@@ -82,7 +80,6 @@ function validate54(
     if (data.Urns === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Urns" },
         message: "must have required property '" + "Urns" + "'",
@@ -98,7 +95,6 @@ function validate54(
       if (typeof data.Version !== "string") {
         const err2 = {
           instancePath: instancePath + "/Version",
-          schemaPath: "#/properties/Version/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -119,7 +115,6 @@ function validate54(
           if (typeof data1[i0] !== "string") {
             const err3 = {
               instancePath: instancePath + "/Urns/" + i0,
-              schemaPath: "#/properties/Urns/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -135,7 +130,6 @@ function validate54(
       } else {
         const err4 = {
           instancePath: instancePath + "/Urns",
-          schemaPath: "#/properties/Urns/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -151,7 +145,6 @@ function validate54(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -194,7 +187,6 @@ function validate55(
     if (data.Code === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Code" },
         message: "must have required property '" + "Code" + "'",
@@ -209,7 +201,6 @@ function validate55(
     if (data.Text === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Text" },
         message: "must have required property '" + "Text" + "'",
@@ -224,7 +215,6 @@ function validate55(
     if (data.Message === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Message" },
         message: "must have required property '" + "Message" + "'",
@@ -239,7 +229,6 @@ function validate55(
     if (data.Exception === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Exception" },
         message: "must have required property '" + "Exception" + "'",
@@ -256,7 +245,6 @@ function validate55(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err4 = {
           instancePath: instancePath + "/Code",
-          schemaPath: "#/properties/Code/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -273,7 +261,6 @@ function validate55(
       if (typeof data.Text !== "string") {
         const err5 = {
           instancePath: instancePath + "/Text",
-          schemaPath: "#/properties/Text/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -290,7 +277,6 @@ function validate55(
       if (typeof data.Message !== "string") {
         const err6 = {
           instancePath: instancePath + "/Message",
-          schemaPath: "#/properties/Message/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -307,7 +293,6 @@ function validate55(
       if (typeof data.Exception !== "string") {
         const err7 = {
           instancePath: instancePath + "/Exception",
-          schemaPath: "#/properties/Exception/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -323,7 +308,6 @@ function validate55(
   } else {
     const err8 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -405,7 +389,6 @@ function validate58(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -420,7 +403,6 @@ function validate58(
   if (!(data === "i386" || data === "x86_64")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema25.enum },
       message: "must be equal to one of the allowed values",
@@ -452,7 +434,6 @@ function validate57(
     if (data.ID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -467,7 +448,6 @@ function validate57(
     if (data.PeerIP === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PeerIP" },
         message: "must have required property '" + "PeerIP" + "'",
@@ -482,7 +462,6 @@ function validate57(
     if (data.Created === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Created" },
         message: "must have required property '" + "Created" + "'",
@@ -497,7 +476,6 @@ function validate57(
     if (data.LastUsed === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LastUsed" },
         message: "must have required property '" + "LastUsed" + "'",
@@ -512,7 +490,6 @@ function validate57(
     if (data.OSVersion === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OSVersion" },
         message: "must have required property '" + "OSVersion" + "'",
@@ -527,7 +504,6 @@ function validate57(
     if (data.ComputerName === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ComputerName" },
         message: "must have required property '" + "ComputerName" + "'",
@@ -542,7 +518,6 @@ function validate57(
     if (data.LocalIP === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LocalIP" },
         message: "must have required property '" + "LocalIP" + "'",
@@ -557,7 +532,6 @@ function validate57(
     if (data.Process === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Process" },
         message: "must have required property '" + "Process" + "'",
@@ -572,7 +546,6 @@ function validate57(
     if (data.CPU === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CPU" },
         message: "must have required property '" + "CPU" + "'",
@@ -587,7 +560,6 @@ function validate57(
     if (data.PID === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PID" },
         message: "must have required property '" + "PID" + "'",
@@ -602,7 +574,6 @@ function validate57(
     if (data.IsServer === undefined) {
       const err10 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IsServer" },
         message: "must have required property '" + "IsServer" + "'",
@@ -617,7 +588,6 @@ function validate57(
     if (data.PlatformVersion === undefined) {
       const err11 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PlatformVersion" },
         message: "must have required property '" + "PlatformVersion" + "'",
@@ -632,7 +602,6 @@ function validate57(
     if (data.ModuleName === undefined) {
       const err12 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ModuleName" },
         message: "must have required property '" + "ModuleName" + "'",
@@ -647,7 +616,6 @@ function validate57(
     if (data.Version === undefined) {
       const err13 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Version" },
         message: "must have required property '" + "Version" + "'",
@@ -662,7 +630,6 @@ function validate57(
     if (data.KeyID === undefined) {
       const err14 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyID" },
         message: "must have required property '" + "KeyID" + "'",
@@ -677,7 +644,6 @@ function validate57(
     if (data.ExpireTime === undefined) {
       const err15 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ExpireTime" },
         message: "must have required property '" + "ExpireTime" + "'",
@@ -692,7 +658,6 @@ function validate57(
     if (data.Expired === undefined) {
       const err16 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Expired" },
         message: "must have required property '" + "Expired" + "'",
@@ -708,7 +673,6 @@ function validate57(
       if (typeof data.ID !== "string") {
         const err17 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -725,7 +689,6 @@ function validate57(
       if (typeof data.PeerIP !== "string") {
         const err18 = {
           instancePath: instancePath + "/PeerIP",
-          schemaPath: "#/properties/PeerIP/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -744,7 +707,6 @@ function validate57(
         if (!formats0.validate(data2)) {
           const err19 = {
             instancePath: instancePath + "/Created",
-            schemaPath: "#/properties/Created/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -759,7 +721,6 @@ function validate57(
       } else {
         const err20 = {
           instancePath: instancePath + "/Created",
-          schemaPath: "#/properties/Created/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -778,7 +739,6 @@ function validate57(
         if (!formats0.validate(data3)) {
           const err21 = {
             instancePath: instancePath + "/LastUsed",
-            schemaPath: "#/properties/LastUsed/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -793,7 +753,6 @@ function validate57(
       } else {
         const err22 = {
           instancePath: instancePath + "/LastUsed",
-          schemaPath: "#/properties/LastUsed/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -810,7 +769,6 @@ function validate57(
       if (typeof data.OSVersion !== "string") {
         const err23 = {
           instancePath: instancePath + "/OSVersion",
-          schemaPath: "#/properties/OSVersion/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -827,7 +785,6 @@ function validate57(
       if (typeof data.ComputerName !== "string") {
         const err24 = {
           instancePath: instancePath + "/ComputerName",
-          schemaPath: "#/properties/ComputerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -844,7 +801,6 @@ function validate57(
       if (typeof data.LocalIP !== "string") {
         const err25 = {
           instancePath: instancePath + "/LocalIP",
-          schemaPath: "#/properties/LocalIP/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -861,7 +817,6 @@ function validate57(
       if (typeof data.Process !== "string") {
         const err26 = {
           instancePath: instancePath + "/Process",
-          schemaPath: "#/properties/Process/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -896,7 +851,6 @@ function validate57(
       if (typeof data9 !== "string") {
         const err27 = {
           instancePath: instancePath + "/PID",
-          schemaPath: "#/properties/PID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -914,7 +868,6 @@ function validate57(
       if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
         const err28 = {
           instancePath: instancePath + "/PID",
-          schemaPath: "#/properties/PID/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -931,7 +884,6 @@ function validate57(
       if (!valid2) {
         const err29 = {
           instancePath: instancePath + "/PID",
-          schemaPath: "#/properties/PID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -957,7 +909,6 @@ function validate57(
       if (typeof data.IsServer !== "boolean") {
         const err30 = {
           instancePath: instancePath + "/IsServer",
-          schemaPath: "#/properties/IsServer/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -974,7 +925,6 @@ function validate57(
       if (typeof data.PlatformVersion !== "string") {
         const err31 = {
           instancePath: instancePath + "/PlatformVersion",
-          schemaPath: "#/properties/PlatformVersion/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -991,7 +941,6 @@ function validate57(
       if (typeof data.ModuleName !== "string") {
         const err32 = {
           instancePath: instancePath + "/ModuleName",
-          schemaPath: "#/properties/ModuleName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1008,7 +957,6 @@ function validate57(
       if (typeof data.Version !== "string") {
         const err33 = {
           instancePath: instancePath + "/Version",
-          schemaPath: "#/properties/Version/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1025,7 +973,6 @@ function validate57(
       if (typeof data.KeyID !== "string") {
         const err34 = {
           instancePath: instancePath + "/KeyID",
-          schemaPath: "#/properties/KeyID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1044,7 +991,6 @@ function validate57(
         if (!formats0.validate(data15)) {
           const err35 = {
             instancePath: instancePath + "/ExpireTime",
-            schemaPath: "#/properties/ExpireTime/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -1059,7 +1005,6 @@ function validate57(
       } else {
         const err36 = {
           instancePath: instancePath + "/ExpireTime",
-          schemaPath: "#/properties/ExpireTime/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1080,7 +1025,6 @@ function validate57(
       if (typeof data16 !== "boolean") {
         const err37 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/0/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -1098,7 +1042,6 @@ function validate57(
       if (typeof data16 !== "string") {
         const err38 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1113,7 +1056,6 @@ function validate57(
       if (!(data16 === "True" || data16 === "False")) {
         const err39 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/1/enum",
           keyword: "enum",
           params: { allowedValues: schema24.properties.Expired.anyOf[1].enum },
           message: "must be equal to one of the allowed values",
@@ -1130,7 +1072,6 @@ function validate57(
       if (!valid3) {
         const err40 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1155,7 +1096,6 @@ function validate57(
   } else {
     const err41 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1187,7 +1127,6 @@ function validate56(
     if (data.Connections === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Connections" },
         message: "must have required property '" + "Connections" + "'",
@@ -1220,7 +1159,6 @@ function validate56(
       } else {
         const err1 = {
           instancePath: instancePath + "/Connections",
-          schemaPath: "#/properties/Connections/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -1236,7 +1174,6 @@ function validate56(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1269,7 +1206,6 @@ function validate61(
     if (data.ID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -1284,7 +1220,6 @@ function validate61(
     if (data.PeerIP === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PeerIP" },
         message: "must have required property '" + "PeerIP" + "'",
@@ -1299,7 +1234,6 @@ function validate61(
     if (data.Created === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Created" },
         message: "must have required property '" + "Created" + "'",
@@ -1314,7 +1248,6 @@ function validate61(
     if (data.LastUsed === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LastUsed" },
         message: "must have required property '" + "LastUsed" + "'",
@@ -1329,7 +1262,6 @@ function validate61(
     if (data.OSVersion === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OSVersion" },
         message: "must have required property '" + "OSVersion" + "'",
@@ -1344,7 +1276,6 @@ function validate61(
     if (data.ComputerName === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ComputerName" },
         message: "must have required property '" + "ComputerName" + "'",
@@ -1359,7 +1290,6 @@ function validate61(
     if (data.LocalIP === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LocalIP" },
         message: "must have required property '" + "LocalIP" + "'",
@@ -1374,7 +1304,6 @@ function validate61(
     if (data.Process === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Process" },
         message: "must have required property '" + "Process" + "'",
@@ -1389,7 +1318,6 @@ function validate61(
     if (data.CPU === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CPU" },
         message: "must have required property '" + "CPU" + "'",
@@ -1404,7 +1332,6 @@ function validate61(
     if (data.PID === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PID" },
         message: "must have required property '" + "PID" + "'",
@@ -1419,7 +1346,6 @@ function validate61(
     if (data.IsServer === undefined) {
       const err10 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IsServer" },
         message: "must have required property '" + "IsServer" + "'",
@@ -1434,7 +1360,6 @@ function validate61(
     if (data.PlatformVersion === undefined) {
       const err11 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PlatformVersion" },
         message: "must have required property '" + "PlatformVersion" + "'",
@@ -1449,7 +1374,6 @@ function validate61(
     if (data.ModuleName === undefined) {
       const err12 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ModuleName" },
         message: "must have required property '" + "ModuleName" + "'",
@@ -1464,7 +1388,6 @@ function validate61(
     if (data.Version === undefined) {
       const err13 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Version" },
         message: "must have required property '" + "Version" + "'",
@@ -1479,7 +1402,6 @@ function validate61(
     if (data.KeyID === undefined) {
       const err14 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyID" },
         message: "must have required property '" + "KeyID" + "'",
@@ -1494,7 +1416,6 @@ function validate61(
     if (data.ExpireTime === undefined) {
       const err15 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ExpireTime" },
         message: "must have required property '" + "ExpireTime" + "'",
@@ -1509,7 +1430,6 @@ function validate61(
     if (data.Expired === undefined) {
       const err16 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Expired" },
         message: "must have required property '" + "Expired" + "'",
@@ -1525,7 +1445,6 @@ function validate61(
       if (typeof data.ID !== "string") {
         const err17 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1542,7 +1461,6 @@ function validate61(
       if (typeof data.PeerIP !== "string") {
         const err18 = {
           instancePath: instancePath + "/PeerIP",
-          schemaPath: "#/properties/PeerIP/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1561,7 +1479,6 @@ function validate61(
         if (!formats0.validate(data2)) {
           const err19 = {
             instancePath: instancePath + "/Created",
-            schemaPath: "#/properties/Created/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -1576,7 +1493,6 @@ function validate61(
       } else {
         const err20 = {
           instancePath: instancePath + "/Created",
-          schemaPath: "#/properties/Created/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1595,7 +1511,6 @@ function validate61(
         if (!formats0.validate(data3)) {
           const err21 = {
             instancePath: instancePath + "/LastUsed",
-            schemaPath: "#/properties/LastUsed/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -1610,7 +1525,6 @@ function validate61(
       } else {
         const err22 = {
           instancePath: instancePath + "/LastUsed",
-          schemaPath: "#/properties/LastUsed/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1627,7 +1541,6 @@ function validate61(
       if (typeof data.OSVersion !== "string") {
         const err23 = {
           instancePath: instancePath + "/OSVersion",
-          schemaPath: "#/properties/OSVersion/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1644,7 +1557,6 @@ function validate61(
       if (typeof data.ComputerName !== "string") {
         const err24 = {
           instancePath: instancePath + "/ComputerName",
-          schemaPath: "#/properties/ComputerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1661,7 +1573,6 @@ function validate61(
       if (typeof data.LocalIP !== "string") {
         const err25 = {
           instancePath: instancePath + "/LocalIP",
-          schemaPath: "#/properties/LocalIP/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1678,7 +1589,6 @@ function validate61(
       if (typeof data.Process !== "string") {
         const err26 = {
           instancePath: instancePath + "/Process",
-          schemaPath: "#/properties/Process/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1713,7 +1623,6 @@ function validate61(
       if (typeof data9 !== "string") {
         const err27 = {
           instancePath: instancePath + "/PID",
-          schemaPath: "#/properties/PID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1731,7 +1640,6 @@ function validate61(
       if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
         const err28 = {
           instancePath: instancePath + "/PID",
-          schemaPath: "#/properties/PID/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1748,7 +1656,6 @@ function validate61(
       if (!valid2) {
         const err29 = {
           instancePath: instancePath + "/PID",
-          schemaPath: "#/properties/PID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1774,7 +1681,6 @@ function validate61(
       if (typeof data.IsServer !== "boolean") {
         const err30 = {
           instancePath: instancePath + "/IsServer",
-          schemaPath: "#/properties/IsServer/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -1791,7 +1697,6 @@ function validate61(
       if (typeof data.PlatformVersion !== "string") {
         const err31 = {
           instancePath: instancePath + "/PlatformVersion",
-          schemaPath: "#/properties/PlatformVersion/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1808,7 +1713,6 @@ function validate61(
       if (typeof data.ModuleName !== "string") {
         const err32 = {
           instancePath: instancePath + "/ModuleName",
-          schemaPath: "#/properties/ModuleName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1825,7 +1729,6 @@ function validate61(
       if (typeof data.Version !== "string") {
         const err33 = {
           instancePath: instancePath + "/Version",
-          schemaPath: "#/properties/Version/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1842,7 +1745,6 @@ function validate61(
       if (typeof data.KeyID !== "string") {
         const err34 = {
           instancePath: instancePath + "/KeyID",
-          schemaPath: "#/properties/KeyID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1861,7 +1763,6 @@ function validate61(
         if (!formats0.validate(data15)) {
           const err35 = {
             instancePath: instancePath + "/ExpireTime",
-            schemaPath: "#/properties/ExpireTime/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -1876,7 +1777,6 @@ function validate61(
       } else {
         const err36 = {
           instancePath: instancePath + "/ExpireTime",
-          schemaPath: "#/properties/ExpireTime/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1897,7 +1797,6 @@ function validate61(
       if (typeof data16 !== "boolean") {
         const err37 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/0/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -1915,7 +1814,6 @@ function validate61(
       if (typeof data16 !== "string") {
         const err38 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1930,7 +1828,6 @@ function validate61(
       if (!(data16 === "True" || data16 === "False")) {
         const err39 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/1/enum",
           keyword: "enum",
           params: { allowedValues: schema24.properties.Expired.anyOf[1].enum },
           message: "must be equal to one of the allowed values",
@@ -1947,7 +1844,6 @@ function validate61(
       if (!valid3) {
         const err40 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1972,7 +1868,6 @@ function validate61(
   } else {
     const err41 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2093,7 +1988,6 @@ function validate65(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -2108,7 +2002,6 @@ function validate65(
   if (!(data === "Virtual" || data === "USB")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema29.enum },
       message: "must be equal to one of the allowed values",
@@ -2140,7 +2033,6 @@ function validate67(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -2155,7 +2047,6 @@ function validate67(
   if (!(data === 3 || data === 4 || data === 5)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema30.enum },
       message: "must be equal to one of the allowed values",
@@ -2190,7 +2081,6 @@ function validate69(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/anyOf/0/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -2205,7 +2095,6 @@ function validate69(
   if (!(data === 0 || data === 1 || data === 2 || data === 3)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/anyOf/0/enum",
       keyword: "enum",
       params: { allowedValues: schema31.anyOf[0].enum },
       message: "must be equal to one of the allowed values",
@@ -2223,7 +2112,6 @@ function validate69(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err2 = {
       instancePath,
-      schemaPath: "#/anyOf/1/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -2240,7 +2128,6 @@ function validate69(
   if (!valid0) {
     const err3 = {
       instancePath,
-      schemaPath: "#/anyOf",
       keyword: "anyOf",
       params: {},
       message: "must match a schema in anyOf",
@@ -2281,7 +2168,6 @@ function validate71(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -2296,7 +2182,6 @@ function validate71(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema32.enum },
       message: "must be equal to one of the allowed values",
@@ -2328,7 +2213,6 @@ function validate73(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -2343,7 +2227,6 @@ function validate73(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema33.enum },
       message: "must be equal to one of the allowed values",
@@ -2375,7 +2258,6 @@ function validate75(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -2402,7 +2284,6 @@ function validate75(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema34.enum },
       message: "must be equal to one of the allowed values",
@@ -2434,7 +2315,6 @@ function validate77(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -2449,7 +2329,6 @@ function validate77(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema35.enum },
       message: "must be equal to one of the allowed values",
@@ -2481,7 +2360,6 @@ function validate79(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -2496,7 +2374,6 @@ function validate79(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema36.enum },
       message: "must be equal to one of the allowed values",
@@ -2529,7 +2406,6 @@ function validate64(
     if (data.Type === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Type" },
         message: "must have required property '" + "Type" + "'",
@@ -2544,7 +2420,6 @@ function validate64(
     if (data.FileName === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "FileName" },
         message: "must have required property '" + "FileName" + "'",
@@ -2559,7 +2434,6 @@ function validate64(
     if (data.Enabled === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Enabled" },
         message: "must have required property '" + "Enabled" + "'",
@@ -2574,7 +2448,6 @@ function validate64(
     if (data.Workable === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Workable" },
         message: "must have required property '" + "Workable" + "'",
@@ -2589,7 +2462,6 @@ function validate64(
     if (data.OpenError === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OpenError" },
         message: "must have required property '" + "OpenError" + "'",
@@ -2604,7 +2476,6 @@ function validate64(
     if (data.Version === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Version" },
         message: "must have required property '" + "Version" + "'",
@@ -2619,7 +2490,6 @@ function validate64(
     if (data.KeyNo === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyNo" },
         message: "must have required property '" + "KeyNo" + "'",
@@ -2634,7 +2504,6 @@ function validate64(
     if (data.KeyID === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyID" },
         message: "must have required property '" + "KeyID" + "'",
@@ -2649,7 +2518,6 @@ function validate64(
     if (data.RegNo === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RegNo" },
         message: "must have required property '" + "RegNo" + "'",
@@ -2664,7 +2532,6 @@ function validate64(
     if (data.KeyType === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyType" },
         message: "must have required property '" + "KeyType" + "'",
@@ -2679,7 +2546,6 @@ function validate64(
     if (data.ServiceType === undefined) {
       const err10 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ServiceType" },
         message: "must have required property '" + "ServiceType" + "'",
@@ -2694,7 +2560,6 @@ function validate64(
     if (data.LicenceCount === undefined) {
       const err11 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LicenceCount" },
         message: "must have required property '" + "LicenceCount" + "'",
@@ -2709,7 +2574,6 @@ function validate64(
     if (data.ProductVersion === undefined) {
       const err12 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ProductVersion" },
         message: "must have required property '" + "ProductVersion" + "'",
@@ -2724,7 +2588,6 @@ function validate64(
     if (data.BlankKeyNo === undefined) {
       const err13 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "BlankKeyNo" },
         message: "must have required property '" + "BlankKeyNo" + "'",
@@ -2739,7 +2602,6 @@ function validate64(
     if (data.ActivationCode === undefined) {
       const err14 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ActivationCode" },
         message: "must have required property '" + "ActivationCode" + "'",
@@ -2754,7 +2616,6 @@ function validate64(
     if (data.ActivationDate === undefined) {
       const err15 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ActivationDate" },
         message: "must have required property '" + "ActivationDate" + "'",
@@ -2769,7 +2630,6 @@ function validate64(
     if (data.StartDate === undefined) {
       const err16 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "StartDate" },
         message: "must have required property '" + "StartDate" + "'",
@@ -2784,7 +2644,6 @@ function validate64(
     if (data.Period === undefined) {
       const err17 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Period" },
         message: "must have required property '" + "Period" + "'",
@@ -2799,7 +2658,6 @@ function validate64(
     if (data.ExpireDate === undefined) {
       const err18 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ExpireDate" },
         message: "must have required property '" + "ExpireDate" + "'",
@@ -2814,7 +2672,6 @@ function validate64(
     if (data.DaysLeft === undefined) {
       const err19 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DaysLeft" },
         message: "must have required property '" + "DaysLeft" + "'",
@@ -2829,7 +2686,6 @@ function validate64(
     if (data.Expired === undefined) {
       const err20 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Expired" },
         message: "must have required property '" + "Expired" + "'",
@@ -2844,7 +2700,6 @@ function validate64(
     if (data.Flags === undefined) {
       const err21 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Flags" },
         message: "must have required property '" + "Flags" + "'",
@@ -2859,7 +2714,6 @@ function validate64(
     if (data.ITN === undefined) {
       const err22 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ITN" },
         message: "must have required property '" + "ITN" + "'",
@@ -2874,7 +2728,6 @@ function validate64(
     if (data.IEC === undefined) {
       const err23 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IEC" },
         message: "must have required property '" + "IEC" + "'",
@@ -2889,7 +2742,6 @@ function validate64(
     if (data.ProductName === undefined) {
       const err24 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ProductName" },
         message: "must have required property '" + "ProductName" + "'",
@@ -2904,7 +2756,6 @@ function validate64(
     if (data.Article === undefined) {
       const err25 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Article" },
         message: "must have required property '" + "Article" + "'",
@@ -2919,7 +2770,6 @@ function validate64(
     if (data.ArticleName === undefined) {
       const err26 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ArticleName" },
         message: "must have required property '" + "ArticleName" + "'",
@@ -2949,7 +2799,6 @@ function validate64(
       if (typeof data.FileName !== "string") {
         const err27 = {
           instancePath: instancePath + "/FileName",
-          schemaPath: "#/properties/FileName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2966,7 +2815,6 @@ function validate64(
       if (typeof data.Enabled !== "boolean") {
         const err28 = {
           instancePath: instancePath + "/Enabled",
-          schemaPath: "#/properties/Enabled/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -2983,7 +2831,6 @@ function validate64(
       if (typeof data.IsBlank !== "boolean") {
         const err29 = {
           instancePath: instancePath + "/IsBlank",
-          schemaPath: "#/properties/IsBlank/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3000,7 +2847,6 @@ function validate64(
       if (typeof data.Workable !== "boolean") {
         const err30 = {
           instancePath: instancePath + "/Workable",
-          schemaPath: "#/properties/Workable/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3021,7 +2867,6 @@ function validate64(
       if (typeof data5 !== "string") {
         const err31 = {
           instancePath: instancePath + "/OpenError",
-          schemaPath: "#/properties/OpenError/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3039,7 +2884,6 @@ function validate64(
       if (data5 !== null) {
         const err32 = {
           instancePath: instancePath + "/OpenError",
-          schemaPath: "#/properties/OpenError/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3056,7 +2900,6 @@ function validate64(
       if (!valid2) {
         const err33 = {
           instancePath: instancePath + "/OpenError",
-          schemaPath: "#/properties/OpenError/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3082,7 +2925,6 @@ function validate64(
       if (typeof data.Version !== "string") {
         const err34 = {
           instancePath: instancePath + "/Version",
-          schemaPath: "#/properties/Version/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3100,7 +2942,6 @@ function validate64(
       if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7))) {
         const err35 = {
           instancePath: instancePath + "/KeyNo",
-          schemaPath: "#/properties/KeyNo/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3117,7 +2958,6 @@ function validate64(
       if (typeof data.KeyID !== "string") {
         const err36 = {
           instancePath: instancePath + "/KeyID",
-          schemaPath: "#/properties/KeyID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3135,7 +2975,6 @@ function validate64(
       if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
         const err37 = {
           instancePath: instancePath + "/RegNo",
-          schemaPath: "#/properties/RegNo/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3181,7 +3020,6 @@ function validate64(
       if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12))) {
         const err38 = {
           instancePath: instancePath + "/LicenceCount",
-          schemaPath: "#/properties/LicenceCount/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3199,7 +3037,6 @@ function validate64(
       if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13))) {
         const err39 = {
           instancePath: instancePath + "/ProductVersion",
-          schemaPath: "#/properties/ProductVersion/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3216,7 +3053,6 @@ function validate64(
       if (typeof data.ProductVersionName !== "string") {
         const err40 = {
           instancePath: instancePath + "/ProductVersionName",
-          schemaPath: "#/properties/ProductVersionName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3237,7 +3073,6 @@ function validate64(
       if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15))) {
         const err41 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3255,7 +3090,6 @@ function validate64(
       if (data15 !== null) {
         const err42 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3272,7 +3106,6 @@ function validate64(
       if (!valid5) {
         const err43 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3298,7 +3131,6 @@ function validate64(
       if (typeof data.ActivationCode !== "string") {
         const err44 = {
           instancePath: instancePath + "/ActivationCode",
-          schemaPath: "#/properties/ActivationCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3317,7 +3149,6 @@ function validate64(
         if (!formats0.validate(data17)) {
           const err45 = {
             instancePath: instancePath + "/ActivationDate",
-            schemaPath: "#/properties/ActivationDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -3332,7 +3163,6 @@ function validate64(
       } else {
         const err46 = {
           instancePath: instancePath + "/ActivationDate",
-          schemaPath: "#/properties/ActivationDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3354,7 +3184,6 @@ function validate64(
         if (!formats0.validate(data18)) {
           const err47 = {
             instancePath: instancePath + "/StartDate",
-            schemaPath: "#/properties/StartDate/anyOf/0/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -3369,7 +3198,6 @@ function validate64(
       } else {
         const err48 = {
           instancePath: instancePath + "/StartDate",
-          schemaPath: "#/properties/StartDate/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3387,7 +3215,6 @@ function validate64(
       if (data18 !== null) {
         const err49 = {
           instancePath: instancePath + "/StartDate",
-          schemaPath: "#/properties/StartDate/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3404,7 +3231,6 @@ function validate64(
       if (!valid6) {
         const err50 = {
           instancePath: instancePath + "/StartDate",
-          schemaPath: "#/properties/StartDate/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3431,7 +3257,6 @@ function validate64(
       if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19))) {
         const err51 = {
           instancePath: instancePath + "/Period",
-          schemaPath: "#/properties/Period/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3453,7 +3278,6 @@ function validate64(
         if (!formats0.validate(data20)) {
           const err52 = {
             instancePath: instancePath + "/ExpireDate",
-            schemaPath: "#/properties/ExpireDate/anyOf/0/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -3468,7 +3292,6 @@ function validate64(
       } else {
         const err53 = {
           instancePath: instancePath + "/ExpireDate",
-          schemaPath: "#/properties/ExpireDate/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3486,7 +3309,6 @@ function validate64(
       if (data20 !== null) {
         const err54 = {
           instancePath: instancePath + "/ExpireDate",
-          schemaPath: "#/properties/ExpireDate/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3503,7 +3325,6 @@ function validate64(
       if (!valid7) {
         const err55 = {
           instancePath: instancePath + "/ExpireDate",
-          schemaPath: "#/properties/ExpireDate/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3533,7 +3354,6 @@ function validate64(
       if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21))) {
         const err56 = {
           instancePath: instancePath + "/DaysLeft",
-          schemaPath: "#/properties/DaysLeft/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3551,7 +3371,6 @@ function validate64(
       if (data21 !== null) {
         const err57 = {
           instancePath: instancePath + "/DaysLeft",
-          schemaPath: "#/properties/DaysLeft/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3568,7 +3387,6 @@ function validate64(
       if (!valid8) {
         const err58 = {
           instancePath: instancePath + "/DaysLeft",
-          schemaPath: "#/properties/DaysLeft/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3594,7 +3412,6 @@ function validate64(
       if (typeof data.Expired !== "boolean") {
         const err59 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3613,7 +3430,6 @@ function validate64(
         if (!pattern3.test(data23)) {
           const err60 = {
             instancePath: instancePath + "/Flags",
-            schemaPath: "#/properties/Flags/pattern",
             keyword: "pattern",
             params: { pattern: "^[01]*$" },
             message: 'must match pattern "' + "^[01]*$" + '"',
@@ -3628,7 +3444,6 @@ function validate64(
       } else {
         const err61 = {
           instancePath: instancePath + "/Flags",
-          schemaPath: "#/properties/Flags/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3646,7 +3461,6 @@ function validate64(
       if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24))) {
         const err62 = {
           instancePath: instancePath + "/ITN",
-          schemaPath: "#/properties/ITN/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3667,7 +3481,6 @@ function validate64(
       if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25))) {
         const err63 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3685,7 +3498,6 @@ function validate64(
       if (typeof data25 !== "string") {
         const err64 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3703,7 +3515,6 @@ function validate64(
       if (data25 !== null) {
         const err65 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/2/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3720,7 +3531,6 @@ function validate64(
       if (!valid9) {
         const err66 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3746,7 +3556,6 @@ function validate64(
       if (typeof data.ProductName !== "string") {
         const err67 = {
           instancePath: instancePath + "/ProductName",
-          schemaPath: "#/properties/ProductName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3763,7 +3572,6 @@ function validate64(
       if (typeof data.Article !== "string") {
         const err68 = {
           instancePath: instancePath + "/Article",
-          schemaPath: "#/properties/Article/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3780,7 +3588,6 @@ function validate64(
       if (typeof data.ArticleName !== "string") {
         const err69 = {
           instancePath: instancePath + "/ArticleName",
-          schemaPath: "#/properties/ArticleName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3797,7 +3604,6 @@ function validate64(
       if (typeof data.Message !== "string") {
         const err70 = {
           instancePath: instancePath + "/Message",
-          schemaPath: "#/properties/Message/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3828,7 +3634,6 @@ function validate64(
       if (typeof data.Recovered !== "boolean") {
         const err71 = {
           instancePath: instancePath + "/Recovered",
-          schemaPath: "#/properties/Recovered/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3847,7 +3652,6 @@ function validate64(
         if (!formats0.validate(data32)) {
           const err72 = {
             instancePath: instancePath + "/SupportDate",
-            schemaPath: "#/properties/SupportDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -3862,7 +3666,6 @@ function validate64(
       } else {
         const err73 = {
           instancePath: instancePath + "/SupportDate",
-          schemaPath: "#/properties/SupportDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3881,7 +3684,6 @@ function validate64(
         if (!formats0.validate(data33)) {
           const err74 = {
             instancePath: instancePath + "/SupportEndDate",
-            schemaPath: "#/properties/SupportEndDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -3896,7 +3698,6 @@ function validate64(
       } else {
         const err75 = {
           instancePath: instancePath + "/SupportEndDate",
-          schemaPath: "#/properties/SupportEndDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3914,7 +3715,6 @@ function validate64(
       if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34))) {
         const err76 = {
           instancePath: instancePath + "/SupportPeriod",
-          schemaPath: "#/properties/SupportPeriod/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3947,7 +3747,6 @@ function validate64(
         if (!formats0.validate(data36)) {
           const err77 = {
             instancePath: instancePath + "/IndustrySupportDate",
-            schemaPath: "#/properties/IndustrySupportDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -3962,7 +3761,6 @@ function validate64(
       } else {
         const err78 = {
           instancePath: instancePath + "/IndustrySupportDate",
-          schemaPath: "#/properties/IndustrySupportDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3981,7 +3779,6 @@ function validate64(
         if (!formats0.validate(data37)) {
           const err79 = {
             instancePath: instancePath + "/IndustrySupportEndDate",
-            schemaPath: "#/properties/IndustrySupportEndDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -3996,7 +3793,6 @@ function validate64(
       } else {
         const err80 = {
           instancePath: instancePath + "/IndustrySupportEndDate",
-          schemaPath: "#/properties/IndustrySupportEndDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4014,7 +3810,6 @@ function validate64(
       if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38))) {
         const err81 = {
           instancePath: instancePath + "/IndustrySupportPeriod",
-          schemaPath: "#/properties/IndustrySupportPeriod/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -4075,7 +3870,6 @@ function validate64(
         if (!formats0.validate(data42)) {
           const err82 = {
             instancePath: instancePath + "/UpdateDate",
-            schemaPath: "#/properties/UpdateDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -4090,7 +3884,6 @@ function validate64(
       } else {
         const err83 = {
           instancePath: instancePath + "/UpdateDate",
-          schemaPath: "#/properties/UpdateDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4106,7 +3899,6 @@ function validate64(
   } else {
     const err84 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -4138,7 +3930,6 @@ function validate63(
     if (data.Licences === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Licences" },
         message: "must have required property '" + "Licences" + "'",
@@ -4171,7 +3962,6 @@ function validate63(
       } else {
         const err1 = {
           instancePath: instancePath + "/Licences",
-          schemaPath: "#/properties/Licences/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -4187,7 +3977,6 @@ function validate63(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -4230,7 +4019,6 @@ function validate82(
     if (data.ActivationCodeString === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ActivationCodeString" },
         message: "must have required property '" + "ActivationCodeString" + "'",
@@ -4245,7 +4033,6 @@ function validate82(
     if (data.ITN === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ITN" },
         message: "must have required property '" + "ITN" + "'",
@@ -4260,7 +4047,6 @@ function validate82(
     if (data.IEC === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IEC" },
         message: "must have required property '" + "IEC" + "'",
@@ -4275,7 +4061,6 @@ function validate82(
     if (data.BlankKeyNo === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "BlankKeyNo" },
         message: "must have required property '" + "BlankKeyNo" + "'",
@@ -4291,7 +4076,6 @@ function validate82(
       if (typeof data.ActivationCodeString !== "string") {
         const err4 = {
           instancePath: instancePath + "/ActivationCodeString",
-          schemaPath: "#/properties/ActivationCodeString/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4309,7 +4093,6 @@ function validate82(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err5 = {
           instancePath: instancePath + "/ITN",
-          schemaPath: "#/properties/ITN/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -4330,7 +4113,6 @@ function validate82(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err6 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -4348,7 +4130,6 @@ function validate82(
       if (typeof data2 !== "string") {
         const err7 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4366,7 +4147,6 @@ function validate82(
       if (data2 !== null) {
         const err8 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/2/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4383,7 +4163,6 @@ function validate82(
       if (!valid1) {
         const err9 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4413,7 +4192,6 @@ function validate82(
       if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
         const err10 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -4431,7 +4209,6 @@ function validate82(
       if (data3 !== null) {
         const err11 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4448,7 +4225,6 @@ function validate82(
       if (!valid2) {
         const err12 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4473,7 +4249,6 @@ function validate82(
   } else {
     const err13 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -4506,7 +4281,6 @@ function validate83(
     if (data.Type === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Type" },
         message: "must have required property '" + "Type" + "'",
@@ -4521,7 +4295,6 @@ function validate83(
     if (data.FileName === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "FileName" },
         message: "must have required property '" + "FileName" + "'",
@@ -4536,7 +4309,6 @@ function validate83(
     if (data.Enabled === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Enabled" },
         message: "must have required property '" + "Enabled" + "'",
@@ -4551,7 +4323,6 @@ function validate83(
     if (data.Workable === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Workable" },
         message: "must have required property '" + "Workable" + "'",
@@ -4566,7 +4337,6 @@ function validate83(
     if (data.OpenError === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OpenError" },
         message: "must have required property '" + "OpenError" + "'",
@@ -4581,7 +4351,6 @@ function validate83(
     if (data.Version === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Version" },
         message: "must have required property '" + "Version" + "'",
@@ -4596,7 +4365,6 @@ function validate83(
     if (data.KeyNo === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyNo" },
         message: "must have required property '" + "KeyNo" + "'",
@@ -4611,7 +4379,6 @@ function validate83(
     if (data.KeyID === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyID" },
         message: "must have required property '" + "KeyID" + "'",
@@ -4626,7 +4393,6 @@ function validate83(
     if (data.RegNo === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RegNo" },
         message: "must have required property '" + "RegNo" + "'",
@@ -4641,7 +4407,6 @@ function validate83(
     if (data.KeyType === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyType" },
         message: "must have required property '" + "KeyType" + "'",
@@ -4656,7 +4421,6 @@ function validate83(
     if (data.ServiceType === undefined) {
       const err10 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ServiceType" },
         message: "must have required property '" + "ServiceType" + "'",
@@ -4671,7 +4435,6 @@ function validate83(
     if (data.LicenceCount === undefined) {
       const err11 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LicenceCount" },
         message: "must have required property '" + "LicenceCount" + "'",
@@ -4686,7 +4449,6 @@ function validate83(
     if (data.ProductVersion === undefined) {
       const err12 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ProductVersion" },
         message: "must have required property '" + "ProductVersion" + "'",
@@ -4701,7 +4463,6 @@ function validate83(
     if (data.BlankKeyNo === undefined) {
       const err13 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "BlankKeyNo" },
         message: "must have required property '" + "BlankKeyNo" + "'",
@@ -4716,7 +4477,6 @@ function validate83(
     if (data.ActivationCode === undefined) {
       const err14 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ActivationCode" },
         message: "must have required property '" + "ActivationCode" + "'",
@@ -4731,7 +4491,6 @@ function validate83(
     if (data.ActivationDate === undefined) {
       const err15 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ActivationDate" },
         message: "must have required property '" + "ActivationDate" + "'",
@@ -4746,7 +4505,6 @@ function validate83(
     if (data.StartDate === undefined) {
       const err16 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "StartDate" },
         message: "must have required property '" + "StartDate" + "'",
@@ -4761,7 +4519,6 @@ function validate83(
     if (data.Period === undefined) {
       const err17 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Period" },
         message: "must have required property '" + "Period" + "'",
@@ -4776,7 +4533,6 @@ function validate83(
     if (data.ExpireDate === undefined) {
       const err18 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ExpireDate" },
         message: "must have required property '" + "ExpireDate" + "'",
@@ -4791,7 +4547,6 @@ function validate83(
     if (data.DaysLeft === undefined) {
       const err19 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DaysLeft" },
         message: "must have required property '" + "DaysLeft" + "'",
@@ -4806,7 +4561,6 @@ function validate83(
     if (data.Expired === undefined) {
       const err20 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Expired" },
         message: "must have required property '" + "Expired" + "'",
@@ -4821,7 +4575,6 @@ function validate83(
     if (data.Flags === undefined) {
       const err21 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Flags" },
         message: "must have required property '" + "Flags" + "'",
@@ -4836,7 +4589,6 @@ function validate83(
     if (data.ITN === undefined) {
       const err22 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ITN" },
         message: "must have required property '" + "ITN" + "'",
@@ -4851,7 +4603,6 @@ function validate83(
     if (data.IEC === undefined) {
       const err23 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IEC" },
         message: "must have required property '" + "IEC" + "'",
@@ -4866,7 +4617,6 @@ function validate83(
     if (data.ProductName === undefined) {
       const err24 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ProductName" },
         message: "must have required property '" + "ProductName" + "'",
@@ -4881,7 +4631,6 @@ function validate83(
     if (data.Article === undefined) {
       const err25 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Article" },
         message: "must have required property '" + "Article" + "'",
@@ -4896,7 +4645,6 @@ function validate83(
     if (data.ArticleName === undefined) {
       const err26 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ArticleName" },
         message: "must have required property '" + "ArticleName" + "'",
@@ -4926,7 +4674,6 @@ function validate83(
       if (typeof data.FileName !== "string") {
         const err27 = {
           instancePath: instancePath + "/FileName",
-          schemaPath: "#/properties/FileName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4943,7 +4690,6 @@ function validate83(
       if (typeof data.Enabled !== "boolean") {
         const err28 = {
           instancePath: instancePath + "/Enabled",
-          schemaPath: "#/properties/Enabled/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -4960,7 +4706,6 @@ function validate83(
       if (typeof data.IsBlank !== "boolean") {
         const err29 = {
           instancePath: instancePath + "/IsBlank",
-          schemaPath: "#/properties/IsBlank/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -4977,7 +4722,6 @@ function validate83(
       if (typeof data.Workable !== "boolean") {
         const err30 = {
           instancePath: instancePath + "/Workable",
-          schemaPath: "#/properties/Workable/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -4998,7 +4742,6 @@ function validate83(
       if (typeof data5 !== "string") {
         const err31 = {
           instancePath: instancePath + "/OpenError",
-          schemaPath: "#/properties/OpenError/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5016,7 +4759,6 @@ function validate83(
       if (data5 !== null) {
         const err32 = {
           instancePath: instancePath + "/OpenError",
-          schemaPath: "#/properties/OpenError/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -5033,7 +4775,6 @@ function validate83(
       if (!valid2) {
         const err33 = {
           instancePath: instancePath + "/OpenError",
-          schemaPath: "#/properties/OpenError/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5059,7 +4800,6 @@ function validate83(
       if (typeof data.Version !== "string") {
         const err34 = {
           instancePath: instancePath + "/Version",
-          schemaPath: "#/properties/Version/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5077,7 +4817,6 @@ function validate83(
       if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7))) {
         const err35 = {
           instancePath: instancePath + "/KeyNo",
-          schemaPath: "#/properties/KeyNo/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5094,7 +4833,6 @@ function validate83(
       if (typeof data.KeyID !== "string") {
         const err36 = {
           instancePath: instancePath + "/KeyID",
-          schemaPath: "#/properties/KeyID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5112,7 +4850,6 @@ function validate83(
       if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
         const err37 = {
           instancePath: instancePath + "/RegNo",
-          schemaPath: "#/properties/RegNo/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5158,7 +4895,6 @@ function validate83(
       if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12))) {
         const err38 = {
           instancePath: instancePath + "/LicenceCount",
-          schemaPath: "#/properties/LicenceCount/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5176,7 +4912,6 @@ function validate83(
       if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13))) {
         const err39 = {
           instancePath: instancePath + "/ProductVersion",
-          schemaPath: "#/properties/ProductVersion/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5193,7 +4928,6 @@ function validate83(
       if (typeof data.ProductVersionName !== "string") {
         const err40 = {
           instancePath: instancePath + "/ProductVersionName",
-          schemaPath: "#/properties/ProductVersionName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5214,7 +4948,6 @@ function validate83(
       if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15))) {
         const err41 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5232,7 +4965,6 @@ function validate83(
       if (data15 !== null) {
         const err42 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -5249,7 +4981,6 @@ function validate83(
       if (!valid5) {
         const err43 = {
           instancePath: instancePath + "/BlankKeyNo",
-          schemaPath: "#/properties/BlankKeyNo/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5275,7 +5006,6 @@ function validate83(
       if (typeof data.ActivationCode !== "string") {
         const err44 = {
           instancePath: instancePath + "/ActivationCode",
-          schemaPath: "#/properties/ActivationCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5294,7 +5024,6 @@ function validate83(
         if (!formats0.validate(data17)) {
           const err45 = {
             instancePath: instancePath + "/ActivationDate",
-            schemaPath: "#/properties/ActivationDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -5309,7 +5038,6 @@ function validate83(
       } else {
         const err46 = {
           instancePath: instancePath + "/ActivationDate",
-          schemaPath: "#/properties/ActivationDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5331,7 +5059,6 @@ function validate83(
         if (!formats0.validate(data18)) {
           const err47 = {
             instancePath: instancePath + "/StartDate",
-            schemaPath: "#/properties/StartDate/anyOf/0/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -5346,7 +5073,6 @@ function validate83(
       } else {
         const err48 = {
           instancePath: instancePath + "/StartDate",
-          schemaPath: "#/properties/StartDate/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5364,7 +5090,6 @@ function validate83(
       if (data18 !== null) {
         const err49 = {
           instancePath: instancePath + "/StartDate",
-          schemaPath: "#/properties/StartDate/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -5381,7 +5106,6 @@ function validate83(
       if (!valid6) {
         const err50 = {
           instancePath: instancePath + "/StartDate",
-          schemaPath: "#/properties/StartDate/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5408,7 +5132,6 @@ function validate83(
       if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19))) {
         const err51 = {
           instancePath: instancePath + "/Period",
-          schemaPath: "#/properties/Period/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5430,7 +5153,6 @@ function validate83(
         if (!formats0.validate(data20)) {
           const err52 = {
             instancePath: instancePath + "/ExpireDate",
-            schemaPath: "#/properties/ExpireDate/anyOf/0/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -5445,7 +5167,6 @@ function validate83(
       } else {
         const err53 = {
           instancePath: instancePath + "/ExpireDate",
-          schemaPath: "#/properties/ExpireDate/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5463,7 +5184,6 @@ function validate83(
       if (data20 !== null) {
         const err54 = {
           instancePath: instancePath + "/ExpireDate",
-          schemaPath: "#/properties/ExpireDate/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -5480,7 +5200,6 @@ function validate83(
       if (!valid7) {
         const err55 = {
           instancePath: instancePath + "/ExpireDate",
-          schemaPath: "#/properties/ExpireDate/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5510,7 +5229,6 @@ function validate83(
       if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21))) {
         const err56 = {
           instancePath: instancePath + "/DaysLeft",
-          schemaPath: "#/properties/DaysLeft/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5528,7 +5246,6 @@ function validate83(
       if (data21 !== null) {
         const err57 = {
           instancePath: instancePath + "/DaysLeft",
-          schemaPath: "#/properties/DaysLeft/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -5545,7 +5262,6 @@ function validate83(
       if (!valid8) {
         const err58 = {
           instancePath: instancePath + "/DaysLeft",
-          schemaPath: "#/properties/DaysLeft/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5571,7 +5287,6 @@ function validate83(
       if (typeof data.Expired !== "boolean") {
         const err59 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -5590,7 +5305,6 @@ function validate83(
         if (!pattern3.test(data23)) {
           const err60 = {
             instancePath: instancePath + "/Flags",
-            schemaPath: "#/properties/Flags/pattern",
             keyword: "pattern",
             params: { pattern: "^[01]*$" },
             message: 'must match pattern "' + "^[01]*$" + '"',
@@ -5605,7 +5319,6 @@ function validate83(
       } else {
         const err61 = {
           instancePath: instancePath + "/Flags",
-          schemaPath: "#/properties/Flags/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5623,7 +5336,6 @@ function validate83(
       if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24))) {
         const err62 = {
           instancePath: instancePath + "/ITN",
-          schemaPath: "#/properties/ITN/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5644,7 +5356,6 @@ function validate83(
       if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25))) {
         const err63 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5662,7 +5373,6 @@ function validate83(
       if (typeof data25 !== "string") {
         const err64 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5680,7 +5390,6 @@ function validate83(
       if (data25 !== null) {
         const err65 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/2/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -5697,7 +5406,6 @@ function validate83(
       if (!valid9) {
         const err66 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5723,7 +5431,6 @@ function validate83(
       if (typeof data.ProductName !== "string") {
         const err67 = {
           instancePath: instancePath + "/ProductName",
-          schemaPath: "#/properties/ProductName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5740,7 +5447,6 @@ function validate83(
       if (typeof data.Article !== "string") {
         const err68 = {
           instancePath: instancePath + "/Article",
-          schemaPath: "#/properties/Article/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5757,7 +5463,6 @@ function validate83(
       if (typeof data.ArticleName !== "string") {
         const err69 = {
           instancePath: instancePath + "/ArticleName",
-          schemaPath: "#/properties/ArticleName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5774,7 +5479,6 @@ function validate83(
       if (typeof data.Message !== "string") {
         const err70 = {
           instancePath: instancePath + "/Message",
-          schemaPath: "#/properties/Message/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5805,7 +5509,6 @@ function validate83(
       if (typeof data.Recovered !== "boolean") {
         const err71 = {
           instancePath: instancePath + "/Recovered",
-          schemaPath: "#/properties/Recovered/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -5824,7 +5527,6 @@ function validate83(
         if (!formats0.validate(data32)) {
           const err72 = {
             instancePath: instancePath + "/SupportDate",
-            schemaPath: "#/properties/SupportDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -5839,7 +5541,6 @@ function validate83(
       } else {
         const err73 = {
           instancePath: instancePath + "/SupportDate",
-          schemaPath: "#/properties/SupportDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5858,7 +5559,6 @@ function validate83(
         if (!formats0.validate(data33)) {
           const err74 = {
             instancePath: instancePath + "/SupportEndDate",
-            schemaPath: "#/properties/SupportEndDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -5873,7 +5573,6 @@ function validate83(
       } else {
         const err75 = {
           instancePath: instancePath + "/SupportEndDate",
-          schemaPath: "#/properties/SupportEndDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5891,7 +5590,6 @@ function validate83(
       if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34))) {
         const err76 = {
           instancePath: instancePath + "/SupportPeriod",
-          schemaPath: "#/properties/SupportPeriod/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5924,7 +5622,6 @@ function validate83(
         if (!formats0.validate(data36)) {
           const err77 = {
             instancePath: instancePath + "/IndustrySupportDate",
-            schemaPath: "#/properties/IndustrySupportDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -5939,7 +5636,6 @@ function validate83(
       } else {
         const err78 = {
           instancePath: instancePath + "/IndustrySupportDate",
-          schemaPath: "#/properties/IndustrySupportDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5958,7 +5654,6 @@ function validate83(
         if (!formats0.validate(data37)) {
           const err79 = {
             instancePath: instancePath + "/IndustrySupportEndDate",
-            schemaPath: "#/properties/IndustrySupportEndDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -5973,7 +5668,6 @@ function validate83(
       } else {
         const err80 = {
           instancePath: instancePath + "/IndustrySupportEndDate",
-          schemaPath: "#/properties/IndustrySupportEndDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5991,7 +5685,6 @@ function validate83(
       if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38))) {
         const err81 = {
           instancePath: instancePath + "/IndustrySupportPeriod",
-          schemaPath: "#/properties/IndustrySupportPeriod/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -6052,7 +5745,6 @@ function validate83(
         if (!formats0.validate(data42)) {
           const err82 = {
             instancePath: instancePath + "/UpdateDate",
-            schemaPath: "#/properties/UpdateDate/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -6067,7 +5759,6 @@ function validate83(
       } else {
         const err83 = {
           instancePath: instancePath + "/UpdateDate",
-          schemaPath: "#/properties/UpdateDate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6083,7 +5774,6 @@ function validate83(
   } else {
     const err84 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6120,7 +5810,6 @@ function validate92(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -6158,7 +5847,6 @@ function validate93(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -6193,7 +5881,6 @@ function validate94(
       if (typeof data.Password !== "string") {
         const err0 = {
           instancePath: instancePath + "/Password",
-          schemaPath: "#/properties/Password/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6209,7 +5896,6 @@ function validate94(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6247,7 +5933,6 @@ function validate95(
     if (data.KeyNo === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyNo" },
         message: "must have required property '" + "KeyNo" + "'",
@@ -6262,7 +5947,6 @@ function validate95(
     if (data.Value === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -6279,7 +5963,6 @@ function validate95(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err2 = {
           instancePath: instancePath + "/KeyNo",
-          schemaPath: "#/properties/KeyNo/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -6296,7 +5979,6 @@ function validate95(
       if (typeof data.Value !== "string") {
         const err3 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6312,7 +5994,6 @@ function validate95(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6350,7 +6031,6 @@ function validate96(
       if (typeof data.Password !== "string") {
         const err0 = {
           instancePath: instancePath + "/Password",
-          schemaPath: "#/properties/Password/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6367,7 +6047,6 @@ function validate96(
       if (typeof data.Value !== "string") {
         const err1 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6383,7 +6062,6 @@ function validate96(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6426,7 +6104,6 @@ function validate97(
       if (typeof data.ReadPassword !== "string") {
         const err0 = {
           instancePath: instancePath + "/ReadPassword",
-          schemaPath: "#/properties/ReadPassword/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6443,7 +6120,6 @@ function validate97(
       if (typeof data.WritePassword !== "string") {
         const err1 = {
           instancePath: instancePath + "/WritePassword",
-          schemaPath: "#/properties/WritePassword/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6460,7 +6136,6 @@ function validate97(
       if (typeof data.NewReadPassword !== "string") {
         const err2 = {
           instancePath: instancePath + "/NewReadPassword",
-          schemaPath: "#/properties/NewReadPassword/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6477,7 +6152,6 @@ function validate97(
       if (typeof data.NewWritePassword !== "string") {
         const err3 = {
           instancePath: instancePath + "/NewWritePassword",
-          schemaPath: "#/properties/NewWritePassword/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6493,7 +6167,6 @@ function validate97(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6553,7 +6226,6 @@ function validate99(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -6568,7 +6240,6 @@ function validate99(
   if (!(data === "Windows" || data === "Linux")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema46.enum },
       message: "must be equal to one of the allowed values",
@@ -6600,7 +6271,6 @@ function validate98(
     if (data.ComputerName === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ComputerName" },
         message: "must have required property '" + "ComputerName" + "'",
@@ -6615,7 +6285,6 @@ function validate98(
     if (data.LocalIP === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LocalIP" },
         message: "must have required property '" + "LocalIP" + "'",
@@ -6630,7 +6299,6 @@ function validate98(
     if (data.OSType === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OSType" },
         message: "must have required property '" + "OSType" + "'",
@@ -6645,7 +6313,6 @@ function validate98(
     if (data.OSVersion === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OSVersion" },
         message: "must have required property '" + "OSVersion" + "'",
@@ -6660,7 +6327,6 @@ function validate98(
     if (data.ModuleName === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ModuleName" },
         message: "must have required property '" + "ModuleName" + "'",
@@ -6675,7 +6341,6 @@ function validate98(
     if (data.PID === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PID" },
         message: "must have required property '" + "PID" + "'",
@@ -6690,7 +6355,6 @@ function validate98(
     if (data.CPU === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CPU" },
         message: "must have required property '" + "CPU" + "'",
@@ -6705,7 +6369,6 @@ function validate98(
     if (data.Version === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Version" },
         message: "must have required property '" + "Version" + "'",
@@ -6720,7 +6383,6 @@ function validate98(
     if (data.Started === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Started" },
         message: "must have required property '" + "Started" + "'",
@@ -6735,7 +6397,6 @@ function validate98(
     if (data.ComputerID === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ComputerID" },
         message: "must have required property '" + "ComputerID" + "'",
@@ -6751,7 +6412,6 @@ function validate98(
       if (typeof data.ComputerName !== "string") {
         const err10 = {
           instancePath: instancePath + "/ComputerName",
-          schemaPath: "#/properties/ComputerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6768,7 +6428,6 @@ function validate98(
       if (typeof data.LocalIP !== "string") {
         const err11 = {
           instancePath: instancePath + "/LocalIP",
-          schemaPath: "#/properties/LocalIP/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6799,7 +6458,6 @@ function validate98(
       if (typeof data.OSVersion !== "string") {
         const err12 = {
           instancePath: instancePath + "/OSVersion",
-          schemaPath: "#/properties/OSVersion/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6816,7 +6474,6 @@ function validate98(
       if (typeof data.ModuleName !== "string") {
         const err13 = {
           instancePath: instancePath + "/ModuleName",
-          schemaPath: "#/properties/ModuleName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6834,7 +6491,6 @@ function validate98(
       if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
         const err14 = {
           instancePath: instancePath + "/PID",
-          schemaPath: "#/properties/PID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -6865,7 +6521,6 @@ function validate98(
       if (typeof data.Version !== "string") {
         const err15 = {
           instancePath: instancePath + "/Version",
-          schemaPath: "#/properties/Version/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6884,7 +6539,6 @@ function validate98(
         if (!formats0.validate(data8)) {
           const err16 = {
             instancePath: instancePath + "/Started",
-            schemaPath: "#/properties/Started/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -6899,7 +6553,6 @@ function validate98(
       } else {
         const err17 = {
           instancePath: instancePath + "/Started",
-          schemaPath: "#/properties/Started/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6916,7 +6569,6 @@ function validate98(
       if (typeof data.ComputerID !== "string") {
         const err18 = {
           instancePath: instancePath + "/ComputerID",
-          schemaPath: "#/properties/ComputerID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6932,7 +6584,6 @@ function validate98(
   } else {
     const err19 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7007,7 +6658,6 @@ function validate103(
     if (data.ID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -7022,7 +6672,6 @@ function validate103(
     if (data.SessionNumber === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "SessionNumber" },
         message: "must have required property '" + "SessionNumber" + "'",
@@ -7037,7 +6686,6 @@ function validate103(
     if (data.IsServer === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IsServer" },
         message: "must have required property '" + "IsServer" + "'",
@@ -7052,7 +6700,6 @@ function validate103(
     if (data.InfoBaseConnectionStr === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "InfoBaseConnectionStr" },
         message: "must have required property '" + "InfoBaseConnectionStr" + "'",
@@ -7067,7 +6714,6 @@ function validate103(
     if (data.AppName === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AppName" },
         message: "must have required property '" + "AppName" + "'",
@@ -7082,7 +6728,6 @@ function validate103(
     if (data.ComputerName === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ComputerName" },
         message: "must have required property '" + "ComputerName" + "'",
@@ -7097,7 +6742,6 @@ function validate103(
     if (data.UserName === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UserName" },
         message: "must have required property '" + "UserName" + "'",
@@ -7112,7 +6756,6 @@ function validate103(
     if (data.SessionStarted === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "SessionStarted" },
         message: "must have required property '" + "SessionStarted" + "'",
@@ -7127,7 +6770,6 @@ function validate103(
     if (data.SessionConnection === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "SessionConnection" },
         message: "must have required property '" + "SessionConnection" + "'",
@@ -7142,7 +6784,6 @@ function validate103(
     if (data.AccessCode === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AccessCode" },
         message: "must have required property '" + "AccessCode" + "'",
@@ -7157,7 +6798,6 @@ function validate103(
     if (data.ExpireTime === undefined) {
       const err10 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ExpireTime" },
         message: "must have required property '" + "ExpireTime" + "'",
@@ -7172,7 +6812,6 @@ function validate103(
     if (data.Expired === undefined) {
       const err11 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Expired" },
         message: "must have required property '" + "Expired" + "'",
@@ -7187,7 +6826,6 @@ function validate103(
     if (data.KeyID === undefined) {
       const err12 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyID" },
         message: "must have required property '" + "KeyID" + "'",
@@ -7202,7 +6840,6 @@ function validate103(
     if (data.UsedLicence === undefined) {
       const err13 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UsedLicence" },
         message: "must have required property '" + "UsedLicence" + "'",
@@ -7218,7 +6855,6 @@ function validate103(
       if (typeof data.ID !== "string") {
         const err14 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7239,7 +6875,6 @@ function validate103(
       if (typeof data1 !== "string") {
         const err15 = {
           instancePath: instancePath + "/SessionNumber",
-          schemaPath: "#/properties/SessionNumber/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7257,7 +6892,6 @@ function validate103(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err16 = {
           instancePath: instancePath + "/SessionNumber",
-          schemaPath: "#/properties/SessionNumber/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -7274,7 +6908,6 @@ function validate103(
       if (!valid1) {
         const err17 = {
           instancePath: instancePath + "/SessionNumber",
-          schemaPath: "#/properties/SessionNumber/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7300,7 +6933,6 @@ function validate103(
       if (typeof data.IsServer !== "boolean") {
         const err18 = {
           instancePath: instancePath + "/IsServer",
-          schemaPath: "#/properties/IsServer/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -7317,7 +6949,6 @@ function validate103(
       if (typeof data.InfoBaseConnectionStr !== "string") {
         const err19 = {
           instancePath: instancePath + "/InfoBaseConnectionStr",
-          schemaPath: "#/properties/InfoBaseConnectionStr/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7334,7 +6965,6 @@ function validate103(
       if (typeof data.AppName !== "string") {
         const err20 = {
           instancePath: instancePath + "/AppName",
-          schemaPath: "#/properties/AppName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7351,7 +6981,6 @@ function validate103(
       if (typeof data.ComputerName !== "string") {
         const err21 = {
           instancePath: instancePath + "/ComputerName",
-          schemaPath: "#/properties/ComputerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7372,7 +7001,6 @@ function validate103(
       if (typeof data6 !== "string") {
         const err22 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7390,7 +7018,6 @@ function validate103(
       if (data6 !== null) {
         const err23 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -7407,7 +7034,6 @@ function validate103(
       if (!valid2) {
         const err24 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7435,7 +7061,6 @@ function validate103(
         if (!formats0.validate(data7)) {
           const err25 = {
             instancePath: instancePath + "/SessionStarted",
-            schemaPath: "#/properties/SessionStarted/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -7450,7 +7075,6 @@ function validate103(
       } else {
         const err26 = {
           instancePath: instancePath + "/SessionStarted",
-          schemaPath: "#/properties/SessionStarted/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7467,7 +7091,6 @@ function validate103(
       if (typeof data.SessionConnection !== "string") {
         const err27 = {
           instancePath: instancePath + "/SessionConnection",
-          schemaPath: "#/properties/SessionConnection/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7488,7 +7111,6 @@ function validate103(
       if (typeof data9 !== "string") {
         const err28 = {
           instancePath: instancePath + "/AccessCode",
-          schemaPath: "#/properties/AccessCode/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7506,7 +7128,6 @@ function validate103(
       if (data9 !== null) {
         const err29 = {
           instancePath: instancePath + "/AccessCode",
-          schemaPath: "#/properties/AccessCode/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -7523,7 +7144,6 @@ function validate103(
       if (!valid3) {
         const err30 = {
           instancePath: instancePath + "/AccessCode",
-          schemaPath: "#/properties/AccessCode/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7551,7 +7171,6 @@ function validate103(
         if (!formats0.validate(data10)) {
           const err31 = {
             instancePath: instancePath + "/ExpireTime",
-            schemaPath: "#/properties/ExpireTime/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -7566,7 +7185,6 @@ function validate103(
       } else {
         const err32 = {
           instancePath: instancePath + "/ExpireTime",
-          schemaPath: "#/properties/ExpireTime/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7587,7 +7205,6 @@ function validate103(
       if (typeof data11 !== "boolean") {
         const err33 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/0/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -7605,7 +7222,6 @@ function validate103(
       if (typeof data11 !== "string") {
         const err34 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7620,7 +7236,6 @@ function validate103(
       if (!(data11 === "True" || data11 === "False")) {
         const err35 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/1/enum",
           keyword: "enum",
           params: { allowedValues: schema48.properties.Expired.anyOf[1].enum },
           message: "must be equal to one of the allowed values",
@@ -7637,7 +7252,6 @@ function validate103(
       if (!valid4) {
         const err36 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7663,7 +7277,6 @@ function validate103(
       if (typeof data.KeyID !== "string") {
         const err37 = {
           instancePath: instancePath + "/KeyID",
-          schemaPath: "#/properties/KeyID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7681,7 +7294,6 @@ function validate103(
       if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13))) {
         const err38 = {
           instancePath: instancePath + "/UsedLicence",
-          schemaPath: "#/properties/UsedLicence/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -7697,7 +7309,6 @@ function validate103(
   } else {
     const err39 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7729,7 +7340,6 @@ function validate102(
     if (data.Sessions === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Sessions" },
         message: "must have required property '" + "Sessions" + "'",
@@ -7762,7 +7372,6 @@ function validate102(
       } else {
         const err1 = {
           instancePath: instancePath + "/Sessions",
-          schemaPath: "#/properties/Sessions/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -7778,7 +7387,6 @@ function validate102(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7828,7 +7436,6 @@ function validate105(
     if (data.KeyID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyID" },
         message: "must have required property '" + "KeyID" + "'",
@@ -7843,7 +7450,6 @@ function validate105(
     if (data.ClientSessionID === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ClientSessionID" },
         message: "must have required property '" + "ClientSessionID" + "'",
@@ -7858,7 +7464,6 @@ function validate105(
     if (data.AppName === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AppName" },
         message: "must have required property '" + "AppName" + "'",
@@ -7874,7 +7479,6 @@ function validate105(
       if (typeof data.KeyID !== "string") {
         const err3 = {
           instancePath: instancePath + "/KeyID",
-          schemaPath: "#/properties/KeyID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7891,7 +7495,6 @@ function validate105(
       if (typeof data.ClientSessionID !== "string") {
         const err4 = {
           instancePath: instancePath + "/ClientSessionID",
-          schemaPath: "#/properties/ClientSessionID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7908,7 +7511,6 @@ function validate105(
       if (typeof data.AppName !== "string") {
         const err5 = {
           instancePath: instancePath + "/AppName",
-          schemaPath: "#/properties/AppName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7925,7 +7527,6 @@ function validate105(
       if (typeof data.UserName !== "string") {
         const err6 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7942,7 +7543,6 @@ function validate105(
       if (typeof data.SessionStarted !== "string") {
         const err7 = {
           instancePath: instancePath + "/SessionStarted",
-          schemaPath: "#/properties/SessionStarted/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7959,7 +7559,6 @@ function validate105(
       if (typeof data.ComputerName !== "string") {
         const err8 = {
           instancePath: instancePath + "/ComputerName",
-          schemaPath: "#/properties/ComputerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7976,7 +7575,6 @@ function validate105(
       if (typeof data.InfoBaseName !== "string") {
         const err9 = {
           instancePath: instancePath + "/InfoBaseName",
-          schemaPath: "#/properties/InfoBaseName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7993,7 +7591,6 @@ function validate105(
       if (typeof data.AccessCode !== "string") {
         const err10 = {
           instancePath: instancePath + "/AccessCode",
-          schemaPath: "#/properties/AccessCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8011,7 +7608,6 @@ function validate105(
       if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8))) {
         const err11 = {
           instancePath: instancePath + "/KeyNo",
-          schemaPath: "#/properties/KeyNo/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8029,7 +7625,6 @@ function validate105(
       if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
         const err12 = {
           instancePath: instancePath + "/ITN",
-          schemaPath: "#/properties/ITN/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8050,7 +7645,6 @@ function validate105(
       if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10))) {
         const err13 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8068,7 +7662,6 @@ function validate105(
       if (typeof data10 !== "string") {
         const err14 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8085,7 +7678,6 @@ function validate105(
       if (!valid1) {
         const err15 = {
           instancePath: instancePath + "/IEC",
-          schemaPath: "#/properties/IEC/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8110,7 +7702,6 @@ function validate105(
   } else {
     const err16 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -8143,7 +7734,6 @@ function validate106(
     if (data.ID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -8158,7 +7748,6 @@ function validate106(
     if (data.SessionNumber === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "SessionNumber" },
         message: "must have required property '" + "SessionNumber" + "'",
@@ -8173,7 +7762,6 @@ function validate106(
     if (data.IsServer === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IsServer" },
         message: "must have required property '" + "IsServer" + "'",
@@ -8188,7 +7776,6 @@ function validate106(
     if (data.InfoBaseConnectionStr === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "InfoBaseConnectionStr" },
         message: "must have required property '" + "InfoBaseConnectionStr" + "'",
@@ -8203,7 +7790,6 @@ function validate106(
     if (data.AppName === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AppName" },
         message: "must have required property '" + "AppName" + "'",
@@ -8218,7 +7804,6 @@ function validate106(
     if (data.ComputerName === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ComputerName" },
         message: "must have required property '" + "ComputerName" + "'",
@@ -8233,7 +7818,6 @@ function validate106(
     if (data.UserName === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UserName" },
         message: "must have required property '" + "UserName" + "'",
@@ -8248,7 +7832,6 @@ function validate106(
     if (data.SessionStarted === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "SessionStarted" },
         message: "must have required property '" + "SessionStarted" + "'",
@@ -8263,7 +7846,6 @@ function validate106(
     if (data.SessionConnection === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "SessionConnection" },
         message: "must have required property '" + "SessionConnection" + "'",
@@ -8278,7 +7860,6 @@ function validate106(
     if (data.AccessCode === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AccessCode" },
         message: "must have required property '" + "AccessCode" + "'",
@@ -8293,7 +7874,6 @@ function validate106(
     if (data.ExpireTime === undefined) {
       const err10 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ExpireTime" },
         message: "must have required property '" + "ExpireTime" + "'",
@@ -8308,7 +7888,6 @@ function validate106(
     if (data.Expired === undefined) {
       const err11 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Expired" },
         message: "must have required property '" + "Expired" + "'",
@@ -8323,7 +7902,6 @@ function validate106(
     if (data.KeyID === undefined) {
       const err12 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyID" },
         message: "must have required property '" + "KeyID" + "'",
@@ -8338,7 +7916,6 @@ function validate106(
     if (data.UsedLicence === undefined) {
       const err13 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UsedLicence" },
         message: "must have required property '" + "UsedLicence" + "'",
@@ -8354,7 +7931,6 @@ function validate106(
       if (typeof data.ID !== "string") {
         const err14 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8375,7 +7951,6 @@ function validate106(
       if (typeof data1 !== "string") {
         const err15 = {
           instancePath: instancePath + "/SessionNumber",
-          schemaPath: "#/properties/SessionNumber/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8393,7 +7968,6 @@ function validate106(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err16 = {
           instancePath: instancePath + "/SessionNumber",
-          schemaPath: "#/properties/SessionNumber/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8410,7 +7984,6 @@ function validate106(
       if (!valid1) {
         const err17 = {
           instancePath: instancePath + "/SessionNumber",
-          schemaPath: "#/properties/SessionNumber/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8436,7 +8009,6 @@ function validate106(
       if (typeof data.IsServer !== "boolean") {
         const err18 = {
           instancePath: instancePath + "/IsServer",
-          schemaPath: "#/properties/IsServer/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -8453,7 +8025,6 @@ function validate106(
       if (typeof data.InfoBaseConnectionStr !== "string") {
         const err19 = {
           instancePath: instancePath + "/InfoBaseConnectionStr",
-          schemaPath: "#/properties/InfoBaseConnectionStr/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8470,7 +8041,6 @@ function validate106(
       if (typeof data.AppName !== "string") {
         const err20 = {
           instancePath: instancePath + "/AppName",
-          schemaPath: "#/properties/AppName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8487,7 +8057,6 @@ function validate106(
       if (typeof data.ComputerName !== "string") {
         const err21 = {
           instancePath: instancePath + "/ComputerName",
-          schemaPath: "#/properties/ComputerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8508,7 +8077,6 @@ function validate106(
       if (typeof data6 !== "string") {
         const err22 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8526,7 +8094,6 @@ function validate106(
       if (data6 !== null) {
         const err23 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -8543,7 +8110,6 @@ function validate106(
       if (!valid2) {
         const err24 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8571,7 +8137,6 @@ function validate106(
         if (!formats0.validate(data7)) {
           const err25 = {
             instancePath: instancePath + "/SessionStarted",
-            schemaPath: "#/properties/SessionStarted/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -8586,7 +8151,6 @@ function validate106(
       } else {
         const err26 = {
           instancePath: instancePath + "/SessionStarted",
-          schemaPath: "#/properties/SessionStarted/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8603,7 +8167,6 @@ function validate106(
       if (typeof data.SessionConnection !== "string") {
         const err27 = {
           instancePath: instancePath + "/SessionConnection",
-          schemaPath: "#/properties/SessionConnection/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8624,7 +8187,6 @@ function validate106(
       if (typeof data9 !== "string") {
         const err28 = {
           instancePath: instancePath + "/AccessCode",
-          schemaPath: "#/properties/AccessCode/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8642,7 +8204,6 @@ function validate106(
       if (data9 !== null) {
         const err29 = {
           instancePath: instancePath + "/AccessCode",
-          schemaPath: "#/properties/AccessCode/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -8659,7 +8220,6 @@ function validate106(
       if (!valid3) {
         const err30 = {
           instancePath: instancePath + "/AccessCode",
-          schemaPath: "#/properties/AccessCode/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8687,7 +8247,6 @@ function validate106(
         if (!formats0.validate(data10)) {
           const err31 = {
             instancePath: instancePath + "/ExpireTime",
-            schemaPath: "#/properties/ExpireTime/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -8702,7 +8261,6 @@ function validate106(
       } else {
         const err32 = {
           instancePath: instancePath + "/ExpireTime",
-          schemaPath: "#/properties/ExpireTime/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8723,7 +8281,6 @@ function validate106(
       if (typeof data11 !== "boolean") {
         const err33 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/0/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -8741,7 +8298,6 @@ function validate106(
       if (typeof data11 !== "string") {
         const err34 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8756,7 +8312,6 @@ function validate106(
       if (!(data11 === "True" || data11 === "False")) {
         const err35 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf/1/enum",
           keyword: "enum",
           params: { allowedValues: schema48.properties.Expired.anyOf[1].enum },
           message: "must be equal to one of the allowed values",
@@ -8773,7 +8328,6 @@ function validate106(
       if (!valid4) {
         const err36 = {
           instancePath: instancePath + "/Expired",
-          schemaPath: "#/properties/Expired/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8799,7 +8353,6 @@ function validate106(
       if (typeof data.KeyID !== "string") {
         const err37 = {
           instancePath: instancePath + "/KeyID",
-          schemaPath: "#/properties/KeyID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8817,7 +8370,6 @@ function validate106(
       if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13))) {
         const err38 = {
           instancePath: instancePath + "/UsedLicence",
-          schemaPath: "#/properties/UsedLicence/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8833,7 +8385,6 @@ function validate106(
   } else {
     const err39 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

@@ -37,7 +37,6 @@ function validate54(
     if (!formats0.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/format",
         keyword: "format",
         params: { format: "uuid" },
         message: 'must match format "' + "uuid" + '"',
@@ -52,7 +51,6 @@ function validate54(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -84,7 +82,6 @@ function validate56(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -99,7 +96,6 @@ function validate56(
   if (!(data === "SIGNED_CODE" || data === "PASSWORD")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema22.enum },
       message: "must be equal to one of the allowed values",
@@ -131,7 +127,6 @@ function validate53(
     if (data.client_id === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "client_id" },
         message: "must have required property '" + "client_id" + "'",
@@ -146,7 +141,6 @@ function validate53(
     if (data.client_secret === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "client_secret" },
         message: "must have required property '" + "client_secret" + "'",
@@ -161,7 +155,6 @@ function validate53(
     if (data.user_id === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "user_id" },
         message: "must have required property '" + "user_id" + "'",
@@ -176,7 +169,6 @@ function validate53(
     if (data.auth_type === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "auth_type" },
         message: "must have required property '" + "auth_type" + "'",
@@ -206,7 +198,6 @@ function validate53(
       if (typeof data.client_secret !== "string") {
         const err4 = {
           instancePath: instancePath + "/client_secret",
-          schemaPath: "#/properties/client_secret/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -223,7 +214,6 @@ function validate53(
       if (typeof data.user_id !== "string") {
         const err5 = {
           instancePath: instancePath + "/user_id",
-          schemaPath: "#/properties/user_id/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -253,7 +243,6 @@ function validate53(
   } else {
     const err6 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -291,7 +280,6 @@ function validate58(
     if (data.code === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "code" },
         message: "must have required property '" + "code" + "'",
@@ -320,7 +308,6 @@ function validate58(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -358,7 +345,6 @@ function validate60(
       if (typeof data.error_code !== "string") {
         const err0 = {
           instancePath: instancePath + "/error_code",
-          schemaPath: "#/properties/error_code/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -375,7 +361,6 @@ function validate60(
       if (typeof data.error_description !== "string") {
         const err1 = {
           instancePath: instancePath + "/error_description",
-          schemaPath: "#/properties/error_description/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -391,7 +376,6 @@ function validate60(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -424,7 +408,6 @@ function validate61(
     if (!formats0.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/format",
         keyword: "format",
         params: { format: "uuid" },
         message: 'must match format "' + "uuid" + '"',
@@ -439,7 +422,6 @@ function validate61(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -486,7 +468,6 @@ function validate63(
     if (data.code === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "code" },
         message: "must have required property '" + "code" + "'",
@@ -501,7 +482,6 @@ function validate63(
     if (data.password === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "password" },
         message: "must have required property '" + "password" + "'",
@@ -531,7 +511,6 @@ function validate63(
       if (typeof data.password !== "string") {
         const err2 = {
           instancePath: instancePath + "/password",
-          schemaPath: "#/properties/password/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -547,7 +526,6 @@ function validate63(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -587,7 +565,6 @@ function validate66(
     if (data.code === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "code" },
         message: "must have required property '" + "code" + "'",
@@ -602,7 +579,6 @@ function validate66(
     if (data.signature === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "signature" },
         message: "must have required property '" + "signature" + "'",
@@ -632,7 +608,6 @@ function validate66(
       if (typeof data.signature !== "string") {
         const err2 = {
           instancePath: instancePath + "/signature",
-          schemaPath: "#/properties/signature/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -648,7 +623,6 @@ function validate66(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -711,7 +685,6 @@ function validate62(
   if (!valid0) {
     const err0 = {
       instancePath,
-      schemaPath: "#/anyOf",
       keyword: "anyOf",
       params: {},
       message: "must match a schema in anyOf",
@@ -759,7 +732,6 @@ function validate69(
     if (data.token === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "token" },
         message: "must have required property '" + "token" + "'",
@@ -775,7 +747,6 @@ function validate69(
       if (typeof data.token !== "string") {
         const err1 = {
           instancePath: instancePath + "/token",
-          schemaPath: "#/properties/token/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -793,7 +764,6 @@ function validate69(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err2 = {
           instancePath: instancePath + "/life_time",
-          schemaPath: "#/properties/life_time/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -809,7 +779,6 @@ function validate69(
         if (data1 < 0 || isNaN(data1)) {
           const err3 = {
             instancePath: instancePath + "/life_time",
-            schemaPath: "#/properties/life_time/minimum",
             keyword: "minimum",
             params: { comparison: ">=", limit: 0 },
             message: "must be >= 0",
@@ -826,7 +795,6 @@ function validate69(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -860,7 +828,6 @@ function validate70(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -902,7 +869,6 @@ function validate71(
     if (data.omsId === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "omsId" },
         message: "must have required property '" + "omsId" + "'",
@@ -917,7 +883,6 @@ function validate71(
     if (data.apiVersion === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "apiVersion" },
         message: "must have required property '" + "apiVersion" + "'",
@@ -932,7 +897,6 @@ function validate71(
     if (data.omsVersion === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "omsVersion" },
         message: "must have required property '" + "omsVersion" + "'",
@@ -962,7 +926,6 @@ function validate71(
       if (typeof data.apiVersion !== "string") {
         const err3 = {
           instancePath: instancePath + "/apiVersion",
-          schemaPath: "#/properties/apiVersion/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -979,7 +942,6 @@ function validate71(
       if (typeof data.omsVersion !== "string") {
         const err4 = {
           instancePath: instancePath + "/omsVersion",
-          schemaPath: "#/properties/omsVersion/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -995,7 +957,6 @@ function validate71(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1042,7 +1003,6 @@ function validate74(
       if (typeof data.error !== "string") {
         const err0 = {
           instancePath: instancePath + "/error",
-          schemaPath: "#/properties/error/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1060,7 +1020,6 @@ function validate74(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err1 = {
           instancePath: instancePath + "/errorCode",
-          schemaPath: "#/properties/errorCode/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1076,7 +1035,6 @@ function validate74(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1117,7 +1075,6 @@ function validate76(
       if (typeof data.fieldName !== "string") {
         const err0 = {
           instancePath: instancePath + "/fieldName",
-          schemaPath: "#/properties/fieldName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1134,7 +1091,6 @@ function validate76(
       if (typeof data.fieldError !== "string") {
         const err1 = {
           instancePath: instancePath + "/fieldError",
-          schemaPath: "#/properties/fieldError/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1152,7 +1108,6 @@ function validate76(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err2 = {
           instancePath: instancePath + "/errorCode",
-          schemaPath: "#/properties/errorCode/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1168,7 +1123,6 @@ function validate76(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1200,7 +1154,6 @@ function validate73(
     if (data.success === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "success" },
         message: "must have required property '" + "success" + "'",
@@ -1216,7 +1169,6 @@ function validate73(
       if (typeof data.success !== "boolean") {
         const err1 = {
           instancePath: instancePath + "/success",
-          schemaPath: "#/properties/success/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -1250,7 +1202,6 @@ function validate73(
       } else {
         const err2 = {
           instancePath: instancePath + "/globalErrors",
-          schemaPath: "#/properties/globalErrors/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -1284,7 +1235,6 @@ function validate73(
       } else {
         const err3 = {
           instancePath: instancePath + "/fieldErrors",
-          schemaPath: "#/properties/fieldErrors/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -1300,7 +1250,6 @@ function validate73(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1338,7 +1287,6 @@ function validate78(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1380,7 +1328,6 @@ function validate79(
     if (data.address === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "address" },
         message: "must have required property '" + "address" + "'",
@@ -1396,7 +1343,6 @@ function validate79(
       if (typeof data.address !== "string") {
         const err1 = {
           instancePath: instancePath + "/address",
-          schemaPath: "#/properties/address/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1415,7 +1361,6 @@ function validate79(
         if (func1(data1) > 256) {
           const err2 = {
             instancePath: instancePath + "/name",
-            schemaPath: "#/properties/name/maxLength",
             keyword: "maxLength",
             params: { limit: 256 },
             message: "must NOT have more than 256 characters",
@@ -1430,7 +1375,6 @@ function validate79(
         if (func1(data1) < 1) {
           const err3 = {
             instancePath: instancePath + "/name",
-            schemaPath: "#/properties/name/minLength",
             keyword: "minLength",
             params: { limit: 1 },
             message: "must NOT have fewer than 1 characters",
@@ -1445,7 +1389,6 @@ function validate79(
       } else {
         const err4 = {
           instancePath: instancePath + "/name",
-          schemaPath: "#/properties/name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1461,7 +1404,6 @@ function validate79(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1504,7 +1446,6 @@ function validate81(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1519,7 +1460,6 @@ function validate81(
   if (!(data === "SUCCESS" || data === "REJECTED")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema38.enum },
       message: "must be equal to one of the allowed values",
@@ -1551,7 +1491,6 @@ function validate80(
     if (data.status === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "status" },
         message: "must have required property '" + "status" + "'",
@@ -1595,7 +1534,6 @@ function validate80(
       if (typeof data.name !== "string") {
         const err1 = {
           instancePath: instancePath + "/name",
-          schemaPath: "#/properties/name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1612,7 +1550,6 @@ function validate80(
       if (typeof data.rejectionReason !== "string") {
         const err2 = {
           instancePath: instancePath + "/rejectionReason",
-          schemaPath: "#/properties/rejectionReason/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1628,7 +1565,6 @@ function validate80(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1666,7 +1602,6 @@ function validate84(
     if (data.uuid === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "uuid" },
         message: "must have required property '" + "uuid" + "'",
@@ -1681,7 +1616,6 @@ function validate84(
     if (data.data === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "data" },
         message: "must have required property '" + "data" + "'",
@@ -1697,7 +1631,6 @@ function validate84(
       if (typeof data.uuid !== "string") {
         const err2 = {
           instancePath: instancePath + "/uuid",
-          schemaPath: "#/properties/uuid/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1714,7 +1647,6 @@ function validate84(
       if (typeof data.data !== "string") {
         const err3 = {
           instancePath: instancePath + "/data",
-          schemaPath: "#/properties/data/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1730,7 +1662,6 @@ function validate84(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1772,7 +1703,6 @@ function validate85(
       if (typeof data.code !== "string") {
         const err0 = {
           instancePath: instancePath + "/code",
-          schemaPath: "#/properties/code/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1789,7 +1719,6 @@ function validate85(
       if (typeof data.error_message !== "string") {
         const err1 = {
           instancePath: instancePath + "/error_message",
-          schemaPath: "#/properties/error_message/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1806,7 +1735,6 @@ function validate85(
       if (typeof data.description !== "string") {
         const err2 = {
           instancePath: instancePath + "/description",
-          schemaPath: "#/properties/description/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1822,7 +1750,6 @@ function validate85(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1864,7 +1791,6 @@ function validate86(
     if (data.uuid === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "uuid" },
         message: "must have required property '" + "uuid" + "'",
@@ -1879,7 +1805,6 @@ function validate86(
     if (data.data === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "data" },
         message: "must have required property '" + "data" + "'",
@@ -1895,7 +1820,6 @@ function validate86(
       if (typeof data.uuid !== "string") {
         const err2 = {
           instancePath: instancePath + "/uuid",
-          schemaPath: "#/properties/uuid/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1912,7 +1836,6 @@ function validate86(
       if (typeof data.data !== "string") {
         const err3 = {
           instancePath: instancePath + "/data",
-          schemaPath: "#/properties/data/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1929,7 +1852,6 @@ function validate86(
       if (typeof data.inn !== "string") {
         const err4 = {
           instancePath: instancePath + "/inn",
-          schemaPath: "#/properties/inn/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1945,7 +1867,6 @@ function validate86(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1979,7 +1900,6 @@ function validate87(
     if (data.token === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "token" },
         message: "must have required property '" + "token" + "'",
@@ -1995,7 +1915,6 @@ function validate87(
       if (typeof data.token !== "string") {
         const err1 = {
           instancePath: instancePath + "/token",
-          schemaPath: "#/properties/token/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2011,7 +1930,6 @@ function validate87(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

@@ -39,7 +39,6 @@ function validate55(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -54,7 +53,6 @@ function validate55(
   if (!(data === "red" || data === "dark-green" || data === "x86_64")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema22.enum },
       message: "must be equal to one of the allowed values",
@@ -86,7 +84,6 @@ function validate57(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -101,7 +98,6 @@ function validate57(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema23.enum },
       message: "must be equal to one of the allowed values",
@@ -136,7 +132,6 @@ function validate59(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err0 = {
       instancePath,
-      schemaPath: "#/anyOf/0/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -151,7 +146,6 @@ function validate59(
   if (!(data === 0 || data === 1)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/anyOf/0/enum",
       keyword: "enum",
       params: { allowedValues: schema24.anyOf[0].enum },
       message: "must be equal to one of the allowed values",
@@ -169,7 +163,6 @@ function validate59(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err2 = {
       instancePath,
-      schemaPath: "#/anyOf/1/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -186,7 +179,6 @@ function validate59(
   if (!valid0) {
     const err3 = {
       instancePath,
-      schemaPath: "#/anyOf",
       keyword: "anyOf",
       params: {},
       message: "must match a schema in anyOf",
@@ -227,7 +219,6 @@ function validate54(
     if (data.colour === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "colour" },
         message: "must have required property '" + "colour" + "'",
@@ -242,7 +233,6 @@ function validate54(
     if (data.level === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "level" },
         message: "must have required property '" + "level" + "'",
@@ -299,7 +289,6 @@ function validate54(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -347,7 +336,6 @@ function validate52(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",

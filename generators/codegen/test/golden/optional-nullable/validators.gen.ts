@@ -29,7 +29,6 @@ function validate52(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -77,7 +76,6 @@ function validate54(
     if (data.id === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "id" },
         message: "must have required property '" + "id" + "'",
@@ -92,7 +90,6 @@ function validate54(
     if (data.note === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "note" },
         message: "must have required property '" + "note" + "'",
@@ -107,7 +104,6 @@ function validate54(
     if (data.count === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "count" },
         message: "must have required property '" + "count" + "'",
@@ -123,7 +119,6 @@ function validate54(
       if (typeof data.id !== "string") {
         const err3 = {
           instancePath: instancePath + "/id",
-          schemaPath: "#/properties/id/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -141,7 +136,6 @@ function validate54(
       if (typeof data1 !== "string" && data1 !== null) {
         const err4 = {
           instancePath: instancePath + "/note",
-          schemaPath: "#/properties/note/type",
           keyword: "type",
           params: { type: schema21.properties.note.type },
           message: "must be string,null",
@@ -159,7 +153,6 @@ function validate54(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err5 = {
           instancePath: instancePath + "/count",
-          schemaPath: "#/properties/count/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -176,7 +169,6 @@ function validate54(
       if (typeof data.label !== "string") {
         const err6 = {
           instancePath: instancePath + "/label",
-          schemaPath: "#/properties/label/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -198,7 +190,6 @@ function validate54(
         if (!formats0.validate(data4)) {
           const err7 = {
             instancePath: instancePath + "/expires",
-            schemaPath: "#/properties/expires/anyOf/0/format",
             keyword: "format",
             params: { format: "date-time" },
             message: 'must match format "' + "date-time" + '"',
@@ -213,7 +204,6 @@ function validate54(
       } else {
         const err8 = {
           instancePath: instancePath + "/expires",
-          schemaPath: "#/properties/expires/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -231,7 +221,6 @@ function validate54(
       if (data4 !== null) {
         const err9 = {
           instancePath: instancePath + "/expires",
-          schemaPath: "#/properties/expires/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -248,7 +237,6 @@ function validate54(
       if (!valid1) {
         const err10 = {
           instancePath: instancePath + "/expires",
-          schemaPath: "#/properties/expires/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -278,7 +266,6 @@ function validate54(
           if (typeof data5[i0] !== "string") {
             const err11 = {
               instancePath: instancePath + "/tags/" + i0,
-              schemaPath: "#/properties/tags/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -294,7 +281,6 @@ function validate54(
       } else {
         const err12 = {
           instancePath: instancePath + "/tags",
-          schemaPath: "#/properties/tags/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -315,7 +301,6 @@ function validate54(
             const err13 = {
               instancePath:
                 instancePath + "/extra/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/extra/additionalProperties/type",
               keyword: "type",
               params: { type: "number" },
               message: "must be number",
@@ -331,7 +316,6 @@ function validate54(
       } else {
         const err14 = {
           instancePath: instancePath + "/extra",
-          schemaPath: "#/properties/extra/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
@@ -352,7 +336,6 @@ function validate54(
             const err15 = {
               instancePath:
                 instancePath + "/names/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/names/unevaluatedProperties/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -368,7 +351,6 @@ function validate54(
       } else {
         const err16 = {
           instancePath: instancePath + "/names",
-          schemaPath: "#/properties/names/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
@@ -384,7 +366,6 @@ function validate54(
   } else {
     const err17 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

@@ -29,7 +29,6 @@ function validate52(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -66,7 +65,6 @@ function validate53(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -103,7 +101,6 @@ function validate54(
   if (typeof data !== "boolean") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "boolean" },
       message: "must be boolean",
@@ -142,7 +139,6 @@ function validate55(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -158,7 +154,6 @@ function validate55(
     if (data > 100 || isNaN(data)) {
       const err1 = {
         instancePath,
-        schemaPath: "#/maximum",
         keyword: "maximum",
         params: { comparison: "<=", limit: 100 },
         message: "must be <= 100",
@@ -173,7 +168,6 @@ function validate55(
     if (data < 1 || isNaN(data)) {
       const err2 = {
         instancePath,
-        schemaPath: "#/minimum",
         keyword: "minimum",
         params: { comparison: ">=", limit: 1 },
         message: "must be >= 1",
@@ -207,7 +201,6 @@ function validate57(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -222,7 +215,6 @@ function validate57(
   if (!(data === 1 || data === 2 || data === 4)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema24.enum },
       message: "must be equal to one of the allowed values",
@@ -263,7 +255,6 @@ function validate58(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err0 = {
           instancePath: instancePath + "/itemNo",
-          schemaPath: "#/properties/itemNo/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -279,7 +270,6 @@ function validate58(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

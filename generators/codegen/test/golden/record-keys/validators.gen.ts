@@ -30,7 +30,6 @@ function validate54(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -45,7 +44,6 @@ function validate54(
   if (!(data === "Login" || data === "Phone" || data === "Email")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema21.enum },
       message: "must be equal to one of the allowed values",
@@ -92,7 +90,6 @@ function validate53(
       if (!valid0) {
         const err0 = {
           instancePath,
-          schemaPath: "#/propertyNames",
           keyword: "propertyNames",
           params: { propertyName: key0 },
           message: "property name must be valid",
@@ -109,7 +106,6 @@ function validate53(
       if (typeof data[key1] !== "string") {
         const err1 = {
           instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          schemaPath: "#/unevaluatedProperties/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -125,7 +121,6 @@ function validate53(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -174,7 +169,6 @@ function validate58(
       if (!(key0 === "read" || key0 === "write")) {
         const err0 = {
           instancePath,
-          schemaPath: "#/propertyNames/enum",
           keyword: "enum",
           params: { allowedValues: schema23.propertyNames.enum },
           message: "must be equal to one of the allowed values",
@@ -191,7 +185,6 @@ function validate58(
       if (!valid0) {
         const err1 = {
           instancePath,
-          schemaPath: "#/propertyNames",
           keyword: "propertyNames",
           params: { propertyName: key0 },
           message: "property name must be valid",
@@ -208,7 +201,6 @@ function validate58(
       if (typeof data[key1] !== "boolean") {
         const err2 = {
           instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          schemaPath: "#/additionalProperties/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -224,7 +216,6 @@ function validate58(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -265,7 +256,6 @@ function validate60(
         if (!pattern3.test(key0)) {
           const err0 = {
             instancePath,
-            schemaPath: "#/propertyNames/pattern",
             keyword: "pattern",
             params: { pattern: "^[0-9]+$" },
             message: 'must match pattern "' + "^[0-9]+$" + '"',
@@ -283,7 +273,6 @@ function validate60(
       if (!valid0) {
         const err1 = {
           instancePath,
-          schemaPath: "#/propertyNames",
           keyword: "propertyNames",
           params: { propertyName: key0 },
           message: "property name must be valid",
@@ -300,7 +289,6 @@ function validate60(
       if (typeof data[key1] !== "string") {
         const err2 = {
           instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          schemaPath: "#/unevaluatedProperties/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -316,7 +304,6 @@ function validate60(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -348,7 +335,6 @@ function validate56(
     if (data.identifiers === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "identifiers" },
         message: "must have required property '" + "identifiers" + "'",
@@ -405,7 +391,6 @@ function validate56(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

@@ -26,7 +26,6 @@ function validate53(
     if (data.id === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "id" },
         message: "must have required property '" + "id" + "'",
@@ -42,7 +41,6 @@ function validate53(
       if (typeof data.id !== "string") {
         const err1 = {
           instancePath: instancePath + "/id",
-          schemaPath: "#/properties/id/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -58,7 +56,6 @@ function validate53(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -96,7 +93,6 @@ function validate54(
     if (data.code === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "code" },
         message: "must have required property '" + "code" + "'",
@@ -113,7 +109,6 @@ function validate54(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err1 = {
           instancePath: instancePath + "/code",
-          schemaPath: "#/properties/code/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -130,7 +125,6 @@ function validate54(
       if (typeof data.text !== "string") {
         const err2 = {
           instancePath: instancePath + "/text",
-          schemaPath: "#/properties/text/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -146,7 +140,6 @@ function validate54(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -183,7 +176,6 @@ function validate55(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -221,7 +213,6 @@ function validate56(
     if (data.failed === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "failed" },
         message: "must have required property '" + "failed" + "'",
@@ -237,7 +228,6 @@ function validate56(
       if (typeof data.failed !== "boolean") {
         const err1 = {
           instancePath: instancePath + "/failed",
-          schemaPath: "#/properties/failed/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -254,7 +244,6 @@ function validate56(
       if (typeof data.code !== "string") {
         const err2 = {
           instancePath: instancePath + "/code",
-          schemaPath: "#/properties/code/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -271,7 +260,6 @@ function validate56(
       if (typeof data.reason !== "string") {
         const err3 = {
           instancePath: instancePath + "/reason",
-          schemaPath: "#/properties/reason/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -287,7 +275,6 @@ function validate56(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

@@ -37,7 +37,6 @@ function validate54(
     if (data.kind === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "kind" },
         message: "must have required property '" + "kind" + "'",
@@ -52,7 +51,6 @@ function validate54(
     if (data.lives === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "lives" },
         message: "must have required property '" + "lives" + "'",
@@ -68,7 +66,6 @@ function validate54(
       if ("cat" !== data.kind) {
         const err2 = {
           instancePath: instancePath + "/kind",
-          schemaPath: "#/properties/kind/const",
           keyword: "const",
           params: { allowedValue: "cat" },
           message: "must be equal to constant",
@@ -86,7 +83,6 @@ function validate54(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err3 = {
           instancePath: instancePath + "/lives",
-          schemaPath: "#/properties/lives/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -102,7 +98,6 @@ function validate54(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -139,7 +134,6 @@ function validate56(
     if (data.kind === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "kind" },
         message: "must have required property '" + "kind" + "'",
@@ -154,7 +148,6 @@ function validate56(
     if (data.good === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "good" },
         message: "must have required property '" + "good" + "'",
@@ -170,7 +163,6 @@ function validate56(
       if ("dog" !== data.kind) {
         const err2 = {
           instancePath: instancePath + "/kind",
-          schemaPath: "#/properties/kind/const",
           keyword: "const",
           params: { allowedValue: "dog" },
           message: "must be equal to constant",
@@ -187,7 +179,6 @@ function validate56(
       if (typeof data.good !== "boolean") {
         const err3 = {
           instancePath: instancePath + "/good",
-          schemaPath: "#/properties/good/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -203,7 +194,6 @@ function validate56(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -275,7 +265,6 @@ function validate52(
   if (!valid0) {
     const err0 = {
       instancePath,
-      schemaPath: "#/oneOf",
       keyword: "oneOf",
       params: { passingSchemas: passing0 },
       message: "must match exactly one schema in oneOf",
@@ -322,7 +311,6 @@ function validate58(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -357,7 +345,6 @@ function validate59(
       if (typeof data.Password !== "string") {
         const err0 = {
           instancePath: instancePath + "/Password",
-          schemaPath: "#/properties/Password/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -373,7 +360,6 @@ function validate59(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -411,7 +397,6 @@ function validate60(
       if (typeof data.Password !== "string") {
         const err0 = {
           instancePath: instancePath + "/Password",
-          schemaPath: "#/properties/Password/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -428,7 +413,6 @@ function validate60(
       if (typeof data.Value !== "string") {
         const err1 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -444,7 +428,6 @@ function validate60(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -482,7 +465,6 @@ function validate61(
       if (typeof data.Old !== "string") {
         const err0 = {
           instancePath: instancePath + "/Old",
-          schemaPath: "#/properties/Old/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -499,7 +481,6 @@ function validate61(
       if (typeof data.New !== "string") {
         const err1 = {
           instancePath: instancePath + "/New",
-          schemaPath: "#/properties/New/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -515,7 +496,6 @@ function validate61(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

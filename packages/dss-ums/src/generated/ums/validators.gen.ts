@@ -56,7 +56,6 @@ function validate55(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -71,7 +70,6 @@ function validate55(
   if (!(data === 0 || data === 1 || data === 2 || data === 3)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema22.enum },
       message: "must be equal to one of the allowed values",
@@ -103,7 +101,6 @@ function validate57(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -118,7 +115,6 @@ function validate57(
   if (!(data === "Id" || data === "Serial" || data === "UserId" || data === "TokenType")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema23.enum },
       message: "must be equal to one of the allowed values",
@@ -150,7 +146,6 @@ function validate59(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -165,7 +160,6 @@ function validate59(
   if (!(data === 0 || data === 1 || data === 2 || data === 3 || data === 4)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema24.enum },
       message: "must be equal to one of the allowed values",
@@ -197,7 +191,6 @@ function validate61(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -220,7 +213,6 @@ function validate61(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema25.enum },
       message: "must be equal to one of the allowed values",
@@ -252,7 +244,6 @@ function validate54(
     if (data.Column === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Column" },
         message: "must have required property '" + "Column" + "'",
@@ -267,7 +258,6 @@ function validate54(
     if (data.Operation === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Operation" },
         message: "must have required property '" + "Operation" + "'",
@@ -282,7 +272,6 @@ function validate54(
     if (data.Value === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -331,7 +320,6 @@ function validate54(
       if (!valid1) {
         const err3 = {
           instancePath: instancePath + "/Column",
-          schemaPath: "#/properties/Column/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -390,7 +378,6 @@ function validate54(
       if (!valid2) {
         const err4 = {
           instancePath: instancePath + "/Operation",
-          schemaPath: "#/properties/Operation/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -420,7 +407,6 @@ function validate54(
       if (typeof data2 !== "string") {
         const err5 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -438,7 +424,6 @@ function validate54(
       if (!(typeof data2 == "number")) {
         const err6 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/1/type",
           keyword: "type",
           params: { type: "number" },
           message: "must be number",
@@ -456,7 +441,6 @@ function validate54(
       if (typeof data2 !== "boolean") {
         const err7 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/2/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -474,7 +458,6 @@ function validate54(
       if (data2 !== null) {
         const err8 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/3/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -491,7 +474,6 @@ function validate54(
       if (!valid3) {
         const err9 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -516,7 +498,6 @@ function validate54(
   } else {
     const err10 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -548,7 +529,6 @@ function validate53(
     if (data.StartPosition === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "StartPosition" },
         message: "must have required property '" + "StartPosition" + "'",
@@ -563,7 +543,6 @@ function validate53(
     if (data.EndPosition === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "EndPosition" },
         message: "must have required property '" + "EndPosition" + "'",
@@ -580,7 +559,6 @@ function validate53(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err2 = {
           instancePath: instancePath + "/StartPosition",
-          schemaPath: "#/properties/StartPosition/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -596,7 +574,6 @@ function validate53(
         if (!formats0.validate(data0)) {
           const err3 = {
             instancePath: instancePath + "/StartPosition",
-            schemaPath: "#/properties/StartPosition/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -615,7 +592,6 @@ function validate53(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err4 = {
           instancePath: instancePath + "/EndPosition",
-          schemaPath: "#/properties/EndPosition/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -631,7 +607,6 @@ function validate53(
         if (!formats0.validate(data1)) {
           const err5 = {
             instancePath: instancePath + "/EndPosition",
-            schemaPath: "#/properties/EndPosition/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -666,7 +641,6 @@ function validate53(
       } else {
         const err6 = {
           instancePath: instancePath + "/Filters",
-          schemaPath: "#/properties/Filters/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -682,7 +656,6 @@ function validate53(
   } else {
     const err7 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -747,7 +720,6 @@ function validate66(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/anyOf/0/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -772,7 +744,6 @@ function validate66(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/anyOf/0/enum",
       keyword: "enum",
       params: { allowedValues: schema28.anyOf[0].enum },
       message: "must be equal to one of the allowed values",
@@ -790,7 +761,6 @@ function validate66(
   if (typeof data !== "string") {
     const err2 = {
       instancePath,
-      schemaPath: "#/anyOf/1/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -807,7 +777,6 @@ function validate66(
   if (!valid0) {
     const err3 = {
       instancePath,
-      schemaPath: "#/anyOf",
       keyword: "anyOf",
       params: {},
       message: "must match a schema in anyOf",
@@ -850,7 +819,6 @@ function validate68(
       if (typeof data[key0] !== "string") {
         const err0 = {
           instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-          schemaPath: "#/unevaluatedProperties/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -866,7 +834,6 @@ function validate68(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -898,7 +865,6 @@ function validate65(
     if (data.Id === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Id" },
         message: "must have required property '" + "Id" + "'",
@@ -913,7 +879,6 @@ function validate65(
     if (data.Serial === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Serial" },
         message: "must have required property '" + "Serial" + "'",
@@ -928,7 +893,6 @@ function validate65(
     if (data.UserName === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UserName" },
         message: "must have required property '" + "UserName" + "'",
@@ -943,7 +907,6 @@ function validate65(
     if (data.TokenType === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "TokenType" },
         message: "must have required property '" + "TokenType" + "'",
@@ -958,7 +921,6 @@ function validate65(
     if (data.Parameters === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Parameters" },
         message: "must have required property '" + "Parameters" + "'",
@@ -975,7 +937,6 @@ function validate65(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err5 = {
           instancePath: instancePath + "/Id",
-          schemaPath: "#/properties/Id/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -991,7 +952,6 @@ function validate65(
         if (!formats4.validate(data0)) {
           const err6 = {
             instancePath: instancePath + "/Id",
-            schemaPath: "#/properties/Id/format",
             keyword: "format",
             params: { format: "int64" },
             message: 'must match format "' + "int64" + '"',
@@ -1009,7 +969,6 @@ function validate65(
       if (typeof data.Serial !== "string") {
         const err7 = {
           instancePath: instancePath + "/Serial",
-          schemaPath: "#/properties/Serial/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1030,7 +989,6 @@ function validate65(
       if (typeof data2 !== "string") {
         const err8 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1048,7 +1006,6 @@ function validate65(
       if (data2 !== null) {
         const err9 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -1065,7 +1022,6 @@ function validate65(
       if (!valid1) {
         const err10 = {
           instancePath: instancePath + "/UserName",
-          schemaPath: "#/properties/UserName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1118,7 +1074,6 @@ function validate65(
   } else {
     const err11 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1150,7 +1105,6 @@ function validate64(
     if (data.TokenInfos === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "TokenInfos" },
         message: "must have required property '" + "TokenInfos" + "'",
@@ -1165,7 +1119,6 @@ function validate64(
     if (data.TotalCount === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "TotalCount" },
         message: "must have required property '" + "TotalCount" + "'",
@@ -1180,7 +1133,6 @@ function validate64(
     if (data.AffectedCount === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AffectedCount" },
         message: "must have required property '" + "AffectedCount" + "'",
@@ -1213,7 +1165,6 @@ function validate64(
       } else {
         const err3 = {
           instancePath: instancePath + "/TokenInfos",
-          schemaPath: "#/properties/TokenInfos/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -1231,7 +1182,6 @@ function validate64(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err4 = {
           instancePath: instancePath + "/TotalCount",
-          schemaPath: "#/properties/TotalCount/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1247,7 +1197,6 @@ function validate64(
         if (!formats0.validate(data2)) {
           const err5 = {
             instancePath: instancePath + "/TotalCount",
-            schemaPath: "#/properties/TotalCount/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -1266,7 +1215,6 @@ function validate64(
       if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
         const err6 = {
           instancePath: instancePath + "/AffectedCount",
-          schemaPath: "#/properties/AffectedCount/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1282,7 +1230,6 @@ function validate64(
         if (!formats0.validate(data3)) {
           const err7 = {
             instancePath: instancePath + "/AffectedCount",
-            schemaPath: "#/properties/AffectedCount/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -1299,7 +1246,6 @@ function validate64(
   } else {
     const err8 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1342,7 +1288,6 @@ function validate71(
     if (data.Message === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Message" },
         message: "must have required property '" + "Message" + "'",
@@ -1358,7 +1303,6 @@ function validate71(
       if (typeof data.Message !== "string") {
         const err1 = {
           instancePath: instancePath + "/Message",
-          schemaPath: "#/properties/Message/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1375,7 +1319,6 @@ function validate71(
       if (typeof data.ExceptionMessage !== "string") {
         const err2 = {
           instancePath: instancePath + "/ExceptionMessage",
-          schemaPath: "#/properties/ExceptionMessage/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1392,7 +1335,6 @@ function validate71(
       if (typeof data.ExceptionType !== "string") {
         const err3 = {
           instancePath: instancePath + "/ExceptionType",
-          schemaPath: "#/properties/ExceptionType/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1409,7 +1351,6 @@ function validate71(
       if (typeof data.StackTrace !== "string") {
         const err4 = {
           instancePath: instancePath + "/StackTrace",
-          schemaPath: "#/properties/StackTrace/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1425,7 +1366,6 @@ function validate71(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1494,7 +1434,6 @@ function validate73(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -1509,7 +1448,6 @@ function validate73(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema32.enum },
       message: "must be equal to one of the allowed values",
@@ -1541,7 +1479,6 @@ function validate75(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1556,7 +1493,6 @@ function validate75(
   if (!(data === "Login" || data === "PhoneNumber" || data === "Email")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema33.enum },
       message: "must be equal to one of the allowed values",
@@ -1609,7 +1545,6 @@ function validate78(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -1624,7 +1559,6 @@ function validate78(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema35.enum },
       message: "must be equal to one of the allowed values",
@@ -1656,7 +1590,6 @@ function validate80(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1671,7 +1604,6 @@ function validate80(
   if (!(data === "On" || data === "Off" || data === "NotSet")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema36.enum },
       message: "must be equal to one of the allowed values",
@@ -1716,7 +1648,6 @@ function validate83(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -1731,7 +1662,6 @@ function validate83(
   if (!(data === 1 || data === 2 || data === 3)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema38.enum },
       message: "must be equal to one of the allowed values",
@@ -1763,7 +1693,6 @@ function validate85(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1778,7 +1707,6 @@ function validate85(
   if (!(data === "Primary" || data === "Secondary" || data === "PrimaryAndSecondary")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema39.enum },
       message: "must be equal to one of the allowed values",
@@ -1810,7 +1738,6 @@ function validate82(
     if (data.Identifier === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Identifier" },
         message: "must have required property '" + "Identifier" + "'",
@@ -1825,7 +1752,6 @@ function validate82(
     if (data.Type === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Type" },
         message: "must have required property '" + "Type" + "'",
@@ -1841,7 +1767,6 @@ function validate82(
       if (typeof data.Identifier !== "string") {
         const err2 = {
           instancePath: instancePath + "/Identifier",
-          schemaPath: "#/properties/Identifier/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1891,7 +1816,6 @@ function validate82(
       if (!valid1) {
         const err3 = {
           instancePath: instancePath + "/Type",
-          schemaPath: "#/properties/Type/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1916,7 +1840,6 @@ function validate82(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1961,7 +1884,6 @@ function validate89(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -1990,7 +1912,6 @@ function validate89(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema41.enum },
       message: "must be equal to one of the allowed values",
@@ -2037,7 +1958,6 @@ function validate91(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -2066,7 +1986,6 @@ function validate91(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema42.enum },
       message: "must be equal to one of the allowed values",
@@ -2098,7 +2017,6 @@ function validate88(
     if (data.Action === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Action" },
         message: "must have required property '" + "Action" + "'",
@@ -2113,7 +2031,6 @@ function validate88(
     if (data.ConfirmationRequired === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ConfirmationRequired" },
         message: "must have required property '" + "ConfirmationRequired" + "'",
@@ -2162,7 +2079,6 @@ function validate88(
       if (!valid1) {
         const err2 = {
           instancePath: instancePath + "/Action",
-          schemaPath: "#/properties/Action/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2188,7 +2104,6 @@ function validate88(
       if (typeof data.ConfirmationRequired !== "boolean") {
         const err3 = {
           instancePath: instancePath + "/ConfirmationRequired",
-          schemaPath: "#/properties/ConfirmationRequired/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -2204,7 +2119,6 @@ function validate88(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2236,7 +2150,6 @@ function validate77(
     if (data.Mode === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Mode" },
         message: "must have required property '" + "Mode" + "'",
@@ -2251,7 +2164,6 @@ function validate77(
     if (data.EditableByUser === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "EditableByUser" },
         message: "must have required property '" + "EditableByUser" + "'",
@@ -2266,7 +2178,6 @@ function validate77(
     if (data.AuthMethods === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AuthMethods" },
         message: "must have required property '" + "AuthMethods" + "'",
@@ -2281,7 +2192,6 @@ function validate77(
     if (data.OperationPolicy === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OperationPolicy" },
         message: "must have required property '" + "OperationPolicy" + "'",
@@ -2330,7 +2240,6 @@ function validate77(
       if (!valid1) {
         const err4 = {
           instancePath: instancePath + "/Mode",
-          schemaPath: "#/properties/Mode/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2356,7 +2265,6 @@ function validate77(
       if (typeof data.EditableByUser !== "boolean") {
         const err5 = {
           instancePath: instancePath + "/EditableByUser",
-          schemaPath: "#/properties/EditableByUser/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -2390,7 +2298,6 @@ function validate77(
       } else {
         const err6 = {
           instancePath: instancePath + "/AuthMethods",
-          schemaPath: "#/properties/AuthMethods/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -2424,7 +2331,6 @@ function validate77(
       } else {
         const err7 = {
           instancePath: instancePath + "/OperationPolicy",
-          schemaPath: "#/properties/OperationPolicy/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -2440,7 +2346,6 @@ function validate77(
   } else {
     const err8 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2480,7 +2385,6 @@ function validate95(
     if (data.IdentityProviderName === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IdentityProviderName" },
         message: "must have required property '" + "IdentityProviderName" + "'",
@@ -2495,7 +2399,6 @@ function validate95(
     if (data.GroupList === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "GroupList" },
         message: "must have required property '" + "GroupList" + "'",
@@ -2511,7 +2414,6 @@ function validate95(
       if (typeof data.IdentityProviderName !== "string") {
         const err2 = {
           instancePath: instancePath + "/IdentityProviderName",
-          schemaPath: "#/properties/IdentityProviderName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2532,7 +2434,6 @@ function validate95(
           if (typeof data1[i0] !== "string") {
             const err3 = {
               instancePath: instancePath + "/GroupList/" + i0,
-              schemaPath: "#/properties/GroupList/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -2548,7 +2449,6 @@ function validate95(
       } else {
         const err4 = {
           instancePath: instancePath + "/GroupList",
-          schemaPath: "#/properties/GroupList/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -2564,7 +2464,6 @@ function validate95(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2621,7 +2520,6 @@ function validate97(
     if (data.Id === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Id" },
         message: "must have required property '" + "Id" + "'",
@@ -2636,7 +2534,6 @@ function validate97(
     if (data.Oid === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Oid" },
         message: "must have required property '" + "Oid" + "'",
@@ -2651,7 +2548,6 @@ function validate97(
     if (data.DisplayName === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DisplayName" },
         message: "must have required property '" + "DisplayName" + "'",
@@ -2666,7 +2562,6 @@ function validate97(
     if (data.StringIdentifier === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "StringIdentifier" },
         message: "must have required property '" + "StringIdentifier" + "'",
@@ -2681,7 +2576,6 @@ function validate97(
     if (data.Order === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Order" },
         message: "must have required property '" + "Order" + "'",
@@ -2696,7 +2590,6 @@ function validate97(
     if (data.MinLength === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "MinLength" },
         message: "must have required property '" + "MinLength" + "'",
@@ -2711,7 +2604,6 @@ function validate97(
     if (data.MaxLength === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "MaxLength" },
         message: "must have required property '" + "MaxLength" + "'",
@@ -2726,7 +2618,6 @@ function validate97(
     if (data.Required === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Required" },
         message: "must have required property '" + "Required" + "'",
@@ -2741,7 +2632,6 @@ function validate97(
     if (data.DefaultValue === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DefaultValue" },
         message: "must have required property '" + "DefaultValue" + "'",
@@ -2758,7 +2648,6 @@ function validate97(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err9 = {
           instancePath: instancePath + "/Id",
-          schemaPath: "#/properties/Id/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2774,7 +2663,6 @@ function validate97(
         if (!formats0.validate(data0)) {
           const err10 = {
             instancePath: instancePath + "/Id",
-            schemaPath: "#/properties/Id/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -2792,7 +2680,6 @@ function validate97(
       if (typeof data.Oid !== "string") {
         const err11 = {
           instancePath: instancePath + "/Oid",
-          schemaPath: "#/properties/Oid/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2809,7 +2696,6 @@ function validate97(
       if (typeof data.DisplayName !== "string") {
         const err12 = {
           instancePath: instancePath + "/DisplayName",
-          schemaPath: "#/properties/DisplayName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2826,7 +2712,6 @@ function validate97(
       if (typeof data.StringIdentifier !== "string") {
         const err13 = {
           instancePath: instancePath + "/StringIdentifier",
-          schemaPath: "#/properties/StringIdentifier/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2844,7 +2729,6 @@ function validate97(
       if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4))) {
         const err14 = {
           instancePath: instancePath + "/Order",
-          schemaPath: "#/properties/Order/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2860,7 +2744,6 @@ function validate97(
         if (!formats0.validate(data4)) {
           const err15 = {
             instancePath: instancePath + "/Order",
-            schemaPath: "#/properties/Order/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -2879,7 +2762,6 @@ function validate97(
       if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
         const err16 = {
           instancePath: instancePath + "/MinLength",
-          schemaPath: "#/properties/MinLength/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2895,7 +2777,6 @@ function validate97(
         if (!formats0.validate(data5)) {
           const err17 = {
             instancePath: instancePath + "/MinLength",
-            schemaPath: "#/properties/MinLength/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -2914,7 +2795,6 @@ function validate97(
       if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6))) {
         const err18 = {
           instancePath: instancePath + "/MaxLength",
-          schemaPath: "#/properties/MaxLength/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2930,7 +2810,6 @@ function validate97(
         if (!formats0.validate(data6)) {
           const err19 = {
             instancePath: instancePath + "/MaxLength",
-            schemaPath: "#/properties/MaxLength/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -2948,7 +2827,6 @@ function validate97(
       if (typeof data.Required !== "boolean") {
         const err20 = {
           instancePath: instancePath + "/Required",
-          schemaPath: "#/properties/Required/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -2969,7 +2847,6 @@ function validate97(
       if (typeof data8 !== "string") {
         const err21 = {
           instancePath: instancePath + "/DefaultValue",
-          schemaPath: "#/properties/DefaultValue/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2987,7 +2864,6 @@ function validate97(
       if (data8 !== null) {
         const err22 = {
           instancePath: instancePath + "/DefaultValue",
-          schemaPath: "#/properties/DefaultValue/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3004,7 +2880,6 @@ function validate97(
       if (!valid1) {
         const err23 = {
           instancePath: instancePath + "/DefaultValue",
-          schemaPath: "#/properties/DefaultValue/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3029,7 +2904,6 @@ function validate97(
   } else {
     const err24 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -3070,7 +2944,6 @@ function validate99(
     if (data.Description === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Description" },
         message: "must have required property '" + "Description" + "'",
@@ -3085,7 +2958,6 @@ function validate99(
     if (data.IssuerName === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IssuerName" },
         message: "must have required property '" + "IssuerName" + "'",
@@ -3100,7 +2972,6 @@ function validate99(
     if (data.DisplayName === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DisplayName" },
         message: "must have required property '" + "DisplayName" + "'",
@@ -3120,7 +2991,6 @@ function validate99(
       if (typeof data0 !== "string") {
         const err3 = {
           instancePath: instancePath + "/Description",
-          schemaPath: "#/properties/Description/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3138,7 +3008,6 @@ function validate99(
       if (data0 !== null) {
         const err4 = {
           instancePath: instancePath + "/Description",
-          schemaPath: "#/properties/Description/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3155,7 +3024,6 @@ function validate99(
       if (!valid1) {
         const err5 = {
           instancePath: instancePath + "/Description",
-          schemaPath: "#/properties/Description/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3181,7 +3049,6 @@ function validate99(
       if (typeof data.IssuerName !== "string") {
         const err6 = {
           instancePath: instancePath + "/IssuerName",
-          schemaPath: "#/properties/IssuerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3202,7 +3069,6 @@ function validate99(
       if (typeof data2 !== "string") {
         const err7 = {
           instancePath: instancePath + "/DisplayName",
-          schemaPath: "#/properties/DisplayName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3220,7 +3086,6 @@ function validate99(
       if (data2 !== null) {
         const err8 = {
           instancePath: instancePath + "/DisplayName",
-          schemaPath: "#/properties/DisplayName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3237,7 +3102,6 @@ function validate99(
       if (!valid2) {
         const err9 = {
           instancePath: instancePath + "/DisplayName",
-          schemaPath: "#/properties/DisplayName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3262,7 +3126,6 @@ function validate99(
   } else {
     const err10 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -3317,7 +3180,6 @@ function validate102(
     if (!pattern3.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: {
           pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
@@ -3337,7 +3199,6 @@ function validate102(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -3369,7 +3230,6 @@ function validate104(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -3384,7 +3244,6 @@ function validate104(
   if (!(data === 0 || data === 1)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema48.enum },
       message: "must be equal to one of the allowed values",
@@ -3416,7 +3275,6 @@ function validate106(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -3431,7 +3289,6 @@ function validate106(
   if (!(data === "GOST" || data === "RSA_AES")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema49.enum },
       message: "must be equal to one of the allowed values",
@@ -3463,7 +3320,6 @@ function validate101(
     if (data.Id === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Id" },
         message: "must have required property '" + "Id" + "'",
@@ -3478,7 +3334,6 @@ function validate101(
     if (data.Name === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Name" },
         message: "must have required property '" + "Name" + "'",
@@ -3493,7 +3348,6 @@ function validate101(
     if (data.Description === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Description" },
         message: "must have required property '" + "Description" + "'",
@@ -3508,7 +3362,6 @@ function validate101(
     if (data.Type === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Type" },
         message: "must have required property '" + "Type" + "'",
@@ -3538,7 +3391,6 @@ function validate101(
       if (typeof data.Name !== "string") {
         const err4 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3555,7 +3407,6 @@ function validate101(
       if (typeof data.Description !== "string") {
         const err5 = {
           instancePath: instancePath + "/Description",
-          schemaPath: "#/properties/Description/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3605,7 +3456,6 @@ function validate101(
       if (!valid2) {
         const err6 = {
           instancePath: instancePath + "/Type",
-          schemaPath: "#/properties/Type/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3630,7 +3480,6 @@ function validate101(
   } else {
     const err7 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -3670,7 +3519,6 @@ function validate109(
     if (data.DeviceFingerprintRequired === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DeviceFingerprintRequired" },
         message: "must have required property '" + "DeviceFingerprintRequired" + "'",
@@ -3685,7 +3533,6 @@ function validate109(
     if (data.KeyInfoDivideRequired === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyInfoDivideRequired" },
         message: "must have required property '" + "KeyInfoDivideRequired" + "'",
@@ -3701,7 +3548,6 @@ function validate109(
       if (typeof data.DeviceFingerprintRequired !== "boolean") {
         const err2 = {
           instancePath: instancePath + "/DeviceFingerprintRequired",
-          schemaPath: "#/properties/DeviceFingerprintRequired/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3718,7 +3564,6 @@ function validate109(
       if (typeof data.KeyInfoDivideRequired !== "boolean") {
         const err3 = {
           instancePath: instancePath + "/KeyInfoDivideRequired",
-          schemaPath: "#/properties/KeyInfoDivideRequired/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3734,7 +3579,6 @@ function validate109(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -3766,7 +3610,6 @@ function validate72(
     if (data.AvaliableIdentifierTypes === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AvaliableIdentifierTypes" },
         message: "must have required property '" + "AvaliableIdentifierTypes" + "'",
@@ -3781,7 +3624,6 @@ function validate72(
     if (data.AuthenticationPolicy === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AuthenticationPolicy" },
         message: "must have required property '" + "AuthenticationPolicy" + "'",
@@ -3796,7 +3638,6 @@ function validate72(
     if (data.AllowUserRegistration === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AllowUserRegistration" },
         message: "must have required property '" + "AllowUserRegistration" + "'",
@@ -3811,7 +3652,6 @@ function validate72(
     if (data.Groups === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Groups" },
         message: "must have required property '" + "Groups" + "'",
@@ -3826,7 +3666,6 @@ function validate72(
     if (data.Rdns === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Rdns" },
         message: "must have required property '" + "Rdns" + "'",
@@ -3841,7 +3680,6 @@ function validate72(
     if (data.IdentityProviders === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IdentityProviders" },
         message: "must have required property '" + "IdentityProviders" + "'",
@@ -3856,7 +3694,6 @@ function validate72(
     if (data.CryptoProviders === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CryptoProviders" },
         message: "must have required property '" + "CryptoProviders" + "'",
@@ -3909,7 +3746,6 @@ function validate72(
           if (!valid3) {
             const err7 = {
               instancePath: instancePath + "/AvaliableIdentifierTypes/" + i0,
-              schemaPath: "#/properties/AvaliableIdentifierTypes/items/anyOf",
               keyword: "anyOf",
               params: {},
               message: "must match a schema in anyOf",
@@ -3934,7 +3770,6 @@ function validate72(
       } else {
         const err8 = {
           instancePath: instancePath + "/AvaliableIdentifierTypes",
-          schemaPath: "#/properties/AvaliableIdentifierTypes/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -3965,7 +3800,6 @@ function validate72(
       if (typeof data.AllowUserRegistration !== "boolean") {
         const err9 = {
           instancePath: instancePath + "/AllowUserRegistration",
-          schemaPath: "#/properties/AllowUserRegistration/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3999,7 +3833,6 @@ function validate72(
       } else {
         const err10 = {
           instancePath: instancePath + "/Groups",
-          schemaPath: "#/properties/Groups/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -4033,7 +3866,6 @@ function validate72(
       } else {
         const err11 = {
           instancePath: instancePath + "/Rdns",
-          schemaPath: "#/properties/Rdns/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -4067,7 +3899,6 @@ function validate72(
       } else {
         const err12 = {
           instancePath: instancePath + "/IdentityProviders",
-          schemaPath: "#/properties/IdentityProviders/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -4101,7 +3932,6 @@ function validate72(
       } else {
         const err13 = {
           instancePath: instancePath + "/CryptoProviders",
-          schemaPath: "#/properties/CryptoProviders/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -4131,7 +3961,6 @@ function validate72(
   } else {
     const err14 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -4173,7 +4002,6 @@ function validate111(
     if (!pattern4.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: {
           pattern:
@@ -4194,7 +4022,6 @@ function validate111(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4231,7 +4058,6 @@ function validate112(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4308,7 +4134,6 @@ function validate115(
     if (!pattern5.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: {
           pattern:
@@ -4329,7 +4154,6 @@ function validate115(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4361,7 +4185,6 @@ function validate113(
     if (data.UserId === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UserId" },
         message: "must have required property '" + "UserId" + "'",
@@ -4376,7 +4199,6 @@ function validate113(
     if (data.Login === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Login" },
         message: "must have required property '" + "Login" + "'",
@@ -4391,7 +4213,6 @@ function validate113(
     if (data.PhoneNumber === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PhoneNumber" },
         message: "must have required property '" + "PhoneNumber" + "'",
@@ -4406,7 +4227,6 @@ function validate113(
     if (data.Email === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Email" },
         message: "must have required property '" + "Email" + "'",
@@ -4421,7 +4241,6 @@ function validate113(
     if (data.PhoneConfirmed === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PhoneConfirmed" },
         message: "must have required property '" + "PhoneConfirmed" + "'",
@@ -4436,7 +4255,6 @@ function validate113(
     if (data.EmailConfirmed === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "EmailConfirmed" },
         message: "must have required property '" + "EmailConfirmed" + "'",
@@ -4451,7 +4269,6 @@ function validate113(
     if (data.DisplayName === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DisplayName" },
         message: "must have required property '" + "DisplayName" + "'",
@@ -4466,7 +4283,6 @@ function validate113(
     if (data.DistinguishName === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DistinguishName" },
         message: "must have required property '" + "DistinguishName" + "'",
@@ -4481,7 +4297,6 @@ function validate113(
     if (data.AccountLocked === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AccountLocked" },
         message: "must have required property '" + "AccountLocked" + "'",
@@ -4496,7 +4311,6 @@ function validate113(
     if (data.Group === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Group" },
         message: "must have required property '" + "Group" + "'",
@@ -4511,7 +4325,6 @@ function validate113(
     if (data.CreationDate === undefined) {
       const err10 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CreationDate" },
         message: "must have required property '" + "CreationDate" + "'",
@@ -4526,7 +4339,6 @@ function validate113(
     if (data.LockoutDate === undefined) {
       const err11 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LockoutDate" },
         message: "must have required property '" + "LockoutDate" + "'",
@@ -4541,7 +4353,6 @@ function validate113(
     if (data.LastLoginDate === undefined) {
       const err12 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "LastLoginDate" },
         message: "must have required property '" + "LastLoginDate" + "'",
@@ -4571,7 +4382,6 @@ function validate113(
       if (typeof data.Login !== "string") {
         const err13 = {
           instancePath: instancePath + "/Login",
-          schemaPath: "#/properties/Login/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4592,7 +4402,6 @@ function validate113(
       if (typeof data2 !== "string") {
         const err14 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4610,7 +4419,6 @@ function validate113(
       if (data2 !== null) {
         const err15 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4627,7 +4435,6 @@ function validate113(
       if (!valid2) {
         const err16 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4657,7 +4464,6 @@ function validate113(
       if (typeof data3 !== "string") {
         const err17 = {
           instancePath: instancePath + "/Email",
-          schemaPath: "#/properties/Email/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4675,7 +4481,6 @@ function validate113(
       if (data3 !== null) {
         const err18 = {
           instancePath: instancePath + "/Email",
-          schemaPath: "#/properties/Email/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4692,7 +4497,6 @@ function validate113(
       if (!valid3) {
         const err19 = {
           instancePath: instancePath + "/Email",
-          schemaPath: "#/properties/Email/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4718,7 +4522,6 @@ function validate113(
       if (typeof data.PhoneConfirmed !== "boolean") {
         const err20 = {
           instancePath: instancePath + "/PhoneConfirmed",
-          schemaPath: "#/properties/PhoneConfirmed/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -4735,7 +4538,6 @@ function validate113(
       if (typeof data.EmailConfirmed !== "boolean") {
         const err21 = {
           instancePath: instancePath + "/EmailConfirmed",
-          schemaPath: "#/properties/EmailConfirmed/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -4756,7 +4558,6 @@ function validate113(
       if (typeof data6 !== "string") {
         const err22 = {
           instancePath: instancePath + "/DisplayName",
-          schemaPath: "#/properties/DisplayName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4774,7 +4575,6 @@ function validate113(
       if (data6 !== null) {
         const err23 = {
           instancePath: instancePath + "/DisplayName",
-          schemaPath: "#/properties/DisplayName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4791,7 +4591,6 @@ function validate113(
       if (!valid4) {
         const err24 = {
           instancePath: instancePath + "/DisplayName",
-          schemaPath: "#/properties/DisplayName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4821,7 +4620,6 @@ function validate113(
       if (typeof data7 !== "string") {
         const err25 = {
           instancePath: instancePath + "/DistinguishName",
-          schemaPath: "#/properties/DistinguishName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4839,7 +4637,6 @@ function validate113(
       if (data7 !== null) {
         const err26 = {
           instancePath: instancePath + "/DistinguishName",
-          schemaPath: "#/properties/DistinguishName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4856,7 +4653,6 @@ function validate113(
       if (!valid5) {
         const err27 = {
           instancePath: instancePath + "/DistinguishName",
-          schemaPath: "#/properties/DistinguishName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4882,7 +4678,6 @@ function validate113(
       if (typeof data.AccountLocked !== "boolean") {
         const err28 = {
           instancePath: instancePath + "/AccountLocked",
-          schemaPath: "#/properties/AccountLocked/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -4899,7 +4694,6 @@ function validate113(
       if (typeof data.Group !== "string") {
         const err29 = {
           instancePath: instancePath + "/Group",
-          schemaPath: "#/properties/Group/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4949,7 +4743,6 @@ function validate113(
       if (data11 !== null) {
         const err30 = {
           instancePath: instancePath + "/LockoutDate",
-          schemaPath: "#/properties/LockoutDate/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4966,7 +4759,6 @@ function validate113(
       if (!valid7) {
         const err31 = {
           instancePath: instancePath + "/LockoutDate",
-          schemaPath: "#/properties/LockoutDate/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5011,7 +4803,6 @@ function validate113(
       if (data12 !== null) {
         const err32 = {
           instancePath: instancePath + "/LastLoginDate",
-          schemaPath: "#/properties/LastLoginDate/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -5028,7 +4819,6 @@ function validate113(
       if (!valid8) {
         const err33 = {
           instancePath: instancePath + "/LastLoginDate",
-          schemaPath: "#/properties/LastLoginDate/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5053,7 +4843,6 @@ function validate113(
   } else {
     const err34 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5106,7 +4895,6 @@ function validate119(
       if (!valid0) {
         const err0 = {
           instancePath,
-          schemaPath: "#/propertyNames",
           keyword: "propertyNames",
           params: { propertyName: key0 },
           message: "property name must be valid",
@@ -5123,7 +4911,6 @@ function validate119(
       if (typeof data[key1] !== "string") {
         const err1 = {
           instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          schemaPath: "#/unevaluatedProperties/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5139,7 +4926,6 @@ function validate119(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5172,7 +4958,6 @@ function validate121(
     if (!pattern3.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: {
           pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
@@ -5192,7 +4977,6 @@ function validate121(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -5235,7 +5019,6 @@ function validate123(
     if (data.MethodUri === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "MethodUri" },
         message: "must have required property '" + "MethodUri" + "'",
@@ -5250,7 +5033,6 @@ function validate123(
     if (data.Level === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Level" },
         message: "must have required property '" + "Level" + "'",
@@ -5266,7 +5048,6 @@ function validate123(
       if (typeof data.MethodUri !== "string") {
         const err2 = {
           instancePath: instancePath + "/MethodUri",
-          schemaPath: "#/properties/MethodUri/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5284,7 +5065,6 @@ function validate123(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err3 = {
           instancePath: instancePath + "/Level",
-          schemaPath: "#/properties/Level/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5300,7 +5080,6 @@ function validate123(
         if (!formats0.validate(data1)) {
           const err4 = {
             instancePath: instancePath + "/Level",
-            schemaPath: "#/properties/Level/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -5317,7 +5096,6 @@ function validate123(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5365,7 +5143,6 @@ function validate122(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -5403,7 +5180,6 @@ function validate125(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -5419,7 +5195,6 @@ function validate125(
     if (!formats0.validate(data)) {
       const err1 = {
         instancePath,
-        schemaPath: "#/format",
         keyword: "format",
         params: { format: "int32" },
         message: 'must match format "' + "int32" + '"',
@@ -5462,7 +5237,6 @@ function validate126(
         if (!pattern7.test(key0)) {
           const err0 = {
             instancePath,
-            schemaPath: "#/propertyNames/pattern",
             keyword: "pattern",
             params: { pattern: "^[0-9]+$" },
             message: 'must match pattern "' + "^[0-9]+$" + '"',
@@ -5480,7 +5254,6 @@ function validate126(
       if (!valid0) {
         const err1 = {
           instancePath,
-          schemaPath: "#/propertyNames",
           keyword: "propertyNames",
           params: { propertyName: key0 },
           message: "property name must be valid",
@@ -5497,7 +5270,6 @@ function validate126(
       if (typeof data[key1] !== "string") {
         const err2 = {
           instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          schemaPath: "#/unevaluatedProperties/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5513,7 +5285,6 @@ function validate126(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5554,7 +5325,6 @@ function validate127(
     if (data.Email === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Email" },
         message: "must have required property '" + "Email" + "'",
@@ -5569,7 +5339,6 @@ function validate127(
     if (data.Confirmed === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Confirmed" },
         message: "must have required property '" + "Confirmed" + "'",
@@ -5589,7 +5358,6 @@ function validate127(
       if (typeof data0 !== "string") {
         const err2 = {
           instancePath: instancePath + "/Email",
-          schemaPath: "#/properties/Email/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5607,7 +5375,6 @@ function validate127(
       if (data0 !== null) {
         const err3 = {
           instancePath: instancePath + "/Email",
-          schemaPath: "#/properties/Email/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -5624,7 +5391,6 @@ function validate127(
       if (!valid1) {
         const err4 = {
           instancePath: instancePath + "/Email",
-          schemaPath: "#/properties/Email/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5650,7 +5416,6 @@ function validate127(
       if (typeof data.Confirmed !== "boolean") {
         const err5 = {
           instancePath: instancePath + "/Confirmed",
-          schemaPath: "#/properties/Confirmed/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -5666,7 +5431,6 @@ function validate127(
   } else {
     const err6 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5703,7 +5467,6 @@ function validate128(
   if (typeof data !== "boolean") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "boolean" },
       message: "must be boolean",
@@ -5746,7 +5509,6 @@ function validate130(
     if (data.Login === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Login" },
         message: "must have required property '" + "Login" + "'",
@@ -5761,7 +5523,6 @@ function validate130(
     if (data.IssuerName === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IssuerName" },
         message: "must have required property '" + "IssuerName" + "'",
@@ -5777,7 +5538,6 @@ function validate130(
       if (typeof data.Login !== "string") {
         const err2 = {
           instancePath: instancePath + "/Login",
-          schemaPath: "#/properties/Login/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5794,7 +5554,6 @@ function validate130(
       if (typeof data.IssuerName !== "string") {
         const err3 = {
           instancePath: instancePath + "/IssuerName",
-          schemaPath: "#/properties/IssuerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5810,7 +5569,6 @@ function validate130(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5858,7 +5616,6 @@ function validate129(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -5891,7 +5648,6 @@ function validate132(
     if (data.Login === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Login" },
         message: "must have required property '" + "Login" + "'",
@@ -5906,7 +5662,6 @@ function validate132(
     if (data.IssuerName === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IssuerName" },
         message: "must have required property '" + "IssuerName" + "'",
@@ -5922,7 +5677,6 @@ function validate132(
       if (typeof data.Login !== "string") {
         const err2 = {
           instancePath: instancePath + "/Login",
-          schemaPath: "#/properties/Login/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5939,7 +5693,6 @@ function validate132(
       if (typeof data.IssuerName !== "string") {
         const err3 = {
           instancePath: instancePath + "/IssuerName",
-          schemaPath: "#/properties/IssuerName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5955,7 +5708,6 @@ function validate132(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5996,7 +5748,6 @@ function validate133(
     if (data.UserId === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UserId" },
         message: "must have required property '" + "UserId" + "'",
@@ -6011,7 +5762,6 @@ function validate133(
     if (data.KeyExpirationTime === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyExpirationTime" },
         message: "must have required property '" + "KeyExpirationTime" + "'",
@@ -6027,7 +5777,6 @@ function validate133(
       if (typeof data.UserId !== "string") {
         const err2 = {
           instancePath: instancePath + "/UserId",
-          schemaPath: "#/properties/UserId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6057,7 +5806,6 @@ function validate133(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6100,7 +5848,6 @@ function validate136(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -6115,7 +5862,6 @@ function validate136(
   if (!(data === "PhoneNumber" || data === "EmailAddress")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema68.enum },
       message: "must be equal to one of the allowed values",
@@ -6147,7 +5893,6 @@ function validate135(
     if (data.UserContactInfo === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UserContactInfo" },
         message: "must have required property '" + "UserContactInfo" + "'",
@@ -6162,7 +5907,6 @@ function validate135(
     if (data.UserContactInfoType === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UserContactInfoType" },
         message: "must have required property '" + "UserContactInfoType" + "'",
@@ -6178,7 +5922,6 @@ function validate135(
       if (typeof data.UserContactInfo !== "string") {
         const err2 = {
           instancePath: instancePath + "/UserContactInfo",
-          schemaPath: "#/properties/UserContactInfo/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6209,7 +5952,6 @@ function validate135(
       if (typeof data.NeedXmlKeyInfo !== "boolean") {
         const err3 = {
           instancePath: instancePath + "/NeedXmlKeyInfo",
-          schemaPath: "#/properties/NeedXmlKeyInfo/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -6226,7 +5968,6 @@ function validate135(
       if (typeof data.KeyInfoPinCode !== "string") {
         const err4 = {
           instancePath: instancePath + "/KeyInfoPinCode",
-          schemaPath: "#/properties/KeyInfoPinCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6242,7 +5983,6 @@ function validate135(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6285,7 +6025,6 @@ function validate138(
     if (data.ExternalUserId === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ExternalUserId" },
         message: "must have required property '" + "ExternalUserId" + "'",
@@ -6300,7 +6039,6 @@ function validate138(
     if (data.QrCode === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "QrCode" },
         message: "must have required property '" + "QrCode" + "'",
@@ -6315,7 +6053,6 @@ function validate138(
     if (data.KeyExpirationTime === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyExpirationTime" },
         message: "must have required property '" + "KeyExpirationTime" + "'",
@@ -6331,7 +6068,6 @@ function validate138(
       if (typeof data.ExternalUserId !== "string") {
         const err3 = {
           instancePath: instancePath + "/ExternalUserId",
-          schemaPath: "#/properties/ExternalUserId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6348,7 +6084,6 @@ function validate138(
       if (typeof data.QrCode !== "string") {
         const err4 = {
           instancePath: instancePath + "/QrCode",
-          schemaPath: "#/properties/QrCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6379,7 +6114,6 @@ function validate138(
       if (typeof data.XmlKeyInfo !== "string") {
         const err5 = {
           instancePath: instancePath + "/XmlKeyInfo",
-          schemaPath: "#/properties/XmlKeyInfo/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6395,7 +6129,6 @@ function validate138(
   } else {
     const err6 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6438,7 +6171,6 @@ function validate140(
     if (data.QrCode === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "QrCode" },
         message: "must have required property '" + "QrCode" + "'",
@@ -6453,7 +6185,6 @@ function validate140(
     if (data.KeyExpirationTime === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "KeyExpirationTime" },
         message: "must have required property '" + "KeyExpirationTime" + "'",
@@ -6469,7 +6200,6 @@ function validate140(
       if (typeof data.ExternalUserId !== "string") {
         const err2 = {
           instancePath: instancePath + "/ExternalUserId",
-          schemaPath: "#/properties/ExternalUserId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6486,7 +6216,6 @@ function validate140(
       if (typeof data.QrCode !== "string") {
         const err3 = {
           instancePath: instancePath + "/QrCode",
-          schemaPath: "#/properties/QrCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6517,7 +6246,6 @@ function validate140(
       if (typeof data.XmlKeyInfo !== "string") {
         const err4 = {
           instancePath: instancePath + "/XmlKeyInfo",
-          schemaPath: "#/properties/XmlKeyInfo/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6533,7 +6261,6 @@ function validate140(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6574,7 +6301,6 @@ function validate142(
     if (data.Serial === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Serial" },
         message: "must have required property '" + "Serial" + "'",
@@ -6589,7 +6315,6 @@ function validate142(
     if (data.Type === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Type" },
         message: "must have required property '" + "Type" + "'",
@@ -6605,7 +6330,6 @@ function validate142(
       if (typeof data.Serial !== "string") {
         const err2 = {
           instancePath: instancePath + "/Serial",
-          schemaPath: "#/properties/Serial/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6635,7 +6359,6 @@ function validate142(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6677,7 +6400,6 @@ function validate144(
     if (data.Serial === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Serial" },
         message: "must have required property '" + "Serial" + "'",
@@ -6692,7 +6414,6 @@ function validate144(
     if (data.FirstOtp === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "FirstOtp" },
         message: "must have required property '" + "FirstOtp" + "'",
@@ -6707,7 +6428,6 @@ function validate144(
     if (data.SecondOtp === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "SecondOtp" },
         message: "must have required property '" + "SecondOtp" + "'",
@@ -6723,7 +6443,6 @@ function validate144(
       if (typeof data.Serial !== "string") {
         const err3 = {
           instancePath: instancePath + "/Serial",
-          schemaPath: "#/properties/Serial/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6740,7 +6459,6 @@ function validate144(
       if (typeof data.FirstOtp !== "string") {
         const err4 = {
           instancePath: instancePath + "/FirstOtp",
-          schemaPath: "#/properties/FirstOtp/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6761,7 +6479,6 @@ function validate144(
       if (typeof data2 !== "string") {
         const err5 = {
           instancePath: instancePath + "/SecondOtp",
-          schemaPath: "#/properties/SecondOtp/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6779,7 +6496,6 @@ function validate144(
       if (data2 !== null) {
         const err6 = {
           instancePath: instancePath + "/SecondOtp",
-          schemaPath: "#/properties/SecondOtp/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -6796,7 +6512,6 @@ function validate144(
       if (!valid1) {
         const err7 = {
           instancePath: instancePath + "/SecondOtp",
-          schemaPath: "#/properties/SecondOtp/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -6821,7 +6536,6 @@ function validate144(
   } else {
     const err8 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6859,7 +6573,6 @@ function validate146(
     if (data.Action === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Action" },
         message: "must have required property '" + "Action" + "'",
@@ -6874,7 +6587,6 @@ function validate146(
     if (data.ConfirmationRequired === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ConfirmationRequired" },
         message: "must have required property '" + "ConfirmationRequired" + "'",
@@ -6923,7 +6635,6 @@ function validate146(
       if (!valid1) {
         const err2 = {
           instancePath: instancePath + "/Action",
-          schemaPath: "#/properties/Action/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -6949,7 +6660,6 @@ function validate146(
       if (typeof data.ConfirmationRequired !== "boolean") {
         const err3 = {
           instancePath: instancePath + "/ConfirmationRequired",
-          schemaPath: "#/properties/ConfirmationRequired/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -6965,7 +6675,6 @@ function validate146(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7013,7 +6722,6 @@ function validate145(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -7055,7 +6763,6 @@ function validate151(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -7084,7 +6791,6 @@ function validate151(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema41.enum },
       message: "must be equal to one of the allowed values",
@@ -7115,7 +6821,6 @@ function validate153(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -7144,7 +6849,6 @@ function validate153(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema42.enum },
       message: "must be equal to one of the allowed values",
@@ -7212,7 +6916,6 @@ function validate150(
       if (!valid2) {
         const err0 = {
           instancePath: instancePath + "/" + i0,
-          schemaPath: "#/items/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7237,7 +6940,6 @@ function validate150(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -7278,7 +6980,6 @@ function validate155(
     if (data.PhoneNumber === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PhoneNumber" },
         message: "must have required property '" + "PhoneNumber" + "'",
@@ -7293,7 +6994,6 @@ function validate155(
     if (data.Confirmed === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Confirmed" },
         message: "must have required property '" + "Confirmed" + "'",
@@ -7313,7 +7013,6 @@ function validate155(
       if (typeof data0 !== "string") {
         const err2 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7331,7 +7030,6 @@ function validate155(
       if (data0 !== null) {
         const err3 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -7348,7 +7046,6 @@ function validate155(
       if (!valid1) {
         const err4 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7374,7 +7071,6 @@ function validate155(
       if (typeof data.Confirmed !== "boolean") {
         const err5 = {
           instancePath: instancePath + "/Confirmed",
-          schemaPath: "#/properties/Confirmed/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -7390,7 +7086,6 @@ function validate155(
   } else {
     const err6 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7434,7 +7129,6 @@ function validate156(
     if (data.IccId === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IccId" },
         message: "must have required property '" + "IccId" + "'",
@@ -7449,7 +7143,6 @@ function validate156(
     if (data.ProfileId === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ProfileId" },
         message: "must have required property '" + "ProfileId" + "'",
@@ -7464,7 +7157,6 @@ function validate156(
     if (data.PhoneNumber === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PhoneNumber" },
         message: "must have required property '" + "PhoneNumber" + "'",
@@ -7480,7 +7172,6 @@ function validate156(
       if (typeof data.IccId !== "string") {
         const err3 = {
           instancePath: instancePath + "/IccId",
-          schemaPath: "#/properties/IccId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7497,7 +7188,6 @@ function validate156(
       if (typeof data.ProfileId !== "string") {
         const err4 = {
           instancePath: instancePath + "/ProfileId",
-          schemaPath: "#/properties/ProfileId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7518,7 +7208,6 @@ function validate156(
       if (typeof data2 !== "string") {
         const err5 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7536,7 +7225,6 @@ function validate156(
       if (data2 !== null) {
         const err6 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -7553,7 +7241,6 @@ function validate156(
       if (!valid1) {
         const err7 = {
           instancePath: instancePath + "/PhoneNumber",
-          schemaPath: "#/properties/PhoneNumber/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7579,7 +7266,6 @@ function validate156(
       if (typeof data.ActivationCode !== "string") {
         const err8 = {
           instancePath: instancePath + "/ActivationCode",
-          schemaPath: "#/properties/ActivationCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7597,7 +7283,6 @@ function validate156(
       if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4))) {
         const err9 = {
           instancePath: instancePath + "/LastKnownStatus",
-          schemaPath: "#/properties/LastKnownStatus/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -7613,7 +7298,6 @@ function validate156(
         if (!formats0.validate(data4)) {
           const err10 = {
             instancePath: instancePath + "/LastKnownStatus",
-            schemaPath: "#/properties/LastKnownStatus/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -7630,7 +7314,6 @@ function validate156(
   } else {
     const err11 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7668,7 +7351,6 @@ function validate157(
     if (data.IccId === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IccId" },
         message: "must have required property '" + "IccId" + "'",
@@ -7684,7 +7366,6 @@ function validate157(
       if (typeof data.IccId !== "string") {
         const err1 = {
           instancePath: instancePath + "/IccId",
-          schemaPath: "#/properties/IccId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7701,7 +7382,6 @@ function validate157(
       if (typeof data.ProfileId !== "string") {
         const err2 = {
           instancePath: instancePath + "/ProfileId",
-          schemaPath: "#/properties/ProfileId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7717,7 +7397,6 @@ function validate157(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7780,7 +7459,6 @@ function validate160(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -7795,7 +7473,6 @@ function validate160(
   if (!(data === 0 || data === 1 || data === 2 || data === 3 || data === 4)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema83.enum },
       message: "must be equal to one of the allowed values",
@@ -7830,7 +7507,6 @@ function validate162(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -7853,7 +7529,6 @@ function validate162(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema84.enum },
       message: "must be equal to one of the allowed values",
@@ -7885,7 +7560,6 @@ function validate159(
     if (data.Column === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Column" },
         message: "must have required property '" + "Column" + "'",
@@ -7900,7 +7574,6 @@ function validate159(
     if (data.Operation === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Operation" },
         message: "must have required property '" + "Operation" + "'",
@@ -7915,7 +7588,6 @@ function validate159(
     if (data.Value === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -7964,7 +7636,6 @@ function validate159(
       if (!valid1) {
         const err3 = {
           instancePath: instancePath + "/Column",
-          schemaPath: "#/properties/Column/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8023,7 +7694,6 @@ function validate159(
       if (!valid2) {
         const err4 = {
           instancePath: instancePath + "/Operation",
-          schemaPath: "#/properties/Operation/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8053,7 +7723,6 @@ function validate159(
       if (typeof data2 !== "string") {
         const err5 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8071,7 +7740,6 @@ function validate159(
       if (!(typeof data2 == "number")) {
         const err6 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/1/type",
           keyword: "type",
           params: { type: "number" },
           message: "must be number",
@@ -8089,7 +7757,6 @@ function validate159(
       if (typeof data2 !== "boolean") {
         const err7 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/2/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -8107,7 +7774,6 @@ function validate159(
       if (data2 !== null) {
         const err8 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/3/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -8124,7 +7790,6 @@ function validate159(
       if (!valid3) {
         const err9 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8149,7 +7814,6 @@ function validate159(
   } else {
     const err10 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -8181,7 +7845,6 @@ function validate158(
     if (data.StartPosition === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "StartPosition" },
         message: "must have required property '" + "StartPosition" + "'",
@@ -8196,7 +7859,6 @@ function validate158(
     if (data.EndPosition === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "EndPosition" },
         message: "must have required property '" + "EndPosition" + "'",
@@ -8213,7 +7875,6 @@ function validate158(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err2 = {
           instancePath: instancePath + "/StartPosition",
-          schemaPath: "#/properties/StartPosition/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8229,7 +7890,6 @@ function validate158(
         if (!formats0.validate(data0)) {
           const err3 = {
             instancePath: instancePath + "/StartPosition",
-            schemaPath: "#/properties/StartPosition/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -8248,7 +7908,6 @@ function validate158(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err4 = {
           instancePath: instancePath + "/EndPosition",
-          schemaPath: "#/properties/EndPosition/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8264,7 +7923,6 @@ function validate158(
         if (!formats0.validate(data1)) {
           const err5 = {
             instancePath: instancePath + "/EndPosition",
-            schemaPath: "#/properties/EndPosition/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -8299,7 +7957,6 @@ function validate158(
       } else {
         const err6 = {
           instancePath: instancePath + "/Filters",
-          schemaPath: "#/properties/Filters/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -8315,7 +7972,6 @@ function validate158(
   } else {
     const err7 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -8357,7 +8013,6 @@ function validate167(
     if (data.UserInfos === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "UserInfos" },
         message: "must have required property '" + "UserInfos" + "'",
@@ -8372,7 +8027,6 @@ function validate167(
     if (data.TotalCount === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "TotalCount" },
         message: "must have required property '" + "TotalCount" + "'",
@@ -8387,7 +8041,6 @@ function validate167(
     if (data.AffectedCount === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AffectedCount" },
         message: "must have required property '" + "AffectedCount" + "'",
@@ -8420,7 +8073,6 @@ function validate167(
       } else {
         const err3 = {
           instancePath: instancePath + "/UserInfos",
-          schemaPath: "#/properties/UserInfos/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -8438,7 +8090,6 @@ function validate167(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err4 = {
           instancePath: instancePath + "/TotalCount",
-          schemaPath: "#/properties/TotalCount/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8454,7 +8105,6 @@ function validate167(
         if (!formats0.validate(data2)) {
           const err5 = {
             instancePath: instancePath + "/TotalCount",
-            schemaPath: "#/properties/TotalCount/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -8473,7 +8123,6 @@ function validate167(
       if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
         const err6 = {
           instancePath: instancePath + "/AffectedCount",
-          schemaPath: "#/properties/AffectedCount/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8489,7 +8138,6 @@ function validate167(
         if (!formats0.validate(data3)) {
           const err7 = {
             instancePath: instancePath + "/AffectedCount",
-            schemaPath: "#/properties/AffectedCount/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -8506,7 +8154,6 @@ function validate167(
   } else {
     const err8 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

@@ -79,7 +79,6 @@ function validate57(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -94,7 +93,6 @@ function validate57(
   if (!(data === 1 || data === 2 || data === 3 || data === 4 || data === 6)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema24.enum },
       message: "must be equal to one of the allowed values",
@@ -129,7 +127,6 @@ function validate59(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -152,7 +149,6 @@ function validate59(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema25.enum },
       message: "must be equal to one of the allowed values",
@@ -205,7 +201,6 @@ function validate62(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -231,7 +226,6 @@ function validate62(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema27.enum },
       message: "must be equal to one of the allowed values",
@@ -275,7 +269,6 @@ function validate64(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -301,7 +294,6 @@ function validate64(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema28.enum },
       message: "must be equal to one of the allowed values",
@@ -342,7 +334,6 @@ function validate66(
     if (!pattern3.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: {
           pattern:
@@ -363,7 +354,6 @@ function validate66(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -395,7 +385,6 @@ function validate61(
     if (data.RevocationReason === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RevocationReason" },
         message: "must have required property '" + "RevocationReason" + "'",
@@ -444,7 +433,6 @@ function validate61(
       if (!valid1) {
         const err1 = {
           instancePath: instancePath + "/RevocationReason",
-          schemaPath: "#/properties/RevocationReason/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -484,7 +472,6 @@ function validate61(
       if (typeof data.RevocationComments !== "string") {
         const err2 = {
           instancePath: instancePath + "/RevocationComments",
-          schemaPath: "#/properties/RevocationComments/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -547,7 +534,6 @@ function validate61(
       if (typeof data6 !== "string") {
         const err3 = {
           instancePath: instancePath + "/UnholdAction",
-          schemaPath: "#/properties/UnholdAction/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -565,7 +551,6 @@ function validate61(
       if (data6 !== null) {
         const err4 = {
           instancePath: instancePath + "/UnholdAction",
-          schemaPath: "#/properties/UnholdAction/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -582,7 +567,6 @@ function validate61(
       if (!valid6) {
         const err5 = {
           instancePath: instancePath + "/UnholdAction",
-          schemaPath: "#/properties/UnholdAction/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -612,7 +596,6 @@ function validate61(
       if (typeof data7 !== "string") {
         const err6 = {
           instancePath: instancePath + "/SerialNumber",
-          schemaPath: "#/properties/SerialNumber/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -630,7 +613,6 @@ function validate61(
       if (data7 !== null) {
         const err7 = {
           instancePath: instancePath + "/SerialNumber",
-          schemaPath: "#/properties/SerialNumber/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -647,7 +629,6 @@ function validate61(
       if (!valid7) {
         const err8 = {
           instancePath: instancePath + "/SerialNumber",
-          schemaPath: "#/properties/SerialNumber/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -677,7 +658,6 @@ function validate61(
       if (typeof data8 !== "string") {
         const err9 = {
           instancePath: instancePath + "/DistName",
-          schemaPath: "#/properties/DistName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -695,7 +675,6 @@ function validate61(
       if (data8 !== null) {
         const err10 = {
           instancePath: instancePath + "/DistName",
-          schemaPath: "#/properties/DistName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -712,7 +691,6 @@ function validate61(
       if (!valid8) {
         const err11 = {
           instancePath: instancePath + "/DistName",
-          schemaPath: "#/properties/DistName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -742,7 +720,6 @@ function validate61(
       if (typeof data9 !== "string") {
         const err12 = {
           instancePath: instancePath + "/SignedRequest",
-          schemaPath: "#/properties/SignedRequest/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -760,7 +737,6 @@ function validate61(
       if (data9 !== null) {
         const err13 = {
           instancePath: instancePath + "/SignedRequest",
-          schemaPath: "#/properties/SignedRequest/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -777,7 +753,6 @@ function validate61(
       if (!valid9) {
         const err14 = {
           instancePath: instancePath + "/SignedRequest",
-          schemaPath: "#/properties/SignedRequest/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -802,7 +777,6 @@ function validate61(
   } else {
     const err15 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -834,7 +808,6 @@ function validate56(
     if (data.Value === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -883,7 +856,6 @@ function validate56(
       if (!valid1) {
         const err1 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -941,7 +913,6 @@ function validate56(
       if (data1 !== null) {
         const err2 = {
           instancePath: instancePath + "/RevocationInfo",
-          schemaPath: "#/properties/RevocationInfo/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -958,7 +929,6 @@ function validate56(
       if (!valid2) {
         const err3 = {
           instancePath: instancePath + "/RevocationInfo",
-          schemaPath: "#/properties/RevocationInfo/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -988,7 +958,6 @@ function validate56(
       if (typeof data2 !== "string") {
         const err4 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1006,7 +975,6 @@ function validate56(
       if (data2 !== null) {
         const err5 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -1023,7 +991,6 @@ function validate56(
       if (!valid3) {
         const err6 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1050,7 +1017,6 @@ function validate56(
       if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
         const err7 = {
           instancePath: instancePath + "/ActiveCertId",
-          schemaPath: "#/properties/ActiveCertId/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1066,7 +1032,6 @@ function validate56(
         if (!formats0.validate(data3)) {
           const err8 = {
             instancePath: instancePath + "/ActiveCertId",
-            schemaPath: "#/properties/ActiveCertId/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -1083,7 +1048,6 @@ function validate56(
   } else {
     const err9 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1115,7 +1079,6 @@ function validate55(
     if (data.ID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -1130,7 +1093,6 @@ function validate55(
     if (data.DName === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DName" },
         message: "must have required property '" + "DName" + "'",
@@ -1145,7 +1107,6 @@ function validate55(
     if (data.CertificateBase64 === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CertificateBase64" },
         message: "must have required property '" + "CertificateBase64" + "'",
@@ -1160,7 +1121,6 @@ function validate55(
     if (data.Status === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Status" },
         message: "must have required property '" + "Status" + "'",
@@ -1175,7 +1135,6 @@ function validate55(
     if (data.IsDefault === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IsDefault" },
         message: "must have required property '" + "IsDefault" + "'",
@@ -1190,7 +1149,6 @@ function validate55(
     if (data.CertificateAuthorityID === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CertificateAuthorityID" },
         message: "must have required property '" + "CertificateAuthorityID" + "'",
@@ -1207,7 +1165,6 @@ function validate55(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err6 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1223,7 +1180,6 @@ function validate55(
         if (!formats0.validate(data0)) {
           const err7 = {
             instancePath: instancePath + "/ID",
-            schemaPath: "#/properties/ID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -1241,7 +1197,6 @@ function validate55(
       if (typeof data.DName !== "string") {
         const err8 = {
           instancePath: instancePath + "/DName",
-          schemaPath: "#/properties/DName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1258,7 +1213,6 @@ function validate55(
       if (typeof data.CertificateBase64 !== "string") {
         const err9 = {
           instancePath: instancePath + "/CertificateBase64",
-          schemaPath: "#/properties/CertificateBase64/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1289,7 +1243,6 @@ function validate55(
       if (typeof data.IsDefault !== "boolean") {
         const err10 = {
           instancePath: instancePath + "/IsDefault",
-          schemaPath: "#/properties/IsDefault/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -1307,7 +1260,6 @@ function validate55(
       if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
         const err11 = {
           instancePath: instancePath + "/CertificateAuthorityID",
-          schemaPath: "#/properties/CertificateAuthorityID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1323,7 +1275,6 @@ function validate55(
         if (!formats0.validate(data5)) {
           const err12 = {
             instancePath: instancePath + "/CertificateAuthorityID",
-            schemaPath: "#/properties/CertificateAuthorityID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -1340,7 +1291,6 @@ function validate55(
   } else {
     const err13 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1383,7 +1333,6 @@ function validate54(
       if (typeof data0 !== "string") {
         const err0 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1401,7 +1350,6 @@ function validate54(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err1 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1417,7 +1365,6 @@ function validate54(
         if (!formats0.validate(data0)) {
           const err2 = {
             instancePath: instancePath + "/CertificateType",
-            schemaPath: "#/properties/CertificateType/anyOf/1/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -1435,7 +1382,6 @@ function validate54(
       if (!valid2) {
         const err3 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1465,7 +1411,6 @@ function validate54(
       if (typeof data1 !== "string") {
         const err4 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1483,7 +1428,6 @@ function validate54(
       if (data1 !== null) {
         const err5 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -1500,7 +1444,6 @@ function validate54(
       if (!valid3) {
         const err6 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1533,7 +1476,6 @@ function validate54(
           if (typeof data2[i0] !== "string") {
             const err7 = {
               instancePath: instancePath + "/HashAlgorithms/" + i0,
-              schemaPath: "#/properties/HashAlgorithms/anyOf/0/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -1549,7 +1491,6 @@ function validate54(
       } else {
         const err8 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf/0/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -1567,7 +1508,6 @@ function validate54(
       if (data2 !== null) {
         const err9 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -1584,7 +1524,6 @@ function validate54(
       if (!valid4) {
         const err10 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1614,7 +1553,6 @@ function validate54(
       if (typeof data4 !== "string") {
         const err11 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1632,7 +1570,6 @@ function validate54(
       if (data4 !== null) {
         const err12 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -1649,7 +1586,6 @@ function validate54(
       if (!valid7) {
         const err13 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1676,7 +1612,6 @@ function validate54(
       if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
         const err14 = {
           instancePath: instancePath + "/ProviderType",
-          schemaPath: "#/properties/ProviderType/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -1692,7 +1627,6 @@ function validate54(
         if (!formats0.validate(data5)) {
           const err15 = {
             instancePath: instancePath + "/ProviderType",
-            schemaPath: "#/properties/ProviderType/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -1729,7 +1663,6 @@ function validate54(
       if (data6 !== null) {
         const err16 = {
           instancePath: instancePath + "/PrivateKeyNotBefore",
-          schemaPath: "#/properties/PrivateKeyNotBefore/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -1746,7 +1679,6 @@ function validate54(
       if (!valid8) {
         const err17 = {
           instancePath: instancePath + "/PrivateKeyNotBefore",
-          schemaPath: "#/properties/PrivateKeyNotBefore/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1791,7 +1723,6 @@ function validate54(
       if (data7 !== null) {
         const err18 = {
           instancePath: instancePath + "/PrivateKeyNotAfter",
-          schemaPath: "#/properties/PrivateKeyNotAfter/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -1808,7 +1739,6 @@ function validate54(
       if (!valid9) {
         const err19 = {
           instancePath: instancePath + "/PrivateKeyNotAfter",
-          schemaPath: "#/properties/PrivateKeyNotAfter/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1834,7 +1764,6 @@ function validate54(
       if (typeof data.HasPin !== "boolean") {
         const err20 = {
           instancePath: instancePath + "/HasPin",
-          schemaPath: "#/properties/HasPin/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -1851,7 +1780,6 @@ function validate54(
       if (typeof data.FriendlyName !== "string") {
         const err21 = {
           instancePath: instancePath + "/FriendlyName",
-          schemaPath: "#/properties/FriendlyName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1867,7 +1795,6 @@ function validate54(
   } else {
     const err22 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1915,7 +1842,6 @@ function validate52(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -1981,7 +1907,6 @@ function validate78(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -2021,7 +1946,6 @@ function validate78(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema31.enum },
       message: "must be equal to one of the allowed values",
@@ -2053,7 +1977,6 @@ function validate77(
     if (data.Message === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Message" },
         message: "must have required property '" + "Message" + "'",
@@ -2088,7 +2011,6 @@ function validate77(
       if (typeof data0 !== "string") {
         const err1 = {
           instancePath: instancePath + "/Message",
-          schemaPath: "#/properties/Message/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2105,7 +2027,6 @@ function validate77(
       if (!valid1) {
         const err2 = {
           instancePath: instancePath + "/Message",
-          schemaPath: "#/properties/Message/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2130,7 +2051,6 @@ function validate77(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2168,7 +2088,6 @@ function validate80(
     if (data.certificate === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "certificate" },
         message: "must have required property '" + "certificate" + "'",
@@ -2184,7 +2103,6 @@ function validate80(
       if (typeof data.certificate !== "string") {
         const err1 = {
           instancePath: instancePath + "/certificate",
-          schemaPath: "#/properties/certificate/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2200,7 +2118,6 @@ function validate80(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2251,7 +2168,6 @@ function validate82(
       if (typeof data0 !== "string") {
         const err0 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2269,7 +2185,6 @@ function validate82(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err1 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2285,7 +2200,6 @@ function validate82(
         if (!formats0.validate(data0)) {
           const err2 = {
             instancePath: instancePath + "/CertificateType",
-            schemaPath: "#/properties/CertificateType/anyOf/1/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -2303,7 +2217,6 @@ function validate82(
       if (!valid2) {
         const err3 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2333,7 +2246,6 @@ function validate82(
       if (typeof data1 !== "string") {
         const err4 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2351,7 +2263,6 @@ function validate82(
       if (data1 !== null) {
         const err5 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -2368,7 +2279,6 @@ function validate82(
       if (!valid3) {
         const err6 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2401,7 +2311,6 @@ function validate82(
           if (typeof data2[i0] !== "string") {
             const err7 = {
               instancePath: instancePath + "/HashAlgorithms/" + i0,
-              schemaPath: "#/properties/HashAlgorithms/anyOf/0/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -2417,7 +2326,6 @@ function validate82(
       } else {
         const err8 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf/0/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -2435,7 +2343,6 @@ function validate82(
       if (data2 !== null) {
         const err9 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -2452,7 +2359,6 @@ function validate82(
       if (!valid4) {
         const err10 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2482,7 +2388,6 @@ function validate82(
       if (typeof data4 !== "string") {
         const err11 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2500,7 +2405,6 @@ function validate82(
       if (data4 !== null) {
         const err12 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -2517,7 +2421,6 @@ function validate82(
       if (!valid7) {
         const err13 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2544,7 +2447,6 @@ function validate82(
       if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
         const err14 = {
           instancePath: instancePath + "/ProviderType",
-          schemaPath: "#/properties/ProviderType/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2560,7 +2462,6 @@ function validate82(
         if (!formats0.validate(data5)) {
           const err15 = {
             instancePath: instancePath + "/ProviderType",
-            schemaPath: "#/properties/ProviderType/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -2597,7 +2498,6 @@ function validate82(
       if (data6 !== null) {
         const err16 = {
           instancePath: instancePath + "/PrivateKeyNotBefore",
-          schemaPath: "#/properties/PrivateKeyNotBefore/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -2614,7 +2514,6 @@ function validate82(
       if (!valid8) {
         const err17 = {
           instancePath: instancePath + "/PrivateKeyNotBefore",
-          schemaPath: "#/properties/PrivateKeyNotBefore/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2659,7 +2558,6 @@ function validate82(
       if (data7 !== null) {
         const err18 = {
           instancePath: instancePath + "/PrivateKeyNotAfter",
-          schemaPath: "#/properties/PrivateKeyNotAfter/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -2676,7 +2574,6 @@ function validate82(
       if (!valid9) {
         const err19 = {
           instancePath: instancePath + "/PrivateKeyNotAfter",
-          schemaPath: "#/properties/PrivateKeyNotAfter/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -2702,7 +2599,6 @@ function validate82(
       if (typeof data.HasPin !== "boolean") {
         const err20 = {
           instancePath: instancePath + "/HasPin",
-          schemaPath: "#/properties/HasPin/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -2719,7 +2615,6 @@ function validate82(
       if (typeof data.FriendlyName !== "string") {
         const err21 = {
           instancePath: instancePath + "/FriendlyName",
-          schemaPath: "#/properties/FriendlyName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2735,7 +2630,6 @@ function validate82(
   } else {
     const err22 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2813,7 +2707,6 @@ function validate81(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/anyOf/1/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -2833,7 +2726,6 @@ function validate81(
   if (!valid0) {
     const err1 = {
       instancePath,
-      schemaPath: "#/anyOf",
       keyword: "anyOf",
       params: {},
       message: "must match a schema in anyOf",
@@ -2882,7 +2774,6 @@ function validate88(
   if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "integer" },
       message: "must be integer",
@@ -2898,7 +2789,6 @@ function validate88(
     if (!formats0.validate(data)) {
       const err1 = {
         instancePath,
-        schemaPath: "#/format",
         keyword: "format",
         params: { format: "int32" },
         message: 'must match format "' + "int32" + '"',
@@ -2943,7 +2833,6 @@ function validate89(
       if (typeof data0 !== "string") {
         const err0 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2961,7 +2850,6 @@ function validate89(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err1 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2977,7 +2865,6 @@ function validate89(
         if (!formats0.validate(data0)) {
           const err2 = {
             instancePath: instancePath + "/CertificateType",
-            schemaPath: "#/properties/CertificateType/anyOf/1/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -2995,7 +2882,6 @@ function validate89(
       if (!valid2) {
         const err3 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3025,7 +2911,6 @@ function validate89(
       if (typeof data1 !== "string") {
         const err4 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3043,7 +2928,6 @@ function validate89(
       if (data1 !== null) {
         const err5 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3060,7 +2944,6 @@ function validate89(
       if (!valid3) {
         const err6 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3093,7 +2976,6 @@ function validate89(
           if (typeof data2[i0] !== "string") {
             const err7 = {
               instancePath: instancePath + "/HashAlgorithms/" + i0,
-              schemaPath: "#/properties/HashAlgorithms/anyOf/0/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -3109,7 +2991,6 @@ function validate89(
       } else {
         const err8 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf/0/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -3127,7 +3008,6 @@ function validate89(
       if (data2 !== null) {
         const err9 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3144,7 +3024,6 @@ function validate89(
       if (!valid4) {
         const err10 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3174,7 +3053,6 @@ function validate89(
       if (typeof data4 !== "string") {
         const err11 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3192,7 +3070,6 @@ function validate89(
       if (data4 !== null) {
         const err12 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3209,7 +3086,6 @@ function validate89(
       if (!valid7) {
         const err13 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3236,7 +3112,6 @@ function validate89(
       if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
         const err14 = {
           instancePath: instancePath + "/ProviderType",
-          schemaPath: "#/properties/ProviderType/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -3252,7 +3127,6 @@ function validate89(
         if (!formats0.validate(data5)) {
           const err15 = {
             instancePath: instancePath + "/ProviderType",
-            schemaPath: "#/properties/ProviderType/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -3289,7 +3163,6 @@ function validate89(
       if (data6 !== null) {
         const err16 = {
           instancePath: instancePath + "/PrivateKeyNotBefore",
-          schemaPath: "#/properties/PrivateKeyNotBefore/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3306,7 +3179,6 @@ function validate89(
       if (!valid8) {
         const err17 = {
           instancePath: instancePath + "/PrivateKeyNotBefore",
-          schemaPath: "#/properties/PrivateKeyNotBefore/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3351,7 +3223,6 @@ function validate89(
       if (data7 !== null) {
         const err18 = {
           instancePath: instancePath + "/PrivateKeyNotAfter",
-          schemaPath: "#/properties/PrivateKeyNotAfter/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -3368,7 +3239,6 @@ function validate89(
       if (!valid9) {
         const err19 = {
           instancePath: instancePath + "/PrivateKeyNotAfter",
-          schemaPath: "#/properties/PrivateKeyNotAfter/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -3394,7 +3264,6 @@ function validate89(
       if (typeof data.HasPin !== "boolean") {
         const err20 = {
           instancePath: instancePath + "/HasPin",
-          schemaPath: "#/properties/HasPin/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3411,7 +3280,6 @@ function validate89(
       if (typeof data.FriendlyName !== "string") {
         const err21 = {
           instancePath: instancePath + "/FriendlyName",
-          schemaPath: "#/properties/FriendlyName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3427,7 +3295,6 @@ function validate89(
   } else {
     const err22 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -3460,7 +3327,6 @@ function validate93(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -3475,7 +3341,6 @@ function validate93(
   if (!(data === 1 || data === 2 || data === 4)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema37.enum },
       message: "must be equal to one of the allowed values",
@@ -3512,7 +3377,6 @@ function validate94(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -3550,7 +3414,6 @@ function validate95(
     if (data.Default === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Default" },
         message: "must have required property '" + "Default" + "'",
@@ -3566,7 +3429,6 @@ function validate95(
       if (typeof data.Default !== "boolean") {
         const err1 = {
           instancePath: instancePath + "/Default",
-          schemaPath: "#/properties/Default/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -3582,7 +3444,6 @@ function validate95(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -3621,7 +3482,6 @@ function validate96(
     if (data.FriendlyName === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "FriendlyName" },
         message: "must have required property '" + "FriendlyName" + "'",
@@ -3639,7 +3499,6 @@ function validate96(
         if (func1(data0) > 255) {
           const err1 = {
             instancePath: instancePath + "/FriendlyName",
-            schemaPath: "#/properties/FriendlyName/maxLength",
             keyword: "maxLength",
             params: { limit: 255 },
             message: "must NOT have more than 255 characters",
@@ -3654,7 +3513,6 @@ function validate96(
       } else {
         const err2 = {
           instancePath: instancePath + "/FriendlyName",
-          schemaPath: "#/properties/FriendlyName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3670,7 +3528,6 @@ function validate96(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -3708,7 +3565,6 @@ function validate97(
     if (data.Pin === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Pin" },
         message: "must have required property '" + "Pin" + "'",
@@ -3723,7 +3579,6 @@ function validate97(
     if (data.NewPin === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "NewPin" },
         message: "must have required property '" + "NewPin" + "'",
@@ -3739,7 +3594,6 @@ function validate97(
       if (typeof data.Pin !== "string") {
         const err2 = {
           instancePath: instancePath + "/Pin",
-          schemaPath: "#/properties/Pin/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3756,7 +3610,6 @@ function validate97(
       if (typeof data.NewPin !== "string") {
         const err3 = {
           instancePath: instancePath + "/NewPin",
-          schemaPath: "#/properties/NewPin/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -3772,7 +3625,6 @@ function validate97(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -3826,7 +3678,6 @@ function validate100(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -3841,7 +3692,6 @@ function validate100(
   if (!(data === 2 || data === 4 || data === 8 || data === 16)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema44.enum },
       message: "must be equal to one of the allowed values",
@@ -3873,7 +3723,6 @@ function validate102(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -3890,7 +3739,6 @@ function validate102(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema45.enum },
       message: "must be equal to one of the allowed values",
@@ -3922,7 +3770,6 @@ function validate99(
     if (data.Base64Request === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Base64Request" },
         message: "must have required property '" + "Base64Request" + "'",
@@ -3937,7 +3784,6 @@ function validate99(
     if (data.ID === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -3952,7 +3798,6 @@ function validate99(
     if (data.CertificateAuthorityID === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CertificateAuthorityID" },
         message: "must have required property '" + "CertificateAuthorityID" + "'",
@@ -3967,7 +3812,6 @@ function validate99(
     if (data.Status === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Status" },
         message: "must have required property '" + "Status" + "'",
@@ -3982,7 +3826,6 @@ function validate99(
     if (data.RevInfo === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RevInfo" },
         message: "must have required property '" + "RevInfo" + "'",
@@ -3998,7 +3841,6 @@ function validate99(
       if (typeof data.Base64Request !== "string") {
         const err5 = {
           instancePath: instancePath + "/Base64Request",
-          schemaPath: "#/properties/Base64Request/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4015,7 +3857,6 @@ function validate99(
       if (typeof data.ID !== "string") {
         const err6 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4033,7 +3874,6 @@ function validate99(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err7 = {
           instancePath: instancePath + "/CertificateAuthorityID",
-          schemaPath: "#/properties/CertificateAuthorityID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -4049,7 +3889,6 @@ function validate99(
         if (!formats0.validate(data2)) {
           const err8 = {
             instancePath: instancePath + "/CertificateAuthorityID",
-            schemaPath: "#/properties/CertificateAuthorityID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -4100,7 +3939,6 @@ function validate99(
       if (!valid1) {
         const err9 = {
           instancePath: instancePath + "/Status",
-          schemaPath: "#/properties/Status/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4139,7 +3977,6 @@ function validate99(
   } else {
     const err10 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -4187,7 +4024,6 @@ function validate98(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -4220,7 +4056,6 @@ function validate106(
     if (data.Value === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -4269,7 +4104,6 @@ function validate106(
       if (!valid1) {
         const err1 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4327,7 +4161,6 @@ function validate106(
       if (data1 !== null) {
         const err2 = {
           instancePath: instancePath + "/RevocationInfo",
-          schemaPath: "#/properties/RevocationInfo/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4344,7 +4177,6 @@ function validate106(
       if (!valid2) {
         const err3 = {
           instancePath: instancePath + "/RevocationInfo",
-          schemaPath: "#/properties/RevocationInfo/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4374,7 +4206,6 @@ function validate106(
       if (typeof data2 !== "string") {
         const err4 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4392,7 +4223,6 @@ function validate106(
       if (data2 !== null) {
         const err5 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -4409,7 +4239,6 @@ function validate106(
       if (!valid3) {
         const err6 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -4436,7 +4265,6 @@ function validate106(
       if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
         const err7 = {
           instancePath: instancePath + "/ActiveCertId",
-          schemaPath: "#/properties/ActiveCertId/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -4452,7 +4280,6 @@ function validate106(
         if (!formats0.validate(data3)) {
           const err8 = {
             instancePath: instancePath + "/ActiveCertId",
-            schemaPath: "#/properties/ActiveCertId/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -4469,7 +4296,6 @@ function validate106(
   } else {
     const err9 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -4526,7 +4352,6 @@ function validate112(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -4541,7 +4366,6 @@ function validate112(
   if (!(data === 0 || data === 1 || data === 2 || data === 3 || data === 4 || data === 5)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema49.enum },
       message: "must be equal to one of the allowed values",
@@ -4576,7 +4400,6 @@ function validate114(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4600,7 +4423,6 @@ function validate114(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema50.enum },
       message: "must be equal to one of the allowed values",
@@ -4659,7 +4481,6 @@ function validate117(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4674,7 +4495,6 @@ function validate117(
   if (!(data === "BES" || data === "XLT1" || data === "T")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema52.enum },
       message: "must be equal to one of the allowed values",
@@ -4706,7 +4526,6 @@ function validate119(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4721,7 +4540,6 @@ function validate119(
   if (!(data === "CMS" || data === "CAdEST" || data === "CAdES")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema53.enum },
       message: "must be equal to one of the allowed values",
@@ -4753,7 +4571,6 @@ function validate121(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4768,7 +4585,6 @@ function validate121(
   if (!(data === "XMLEnveloped" || data === "XMLEnveloping" || data === "XMLTemplate")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema54.enum },
       message: "must be equal to one of the allowed values",
@@ -4808,7 +4624,6 @@ function validate123(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4830,7 +4645,6 @@ function validate123(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema55.enum },
       message: "must be equal to one of the allowed values",
@@ -4862,7 +4676,6 @@ function validate125(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -4877,7 +4690,6 @@ function validate125(
   if (!(data === "Sign" || data === "Cosign" || data === "Countersign" || data === "CoSign")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema56.enum },
       message: "must be equal to one of the allowed values",
@@ -4910,7 +4722,6 @@ function validate116(
       if (typeof data.TSPAddress !== "string") {
         const err0 = {
           instancePath: instancePath + "/TSPAddress",
-          schemaPath: "#/properties/TSPAddress/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4941,7 +4752,6 @@ function validate116(
       if (typeof data.PDFReason !== "string") {
         const err1 = {
           instancePath: instancePath + "/PDFReason",
-          schemaPath: "#/properties/PDFReason/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -4958,7 +4768,6 @@ function validate116(
       if (typeof data.PDFLocation !== "string") {
         const err2 = {
           instancePath: instancePath + "/PDFLocation",
-          schemaPath: "#/properties/PDFLocation/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5003,7 +4812,6 @@ function validate116(
       if (typeof data.Hash !== "string") {
         const err3 = {
           instancePath: instancePath + "/Hash",
-          schemaPath: "#/properties/Hash/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5020,7 +4828,6 @@ function validate116(
       if (typeof data.IsDetached !== "string") {
         const err4 = {
           instancePath: instancePath + "/IsDetached",
-          schemaPath: "#/properties/IsDetached/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5037,7 +4844,6 @@ function validate116(
       if (typeof data.PdfSignatureAppearance !== "string") {
         const err5 = {
           instancePath: instancePath + "/PdfSignatureAppearance",
-          schemaPath: "#/properties/PdfSignatureAppearance/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5054,7 +4860,6 @@ function validate116(
       if (typeof data.PdfSignatureTemplateId !== "string") {
         const err6 = {
           instancePath: instancePath + "/PdfSignatureTemplateId",
-          schemaPath: "#/properties/PdfSignatureTemplateId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5085,7 +4890,6 @@ function validate116(
       if (typeof data.XPath !== "string") {
         const err7 = {
           instancePath: instancePath + "/XPath",
-          schemaPath: "#/properties/XPath/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5102,7 +4906,6 @@ function validate116(
       if (typeof data.HashAlgorithm !== "string") {
         const err8 = {
           instancePath: instancePath + "/HashAlgorithm",
-          schemaPath: "#/properties/HashAlgorithm/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5119,7 +4922,6 @@ function validate116(
       if (typeof data.PdfSignatureSize !== "string") {
         const err9 = {
           instancePath: instancePath + "/PdfSignatureSize",
-          schemaPath: "#/properties/PdfSignatureSize/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5150,7 +4952,6 @@ function validate116(
       if (typeof data.SignatureIndex !== "string") {
         const err10 = {
           instancePath: instancePath + "/SignatureIndex",
-          schemaPath: "#/properties/SignatureIndex/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5167,7 +4968,6 @@ function validate116(
       if (typeof data.DataToBeSigned !== "string") {
         const err11 = {
           instancePath: instancePath + "/DataToBeSigned",
-          schemaPath: "#/properties/DataToBeSigned/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5184,7 +4984,6 @@ function validate116(
       if (typeof data.IncludeDtbs !== "string") {
         const err12 = {
           instancePath: instancePath + "/IncludeDtbs",
-          schemaPath: "#/properties/IncludeDtbs/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5201,7 +5000,6 @@ function validate116(
       if (typeof data.OriginalDocument !== "string") {
         const err13 = {
           instancePath: instancePath + "/OriginalDocument",
-          schemaPath: "#/properties/OriginalDocument/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5239,7 +5037,6 @@ function validate116(
         if (typeof data[key0] !== "string") {
           const err14 = {
             instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-            schemaPath: "#/unevaluatedProperties/type",
             keyword: "type",
             params: { type: "string" },
             message: "must be string",
@@ -5256,7 +5053,6 @@ function validate116(
   } else {
     const err15 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5322,7 +5118,6 @@ function validate111(
       if (!valid1) {
         const err0 = {
           instancePath: instancePath + "/Type",
-          schemaPath: "#/properties/Type/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5363,7 +5158,6 @@ function validate111(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err1 = {
           instancePath: instancePath + "/CertificateId",
-          schemaPath: "#/properties/CertificateId/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5379,7 +5173,6 @@ function validate111(
         if (!formats0.validate(data2)) {
           const err2 = {
             instancePath: instancePath + "/CertificateId",
-            schemaPath: "#/properties/CertificateId/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -5397,7 +5190,6 @@ function validate111(
       if (typeof data.PinCode !== "string") {
         const err3 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5413,7 +5205,6 @@ function validate111(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5459,7 +5250,6 @@ function validate130(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -5474,7 +5264,6 @@ function validate130(
   if (!(data === 1)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema58.enum },
       message: "must be equal to one of the allowed values",
@@ -5506,7 +5295,6 @@ function validate132(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -5521,7 +5309,6 @@ function validate132(
   if (!(data === "CMS")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema59.enum },
       message: "must be equal to one of the allowed values",
@@ -5563,7 +5350,6 @@ function validate135(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -5578,7 +5364,6 @@ function validate135(
   if (!(data === "SubjectKeyIdentifier" || data === "IssuerAndSerialNumber")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema61.enum },
       message: "must be equal to one of the allowed values",
@@ -5625,7 +5410,6 @@ function validate134(
       if (typeof data.IncludeCertificates !== "string") {
         const err0 = {
           instancePath: instancePath + "/IncludeCertificates",
-          schemaPath: "#/properties/IncludeCertificates/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -5643,7 +5427,6 @@ function validate134(
         if (typeof data[key0] !== "string") {
           const err1 = {
             instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-            schemaPath: "#/unevaluatedProperties/type",
             keyword: "type",
             params: { type: "string" },
             message: "must be string",
@@ -5660,7 +5443,6 @@ function validate134(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5692,7 +5474,6 @@ function validate129(
     if (data.Type === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Type" },
         message: "must have required property '" + "Type" + "'",
@@ -5707,7 +5488,6 @@ function validate129(
     if (data.Certificates === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Certificates" },
         message: "must have required property '" + "Certificates" + "'",
@@ -5756,7 +5536,6 @@ function validate129(
       if (!valid1) {
         const err2 = {
           instancePath: instancePath + "/Type",
-          schemaPath: "#/properties/Type/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5800,7 +5579,6 @@ function validate129(
           if (typeof data2[i0] !== "string") {
             const err3 = {
               instancePath: instancePath + "/Certificates/" + i0,
-              schemaPath: "#/properties/Certificates/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -5816,7 +5594,6 @@ function validate129(
       } else {
         const err4 = {
           instancePath: instancePath + "/Certificates",
-          schemaPath: "#/properties/Certificates/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -5832,7 +5609,6 @@ function validate129(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -5878,7 +5654,6 @@ function validate139(
     if (data.Type === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Type" },
         message: "must have required property '" + "Type" + "'",
@@ -5927,7 +5702,6 @@ function validate139(
       if (!valid1) {
         const err1 = {
           instancePath: instancePath + "/Type",
-          schemaPath: "#/properties/Type/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -5954,7 +5728,6 @@ function validate139(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err2 = {
           instancePath: instancePath + "/CertificateId",
-          schemaPath: "#/properties/CertificateId/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -5970,7 +5743,6 @@ function validate139(
         if (!formats0.validate(data1)) {
           const err3 = {
             instancePath: instancePath + "/CertificateId",
-            schemaPath: "#/properties/CertificateId/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -5988,7 +5760,6 @@ function validate139(
       if (typeof data.PinCode !== "string") {
         const err4 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6004,7 +5775,6 @@ function validate139(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6041,7 +5811,6 @@ function validate110(
       if (typeof data0 !== "string") {
         const err0 = {
           instancePath: instancePath + "/Content",
-          schemaPath: "#/properties/Content/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6059,7 +5828,6 @@ function validate110(
       if (data0 !== null) {
         const err1 = {
           instancePath: instancePath + "/Content",
-          schemaPath: "#/properties/Content/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -6076,7 +5844,6 @@ function validate110(
       if (!valid1) {
         const err2 = {
           instancePath: instancePath + "/Content",
-          schemaPath: "#/properties/Content/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -6102,7 +5869,6 @@ function validate110(
       if (typeof data.Name !== "string") {
         const err3 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6160,7 +5926,6 @@ function validate110(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6198,7 +5963,6 @@ function validate143(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -6240,7 +6004,6 @@ function validate144(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err0 = {
           instancePath: instancePath + "/" + i0,
-          schemaPath: "#/items/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -6256,7 +6019,6 @@ function validate144(
         if (!formats0.validate(data0)) {
           const err1 = {
             instancePath: instancePath + "/" + i0,
-            schemaPath: "#/items/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -6273,7 +6035,6 @@ function validate144(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -6322,7 +6083,6 @@ function validate146(
     if (data.Content === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Content" },
         message: "must have required property '" + "Content" + "'",
@@ -6338,7 +6098,6 @@ function validate146(
       if (typeof data.Name !== "string") {
         const err1 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6355,7 +6114,6 @@ function validate146(
       if (typeof data.Content !== "string") {
         const err2 = {
           instancePath: instancePath + "/Content",
-          schemaPath: "#/properties/Content/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6371,7 +6129,6 @@ function validate146(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6403,7 +6160,6 @@ function validate145(
     if (data.Documents === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Documents" },
         message: "must have required property '" + "Documents" + "'",
@@ -6436,7 +6192,6 @@ function validate145(
       } else {
         const err1 = {
           instancePath: instancePath + "/Documents",
-          schemaPath: "#/properties/Documents/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -6453,7 +6208,6 @@ function validate145(
       if (typeof data.Name !== "string") {
         const err2 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -6511,7 +6265,6 @@ function validate145(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6558,7 +6311,6 @@ function validate152(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6590,7 +6342,6 @@ function validate151(
     if (data.Results === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Results" },
         message: "must have required property '" + "Results" + "'",
@@ -6605,7 +6356,6 @@ function validate151(
     if (data.Errors === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Errors" },
         message: "must have required property '" + "Errors" + "'",
@@ -6625,7 +6375,6 @@ function validate151(
           if (typeof data0[i0] !== "string") {
             const err2 = {
               instancePath: instancePath + "/Results/" + i0,
-              schemaPath: "#/properties/Results/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -6641,7 +6390,6 @@ function validate151(
       } else {
         const err3 = {
           instancePath: instancePath + "/Results",
-          schemaPath: "#/properties/Results/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -6678,7 +6426,6 @@ function validate151(
       } else {
         const err4 = {
           instancePath: instancePath + "/Errors",
-          schemaPath: "#/properties/Errors/anyOf/0/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -6696,7 +6443,6 @@ function validate151(
       if (data2 !== null) {
         const err5 = {
           instancePath: instancePath + "/Errors",
-          schemaPath: "#/properties/Errors/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -6713,7 +6459,6 @@ function validate151(
       if (!valid3) {
         const err6 = {
           instancePath: instancePath + "/Errors",
-          schemaPath: "#/properties/Errors/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -6738,7 +6483,6 @@ function validate151(
   } else {
     const err7 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -6861,7 +6605,6 @@ function validate156(
     if (data.IsRequired === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IsRequired" },
         message: "must have required property '" + "IsRequired" + "'",
@@ -6876,7 +6619,6 @@ function validate156(
     if (data.Order === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Order" },
         message: "must have required property '" + "Order" + "'",
@@ -6891,7 +6633,6 @@ function validate156(
     if (data.OID === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OID" },
         message: "must have required property '" + "OID" + "'",
@@ -6906,7 +6647,6 @@ function validate156(
     if (data.Name === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Name" },
         message: "must have required property '" + "Name" + "'",
@@ -6921,7 +6661,6 @@ function validate156(
     if (data.Value === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -6936,7 +6675,6 @@ function validate156(
     if (data.StringIdentifier === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "StringIdentifier" },
         message: "must have required property '" + "StringIdentifier" + "'",
@@ -6952,7 +6690,6 @@ function validate156(
       if (typeof data.IsRequired !== "boolean") {
         const err6 = {
           instancePath: instancePath + "/IsRequired",
-          schemaPath: "#/properties/IsRequired/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -6970,7 +6707,6 @@ function validate156(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err7 = {
           instancePath: instancePath + "/Order",
-          schemaPath: "#/properties/Order/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -6986,7 +6722,6 @@ function validate156(
         if (!formats0.validate(data1)) {
           const err8 = {
             instancePath: instancePath + "/Order",
-            schemaPath: "#/properties/Order/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -7004,7 +6739,6 @@ function validate156(
       if (typeof data.OID !== "string") {
         const err9 = {
           instancePath: instancePath + "/OID",
-          schemaPath: "#/properties/OID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7021,7 +6755,6 @@ function validate156(
       if (typeof data.Name !== "string") {
         const err10 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7042,7 +6775,6 @@ function validate156(
       if (typeof data4 !== "string") {
         const err11 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7060,7 +6792,6 @@ function validate156(
       if (data4 !== null) {
         const err12 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -7077,7 +6808,6 @@ function validate156(
       if (!valid1) {
         const err13 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7103,7 +6833,6 @@ function validate156(
       if (typeof data.StringIdentifier !== "string") {
         const err14 = {
           instancePath: instancePath + "/StringIdentifier",
-          schemaPath: "#/properties/StringIdentifier/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7119,7 +6848,6 @@ function validate156(
   } else {
     const err15 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7151,7 +6879,6 @@ function validate158(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -7166,7 +6893,6 @@ function validate158(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema72.enum },
       message: "must be equal to one of the allowed values",
@@ -7201,7 +6927,6 @@ function validate160(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -7222,7 +6947,6 @@ function validate160(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema73.enum },
       message: "must be equal to one of the allowed values",
@@ -7254,7 +6978,6 @@ function validate155(
     if (data.ID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -7269,7 +6992,6 @@ function validate155(
     if (data.Name === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Name" },
         message: "must have required property '" + "Name" + "'",
@@ -7284,7 +7006,6 @@ function validate155(
     if (data.Active === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Active" },
         message: "must have required property '" + "Active" + "'",
@@ -7299,7 +7020,6 @@ function validate155(
     if (data.SNChangesEnable === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "SNChangesEnable" },
         message: "must have required property '" + "SNChangesEnable" + "'",
@@ -7314,7 +7034,6 @@ function validate155(
     if (data.NamePolicy === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "NamePolicy" },
         message: "must have required property '" + "NamePolicy" + "'",
@@ -7329,7 +7048,6 @@ function validate155(
     if (data.EKUTemplates === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "EKUTemplates" },
         message: "must have required property '" + "EKUTemplates" + "'",
@@ -7344,7 +7062,6 @@ function validate155(
     if (data.AllowUserMode === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AllowUserMode" },
         message: "must have required property '" + "AllowUserMode" + "'",
@@ -7359,7 +7076,6 @@ function validate155(
     if (data.CAType === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CAType" },
         message: "must have required property '" + "CAType" + "'",
@@ -7376,7 +7092,6 @@ function validate155(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err8 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -7392,7 +7107,6 @@ function validate155(
         if (!formats0.validate(data0)) {
           const err9 = {
             instancePath: instancePath + "/ID",
-            schemaPath: "#/properties/ID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -7410,7 +7124,6 @@ function validate155(
       if (typeof data.Name !== "string") {
         const err10 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7427,7 +7140,6 @@ function validate155(
       if (typeof data.Active !== "boolean") {
         const err11 = {
           instancePath: instancePath + "/Active",
-          schemaPath: "#/properties/Active/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -7444,7 +7156,6 @@ function validate155(
       if (typeof data.SNChangesEnable !== "boolean") {
         const err12 = {
           instancePath: instancePath + "/SNChangesEnable",
-          schemaPath: "#/properties/SNChangesEnable/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -7478,7 +7189,6 @@ function validate155(
       } else {
         const err13 = {
           instancePath: instancePath + "/NamePolicy",
-          schemaPath: "#/properties/NamePolicy/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -7507,7 +7217,6 @@ function validate155(
                     key0.replace(/~/g, "~0").replace(/\//g, "~1") +
                     "/" +
                     i1,
-                  schemaPath: "#/properties/EKUTemplates/unevaluatedProperties/items/type",
                   keyword: "type",
                   params: { type: "string" },
                   message: "must be string",
@@ -7524,7 +7233,6 @@ function validate155(
             const err15 = {
               instancePath:
                 instancePath + "/EKUTemplates/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/EKUTemplates/unevaluatedProperties/type",
               keyword: "type",
               params: { type: "array" },
               message: "must be array",
@@ -7540,7 +7248,6 @@ function validate155(
       } else {
         const err16 = {
           instancePath: instancePath + "/EKUTemplates",
-          schemaPath: "#/properties/EKUTemplates/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
@@ -7557,7 +7264,6 @@ function validate155(
       if (typeof data.AllowUserMode !== "boolean") {
         const err17 = {
           instancePath: instancePath + "/AllowUserMode",
-          schemaPath: "#/properties/AllowUserMode/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -7607,7 +7313,6 @@ function validate155(
       if (!valid6) {
         const err18 = {
           instancePath: instancePath + "/CAType",
-          schemaPath: "#/properties/CAType/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -7632,7 +7337,6 @@ function validate155(
   } else {
     const err19 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7664,7 +7368,6 @@ function validate163(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -7679,7 +7382,6 @@ function validate163(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema74.enum },
       message: "must be equal to one of the allowed values",
@@ -7711,7 +7413,6 @@ function validate165(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -7726,7 +7427,6 @@ function validate165(
   if (!(data === "Required" || data === "Forbid" || data === "Allow")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema75.enum },
       message: "must be equal to one of the allowed values",
@@ -7763,7 +7463,6 @@ function validate167(
     if (data.Name === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Name" },
         message: "must have required property '" + "Name" + "'",
@@ -7778,7 +7477,6 @@ function validate167(
     if (data.Title === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Title" },
         message: "must have required property '" + "Title" + "'",
@@ -7793,7 +7491,6 @@ function validate167(
     if (data.Url === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Url" },
         message: "must have required property '" + "Url" + "'",
@@ -7809,7 +7506,6 @@ function validate167(
       if (typeof data.Name !== "string") {
         const err3 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7826,7 +7522,6 @@ function validate167(
       if (typeof data.Title !== "string") {
         const err4 = {
           instancePath: instancePath + "/Title",
-          schemaPath: "#/properties/Title/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7843,7 +7538,6 @@ function validate167(
       if (typeof data.Url !== "string") {
         const err5 = {
           instancePath: instancePath + "/Url",
-          schemaPath: "#/properties/Url/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -7859,7 +7553,6 @@ function validate167(
   } else {
     const err6 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -7891,7 +7584,6 @@ function validate169(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -7906,7 +7598,6 @@ function validate169(
   if (!(data === 0 || data === 1 || data === 2)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema77.enum },
       message: "must be equal to one of the allowed values",
@@ -7938,7 +7629,6 @@ function validate171(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -7953,7 +7643,6 @@ function validate171(
   if (!(data === "On" || data === "Off" || data === "NotSet")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema78.enum },
       message: "must be equal to one of the allowed values",
@@ -8000,7 +7689,6 @@ function validate176(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -8029,7 +7717,6 @@ function validate176(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema80.enum },
       message: "must be equal to one of the allowed values",
@@ -8076,7 +7763,6 @@ function validate178(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -8105,7 +7791,6 @@ function validate178(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema81.enum },
       message: "must be equal to one of the allowed values",
@@ -8137,7 +7822,6 @@ function validate175(
     if (data.Action === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Action" },
         message: "must have required property '" + "Action" + "'",
@@ -8152,7 +7836,6 @@ function validate175(
     if (data.DisplayName === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DisplayName" },
         message: "must have required property '" + "DisplayName" + "'",
@@ -8167,7 +7850,6 @@ function validate175(
     if (data.Uri === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Uri" },
         message: "must have required property '" + "Uri" + "'",
@@ -8182,7 +7864,6 @@ function validate175(
     if (data.MfaRequired === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "MfaRequired" },
         message: "must have required property '" + "MfaRequired" + "'",
@@ -8231,7 +7912,6 @@ function validate175(
       if (!valid1) {
         const err4 = {
           instancePath: instancePath + "/Action",
-          schemaPath: "#/properties/Action/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8257,7 +7937,6 @@ function validate175(
       if (typeof data.DisplayName !== "string") {
         const err5 = {
           instancePath: instancePath + "/DisplayName",
-          schemaPath: "#/properties/DisplayName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8274,7 +7953,6 @@ function validate175(
       if (typeof data.Uri !== "string") {
         const err6 = {
           instancePath: instancePath + "/Uri",
-          schemaPath: "#/properties/Uri/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8291,7 +7969,6 @@ function validate175(
       if (typeof data.MfaRequired !== "boolean") {
         const err7 = {
           instancePath: instancePath + "/MfaRequired",
-          schemaPath: "#/properties/MfaRequired/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -8307,7 +7984,6 @@ function validate175(
   } else {
     const err8 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -8352,7 +8028,6 @@ function validate181(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err0 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8368,7 +8043,6 @@ function validate181(
         if (!formats0.validate(data0)) {
           const err1 = {
             instancePath: instancePath + "/ID",
-            schemaPath: "#/properties/ID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -8386,7 +8060,6 @@ function validate181(
       if (typeof data.ProviderName !== "string") {
         const err2 = {
           instancePath: instancePath + "/ProviderName",
-          schemaPath: "#/properties/ProviderName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8404,7 +8077,6 @@ function validate181(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err3 = {
           instancePath: instancePath + "/ProviderType",
-          schemaPath: "#/properties/ProviderType/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8420,7 +8092,6 @@ function validate181(
         if (!formats0.validate(data2)) {
           const err4 = {
             instancePath: instancePath + "/ProviderType",
-            schemaPath: "#/properties/ProviderType/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -8439,7 +8110,6 @@ function validate181(
       if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
         const err5 = {
           instancePath: instancePath + "/KeyLength",
-          schemaPath: "#/properties/KeyLength/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -8455,7 +8125,6 @@ function validate181(
         if (!formats0.validate(data3)) {
           const err6 = {
             instancePath: instancePath + "/KeyLength",
-            schemaPath: "#/properties/KeyLength/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -8480,7 +8149,6 @@ function validate181(
           if (typeof data4[i0] !== "string") {
             const err7 = {
               instancePath: instancePath + "/HashAlgorithms/" + i0,
-              schemaPath: "#/properties/HashAlgorithms/anyOf/0/items/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -8496,7 +8164,6 @@ function validate181(
       } else {
         const err8 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf/0/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -8514,7 +8181,6 @@ function validate181(
       if (data4 !== null) {
         const err9 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -8531,7 +8197,6 @@ function validate181(
       if (!valid1) {
         const err10 = {
           instancePath: instancePath + "/HashAlgorithms",
-          schemaPath: "#/properties/HashAlgorithms/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8557,7 +8222,6 @@ function validate181(
       if (typeof data.Alias !== "string") {
         const err11 = {
           instancePath: instancePath + "/Alias",
-          schemaPath: "#/properties/Alias/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -8573,7 +8237,6 @@ function validate181(
   } else {
     const err12 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -8605,7 +8268,6 @@ function validate154(
     if (data.CAPolicy === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CAPolicy" },
         message: "must have required property '" + "CAPolicy" + "'",
@@ -8620,7 +8282,6 @@ function validate154(
     if (data.PinCodeMode === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "PinCodeMode" },
         message: "must have required property '" + "PinCodeMode" + "'",
@@ -8635,7 +8296,6 @@ function validate154(
     if (data.TspServices === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "TspServices" },
         message: "must have required property '" + "TspServices" + "'",
@@ -8650,7 +8310,6 @@ function validate154(
     if (data.TransactionConfirmation === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "TransactionConfirmation" },
         message: "must have required property '" + "TransactionConfirmation" + "'",
@@ -8665,7 +8324,6 @@ function validate154(
     if (data.AllowedSignatureTypes === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AllowedSignatureTypes" },
         message: "must have required property '" + "AllowedSignatureTypes" + "'",
@@ -8680,7 +8338,6 @@ function validate154(
     if (data.ActionPolicy === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ActionPolicy" },
         message: "must have required property '" + "ActionPolicy" + "'",
@@ -8713,7 +8370,6 @@ function validate154(
       } else {
         const err6 = {
           instancePath: instancePath + "/CAPolicy",
-          schemaPath: "#/properties/CAPolicy/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -8763,7 +8419,6 @@ function validate154(
       if (!valid3) {
         const err7 = {
           instancePath: instancePath + "/PinCodeMode",
-          schemaPath: "#/properties/PinCodeMode/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8806,7 +8461,6 @@ function validate154(
       } else {
         const err8 = {
           instancePath: instancePath + "/TspServices",
-          schemaPath: "#/properties/TspServices/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -8827,7 +8481,6 @@ function validate154(
       if (typeof data5 !== "boolean") {
         const err9 = {
           instancePath: instancePath + "/TransactionConfirmation",
-          schemaPath: "#/properties/TransactionConfirmation/anyOf/0/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -8874,7 +8527,6 @@ function validate154(
       if (!valid6) {
         const err10 = {
           instancePath: instancePath + "/TransactionConfirmation",
-          schemaPath: "#/properties/TransactionConfirmation/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -8937,7 +8589,6 @@ function validate154(
           if (!valid9) {
             const err11 = {
               instancePath: instancePath + "/AllowedSignatureTypes/" + i2,
-              schemaPath: "#/properties/AllowedSignatureTypes/items/anyOf",
               keyword: "anyOf",
               params: {},
               message: "must match a schema in anyOf",
@@ -8962,7 +8613,6 @@ function validate154(
       } else {
         const err12 = {
           instancePath: instancePath + "/AllowedSignatureTypes",
-          schemaPath: "#/properties/AllowedSignatureTypes/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -8999,7 +8649,6 @@ function validate154(
       } else {
         const err13 = {
           instancePath: instancePath + "/ActionPolicy",
-          schemaPath: "#/properties/ActionPolicy/anyOf/0/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -9017,7 +8666,6 @@ function validate154(
       if (data8 !== null) {
         const err14 = {
           instancePath: instancePath + "/ActionPolicy",
-          schemaPath: "#/properties/ActionPolicy/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -9034,7 +8682,6 @@ function validate154(
       if (!valid10) {
         const err15 = {
           instancePath: instancePath + "/ActionPolicy",
-          schemaPath: "#/properties/ActionPolicy/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -9077,7 +8724,6 @@ function validate154(
       } else {
         const err16 = {
           instancePath: instancePath + "/CSPsPolicy",
-          schemaPath: "#/properties/CSPsPolicy/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -9093,7 +8739,6 @@ function validate154(
   } else {
     const err17 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -9170,7 +8815,6 @@ function validate187(
   if (!(typeof data == "number")) {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "number" },
       message: "must be number",
@@ -9185,7 +8829,6 @@ function validate187(
   if (!(data === 0 || data === 1)) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema85.enum },
       message: "must be equal to one of the allowed values",
@@ -9217,7 +8860,6 @@ function validate189(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -9232,7 +8874,6 @@ function validate189(
   if (!(data === "Certificate" || data === "RevokeRequest")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema86.enum },
       message: "must be equal to one of the allowed values",
@@ -9264,7 +8905,6 @@ function validate184(
     if (data.ID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -9279,7 +8919,6 @@ function validate184(
     if (data.Base64Request === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Base64Request" },
         message: "must have required property '" + "Base64Request" + "'",
@@ -9294,7 +8933,6 @@ function validate184(
     if (data.CertificateAuthorityID === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CertificateAuthorityID" },
         message: "must have required property '" + "CertificateAuthorityID" + "'",
@@ -9309,7 +8947,6 @@ function validate184(
     if (data.CARequestID === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CARequestID" },
         message: "must have required property '" + "CARequestID" + "'",
@@ -9324,7 +8961,6 @@ function validate184(
     if (data.DistName === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DistName" },
         message: "must have required property '" + "DistName" + "'",
@@ -9339,7 +8975,6 @@ function validate184(
     if (data.Subject === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Subject" },
         message: "must have required property '" + "Subject" + "'",
@@ -9354,7 +8989,6 @@ function validate184(
     if (data.Status === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Status" },
         message: "must have required property '" + "Status" + "'",
@@ -9369,7 +9003,6 @@ function validate184(
     if (data.CertificateID === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CertificateID" },
         message: "must have required property '" + "CertificateID" + "'",
@@ -9384,7 +9017,6 @@ function validate184(
     if (data.RequestType === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RequestType" },
         message: "must have required property '" + "RequestType" + "'",
@@ -9401,7 +9033,6 @@ function validate184(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err9 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -9417,7 +9048,6 @@ function validate184(
         if (!formats0.validate(data0)) {
           const err10 = {
             instancePath: instancePath + "/ID",
-            schemaPath: "#/properties/ID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -9435,7 +9065,6 @@ function validate184(
       if (typeof data.Base64Request !== "string") {
         const err11 = {
           instancePath: instancePath + "/Base64Request",
-          schemaPath: "#/properties/Base64Request/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9453,7 +9082,6 @@ function validate184(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err12 = {
           instancePath: instancePath + "/CertificateAuthorityID",
-          schemaPath: "#/properties/CertificateAuthorityID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -9469,7 +9097,6 @@ function validate184(
         if (!formats0.validate(data2)) {
           const err13 = {
             instancePath: instancePath + "/CertificateAuthorityID",
-            schemaPath: "#/properties/CertificateAuthorityID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -9491,7 +9118,6 @@ function validate184(
       if (typeof data3 !== "string") {
         const err14 = {
           instancePath: instancePath + "/CARequestID",
-          schemaPath: "#/properties/CARequestID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9509,7 +9135,6 @@ function validate184(
       if (data3 !== null) {
         const err15 = {
           instancePath: instancePath + "/CARequestID",
-          schemaPath: "#/properties/CARequestID/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -9526,7 +9151,6 @@ function validate184(
       if (!valid1) {
         const err16 = {
           instancePath: instancePath + "/CARequestID",
-          schemaPath: "#/properties/CARequestID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -9556,7 +9180,6 @@ function validate184(
       if (typeof data4 !== "string") {
         const err17 = {
           instancePath: instancePath + "/CADisplayName",
-          schemaPath: "#/properties/CADisplayName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9574,7 +9197,6 @@ function validate184(
       if (data4 !== null) {
         const err18 = {
           instancePath: instancePath + "/CADisplayName",
-          schemaPath: "#/properties/CADisplayName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -9591,7 +9213,6 @@ function validate184(
       if (!valid2) {
         const err19 = {
           instancePath: instancePath + "/CADisplayName",
-          schemaPath: "#/properties/CADisplayName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -9617,7 +9238,6 @@ function validate184(
       if (typeof data.DistName !== "string") {
         const err20 = {
           instancePath: instancePath + "/DistName",
-          schemaPath: "#/properties/DistName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9638,7 +9258,6 @@ function validate184(
       if (typeof data6 !== "string") {
         const err21 = {
           instancePath: instancePath + "/Subject",
-          schemaPath: "#/properties/Subject/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9656,7 +9275,6 @@ function validate184(
       if (data6 !== null) {
         const err22 = {
           instancePath: instancePath + "/Subject",
-          schemaPath: "#/properties/Subject/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -9673,7 +9291,6 @@ function validate184(
       if (!valid3) {
         const err23 = {
           instancePath: instancePath + "/Subject",
-          schemaPath: "#/properties/Subject/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -9732,7 +9349,6 @@ function validate184(
       if (!valid4) {
         const err24 = {
           instancePath: instancePath + "/Status",
-          schemaPath: "#/properties/Status/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -9759,7 +9375,6 @@ function validate184(
       if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8))) {
         const err25 = {
           instancePath: instancePath + "/CertificateID",
-          schemaPath: "#/properties/CertificateID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -9775,7 +9390,6 @@ function validate184(
         if (!formats0.validate(data8)) {
           const err26 = {
             instancePath: instancePath + "/CertificateID",
-            schemaPath: "#/properties/CertificateID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -9826,7 +9440,6 @@ function validate184(
       if (!valid5) {
         const err27 = {
           instancePath: instancePath + "/RequestType",
-          schemaPath: "#/properties/RequestType/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -9856,7 +9469,6 @@ function validate184(
       if (typeof data10 !== "string") {
         const err28 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9874,7 +9486,6 @@ function validate184(
       if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10))) {
         const err29 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -9890,7 +9501,6 @@ function validate184(
         if (!formats0.validate(data10)) {
           const err30 = {
             instancePath: instancePath + "/CertificateType",
-            schemaPath: "#/properties/CertificateType/anyOf/1/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -9908,7 +9518,6 @@ function validate184(
       if (!valid6) {
         const err31 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -9934,7 +9543,6 @@ function validate184(
       if (typeof data.GroupID !== "string") {
         const err32 = {
           instancePath: instancePath + "/GroupID",
-          schemaPath: "#/properties/GroupID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9955,7 +9563,6 @@ function validate184(
       if (typeof data12 !== "string") {
         const err33 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -9973,7 +9580,6 @@ function validate184(
       if (data12 !== null) {
         const err34 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -9990,7 +9596,6 @@ function validate184(
       if (!valid7) {
         const err35 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -10015,7 +9620,6 @@ function validate184(
   } else {
     const err36 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -10063,7 +9667,6 @@ function validate183(
   } else {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "array" },
       message: "must be array",
@@ -10114,7 +9717,6 @@ function validate193(
     if (!pattern4.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: { pattern: "^-?[0-9]+$" },
         message: 'must match pattern "' + "^-?[0-9]+$" + '"',
@@ -10129,7 +9731,6 @@ function validate193(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -10172,7 +9773,6 @@ function validate196(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -10187,7 +9787,6 @@ function validate196(
   if (!(data === "First" || data === "Renew")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema90.enum },
       message: "must be equal to one of the allowed values",
@@ -10234,7 +9833,6 @@ function validate195(
       if (typeof data.ActiveCertPin !== "string") {
         const err0 = {
           instancePath: instancePath + "/ActiveCertPin",
-          schemaPath: "#/properties/ActiveCertPin/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10251,7 +9849,6 @@ function validate195(
       if (typeof data.ActiveCertId !== "string") {
         const err1 = {
           instancePath: instancePath + "/ActiveCertId",
-          schemaPath: "#/properties/ActiveCertId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10268,7 +9865,6 @@ function validate195(
       if (typeof data.EkuString !== "string") {
         const err2 = {
           instancePath: instancePath + "/EkuString",
-          schemaPath: "#/properties/EkuString/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10285,7 +9881,6 @@ function validate195(
       if (typeof data.TemplateOid !== "string") {
         const err3 = {
           instancePath: instancePath + "/TemplateOid",
-          schemaPath: "#/properties/TemplateOid/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10309,7 +9904,6 @@ function validate195(
         if (typeof data[key0] !== "string") {
           const err4 = {
             instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-            schemaPath: "#/unevaluatedProperties/type",
             keyword: "type",
             params: { type: "string" },
             message: "must be string",
@@ -10326,7 +9920,6 @@ function validate195(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -10358,7 +9951,6 @@ function validate192(
     if (data.AuthorityId === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "AuthorityId" },
         message: "must have required property '" + "AuthorityId" + "'",
@@ -10373,7 +9965,6 @@ function validate192(
     if (data.DistinguishedName === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DistinguishedName" },
         message: "must have required property '" + "DistinguishedName" + "'",
@@ -10393,7 +9984,6 @@ function validate192(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err2 = {
           instancePath: instancePath + "/AuthorityId",
-          schemaPath: "#/properties/AuthorityId/anyOf/0/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -10409,7 +9999,6 @@ function validate192(
         if (!formats0.validate(data0)) {
           const err3 = {
             instancePath: instancePath + "/AuthorityId",
-            schemaPath: "#/properties/AuthorityId/anyOf/0/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -10442,7 +10031,6 @@ function validate192(
       if (!valid1) {
         const err4 = {
           instancePath: instancePath + "/AuthorityId",
-          schemaPath: "#/properties/AuthorityId/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -10468,7 +10056,6 @@ function validate192(
       if (typeof data.PinCode !== "string") {
         const err5 = {
           instancePath: instancePath + "/PinCode",
-          schemaPath: "#/properties/PinCode/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10485,7 +10072,6 @@ function validate192(
       if (typeof data.Template !== "string") {
         const err6 = {
           instancePath: instancePath + "/Template",
-          schemaPath: "#/properties/Template/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10508,7 +10094,6 @@ function validate192(
                 instancePath +
                 "/DistinguishedName/" +
                 key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/DistinguishedName/unevaluatedProperties/type",
               keyword: "type",
               params: { type: "string" },
               message: "must be string",
@@ -10524,7 +10109,6 @@ function validate192(
       } else {
         const err8 = {
           instancePath: instancePath + "/DistinguishedName",
-          schemaPath: "#/properties/DistinguishedName/type",
           keyword: "type",
           params: { type: "object" },
           message: "must be object",
@@ -10554,7 +10138,6 @@ function validate192(
   } else {
     const err9 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -10587,7 +10170,6 @@ function validate199(
     if (data.ID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "ID" },
         message: "must have required property '" + "ID" + "'",
@@ -10602,7 +10184,6 @@ function validate199(
     if (data.Base64Request === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Base64Request" },
         message: "must have required property '" + "Base64Request" + "'",
@@ -10617,7 +10198,6 @@ function validate199(
     if (data.CertificateAuthorityID === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CertificateAuthorityID" },
         message: "must have required property '" + "CertificateAuthorityID" + "'",
@@ -10632,7 +10212,6 @@ function validate199(
     if (data.CARequestID === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CARequestID" },
         message: "must have required property '" + "CARequestID" + "'",
@@ -10647,7 +10226,6 @@ function validate199(
     if (data.DistName === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "DistName" },
         message: "must have required property '" + "DistName" + "'",
@@ -10662,7 +10240,6 @@ function validate199(
     if (data.Subject === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Subject" },
         message: "must have required property '" + "Subject" + "'",
@@ -10677,7 +10254,6 @@ function validate199(
     if (data.Status === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Status" },
         message: "must have required property '" + "Status" + "'",
@@ -10692,7 +10268,6 @@ function validate199(
     if (data.CertificateID === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "CertificateID" },
         message: "must have required property '" + "CertificateID" + "'",
@@ -10707,7 +10282,6 @@ function validate199(
     if (data.RequestType === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RequestType" },
         message: "must have required property '" + "RequestType" + "'",
@@ -10724,7 +10298,6 @@ function validate199(
       if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
         const err9 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -10740,7 +10313,6 @@ function validate199(
         if (!formats0.validate(data0)) {
           const err10 = {
             instancePath: instancePath + "/ID",
-            schemaPath: "#/properties/ID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -10758,7 +10330,6 @@ function validate199(
       if (typeof data.Base64Request !== "string") {
         const err11 = {
           instancePath: instancePath + "/Base64Request",
-          schemaPath: "#/properties/Base64Request/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10776,7 +10347,6 @@ function validate199(
       if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
         const err12 = {
           instancePath: instancePath + "/CertificateAuthorityID",
-          schemaPath: "#/properties/CertificateAuthorityID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -10792,7 +10362,6 @@ function validate199(
         if (!formats0.validate(data2)) {
           const err13 = {
             instancePath: instancePath + "/CertificateAuthorityID",
-            schemaPath: "#/properties/CertificateAuthorityID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -10814,7 +10383,6 @@ function validate199(
       if (typeof data3 !== "string") {
         const err14 = {
           instancePath: instancePath + "/CARequestID",
-          schemaPath: "#/properties/CARequestID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10832,7 +10400,6 @@ function validate199(
       if (data3 !== null) {
         const err15 = {
           instancePath: instancePath + "/CARequestID",
-          schemaPath: "#/properties/CARequestID/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -10849,7 +10416,6 @@ function validate199(
       if (!valid1) {
         const err16 = {
           instancePath: instancePath + "/CARequestID",
-          schemaPath: "#/properties/CARequestID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -10879,7 +10445,6 @@ function validate199(
       if (typeof data4 !== "string") {
         const err17 = {
           instancePath: instancePath + "/CADisplayName",
-          schemaPath: "#/properties/CADisplayName/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10897,7 +10462,6 @@ function validate199(
       if (data4 !== null) {
         const err18 = {
           instancePath: instancePath + "/CADisplayName",
-          schemaPath: "#/properties/CADisplayName/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -10914,7 +10478,6 @@ function validate199(
       if (!valid2) {
         const err19 = {
           instancePath: instancePath + "/CADisplayName",
-          schemaPath: "#/properties/CADisplayName/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -10940,7 +10503,6 @@ function validate199(
       if (typeof data.DistName !== "string") {
         const err20 = {
           instancePath: instancePath + "/DistName",
-          schemaPath: "#/properties/DistName/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10961,7 +10523,6 @@ function validate199(
       if (typeof data6 !== "string") {
         const err21 = {
           instancePath: instancePath + "/Subject",
-          schemaPath: "#/properties/Subject/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -10979,7 +10540,6 @@ function validate199(
       if (data6 !== null) {
         const err22 = {
           instancePath: instancePath + "/Subject",
-          schemaPath: "#/properties/Subject/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -10996,7 +10556,6 @@ function validate199(
       if (!valid3) {
         const err23 = {
           instancePath: instancePath + "/Subject",
-          schemaPath: "#/properties/Subject/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11055,7 +10614,6 @@ function validate199(
       if (!valid4) {
         const err24 = {
           instancePath: instancePath + "/Status",
-          schemaPath: "#/properties/Status/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11082,7 +10640,6 @@ function validate199(
       if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8))) {
         const err25 = {
           instancePath: instancePath + "/CertificateID",
-          schemaPath: "#/properties/CertificateID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -11098,7 +10655,6 @@ function validate199(
         if (!formats0.validate(data8)) {
           const err26 = {
             instancePath: instancePath + "/CertificateID",
-            schemaPath: "#/properties/CertificateID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -11149,7 +10705,6 @@ function validate199(
       if (!valid5) {
         const err27 = {
           instancePath: instancePath + "/RequestType",
-          schemaPath: "#/properties/RequestType/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11179,7 +10734,6 @@ function validate199(
       if (typeof data10 !== "string") {
         const err28 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -11197,7 +10751,6 @@ function validate199(
       if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10))) {
         const err29 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf/1/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -11213,7 +10766,6 @@ function validate199(
         if (!formats0.validate(data10)) {
           const err30 = {
             instancePath: instancePath + "/CertificateType",
-            schemaPath: "#/properties/CertificateType/anyOf/1/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -11231,7 +10783,6 @@ function validate199(
       if (!valid6) {
         const err31 = {
           instancePath: instancePath + "/CertificateType",
-          schemaPath: "#/properties/CertificateType/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11257,7 +10808,6 @@ function validate199(
       if (typeof data.GroupID !== "string") {
         const err32 = {
           instancePath: instancePath + "/GroupID",
-          schemaPath: "#/properties/GroupID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -11278,7 +10828,6 @@ function validate199(
       if (typeof data12 !== "string") {
         const err33 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/0/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -11296,7 +10845,6 @@ function validate199(
       if (data12 !== null) {
         const err34 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf/1/type",
           keyword: "type",
           params: { type: "null" },
           message: "must be null",
@@ -11313,7 +10861,6 @@ function validate199(
       if (!valid7) {
         const err35 = {
           instancePath: instancePath + "/CspID",
-          schemaPath: "#/properties/CspID/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11338,7 +10885,6 @@ function validate199(
   } else {
     const err36 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -11392,7 +10938,6 @@ function validate204(
     if (data.Value === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -11407,7 +10952,6 @@ function validate204(
     if (data.Type === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Type" },
         message: "must have required property '" + "Type" + "'",
@@ -11456,7 +11000,6 @@ function validate204(
       if (!valid1) {
         const err2 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11515,7 +11058,6 @@ function validate204(
       if (!valid2) {
         const err3 = {
           instancePath: instancePath + "/Type",
-          schemaPath: "#/properties/Type/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11541,7 +11083,6 @@ function validate204(
       if (typeof data.ID !== "string") {
         const err4 = {
           instancePath: instancePath + "/ID",
-          schemaPath: "#/properties/ID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -11559,7 +11100,6 @@ function validate204(
       if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
         const err5 = {
           instancePath: instancePath + "/caID",
-          schemaPath: "#/properties/caID/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -11575,7 +11115,6 @@ function validate204(
         if (!formats0.validate(data3)) {
           const err6 = {
             instancePath: instancePath + "/caID",
-            schemaPath: "#/properties/caID/format",
             keyword: "format",
             params: { format: "int32" },
             message: 'must match format "' + "int32" + '"',
@@ -11593,7 +11132,6 @@ function validate204(
       if (typeof data.Comment !== "string") {
         const err7 = {
           instancePath: instancePath + "/Comment",
-          schemaPath: "#/properties/Comment/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -11609,7 +11147,6 @@ function validate204(
   } else {
     const err8 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -11684,7 +11221,6 @@ function validate213(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -11709,7 +11245,6 @@ function validate213(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema95.enum },
       message: "must be equal to one of the allowed values",
@@ -11741,7 +11276,6 @@ function validate212(
     if (data.Name === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Name" },
         message: "must have required property '" + "Name" + "'",
@@ -11756,7 +11290,6 @@ function validate212(
     if (data.Value === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -11791,7 +11324,6 @@ function validate212(
       if (typeof data0 !== "string") {
         const err2 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -11808,7 +11340,6 @@ function validate212(
       if (!valid1) {
         const err3 = {
           instancePath: instancePath + "/Name",
-          schemaPath: "#/properties/Name/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11834,7 +11365,6 @@ function validate212(
       if (typeof data.Value !== "string") {
         const err4 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -11850,7 +11380,6 @@ function validate212(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -11882,7 +11411,6 @@ function validate209(
     if (data.OperationCode === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "OperationCode" },
         message: "must have required property '" + "OperationCode" + "'",
@@ -11931,7 +11459,6 @@ function validate209(
       if (!valid1) {
         const err1 = {
           instancePath: instancePath + "/OperationCode",
-          schemaPath: "#/properties/OperationCode/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -11957,7 +11484,6 @@ function validate209(
       if (typeof data.Document !== "string") {
         const err2 = {
           instancePath: instancePath + "/Document",
-          schemaPath: "#/properties/Document/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -11991,7 +11517,6 @@ function validate209(
       } else {
         const err3 = {
           instancePath: instancePath + "/Parameters",
-          schemaPath: "#/properties/Parameters/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -12025,7 +11550,6 @@ function validate209(
       } else {
         const err4 = {
           instancePath: instancePath + "/Documents",
-          schemaPath: "#/properties/Documents/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -12041,7 +11565,6 @@ function validate209(
   } else {
     const err5 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",

@@ -57,7 +57,6 @@ function validate55(
     if (data.RefId === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RefId" },
         message: "must have required property '" + "RefId" + "'",
@@ -73,7 +72,6 @@ function validate55(
       if (typeof data.RefId !== "string") {
         const err1 = {
           instancePath: instancePath + "/RefId",
-          schemaPath: "#/properties/RefId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -90,7 +88,6 @@ function validate55(
       if (typeof data.Value !== "string") {
         const err2 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -106,7 +103,6 @@ function validate55(
   } else {
     const err3 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -138,7 +134,6 @@ function validate54(
     if (data.TextChallengeResponse === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "TextChallengeResponse" },
         message: "must have required property '" + "TextChallengeResponse" + "'",
@@ -171,7 +166,6 @@ function validate54(
       } else {
         const err1 = {
           instancePath: instancePath + "/TextChallengeResponse",
-          schemaPath: "#/properties/TextChallengeResponse/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -187,7 +181,6 @@ function validate54(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -221,7 +214,6 @@ function validate58(
       if (typeof data[key0] !== "string") {
         const err0 = {
           instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-          schemaPath: "#/unevaluatedProperties/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -237,7 +229,6 @@ function validate58(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -269,7 +260,6 @@ function validate53(
     if (data.Resource === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Resource" },
         message: "must have required property '" + "Resource" + "'",
@@ -285,7 +275,6 @@ function validate53(
       if (typeof data.TransactionTokenId !== "string") {
         const err1 = {
           instancePath: instancePath + "/TransactionTokenId",
-          schemaPath: "#/properties/TransactionTokenId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -304,7 +293,6 @@ function validate53(
         if (!formats0(data1)) {
           const err2 = {
             instancePath: instancePath + "/Resource",
-            schemaPath: "#/properties/Resource/format",
             keyword: "format",
             params: { format: "uri" },
             message: 'must match format "' + "uri" + '"',
@@ -319,7 +307,6 @@ function validate53(
       } else {
         const err3 = {
           instancePath: instancePath + "/Resource",
-          schemaPath: "#/properties/Resource/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -352,7 +339,6 @@ function validate53(
         if (!formats0(data3)) {
           const err4 = {
             instancePath: instancePath + "/CallbackUri",
-            schemaPath: "#/properties/CallbackUri/format",
             keyword: "format",
             params: { format: "uri" },
             message: 'must match format "' + "uri" + '"',
@@ -367,7 +353,6 @@ function validate53(
       } else {
         const err5 = {
           instancePath: instancePath + "/CallbackUri",
-          schemaPath: "#/properties/CallbackUri/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -384,7 +369,6 @@ function validate53(
       if (typeof data.ConfirmationScope !== "string") {
         const err6 = {
           instancePath: instancePath + "/ConfirmationScope",
-          schemaPath: "#/properties/ConfirmationScope/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -414,7 +398,6 @@ function validate53(
   } else {
     const err7 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -472,7 +455,6 @@ function validate62(
     if (data.Value === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -488,7 +470,6 @@ function validate62(
       if (typeof data.Value !== "string") {
         const err1 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -504,7 +485,6 @@ function validate62(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -555,7 +535,6 @@ function validate65(
     if (data.MimeType === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "MimeType" },
         message: "must have required property '" + "MimeType" + "'",
@@ -570,7 +549,6 @@ function validate65(
     if (data.Value === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "Value" },
         message: "must have required property '" + "Value" + "'",
@@ -586,7 +564,6 @@ function validate65(
       if (typeof data.MimeType !== "string") {
         const err2 = {
           instancePath: instancePath + "/MimeType",
-          schemaPath: "#/properties/MimeType/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -603,7 +580,6 @@ function validate65(
       if (typeof data.Value !== "string") {
         const err3 = {
           instancePath: instancePath + "/Value",
-          schemaPath: "#/properties/Value/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -619,7 +595,6 @@ function validate65(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -651,7 +626,6 @@ function validate64(
     if (data.RefID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RefID" },
         message: "must have required property '" + "RefID" + "'",
@@ -667,7 +641,6 @@ function validate64(
       if (typeof data.RefID !== "string") {
         const err1 = {
           instancePath: instancePath + "/RefID",
-          schemaPath: "#/properties/RefID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -684,7 +657,6 @@ function validate64(
       if (typeof data.Label !== "string") {
         const err2 = {
           instancePath: instancePath + "/Label",
-          schemaPath: "#/properties/Label/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -703,7 +675,6 @@ function validate64(
         if (!formats0(data2)) {
           const err3 = {
             instancePath: instancePath + "/AuthnMethod",
-            schemaPath: "#/properties/AuthnMethod/format",
             keyword: "format",
             params: { format: "uri" },
             message: 'must match format "' + "uri" + '"',
@@ -718,7 +689,6 @@ function validate64(
       } else {
         const err4 = {
           instancePath: instancePath + "/AuthnMethod",
-          schemaPath: "#/properties/AuthnMethod/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -749,7 +719,6 @@ function validate64(
       if (typeof data.MaxLenSpecified !== "boolean") {
         const err5 = {
           instancePath: instancePath + "/MaxLenSpecified",
-          schemaPath: "#/properties/MaxLenSpecified/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -767,7 +736,6 @@ function validate64(
       if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
         const err6 = {
           instancePath: instancePath + "/MaxLen",
-          schemaPath: "#/properties/MaxLen/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -784,7 +752,6 @@ function validate64(
       if (typeof data.HideTextSpecified !== "boolean") {
         const err7 = {
           instancePath: instancePath + "/HideTextSpecified",
-          schemaPath: "#/properties/HideTextSpecified/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -801,7 +768,6 @@ function validate64(
       if (typeof data.HideText !== "boolean") {
         const err8 = {
           instancePath: instancePath + "/HideText",
-          schemaPath: "#/properties/HideText/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -817,7 +783,6 @@ function validate64(
   } else {
     const err9 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -850,7 +815,6 @@ function validate68(
     if (data.RefID === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "RefID" },
         message: "must have required property '" + "RefID" + "'",
@@ -866,7 +830,6 @@ function validate68(
       if (typeof data.RefID !== "string") {
         const err1 = {
           instancePath: instancePath + "/RefID",
-          schemaPath: "#/properties/RefID/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -882,7 +845,6 @@ function validate68(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -914,7 +876,6 @@ function validate61(
     if (data.TextChallenge === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "TextChallenge" },
         message: "must have required property '" + "TextChallenge" + "'",
@@ -961,7 +922,6 @@ function validate61(
       } else {
         const err1 = {
           instancePath: instancePath + "/TextChallenge",
-          schemaPath: "#/properties/TextChallenge/type",
           keyword: "type",
           params: { type: "array" },
           message: "must be array",
@@ -991,7 +951,6 @@ function validate61(
   } else {
     const err2 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1034,7 +993,6 @@ function validate71(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1059,7 +1017,6 @@ function validate71(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema30.enum },
       message: "must be equal to one of the allowed values",
@@ -1091,7 +1048,6 @@ function validate60(
     if (data.IsFinal === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IsFinal" },
         message: "must have required property '" + "IsFinal" + "'",
@@ -1106,7 +1062,6 @@ function validate60(
     if (data.IsError === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "IsError" },
         message: "must have required property '" + "IsError" + "'",
@@ -1122,7 +1077,6 @@ function validate60(
       if (typeof data.TransactionTokenId !== "string") {
         const err2 = {
           instancePath: instancePath + "/TransactionTokenId",
-          schemaPath: "#/properties/TransactionTokenId/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1153,7 +1107,6 @@ function validate60(
       if (typeof data.AccessToken !== "string") {
         const err3 = {
           instancePath: instancePath + "/AccessToken",
-          schemaPath: "#/properties/AccessToken/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1170,7 +1123,6 @@ function validate60(
       if (typeof data.IsFinal !== "boolean") {
         const err4 = {
           instancePath: instancePath + "/IsFinal",
-          schemaPath: "#/properties/IsFinal/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -1187,7 +1139,6 @@ function validate60(
       if (typeof data.IsError !== "boolean") {
         const err5 = {
           instancePath: instancePath + "/IsError",
-          schemaPath: "#/properties/IsError/type",
           keyword: "type",
           params: { type: "boolean" },
           message: "must be boolean",
@@ -1223,7 +1174,6 @@ function validate60(
       if (typeof data5 !== "string") {
         const err6 = {
           instancePath: instancePath + "/Error",
-          schemaPath: "#/properties/Error/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1240,7 +1190,6 @@ function validate60(
       if (!valid2) {
         const err7 = {
           instancePath: instancePath + "/Error",
-          schemaPath: "#/properties/Error/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1266,7 +1215,6 @@ function validate60(
       if (typeof data.ErrorDescription !== "string") {
         const err8 = {
           instancePath: instancePath + "/ErrorDescription",
-          schemaPath: "#/properties/ErrorDescription/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1282,7 +1230,6 @@ function validate60(
   } else {
     const err9 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1319,7 +1266,6 @@ function validate73(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1352,7 +1298,6 @@ function validate74(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1367,7 +1312,6 @@ function validate74(
   if (!(data === "code" || data === "token")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema32.enum },
       message: "must be equal to one of the allowed values",
@@ -1406,7 +1350,6 @@ function validate75(
     if (!formats0(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/format",
         keyword: "format",
         params: { format: "uri" },
         message: 'must match format "' + "uri" + '"',
@@ -1421,7 +1364,6 @@ function validate75(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1461,7 +1403,6 @@ function validate76(
     if (!pattern3.test(data)) {
       const err0 = {
         instancePath,
-        schemaPath: "#/pattern",
         keyword: "pattern",
         params: { pattern: "^[A-Za-z0-9_-]+$" },
         message: 'must match pattern "' + "^[A-Za-z0-9_-]+$" + '"',
@@ -1476,7 +1417,6 @@ function validate76(
   } else {
     const err1 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1509,7 +1449,6 @@ function validate77(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1524,7 +1463,6 @@ function validate77(
   if (!(data === "S256")) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema35.enum },
       message: "must be equal to one of the allowed values",
@@ -1576,7 +1514,6 @@ function validate79(
   if (typeof data !== "string") {
     const err0 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "string" },
       message: "must be string",
@@ -1601,7 +1538,6 @@ function validate79(
   ) {
     const err1 = {
       instancePath,
-      schemaPath: "#/enum",
       keyword: "enum",
       params: { allowedValues: schema37.enum },
       message: "must be equal to one of the allowed values",
@@ -1633,7 +1569,6 @@ function validate78(
     if (data.error === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "error" },
         message: "must have required property '" + "error" + "'",
@@ -1668,7 +1603,6 @@ function validate78(
       if (typeof data0 !== "string") {
         const err1 = {
           instancePath: instancePath + "/error",
-          schemaPath: "#/properties/error/anyOf/1/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1685,7 +1619,6 @@ function validate78(
       if (!valid1) {
         const err2 = {
           instancePath: instancePath + "/error",
-          schemaPath: "#/properties/error/anyOf",
           keyword: "anyOf",
           params: {},
           message: "must match a schema in anyOf",
@@ -1711,7 +1644,6 @@ function validate78(
       if (typeof data.error_description !== "string") {
         const err3 = {
           instancePath: instancePath + "/error_description",
-          schemaPath: "#/properties/error_description/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1727,7 +1659,6 @@ function validate78(
   } else {
     const err4 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -1779,7 +1710,6 @@ function validate82(
     if (data.grant_type === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "grant_type" },
         message: "must have required property '" + "grant_type" + "'",
@@ -1794,7 +1724,6 @@ function validate82(
     if (data.code === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "code" },
         message: "must have required property '" + "code" + "'",
@@ -1809,7 +1738,6 @@ function validate82(
     if (data.redirect_uri === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "redirect_uri" },
         message: "must have required property '" + "redirect_uri" + "'",
@@ -1826,7 +1754,6 @@ function validate82(
       if (typeof data0 !== "string") {
         const err3 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1841,7 +1768,6 @@ function validate82(
       if ("authorization_code" !== data0) {
         const err4 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/const",
           keyword: "const",
           params: { allowedValue: "authorization_code" },
           message: "must be equal to constant",
@@ -1856,7 +1782,6 @@ function validate82(
       if (!(data0 === "authorization_code")) {
         const err5 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/enum",
           keyword: "enum",
           params: { allowedValues: schema39.properties.grant_type.enum },
           message: "must be equal to one of the allowed values",
@@ -1873,7 +1798,6 @@ function validate82(
       if (typeof data.code !== "string") {
         const err6 = {
           instancePath: instancePath + "/code",
-          schemaPath: "#/properties/code/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1892,7 +1816,6 @@ function validate82(
         if (!formats0(data2)) {
           const err7 = {
             instancePath: instancePath + "/redirect_uri",
-            schemaPath: "#/properties/redirect_uri/format",
             keyword: "format",
             params: { format: "uri" },
             message: 'must match format "' + "uri" + '"',
@@ -1907,7 +1830,6 @@ function validate82(
       } else {
         const err8 = {
           instancePath: instancePath + "/redirect_uri",
-          schemaPath: "#/properties/redirect_uri/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1924,7 +1846,6 @@ function validate82(
       if (typeof data.client_id !== "string") {
         const err9 = {
           instancePath: instancePath + "/client_id",
-          schemaPath: "#/properties/client_id/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1943,7 +1864,6 @@ function validate82(
         if (!formats0(data4)) {
           const err10 = {
             instancePath: instancePath + "/resource",
-            schemaPath: "#/properties/resource/format",
             keyword: "format",
             params: { format: "uri" },
             message: 'must match format "' + "uri" + '"',
@@ -1958,7 +1878,6 @@ function validate82(
       } else {
         const err11 = {
           instancePath: instancePath + "/resource",
-          schemaPath: "#/properties/resource/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1975,7 +1894,6 @@ function validate82(
       if (typeof data.code_verifier !== "string") {
         const err12 = {
           instancePath: instancePath + "/code_verifier",
-          schemaPath: "#/properties/code_verifier/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -1991,7 +1909,6 @@ function validate82(
   } else {
     const err13 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2035,7 +1952,6 @@ function validate84(
     if (data.grant_type === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "grant_type" },
         message: "must have required property '" + "grant_type" + "'",
@@ -2050,7 +1966,6 @@ function validate84(
     if (data.username === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "username" },
         message: "must have required property '" + "username" + "'",
@@ -2065,7 +1980,6 @@ function validate84(
     if (data.password === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "password" },
         message: "must have required property '" + "password" + "'",
@@ -2082,7 +1996,6 @@ function validate84(
       if (typeof data0 !== "string") {
         const err3 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2097,7 +2010,6 @@ function validate84(
       if ("password" !== data0) {
         const err4 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/const",
           keyword: "const",
           params: { allowedValue: "password" },
           message: "must be equal to constant",
@@ -2112,7 +2024,6 @@ function validate84(
       if (!(data0 === "password")) {
         const err5 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/enum",
           keyword: "enum",
           params: { allowedValues: schema40.properties.grant_type.enum },
           message: "must be equal to one of the allowed values",
@@ -2129,7 +2040,6 @@ function validate84(
       if (typeof data.username !== "string") {
         const err6 = {
           instancePath: instancePath + "/username",
-          schemaPath: "#/properties/username/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2146,7 +2056,6 @@ function validate84(
       if (typeof data.password !== "string") {
         const err7 = {
           instancePath: instancePath + "/password",
-          schemaPath: "#/properties/password/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2163,7 +2072,6 @@ function validate84(
       if (typeof data.client_id !== "string") {
         const err8 = {
           instancePath: instancePath + "/client_id",
-          schemaPath: "#/properties/client_id/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2180,7 +2088,6 @@ function validate84(
       if (typeof data.scope !== "string") {
         const err9 = {
           instancePath: instancePath + "/scope",
-          schemaPath: "#/properties/scope/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2199,7 +2106,6 @@ function validate84(
         if (!formats0(data5)) {
           const err10 = {
             instancePath: instancePath + "/resource",
-            schemaPath: "#/properties/resource/format",
             keyword: "format",
             params: { format: "uri" },
             message: 'must match format "' + "uri" + '"',
@@ -2214,7 +2120,6 @@ function validate84(
       } else {
         const err11 = {
           instancePath: instancePath + "/resource",
-          schemaPath: "#/properties/resource/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2230,7 +2135,6 @@ function validate84(
   } else {
     const err12 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2295,7 +2199,6 @@ function validate86(
     if (data.grant_type === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "grant_type" },
         message: "must have required property '" + "grant_type" + "'",
@@ -2310,7 +2213,6 @@ function validate86(
     if (data.actor_token === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "actor_token" },
         message: "must have required property '" + "actor_token" + "'",
@@ -2325,7 +2227,6 @@ function validate86(
     if (data.actor_token_type === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "actor_token_type" },
         message: "must have required property '" + "actor_token_type" + "'",
@@ -2340,7 +2241,6 @@ function validate86(
     if (data.subject_token === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "subject_token" },
         message: "must have required property '" + "subject_token" + "'",
@@ -2355,7 +2255,6 @@ function validate86(
     if (data.subject_token_type === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "subject_token_type" },
         message: "must have required property '" + "subject_token_type" + "'",
@@ -2372,7 +2271,6 @@ function validate86(
       if (typeof data0 !== "string") {
         const err5 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2387,7 +2285,6 @@ function validate86(
       if ("urn:ietf:params:oauth:grant-type:token-exchange" !== data0) {
         const err6 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/const",
           keyword: "const",
           params: { allowedValue: "urn:ietf:params:oauth:grant-type:token-exchange" },
           message: "must be equal to constant",
@@ -2402,7 +2299,6 @@ function validate86(
       if (!(data0 === "urn:ietf:params:oauth:grant-type:token-exchange")) {
         const err7 = {
           instancePath: instancePath + "/grant_type",
-          schemaPath: "#/properties/grant_type/enum",
           keyword: "enum",
           params: { allowedValues: schema41.properties.grant_type.enum },
           message: "must be equal to one of the allowed values",
@@ -2419,7 +2315,6 @@ function validate86(
       if (typeof data.actor_token !== "string") {
         const err8 = {
           instancePath: instancePath + "/actor_token",
-          schemaPath: "#/properties/actor_token/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2437,7 +2332,6 @@ function validate86(
       if (typeof data2 !== "string") {
         const err9 = {
           instancePath: instancePath + "/actor_token_type",
-          schemaPath: "#/properties/actor_token_type/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2452,7 +2346,6 @@ function validate86(
       if ("urn:ietf:params:oauth:token-type:jwt" !== data2) {
         const err10 = {
           instancePath: instancePath + "/actor_token_type",
-          schemaPath: "#/properties/actor_token_type/const",
           keyword: "const",
           params: { allowedValue: "urn:ietf:params:oauth:token-type:jwt" },
           message: "must be equal to constant",
@@ -2467,7 +2360,6 @@ function validate86(
       if (!(data2 === "urn:ietf:params:oauth:token-type:jwt")) {
         const err11 = {
           instancePath: instancePath + "/actor_token_type",
-          schemaPath: "#/properties/actor_token_type/enum",
           keyword: "enum",
           params: { allowedValues: schema41.properties.actor_token_type.enum },
           message: "must be equal to one of the allowed values",
@@ -2486,7 +2378,6 @@ function validate86(
         if (!pattern4.test(data3)) {
           const err12 = {
             instancePath: instancePath + "/subject_token",
-            schemaPath: "#/properties/subject_token/pattern",
             keyword: "pattern",
             params: { pattern: "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.$" },
             message: 'must match pattern "' + "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.$" + '"',
@@ -2501,7 +2392,6 @@ function validate86(
       } else {
         const err13 = {
           instancePath: instancePath + "/subject_token",
-          schemaPath: "#/properties/subject_token/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2519,7 +2409,6 @@ function validate86(
       if (typeof data4 !== "string") {
         const err14 = {
           instancePath: instancePath + "/subject_token_type",
-          schemaPath: "#/properties/subject_token_type/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2534,7 +2423,6 @@ function validate86(
       if ("urn:ietf:params:oauth:token-type:jwt" !== data4) {
         const err15 = {
           instancePath: instancePath + "/subject_token_type",
-          schemaPath: "#/properties/subject_token_type/const",
           keyword: "const",
           params: { allowedValue: "urn:ietf:params:oauth:token-type:jwt" },
           message: "must be equal to constant",
@@ -2549,7 +2437,6 @@ function validate86(
       if (!(data4 === "urn:ietf:params:oauth:token-type:jwt")) {
         const err16 = {
           instancePath: instancePath + "/subject_token_type",
-          schemaPath: "#/properties/subject_token_type/enum",
           keyword: "enum",
           params: { allowedValues: schema41.properties.subject_token_type.enum },
           message: "must be equal to one of the allowed values",
@@ -2566,7 +2453,6 @@ function validate86(
       if (typeof data.client_id !== "string") {
         const err17 = {
           instancePath: instancePath + "/client_id",
-          schemaPath: "#/properties/client_id/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2585,7 +2471,6 @@ function validate86(
         if (!formats0(data6)) {
           const err18 = {
             instancePath: instancePath + "/resource",
-            schemaPath: "#/properties/resource/format",
             keyword: "format",
             params: { format: "uri" },
             message: 'must match format "' + "uri" + '"',
@@ -2600,7 +2485,6 @@ function validate86(
       } else {
         const err19 = {
           instancePath: instancePath + "/resource",
-          schemaPath: "#/properties/resource/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2617,7 +2501,6 @@ function validate86(
       if (typeof data.scope !== "string") {
         const err20 = {
           instancePath: instancePath + "/scope",
-          schemaPath: "#/properties/scope/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2633,7 +2516,6 @@ function validate86(
   } else {
     const err21 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
@@ -2740,7 +2622,6 @@ function validate81(
   if (!valid0) {
     const err0 = {
       instancePath,
-      schemaPath: "#/oneOf",
       keyword: "oneOf",
       params: { passingSchemas: passing0 },
       message: "must match exactly one schema in oneOf",
@@ -2796,7 +2677,6 @@ function validate88(
     if (data.access_token === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "access_token" },
         message: "must have required property '" + "access_token" + "'",
@@ -2811,7 +2691,6 @@ function validate88(
     if (data.expires_in === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
         keyword: "required",
         params: { missingProperty: "expires_in" },
         message: "must have required property '" + "expires_in" + "'",
@@ -2827,7 +2706,6 @@ function validate88(
       if (typeof data.access_token !== "string") {
         const err2 = {
           instancePath: instancePath + "/access_token",
-          schemaPath: "#/properties/access_token/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2845,7 +2723,6 @@ function validate88(
       if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
         const err3 = {
           instancePath: instancePath + "/expires_in",
-          schemaPath: "#/properties/expires_in/type",
           keyword: "type",
           params: { type: "integer" },
           message: "must be integer",
@@ -2862,7 +2739,6 @@ function validate88(
       if (typeof data.token_type !== "string") {
         const err4 = {
           instancePath: instancePath + "/token_type",
-          schemaPath: "#/properties/token_type/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2879,7 +2755,6 @@ function validate88(
       if (typeof data.scope !== "string") {
         const err5 = {
           instancePath: instancePath + "/scope",
-          schemaPath: "#/properties/scope/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2896,7 +2771,6 @@ function validate88(
       if (typeof data.refresh_token !== "string") {
         const err6 = {
           instancePath: instancePath + "/refresh_token",
-          schemaPath: "#/properties/refresh_token/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2913,7 +2787,6 @@ function validate88(
       if (typeof data.id_token !== "string") {
         const err7 = {
           instancePath: instancePath + "/id_token",
-          schemaPath: "#/properties/id_token/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2930,7 +2803,6 @@ function validate88(
       if (typeof data.issued_token_type !== "string") {
         const err8 = {
           instancePath: instancePath + "/issued_token_type",
-          schemaPath: "#/properties/issued_token_type/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string",
@@ -2946,7 +2818,6 @@ function validate88(
   } else {
     const err9 = {
       instancePath,
-      schemaPath: "#/type",
       keyword: "type",
       params: { type: "object" },
       message: "must be object",
