@@ -22,6 +22,7 @@
 export { type ClientCertificate, clientCertificateFetch } from "@trustspec/dss/node";
 export {
   DssSoapFaultError,
+  type FederationTokenOptions,
   type InteractiveChallengeMessage,
   type IssuedSecurityToken,
   type IssuedTokenProvider,

@@ -71,6 +71,11 @@ export {
   signServiceEndpointKind,
 } from "./soap/endpoints.js";
 export { DssSoapFaultError, isDssSoapFaultError, readDssFault } from "./soap/faults.js";
+export {
+  type FederationTokenDefaults,
+  type FederationTokenOptions,
+  federationTokenSource,
+} from "./soap/federation.js";
 export { WsSecurityError, type WsSecurityErrorCode } from "./wssecurity/errors.js";
 export {
   issueSecurityToken,

@@ -1,12 +1,11 @@
 import { type ClientCertificate, clientCertificateFetch } from "@trustspec/dss/node";
 import {
   DssSoapFaultError,
+  type FederationTokenOptions,
+  federationTokenSource,
   type IssuedTokenSource,
   readDssFault,
   symmetricBindingSecurity,
-  type WsTrustAnswerer,
-  type WsTrustCredentials,
-  wsTrustIssuedTokenProvider,
 } from "@trustspec/dss/soap";
 import { ConfigurationError } from "@trustspec/runtime";
 import type {
@@ -34,22 +33,7 @@ export type UmsSoapClient = DssUmsSoapClient;
  * (one WS-Trust exchange; the token is then kept and refreshed shortly before it expires), as the
  * Sign Service client's `federation` option does.
  */
-export interface UmsSoapFederationOptions {
-  /** The identity centre's WS-Trust endpoint, e.g. `stsEndpoint(base, "username/transport")`. */
-  sts: string;
-  /** How the operator authenticates at that endpoint (guide, Table 96). */
-  credentials: WsTrustCredentials;
-  /** Answers the interactive challenge (a one-time password); without it a challenge fails the call. */
-  answer?: WsTrustAnswerer;
-  /** The token's relying party (`AppliesTo`; default: the `/token` endpoint's address). */
-  appliesTo?: string;
-  /** How long before the token expires a new one is asked for, in seconds (default 60). */
-  refreshSkewSeconds?: number;
-  /** The `fetch` for the STS (default: the `fetch` given to the client, else the global one). */
-  fetch?: typeof globalThis.fetch;
-  /** Timeout of each STS request, in milliseconds (default: the client's `timeoutMs`). */
-  timeoutMs?: number;
-}
+export type UmsSoapFederationOptions = Omit<FederationTokenOptions, "transactionId">;
 
 /** Settings of a user management SOAP client. */
 export interface UmsSoapClientOptions
@@ -107,18 +91,10 @@ function tokenSource(
   if (federation) {
     if (token)
       throw new ConfigurationError("federation", "Give either token or federation, not both.");
-    const stsFetch = federation.fetch ?? fetch;
-    const timeoutMs = federation.timeoutMs ?? options.timeoutMs;
-    return wsTrustIssuedTokenProvider({
-      url: federation.sts,
-      appliesTo: federation.appliesTo ?? url,
-      credentials: federation.credentials,
-      ...(federation.answer ? { answer: federation.answer } : {}),
-      ...(federation.refreshSkewSeconds !== undefined
-        ? { refreshSkewSeconds: federation.refreshSkewSeconds }
-        : {}),
-      ...(stsFetch ? { fetch: stsFetch } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    return federationTokenSource(federation, {
+      appliesTo: url,
+      fetch,
+      timeoutMs: options.timeoutMs,
     });
   }
   if (!token) {

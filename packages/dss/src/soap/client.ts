@@ -4,8 +4,6 @@ import {
   createDssSignServiceClient,
   type DssSignServiceClient,
 } from "../generated/signservice/client.gen.js";
-import type { WsTrustAnswerer, WsTrustCredentials } from "../wstrust/client.js";
-import { wsTrustIssuedTokenProvider } from "../wstrust/provider.js";
 import {
   type IssuedTokenSource,
   symmetricBindingSecurity,
@@ -18,6 +16,7 @@ import {
   signServiceEndpointKind,
 } from "./endpoints.js";
 import { signServiceFaultError } from "./faults.js";
+import { type FederationTokenOptions, federationTokenSource } from "./federation.js";
 import { secureSessionSecurity } from "./session-security.js";
 
 /**
@@ -38,28 +37,7 @@ export type SignServiceClient = DssSignServiceClient & {
  * The WSDL's federation bindings name the issuer: the identity centre's
  * `/STS/Active.svc/username/transport` on the DSS host (`stsEndpoint(base, "username/transport")`).
  */
-export interface SignServiceFederationOptions {
-  /** The identity centre's WS-Trust endpoint, e.g. `stsEndpoint(base, "username/transport")`. */
-  sts: string;
-  /** How the caller authenticates at that endpoint (Table 96). */
-  credentials: WsTrustCredentials;
-  /** Answers the interactive challenge (a one-time password); without it a challenge fails the call. */
-  answer?: WsTrustAnswerer;
-  /**
-   * A confirmed transaction the token must carry (the `dsstransactiontokenid` claim, for the
-   * operations that need confirmation): the identity centre then asks for the one-time password
-   * through `answer`.
-   */
-  transactionId?: string;
-  /** The token's relying party (`AppliesTo`; default: the Sign Service endpoint's address). */
-  appliesTo?: string;
-  /** How long before the token expires a new one is asked for, in seconds (default 60). */
-  refreshSkewSeconds?: number;
-  /** The `fetch` for the STS (default: the client's `fetch`). */
-  fetch?: typeof globalThis.fetch;
-  /** Timeout of each STS request, in milliseconds (default: the client's `timeoutMs`). */
-  timeoutMs?: number;
-}
+export type SignServiceFederationOptions = FederationTokenOptions;
 
 /** Settings of a Sign Service client. */
 export interface SignServiceClientOptions
@@ -141,23 +119,11 @@ export function createSignServiceClient(options: SignServiceClientOptions): Sign
       if (token) {
         throw new ConfigurationError("federation", "Give either token or federation, not both.");
       }
-      const stsFetch = federation.fetch ?? rest.fetch;
-      const timeoutMs = federation.timeoutMs ?? rest.timeoutMs;
-      const provider = wsTrustIssuedTokenProvider({
-        url: federation.sts,
-        appliesTo: federation.appliesTo ?? url,
-        credentials: federation.credentials,
-        ...(federation.answer ? { answer: federation.answer } : {}),
-        ...(federation.refreshSkewSeconds !== undefined
-          ? { refreshSkewSeconds: federation.refreshSkewSeconds }
-          : {}),
-        ...(stsFetch ? { fetch: stsFetch } : {}),
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      source = federationTokenSource(federation, {
+        appliesTo: url,
+        fetch: rest.fetch,
+        timeoutMs: rest.timeoutMs,
       });
-      source =
-        federation.transactionId !== undefined
-          ? provider.forTransaction(federation.transactionId)
-          : provider;
     }
     if (!source) {
       throw new ConfigurationError(
