@@ -42,6 +42,38 @@ export interface HandlerContext {
   request: RawRequest;
 }
 
+/** The parameters and body of a handler call made without the router (see {@link handlerContext}). */
+export interface HandlerContextParts {
+  path?: object;
+  query?: object;
+  headers?: object;
+  body?: unknown;
+}
+
+/**
+ * The context for calling a handler directly rather than through the router, e.g. when an
+ * emulator serves one interface through the handlers of another: `operationId`, the raw
+ * `request` the handler may look its caller up by, the given `parts`, and empty parameters and no
+ * body where none are given. Nothing is checked against the contract: the caller gives the
+ * parameters already converted to their types. `C` is the handler's own context type (e.g.
+ * `Parameters<Handlers["getUser"]>[0]`).
+ */
+export function handlerContext<C extends HandlerContext = HandlerContext>(
+  operationId: string,
+  request: RawRequest,
+  parts: HandlerContextParts = {},
+): C {
+  return {
+    operationId,
+    path: {},
+    query: {},
+    headers: {},
+    body: undefined,
+    request,
+    ...parts,
+  } as C;
+}
+
 /** Extra response headers a handler sets. */
 export type ReplyHeaders = Record<string, string>;
 

@@ -1,6 +1,10 @@
 import { dssSoapFault } from "@trustspec/dss/server";
-import type { RawRequest } from "@trustspec/runtime/server";
-import { HttpError } from "@trustspec/runtime/server";
+import {
+  type HandlerContextParts,
+  HttpError,
+  handlerContext,
+  type RawRequest,
+} from "@trustspec/runtime/server";
 import { type SoapFault, type SoapHandlerContext, XsiTyped } from "@trustspec/runtime/soap";
 import type { DssUmsHandlers } from "../../generated/ums/server.gen.js";
 import * as rest from "../../generated/ums/types.gen.js";
@@ -226,18 +230,9 @@ export function createUmsSoapHandlers(
   async function run<K extends keyof DssUmsHandlers>(
     ctx: SoapHandlerContext<unknown>,
     operation: K,
-    parts: { path?: object; query?: object; body?: unknown },
+    parts: HandlerContextParts,
   ): Promise<unknown> {
-    const request = source.caller(ctx);
-    const input = {
-      operationId: operation,
-      path: {},
-      query: {},
-      headers: {},
-      body: undefined,
-      request,
-      ...parts,
-    } as unknown as Ctx<K>;
+    const input = handlerContext<Ctx<K>>(operation, source.caller(ctx), parts);
     try {
       const handler = handlers[operation] as (c: Ctx<K>) => Reply | Promise<Reply>;
       const reply = await handler(input);

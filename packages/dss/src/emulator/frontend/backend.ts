@@ -2,7 +2,11 @@
  * The front-end acts for the signed-in user through the Signature Service's own handlers (as the
  * SOAP Sign Service does): the same certificates, PIN checks, confirmation gate and CMS.
  */
-import type { RawRequest } from "@trustspec/runtime/server";
+import {
+  type HandlerContextParts,
+  handlerContext,
+  type RawRequest,
+} from "@trustspec/runtime/server";
 import type { DssSignHandlers } from "../../generated/signserver/server.gen.js";
 import type { ConfirmationResponse } from "../../generated/sts/types.gen.js";
 import {
@@ -60,7 +64,7 @@ export class FrontendBackend {
   async call<K extends keyof DssSignHandlers>(
     operation: K,
     principal: Principal,
-    parts: { path?: object; query?: object; body?: unknown },
+    parts: HandlerContextParts,
   ): Promise<Outcome<Body<K>>> {
     const request: RawRequest = {
       method: "POST",
@@ -70,15 +74,10 @@ export class FrontendBackend {
     };
     this.#principals.set(request, principal);
     const handler = this.#handlers[operation] as (ctx: Ctx<K>) => Promise<unknown>;
-    const reply = (await handler({
-      operationId: operation,
-      path: {},
-      query: {},
-      headers: {},
-      body: undefined,
-      request,
-      ...parts,
-    } as Ctx<K>)) as { status: number; body?: unknown };
+    const reply = (await handler(handlerContext<Ctx<K>>(operation, request, parts))) as {
+      status: number;
+      body?: unknown;
+    };
     if (reply.status >= 200 && reply.status < 300) {
       return { ok: true, value: reply.body as Body<K> };
     }

@@ -1,4 +1,9 @@
-import type { RawRequest } from "@trustspec/runtime/server";
+import {
+  type HandlerContext,
+  type HandlerContextParts,
+  handlerContext,
+  type RawRequest,
+} from "@trustspec/runtime/server";
 import { type SoapFault, type SoapHandlerContext, XsiTyped } from "@trustspec/runtime/soap";
 import type { DssSignHandlers } from "../../generated/signserver/server.gen.js";
 import * as rest from "../../generated/signserver/types.gen.js";
@@ -275,19 +280,11 @@ export function createSignServiceHandlers(
   }
 
   /** A REST handler's context: the caller's raw request and the parts the handler reads. */
-  function call<T>(
+  function call<T extends HandlerContext>(
     ctx: SoapHandlerContext<unknown>,
-    parts: { path?: object; query?: object; body?: unknown },
+    parts: HandlerContextParts,
   ): T {
-    return {
-      operationId: ctx.operation,
-      path: {},
-      query: {},
-      headers: {},
-      body: undefined,
-      request: caller(ctx),
-      ...parts,
-    } as T;
+    return handlerContext<T>(ctx.operation, caller(ctx), parts);
   }
 
   type Ctx<K extends keyof DssSignHandlers> = Parameters<DssSignHandlers[K]>[0];
