@@ -3,7 +3,8 @@
  * same run on the same machine:
  *   1. client call vs raw fetch + JSON.parse against the same local node:http server (calls
  *      interleaved one by one, median latencies), and vs raw fetch + the same signature check
- *      with node:crypto and with Web Crypto (which the client uses); in the same loop the client with one feature off at a time (signature
+ *      with node:crypto (which the client uses under Node) and with Web Crypto (which it uses in
+ *      browsers); in the same loop the client with one feature off at a time (signature
  *      check, timeout, contract check), which shows what each feature costs per call;
  *   2. signature verification vs bare node:crypto verify of the same bytes;
  *   3. emulator (router + signing) vs a bare node:http handler, both over HTTP under the same load.

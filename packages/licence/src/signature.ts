@@ -6,22 +6,18 @@
  * the client, echoed by the server) immediately followed by the raw response body. The example in
  * the vendor's document names the header `Licence-QuerySignature`; both names are accepted.
  */
+
 import { TrustspecError } from "@trustspec/runtime";
+import { importVerifyKey } from "#licence-verify";
 import { licenceResponseSignature } from "./generated/signature.gen.js";
+import type { LicencePublicKey, VerifyKey } from "./verify-key.js";
+
+export type { JwkExportableKey, LicencePublicKey } from "./verify-key.js";
+export { SIGNATURE_ALGORITHM } from "./verify-key.js";
 
 // How answers are signed comes from the spec (x-trustspec-response-signature), not from here.
-const { algorithm, signatureHeader, signatureHeaderAliases, queryIdHeader, signedContent } =
+const { signatureHeader, signatureHeaderAliases, queryIdHeader, signedContent } =
   licenceResponseSignature;
-
-/**
- * The Web Crypto parameters of the spec's algorithm. The key is the spec's algorithm as a type:
- * when the spec names another algorithm, this table no longer compiles.
- */
-const ALGORITHMS: Record<typeof algorithm, RsaHashedImportParams> = {
-  "RSASSA-PKCS1-v1_5-SHA256": { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-};
-/** The Web Crypto import parameters of the spec's algorithm. */
-export const SIGNATURE_ALGORITHM = ALGORITHMS[algorithm];
 
 // The verifier and `signedBytes` cover the QueryID followed by the body; when the spec says
 // otherwise, this line no longer compiles.
@@ -116,26 +112,14 @@ const SIGNATURE_HEADER_ALIASES = signatureHeaderAliases.map((name) => name.toLow
 export const QUERY_ID_HEADER = queryIdHeader.toLowerCase();
 
 /**
- * A key answers are checked with: a PEM `PUBLIC KEY` (SPKI) or `PRIVATE KEY` (PKCS#8, its public
- * half is used), a Web Crypto `CryptoKey` (an RSASSA-PKCS1-v1_5 public key), or a key object that
- * exports itself as a JWK, such as Node's `KeyObject` (public or private).
- */
-export type LicencePublicKey = string | CryptoKey | JwkExportableKey;
-
-/** A key object that exports itself as a JSON Web Key, as Node's `KeyObject` does. */
-export interface JwkExportableKey {
-  /** Returns the key as a JWK (for RSA: at least `kty`, `n` and `e`). */
-  export(options: { format: "jwk" }): JsonWebKey;
-}
-
-/**
  * Checks the signature of one answer of the licensing server and rejects with
  * {@link LicenceSignatureError} when it is missing, malformed, does not verify, or was made for
  * another request (the echoed `Licence-QueryID` differs from `sentQueryId`).
  *
  * `sentQueryId` is the `Licence-QueryID` sent with the request (empty when none was sent: then the
  * signature covers the body alone). `publicKey` defaults to the vendor key. Runs on Web Crypto,
- * hence asynchronous; each key is imported once and kept.
+ * hence asynchronous: under Node it verifies with node:crypto in the calling thread, elsewhere with
+ * Web Crypto. Each key is imported once and kept.
  */
 export async function verifyLicenceSignature(input: {
   sentQueryId: string;
@@ -157,17 +141,15 @@ export async function verifyLicenceSignature(input: {
     );
   }
 
-  const key = await (input.publicKey === undefined ? vendorKey() : verifyKeyOf(input.publicKey));
-  const signatureBytes = decodeSignature(signature, modulusBytes(key));
+  const entry = input.publicKey === undefined ? vendorKey() : verifyKeyOf(input.publicKey);
+  // A key imported before is used at once, without waiting a turn for its promise.
+  const key = entry.key ?? (await entry.ready);
+  const signatureBytes = decodeSignature(signature, key.modulusBytes);
 
   let valid: boolean;
   try {
-    valid = await subtle().verify(
-      SIGNATURE_ALGORITHM,
-      key,
-      signatureBytes,
-      signedBytes(sentQueryId, body),
-    );
+    const verdict = key.verify(signatureBytes, signedBytes(sentQueryId, body));
+    valid = typeof verdict === "boolean" ? verdict : await verdict;
   } catch (cause) {
     throw new LicenceSignatureError("invalid-signature", undefined, { cause });
   }
@@ -213,18 +195,6 @@ export function signedBytes(queryId: string, body: Uint8Array): Uint8Array<Array
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/** Web Crypto's SubtleCrypto, or a clear error where the platform has none. */
-function subtle(): SubtleCrypto {
-  const found = globalThis.crypto?.subtle;
-  if (!found) {
-    throw new TrustspecError(
-      "licence_key",
-      "Web Crypto (crypto.subtle) is not available: browsers offer it only to secure contexts (https or localhost)",
-    );
-  }
-  return found;
-}
 
 /** A random UUID: `crypto.randomUUID` where offered, else one made from `getRandomValues`. */
 function randomUuid(): string {
@@ -281,21 +251,26 @@ function quote(value: string): string {
 }
 
 const KEY_CACHE_LIMIT = 32;
-const pemKeys = new Map<string, Promise<CryptoKey>>();
-const objectKeys = new WeakMap<object, Promise<CryptoKey>>();
-let vendor: Promise<CryptoKey> | undefined;
+/** A key being imported, and once imported, the key itself. */
+interface KeyEntry {
+  ready: Promise<VerifyKey>;
+  key?: VerifyKey;
+}
+const pemKeys = new Map<string, KeyEntry>();
+const objectKeys = new WeakMap<object, KeyEntry>();
+let vendor: KeyEntry | undefined;
 
-function vendorKey(): Promise<CryptoKey> {
+function vendorKey(): KeyEntry {
   vendor ??= verifyKeyOf(LICENCE_VENDOR_PUBLIC_KEY_PEM);
   return vendor;
 }
 
-/** The Web Crypto verification key for `key`, imported once per PEM text or key object. */
-function verifyKeyOf(key: LicencePublicKey): Promise<CryptoKey> {
+/** The verification key for `key`, imported once per PEM text or key object. */
+function verifyKeyOf(key: LicencePublicKey): KeyEntry {
   if (typeof key === "string") {
     let found = pemKeys.get(key);
     if (!found) {
-      found = importPem(key);
+      found = importing(key);
       if (pemKeys.size >= KEY_CACHE_LIMIT) pemKeys.clear();
       pemKeys.set(key, found);
     }
@@ -303,84 +278,20 @@ function verifyKeyOf(key: LicencePublicKey): Promise<CryptoKey> {
   }
   let found = objectKeys.get(key);
   if (!found) {
-    found = isCryptoKey(key) ? Promise.resolve(checkedCryptoKey(key)) : importJwkOf(key);
+    found = importing(key);
     objectKeys.set(key, found);
   }
   return found;
 }
 
-function isCryptoKey(key: CryptoKey | JwkExportableKey): key is CryptoKey {
-  return typeof CryptoKey !== "undefined" && key instanceof CryptoKey;
-}
-
-/** Checks that a given CryptoKey can verify the spec's algorithm. */
-function checkedCryptoKey(key: CryptoKey): CryptoKey {
-  const { name, hash } = key.algorithm as RsaHashedKeyAlgorithm;
-  if (key.type !== "public" || name !== SIGNATURE_ALGORITHM.name || hash?.name !== "SHA-256") {
-    throw new TrustspecError(
-      "licence_key",
-      `the key is a ${key.type} ${name} key; answers are checked with a public ${SIGNATURE_ALGORITHM.name} SHA-256 key`,
-    );
-  }
-  return key;
-}
-
-const PEM = /^-----BEGIN (PUBLIC KEY|PRIVATE KEY)-----([A-Za-z0-9+/=\s]+)-----END \1-----\s*$/;
-
-async function importPem(pem: string): Promise<CryptoKey> {
-  const match = PEM.exec(pem.trim());
-  const der = match ? base64Bytes((match[2] ?? "").replace(/\s+/g, "")) : undefined;
-  if (!match || !der) {
-    throw new TrustspecError(
-      "licence_key",
-      "the key is not a readable PEM key (a PUBLIC KEY or a PRIVATE KEY)",
-    );
-  }
-  try {
-    if (match[1] === "PUBLIC KEY") {
-      return await subtle().importKey("spki", der, SIGNATURE_ALGORITHM, false, ["verify"]);
-    }
-    // A private key: its public half (n, e) verifies.
-    const privateKey = await subtle().importKey("pkcs8", der, SIGNATURE_ALGORITHM, true, ["sign"]);
-    return await importRsaJwk(await subtle().exportKey("jwk", privateKey));
-  } catch (cause) {
-    throw new TrustspecError("licence_key", "the key is not an RSA key Web Crypto can read", {
-      cause,
-    });
-  }
-}
-
-async function importJwkOf(key: JwkExportableKey): Promise<CryptoKey> {
-  let jwk: JsonWebKey;
-  try {
-    jwk = key.export({ format: "jwk" });
-  } catch (cause) {
-    throw new TrustspecError("licence_key", "the key cannot be exported as a JWK", { cause });
-  }
-  return importRsaJwk(jwk);
-}
-
-/** Imports the public half (n, e) of an RSA JWK for verification. */
-async function importRsaJwk(jwk: JsonWebKey): Promise<CryptoKey> {
-  if (jwk.kty !== "RSA" || !jwk.n || !jwk.e) {
-    throw new TrustspecError("licence_key", `the key is ${jwk.kty ?? "unknown"}, not an RSA key`);
-  }
-  try {
-    return await subtle().importKey(
-      "jwk",
-      { kty: "RSA", n: jwk.n, e: jwk.e, ext: true },
-      SIGNATURE_ALGORITHM,
-      false,
-      ["verify"],
-    );
-  } catch (cause) {
-    throw new TrustspecError("licence_key", "the key is not an RSA key Web Crypto can read", {
-      cause,
-    });
-  }
-}
-
-/** The length in bytes of an RSA key's modulus, which is the length of its signatures. */
-function modulusBytes(key: CryptoKey): number {
-  return Math.ceil((key.algorithm as RsaHashedKeyAlgorithm).modulusLength / 8);
+function importing(key: LicencePublicKey): KeyEntry {
+  const entry: KeyEntry = { ready: importVerifyKey(key) };
+  // A key that cannot be imported stays a rejected promise, reported to each caller.
+  entry.ready.then(
+    (imported) => {
+      entry.key = imported;
+    },
+    () => undefined,
+  );
+  return entry;
 }

@@ -1,6 +1,6 @@
 /**
  * Signing answers as the licensing server does, and reading a signature open, for emulators,
- * mocks and tests. Node only (`node:crypto`); clients verify with `signature.ts` on Web Crypto.
+ * mocks and tests. Node only (`node:crypto`); clients verify with `signature.ts`.
  */
 import { createPrivateKey, createPublicKey, type KeyObject, sign } from "node:crypto";
 import { TrustspecError } from "@trustspec/runtime";

@@ -329,63 +329,7 @@ describe("sign and verify with a key pair made at test time", () => {
   });
 });
 
-describe("keys on Web Crypto", () => {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const body = new TextEncoder().encode('{"ok":true}');
-  const queryId = "20200127230600";
-  const headers = new Headers({
-    "licence-queryid": queryId,
-    "licence-signature": signLicenceResponse({ queryId, body, privateKey }),
-  });
-  const check = (key: Parameters<typeof verifyLicenceSignature>[0]["publicKey"]) =>
-    verifyLicenceSignature({ sentQueryId: queryId, headers, body, publicKey: key });
-
-  it("imports a PEM key once: later answers checked with it import nothing", async () => {
-    const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
-    const importKey = vi.spyOn(globalThis.crypto.subtle, "importKey");
-    try {
-      await check(pem);
-      const first = importKey.mock.calls.length;
-      expect(first).toBe(1);
-      await Promise.all([check(pem), check(pem), check(pem)]);
-      expect(importKey.mock.calls.length).toBe(first);
-    } finally {
-      importKey.mockRestore();
-    }
-  });
-
-  it("takes a CryptoKey, a KeyObject, a private key's PEM (its public half)", async () => {
-    const cryptoKey = await globalThis.crypto.subtle.importKey(
-      "spki",
-      publicKey.export({ type: "spki", format: "der" }),
-      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-      false,
-      ["verify"],
-    );
-    await expect(check(cryptoKey)).resolves.toBeUndefined();
-    await expect(check(privateKey)).resolves.toBeUndefined();
-    const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    await expect(check(privatePem)).resolves.toBeUndefined();
-  });
-
-  it("refuses keys it cannot check with as licence_key errors", async () => {
-    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const ecPem = ec.publicKey.export({ type: "spki", format: "pem" }).toString();
-    const pss = await globalThis.crypto.subtle.generateKey(
-      {
-        name: "RSA-PSS",
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: "SHA-256",
-      },
-      false,
-      ["sign", "verify"],
-    );
-    for (const key of [ecPem, ec.publicKey, "not a key", pss.publicKey]) {
-      await expect(check(key)).rejects.toMatchObject({ code: "licence_key" });
-    }
-  });
-});
+// The keys verifyLicenceSignature takes, its key cache and both verifiers: verifiers.test.ts.
 
 describe("createQueryId", () => {
   it("gives 10 000 distinct header-safe values", () => {

@@ -1,5 +1,5 @@
 import { builtinModules } from "node:module";
-import { build, type Plugin } from "esbuild";
+import { build, type Platform, type Plugin } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 /** A Node built-in a browser bundle reaches, and the file that imports it. */
@@ -102,4 +102,29 @@ function globalUses(bundle: string): NodeImport[] {
     }
   }
   return uses;
+}
+
+/**
+ * The files (relative to `resolveDir`) esbuild puts in a bundle of `entry` for `platform` with
+ * `conditions`, Node built-ins and `external` left out: which of a package's conditional files a
+ * bundler picks.
+ */
+export async function bundledFiles(
+  entry: string,
+  resolveDir: string,
+  options: { platform: Platform; conditions: string[]; external?: string[] },
+): Promise<string[]> {
+  const result = await build({
+    stdin: { contents: `export * from ${JSON.stringify(entry)};`, resolveDir, loader: "js" },
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: options.platform,
+    format: "esm",
+    conditions: options.conditions,
+    external: ["node:*", ...(options.external ?? [])],
+    absWorkingDir: resolveDir,
+    logLevel: "silent",
+  });
+  return Object.keys(result.metafile.inputs).filter((file) => file !== "<stdin>");
 }
