@@ -10,6 +10,7 @@ import {
   SignatureType,
   type SignatureTypeName,
 } from "../../generated/signserver/types.gen.js";
+import { strictBase64 } from "../signserver/context.js";
 
 /** What a form asks the front-end to do. */
 export type FrontendOperation =
@@ -353,16 +354,10 @@ function fileName(value: string, field: string): string {
 
 /** Strict Base64 (whitespace allowed between characters), not empty. */
 function base64Of(value: string, field: string): Uint8Array {
-  const bytes = tryBase64(value);
+  const bytes = strictBase64(value);
   if (!bytes) throw new FrontendInputError(`Поле ${field} не является строкой BASE64.`);
   if (bytes.length === 0) throw new FrontendInputError(`Поле ${field} пусто.`);
   return bytes;
-}
-
-function tryBase64(value: string): Uint8Array | undefined {
-  const compact = value.replace(/\s+/g, "");
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
-  return new Uint8Array(Buffer.from(compact, "base64"));
 }
 
 /** Base64 of UTF-8 text (documentInfo, reqcontent, reqeku). */
@@ -403,7 +398,7 @@ function packageOf(f: FormFields): PackageDocument[] {
   }
   const documents = contents.map((c, i): PackageDocument => {
     const name = fileName(names[i]!, `documentNames[${i}]`);
-    const content = tryBase64(c);
+    const content = strictBase64(c);
     // The guide's example error of one document (line 434).
     if (!content || content.length === 0)
       return { name, error: "Ошибка при подписи - неверный формат" };

@@ -5,16 +5,11 @@
  */
 import { randomBytes } from "node:crypto";
 import type { RawResponse } from "@trustspec/runtime/server";
+import { escapeHtml } from "../sts/html.js";
 
 const encoder = new TextEncoder();
 
-/** Text made safe for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-}
+export { escapeHtml };
 
 const STYLE = `body{font-family:sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
 label{display:block;margin:.6rem 0 .2rem}fieldset{margin:1rem 0}

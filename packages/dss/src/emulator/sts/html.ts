@@ -1,7 +1,7 @@
 /** The HTML and redirects the identity centre answers a browser with. */
 
 /** Text made safe for HTML content and attribute values. */
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
