@@ -3,13 +3,12 @@
 // against the spec's schemas, measured as the browser will post them, and rendered as an
 // auto-submitting HTML page or handed over as a field list.
 
-import type { OperationDescriptor } from "@trustspec/runtime";
-import { validatorFor } from "@trustspec/runtime";
+import { type CompiledSchema, compiledIssues, type OperationDescriptor } from "@trustspec/runtime";
 import { textToBase64, toBase64 } from "./base64.js";
 import { DssFormInputError, DssFormTooLargeError } from "./errors.js";
 import * as operations from "./generated/operations.gen.js";
-import { schemas } from "./generated/schemas.gen.js";
 import type { SignatureTypeValue } from "./generated/types.gen.js";
+import * as v from "./generated/validators.gen.js";
 import { encodeSignatureType } from "./signature-type.js";
 import { hasControlCharacters } from "./text.js";
 
@@ -190,19 +189,9 @@ export function formBody(fields: DssForm["fields"]): string {
   return new URLSearchParams(fields.map(([n, v]) => [n, v])).toString();
 }
 
-/** The schema of each operation's form. */
-const FORM_SCHEMA: Record<string, string> = {
-  uploadFile: "SignFileForm",
-  uploadFileSignatureWizard: "SignFileForm",
-  uploadFiles: "SignFilesForm",
-  uploadCertRequest: "CertRequestForm",
-  uploadCertificate: "CertificateForm",
-  uploadEncryptFile: "EncryptFileForm",
-  uploadDecryptFile: "DecryptFileForm",
-};
-
 function finish(
   kind: DssFormKind,
+  validate: CompiledSchema,
   operation: OperationDescriptor,
   options: DssFormOptions,
   fields: [string, string][],
@@ -217,7 +206,9 @@ function finish(
       body[name] = list;
     } else body[name] = value;
   }
-  const issues = validatorFor(schemas).validate(FORM_SCHEMA[operation.operationId]!, body);
+  // The operation's own validator, compiled from the spec when the code was generated: a page
+  // that builds one form carries that form's check only, and nothing compiles in the browser.
+  const issues = compiledIssues(validate, body);
   if (issues.length > 0) {
     const field = issues[0]!.path.split("/")[1] ?? "form";
     throw new DssFormInputError(field, "does not match the spec's form", issues);
@@ -281,7 +272,7 @@ export function signFileForm(options: SignFileFormOptions): DssForm {
     options.address === "SignatureWizard/uploadfile"
       ? operations.uploadFileSignatureWizard
       : operations.uploadFile;
-  return finish("signFile", operation, options, [
+  return finish("signFile", v.validateSignFileForm, operation, options, [
     ...fileFields(options),
     ...signingFields(options),
   ]);
@@ -303,7 +294,7 @@ export function signFilesForm(options: SignFilesFormOptions): DssForm {
     fields.push(["documentNames", text(`documentNames[${i}]`, file?.name)]);
   });
   fields.push(["backpost", backpostField(options.backpost)], ...signingFields(options));
-  return finish("signFiles", operations.uploadFiles, options, fields);
+  return finish("signFiles", v.validateSignFilesForm, operations.uploadFiles, options, fields);
 }
 
 const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
@@ -326,11 +317,17 @@ export function certificateRequestForm(options: CertificateRequestFormOptions): 
       throw new DssFormInputError("reqeku", "an extended key usage is not an OID (1.3.6.1.…)");
     }
   }
-  return finish("certificateRequest", operations.uploadCertRequest, options, [
-    ["reqcontent", textToBase64(subject)],
-    ["reqeku", textToBase64(oids.join(","))],
-    ["backpost", backpostField(options.backpost)],
-  ]);
+  return finish(
+    "certificateRequest",
+    v.validateCertRequestForm,
+    operations.uploadCertRequest,
+    options,
+    [
+      ["reqcontent", textToBase64(subject)],
+      ["reqeku", textToBase64(oids.join(","))],
+      ["backpost", backpostField(options.backpost)],
+    ],
+  );
 }
 
 /** DER bytes of a certificate given as DER or PEM. */
@@ -356,10 +353,16 @@ export function installCertificateForm(options: InstallCertificateFormOptions): 
   if (der.length < 2 || der[0] !== 0x30) {
     throw new DssFormInputError("certcontent", "is not a DER certificate");
   }
-  return finish("installCertificate", operations.uploadCertificate, options, [
-    ["certcontent", toBase64(der)],
-    ["backpost", backpostField(options.backpost)],
-  ]);
+  return finish(
+    "installCertificate",
+    v.validateCertificateForm,
+    operations.uploadCertificate,
+    options,
+    [
+      ["certcontent", toBase64(der)],
+      ["backpost", backpostField(options.backpost)],
+    ],
+  );
 }
 
 /**
@@ -371,6 +374,7 @@ export function installCertificateForm(options: InstallCertificateFormOptions): 
 export function encryptFileForm(options: EncryptFileFormOptions): DssForm {
   return finish(
     "encryptFile",
+    v.validateEncryptFileForm,
     operations.uploadEncryptFile,
     options,
     fileFields(options, ["encryptionType", options.encryptionType]),
@@ -387,6 +391,7 @@ export function encryptFileForm(options: EncryptFileFormOptions): DssForm {
 export function decryptFileForm(options: DecryptFileFormOptions): DssForm {
   return finish(
     "decryptFile",
+    v.validateDecryptFileForm,
     operations.uploadDecryptFile,
     options,
     fileFields(options, ["decryptionType", options.decryptionType]),
