@@ -128,3 +128,46 @@ export async function bundledFiles(
   });
   return Object.keys(result.metafile.inputs).filter((file) => file !== "<stdin>");
 }
+
+/** A minified browser bundle of some of an entry's exports: its text and the files it carries. */
+export interface BrowserBundle {
+  /** The bundle's code. */
+  text: string;
+  /** The files (relative to the resolve folder) that left code in the bundle after tree-shaking. */
+  files: string[];
+}
+
+/**
+ * Bundles only `names` of `entry` as a user's bundler would for a page (esbuild, platform browser,
+ * minified, tree-shaken), to see what one import costs a page and what it drags in.
+ */
+export async function browserBundleOf(
+  entry: string,
+  names: readonly string[],
+  resolveDir: string,
+): Promise<BrowserBundle> {
+  const result = await build({
+    stdin: {
+      contents: `export { ${names.join(", ")} } from ${JSON.stringify(entry)};`,
+      resolveDir,
+      loader: "js",
+    },
+    bundle: true,
+    write: false,
+    metafile: true,
+    minify: true,
+    platform: "browser",
+    format: "esm",
+    conditions: ["@trustspec/source"],
+    external: ["node:*"],
+    absWorkingDir: resolveDir,
+    logLevel: "silent",
+  });
+  const output = Object.values(result.metafile.outputs)[0]!;
+  return {
+    text: result.outputFiles[0]!.text,
+    files: Object.entries(output.inputs)
+      .filter(([file, { bytesInOutput }]) => bytesInOutput > 0 && file !== "<stdin>")
+      .map(([file]) => file),
+  };
+}
