@@ -1,5 +1,6 @@
 import type { Element } from "@xmldom/xmldom";
 import { type RawRequest, type RawResponse, type Router, routerFrom } from "../server/router.js";
+import { utf8 } from "../server/utf8.js";
 import { childElements, formatName, isElement, type XmlName } from "../xml/codec.js";
 import { parseXml, type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {
@@ -159,15 +160,6 @@ const ADDRESSING = [
   "http://schemas.xmlsoap.org/ws/2004/08/addressing",
 ];
 const decoder = new TextDecoder("utf-8", { fatal: true });
-const encoder = new TextEncoder();
-/**
- * UTF-8 bytes of an answer: Node's `Buffer` where there is one (several times faster than
- * `TextEncoder` for short strings), `TextEncoder` elsewhere (a service worker running the mocks).
- */
-const utf8: (text: string) => Uint8Array =
-  typeof globalThis.Buffer === "function"
-    ? (text) => globalThis.Buffer.from(text, "utf8")
-    : (text) => encoder.encode(text);
 
 /**
  * A SOAP endpoint over HTTP: POST with an envelope to call an operation, `GET ?wsdl` for the
