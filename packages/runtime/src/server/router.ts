@@ -5,6 +5,7 @@ import type { ValidationIssue } from "../errors.js";
 import { isFormMediaType } from "../media-type.js";
 import { coerceScalar, type OperationDescriptor, propertyKinds } from "../operation.js";
 import { type SchemaBundle, type ValidationPolicy, validatorFor } from "../validation.js";
+import { isPromise } from "./thenable.js";
 import { utf8 } from "./utf8.js";
 
 /** An HTTP request in the shape the router works on; header names are lower case. */
@@ -716,11 +717,6 @@ const PARSE_FAILED = Symbol("parse failed");
 interface Dispatched {
   response: RawResponse;
   op?: OperationDescriptor;
-}
-
-/** Whether a value is a promise (any thenable, as `await` takes it). */
-function isPromise<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /** The request body as JSON, or as an object of fields when it is form-encoded. */
