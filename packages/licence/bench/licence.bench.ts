@@ -7,9 +7,13 @@
  *      browsers); in the same loop the client with one feature off at a time (signature
  *      check, timeout, contract check), which shows what each feature costs per call;
  *   2. signature verification vs bare node:crypto verify of the same bytes;
- *   3. emulator (router + signing) vs a bare node:http handler, both over HTTP under the same load.
+ *   3. emulator (router + signing) vs a bare node:http handler, both over HTTP under the same load;
+ *   4. the generated server stub vs a bare node:http server doing the same serialisation, with
+ *      the answer check off and on (the bare side then runs the same compiled validators):
+ *      requests/s and the server's CPU time per request, rounds interleaved (`stub-servers.ts`).
  *   (Generation time against the generator's peers: `benchmarks/codegen`.)
- * Reproduce: `pnpm bench` (or `pnpm --filter @trustspec/licence bench`).
+ * Reproduce: `pnpm bench` (or `pnpm --filter @trustspec/licence bench`; `bench -- stub` runs the
+ * fourth section only).
  */
 import { fork } from "node:child_process";
 import { generateKeyPairSync, verify } from "node:crypto";
@@ -21,6 +25,7 @@ import { Bench } from "tinybench";
 import { createLicenceClient, getLicence, type LicenceClientOptions } from "../src/index.js";
 import { verifyLicenceSignature } from "../src/signature.js";
 import { signLicenceResponse } from "../src/signing.js";
+import { sampleLicence } from "./sample.js";
 
 const here = import.meta.dirname;
 const results: {
@@ -29,6 +34,8 @@ const results: {
   baseline: number;
   unit: string;
   better: "higher" | "lower";
+  /** The ratio shown, when it is not ours ÷ baseline (e.g. the median of per-round ratios). */
+  ratio?: number;
   target: string;
 }[] = [];
 
@@ -238,6 +245,86 @@ async function emulatorVsNodeHttp() {
   });
 }
 
+/**
+ * The generated server stub vs bare node:http servers doing the same serialisation, each in a
+ * child process, under the same autocannon load (16 connections), the four servers loaded one at
+ * a time in rounds whose order rotates; the server process's CPU time per request is read around
+ * every load. Medians of the rounds with their ranges; the ratio is the median of the ratios
+ * taken within each round.
+ */
+async function stubVsNodeHttp() {
+  const child = fork(join(here, "stub-servers.ts"), [], {
+    execArgv: ["--import", "tsx", "--conditions=@trustspec/source"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  type Side = "stub" | "bare" | "stubChecked" | "bareChecked";
+  const urls = await new Promise<Record<Side, string>>((resolve) =>
+    child.once("message", (m) => resolve(m as Record<Side, string>)),
+  );
+  const cpuMicros = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (m) => resolve((m as { cpuMicros: number }).cpuMicros));
+      child.send("usage");
+    });
+  const sides = Object.keys(urls) as Side[];
+  const rates = Object.fromEntries(sides.map((s) => [s, [] as number[]])) as Record<Side, number[]>;
+  const cpu = Object.fromEntries(sides.map((s) => [s, [] as number[]])) as Record<Side, number[]>;
+  const run = async (url: string) => {
+    const r = await autocannon({
+      url,
+      connections: 16,
+      duration: STUB_SECONDS,
+      headers: { authorization: "Basic YWRtaW46YWRtaW4=", "licence-queryid": "bench" },
+    });
+    if (r.non2xx > 0 || r.errors > 0)
+      throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    return r;
+  };
+  for (const side of sides) await run(urls[side]); // warm every side up
+  for (let i = 0; i < STUB_ROUNDS; i++) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(i + k) % sides.length]!;
+      const before = await cpuMicros();
+      const r = await run(urls[side]);
+      cpu[side].push(((await cpuMicros()) - before) / r.requests.total);
+      rates[side].push(r.requests.average);
+    }
+  }
+  child.kill();
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+  // Each round loads the four sides one after another, so a round's two sides met about the
+  // same machine: the ratio is taken within each round, and its median over the rounds is shown.
+  const ratios = (xs: number[], ys: number[]) => xs.map((x, i) => x / ys[i]!);
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}×`;
+  for (const [ours, base, what] of [
+    ["stub", "bare", "request check on, answer check off (the stub's default)"],
+    ["stubChecked", "bareChecked", "answer checked too; bare + the same compiled validators"],
+  ] as const) {
+    const rate = ratios(rates[ours], rates[base]);
+    results.push({
+      name: `server stub requests/s vs bare node:http, same serialisation (GET /api/licences, ${what}; medians of ${STUB_ROUNDS} rounds, ours ${range(rates[ours])}, bare ${range(rates[base])}; ratio per round ${spread(rate)})`,
+      ours: median(rates[ours]),
+      baseline: median(rates[base]),
+      ratio: median(rate),
+      unit: "req/s",
+      better: "higher",
+      target: "≥ 0.95×",
+    });
+    const time = ratios(cpu[ours], cpu[base]);
+    results.push({
+      name: `server CPU per request, stub vs bare node:http (${what}; ours ${range(cpu[ours])} µs, bare ${range(cpu[base])} µs; ratio per round ${spread(time)})`,
+      ours: median(cpu[ours]),
+      baseline: median(cpu[base]),
+      ratio: median(time),
+      unit: "µs",
+      better: "lower",
+      target: "≤ 1.05× (= 1 ÷ 0.95)",
+    });
+  }
+}
+
+const STUB_ROUNDS = 7;
+const STUB_SECONDS = 2;
 const ROUNDS = 3;
 /** Where the client's time goes, per call (medians of the rounds). */
 const breakdown: string[] = [];
@@ -251,42 +338,17 @@ function medianRound<T>(rounds: T[], ratio: (r: T) => number): T {
   return [...rounds].sort((a, b) => ratio(a) - ratio(b))[Math.floor(rounds.length / 2)]!;
 }
 
-function sampleLicence() {
-  return {
-    Type: "Virtual",
-    FileName: "/var/1C/licence/3.0/672B.7131766.licence",
-    Enabled: true,
-    IsBlank: false,
-    Workable: true,
-    OpenError: null,
-    Version: "6",
-    KeyNo: 7131766,
-    KeyID: "672B",
-    RegNo: 202,
-    KeyType: 3,
-    ServiceType: 0,
-    LicenceCount: 5,
-    ProductVersion: 0,
-    BlankKeyNo: null,
-    ActivationCode: "4345-9320-2035-7421-5361",
-    ActivationDate: "2018-03-30T21:00:00.414Z",
-    StartDate: null,
-    Period: 0,
-    ExpireDate: null,
-    DaysLeft: null,
-    Expired: false,
-    Flags: "00000000000000000000000000000000",
-    ITN: 1234567890,
-    IEC: null,
-    ProductName: "Тестовая серия",
-    Article: "1111111111111",
-    ArticleName: "Тестовая номенклатура",
-  };
+// `pnpm bench -- stub` (or `client`, `verify`, `emulator`) runs only the sections named.
+const sections = {
+  client: clientVsFetch,
+  verify: verifyVsCrypto,
+  emulator: emulatorVsNodeHttp,
+  stub: stubVsNodeHttp,
+};
+const only = process.argv.slice(2).filter((a) => a !== "--");
+for (const [name, section] of Object.entries(sections)) {
+  if (only.length === 0 || only.includes(name)) await section();
 }
-
-await clientVsFetch();
-await verifyVsCrypto();
-await emulatorVsNodeHttp();
 
 console.log(
   `\n@trustspec/licence benchmarks (node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`,
@@ -294,7 +356,7 @@ console.log(
 console.log("| measure | ours | baseline | ratio | target |");
 console.log("|---|---|---|---|---|");
 for (const r of results) {
-  const ratio = r.ours / r.baseline;
+  const ratio = r.ratio ?? r.ours / r.baseline;
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(3));
   console.log(
     `| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${ratio.toFixed(2)}× | ${r.target} |`,

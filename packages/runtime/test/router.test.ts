@@ -510,6 +510,31 @@ describe("router over real HTTP", () => {
     expect(await res.json()).toEqual({ ...thing(12), name: "verbose lamp" });
   });
 
+  it("reads a chunked request body, which has no Content-Length", async () => {
+    const { status, text } = await new Promise<{ status: number; text: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          `${server.url}/things`,
+          { method: "POST", headers: { "content-type": "application/json" } },
+          (res) => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", (c: string) => {
+              text += c;
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on("error", reject);
+        req.write('{"name":');
+        req.end('"chunked lamp"}');
+      },
+    );
+    expect(status).toBe(201);
+    expect(JSON.parse(text)).toMatchObject({ name: "chunked lamp" });
+    expect(calls[0]!.request.headers["transfer-encoding"]).toBe("chunked");
+  });
+
   it("sets remoteAddress", async () => {
     await fetch(`${server.url}/things/1`);
     expect(calls[0]!.request.remoteAddress).toBe("127.0.0.1");
@@ -869,6 +894,33 @@ describe("HEAD", () => {
     });
     const res = await router.handle(raw("HEAD", "/things/1"));
     expect([res.status, res.body.byteLength]).toEqual([500, 0]);
+  });
+
+  it("over HTTP: a handler's own Content-Length gives way to the size of the body sent", async () => {
+    const router = createRouter(
+      allOps,
+      {
+        ...makeHandlers().handlers,
+        listThings: async () => ({
+          status: 200,
+          body: [thing(1)],
+          headers: { "content-length": "1", "x-kept": "yes" },
+        }),
+      },
+      bundle,
+      { formatError },
+    );
+    const server = await listen(router);
+    try {
+      const res = await fetch(`${server.url}/things?limit=1`);
+      const bytes = await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-length")).toBe(String(bytes.byteLength));
+      expect(res.headers.get("x-kept")).toBe("yes");
+      expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual([thing(1)]);
+    } finally {
+      await server.close();
+    }
   });
 
   it("over HTTP: the GET status and headers, no body and no Content-Length", async () => {

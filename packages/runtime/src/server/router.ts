@@ -5,6 +5,8 @@ import type { ValidationIssue } from "../errors.js";
 import { isFormMediaType } from "../media-type.js";
 import { coerceScalar, type OperationDescriptor, propertyKinds } from "../operation.js";
 import { type SchemaBundle, type ValidationPolicy, validatorFor } from "../validation.js";
+import { isPromise } from "./thenable.js";
+import { utf8 } from "./utf8.js";
 
 /** An HTTP request in the shape the router works on; header names are lower case. */
 export interface RawRequest {
@@ -234,7 +236,6 @@ interface Route {
   ops: OperationDescriptor[];
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function compileRoutes(ops: readonly OperationDescriptor[]): Route[] {
@@ -316,13 +317,16 @@ export function createRouter(
     return {
       status: info.status,
       headers: { "content-type": "application/json;charset=utf-8" },
-      body: encoder.encode(JSON.stringify(body)),
+      body: utf8(JSON.stringify(body)),
     };
   }
 
-  async function dispatch(
-    request: RawRequest,
-  ): Promise<{ response: RawResponse; op?: OperationDescriptor }> {
+  /**
+   * The answer to a request, with the operation it reached. Synchronous as long as the handler
+   * is: a promise only when the handler returns one, so a plain answer costs no extra turns of
+   * the event loop.
+   */
+  function dispatch(request: RawRequest): Dispatched | Promise<Dispatched> {
     const q = request.url.indexOf("?");
     const pathname = safeDecodePath(q < 0 ? request.url : request.url.slice(0, q));
     const search = new URLSearchParams(q < 0 ? "" : request.url.slice(q + 1));
@@ -398,16 +402,19 @@ export function createRouter(
         }),
       };
     }
-    return { response: await run(op, request, pathValues, search, parsed), op };
+    const response = run(op, request, pathValues, search, parsed);
+    return isPromise(response)
+      ? Promise.resolve(response).then((r) => ({ response: r, op }))
+      : { response, op };
   }
 
-  async function run(
+  function run(
     op: OperationDescriptor,
     request: RawRequest,
     pathValues: Record<string, string>,
     search: URLSearchParams,
     body: unknown,
-  ): Promise<RawResponse> {
+  ): RawResponse | Promise<RawResponse> {
     const issues: ValidationIssue[] = [];
     const ctx: HandlerContext = {
       operationId: op.operationId,
@@ -474,25 +481,33 @@ export function createRouter(
         operationId: op.operationId,
       });
     }
-    let reply: HandlerReply;
+    const failed = (e: unknown): RawResponse =>
+      e instanceof HttpError
+        ? error({
+            status: e.status,
+            message: e.message,
+            exception: e.exception,
+            operationId: op.operationId,
+          })
+        : error({
+            status: 500,
+            message: `${op.operationId} failed inside the server.`,
+            exception: "EInternalError",
+            operationId: op.operationId,
+          });
+    let reply: HandlerReply | PromiseLike<HandlerReply>;
     try {
-      reply = await handler(ctx);
+      reply = handler(ctx);
     } catch (e) {
-      if (e instanceof HttpError) {
-        return error({
-          status: e.status,
-          message: e.message,
-          exception: e.exception,
-          operationId: op.operationId,
-        });
-      }
-      return error({
-        status: 500,
-        message: `${op.operationId} failed inside the server.`,
-        exception: "EInternalError",
-        operationId: op.operationId,
-      });
+      return failed(e);
     }
+    return isPromise(reply)
+      ? Promise.resolve(reply).then((r) => encodeReply(op, r), failed)
+      : encodeReply(op, reply);
+  }
+
+  /** A handler's answer checked (under `responseValidation`) and encoded. */
+  function encodeReply(op: OperationDescriptor, reply: HandlerReply): RawResponse {
     const spec = op.responses[String(reply.status)] ?? op.responses.default;
     const policy = options.responseValidation ?? "off";
     if (policy !== "off") {
@@ -516,10 +531,10 @@ export function createRouter(
       }
     }
     const headers: Record<string, string> = { ...reply.headers };
-    let bytes = new Uint8Array(0);
+    let bytes: Uint8Array = new Uint8Array(0);
     if (reply.body !== undefined) {
       headers["content-type"] ??= "application/json;charset=utf-8";
-      bytes = encoder.encode(
+      bytes = utf8(
         typeof reply.body === "string" && !headers["content-type"].includes("json")
           ? reply.body
           : JSON.stringify(reply.body),
@@ -528,19 +543,31 @@ export function createRouter(
     return { status: reply.status, headers, body: bytes };
   }
 
-  async function handle(request: RawRequest): Promise<RawResponse> {
-    let result: { response: RawResponse; op?: OperationDescriptor };
+  const broken = (): Dispatched => ({
+    response: error({
+      status: 500,
+      message: "The server failed to answer.",
+      exception: "EInternalError",
+    }),
+  });
+
+  function handle(request: RawRequest): Promise<RawResponse> {
+    let result: Dispatched | Promise<Dispatched>;
     try {
-      result = await dispatch(request);
+      result = dispatch(request);
     } catch {
-      result = {
-        response: error({
-          status: 500,
-          message: "The server failed to answer.",
-          exception: "EInternalError",
-        }),
-      };
+      result = broken();
     }
+    return isPromise(result)
+      ? Promise.resolve(result).then(
+          (r) => complete(request, r),
+          () => complete(request, broken()),
+        )
+      : Promise.resolve(complete(request, result));
+  }
+
+  /** The answer as sent: no body for HEAD, and seen by the `onResponse` hook. */
+  function complete(request: RawRequest, result: Dispatched): RawResponse {
     // A HEAD answer carries no body: hooks (a signer) see the empty body that is actually sent.
     const head = request.method === "HEAD";
     if (head) result.response.body = new Uint8Array(0);
@@ -601,6 +628,56 @@ export function routerFrom(
       );
     },
     listener(req: IncomingMessage, res: ServerResponse) {
+      const respond = (body: Uint8Array) => {
+        const socket = req.socket as Partial<TLSSocket>;
+        const request: RawRequest = {
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          headers: req.headers as Record<string, string>,
+          body,
+          scheme: socket.encrypted === true ? "https" : "http",
+        };
+        const remoteAddress = socket.remoteAddress;
+        if (remoteAddress) request.remoteAddress = remoteAddress;
+        if (request.scheme === "https") {
+          const certificate = peerCertificate(socket);
+          if (certificate) request.clientCertificate = certificate;
+        }
+        handle(request).then(
+          (out) => {
+            try {
+              // Headers as one flat list, which node:http writes without copying it into an object.
+              // A HEAD answer has no body; "0" would misstate the size of the GET one (RFC 9110 §8.6).
+              const sized = req.method !== "HEAD";
+              const headers: string[] = [];
+              for (const name in out.headers) {
+                if (sized && name.length === 14 && name.toLowerCase() === "content-length")
+                  continue;
+                headers.push(name, out.headers[name]!);
+              }
+              if (sized) headers.push("content-length", String(out.body.byteLength));
+              res.writeHead(out.status, headers);
+              res.end(out.body);
+            } catch {
+              // A header node:http refuses (e.g. a newline in a value set by a handler).
+              if (res.headersSent) res.destroy();
+              else res.writeHead(500, { "content-length": "0" }).end();
+            }
+          },
+          () => res.destroy(),
+        );
+      };
+      // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3):
+      // it is answered at once, without streaming an empty body in (node:http discards what is
+      // left of a request once its answer is sent).
+      const length = req.headers["content-length"];
+      if (
+        req.headers["transfer-encoding"] === undefined &&
+        (length === undefined || length === "0")
+      ) {
+        respond(EMPTY);
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       let tooLarge = false;
@@ -613,50 +690,34 @@ export function routerFrom(
       req.on("end", () => {
         // An oversized body is dropped as it streams in; one byte over the limit tells `handle`
         // to answer 413 (allocating `size` bytes would let a huge upload exhaust memory).
-        const body = tooLarge
-          ? new Uint8Array(maxBody + 1)
-          : chunks.length === 1
-            ? chunks[0]!
-            : Buffer.concat(chunks);
-        handle({
-          method: req.method ?? "GET",
-          url: req.url ?? "/",
-          headers: req.headers as Record<string, string>,
-          body,
-          ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
-          scheme: "encrypted" in req.socket && req.socket.encrypted ? "https" : "http",
-          ...peerCertificate(req),
-        }).then(
-          (out) => {
-            try {
-              // A HEAD answer has no body; "0" would misstate the size of the GET one (RFC 9110 §8.6).
-              res.writeHead(out.status, {
-                ...out.headers,
-                ...(req.method === "HEAD" ? {} : { "content-length": String(out.body.byteLength) }),
-              });
-              res.end(out.body);
-            } catch {
-              // A header node:http refuses (e.g. a newline in a value set by a handler).
-              if (res.headersSent) res.destroy();
-              else res.writeHead(500, { "content-length": "0" }).end();
-            }
-          },
-          () => res.destroy(),
+        respond(
+          tooLarge
+            ? new Uint8Array(maxBody + 1)
+            : chunks.length === 1
+              ? chunks[0]!
+              : Buffer.concat(chunks),
         );
       });
     },
   };
 }
 
-/** The client's TLS certificate, when the connection is TLS and the client sent one. */
-function peerCertificate(req: IncomingMessage): { clientCertificate?: Uint8Array } {
-  const socket = req.socket as Partial<TLSSocket>;
-  if (typeof socket.getPeerCertificate !== "function") return {};
+const EMPTY = new Uint8Array(0);
+
+/** The client's TLS certificate (DER), when the connection is TLS and the client sent one. */
+function peerCertificate(socket: Partial<TLSSocket>): Uint8Array | undefined {
+  if (typeof socket.getPeerCertificate !== "function") return undefined;
   const raw = socket.getPeerCertificate().raw as Buffer | undefined;
-  return raw && raw.byteLength > 0 ? { clientCertificate: new Uint8Array(raw) } : {};
+  return raw && raw.byteLength > 0 ? new Uint8Array(raw) : undefined;
 }
 
 const PARSE_FAILED = Symbol("parse failed");
+
+/** An answer and the operation the request reached, when it reached one. */
+interface Dispatched {
+  response: RawResponse;
+  op?: OperationDescriptor;
+}
 
 /** The request body as JSON, or as an object of fields when it is form-encoded. */
 function parseJsonBody(request: RawRequest): unknown {

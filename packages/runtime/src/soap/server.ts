@@ -1,5 +1,6 @@
 import type { ValidationIssue } from "../errors.js";
 import type { Router } from "../server/router.js";
+import { isPromise } from "../server/thenable.js";
 import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
 import { decodeRoot, toXml } from "../xml/codec.js";
 import { XmlError } from "../xml/parse.js";
@@ -8,6 +9,7 @@ import {
   createSoapEndpoint,
   type SoapEndpointOperation,
   type SoapEndpointOptions,
+  type SoapReply,
   type SoapRequest,
 } from "./endpoint.js";
 import { SoapFault } from "./envelope.js";
@@ -69,7 +71,7 @@ export function createSoapServer(
         }
       : {}),
     element: op.input.name,
-    async handle(request) {
+    handle(request) {
       let message: unknown;
       try {
         message = decodeRoot(service.types, op.input, request.envelope.body);
@@ -85,15 +87,20 @@ export function createSoapServer(
       if (!handler) {
         throw new SoapFault("Server", `${op.name} is not implemented by this server.`);
       }
-      const answer = (await handler({ operation: op.name, message, soap: request })) ?? {};
-      if (!op.output) return { body: "", status: 202 };
-      if (op.output.schema && (responseValidation ?? "strict") !== "off") {
-        const issues = validator.validate(op.output.schema, answer);
-        if (issues.length && (responseValidation ?? "strict") === "strict") {
-          throw new SoapFault("Server", describe("The server's answer", issues));
+      // The answer is encoded at once when the handler gives it synchronously.
+      const encode = (answer: unknown): SoapReply => {
+        if (!op.output) return { body: "", status: 202 };
+        const value = answer ?? {};
+        if (op.output.schema && (responseValidation ?? "strict") !== "off") {
+          const issues = validator.validate(op.output.schema, value);
+          if (issues.length && (responseValidation ?? "strict") === "strict") {
+            throw new SoapFault("Server", describe("The server's answer", issues));
+          }
         }
-      }
-      return { body: toXml(service.types, op.output, answer) };
+        return { body: toXml(service.types, op.output, value) };
+      };
+      const answer = handler({ operation: op.name, message, soap: request });
+      return isPromise(answer) ? Promise.resolve(answer).then(encode) : encode(answer);
     },
   }));
   const served = wsdl ?? defaultWsdl;

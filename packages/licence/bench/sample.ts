@@ -1,0 +1,33 @@
+/** A licence as `GET /api/licences/{KeyNo}` answers it, with every field the contract gives one. */
+export function sampleLicence() {
+  return {
+    Type: "Virtual",
+    FileName: "/var/1C/licence/3.0/672B.7131766.licence",
+    Enabled: true,
+    IsBlank: false,
+    Workable: true,
+    OpenError: null,
+    Version: "6",
+    KeyNo: 7131766,
+    KeyID: "672B",
+    RegNo: 202,
+    KeyType: 3,
+    ServiceType: 0,
+    LicenceCount: 5,
+    ProductVersion: 0,
+    BlankKeyNo: null,
+    ActivationCode: "4345-9320-2035-7421-5361",
+    ActivationDate: "2018-03-30T21:00:00.414Z",
+    StartDate: null,
+    Period: 0,
+    ExpireDate: null,
+    DaysLeft: null,
+    Expired: false,
+    Flags: "00000000000000000000000000000000",
+    ITN: 1234567890,
+    IEC: null,
+    ProductName: "Тестовая серия",
+    Article: "1111111111111",
+    ArticleName: "Тестовая номенклатура",
+  };
+}
