@@ -26,6 +26,7 @@ export interface LiteClientOptions extends Omit<ClientOptions, "validation" | "o
  * operations of the main entry accept it, and validate under their default policy.
  */
 export interface LiteClient<TApi extends string = string> extends Client<TApi> {
+  /** The settings the client was made with. */
   readonly options: Readonly<LiteClientOptions>;
   /** Marks a client made by {@link createLiteClient}; lite operations refuse any other. */
   readonly lite: true;
