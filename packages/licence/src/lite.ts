@@ -81,7 +81,7 @@ export function createLicenceClient(options: LicenceLiteClientOptions): LicenceL
   if (signature !== "off" && !(signature instanceof LicenceSignatureCheck)) {
     throw new ConfigurationError(
       "signature",
-      'signature must be chosen for a lite licence client: licenceSignatureCheck() (from "@trustspec/licence/lite") checks every answer, "off" checks none',
+      'signature must be licenceSignatureCheck() or "off" for a lite licence client',
     );
   }
   return createGeneratedClient(

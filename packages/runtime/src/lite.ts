@@ -43,7 +43,7 @@ export function createLiteClient<TApi extends string = string>(
   if (policy !== undefined && policy !== "off") {
     throw new ConfigurationError(
       "validation",
-      `validation must be "off" or absent for a client without validators (got ${JSON.stringify(policy)}): import the operations from the package's main entry to validate`,
+      `validation ${JSON.stringify(policy)} needs validators: a lite client has none (the main entry's operations validate)`,
     );
   }
   checkBaseUrl(options);
@@ -64,7 +64,7 @@ export async function callLiteOperation<TResult extends ApiResult>(
   if (client.lite !== true) {
     throw new ConfigurationError(
       "client",
-      `${op.operationId}: a lite operation takes a client made by its entry's createClient`,
+      `${op.operationId}: a lite operation takes a lite client`,
     );
   }
   const response = await exchange(client.options, op, input, call);
