@@ -38,7 +38,12 @@ export async function bundleSize(source: string, resolveDir: string): Promise<Bu
   };
 }
 
-/** The `listLicences` entries of the trustspec licence client, by how the client is configured. */
+/**
+ * The `listLicences` entries of the trustspec licence client, by entry point and how the client is
+ * configured: the main entry (`@trustspec/licence`, whose operations carry their compiled
+ * validators whatever the run-time policy) and the lite entry (`@trustspec/licence/lite`, no
+ * validation; its client requires a signature choice).
+ */
 export const trustspecEntries = {
   "validation and signature off": `
     import { createLicenceClient, listLicences } from "@trustspec/licence";
@@ -47,6 +52,14 @@ export const trustspecEntries = {
   "validation on + signature check (defaults)": `
     import { createLicenceClient, listLicences } from "@trustspec/licence";
     export const run = (baseUrl: string) => listLicences(createLicenceClient({ baseUrl }));`,
+  "lite entry, signature off": `
+    import { createLicenceClient, listLicences } from "@trustspec/licence/lite";
+    export const run = (baseUrl: string) =>
+      listLicences(createLicenceClient({ baseUrl, signature: "off" }));`,
+  "lite entry + signature check": `
+    import { createLicenceClient, licenceSignatureCheck, listLicences } from "@trustspec/licence/lite";
+    export const run = (baseUrl: string) =>
+      listLicences(createLicenceClient({ baseUrl, signature: licenceSignatureCheck() }));`,
 } as const;
 
 /** Kilobytes with one decimal, as the tables print them. */

@@ -6,6 +6,7 @@ import { packageBuild } from "../../tsdown.shared.js";
 // Node takes dist/verify-node.* (node:crypto) and browsers and other runtimes dist/verify-web.*.
 const build = packageBuild([
   "src/index.ts",
+  "src/lite.ts",
   "src/mocks.ts",
   "src/server.ts",
   "src/verify-node.ts",

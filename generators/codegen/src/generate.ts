@@ -1,6 +1,6 @@
-import { emitClient } from "./emit/client.js";
+import { emitClient, emitLiteClient } from "./emit/client.js";
 import { emitMsw } from "./emit/msw.js";
-import { emitOperations } from "./emit/operations.js";
+import { emitLiteOperations, emitOperations } from "./emit/operations.js";
 import { emitSchemas } from "./emit/schemas.js";
 import { emitServer } from "./emit/server.js";
 import { emitSignature } from "./emit/signature.js";
@@ -23,6 +23,8 @@ const emitters: Record<string, (model: ApiModel) => string | undefined> = {
   "validators.gen.ts": emitValidators,
   "operations.gen.ts": emitOperations,
   "client.gen.ts": emitClient,
+  "operations-lite.gen.ts": emitLiteOperations,
+  "client-lite.gen.ts": emitLiteClient,
   "server.gen.ts": emitServer,
   "msw.gen.ts": emitMsw,
   "signature.gen.ts": emitSignature,

@@ -1,4 +1,4 @@
-import type { ClientOptions } from "@trustspec/runtime";
+import type { AuthHook, ClientOptions, Middleware } from "@trustspec/runtime";
 import { basicAuth } from "@trustspec/runtime";
 import {
   createLicenceClient as createGeneratedClient,
@@ -19,16 +19,25 @@ export interface LicenceClientOptions extends ClientOptions {
  * (policy `require` by default) before it is parsed; `credentials` adds Basic auth.
  */
 export function createLicenceClient(options: LicenceClientOptions = {}): LicenceClient {
-  const { credentials, signature, ...rest } = options;
-  const auth = [...toArray(rest.auth)];
-  if (credentials) auth.push(basicAuth(credentials.username, credentials.password));
-  return createGeneratedClient({
-    ...rest,
-    auth,
-    middleware: [licenceSignatureMiddleware(signature), ...(rest.middleware ?? [])],
-  });
+  const { signature, ...rest } = options;
+  return createGeneratedClient(licenceSettings(rest, licenceSignatureMiddleware(signature)));
 }
 
-function toArray<T>(v: T | readonly T[] | undefined): readonly T[] {
-  return v === undefined ? [] : Array.isArray(v) ? (v as readonly T[]) : [v as T];
+/**
+ * The runtime's settings from a licence client's: `credentials` become a Basic-auth hook after
+ * the caller's hooks, and the signature check, when there is one, runs before the caller's
+ * middleware. Shared by the main entry's client and the lite one.
+ */
+export function licenceSettings<
+  T extends {
+    credentials?: { username: string; password: string };
+    auth?: AuthHook | readonly AuthHook[];
+    middleware?: readonly Middleware[];
+  },
+>(options: T, check: Middleware | undefined): Omit<T, "credentials"> {
+  const { credentials, ...rest } = options;
+  const auth: AuthHook[] = rest.auth === undefined ? [] : [rest.auth as AuthHook].flat();
+  if (credentials) auth.push(basicAuth(credentials.username, credentials.password));
+  const middleware = rest.middleware ?? [];
+  return { ...rest, auth, middleware: check ? [check, ...middleware] : middleware };
 }

@@ -33,13 +33,16 @@ describe("packed tarball", () => {
       join(app, "esm.mjs"),
       `import { createLicenceClient, listLicences, getLicence, ApiError } from "@trustspec/licence";
 import { LicenceEmulator } from "@trustspec/licence/server";
+import * as lite from "@trustspec/licence/lite";
 const emulator = new LicenceEmulator({ demo: true });
 const server = await emulator.listen();
 const client = createLicenceClient({ baseUrl: server.url, credentials: { username: "admin", password: "admin" }, signature: { publicKey: emulator.publicKey } });
 const { data } = await listLicences(client);
 let status = 0;
 try { await getLicence(client, { path: { KeyNo: 1 } }); } catch (e) { status = e instanceof ApiError ? e.status : -1; }
-console.log(JSON.stringify({ count: data.Licences.length, status }));
+const liteClient = lite.createLicenceClient({ baseUrl: server.url, credentials: { username: "admin", password: "admin" }, signature: lite.licenceSignatureCheck({ publicKey: emulator.publicKey }) });
+const liteCount = (await lite.listLicences(liteClient)).data.Licences.length;
+console.log(JSON.stringify({ count: data.Licences.length, status, liteCount }));
 await server.close();
 `,
     );
@@ -57,7 +60,11 @@ const { LicenceEmulator } = require("@trustspec/licence/server");
 })();
 `,
     );
-    expect(JSON.parse(await runIn(app, "esm.mjs"))).toEqual({ count: 3, status: 404 });
+    expect(JSON.parse(await runIn(app, "esm.mjs"))).toEqual({
+      count: 3,
+      status: 404,
+      liteCount: 3,
+    });
     expect((await runIn(app, "cjs.cjs")).trim()).toBe("3.0.34.11319");
   });
 });

@@ -3,13 +3,16 @@
  *
  * Messages never contain secrets: anything that might carry a password, token or PIN goes
  * through {@link redact} before it reaches a message.
+ *
+ * Fields are `declare`d and set by the constructors: the same properties, without a field
+ * definition per class in every bundle that carries the errors.
  */
 
 import { safeUrl, scrubUrls } from "./url.js";
 
 /** Base class of every error thrown by trustspec code. `code` is stable and machine-readable. */
 export class TrustspecError extends Error {
-  readonly code: string;
+  declare readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -25,11 +28,11 @@ export class TrustspecError extends Error {
  * operation's documented error responses.
  */
 export class ApiError<TBody = unknown, TStatus extends number = number> extends TrustspecError {
-  readonly status: TStatus;
-  readonly operationId: string;
+  declare readonly status: TStatus;
+  declare readonly operationId: string;
   /** The parsed error body in the API's own format, or the raw text when it was not JSON. */
-  readonly body: TBody;
-  readonly headers: Headers;
+  declare readonly body: TBody;
+  declare readonly headers: Headers;
 
   /**
    * The built-in `instanceof` check. Declared so that `instanceof` narrows to the class with its
@@ -72,9 +75,9 @@ export interface ValidationIssue {
 
 /** A request or response did not match the contract. */
 export class ValidationError extends TrustspecError {
-  readonly operationId: string;
-  readonly direction: "request" | "response";
-  readonly issues: readonly ValidationIssue[];
+  declare readonly operationId: string;
+  declare readonly direction: "request" | "response";
+  declare readonly issues: readonly ValidationIssue[];
   constructor(init: {
     operationId: string;
     direction: "request" | "response";
@@ -111,17 +114,17 @@ export interface TransportErrorRequest {
  * the same rule and {@link redact}. The unchanged error is the `cause`.
  */
 export class TransportError extends TrustspecError {
-  readonly operationId: string;
+  declare readonly operationId: string;
   /** The request's method, when it is known. */
-  readonly method: string | undefined;
+  declare readonly method: string | undefined;
   /** The request's URL as the message shows it (no credentials, no query values), when known. */
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
   /**
    * The code of the system or network error under the failure, found along the `cause` chain:
    * `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `ETIMEDOUT`, `UND_ERR_SOCKET`,
    * `CERT_HAS_EXPIRED`, … `undefined` when no error of the chain has one.
    */
-  readonly systemCode: string | undefined;
+  declare readonly systemCode: string | undefined;
   constructor(operationId: string, cause: unknown, request?: TransportErrorRequest) {
     const failure = describeFailure(cause);
     const url = request ? safeUrl(request.url) : undefined;
@@ -145,7 +148,7 @@ export class TransportError extends TrustspecError {
  */
 export class ConfigurationError extends TrustspecError {
   /** The option at fault, as the caller spells it: `baseUrl`, `url`, `--signing-key`, `--port`. */
-  readonly option: string;
+  declare readonly option: string;
   constructor(option: string, message: string, options?: { cause?: unknown }) {
     super("configuration_error", message, options);
     this.option = option;
@@ -154,8 +157,8 @@ export class ConfigurationError extends TrustspecError {
 
 /** The call took longer than its timeout. */
 export class TimeoutError extends TrustspecError {
-  readonly operationId: string;
-  readonly timeoutMs: number;
+  declare readonly operationId: string;
+  declare readonly timeoutMs: number;
   constructor(operationId: string, timeoutMs: number) {
     super("timeout", `${operationId}: no answer within ${timeoutMs} ms`);
     this.operationId = operationId;
@@ -165,7 +168,7 @@ export class TimeoutError extends TrustspecError {
 
 /** The caller aborted the call through its AbortSignal. */
 export class AbortError extends TrustspecError {
-  readonly operationId: string;
+  declare readonly operationId: string;
   constructor(operationId: string, reason?: unknown) {
     super("aborted", `${operationId}: aborted by the caller`, { cause: reason });
     this.operationId = operationId;

@@ -4,6 +4,7 @@ export * from "./compiled.js";
 export * from "./errors.js";
 export * from "./format-uri.js";
 export * from "./formats.js";
+export * from "./lite.js";
 export * from "./operation.js";
 export * from "./operation-error.js";
 export * from "./sample.js";

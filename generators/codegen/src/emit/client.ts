@@ -55,14 +55,67 @@ export function emitClient(model: ApiModel): string {
   );
   out.push("}", "");
   for (const op of model.operations) {
-    out.push(operationFunction(op, client));
+    out.push(operationFunction(op, client, "callOperation"));
     if (guarded.includes(op)) out.push(guardFunction(op));
     if (redirects(op)) out.push(urlFunction(op, client));
   }
   return out.join("\n");
 }
 
-function operationFunction(op: OperationModel, client: string): string {
+/**
+ * `client-lite.gen.ts`: the same operation functions, with the same names and types, over the
+ * descriptors of operations-lite.gen.ts and a client without validation, for bundles that carry
+ * only the operations they call. The error guards and URL builders are the main client's
+ * (re-exported): they check with the operation's compiled validators, which they bring along.
+ */
+export function emitLiteClient(model: ApiModel): string {
+  const client = `${model.name}LiteClient`;
+  const types = model.operations.flatMap((op) => [`${typeBase(op)}Input`, `${typeBase(op)}Result`]);
+  const server = model.servers[0]?.url;
+  const shared = [
+    ...(server ? [`default${model.name}BaseUrl`] : []),
+    ...model.operations.flatMap((op) => [
+      ...(errorResponses(op).length > 0 ? [`is${typeBase(op)}Error`] : []),
+      ...(redirects(op) ? [`${op.operationId}Url`] : []),
+    ]),
+  ];
+  const out = [
+    header(model.source),
+    "import {",
+    "  type CallOptions,",
+    "  callLiteOperation,",
+    "  createLiteClient,",
+    "  type LiteClient,",
+    "  type LiteClientOptions,",
+    '} from "@trustspec/runtime";',
+    ...(server ? [`import { default${model.name}BaseUrl } from "./client.gen.js";`] : []),
+    'import * as operations from "./operations-lite.gen.js";',
+    `import type { ${types.join(", ")} } from "./types.gen.js";`,
+    "",
+  ];
+  if (shared.length > 0) out.push(`export { ${shared.join(", ")} } from "./client.gen.js";`, "");
+  out.push(
+    doc(
+      `A client made for ${model.title} that does not validate: the lite operation functions of this API take it. It is also a \`${model.name}Client\`: the main entry's operations accept it and validate.`,
+    ),
+    `export type ${client} = LiteClient<${JSON.stringify(model.name)}>;`,
+    "",
+    doc(
+      `A client for ${model.title} ${model.version} without validation: requests and answers are not checked against the contract (a \`validation\` policy other than \`"off"\` is refused). Pass it to the operation functions of this module.`,
+      server ? `\`baseUrl\` defaults to \`${server}\`.` : undefined,
+    ),
+    `export function create${model.name}Client(options: LiteClientOptions = {}): ${client} {`,
+    server
+      ? `  return createLiteClient<${JSON.stringify(model.name)}>({ baseUrl: default${model.name}BaseUrl, ...options });`
+      : `  return createLiteClient<${JSON.stringify(model.name)}>(options);`,
+    "}",
+    "",
+  );
+  for (const op of model.operations) out.push(operationFunction(op, client, "callLiteOperation"));
+  return out.join("\n");
+}
+
+function operationFunction(op: OperationModel, client: string, call: string): string {
   const name = typeBase(op);
   const errors = errorResponses(op).map((r) => r.status);
   const hasInput = op.params.length > 0 || op.requestBody !== undefined;
@@ -78,7 +131,7 @@ function operationFunction(op: OperationModel, client: string): string {
   const param = hasInput
     ? `input: ${name}Input${optional ? " = {}" : ""}`
     : `input: ${name}Input = {}`;
-  return `${d ? `${d}\n` : ""}export function ${op.operationId}(\n  client: ${client},\n  ${param},\n  options?: CallOptions,\n): Promise<${name}Result> {\n  return callOperation<${name}Result>(client, operations.${op.operationId}, input, options);\n}\n`;
+  return `${d ? `${d}\n` : ""}export function ${op.operationId}(\n  client: ${client},\n  ${param},\n  options?: CallOptions,\n): Promise<${name}Result> {\n  return ${call}<${name}Result>(client, operations.${op.operationId}, input, options);\n}\n`;
 }
 
 /** A type guard for the operation's documented errors. */

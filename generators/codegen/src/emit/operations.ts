@@ -7,8 +7,20 @@ import { type ValidatorNames, validatorNames } from "./validators.js";
  * Parameters and responses that several operations share are written once, as named constants.
  */
 export function emitOperations(model: ApiModel): string {
+  return operationsModule(model, validatorNames(model));
+}
+
+/**
+ * `operations-lite.gen.ts`: the descriptors of the lite client (client-lite.gen.ts), with the
+ * same names: what a call needs to build its request and read its answer, without schemas,
+ * validators or response headers, so that a bundle of one lite operation carries no validator.
+ */
+export function emitLiteOperations(model: ApiModel): string {
+  return operationsModule(model, undefined);
+}
+
+function operationsModule(model: ApiModel, validators: ValidatorNames | undefined): string {
   const shared = new SharedValues();
-  const validators = validatorNames(model);
   const descriptors = model.operations.map((op) => descriptor(op, shared, validators));
   const constants = shared.constants();
   const used = constants.flatMap((c) => c.type.match(/\b\w+Descriptor\b/g) ?? []);
@@ -17,7 +29,8 @@ export function emitOperations(model: ApiModel): string {
     header(model.source),
     `import type { ${types.join(", ")} } from "@trustspec/runtime";`,
   ];
-  if (validators.entries.length > 0) out.push('import * as v from "./validators.gen.js";');
+  if (validators && validators.entries.length > 0)
+    out.push('import * as v from "./validators.gen.js";');
   out.push("");
   for (const c of constants) {
     out.push(`const ${c.name}: ${c.type} = ${shared.render(c.value)};`, "");
@@ -28,11 +41,13 @@ export function emitOperations(model: ApiModel): string {
       "",
     );
   });
-  out.push("/** Every operation of the API, in document order. */");
-  out.push(
-    `export const operationList: readonly OperationDescriptor[] = [${model.operations.map((o) => o.operationId).join(", ")}];`,
-    "",
-  );
+  if (validators) {
+    out.push("/** Every operation of the API, in document order. */");
+    out.push(
+      `export const operationList: readonly OperationDescriptor[] = [${model.operations.map((o) => o.operationId).join(", ")}];`,
+      "",
+    );
+  }
   return out.join("\n");
 }
 
@@ -90,15 +105,17 @@ function validatorRef(validators: ValidatorNames, schema: JsonSchema): string {
   return `\u0002${validators.nameOf(schema)}`;
 }
 
-/** A body descriptor with its compiled validator. */
-function body(b: BodyModel, validators: ValidatorNames): Record<string, unknown> {
+/** A body descriptor with its compiled validator; without schema for the lite descriptors. */
+function body(b: BodyModel, validators: ValidatorNames | undefined): Record<string, unknown> {
+  if (!validators) return { mediaType: b.mediaType, required: b.required };
   return b.schema ? { ...b, validate: validatorRef(validators, b.schema) } : { ...b };
 }
 
+/** An operation's descriptor; without schemas, validators and headers when `validators` is absent. */
 function descriptor(
   op: OperationModel,
   shared: SharedValues,
-  validators: ValidatorNames,
+  validators: ValidatorNames | undefined,
 ): Record<string, unknown> {
   const d: Record<string, unknown> = {
     operationId: op.operationId,
@@ -106,42 +123,49 @@ function descriptor(
     path: op.path,
     params: op.params.map((p) =>
       shared.use(
-        {
-          name: p.name,
-          in: p.in,
-          required: p.required,
-          kind: p.kind,
-          schema: p.schema,
-          validate: validatorRef(validators, p.schema),
-        },
+        validators
+          ? {
+              name: p.name,
+              in: p.in,
+              required: p.required,
+              kind: p.kind,
+              schema: p.schema,
+              validate: validatorRef(validators, p.schema),
+            }
+          : { name: p.name, in: p.in, required: p.required, kind: p.kind },
         "ParamDescriptor",
         `${identifier(p.name)}Param`,
       ),
     ),
   };
   if (op.requestBody) d.requestBody = body(op.requestBody, validators);
-  if (op.toleratedBody) d.toleratedBody = body(op.toleratedBody, validators);
+  // The tolerated body and the discriminator serve the server stub and mocks only.
+  if (op.toleratedBody && validators) d.toleratedBody = body(op.toleratedBody, validators);
   const entries = op.responses.map((r) => {
     const spec: Record<string, unknown> = {};
     if (r.mediaType) spec.mediaType = r.mediaType;
-    if (r.schema) {
+    if (validators && r.schema) {
       spec.schema = r.schema;
       spec.validate = validatorRef(validators, r.schema);
     }
-    if (r.headers.length) spec.headers = r.headers.map((h) => h.name);
+    if (validators && r.headers.length) spec.headers = r.headers.map((h) => h.name);
     const ref = typeof r.schema?.$ref === "string" ? r.schema.$ref : undefined;
-    const base = ref
-      ? `${identifier(ref.slice(ref.lastIndexOf("/") + 1))}Response`
-      : r.schema
-        ? "inlineResponse"
-        : "emptyResponse";
+    const base = !validators
+      ? r.mediaType
+        ? "bodyResponse"
+        : "emptyResponse"
+      : ref
+        ? `${identifier(ref.slice(ref.lastIndexOf("/") + 1))}Response`
+        : r.schema
+          ? "inlineResponse"
+          : "emptyResponse";
     return [String(r.status), shared.use(spec, "ResponseDescriptor", base)] as const;
   });
   // Each status is its own entry (an error answer most operations share is one named constant):
   // a spread would keep every descriptor in a bundle that uses one of them.
   d.responses = Object.fromEntries(entries);
   d.success = op.success;
-  if (op.discriminator) d.discriminator = op.discriminator;
+  if (op.discriminator && validators) d.discriminator = op.discriminator;
   d.security = op.security;
   if (op.anonymous) d.anonymous = true;
   return d;
