@@ -31,6 +31,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createLicenceClient, createQueryId, listLicences } from "@trustspec/licence";
+import {
+  createLicenceClient as createLiteLicenceClient,
+  listLicences as listLicencesLite,
+} from "@trustspec/licence/lite";
 import createFetchClient from "openapi-fetch";
 
 const here = import.meta.dirname;
@@ -156,6 +160,13 @@ const trustspec = (options: Parameters<typeof createLicenceClient>[0]) => {
     (await listLicences(client, { headers: { "Licence-QueryID": id } })).data;
 };
 
+// The light entry: operations without validators, the signature check a stated choice (off here).
+const liteClient = createLiteLicenceClient({
+  baseUrl: url,
+  credentials: { username: "admin", password: "admin" },
+  signature: "off",
+});
+
 /** Each variant makes one `listLicences` call with the given QueryID and returns the licences. */
 const variants = {
   raw: async (id: string) => {
@@ -193,6 +204,8 @@ const variants = {
   // The peers have no timeout; fetch does work of its own for every signal it is given.
   bare: trustspec({ signature: { policy: "off" }, validation: "off", timeoutMs: 0 }),
   off: trustspec({ signature: { policy: "off" }, validation: "off" }),
+  lite: async (id: string) =>
+    (await listLicencesLite(liteClient, { headers: { "Licence-QueryID": id } })).data,
   validation: trustspec({ signature: { policy: "off" } }),
   defaults: trustspec({ signature: { publicKey } }),
 };
@@ -207,6 +220,7 @@ const labels: Record<Name, string> = {
   heyApiZod: "@hey-api/openapi-ts 0.95.0 + zod validators",
   bare: "trustspec, signature, validation and timeout off",
   off: "trustspec, signature and validation off",
+  lite: "trustspec/lite, signature off (no validators)",
   validation: "trustspec, validation on (signature off)",
   defaults: "trustspec defaults (signature + validation)",
 };
@@ -214,6 +228,7 @@ const labels: Record<Name, string> = {
 const likeForLike: Partial<Record<Name, Name>> = {
   bare: "raw",
   off: "raw",
+  lite: "raw",
   validation: "raw",
   defaults: "rawVerified",
 };
@@ -345,6 +360,12 @@ const targets: { text: string; ours: Name; baseline: Name; limit?: number }[] = 
   {
     text: "trustspec, signature and validation off ≤ orval",
     ours: "off",
+    baseline: "orval",
+    limit: 1,
+  },
+  {
+    text: "trustspec/lite, signature off ≤ orval",
+    ours: "lite",
     baseline: "orval",
     limit: 1,
   },
