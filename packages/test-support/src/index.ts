@@ -6,5 +6,6 @@
 export * from "./browser-entry.js";
 export * from "./browser-page.js";
 export * from "./cli.js";
+export * from "./compiled-validators.js";
 export * from "./contract.js";
 export * from "./tarball.js";
