@@ -4,6 +4,7 @@
  * configurations, and from the clients its peers generate from the same document
  * (`specs/licence/openapi.yaml`): @hey-api/openapi-ts's SDK with its fetch client, and orval's
  * fetch client. The peers generate into a temporary folder, from their command lines.
+ * Then the generated validators against Ajv's standalone code (validators.ts).
  * Reproduce: `pnpm bench` at the root, or `pnpm --filter @trustspec-private/bench-bundle bench`.
  */
 import { spawnSync } from "node:child_process";
@@ -89,3 +90,5 @@ for (const [label, size] of rows) {
 console.log(
   "  openapi-fetch: not a dependency of this benchmark (2.7 kB gzip in the issue's measurement).",
 );
+
+await import("./validators.js");
