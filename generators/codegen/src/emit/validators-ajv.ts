@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { ApiModel } from "../model.js";
 import { header } from "./ts.js";
-import { onlyRef, validatorNames } from "./validators.js";
+import { ANNOTATIONS, onlyRef, validatorNames } from "./validators.js";
 
 const require = createRequire(import.meta.url);
 
@@ -129,16 +129,6 @@ function compiler() {
   formats.default(ajv);
   return ajv;
 }
-
-/** Keywords that change no validation result: left out of the compiled code (error messages never quote them). */
-const ANNOTATIONS = new Set([
-  "description",
-  "title",
-  "examples",
-  "example",
-  "$comment",
-  "deprecated",
-]);
 
 /** Keywords whose value maps names to schemas (the names are data, never annotations). */
 const SCHEMA_MAPS = new Set([

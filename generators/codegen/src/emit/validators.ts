@@ -102,7 +102,7 @@ const SUPPORTED = new Set([
 ]);
 
 /** Keywords that change no validation result (Ajv, as the runtime configures it, ignores them too). */
-const ANNOTATIONS = new Set([
+export const ANNOTATIONS = new Set([
   "description",
   "title",
   "examples",
