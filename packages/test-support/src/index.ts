@@ -1,6 +1,6 @@
 /**
  * Test helpers the packages share (not published): emulator command lines, contract-test targets
- * and calls, and the packed-tarball install check.
+ * and calls, the packed-tarball install check, and the conformance suite of generated validators.
  */
 
 export * from "./browser-entry.js";
