@@ -6,6 +6,7 @@
  * nothing in a bundle) and the clients generated from the same document
  * (`specs/licence/openapi.yaml`) by @hey-api/openapi-ts (its SDK with its fetch client) and
  * orval (its fetch client), which generate into a temporary folder, from their command lines.
+ * Then the generated validators against Ajv's standalone code (validators.ts).
  * Reproduce: `pnpm bench` at the root, or `pnpm --filter @trustspec-private/bench-bundle bench`.
  */
 import { spawnSync } from "node:child_process";
@@ -99,3 +100,5 @@ for (const [label, size] of rows) {
     `  ${label.padEnd(width)}  ${kB(size.minified).padStart(8)} min  ${kB(size.gzip).padStart(8)} gzip${note}`,
   );
 }
+
+await import("./validators.js");

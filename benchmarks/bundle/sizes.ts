@@ -5,7 +5,7 @@
  * one that remains is reported beside the size.
  */
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 /** Bytes of a bundle: minified, and minified then gzip -9; the `node:` modules it still imports. */
 export interface BundleSize {
@@ -14,8 +14,15 @@ export interface BundleSize {
   nodeImports: string[];
 }
 
-/** Bundles `source` (an entry module resolved from `resolveDir`) and measures it. */
-export async function bundleSize(source: string, resolveDir: string): Promise<BundleSize> {
+/**
+ * Bundles `source` (an entry module resolved from `resolveDir`) and measures it; `plugins` may
+ * replace modules (the benchmarks' way to bundle a variant of a generated file).
+ */
+export async function bundleSize(
+  source: string,
+  resolveDir: string,
+  plugins: Plugin[] = [],
+): Promise<BundleSize> {
   const result = await build({
     stdin: { contents: source, resolveDir, loader: "ts" },
     bundle: true,
@@ -26,6 +33,7 @@ export async function bundleSize(source: string, resolveDir: string): Promise<Bu
     conditions: ["@trustspec/source"],
     external: ["node:*"],
     metafile: true,
+    plugins,
     write: false,
     logLevel: "silent",
   });

@@ -1,4 +1,7 @@
 export { breakingChanges, type CompatChange, compareApis } from "./compat.js";
+export { emitValidators } from "./emit/validators.js";
+export { emitAjvValidators } from "./emit/validators-ajv.js";
+export { formatTypeScript } from "./format.js";
 export { generateFiles } from "./generate.js";
 export { openApiToModel, readOpenApi } from "./input/openapi.js";
 export { readWsdl, wsdlToModel } from "./input/wsdl.js";

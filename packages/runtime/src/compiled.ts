@@ -2,8 +2,8 @@ import type { ValidationIssue } from "./errors.js";
 import type { SchemaRef } from "./operation.js";
 
 /**
- * One problem a compiled validator found, in the shape Ajv reports it (generated validators are
- * Ajv's standalone code).
+ * One problem a compiled validator found, in the shape Ajv reports it (the generated validators
+ * report what Ajv's would, with the same paths and messages).
  */
 export interface CompiledSchemaError {
   /** JSON Pointer to the failing part of the value (`""` for the value itself). */
@@ -76,6 +76,105 @@ export function toIssue(e: CompiledSchemaError): ValidationIssue {
     message = `has unknown property ${JSON.stringify(e.params.additionalProperty)}`;
   }
   return { path: e.instancePath, message };
+}
+
+/** The problems a compiled check found, in the order it found them. */
+export type CompiledProblems = CompiledSchemaError[];
+
+/**
+ * A check generated from one schema: adds to `problems` what is wrong with `value`, which sits at
+ * `path` (a JSON Pointer) in the value validated; adds nothing when it conforms.
+ */
+export type CompiledCheck = (value: unknown, path: string, problems: CompiledProblems) => void;
+
+/** Problems of the run under way; copied out only when a value fails. */
+const found: CompiledProblems = [];
+
+/** A generated check as a {@link CompiledSchema}; generated `validators.gen.ts` files call it. */
+export function compiled(check: CompiledCheck): CompiledSchema {
+  const validate: CompiledSchema = (value) => {
+    found.length = 0;
+    check(value, "", found);
+    validate.errors = found.length === 0 ? null : found.slice();
+    found.length = 0;
+    return validate.errors === null;
+  };
+  return validate;
+}
+
+/** Adds one problem: where in the value, the keyword that failed, its details and the message. */
+export function problem(
+  problems: CompiledProblems,
+  path: string,
+  keyword: string,
+  params: Record<string, unknown>,
+  message: string,
+): void {
+  problems.push({ instancePath: path, keyword, params, message });
+}
+
+/** Adds a `type` problem: the value is not of `type` (one JSON type or several). */
+export function typeProblem(
+  problems: CompiledProblems,
+  path: string,
+  type: string | readonly string[],
+): void {
+  problem(problems, path, "type", { type }, `must be ${type}`);
+}
+
+/** Adds a `required` problem: the object lacks property `name`. */
+export function requiredProblem(problems: CompiledProblems, path: string, name: string): void {
+  problem(
+    problems,
+    path,
+    "required",
+    { missingProperty: name },
+    `must have required property '${name}'`,
+  );
+}
+
+/** Adds an `enum` problem: the value is none of `allowed`. */
+export function enumProblem(
+  problems: CompiledProblems,
+  path: string,
+  allowed: readonly unknown[],
+): void {
+  problem(
+    problems,
+    path,
+    "enum",
+    { allowedValues: allowed },
+    "must be equal to one of the allowed values",
+  );
+}
+
+/** Adds a `format` problem: the string or number is not in `format`. */
+export function formatProblem(problems: CompiledProblems, path: string, format: string): void {
+  problem(problems, path, "format", { format }, `must match format "${format}"`);
+}
+
+/** Adds a `pattern` problem: the string does not match `pattern`. */
+export function patternProblem(problems: CompiledProblems, path: string, pattern: string): void {
+  problem(problems, path, "pattern", { pattern }, `must match pattern "${pattern}"`);
+}
+
+/** Adds an `anyOf` problem: the value matches none of the schemas (their problems precede it). */
+export function anyOfProblem(problems: CompiledProblems, path: string): void {
+  problem(problems, path, "anyOf", {}, "must match a schema in anyOf");
+}
+
+/** Adds a `propertyNames` problem: the object has a property whose name breaks the schema for names. */
+export function propertyNameProblem(
+  problems: CompiledProblems,
+  path: string,
+  propertyName: string,
+): void {
+  problem(problems, path, "propertyNames", { propertyName }, "property name must be valid");
+}
+
+/** A property name as the next step of a JSON Pointer (`/` and `~` escaped). */
+export function pointerStep(name: string): string {
+  return `/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
 }
 
 /**

@@ -1,27 +1,5 @@
-import { createRequire } from "node:module";
 import type { ApiModel, JsonSchema } from "../model.js";
 import { header, upperFirst } from "./ts.js";
-
-const require = createRequire(import.meta.url);
-
-/**
- * The runtime's replacements for the modules Ajv's standalone code requires: each `require(…)`
- * expression of the compiled code becomes an import of the named export of `@trustspec/runtime`,
- * so generated code depends on the runtime only, and only on what a validator uses.
- */
-const RUNTIME_IMPORTS: Record<string, string> = {
-  'require("ajv/dist/runtime/ucs2length").default': "ucs2length",
-  'require("ajv/dist/runtime/equal").default': "deepEqual",
-};
-
-/** The runtime's export for each string format the specs use (ajv-formats' `full` mode). */
-const FORMATS: Record<string, string> = {
-  "date-time": "dateTimeFormat",
-  uuid: "uuidFormat",
-  uri: "uriFormat",
-  int32: "int32Format",
-  int64: "int64Format",
-};
 
 /** A schema a descriptor carries: the validator export that checks it. */
 export interface ValidatorNames {
@@ -69,149 +47,451 @@ export function validatorNames(model: ApiModel): ValidatorNames {
 }
 
 /**
- * `validators.gen.ts`: one validator per schema the descriptors use, compiled now by Ajv's
- * standalone code generation with the settings the runtime's schema validator uses (JSON Schema
- * 2020-12, every error collected, union types, the ajv-formats `full` formats). Each is a plain
- * function: an operation imports the ones it needs and nothing compiles at run time.
+ * `validators.gen.ts`: one validator per schema the descriptors use, generated as plain code
+ * for the subset of JSON Schema 2020-12 the specs use, reporting what the runtime's Ajv validator
+ * reports (paths, keywords, messages; every problem, not only the first). Each named schema is one
+ * check function that the checks referring to it call; each export wraps one check with the
+ * runtime's `compiled`, so an operation imports only its own and nothing compiles at run time.
+ * A schema with a keyword outside the subset stops generation with the schema and keyword named.
  */
 export function emitValidators(model: ApiModel): string | undefined {
   const names = validatorNames(model);
   if (names.entries.length === 0) return undefined;
-  const ajv = compiler();
-  ajv.addSchema({
-    $schema: "https://json-schema.org/draft/2020-12/schema",
-    $id: model.bundleId,
-    $defs: Object.fromEntries(model.schemas.map((s) => [s.name, withoutAnnotations(s.schema)])),
-  });
-  const refs: Record<string, string> = {};
-  for (const [name, schema] of names.entries) {
+  const out = new CheckWriter(model);
+  const exports = names.entries.map(([name, schema]) => {
     const ref = onlyRef(schema, model.bundleId);
-    if (ref !== undefined) {
-      refs[name] = `${model.bundleId}#/$defs/${ref}`;
-    } else {
-      const id = `${model.bundleId}:descriptor:${name}`;
-      ajv.addSchema({ ...(withoutAnnotations(schema) as object), $id: id });
-      refs[name] = id;
-    }
-  }
-  const { default: standaloneCode } = require("ajv/dist/standalone/index.js") as {
-    default: (ajv: unknown, refs: Record<string, string>) => string;
-  };
-  let code = standaloneCode(ajv, refs).replace(/^"use strict";/, "");
-  const imports = new Set<string>();
-  code = code.replace(/require\("[^"]+"\)(?:\.\w+)*(?:\["[^"]+"\])?/g, (expr) => {
-    const format =
-      /^require\("ajv-formats\/dist\/formats"\)\.fullFormats(?:\.(\w+)|\["([^"]+)"\])$/.exec(expr);
-    const name = format ? FORMATS[format[1] ?? format[2]!] : RUNTIME_IMPORTS[expr];
-    if (!name) throw new Error(`${model.source}: compiled validators need ${expr}`);
-    imports.add(name);
-    return name;
+    const check = ref !== undefined ? out.named(ref, name) : out.inline(schema, name);
+    return `export const ${name}: CompiledSchema = /* @__PURE__ */ compiled(${check});`;
   });
-  code = withoutEvaluated(code, model.source);
-  // Where in the schema an error arose: the runtime reports where in the value, never this.
-  code = code.replace(/schemaPath:"(?:[^"\\]|\\.)*",/g, "");
-  // Unused regular expressions and validators must not stay in a bundle: marked pure.
-  code = code.replace(/= new RegExp\(/g, "= /* @__PURE__ */ new RegExp(");
-  code = code.replace(/export const (\w+) = (\w+);/g, "export const $1: CompiledSchema = $2;");
   return [
     header(model.source),
-    "// @ts-nocheck: Ajv's standalone code, typed by its exports",
-    "/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */",
+    "/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */",
     "",
-    `import { type CompiledSchema, ${[...imports].sort().join(", ")} } from "@trustspec/runtime";`,
+    `import { type CompiledProblems, type CompiledSchema, ${[...out.imports].sort().join(", ")} } from "@trustspec/runtime";`,
     "",
-    code,
+    ...out.constants,
+    ...out.functions,
+    ...exports,
     "",
   ].join("\n");
 }
 
-/**
- * Ajv's 2020-12 code records, as `validateN.evaluated = {…}` statements, which properties each
- * validator evaluated, for `unevaluatedProperties` in a schema that refers to it, and each
- * validator starts by reading its own record. A statement at the top of a module keeps every
- * validator in a bundle, used or not: when no validator reads another's record (no schema uses
- * `unevaluated…`), each reads a fresh local record instead and the statements go.
- */
-function withoutEvaluated(code: string, source: string): string {
-  code = code.replace(
-    /(function (validate\d+)\(data,[^)]*\)\{(?:(?!function ).){0,400}?)const (evaluated\d+) = \2\.evaluated;/g,
-    "$1const $3 = {};",
-  );
-  const assignment = /validate\d+\.evaluated = /g;
-  if (code.split(".evaluated").length - 1 !== (code.match(assignment)?.length ?? 0))
-    throw new Error(`${source}: a validator reads another's evaluated properties`);
-  let out = "";
-  let at = 0;
-  for (const m of code.matchAll(assignment)) {
-    out += code.slice(at, m.index);
-    let depth = 0;
-    let i = m.index + m[0].length;
-    for (; i < code.length; i++) {
-      const c = code[i];
-      if (c === "{") depth++;
-      else if (c === "}") depth--;
-      if (depth === 0 && c === ";") break;
-    }
-    at = i + 1;
-  }
-  return out + code.slice(at);
-}
+/** The keywords the generated checks implement. */
+const SUPPORTED = new Set([
+  "type",
+  "enum",
+  "const",
+  "$ref",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "required",
+  "propertyNames",
+  "additionalProperties",
+  "properties",
+  "unevaluatedProperties",
+  "items",
+  "maxLength",
+  "minLength",
+  "pattern",
+  "maximum",
+  "minimum",
+  "exclusiveMaximum",
+  "exclusiveMinimum",
+  "format",
+]);
 
-/** An Ajv instance with the runtime validator's settings, writing standalone ES module code. */
-function compiler() {
-  const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
-  const formats = require("ajv-formats") as { default: (ajv: unknown) => void };
-  const ajv = new Ajv2020({
-    strict: false,
-    allErrors: true,
-    validateFormats: true,
-    allowUnionTypes: true,
-    // A referenced schema is one function that every validator using it calls, not a copy in each.
-    inlineRefs: false,
-    code: { source: true, esm: true, lines: false },
-  });
-  formats.default(ajv);
-  return ajv;
-}
-
-/** Keywords that change no validation result: left out of the compiled code (error messages never quote them). */
-const ANNOTATIONS = new Set([
+/** Keywords that change no validation result (Ajv, as the runtime configures it, ignores them too). */
+export const ANNOTATIONS = new Set([
   "description",
   "title",
   "examples",
   "example",
   "$comment",
   "deprecated",
+  "default",
+  "readOnly",
+  "writeOnly",
+  "contentEncoding",
+  "contentMediaType",
 ]);
 
-/** Keywords whose value maps names to schemas (the names are data, never annotations). */
-const SCHEMA_MAPS = new Set([
-  "properties",
-  "patternProperties",
-  "$defs",
-  "definitions",
-  "dependentSchemas",
-]);
+/** The runtime's check for each string or number format the specs use (ajv-formats' `full` mode). */
+const FORMATS: Record<string, { use: (value: string) => string; runtime: string; number?: true }> =
+  {
+    "date-time": { runtime: "dateTimeFormat", use: (v) => `dateTimeFormat.validate(${v})` },
+    uuid: { runtime: "uuidFormat", use: (v) => `uuidFormat.test(${v})` },
+    uri: { runtime: "uriFormat", use: (v) => `uriFormat(${v})` },
+    int32: { runtime: "int32Format", use: (v) => `int32Format.validate(${v})`, number: true },
+    int64: { runtime: "int64Format", use: (v) => `int64Format.validate(${v})`, number: true },
+  };
 
-/** A schema without its annotations and vendor extensions (`x-…`), whose text would otherwise ship in every validator that quotes the schema. */
-function withoutAnnotations(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withoutAnnotations);
-  if (!schema || typeof schema !== "object") return schema;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(key) || key.startsWith("x-")) continue;
-    if (key === "enum" || key === "const" || key === "default") out[key] = value;
-    else if (SCHEMA_MAPS.has(key) && value && typeof value === "object")
-      out[key] = Object.fromEntries(
-        Object.entries(value).map(([n, s]) => [n, withoutAnnotations(s)]),
-      );
-    else out[key] = withoutAnnotations(value);
+/** How Ajv tests each JSON type (numbers not required to be finite, as Ajv's default). */
+const TYPE_TESTS: Record<string, (v: string) => string> = {
+  string: (v) => `typeof ${v} === "string"`,
+  number: (v) => `typeof ${v} === "number"`,
+  integer: (v) => `(typeof ${v} === "number" && !(${v} % 1) && !Number.isNaN(${v}))`,
+  boolean: (v) => `typeof ${v} === "boolean"`,
+  null: (v) => `${v} === null`,
+  array: (v) => `Array.isArray(${v})`,
+  object: (v) => `(${v} && typeof ${v} === "object" && !Array.isArray(${v}))`,
+};
+
+/** Ajv's rule groups: keywords checked only for values of one type, in Ajv's order. */
+const GROUPS: [type: string, keywords: string[]][] = [
+  ["number", ["maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "format"]],
+  ["string", ["maxLength", "minLength", "pattern", "format"]],
+  ["array", ["items"]],
+  [
+    "object",
+    ["required", "propertyNames", "additionalProperties", "properties", "unevaluatedProperties"],
+  ],
+];
+
+/** The failing comparison of each number limit, and the bound its message names. */
+const LIMITS: Record<string, [fails: string, bound: string]> = {
+  maximum: [">", "<="],
+  minimum: ["<", ">="],
+  exclusiveMaximum: [">=", "<"],
+  exclusiveMinimum: ["<=", ">"],
+};
+
+type Schema = Record<string, unknown>;
+
+/** Writes the check functions of one API's validators and the constants they share. */
+class CheckWriter {
+  readonly imports = new Set<string>(["compiled"]);
+  readonly constants: string[] = [];
+  readonly functions: string[] = [];
+  readonly #constNames = new Map<string, string>();
+  readonly #named = new Map<string, string>();
+  readonly #schemas: Map<string, unknown>;
+  readonly #model: ApiModel;
+  #locals = 0;
+
+  constructor(model: ApiModel) {
+    this.#model = model;
+    this.#schemas = new Map(model.schemas.map((s) => [s.name, s.schema]));
   }
-  return out;
+
+  /** The check function of the bundle's schema `name`, written on first use. */
+  named(name: string, where: string): string {
+    const known = this.#named.get(name);
+    if (known) return known;
+    const schema = this.#schemas.get(name);
+    if (schema === undefined) throw new Error(`${this.#model.source}: ${where}: no schema ${name}`);
+    const fn = `check${identifierPart(name)}`;
+    this.#named.set(name, fn);
+    const saved = this.#locals;
+    this.#locals = 0;
+    const body = this.#node(schema, "d", ROOT, name);
+    this.#locals = saved;
+    this.functions.push(`function ${fn}(d: any, p: string, e: CompiledProblems): void {\n${body}}`);
+    return fn;
+  }
+
+  /** An inline check (arrow function) of a descriptor's own schema. */
+  inline(schema: unknown, where: string): string {
+    this.#locals = 0;
+    return `(d: any, p: string, e: CompiledProblems): void => {\n${this.#node(schema, "d", ROOT, where)}}`;
+  }
+
+  #use(name: string): string {
+    this.imports.add(name);
+    return name;
+  }
+
+  #local(prefix: string): string {
+    return `${prefix}${this.#locals++}`;
+  }
+
+  /** A module constant holding `init`, shared by every check that needs the same text. */
+  #constant(prefix: string, init: string): string {
+    let name = this.#constNames.get(init);
+    if (!name) {
+      name = `${prefix}${this.#constNames.size}`;
+      this.#constNames.set(init, name);
+      this.constants.push(`const ${name} = ${init};`);
+    }
+    return name;
+  }
+
+  #refuse(where: string, what: string): Error {
+    return new Error(
+      `${this.#model.source}: schema ${where}: ${what} is not supported by the generated validators`,
+    );
+  }
+
+  #refTarget(ref: unknown, where: string): string {
+    const prefix = `${this.#model.bundleId}#/$defs/`;
+    if (typeof ref !== "string" || !ref.startsWith(prefix))
+      throw this.#refuse(where, `$ref ${JSON.stringify(ref)}`);
+    return this.named(ref.slice(prefix.length), where);
+  }
+
+  /** Statements checking the value in variable `d`, found at the path `p` (a template literal's text). */
+  #node(raw: unknown, d: string, p: string, where: string): string {
+    if (raw === true) return "";
+    if (!raw || typeof raw !== "object" || Array.isArray(raw))
+      throw this.#refuse(where, `the schema ${JSON.stringify(raw)}`);
+    const s = raw as Schema;
+    const keys = Object.keys(s).filter((k) => !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+    for (const k of keys) if (!SUPPORTED.has(k)) throw this.#refuse(where, `keyword "${k}"`);
+    if (keys.length === 0) return "";
+    if (keys.length === 1 && s.$ref !== undefined)
+      return `${this.#refTarget(s.$ref, where)}(${d}, ${path(p)}, e);\n`;
+    const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
+    for (const t of types)
+      if (typeof t !== "string" || !TYPE_TESTS[t]) throw this.#refuse(where, `type ${t}`);
+    const format = s.format === undefined ? undefined : FORMATS[String(s.format)];
+    if (s.format !== undefined && !format) throw this.#refuse(where, `format "${s.format}"`);
+    const inGroup = (type: string, k: string) =>
+      k !== "format" || (format !== undefined && (type === "number") === (format.number === true));
+    const used = (type: string) =>
+      (GROUPS.find(([t]) => t === type)?.[1] ?? []).filter((k) => k in s && inGroup(type, k));
+    // Ajv tests the type first unless it is the one type whose keyword group then tests it.
+    const single = types.length === 1 ? (types[0] as string) : undefined;
+    const upfront = types.length > 0 && !(single && used(single).length > 0);
+    let code = "";
+    if (upfront) {
+      const test = (types as string[]).map((t) => TYPE_TESTS[t]!(d)).join(" || ");
+      const type = JSON.stringify(types.length === 1 ? types[0] : types);
+      code += `if (!(${test})) ${this.#use("typeProblem")}(e, ${path(p)}, ${type});\n`;
+    }
+    code += this.#anyType(s, d, p, where);
+    for (const [type] of GROUPS) {
+      const kws = used(type);
+      if (kws.length === 0) continue;
+      const body = kws.map((k) => this.#keyword(s, k, d, p, where)).join("");
+      const test = TYPE_TESTS[type]!(d);
+      code += `if (${test}) {\n${body}}`;
+      code +=
+        single === type && !upfront
+          ? ` else ${this.#use("typeProblem")}(e, ${path(p)}, "${type}");\n`
+          : "\n";
+    }
+    return code;
+  }
+
+  /** The keywords for values of any type, in Ajv's order: `$ref`, `const`, `enum`, `anyOf`, `oneOf`, `allOf`. */
+  #anyType(s: Schema, d: string, p: string, where: string): string {
+    let code = "";
+    if (s.$ref !== undefined) code += `${this.#refTarget(s.$ref, where)}(${d}, ${path(p)}, e);\n`;
+    if ("const" in s) {
+      const value = s.const;
+      if (value !== null && typeof value === "object") throw this.#refuse(where, "an object const");
+      const literal = JSON.stringify(value);
+      code += `if (${d} !== ${literal}) ${this.#use("problem")}(e, ${path(p)}, "const", { allowedValue: ${literal} }, "must be equal to constant");\n`;
+    }
+    if (s.enum !== undefined) {
+      const values = s.enum;
+      if (!Array.isArray(values) || values.some((v) => v !== null && typeof v === "object"))
+        throw this.#refuse(where, "an enum of objects or arrays");
+      const list = this.#constant("allowed", JSON.stringify(values));
+      code += `if (!${list}.includes(${d})) ${this.#use("enumProblem")}(e, ${path(p)}, ${list});\n`;
+    }
+    if (s.anyOf !== undefined) code += this.#anyOf(this.#list(s, "anyOf", where), d, p, where);
+    if (s.oneOf !== undefined) code += this.#oneOf(this.#list(s, "oneOf", where), d, p, where);
+    if (s.allOf !== undefined)
+      for (const [i, sub] of this.#list(s, "allOf", where).entries())
+        code += this.#node(sub, d, p, `${where}/allOf/${i}`);
+    return code;
+  }
+
+  #list(s: Schema, k: string, where: string): unknown[] {
+    const list = s[k];
+    if (!Array.isArray(list) || list.length === 0)
+      throw this.#refuse(where, `${k} without schemas`);
+    return list;
+  }
+
+  /**
+   * `anyOf`: the schemas in turn until one passes, whose success drops the others' problems;
+   * when none does, their problems stay and an `anyOf` problem follows. Schemas that only name a
+   * type are tested first, as a shortcut with the same outcome.
+   */
+  #anyOf(list: unknown[], d: string, p: string, where: string): string {
+    const start = this.#local("n");
+    const typeOnly = list
+      .filter(
+        (x): x is Schema =>
+          !!x &&
+          typeof x === "object" &&
+          Object.keys(x)
+            .filter((k) => !ANNOTATIONS.has(k))
+            .join() === "type" &&
+          typeof (x as Schema).type === "string" &&
+          TYPE_TESTS[(x as Schema).type as string] !== undefined,
+      )
+      .map((x) => TYPE_TESTS[x.type as string]!(d));
+    // Each schema after the first is tried only while the ones before it failed.
+    let code = `${this.#use("anyOfProblem")}(e, ${path(p)});\n`;
+    for (let i = list.length - 1; i >= 1; i--) {
+      const mark = this.#local("m");
+      code =
+        `const ${mark} = e.length;\n${this.#node(list[i], d, p, `${where}/anyOf/${i}`)}` +
+        `if (e.length === ${mark}) e.length = ${start};\nelse {\n${code}}\n`;
+    }
+    code = `const ${start} = e.length;\n${this.#node(list[0], d, p, `${where}/anyOf/0`)}if (e.length > ${start}) {\n${code}}\n`;
+    return typeOnly.length > 0 ? `if (!(${typeOnly.join(" || ")})) {\n${code}}\n` : `{\n${code}}\n`;
+  }
+
+  /**
+   * `oneOf`: the schemas in turn until a second one passes; exactly one passing drops the
+   * others' problems, otherwise they stay and a `oneOf` problem follows.
+   */
+  #oneOf(list: unknown[], d: string, p: string, where: string): string {
+    const start = this.#local("n");
+    const mark = this.#local("m");
+    const passing = this.#local("c");
+    let body = "";
+    list.forEach((sub, i) => {
+      const check = `${mark} = e.length;\n${this.#node(sub, d, p, `${where}/oneOf/${i}`)}if (e.length === ${mark}) ${passing}++;\n`;
+      body += i === 0 ? check : `if (${passing} < 2) {\n${check}}\n`;
+    });
+    return (
+      `{\nconst ${start} = e.length;\nlet ${mark} = ${start};\nlet ${passing} = 0;\n${body}` +
+      `if (${passing} === 1) e.length = ${start};\n` +
+      `else ${this.#use("problem")}(e, ${path(p)}, "oneOf", { passingSchemas: null }, "must match exactly one schema in oneOf");\n}\n`
+    );
+  }
+
+  /** One keyword of a type's group, for a value known to be of that type. */
+  #keyword(s: Schema, k: string, d: string, p: string, where: string): string {
+    const v = s[k];
+    switch (k) {
+      case "maximum":
+      case "minimum":
+      case "exclusiveMaximum":
+      case "exclusiveMinimum": {
+        if (typeof v !== "number") throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
+        const [fails, bound] = LIMITS[k]!;
+        return `if (${d} ${fails} ${v} || Number.isNaN(${d})) ${this.#use("problem")}(e, ${path(p)}, "${k}", { comparison: "${bound}", limit: ${v} }, "must be ${bound} ${v}");\n`;
+      }
+      case "maxLength":
+      case "minLength": {
+        if (!Number.isInteger(v)) throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
+        const [fails, words] = k === "maxLength" ? [">", "more"] : ["<", "fewer"];
+        return `if (${this.#use("ucs2length")}(${d}) ${fails} ${v}) ${this.#use("problem")}(e, ${path(p)}, "${k}", { limit: ${v} }, "must NOT have ${words} than ${v} characters");\n`;
+      }
+      case "pattern": {
+        if (typeof v !== "string") throw this.#refuse(where, `pattern ${JSON.stringify(v)}`);
+        const re = this.#constant("pattern", String(new RegExp(v, "u")));
+        return `if (!${re}.test(${d})) ${this.#use("patternProblem")}(e, ${path(p)}, ${JSON.stringify(v)});\n`;
+      }
+      case "format": {
+        const format = FORMATS[String(v)]!;
+        this.#use(format.runtime);
+        return `if (!${format.use(d)}) ${this.#use("formatProblem")}(e, ${path(p)}, ${JSON.stringify(v)});\n`;
+      }
+      case "items": {
+        const i = this.#local("i");
+        const item = this.#local("v");
+        const body = this.#node(v, item, `${p}/\${${i}}`, `${where}/items`);
+        if (!body) return "";
+        return `for (let ${i} = 0; ${i} < ${d}.length; ${i}++) {\nconst ${item} = ${d}[${i}];\n${body}}\n`;
+      }
+      case "required": {
+        if (!Array.isArray(v)) throw this.#refuse(where, "required without a list");
+        return v
+          .map(
+            (name) =>
+              `if (${access(d, String(name))} === undefined) ${this.#use("requiredProblem")}(e, ${path(p)}, ${JSON.stringify(name)});\n`,
+          )
+          .join("");
+      }
+      case "propertyNames": {
+        const key = this.#local("k");
+        const start = this.#local("n");
+        const body = this.#node(v, key, p, `${where}/propertyNames`);
+        if (!body) return "";
+        return `for (const ${key} in ${d}) {\nconst ${start} = e.length;\n${body}if (e.length > ${start}) ${this.#use("propertyNameProblem")}(e, ${path(p)}, ${key});\n}\n`;
+      }
+      case "properties": {
+        if (!v || typeof v !== "object") throw this.#refuse(where, "properties without schemas");
+        let code = "";
+        for (const [name, sub] of Object.entries(v)) {
+          const value = this.#local("v");
+          const body = this.#node(
+            sub,
+            value,
+            `${p}${templateText(pointer(name))}`,
+            `${where}/${name}`,
+          );
+          if (body)
+            code += `const ${value} = ${access(d, name)};\nif (${value} !== undefined) {\n${body}}\n`;
+        }
+        return code;
+      }
+      case "additionalProperties":
+      case "unevaluatedProperties":
+        return this.#otherProperties(s, k, d, p, where);
+    }
+    throw this.#refuse(where, `keyword "${k}"`);
+  }
+
+  /**
+   * `additionalProperties` and `unevaluatedProperties` (the latter only where no other keyword
+   * of the schema evaluates properties, so both mean the properties `properties` does not name).
+   */
+  #otherProperties(s: Schema, k: string, d: string, p: string, where: string): string {
+    if (k === "unevaluatedProperties") {
+      for (const other of ["$ref", "allOf", "anyOf", "oneOf", "additionalProperties"])
+        if (other in s) throw this.#refuse(where, `unevaluatedProperties beside ${other}`);
+    }
+    const sub = s[k];
+    const key = this.#local("k");
+    const named = Object.keys((s.properties as Schema | undefined) ?? {});
+    const known = named.length
+      ? `if (${named.map((n) => `${key} !== ${JSON.stringify(n)}`).join(" && ")}) `
+      : "";
+    let body: string;
+    if (sub === false) {
+      const [param, message] =
+        k === "additionalProperties"
+          ? ["additionalProperty", "must NOT have additional properties"]
+          : ["unevaluatedProperty", "must NOT have unevaluated properties"];
+      body = `${this.#use("problem")}(e, ${path(p)}, "${k}", { ${param}: ${key} }, "${message}");\n`;
+    } else {
+      const value = this.#local("v");
+      const inner = this.#node(
+        sub,
+        value,
+        `${p}\${${this.#use("pointerStep")}(${key})}`,
+        `${where}/${k}`,
+      );
+      if (!inner) return "";
+      body = `const ${value} = ${d}[${key}];\n${inner}`;
+    }
+    return `for (const ${key} in ${d}) ${known}{\n${body}}\n`;
+  }
+}
+
+/** A property read as Ajv writes it (`d.name`, or `d["na-me"]`). */
+function access(d: string, name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `${d}.${name}` : `${d}[${JSON.stringify(name)}]`;
+}
+
+/** The path of the value a check is given, as a template literal's text. */
+const ROOT = "$" + "{p}";
+
+/** The expression of a path held as the text of a template literal (`${p}` alone is `p`). */
+function path(text: string): string {
+  return text === ROOT ? "p" : `\`${text}\``;
+}
+
+/** Text as it stands for itself inside a template literal. */
+function templateText(text: string): string {
+  return text.replace(/[`\\]|\$\{/g, (c) => `\\${c}`);
+}
+
+/** A property name as the next step of a JSON Pointer. */
+function pointer(name: string): string {
+  return `/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
 }
 
 /** The schema name when `schema` is nothing but a reference into this API's bundle. */
-function onlyRef(schema: JsonSchema, bundleId: string): string | undefined {
+export function onlyRef(schema: JsonSchema, bundleId: string): string | undefined {
   const keys = Object.keys(schema);
   if (keys.length !== 1 || typeof schema.$ref !== "string") return undefined;
   const prefix = `${bundleId}#/$defs/`;

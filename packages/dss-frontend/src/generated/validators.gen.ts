@@ -2,1117 +2,200 @@
 // Source: specs/dss-frontend/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema, uriFormat } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  compiled,
+  formatProblem,
+  patternProblem,
+  requiredProblem,
+  typeProblem,
+  uriFormat,
+} from "@trustspec/runtime";
 
-export const validateDecryptFileForm: CompiledSchema = validate53;
-const schema20 = {
-  type: "object",
-  required: ["filecontent", "filename", "backpost"],
-  properties: {
-    filecontent: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/Base64" }] },
-    filename: { type: "string" },
-    backpost: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/BackpostUrl" }] },
-    decryptionType: {
-      allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/EncryptionTypeParameter" }],
-    },
-  },
-};
-const schema21 = { type: "string", pattern: "^[A-Za-z0-9+/\\r\\n]*={0,2}[\\r\\n]*$" };
-const pattern3 = /* @__PURE__ */ new RegExp("^[A-Za-z0-9+/\\r\\n]*={0,2}[\\r\\n]*$", "u");
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern3.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: { pattern: "^[A-Za-z0-9+/\\r\\n]*={0,2}[\\r\\n]*$" },
-        message: 'must match pattern "' + "^[A-Za-z0-9+/\\r\\n]*={0,2}[\\r\\n]*$" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
+const pattern0 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/u;
+const pattern1 = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s]+$/u;
+const pattern2 = /^[Cc][Mm][Ss]$/u;
+const pattern3 = /^[A-Za-z0-9]+(:[A-Za-z0-9]+ ?= ?[^;]*(;[A-Za-z0-9]+ ?= ?[^;]*)*)?$/u;
+function checkBase64(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern0.test(d)) patternProblem(e, p, "^[A-Za-z0-9+/\\r\\n]*={0,2}[\\r\\n]*$");
+  } else typeProblem(e, p, "string");
 }
-const schema22 = { type: "string", pattern: "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$", format: "uri" };
-const formats0 = uriFormat;
-const pattern4 = /* @__PURE__ */ new RegExp("^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$", "u");
-function validate56(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern4.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: { pattern: "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$" },
-        message: 'must match pattern "' + "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (!formats0(data)) {
-      const err1 = {
-        instancePath,
-        keyword: "format",
-        params: { format: "uri" },
-        message: 'must match format "' + "uri" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
+function checkBackpostUrl(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern1.test(d)) patternProblem(e, p, "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$");
+    if (!uriFormat(d)) formatProblem(e, p, "uri");
+  } else typeProblem(e, p, "string");
 }
-const schema23 = { type: "string", pattern: "^[Cc][Mm][Ss]$" };
-const pattern5 = /* @__PURE__ */ new RegExp("^[Cc][Mm][Ss]$", "u");
-function validate58(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern5.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: { pattern: "^[Cc][Mm][Ss]$" },
-        message: 'must match pattern "' + "^[Cc][Mm][Ss]$" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
+function checkEncryptionTypeParameter(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern2.test(d)) patternProblem(e, p, "^[Cc][Mm][Ss]$");
+  } else typeProblem(e, p, "string");
 }
-function validate53(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.filecontent === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "filecontent" },
-        message: "must have required property '" + "filecontent" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
+function checkDecryptFileForm(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.filecontent === undefined) requiredProblem(e, p, "filecontent");
+    if (d.filename === undefined) requiredProblem(e, p, "filename");
+    if (d.backpost === undefined) requiredProblem(e, p, "backpost");
+    const v0 = d.filecontent;
+    if (v0 !== undefined) {
+      checkBase64(v0, `${p}/filecontent`, e);
     }
-    if (data.filename === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "filename" },
-        message: "must have required property '" + "filename" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
+    const v1 = d.filename;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/filename`, "string");
     }
-    if (data.backpost === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "backpost" },
-        message: "must have required property '" + "backpost" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
+    const v2 = d.backpost;
+    if (v2 !== undefined) {
+      checkBackpostUrl(v2, `${p}/backpost`, e);
     }
-    if (data.filecontent !== undefined) {
-      if (
-        !validate54(data.filecontent, {
-          instancePath: instancePath + "/filecontent",
-          parentData: data,
-          parentDataProperty: "filecontent",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
+    const v3 = d.decryptionType;
+    if (v3 !== undefined) {
+      checkEncryptionTypeParameter(v3, `${p}/decryptionType`, e);
     }
-    if (data.filename !== undefined) {
-      if (typeof data.filename !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/filename",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
+  } else typeProblem(e, p, "object");
+}
+function checkEncryptFileForm(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.filecontent === undefined) requiredProblem(e, p, "filecontent");
+    if (d.filename === undefined) requiredProblem(e, p, "filename");
+    if (d.backpost === undefined) requiredProblem(e, p, "backpost");
+    const v0 = d.filecontent;
+    if (v0 !== undefined) {
+      checkBase64(v0, `${p}/filecontent`, e);
+    }
+    const v1 = d.filename;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/filename`, "string");
+    }
+    const v2 = d.backpost;
+    if (v2 !== undefined) {
+      checkBackpostUrl(v2, `${p}/backpost`, e);
+    }
+    const v3 = d.encryptionType;
+    if (v3 !== undefined) {
+      checkEncryptionTypeParameter(v3, `${p}/encryptionType`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkSignatureTypeParameter(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern3.test(d))
+      patternProblem(e, p, "^[A-Za-z0-9]+(:[A-Za-z0-9]+ ?= ?[^;]*(;[A-Za-z0-9]+ ?= ?[^;]*)*)?$");
+  } else typeProblem(e, p, "string");
+}
+function checkSignFilesForm(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.documents === undefined) requiredProblem(e, p, "documents");
+    if (d.documentNames === undefined) requiredProblem(e, p, "documentNames");
+    if (d.backpost === undefined) requiredProblem(e, p, "backpost");
+    const v0 = d.documents;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkBase64(v2, `${p}/documents/${i1}`, e);
         }
-        errors++;
-      }
+      } else typeProblem(e, `${p}/documents`, "array");
     }
-    if (data.backpost !== undefined) {
-      if (
-        !validate56(data.backpost, {
-          instancePath: instancePath + "/backpost",
-          parentData: data,
-          parentDataProperty: "backpost",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.decryptionType !== undefined) {
-      if (
-        !validate58(data.decryptionType, {
-          instancePath: instancePath + "/decryptionType",
-          parentData: data,
-          parentDataProperty: "decryptionType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
-}
-export const validateUploadDecryptFileResponse200: CompiledSchema = validate60;
-const schema24 = {
-  type: "string",
-  $id: "urn:trustspec:dssfrontend:descriptor:validateUploadDecryptFileResponse200",
-};
-function validate60(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dssfrontend:descriptor:validateUploadDecryptFileResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-export const validateEncryptFileForm: CompiledSchema = validate61;
-const schema25 = {
-  type: "object",
-  required: ["filecontent", "filename", "backpost"],
-  properties: {
-    filecontent: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/Base64" }] },
-    filename: { type: "string" },
-    backpost: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/BackpostUrl" }] },
-    encryptionType: {
-      allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/EncryptionTypeParameter" }],
-    },
-  },
-};
-function validate61(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.filecontent === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "filecontent" },
-        message: "must have required property '" + "filecontent" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.filename === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "filename" },
-        message: "must have required property '" + "filename" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.backpost === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "backpost" },
-        message: "must have required property '" + "backpost" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.filecontent !== undefined) {
-      if (
-        !validate54(data.filecontent, {
-          instancePath: instancePath + "/filecontent",
-          parentData: data,
-          parentDataProperty: "filecontent",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.filename !== undefined) {
-      if (typeof data.filename !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/filename",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
+    const v3 = d.documentNames;
+    if (v3 !== undefined) {
+      if (Array.isArray(v3)) {
+        for (let i4 = 0; i4 < v3.length; i4++) {
+          const v5 = v3[i4];
+          if (!(typeof v5 === "string")) typeProblem(e, `${p}/documentNames/${i4}`, "string");
         }
-        errors++;
-      }
+      } else typeProblem(e, `${p}/documentNames`, "array");
     }
-    if (data.backpost !== undefined) {
-      if (
-        !validate56(data.backpost, {
-          instancePath: instancePath + "/backpost",
-          parentData: data,
-          parentDataProperty: "backpost",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-        errors = vErrors.length;
-      }
+    const v6 = d.backpost;
+    if (v6 !== undefined) {
+      checkBackpostUrl(v6, `${p}/backpost`, e);
     }
-    if (data.encryptionType !== undefined) {
-      if (
-        !validate58(data.encryptionType, {
-          instancePath: instancePath + "/encryptionType",
-          parentData: data,
-          parentDataProperty: "encryptionType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-        errors = vErrors.length;
-      }
+    const v7 = d.signaturetype;
+    if (v7 !== undefined) {
+      checkSignatureTypeParameter(v7, `${p}/signaturetype`, e);
     }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
+    const v8 = d.documentInfo;
+    if (v8 !== undefined) {
+      checkBase64(v8, `${p}/documentInfo`, e);
     }
-    errors++;
-  }
-  validate61.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-export const validateSignFilesForm: CompiledSchema = validate65;
-const schema26 = {
-  type: "object",
-  required: ["documents", "documentNames", "backpost"],
-  properties: {
-    documents: { type: "array", items: { $ref: "urn:trustspec:dssfrontend#/$defs/Base64" } },
-    documentNames: { type: "array", items: { type: "string" } },
-    backpost: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/BackpostUrl" }] },
-    signaturetype: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/SignatureTypeParameter" }] },
-    documentInfo: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/Base64" }] },
+function checkSignFileForm(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.filecontent === undefined) requiredProblem(e, p, "filecontent");
+    if (d.filename === undefined) requiredProblem(e, p, "filename");
+    if (d.backpost === undefined) requiredProblem(e, p, "backpost");
+    const v0 = d.filecontent;
+    if (v0 !== undefined) {
+      checkBase64(v0, `${p}/filecontent`, e);
+    }
+    const v1 = d.filename;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/filename`, "string");
+    }
+    const v2 = d.backpost;
+    if (v2 !== undefined) {
+      checkBackpostUrl(v2, `${p}/backpost`, e);
+    }
+    const v3 = d.signaturetype;
+    if (v3 !== undefined) {
+      checkSignatureTypeParameter(v3, `${p}/signaturetype`, e);
+    }
+    const v4 = d.documentInfo;
+    if (v4 !== undefined) {
+      checkBase64(v4, `${p}/documentInfo`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkCertificateForm(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.certcontent === undefined) requiredProblem(e, p, "certcontent");
+    if (d.backpost === undefined) requiredProblem(e, p, "backpost");
+    const v0 = d.certcontent;
+    if (v0 !== undefined) {
+      checkBase64(v0, `${p}/certcontent`, e);
+    }
+    const v1 = d.backpost;
+    if (v1 !== undefined) {
+      checkBackpostUrl(v1, `${p}/backpost`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkCertRequestForm(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.reqcontent === undefined) requiredProblem(e, p, "reqcontent");
+    if (d.reqeku === undefined) requiredProblem(e, p, "reqeku");
+    if (d.backpost === undefined) requiredProblem(e, p, "backpost");
+    const v0 = d.reqcontent;
+    if (v0 !== undefined) {
+      checkBase64(v0, `${p}/reqcontent`, e);
+    }
+    const v1 = d.reqeku;
+    if (v1 !== undefined) {
+      checkBase64(v1, `${p}/reqeku`, e);
+    }
+    const v2 = d.backpost;
+    if (v2 !== undefined) {
+      checkBackpostUrl(v2, `${p}/backpost`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+export const validateDecryptFileForm: CompiledSchema =
+  /* @__PURE__ */ compiled(checkDecryptFileForm);
+export const validateUploadDecryptFileResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-const schema27 = {
-  type: "string",
-  pattern: "^[A-Za-z0-9]+(:[A-Za-z0-9]+ ?= ?[^;]*(;[A-Za-z0-9]+ ?= ?[^;]*)*)?$",
-};
-const pattern6 = /* @__PURE__ */ new RegExp(
-  "^[A-Za-z0-9]+(:[A-Za-z0-9]+ ?= ?[^;]*(;[A-Za-z0-9]+ ?= ?[^;]*)*)?$",
-  "u",
 );
-function validate68(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern6.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: { pattern: "^[A-Za-z0-9]+(:[A-Za-z0-9]+ ?= ?[^;]*(;[A-Za-z0-9]+ ?= ?[^;]*)*)?$" },
-        message:
-          'must match pattern "' +
-          "^[A-Za-z0-9]+(:[A-Za-z0-9]+ ?= ?[^;]*(;[A-Za-z0-9]+ ?= ?[^;]*)*)?$" +
-          '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate68.errors = vErrors;
-  return errors === 0;
-}
-function validate65(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.documents === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "documents" },
-        message: "must have required property '" + "documents" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.documentNames === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "documentNames" },
-        message: "must have required property '" + "documentNames" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.backpost === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "backpost" },
-        message: "must have required property '" + "backpost" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.documents !== undefined) {
-      let data0 = data.documents;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate54(data0[i0], {
-              instancePath: instancePath + "/documents/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err3 = {
-          instancePath: instancePath + "/documents",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.documentNames !== undefined) {
-      let data2 = data.documentNames;
-      if (Array.isArray(data2)) {
-        const len1 = data2.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (typeof data2[i1] !== "string") {
-            const err4 = {
-              instancePath: instancePath + "/documentNames/" + i1,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err5 = {
-          instancePath: instancePath + "/documentNames",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.backpost !== undefined) {
-      if (
-        !validate56(data.backpost, {
-          instancePath: instancePath + "/backpost",
-          parentData: data,
-          parentDataProperty: "backpost",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.signaturetype !== undefined) {
-      if (
-        !validate68(data.signaturetype, {
-          instancePath: instancePath + "/signaturetype",
-          parentData: data,
-          parentDataProperty: "signaturetype",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.documentInfo !== undefined) {
-      if (
-        !validate54(data.documentInfo, {
-          instancePath: instancePath + "/documentInfo",
-          parentData: data,
-          parentDataProperty: "documentInfo",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err6 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
-  validate65.errors = vErrors;
-  return errors === 0;
-}
-export const validateSignFileForm: CompiledSchema = validate71;
-const schema28 = {
-  type: "object",
-  required: ["filecontent", "filename", "backpost"],
-  properties: {
-    filecontent: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/Base64" }] },
-    filename: { type: "string" },
-    backpost: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/BackpostUrl" }] },
-    signaturetype: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/SignatureTypeParameter" }] },
-    documentInfo: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/Base64" }] },
-  },
-};
-function validate71(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.filecontent === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "filecontent" },
-        message: "must have required property '" + "filecontent" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.filename === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "filename" },
-        message: "must have required property '" + "filename" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.backpost === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "backpost" },
-        message: "must have required property '" + "backpost" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.filecontent !== undefined) {
-      if (
-        !validate54(data.filecontent, {
-          instancePath: instancePath + "/filecontent",
-          parentData: data,
-          parentDataProperty: "filecontent",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.filename !== undefined) {
-      if (typeof data.filename !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/filename",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.backpost !== undefined) {
-      if (
-        !validate56(data.backpost, {
-          instancePath: instancePath + "/backpost",
-          parentData: data,
-          parentDataProperty: "backpost",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.signaturetype !== undefined) {
-      if (
-        !validate68(data.signaturetype, {
-          instancePath: instancePath + "/signaturetype",
-          parentData: data,
-          parentDataProperty: "signaturetype",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.documentInfo !== undefined) {
-      if (
-        !validate54(data.documentInfo, {
-          instancePath: instancePath + "/documentInfo",
-          parentData: data,
-          parentDataProperty: "documentInfo",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate71.errors = vErrors;
-  return errors === 0;
-}
-export const validateCertificateForm: CompiledSchema = validate76;
-const schema29 = {
-  type: "object",
-  required: ["certcontent", "backpost"],
-  properties: {
-    certcontent: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/Base64" }] },
-    backpost: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/BackpostUrl" }] },
-  },
-};
-function validate76(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.certcontent === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "certcontent" },
-        message: "must have required property '" + "certcontent" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.backpost === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "backpost" },
-        message: "must have required property '" + "backpost" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.certcontent !== undefined) {
-      if (
-        !validate54(data.certcontent, {
-          instancePath: instancePath + "/certcontent",
-          parentData: data,
-          parentDataProperty: "certcontent",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.backpost !== undefined) {
-      if (
-        !validate56(data.backpost, {
-          instancePath: instancePath + "/backpost",
-          parentData: data,
-          parentDataProperty: "backpost",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate76.errors = vErrors;
-  return errors === 0;
-}
-export const validateCertRequestForm: CompiledSchema = validate79;
-const schema30 = {
-  type: "object",
-  required: ["reqcontent", "reqeku", "backpost"],
-  properties: {
-    reqcontent: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/Base64" }] },
-    reqeku: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/Base64" }] },
-    backpost: { allOf: [{ $ref: "urn:trustspec:dssfrontend#/$defs/BackpostUrl" }] },
-  },
-};
-function validate79(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.reqcontent === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "reqcontent" },
-        message: "must have required property '" + "reqcontent" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.reqeku === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "reqeku" },
-        message: "must have required property '" + "reqeku" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.backpost === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "backpost" },
-        message: "must have required property '" + "backpost" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.reqcontent !== undefined) {
-      if (
-        !validate54(data.reqcontent, {
-          instancePath: instancePath + "/reqcontent",
-          parentData: data,
-          parentDataProperty: "reqcontent",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.reqeku !== undefined) {
-      if (
-        !validate54(data.reqeku, {
-          instancePath: instancePath + "/reqeku",
-          parentData: data,
-          parentDataProperty: "reqeku",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.backpost !== undefined) {
-      if (
-        !validate56(data.backpost, {
-          instancePath: instancePath + "/backpost",
-          parentData: data,
-          parentDataProperty: "backpost",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate79.errors = vErrors;
-  return errors === 0;
-}
+export const validateEncryptFileForm: CompiledSchema =
+  /* @__PURE__ */ compiled(checkEncryptFileForm);
+export const validateSignFilesForm: CompiledSchema = /* @__PURE__ */ compiled(checkSignFilesForm);
+export const validateSignFileForm: CompiledSchema = /* @__PURE__ */ compiled(checkSignFileForm);
+export const validateCertificateForm: CompiledSchema =
+  /* @__PURE__ */ compiled(checkCertificateForm);
+export const validateCertRequestForm: CompiledSchema =
+  /* @__PURE__ */ compiled(checkCertRequestForm);

@@ -2,8400 +2,995 @@
 // Source: specs/licence/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema, dateTimeFormat } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  anyOfProblem,
+  compiled,
+  dateTimeFormat,
+  enumProblem,
+  formatProblem,
+  patternProblem,
+  requiredProblem,
+  typeProblem,
+} from "@trustspec/runtime";
 
-export const validateGetApiInfoLicenceQueryIDParam: CompiledSchema = validate52;
-const schema19 = {
-  type: "string",
-  $id: "urn:trustspec:licence:descriptor:validateGetApiInfoLicenceQueryIDParam",
-};
-function validate52(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:licence:descriptor:validateGetApiInfoLicenceQueryIDParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
+const allowed0 = ["i386", "x86_64"];
+const allowed1 = ["True", "False"];
+const allowed2 = ["Virtual", "USB"];
+const allowed3 = [3, 4, 5];
+const allowed4 = [0, 1, 2, 3];
+const pattern5 = /^[01]*$/u;
+const allowed6 = [0, 1, 2];
+const allowed7 = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const allowed8 = ["Windows", "Linux"];
+function checkApiInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Version === undefined) requiredProblem(e, p, "Version");
+    if (d.Urns === undefined) requiredProblem(e, p, "Urns");
+    const v0 = d.Version;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Version`, "string");
     }
-    errors++;
-  }
-  validate52.errors = vErrors;
-  return errors === 0;
-}
-export const validateApiInfo: CompiledSchema = validate54;
-const schema21 = {
-  type: "object",
-  required: ["Version", "Urns"],
-  properties: { Version: { type: "string" }, Urns: { type: "array", items: { type: "string" } } },
-};
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Version === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Version" },
-        message: "must have required property '" + "Version" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Urns === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Urns" },
-        message: "must have required property '" + "Urns" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Version !== undefined) {
-      if (typeof data.Version !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Version",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
+    const v1 = d.Urns;
+    if (v1 !== undefined) {
+      if (Array.isArray(v1)) {
+        for (let i2 = 0; i2 < v1.length; i2++) {
+          const v3 = v1[i2];
+          if (!(typeof v3 === "string")) typeProblem(e, `${p}/Urns/${i2}`, "string");
         }
-        errors++;
+      } else typeProblem(e, `${p}/Urns`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkLicenceError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Code === undefined) requiredProblem(e, p, "Code");
+    if (d.Text === undefined) requiredProblem(e, p, "Text");
+    if (d.Message === undefined) requiredProblem(e, p, "Message");
+    if (d.Exception === undefined) requiredProblem(e, p, "Exception");
+    const v0 = d.Code;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/Code`, "integer");
+    }
+    const v1 = d.Text;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Text`, "string");
+    }
+    const v2 = d.Message;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/Message`, "string");
+    }
+    const v3 = d.Exception;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/Exception`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkCPUArch(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed0.includes(d)) enumProblem(e, p, allowed0);
+}
+function checkConnection(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.ID === undefined) requiredProblem(e, p, "ID");
+    if (d.PeerIP === undefined) requiredProblem(e, p, "PeerIP");
+    if (d.Created === undefined) requiredProblem(e, p, "Created");
+    if (d.LastUsed === undefined) requiredProblem(e, p, "LastUsed");
+    if (d.OSVersion === undefined) requiredProblem(e, p, "OSVersion");
+    if (d.ComputerName === undefined) requiredProblem(e, p, "ComputerName");
+    if (d.LocalIP === undefined) requiredProblem(e, p, "LocalIP");
+    if (d.Process === undefined) requiredProblem(e, p, "Process");
+    if (d.CPU === undefined) requiredProblem(e, p, "CPU");
+    if (d.PID === undefined) requiredProblem(e, p, "PID");
+    if (d.IsServer === undefined) requiredProblem(e, p, "IsServer");
+    if (d.PlatformVersion === undefined) requiredProblem(e, p, "PlatformVersion");
+    if (d.ModuleName === undefined) requiredProblem(e, p, "ModuleName");
+    if (d.Version === undefined) requiredProblem(e, p, "Version");
+    if (d.KeyID === undefined) requiredProblem(e, p, "KeyID");
+    if (d.ExpireTime === undefined) requiredProblem(e, p, "ExpireTime");
+    if (d.Expired === undefined) requiredProblem(e, p, "Expired");
+    const v0 = d.ID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/ID`, "string");
+    }
+    const v1 = d.PeerIP;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/PeerIP`, "string");
+    }
+    const v2 = d.Created;
+    if (v2 !== undefined) {
+      if (typeof v2 === "string") {
+        if (!dateTimeFormat.validate(v2)) formatProblem(e, `${p}/Created`, "date-time");
+      } else typeProblem(e, `${p}/Created`, "string");
+    }
+    const v3 = d.LastUsed;
+    if (v3 !== undefined) {
+      if (typeof v3 === "string") {
+        if (!dateTimeFormat.validate(v3)) formatProblem(e, `${p}/LastUsed`, "date-time");
+      } else typeProblem(e, `${p}/LastUsed`, "string");
+    }
+    const v4 = d.OSVersion;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/OSVersion`, "string");
+    }
+    const v5 = d.ComputerName;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/ComputerName`, "string");
+    }
+    const v6 = d.LocalIP;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string")) typeProblem(e, `${p}/LocalIP`, "string");
+    }
+    const v7 = d.Process;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/Process`, "string");
+    }
+    const v8 = d.CPU;
+    if (v8 !== undefined) {
+      checkCPUArch(v8, `${p}/CPU`, e);
+    }
+    const v9 = d.PID;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "string" || (typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))) {
+        const n10 = e.length;
+        if (!(typeof v9 === "string")) typeProblem(e, `${p}/PID`, "string");
+        if (e.length > n10) {
+          const m11 = e.length;
+          if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
+            typeProblem(e, `${p}/PID`, "integer");
+          if (e.length === m11) e.length = n10;
+          else {
+            anyOfProblem(e, `${p}/PID`);
+          }
+        }
       }
     }
-    if (data.Urns !== undefined) {
-      let data1 = data.Urns;
-      if (Array.isArray(data1)) {
-        const len0 = data1.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data1[i0] !== "string") {
-            const err3 = {
-              instancePath: instancePath + "/Urns/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
+    const v12 = d.IsServer;
+    if (v12 !== undefined) {
+      if (!(typeof v12 === "boolean")) typeProblem(e, `${p}/IsServer`, "boolean");
+    }
+    const v13 = d.PlatformVersion;
+    if (v13 !== undefined) {
+      if (!(typeof v13 === "string")) typeProblem(e, `${p}/PlatformVersion`, "string");
+    }
+    const v14 = d.ModuleName;
+    if (v14 !== undefined) {
+      if (!(typeof v14 === "string")) typeProblem(e, `${p}/ModuleName`, "string");
+    }
+    const v15 = d.Version;
+    if (v15 !== undefined) {
+      if (!(typeof v15 === "string")) typeProblem(e, `${p}/Version`, "string");
+    }
+    const v16 = d.KeyID;
+    if (v16 !== undefined) {
+      if (!(typeof v16 === "string")) typeProblem(e, `${p}/KeyID`, "string");
+    }
+    const v17 = d.ExpireTime;
+    if (v17 !== undefined) {
+      if (typeof v17 === "string") {
+        if (!dateTimeFormat.validate(v17)) formatProblem(e, `${p}/ExpireTime`, "date-time");
+      } else typeProblem(e, `${p}/ExpireTime`, "string");
+    }
+    const v18 = d.Expired;
+    if (v18 !== undefined) {
+      if (!(typeof v18 === "boolean")) {
+        const n19 = e.length;
+        if (!(typeof v18 === "boolean")) typeProblem(e, `${p}/Expired`, "boolean");
+        if (e.length > n19) {
+          const m20 = e.length;
+          if (!(typeof v18 === "string")) typeProblem(e, `${p}/Expired`, "string");
+          if (!allowed1.includes(v18)) enumProblem(e, `${p}/Expired`, allowed1);
+          if (e.length === m20) e.length = n19;
+          else {
+            anyOfProblem(e, `${p}/Expired`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkConnectionList(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Connections === undefined) requiredProblem(e, p, "Connections");
+    const v0 = d.Connections;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkConnection(v2, `${p}/Connections/${i1}`, e);
+        }
+      } else typeProblem(e, `${p}/Connections`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkLicenceKind(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed2.includes(d)) enumProblem(e, p, allowed2);
+}
+function checkKeyType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed3.includes(d)) enumProblem(e, p, allowed3);
+}
+function checkServiceType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) {
+    const n0 = e.length;
+    if (!(typeof d === "number")) typeProblem(e, p, "number");
+    if (!allowed4.includes(d)) enumProblem(e, p, allowed4);
+    if (e.length > n0) {
+      const m1 = e.length;
+      if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
+      if (e.length === m1) e.length = n0;
+      else {
+        anyOfProblem(e, p);
+      }
+    }
+  }
+}
+function checkMessageType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed6.includes(d)) enumProblem(e, p, allowed6);
+}
+function checkSupportType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed6.includes(d)) enumProblem(e, p, allowed6);
+}
+function checkIndustrySupportType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed7.includes(d)) enumProblem(e, p, allowed7);
+}
+function checkIndustrySupportLevel(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed6.includes(d)) enumProblem(e, p, allowed6);
+}
+function checkIndustrySupportPreferentials(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed6.includes(d)) enumProblem(e, p, allowed6);
+}
+function checkLicence(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Type === undefined) requiredProblem(e, p, "Type");
+    if (d.FileName === undefined) requiredProblem(e, p, "FileName");
+    if (d.Enabled === undefined) requiredProblem(e, p, "Enabled");
+    if (d.Workable === undefined) requiredProblem(e, p, "Workable");
+    if (d.OpenError === undefined) requiredProblem(e, p, "OpenError");
+    if (d.Version === undefined) requiredProblem(e, p, "Version");
+    if (d.KeyNo === undefined) requiredProblem(e, p, "KeyNo");
+    if (d.KeyID === undefined) requiredProblem(e, p, "KeyID");
+    if (d.RegNo === undefined) requiredProblem(e, p, "RegNo");
+    if (d.KeyType === undefined) requiredProblem(e, p, "KeyType");
+    if (d.ServiceType === undefined) requiredProblem(e, p, "ServiceType");
+    if (d.LicenceCount === undefined) requiredProblem(e, p, "LicenceCount");
+    if (d.ProductVersion === undefined) requiredProblem(e, p, "ProductVersion");
+    if (d.BlankKeyNo === undefined) requiredProblem(e, p, "BlankKeyNo");
+    if (d.ActivationCode === undefined) requiredProblem(e, p, "ActivationCode");
+    if (d.ActivationDate === undefined) requiredProblem(e, p, "ActivationDate");
+    if (d.StartDate === undefined) requiredProblem(e, p, "StartDate");
+    if (d.Period === undefined) requiredProblem(e, p, "Period");
+    if (d.ExpireDate === undefined) requiredProblem(e, p, "ExpireDate");
+    if (d.DaysLeft === undefined) requiredProblem(e, p, "DaysLeft");
+    if (d.Expired === undefined) requiredProblem(e, p, "Expired");
+    if (d.Flags === undefined) requiredProblem(e, p, "Flags");
+    if (d.ITN === undefined) requiredProblem(e, p, "ITN");
+    if (d.IEC === undefined) requiredProblem(e, p, "IEC");
+    if (d.ProductName === undefined) requiredProblem(e, p, "ProductName");
+    if (d.Article === undefined) requiredProblem(e, p, "Article");
+    if (d.ArticleName === undefined) requiredProblem(e, p, "ArticleName");
+    const v0 = d.Type;
+    if (v0 !== undefined) {
+      checkLicenceKind(v0, `${p}/Type`, e);
+    }
+    const v1 = d.FileName;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/FileName`, "string");
+    }
+    const v2 = d.Enabled;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "boolean")) typeProblem(e, `${p}/Enabled`, "boolean");
+    }
+    const v3 = d.IsBlank;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/IsBlank`, "boolean");
+    }
+    const v4 = d.Workable;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "boolean")) typeProblem(e, `${p}/Workable`, "boolean");
+    }
+    const v5 = d.OpenError;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string" || v5 === null)) {
+        const n6 = e.length;
+        if (!(typeof v5 === "string")) typeProblem(e, `${p}/OpenError`, "string");
+        if (e.length > n6) {
+          const m7 = e.length;
+          if (!(v5 === null)) typeProblem(e, `${p}/OpenError`, "null");
+          if (e.length === m7) e.length = n6;
+          else {
+            anyOfProblem(e, `${p}/OpenError`);
+          }
+        }
+      }
+    }
+    const v8 = d.Version;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string")) typeProblem(e, `${p}/Version`, "string");
+    }
+    const v9 = d.KeyNo;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
+        typeProblem(e, `${p}/KeyNo`, "integer");
+    }
+    const v10 = d.KeyID;
+    if (v10 !== undefined) {
+      if (!(typeof v10 === "string")) typeProblem(e, `${p}/KeyID`, "string");
+    }
+    const v11 = d.RegNo;
+    if (v11 !== undefined) {
+      if (!(typeof v11 === "number" && !(v11 % 1) && !Number.isNaN(v11)))
+        typeProblem(e, `${p}/RegNo`, "integer");
+    }
+    const v12 = d.KeyType;
+    if (v12 !== undefined) {
+      checkKeyType(v12, `${p}/KeyType`, e);
+    }
+    const v13 = d.ServiceType;
+    if (v13 !== undefined) {
+      checkServiceType(v13, `${p}/ServiceType`, e);
+    }
+    const v14 = d.LicenceCount;
+    if (v14 !== undefined) {
+      if (!(typeof v14 === "number" && !(v14 % 1) && !Number.isNaN(v14)))
+        typeProblem(e, `${p}/LicenceCount`, "integer");
+    }
+    const v15 = d.ProductVersion;
+    if (v15 !== undefined) {
+      if (!(typeof v15 === "number" && !(v15 % 1) && !Number.isNaN(v15)))
+        typeProblem(e, `${p}/ProductVersion`, "integer");
+    }
+    const v16 = d.ProductVersionName;
+    if (v16 !== undefined) {
+      if (!(typeof v16 === "string")) typeProblem(e, `${p}/ProductVersionName`, "string");
+    }
+    const v17 = d.BlankKeyNo;
+    if (v17 !== undefined) {
+      if (!((typeof v17 === "number" && !(v17 % 1) && !Number.isNaN(v17)) || v17 === null)) {
+        const n18 = e.length;
+        if (!(typeof v17 === "number" && !(v17 % 1) && !Number.isNaN(v17)))
+          typeProblem(e, `${p}/BlankKeyNo`, "integer");
+        if (e.length > n18) {
+          const m19 = e.length;
+          if (!(v17 === null)) typeProblem(e, `${p}/BlankKeyNo`, "null");
+          if (e.length === m19) e.length = n18;
+          else {
+            anyOfProblem(e, `${p}/BlankKeyNo`);
+          }
+        }
+      }
+    }
+    const v20 = d.ActivationCode;
+    if (v20 !== undefined) {
+      if (!(typeof v20 === "string")) typeProblem(e, `${p}/ActivationCode`, "string");
+    }
+    const v21 = d.ActivationDate;
+    if (v21 !== undefined) {
+      if (typeof v21 === "string") {
+        if (!dateTimeFormat.validate(v21)) formatProblem(e, `${p}/ActivationDate`, "date-time");
+      } else typeProblem(e, `${p}/ActivationDate`, "string");
+    }
+    const v22 = d.StartDate;
+    if (v22 !== undefined) {
+      if (!(v22 === null)) {
+        const n23 = e.length;
+        if (typeof v22 === "string") {
+          if (!dateTimeFormat.validate(v22)) formatProblem(e, `${p}/StartDate`, "date-time");
+        } else typeProblem(e, `${p}/StartDate`, "string");
+        if (e.length > n23) {
+          const m24 = e.length;
+          if (!(v22 === null)) typeProblem(e, `${p}/StartDate`, "null");
+          if (e.length === m24) e.length = n23;
+          else {
+            anyOfProblem(e, `${p}/StartDate`);
+          }
+        }
+      }
+    }
+    const v25 = d.Period;
+    if (v25 !== undefined) {
+      if (!(typeof v25 === "number" && !(v25 % 1) && !Number.isNaN(v25)))
+        typeProblem(e, `${p}/Period`, "integer");
+    }
+    const v26 = d.ExpireDate;
+    if (v26 !== undefined) {
+      if (!(v26 === null)) {
+        const n27 = e.length;
+        if (typeof v26 === "string") {
+          if (!dateTimeFormat.validate(v26)) formatProblem(e, `${p}/ExpireDate`, "date-time");
+        } else typeProblem(e, `${p}/ExpireDate`, "string");
+        if (e.length > n27) {
+          const m28 = e.length;
+          if (!(v26 === null)) typeProblem(e, `${p}/ExpireDate`, "null");
+          if (e.length === m28) e.length = n27;
+          else {
+            anyOfProblem(e, `${p}/ExpireDate`);
+          }
+        }
+      }
+    }
+    const v29 = d.DaysLeft;
+    if (v29 !== undefined) {
+      if (!((typeof v29 === "number" && !(v29 % 1) && !Number.isNaN(v29)) || v29 === null)) {
+        const n30 = e.length;
+        if (!(typeof v29 === "number" && !(v29 % 1) && !Number.isNaN(v29)))
+          typeProblem(e, `${p}/DaysLeft`, "integer");
+        if (e.length > n30) {
+          const m31 = e.length;
+          if (!(v29 === null)) typeProblem(e, `${p}/DaysLeft`, "null");
+          if (e.length === m31) e.length = n30;
+          else {
+            anyOfProblem(e, `${p}/DaysLeft`);
+          }
+        }
+      }
+    }
+    const v32 = d.Expired;
+    if (v32 !== undefined) {
+      if (!(typeof v32 === "boolean")) typeProblem(e, `${p}/Expired`, "boolean");
+    }
+    const v33 = d.Flags;
+    if (v33 !== undefined) {
+      if (typeof v33 === "string") {
+        if (!pattern5.test(v33)) patternProblem(e, `${p}/Flags`, "^[01]*$");
+      } else typeProblem(e, `${p}/Flags`, "string");
+    }
+    const v34 = d.ITN;
+    if (v34 !== undefined) {
+      if (!(typeof v34 === "number" && !(v34 % 1) && !Number.isNaN(v34)))
+        typeProblem(e, `${p}/ITN`, "integer");
+    }
+    const v35 = d.IEC;
+    if (v35 !== undefined) {
+      if (
+        !(
+          (typeof v35 === "number" && !(v35 % 1) && !Number.isNaN(v35)) ||
+          typeof v35 === "string" ||
+          v35 === null
+        )
+      ) {
+        const n36 = e.length;
+        if (!(typeof v35 === "number" && !(v35 % 1) && !Number.isNaN(v35)))
+          typeProblem(e, `${p}/IEC`, "integer");
+        if (e.length > n36) {
+          const m38 = e.length;
+          if (!(typeof v35 === "string")) typeProblem(e, `${p}/IEC`, "string");
+          if (e.length === m38) e.length = n36;
+          else {
+            const m37 = e.length;
+            if (!(v35 === null)) typeProblem(e, `${p}/IEC`, "null");
+            if (e.length === m37) e.length = n36;
+            else {
+              anyOfProblem(e, `${p}/IEC`);
             }
-            errors++;
           }
         }
-      } else {
-        const err4 = {
-          instancePath: instancePath + "/Urns",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
       }
     }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
+    const v39 = d.ProductName;
+    if (v39 !== undefined) {
+      if (!(typeof v39 === "string")) typeProblem(e, `${p}/ProductName`, "string");
     }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
+    const v40 = d.Article;
+    if (v40 !== undefined) {
+      if (!(typeof v40 === "string")) typeProblem(e, `${p}/Article`, "string");
+    }
+    const v41 = d.ArticleName;
+    if (v41 !== undefined) {
+      if (!(typeof v41 === "string")) typeProblem(e, `${p}/ArticleName`, "string");
+    }
+    const v42 = d.Message;
+    if (v42 !== undefined) {
+      if (!(typeof v42 === "string")) typeProblem(e, `${p}/Message`, "string");
+    }
+    const v43 = d.MessageType;
+    if (v43 !== undefined) {
+      checkMessageType(v43, `${p}/MessageType`, e);
+    }
+    const v44 = d.Recovered;
+    if (v44 !== undefined) {
+      if (!(typeof v44 === "boolean")) typeProblem(e, `${p}/Recovered`, "boolean");
+    }
+    const v45 = d.SupportDate;
+    if (v45 !== undefined) {
+      if (typeof v45 === "string") {
+        if (!dateTimeFormat.validate(v45)) formatProblem(e, `${p}/SupportDate`, "date-time");
+      } else typeProblem(e, `${p}/SupportDate`, "string");
+    }
+    const v46 = d.SupportEndDate;
+    if (v46 !== undefined) {
+      if (typeof v46 === "string") {
+        if (!dateTimeFormat.validate(v46)) formatProblem(e, `${p}/SupportEndDate`, "date-time");
+      } else typeProblem(e, `${p}/SupportEndDate`, "string");
+    }
+    const v47 = d.SupportPeriod;
+    if (v47 !== undefined) {
+      if (!(typeof v47 === "number" && !(v47 % 1) && !Number.isNaN(v47)))
+        typeProblem(e, `${p}/SupportPeriod`, "integer");
+    }
+    const v48 = d.SupportType;
+    if (v48 !== undefined) {
+      checkSupportType(v48, `${p}/SupportType`, e);
+    }
+    const v49 = d.IndustrySupportDate;
+    if (v49 !== undefined) {
+      if (typeof v49 === "string") {
+        if (!dateTimeFormat.validate(v49))
+          formatProblem(e, `${p}/IndustrySupportDate`, "date-time");
+      } else typeProblem(e, `${p}/IndustrySupportDate`, "string");
+    }
+    const v50 = d.IndustrySupportEndDate;
+    if (v50 !== undefined) {
+      if (typeof v50 === "string") {
+        if (!dateTimeFormat.validate(v50))
+          formatProblem(e, `${p}/IndustrySupportEndDate`, "date-time");
+      } else typeProblem(e, `${p}/IndustrySupportEndDate`, "string");
+    }
+    const v51 = d.IndustrySupportPeriod;
+    if (v51 !== undefined) {
+      if (!(typeof v51 === "number" && !(v51 % 1) && !Number.isNaN(v51)))
+        typeProblem(e, `${p}/IndustrySupportPeriod`, "integer");
+    }
+    const v52 = d.IndustrySupportType;
+    if (v52 !== undefined) {
+      checkIndustrySupportType(v52, `${p}/IndustrySupportType`, e);
+    }
+    const v53 = d.IndustrySupportLevel;
+    if (v53 !== undefined) {
+      checkIndustrySupportLevel(v53, `${p}/IndustrySupportLevel`, e);
+    }
+    const v54 = d.IndustrySupportPreferentials;
+    if (v54 !== undefined) {
+      checkIndustrySupportPreferentials(v54, `${p}/IndustrySupportPreferentials`, e);
+    }
+    const v55 = d.UpdateDate;
+    if (v55 !== undefined) {
+      if (typeof v55 === "string") {
+        if (!dateTimeFormat.validate(v55)) formatProblem(e, `${p}/UpdateDate`, "date-time");
+      } else typeProblem(e, `${p}/UpdateDate`, "string");
+    }
+  } else typeProblem(e, p, "object");
 }
-export const validateLicenceError: CompiledSchema = validate55;
-const schema22 = {
-  type: "object",
-  required: ["Code", "Text", "Message", "Exception"],
-  properties: {
-    Code: { type: "integer" },
-    Text: { type: "string" },
-    Message: { type: "string" },
-    Exception: { type: "string" },
+function checkLicenceList(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Licences === undefined) requiredProblem(e, p, "Licences");
+    const v0 = d.Licences;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkLicence(v2, `${p}/Licences/${i1}`, e);
+        }
+      } else typeProblem(e, `${p}/Licences`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkLicenceInstallRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.ActivationCodeString === undefined) requiredProblem(e, p, "ActivationCodeString");
+    if (d.ITN === undefined) requiredProblem(e, p, "ITN");
+    if (d.IEC === undefined) requiredProblem(e, p, "IEC");
+    if (d.BlankKeyNo === undefined) requiredProblem(e, p, "BlankKeyNo");
+    const v0 = d.ActivationCodeString;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/ActivationCodeString`, "string");
+    }
+    const v1 = d.ITN;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/ITN`, "integer");
+    }
+    const v2 = d.IEC;
+    if (v2 !== undefined) {
+      if (
+        !(
+          (typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)) ||
+          typeof v2 === "string" ||
+          v2 === null
+        )
+      ) {
+        const n3 = e.length;
+        if (!(typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)))
+          typeProblem(e, `${p}/IEC`, "integer");
+        if (e.length > n3) {
+          const m5 = e.length;
+          if (!(typeof v2 === "string")) typeProblem(e, `${p}/IEC`, "string");
+          if (e.length === m5) e.length = n3;
+          else {
+            const m4 = e.length;
+            if (!(v2 === null)) typeProblem(e, `${p}/IEC`, "null");
+            if (e.length === m4) e.length = n3;
+            else {
+              anyOfProblem(e, `${p}/IEC`);
+            }
+          }
+        }
+      }
+    }
+    const v6 = d.BlankKeyNo;
+    if (v6 !== undefined) {
+      if (!((typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)) || v6 === null)) {
+        const n7 = e.length;
+        if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
+          typeProblem(e, `${p}/BlankKeyNo`, "integer");
+        if (e.length > n7) {
+          const m8 = e.length;
+          if (!(v6 === null)) typeProblem(e, `${p}/BlankKeyNo`, "null");
+          if (e.length === m8) e.length = n7;
+          else {
+            anyOfProblem(e, `${p}/BlankKeyNo`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMemoryReadRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.Password;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Password`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMemoryValue(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.KeyNo === undefined) requiredProblem(e, p, "KeyNo");
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    const v0 = d.KeyNo;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/KeyNo`, "integer");
+    }
+    const v1 = d.Value;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Value`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMemoryWriteRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.Password;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Password`, "string");
+    }
+    const v1 = d.Value;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Value`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMemoryPasswordsRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.ReadPassword;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/ReadPassword`, "string");
+    }
+    const v1 = d.WritePassword;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/WritePassword`, "string");
+    }
+    const v2 = d.NewReadPassword;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/NewReadPassword`, "string");
+    }
+    const v3 = d.NewWritePassword;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/NewWritePassword`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkOSType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed8.includes(d)) enumProblem(e, p, allowed8);
+}
+function checkServerInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.ComputerName === undefined) requiredProblem(e, p, "ComputerName");
+    if (d.LocalIP === undefined) requiredProblem(e, p, "LocalIP");
+    if (d.OSType === undefined) requiredProblem(e, p, "OSType");
+    if (d.OSVersion === undefined) requiredProblem(e, p, "OSVersion");
+    if (d.ModuleName === undefined) requiredProblem(e, p, "ModuleName");
+    if (d.PID === undefined) requiredProblem(e, p, "PID");
+    if (d.CPU === undefined) requiredProblem(e, p, "CPU");
+    if (d.Version === undefined) requiredProblem(e, p, "Version");
+    if (d.Started === undefined) requiredProblem(e, p, "Started");
+    if (d.ComputerID === undefined) requiredProblem(e, p, "ComputerID");
+    const v0 = d.ComputerName;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/ComputerName`, "string");
+    }
+    const v1 = d.LocalIP;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/LocalIP`, "string");
+    }
+    const v2 = d.OSType;
+    if (v2 !== undefined) {
+      checkOSType(v2, `${p}/OSType`, e);
+    }
+    const v3 = d.OSVersion;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/OSVersion`, "string");
+    }
+    const v4 = d.ModuleName;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/ModuleName`, "string");
+    }
+    const v5 = d.PID;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
+        typeProblem(e, `${p}/PID`, "integer");
+    }
+    const v6 = d.CPU;
+    if (v6 !== undefined) {
+      checkCPUArch(v6, `${p}/CPU`, e);
+    }
+    const v7 = d.Version;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/Version`, "string");
+    }
+    const v8 = d.Started;
+    if (v8 !== undefined) {
+      if (typeof v8 === "string") {
+        if (!dateTimeFormat.validate(v8)) formatProblem(e, `${p}/Started`, "date-time");
+      } else typeProblem(e, `${p}/Started`, "string");
+    }
+    const v9 = d.ComputerID;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "string")) typeProblem(e, `${p}/ComputerID`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkSession(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.ID === undefined) requiredProblem(e, p, "ID");
+    if (d.SessionNumber === undefined) requiredProblem(e, p, "SessionNumber");
+    if (d.IsServer === undefined) requiredProblem(e, p, "IsServer");
+    if (d.InfoBaseConnectionStr === undefined) requiredProblem(e, p, "InfoBaseConnectionStr");
+    if (d.AppName === undefined) requiredProblem(e, p, "AppName");
+    if (d.ComputerName === undefined) requiredProblem(e, p, "ComputerName");
+    if (d.UserName === undefined) requiredProblem(e, p, "UserName");
+    if (d.SessionStarted === undefined) requiredProblem(e, p, "SessionStarted");
+    if (d.SessionConnection === undefined) requiredProblem(e, p, "SessionConnection");
+    if (d.AccessCode === undefined) requiredProblem(e, p, "AccessCode");
+    if (d.ExpireTime === undefined) requiredProblem(e, p, "ExpireTime");
+    if (d.Expired === undefined) requiredProblem(e, p, "Expired");
+    if (d.KeyID === undefined) requiredProblem(e, p, "KeyID");
+    if (d.UsedLicence === undefined) requiredProblem(e, p, "UsedLicence");
+    const v0 = d.ID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/ID`, "string");
+    }
+    const v1 = d.SessionNumber;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string" || (typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))) {
+        const n2 = e.length;
+        if (!(typeof v1 === "string")) typeProblem(e, `${p}/SessionNumber`, "string");
+        if (e.length > n2) {
+          const m3 = e.length;
+          if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+            typeProblem(e, `${p}/SessionNumber`, "integer");
+          if (e.length === m3) e.length = n2;
+          else {
+            anyOfProblem(e, `${p}/SessionNumber`);
+          }
+        }
+      }
+    }
+    const v4 = d.IsServer;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "boolean")) typeProblem(e, `${p}/IsServer`, "boolean");
+    }
+    const v5 = d.InfoBaseConnectionStr;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/InfoBaseConnectionStr`, "string");
+    }
+    const v6 = d.AppName;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string")) typeProblem(e, `${p}/AppName`, "string");
+    }
+    const v7 = d.ComputerName;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/ComputerName`, "string");
+    }
+    const v8 = d.UserName;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string" || v8 === null)) {
+        const n9 = e.length;
+        if (!(typeof v8 === "string")) typeProblem(e, `${p}/UserName`, "string");
+        if (e.length > n9) {
+          const m10 = e.length;
+          if (!(v8 === null)) typeProblem(e, `${p}/UserName`, "null");
+          if (e.length === m10) e.length = n9;
+          else {
+            anyOfProblem(e, `${p}/UserName`);
+          }
+        }
+      }
+    }
+    const v11 = d.SessionStarted;
+    if (v11 !== undefined) {
+      if (typeof v11 === "string") {
+        if (!dateTimeFormat.validate(v11)) formatProblem(e, `${p}/SessionStarted`, "date-time");
+      } else typeProblem(e, `${p}/SessionStarted`, "string");
+    }
+    const v12 = d.SessionConnection;
+    if (v12 !== undefined) {
+      if (!(typeof v12 === "string")) typeProblem(e, `${p}/SessionConnection`, "string");
+    }
+    const v13 = d.AccessCode;
+    if (v13 !== undefined) {
+      if (!(typeof v13 === "string" || v13 === null)) {
+        const n14 = e.length;
+        if (!(typeof v13 === "string")) typeProblem(e, `${p}/AccessCode`, "string");
+        if (e.length > n14) {
+          const m15 = e.length;
+          if (!(v13 === null)) typeProblem(e, `${p}/AccessCode`, "null");
+          if (e.length === m15) e.length = n14;
+          else {
+            anyOfProblem(e, `${p}/AccessCode`);
+          }
+        }
+      }
+    }
+    const v16 = d.ExpireTime;
+    if (v16 !== undefined) {
+      if (typeof v16 === "string") {
+        if (!dateTimeFormat.validate(v16)) formatProblem(e, `${p}/ExpireTime`, "date-time");
+      } else typeProblem(e, `${p}/ExpireTime`, "string");
+    }
+    const v17 = d.Expired;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "boolean")) {
+        const n18 = e.length;
+        if (!(typeof v17 === "boolean")) typeProblem(e, `${p}/Expired`, "boolean");
+        if (e.length > n18) {
+          const m19 = e.length;
+          if (!(typeof v17 === "string")) typeProblem(e, `${p}/Expired`, "string");
+          if (!allowed1.includes(v17)) enumProblem(e, `${p}/Expired`, allowed1);
+          if (e.length === m19) e.length = n18;
+          else {
+            anyOfProblem(e, `${p}/Expired`);
+          }
+        }
+      }
+    }
+    const v20 = d.KeyID;
+    if (v20 !== undefined) {
+      if (!(typeof v20 === "string")) typeProblem(e, `${p}/KeyID`, "string");
+    }
+    const v21 = d.UsedLicence;
+    if (v21 !== undefined) {
+      if (!(typeof v21 === "number" && !(v21 % 1) && !Number.isNaN(v21)))
+        typeProblem(e, `${p}/UsedLicence`, "integer");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkSessionList(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Sessions === undefined) requiredProblem(e, p, "Sessions");
+    const v0 = d.Sessions;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkSession(v2, `${p}/Sessions/${i1}`, e);
+        }
+      } else typeProblem(e, `${p}/Sessions`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkSessionCreateRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.KeyID === undefined) requiredProblem(e, p, "KeyID");
+    if (d.ClientSessionID === undefined) requiredProblem(e, p, "ClientSessionID");
+    if (d.AppName === undefined) requiredProblem(e, p, "AppName");
+    const v0 = d.KeyID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/KeyID`, "string");
+    }
+    const v1 = d.ClientSessionID;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/ClientSessionID`, "string");
+    }
+    const v2 = d.AppName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/AppName`, "string");
+    }
+    const v3 = d.UserName;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/UserName`, "string");
+    }
+    const v4 = d.SessionStarted;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/SessionStarted`, "string");
+    }
+    const v5 = d.ComputerName;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/ComputerName`, "string");
+    }
+    const v6 = d.InfoBaseName;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string")) typeProblem(e, `${p}/InfoBaseName`, "string");
+    }
+    const v7 = d.AccessCode;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/AccessCode`, "string");
+    }
+    const v8 = d.KeyNo;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "number" && !(v8 % 1) && !Number.isNaN(v8)))
+        typeProblem(e, `${p}/KeyNo`, "integer");
+    }
+    const v9 = d.ITN;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
+        typeProblem(e, `${p}/ITN`, "integer");
+    }
+    const v10 = d.IEC;
+    if (v10 !== undefined) {
+      if (
+        !((typeof v10 === "number" && !(v10 % 1) && !Number.isNaN(v10)) || typeof v10 === "string")
+      ) {
+        const n11 = e.length;
+        if (!(typeof v10 === "number" && !(v10 % 1) && !Number.isNaN(v10)))
+          typeProblem(e, `${p}/IEC`, "integer");
+        if (e.length > n11) {
+          const m12 = e.length;
+          if (!(typeof v10 === "string")) typeProblem(e, `${p}/IEC`, "string");
+          if (e.length === m12) e.length = n11;
+          else {
+            anyOfProblem(e, `${p}/IEC`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+export const validateGetApiInfoLicenceQueryIDParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-function validate55(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Code === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Code" },
-        message: "must have required property '" + "Code" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Text === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Text" },
-        message: "must have required property '" + "Text" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Message === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Message" },
-        message: "must have required property '" + "Message" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Exception === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Exception" },
-        message: "must have required property '" + "Exception" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.Code !== undefined) {
-      let data0 = data.Code;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err4 = {
-          instancePath: instancePath + "/Code",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.Text !== undefined) {
-      if (typeof data.Text !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/Text",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.Message !== undefined) {
-      if (typeof data.Message !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/Message",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.Exception !== undefined) {
-      if (typeof data.Exception !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/Exception",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err8 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate55.errors = vErrors;
-  return errors === 0;
-}
-export const validateConnectionList: CompiledSchema = validate56;
-const schema23 = {
-  type: "object",
-  required: ["Connections"],
-  properties: {
-    Connections: { type: "array", items: { $ref: "urn:trustspec:licence#/$defs/Connection" } },
+);
+export const validateApiInfo: CompiledSchema = /* @__PURE__ */ compiled(checkApiInfo);
+export const validateLicenceError: CompiledSchema = /* @__PURE__ */ compiled(checkLicenceError);
+export const validateConnectionList: CompiledSchema = /* @__PURE__ */ compiled(checkConnectionList);
+export const validateConnection: CompiledSchema = /* @__PURE__ */ compiled(checkConnection);
+export const validateLicenceList: CompiledSchema = /* @__PURE__ */ compiled(checkLicenceList);
+export const validateLicenceInstallRequest: CompiledSchema = /* @__PURE__ */ compiled(
+  checkLicenceInstallRequest,
+);
+export const validateLicence: CompiledSchema = /* @__PURE__ */ compiled(checkLicence);
+export const validateGetLicenceKeyNoParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
   },
-};
-const schema24 = {
-  type: "object",
-  required: [
-    "ID",
-    "PeerIP",
-    "Created",
-    "LastUsed",
-    "OSVersion",
-    "ComputerName",
-    "LocalIP",
-    "Process",
-    "CPU",
-    "PID",
-    "IsServer",
-    "PlatformVersion",
-    "ModuleName",
-    "Version",
-    "KeyID",
-    "ExpireTime",
-    "Expired",
-  ],
-  properties: {
-    ID: { type: "string" },
-    PeerIP: { type: "string" },
-    Created: { type: "string", format: "date-time" },
-    LastUsed: { type: "string", format: "date-time" },
-    OSVersion: { type: "string" },
-    ComputerName: { type: "string" },
-    LocalIP: { type: "string" },
-    Process: { type: "string" },
-    CPU: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/CPUArch" }] },
-    PID: { anyOf: [{ type: "string" }, { type: "integer" }] },
-    IsServer: { type: "boolean" },
-    PlatformVersion: { type: "string" },
-    ModuleName: { type: "string" },
-    Version: { type: "string" },
-    KeyID: { type: "string" },
-    ExpireTime: { type: "string", format: "date-time" },
-    Expired: { anyOf: [{ type: "boolean" }, { type: "string", enum: ["True", "False"] }] },
+);
+export const validateReadMemoryPasswordParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-const formats0 = dateTimeFormat;
-const schema25 = { type: "string", enum: ["i386", "x86_64"] };
-function validate58(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "i386" || data === "x86_64")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema25.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
-}
-function validate57(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.PeerIP === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PeerIP" },
-        message: "must have required property '" + "PeerIP" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Created === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Created" },
-        message: "must have required property '" + "Created" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.LastUsed === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LastUsed" },
-        message: "must have required property '" + "LastUsed" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.OSVersion === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OSVersion" },
-        message: "must have required property '" + "OSVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.ComputerName === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ComputerName" },
-        message: "must have required property '" + "ComputerName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.LocalIP === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LocalIP" },
-        message: "must have required property '" + "LocalIP" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.Process === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Process" },
-        message: "must have required property '" + "Process" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.CPU === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CPU" },
-        message: "must have required property '" + "CPU" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.PID === undefined) {
-      const err9 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PID" },
-        message: "must have required property '" + "PID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.IsServer === undefined) {
-      const err10 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IsServer" },
-        message: "must have required property '" + "IsServer" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.PlatformVersion === undefined) {
-      const err11 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PlatformVersion" },
-        message: "must have required property '" + "PlatformVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.ModuleName === undefined) {
-      const err12 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ModuleName" },
-        message: "must have required property '" + "ModuleName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (data.Version === undefined) {
-      const err13 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Version" },
-        message: "must have required property '" + "Version" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err13];
-      } else {
-        vErrors.push(err13);
-      }
-      errors++;
-    }
-    if (data.KeyID === undefined) {
-      const err14 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyID" },
-        message: "must have required property '" + "KeyID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err14];
-      } else {
-        vErrors.push(err14);
-      }
-      errors++;
-    }
-    if (data.ExpireTime === undefined) {
-      const err15 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ExpireTime" },
-        message: "must have required property '" + "ExpireTime" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err15];
-      } else {
-        vErrors.push(err15);
-      }
-      errors++;
-    }
-    if (data.Expired === undefined) {
-      const err16 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Expired" },
-        message: "must have required property '" + "Expired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err16];
-      } else {
-        vErrors.push(err16);
-      }
-      errors++;
-    }
-    if (data.ID !== undefined) {
-      if (typeof data.ID !== "string") {
-        const err17 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.PeerIP !== undefined) {
-      if (typeof data.PeerIP !== "string") {
-        const err18 = {
-          instancePath: instancePath + "/PeerIP",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.Created !== undefined) {
-      let data2 = data.Created;
-      if (typeof data2 === "string") {
-        if (!formats0.validate(data2)) {
-          const err19 = {
-            instancePath: instancePath + "/Created",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-      } else {
-        const err20 = {
-          instancePath: instancePath + "/Created",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.LastUsed !== undefined) {
-      let data3 = data.LastUsed;
-      if (typeof data3 === "string") {
-        if (!formats0.validate(data3)) {
-          const err21 = {
-            instancePath: instancePath + "/LastUsed",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-      } else {
-        const err22 = {
-          instancePath: instancePath + "/LastUsed",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-    }
-    if (data.OSVersion !== undefined) {
-      if (typeof data.OSVersion !== "string") {
-        const err23 = {
-          instancePath: instancePath + "/OSVersion",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-    }
-    if (data.ComputerName !== undefined) {
-      if (typeof data.ComputerName !== "string") {
-        const err24 = {
-          instancePath: instancePath + "/ComputerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-    }
-    if (data.LocalIP !== undefined) {
-      if (typeof data.LocalIP !== "string") {
-        const err25 = {
-          instancePath: instancePath + "/LocalIP",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.Process !== undefined) {
-      if (typeof data.Process !== "string") {
-        const err26 = {
-          instancePath: instancePath + "/Process",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.CPU !== undefined) {
-      if (
-        !validate58(data.CPU, {
-          instancePath: instancePath + "/CPU",
-          parentData: data,
-          parentDataProperty: "CPU",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.PID !== undefined) {
-      let data9 = data.PID;
-      const _errs20 = errors;
-      let valid2 = false;
-      const _errs21 = errors;
-      if (typeof data9 !== "string") {
-        const err27 = {
-          instancePath: instancePath + "/PID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-      var _valid0 = _errs21 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs23 = errors;
-      if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
-        const err28 = {
-          instancePath: instancePath + "/PID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      var _valid0 = _errs23 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err29 = {
-          instancePath: instancePath + "/PID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      } else {
-        errors = _errs20;
-        if (vErrors !== null) {
-          if (_errs20) {
-            vErrors.length = _errs20;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.IsServer !== undefined) {
-      if (typeof data.IsServer !== "boolean") {
-        const err30 = {
-          instancePath: instancePath + "/IsServer",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-    }
-    if (data.PlatformVersion !== undefined) {
-      if (typeof data.PlatformVersion !== "string") {
-        const err31 = {
-          instancePath: instancePath + "/PlatformVersion",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      }
-    }
-    if (data.ModuleName !== undefined) {
-      if (typeof data.ModuleName !== "string") {
-        const err32 = {
-          instancePath: instancePath + "/ModuleName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-    if (data.Version !== undefined) {
-      if (typeof data.Version !== "string") {
-        const err33 = {
-          instancePath: instancePath + "/Version",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyID !== undefined) {
-      if (typeof data.KeyID !== "string") {
-        const err34 = {
-          instancePath: instancePath + "/KeyID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-    }
-    if (data.ExpireTime !== undefined) {
-      let data15 = data.ExpireTime;
-      if (typeof data15 === "string") {
-        if (!formats0.validate(data15)) {
-          const err35 = {
-            instancePath: instancePath + "/ExpireTime",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-      } else {
-        const err36 = {
-          instancePath: instancePath + "/ExpireTime",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
-        }
-        errors++;
-      }
-    }
-    if (data.Expired !== undefined) {
-      let data16 = data.Expired;
-      const _errs38 = errors;
-      let valid3 = false;
-      const _errs39 = errors;
-      if (typeof data16 !== "boolean") {
-        const err37 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-      var _valid1 = _errs39 === errors;
-      valid3 = valid3 || _valid1;
-      const _errs41 = errors;
-      if (typeof data16 !== "string") {
-        const err38 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err38];
-        } else {
-          vErrors.push(err38);
-        }
-        errors++;
-      }
-      if (!(data16 === "True" || data16 === "False")) {
-        const err39 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "enum",
-          params: { allowedValues: schema24.properties.Expired.anyOf[1].enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
-        }
-        errors++;
-      }
-      var _valid1 = _errs41 === errors;
-      valid3 = valid3 || _valid1;
-      if (!valid3) {
-        const err40 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      } else {
-        errors = _errs38;
-        if (vErrors !== null) {
-          if (_errs38) {
-            vErrors.length = _errs38;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err41 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err41];
-    } else {
-      vErrors.push(err41);
-    }
-    errors++;
-  }
-  validate57.errors = vErrors;
-  return errors === 0;
-}
-function validate56(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Connections === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Connections" },
-        message: "must have required property '" + "Connections" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Connections !== undefined) {
-      let data0 = data.Connections;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate57(data0[i0], {
-              instancePath: instancePath + "/Connections/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err1 = {
-          instancePath: instancePath + "/Connections",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
-}
-export const validateConnection: CompiledSchema = validate61;
-function validate61(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.PeerIP === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PeerIP" },
-        message: "must have required property '" + "PeerIP" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Created === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Created" },
-        message: "must have required property '" + "Created" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.LastUsed === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LastUsed" },
-        message: "must have required property '" + "LastUsed" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.OSVersion === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OSVersion" },
-        message: "must have required property '" + "OSVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.ComputerName === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ComputerName" },
-        message: "must have required property '" + "ComputerName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.LocalIP === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LocalIP" },
-        message: "must have required property '" + "LocalIP" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.Process === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Process" },
-        message: "must have required property '" + "Process" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.CPU === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CPU" },
-        message: "must have required property '" + "CPU" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.PID === undefined) {
-      const err9 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PID" },
-        message: "must have required property '" + "PID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.IsServer === undefined) {
-      const err10 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IsServer" },
-        message: "must have required property '" + "IsServer" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.PlatformVersion === undefined) {
-      const err11 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PlatformVersion" },
-        message: "must have required property '" + "PlatformVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.ModuleName === undefined) {
-      const err12 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ModuleName" },
-        message: "must have required property '" + "ModuleName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (data.Version === undefined) {
-      const err13 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Version" },
-        message: "must have required property '" + "Version" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err13];
-      } else {
-        vErrors.push(err13);
-      }
-      errors++;
-    }
-    if (data.KeyID === undefined) {
-      const err14 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyID" },
-        message: "must have required property '" + "KeyID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err14];
-      } else {
-        vErrors.push(err14);
-      }
-      errors++;
-    }
-    if (data.ExpireTime === undefined) {
-      const err15 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ExpireTime" },
-        message: "must have required property '" + "ExpireTime" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err15];
-      } else {
-        vErrors.push(err15);
-      }
-      errors++;
-    }
-    if (data.Expired === undefined) {
-      const err16 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Expired" },
-        message: "must have required property '" + "Expired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err16];
-      } else {
-        vErrors.push(err16);
-      }
-      errors++;
-    }
-    if (data.ID !== undefined) {
-      if (typeof data.ID !== "string") {
-        const err17 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.PeerIP !== undefined) {
-      if (typeof data.PeerIP !== "string") {
-        const err18 = {
-          instancePath: instancePath + "/PeerIP",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.Created !== undefined) {
-      let data2 = data.Created;
-      if (typeof data2 === "string") {
-        if (!formats0.validate(data2)) {
-          const err19 = {
-            instancePath: instancePath + "/Created",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-      } else {
-        const err20 = {
-          instancePath: instancePath + "/Created",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.LastUsed !== undefined) {
-      let data3 = data.LastUsed;
-      if (typeof data3 === "string") {
-        if (!formats0.validate(data3)) {
-          const err21 = {
-            instancePath: instancePath + "/LastUsed",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-      } else {
-        const err22 = {
-          instancePath: instancePath + "/LastUsed",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-    }
-    if (data.OSVersion !== undefined) {
-      if (typeof data.OSVersion !== "string") {
-        const err23 = {
-          instancePath: instancePath + "/OSVersion",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-    }
-    if (data.ComputerName !== undefined) {
-      if (typeof data.ComputerName !== "string") {
-        const err24 = {
-          instancePath: instancePath + "/ComputerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-    }
-    if (data.LocalIP !== undefined) {
-      if (typeof data.LocalIP !== "string") {
-        const err25 = {
-          instancePath: instancePath + "/LocalIP",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.Process !== undefined) {
-      if (typeof data.Process !== "string") {
-        const err26 = {
-          instancePath: instancePath + "/Process",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.CPU !== undefined) {
-      if (
-        !validate58(data.CPU, {
-          instancePath: instancePath + "/CPU",
-          parentData: data,
-          parentDataProperty: "CPU",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.PID !== undefined) {
-      let data9 = data.PID;
-      const _errs20 = errors;
-      let valid2 = false;
-      const _errs21 = errors;
-      if (typeof data9 !== "string") {
-        const err27 = {
-          instancePath: instancePath + "/PID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-      var _valid0 = _errs21 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs23 = errors;
-      if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
-        const err28 = {
-          instancePath: instancePath + "/PID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      var _valid0 = _errs23 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err29 = {
-          instancePath: instancePath + "/PID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      } else {
-        errors = _errs20;
-        if (vErrors !== null) {
-          if (_errs20) {
-            vErrors.length = _errs20;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.IsServer !== undefined) {
-      if (typeof data.IsServer !== "boolean") {
-        const err30 = {
-          instancePath: instancePath + "/IsServer",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-    }
-    if (data.PlatformVersion !== undefined) {
-      if (typeof data.PlatformVersion !== "string") {
-        const err31 = {
-          instancePath: instancePath + "/PlatformVersion",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      }
-    }
-    if (data.ModuleName !== undefined) {
-      if (typeof data.ModuleName !== "string") {
-        const err32 = {
-          instancePath: instancePath + "/ModuleName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-    if (data.Version !== undefined) {
-      if (typeof data.Version !== "string") {
-        const err33 = {
-          instancePath: instancePath + "/Version",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyID !== undefined) {
-      if (typeof data.KeyID !== "string") {
-        const err34 = {
-          instancePath: instancePath + "/KeyID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-    }
-    if (data.ExpireTime !== undefined) {
-      let data15 = data.ExpireTime;
-      if (typeof data15 === "string") {
-        if (!formats0.validate(data15)) {
-          const err35 = {
-            instancePath: instancePath + "/ExpireTime",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-      } else {
-        const err36 = {
-          instancePath: instancePath + "/ExpireTime",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
-        }
-        errors++;
-      }
-    }
-    if (data.Expired !== undefined) {
-      let data16 = data.Expired;
-      const _errs38 = errors;
-      let valid3 = false;
-      const _errs39 = errors;
-      if (typeof data16 !== "boolean") {
-        const err37 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-      var _valid1 = _errs39 === errors;
-      valid3 = valid3 || _valid1;
-      const _errs41 = errors;
-      if (typeof data16 !== "string") {
-        const err38 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err38];
-        } else {
-          vErrors.push(err38);
-        }
-        errors++;
-      }
-      if (!(data16 === "True" || data16 === "False")) {
-        const err39 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "enum",
-          params: { allowedValues: schema24.properties.Expired.anyOf[1].enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
-        }
-        errors++;
-      }
-      var _valid1 = _errs41 === errors;
-      valid3 = valid3 || _valid1;
-      if (!valid3) {
-        const err40 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      } else {
-        errors = _errs38;
-        if (vErrors !== null) {
-          if (_errs38) {
-            vErrors.length = _errs38;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err41 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err41];
-    } else {
-      vErrors.push(err41);
-    }
-    errors++;
-  }
-  validate61.errors = vErrors;
-  return errors === 0;
-}
-export const validateLicenceList: CompiledSchema = validate63;
-const schema27 = {
-  type: "object",
-  required: ["Licences"],
-  properties: {
-    Licences: { type: "array", items: { $ref: "urn:trustspec:licence#/$defs/Licence" } },
-  },
-};
-const schema28 = {
-  type: "object",
-  required: [
-    "Type",
-    "FileName",
-    "Enabled",
-    "Workable",
-    "OpenError",
-    "Version",
-    "KeyNo",
-    "KeyID",
-    "RegNo",
-    "KeyType",
-    "ServiceType",
-    "LicenceCount",
-    "ProductVersion",
-    "BlankKeyNo",
-    "ActivationCode",
-    "ActivationDate",
-    "StartDate",
-    "Period",
-    "ExpireDate",
-    "DaysLeft",
-    "Expired",
-    "Flags",
-    "ITN",
-    "IEC",
-    "ProductName",
-    "Article",
-    "ArticleName",
-  ],
-  properties: {
-    Type: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/LicenceKind" }] },
-    FileName: { type: "string" },
-    Enabled: { type: "boolean" },
-    IsBlank: { type: "boolean" },
-    Workable: { type: "boolean" },
-    OpenError: { anyOf: [{ type: "string" }, { type: "null" }] },
-    Version: { type: "string" },
-    KeyNo: { type: "integer" },
-    KeyID: { type: "string" },
-    RegNo: { type: "integer" },
-    KeyType: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/KeyType" }] },
-    ServiceType: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/ServiceType" }] },
-    LicenceCount: { type: "integer" },
-    ProductVersion: { type: "integer" },
-    ProductVersionName: { type: "string" },
-    BlankKeyNo: { anyOf: [{ type: "integer" }, { type: "null" }] },
-    ActivationCode: { type: "string" },
-    ActivationDate: { type: "string", format: "date-time" },
-    StartDate: { anyOf: [{ type: "string", format: "date-time" }, { type: "null" }] },
-    Period: { type: "integer" },
-    ExpireDate: { anyOf: [{ type: "string", format: "date-time" }, { type: "null" }] },
-    DaysLeft: { anyOf: [{ type: "integer" }, { type: "null" }] },
-    Expired: { type: "boolean" },
-    Flags: { type: "string", pattern: "^[01]*$" },
-    ITN: { type: "integer" },
-    IEC: { anyOf: [{ type: "integer" }, { type: "string" }, { type: "null" }] },
-    ProductName: { type: "string" },
-    Article: { type: "string" },
-    ArticleName: { type: "string" },
-    Message: { type: "string" },
-    MessageType: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/MessageType" }] },
-    Recovered: { type: "boolean" },
-    SupportDate: { type: "string", format: "date-time" },
-    SupportEndDate: { type: "string", format: "date-time" },
-    SupportPeriod: { type: "integer" },
-    SupportType: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/SupportType" }] },
-    IndustrySupportDate: { type: "string", format: "date-time" },
-    IndustrySupportEndDate: { type: "string", format: "date-time" },
-    IndustrySupportPeriod: { type: "integer" },
-    IndustrySupportType: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/IndustrySupportType" }] },
-    IndustrySupportLevel: {
-      allOf: [{ $ref: "urn:trustspec:licence#/$defs/IndustrySupportLevel" }],
-    },
-    IndustrySupportPreferentials: {
-      allOf: [{ $ref: "urn:trustspec:licence#/$defs/IndustrySupportPreferentials" }],
-    },
-    UpdateDate: { type: "string", format: "date-time" },
-  },
-};
-const schema29 = { type: "string", enum: ["Virtual", "USB"] };
-function validate65(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Virtual" || data === "USB")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema29.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate65.errors = vErrors;
-  return errors === 0;
-}
-const schema30 = { type: "number", enum: [3, 4, 5] };
-function validate67(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 3 || data === 4 || data === 5)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema30.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate67.errors = vErrors;
-  return errors === 0;
-}
-const schema31 = { anyOf: [{ type: "number", enum: [0, 1, 2, 3] }, { type: "integer" }] };
-function validate69(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2 || data === 3)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema31.anyOf[0].enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  const _errs3 = errors;
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  var _valid0 = _errs3 === errors;
-  valid0 = valid0 || _valid0;
-  if (!valid0) {
-    const err3 = {
-      instancePath,
-      keyword: "anyOf",
-      params: {},
-      message: "must match a schema in anyOf",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate69.errors = vErrors;
-  return errors === 0;
-}
-const schema32 = { type: "number", enum: [0, 1, 2] };
-function validate71(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema32.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate71.errors = vErrors;
-  return errors === 0;
-}
-const schema33 = { type: "number", enum: [0, 1, 2] };
-function validate73(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema33.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate73.errors = vErrors;
-  return errors === 0;
-}
-const schema34 = { type: "number", enum: [0, 1, 2, 3, 4, 5, 6, 7, 8] };
-function validate75(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === 0 ||
-      data === 1 ||
-      data === 2 ||
-      data === 3 ||
-      data === 4 ||
-      data === 5 ||
-      data === 6 ||
-      data === 7 ||
-      data === 8
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema34.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate75.errors = vErrors;
-  return errors === 0;
-}
-const schema35 = { type: "number", enum: [0, 1, 2] };
-function validate77(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema35.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate77.errors = vErrors;
-  return errors === 0;
-}
-const schema36 = { type: "number", enum: [0, 1, 2] };
-function validate79(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema36.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate79.errors = vErrors;
-  return errors === 0;
-}
-const pattern3 = /* @__PURE__ */ new RegExp("^[01]*$", "u");
-function validate64(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Type === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Type" },
-        message: "must have required property '" + "Type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.FileName === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "FileName" },
-        message: "must have required property '" + "FileName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Enabled === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Enabled" },
-        message: "must have required property '" + "Enabled" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Workable === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Workable" },
-        message: "must have required property '" + "Workable" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.OpenError === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OpenError" },
-        message: "must have required property '" + "OpenError" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.Version === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Version" },
-        message: "must have required property '" + "Version" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.KeyNo === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyNo" },
-        message: "must have required property '" + "KeyNo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.KeyID === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyID" },
-        message: "must have required property '" + "KeyID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.RegNo === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RegNo" },
-        message: "must have required property '" + "RegNo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.KeyType === undefined) {
-      const err9 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyType" },
-        message: "must have required property '" + "KeyType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.ServiceType === undefined) {
-      const err10 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ServiceType" },
-        message: "must have required property '" + "ServiceType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.LicenceCount === undefined) {
-      const err11 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LicenceCount" },
-        message: "must have required property '" + "LicenceCount" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.ProductVersion === undefined) {
-      const err12 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ProductVersion" },
-        message: "must have required property '" + "ProductVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (data.BlankKeyNo === undefined) {
-      const err13 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "BlankKeyNo" },
-        message: "must have required property '" + "BlankKeyNo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err13];
-      } else {
-        vErrors.push(err13);
-      }
-      errors++;
-    }
-    if (data.ActivationCode === undefined) {
-      const err14 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ActivationCode" },
-        message: "must have required property '" + "ActivationCode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err14];
-      } else {
-        vErrors.push(err14);
-      }
-      errors++;
-    }
-    if (data.ActivationDate === undefined) {
-      const err15 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ActivationDate" },
-        message: "must have required property '" + "ActivationDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err15];
-      } else {
-        vErrors.push(err15);
-      }
-      errors++;
-    }
-    if (data.StartDate === undefined) {
-      const err16 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "StartDate" },
-        message: "must have required property '" + "StartDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err16];
-      } else {
-        vErrors.push(err16);
-      }
-      errors++;
-    }
-    if (data.Period === undefined) {
-      const err17 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Period" },
-        message: "must have required property '" + "Period" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err17];
-      } else {
-        vErrors.push(err17);
-      }
-      errors++;
-    }
-    if (data.ExpireDate === undefined) {
-      const err18 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ExpireDate" },
-        message: "must have required property '" + "ExpireDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err18];
-      } else {
-        vErrors.push(err18);
-      }
-      errors++;
-    }
-    if (data.DaysLeft === undefined) {
-      const err19 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DaysLeft" },
-        message: "must have required property '" + "DaysLeft" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err19];
-      } else {
-        vErrors.push(err19);
-      }
-      errors++;
-    }
-    if (data.Expired === undefined) {
-      const err20 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Expired" },
-        message: "must have required property '" + "Expired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err20];
-      } else {
-        vErrors.push(err20);
-      }
-      errors++;
-    }
-    if (data.Flags === undefined) {
-      const err21 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Flags" },
-        message: "must have required property '" + "Flags" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err21];
-      } else {
-        vErrors.push(err21);
-      }
-      errors++;
-    }
-    if (data.ITN === undefined) {
-      const err22 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ITN" },
-        message: "must have required property '" + "ITN" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err22];
-      } else {
-        vErrors.push(err22);
-      }
-      errors++;
-    }
-    if (data.IEC === undefined) {
-      const err23 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IEC" },
-        message: "must have required property '" + "IEC" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err23];
-      } else {
-        vErrors.push(err23);
-      }
-      errors++;
-    }
-    if (data.ProductName === undefined) {
-      const err24 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ProductName" },
-        message: "must have required property '" + "ProductName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err24];
-      } else {
-        vErrors.push(err24);
-      }
-      errors++;
-    }
-    if (data.Article === undefined) {
-      const err25 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Article" },
-        message: "must have required property '" + "Article" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err25];
-      } else {
-        vErrors.push(err25);
-      }
-      errors++;
-    }
-    if (data.ArticleName === undefined) {
-      const err26 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ArticleName" },
-        message: "must have required property '" + "ArticleName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err26];
-      } else {
-        vErrors.push(err26);
-      }
-      errors++;
-    }
-    if (data.Type !== undefined) {
-      if (
-        !validate65(data.Type, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.FileName !== undefined) {
-      if (typeof data.FileName !== "string") {
-        const err27 = {
-          instancePath: instancePath + "/FileName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.Enabled !== undefined) {
-      if (typeof data.Enabled !== "boolean") {
-        const err28 = {
-          instancePath: instancePath + "/Enabled",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (data.IsBlank !== undefined) {
-      if (typeof data.IsBlank !== "boolean") {
-        const err29 = {
-          instancePath: instancePath + "/IsBlank",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-    }
-    if (data.Workable !== undefined) {
-      if (typeof data.Workable !== "boolean") {
-        const err30 = {
-          instancePath: instancePath + "/Workable",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-    }
-    if (data.OpenError !== undefined) {
-      let data5 = data.OpenError;
-      const _errs12 = errors;
-      let valid2 = false;
-      const _errs13 = errors;
-      if (typeof data5 !== "string") {
-        const err31 = {
-          instancePath: instancePath + "/OpenError",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      }
-      var _valid0 = _errs13 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs15 = errors;
-      if (data5 !== null) {
-        const err32 = {
-          instancePath: instancePath + "/OpenError",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-      var _valid0 = _errs15 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err33 = {
-          instancePath: instancePath + "/OpenError",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      } else {
-        errors = _errs12;
-        if (vErrors !== null) {
-          if (_errs12) {
-            vErrors.length = _errs12;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Version !== undefined) {
-      if (typeof data.Version !== "string") {
-        const err34 = {
-          instancePath: instancePath + "/Version",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyNo !== undefined) {
-      let data7 = data.KeyNo;
-      if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7))) {
-        const err35 = {
-          instancePath: instancePath + "/KeyNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyID !== undefined) {
-      if (typeof data.KeyID !== "string") {
-        const err36 = {
-          instancePath: instancePath + "/KeyID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
-        }
-        errors++;
-      }
-    }
-    if (data.RegNo !== undefined) {
-      let data9 = data.RegNo;
-      if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
-        const err37 = {
-          instancePath: instancePath + "/RegNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyType !== undefined) {
-      if (
-        !validate67(data.KeyType, {
-          instancePath: instancePath + "/KeyType",
-          parentData: data,
-          parentDataProperty: "KeyType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ServiceType !== undefined) {
-      if (
-        !validate69(data.ServiceType, {
-          instancePath: instancePath + "/ServiceType",
-          parentData: data,
-          parentDataProperty: "ServiceType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.LicenceCount !== undefined) {
-      let data12 = data.LicenceCount;
-      if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12))) {
-        const err38 = {
-          instancePath: instancePath + "/LicenceCount",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err38];
-        } else {
-          vErrors.push(err38);
-        }
-        errors++;
-      }
-    }
-    if (data.ProductVersion !== undefined) {
-      let data13 = data.ProductVersion;
-      if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13))) {
-        const err39 = {
-          instancePath: instancePath + "/ProductVersion",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
-        }
-        errors++;
-      }
-    }
-    if (data.ProductVersionName !== undefined) {
-      if (typeof data.ProductVersionName !== "string") {
-        const err40 = {
-          instancePath: instancePath + "/ProductVersionName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      }
-    }
-    if (data.BlankKeyNo !== undefined) {
-      let data15 = data.BlankKeyNo;
-      const _errs36 = errors;
-      let valid5 = false;
-      const _errs37 = errors;
-      if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15))) {
-        const err41 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err41];
-        } else {
-          vErrors.push(err41);
-        }
-        errors++;
-      }
-      var _valid1 = _errs37 === errors;
-      valid5 = valid5 || _valid1;
-      const _errs39 = errors;
-      if (data15 !== null) {
-        const err42 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err42];
-        } else {
-          vErrors.push(err42);
-        }
-        errors++;
-      }
-      var _valid1 = _errs39 === errors;
-      valid5 = valid5 || _valid1;
-      if (!valid5) {
-        const err43 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err43];
-        } else {
-          vErrors.push(err43);
-        }
-        errors++;
-      } else {
-        errors = _errs36;
-        if (vErrors !== null) {
-          if (_errs36) {
-            vErrors.length = _errs36;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ActivationCode !== undefined) {
-      if (typeof data.ActivationCode !== "string") {
-        const err44 = {
-          instancePath: instancePath + "/ActivationCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err44];
-        } else {
-          vErrors.push(err44);
-        }
-        errors++;
-      }
-    }
-    if (data.ActivationDate !== undefined) {
-      let data17 = data.ActivationDate;
-      if (typeof data17 === "string") {
-        if (!formats0.validate(data17)) {
-          const err45 = {
-            instancePath: instancePath + "/ActivationDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err45];
-          } else {
-            vErrors.push(err45);
-          }
-          errors++;
-        }
-      } else {
-        const err46 = {
-          instancePath: instancePath + "/ActivationDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err46];
-        } else {
-          vErrors.push(err46);
-        }
-        errors++;
-      }
-    }
-    if (data.StartDate !== undefined) {
-      let data18 = data.StartDate;
-      const _errs46 = errors;
-      let valid6 = false;
-      const _errs47 = errors;
-      if (typeof data18 === "string") {
-        if (!formats0.validate(data18)) {
-          const err47 = {
-            instancePath: instancePath + "/StartDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err47];
-          } else {
-            vErrors.push(err47);
-          }
-          errors++;
-        }
-      } else {
-        const err48 = {
-          instancePath: instancePath + "/StartDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
-        errors++;
-      }
-      var _valid2 = _errs47 === errors;
-      valid6 = valid6 || _valid2;
-      const _errs49 = errors;
-      if (data18 !== null) {
-        const err49 = {
-          instancePath: instancePath + "/StartDate",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err49];
-        } else {
-          vErrors.push(err49);
-        }
-        errors++;
-      }
-      var _valid2 = _errs49 === errors;
-      valid6 = valid6 || _valid2;
-      if (!valid6) {
-        const err50 = {
-          instancePath: instancePath + "/StartDate",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err50];
-        } else {
-          vErrors.push(err50);
-        }
-        errors++;
-      } else {
-        errors = _errs46;
-        if (vErrors !== null) {
-          if (_errs46) {
-            vErrors.length = _errs46;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Period !== undefined) {
-      let data19 = data.Period;
-      if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19))) {
-        const err51 = {
-          instancePath: instancePath + "/Period",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err51];
-        } else {
-          vErrors.push(err51);
-        }
-        errors++;
-      }
-    }
-    if (data.ExpireDate !== undefined) {
-      let data20 = data.ExpireDate;
-      const _errs54 = errors;
-      let valid7 = false;
-      const _errs55 = errors;
-      if (typeof data20 === "string") {
-        if (!formats0.validate(data20)) {
-          const err52 = {
-            instancePath: instancePath + "/ExpireDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err52];
-          } else {
-            vErrors.push(err52);
-          }
-          errors++;
-        }
-      } else {
-        const err53 = {
-          instancePath: instancePath + "/ExpireDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err53];
-        } else {
-          vErrors.push(err53);
-        }
-        errors++;
-      }
-      var _valid3 = _errs55 === errors;
-      valid7 = valid7 || _valid3;
-      const _errs57 = errors;
-      if (data20 !== null) {
-        const err54 = {
-          instancePath: instancePath + "/ExpireDate",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err54];
-        } else {
-          vErrors.push(err54);
-        }
-        errors++;
-      }
-      var _valid3 = _errs57 === errors;
-      valid7 = valid7 || _valid3;
-      if (!valid7) {
-        const err55 = {
-          instancePath: instancePath + "/ExpireDate",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err55];
-        } else {
-          vErrors.push(err55);
-        }
-        errors++;
-      } else {
-        errors = _errs54;
-        if (vErrors !== null) {
-          if (_errs54) {
-            vErrors.length = _errs54;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.DaysLeft !== undefined) {
-      let data21 = data.DaysLeft;
-      const _errs60 = errors;
-      let valid8 = false;
-      const _errs61 = errors;
-      if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21))) {
-        const err56 = {
-          instancePath: instancePath + "/DaysLeft",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err56];
-        } else {
-          vErrors.push(err56);
-        }
-        errors++;
-      }
-      var _valid4 = _errs61 === errors;
-      valid8 = valid8 || _valid4;
-      const _errs63 = errors;
-      if (data21 !== null) {
-        const err57 = {
-          instancePath: instancePath + "/DaysLeft",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err57];
-        } else {
-          vErrors.push(err57);
-        }
-        errors++;
-      }
-      var _valid4 = _errs63 === errors;
-      valid8 = valid8 || _valid4;
-      if (!valid8) {
-        const err58 = {
-          instancePath: instancePath + "/DaysLeft",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err58];
-        } else {
-          vErrors.push(err58);
-        }
-        errors++;
-      } else {
-        errors = _errs60;
-        if (vErrors !== null) {
-          if (_errs60) {
-            vErrors.length = _errs60;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Expired !== undefined) {
-      if (typeof data.Expired !== "boolean") {
-        const err59 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err59];
-        } else {
-          vErrors.push(err59);
-        }
-        errors++;
-      }
-    }
-    if (data.Flags !== undefined) {
-      let data23 = data.Flags;
-      if (typeof data23 === "string") {
-        if (!pattern3.test(data23)) {
-          const err60 = {
-            instancePath: instancePath + "/Flags",
-            keyword: "pattern",
-            params: { pattern: "^[01]*$" },
-            message: 'must match pattern "' + "^[01]*$" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err60];
-          } else {
-            vErrors.push(err60);
-          }
-          errors++;
-        }
-      } else {
-        const err61 = {
-          instancePath: instancePath + "/Flags",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err61];
-        } else {
-          vErrors.push(err61);
-        }
-        errors++;
-      }
-    }
-    if (data.ITN !== undefined) {
-      let data24 = data.ITN;
-      if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24))) {
-        const err62 = {
-          instancePath: instancePath + "/ITN",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err62];
-        } else {
-          vErrors.push(err62);
-        }
-        errors++;
-      }
-    }
-    if (data.IEC !== undefined) {
-      let data25 = data.IEC;
-      const _errs72 = errors;
-      let valid9 = false;
-      const _errs73 = errors;
-      if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25))) {
-        const err63 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err63];
-        } else {
-          vErrors.push(err63);
-        }
-        errors++;
-      }
-      var _valid5 = _errs73 === errors;
-      valid9 = valid9 || _valid5;
-      const _errs75 = errors;
-      if (typeof data25 !== "string") {
-        const err64 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err64];
-        } else {
-          vErrors.push(err64);
-        }
-        errors++;
-      }
-      var _valid5 = _errs75 === errors;
-      valid9 = valid9 || _valid5;
-      const _errs77 = errors;
-      if (data25 !== null) {
-        const err65 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err65];
-        } else {
-          vErrors.push(err65);
-        }
-        errors++;
-      }
-      var _valid5 = _errs77 === errors;
-      valid9 = valid9 || _valid5;
-      if (!valid9) {
-        const err66 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err66];
-        } else {
-          vErrors.push(err66);
-        }
-        errors++;
-      } else {
-        errors = _errs72;
-        if (vErrors !== null) {
-          if (_errs72) {
-            vErrors.length = _errs72;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ProductName !== undefined) {
-      if (typeof data.ProductName !== "string") {
-        const err67 = {
-          instancePath: instancePath + "/ProductName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err67];
-        } else {
-          vErrors.push(err67);
-        }
-        errors++;
-      }
-    }
-    if (data.Article !== undefined) {
-      if (typeof data.Article !== "string") {
-        const err68 = {
-          instancePath: instancePath + "/Article",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err68];
-        } else {
-          vErrors.push(err68);
-        }
-        errors++;
-      }
-    }
-    if (data.ArticleName !== undefined) {
-      if (typeof data.ArticleName !== "string") {
-        const err69 = {
-          instancePath: instancePath + "/ArticleName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err69];
-        } else {
-          vErrors.push(err69);
-        }
-        errors++;
-      }
-    }
-    if (data.Message !== undefined) {
-      if (typeof data.Message !== "string") {
-        const err70 = {
-          instancePath: instancePath + "/Message",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err70];
-        } else {
-          vErrors.push(err70);
-        }
-        errors++;
-      }
-    }
-    if (data.MessageType !== undefined) {
-      if (
-        !validate71(data.MessageType, {
-          instancePath: instancePath + "/MessageType",
-          parentData: data,
-          parentDataProperty: "MessageType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Recovered !== undefined) {
-      if (typeof data.Recovered !== "boolean") {
-        const err71 = {
-          instancePath: instancePath + "/Recovered",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err71];
-        } else {
-          vErrors.push(err71);
-        }
-        errors++;
-      }
-    }
-    if (data.SupportDate !== undefined) {
-      let data32 = data.SupportDate;
-      if (typeof data32 === "string") {
-        if (!formats0.validate(data32)) {
-          const err72 = {
-            instancePath: instancePath + "/SupportDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err72];
-          } else {
-            vErrors.push(err72);
-          }
-          errors++;
-        }
-      } else {
-        const err73 = {
-          instancePath: instancePath + "/SupportDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err73];
-        } else {
-          vErrors.push(err73);
-        }
-        errors++;
-      }
-    }
-    if (data.SupportEndDate !== undefined) {
-      let data33 = data.SupportEndDate;
-      if (typeof data33 === "string") {
-        if (!formats0.validate(data33)) {
-          const err74 = {
-            instancePath: instancePath + "/SupportEndDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err74];
-          } else {
-            vErrors.push(err74);
-          }
-          errors++;
-        }
-      } else {
-        const err75 = {
-          instancePath: instancePath + "/SupportEndDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err75];
-        } else {
-          vErrors.push(err75);
-        }
-        errors++;
-      }
-    }
-    if (data.SupportPeriod !== undefined) {
-      let data34 = data.SupportPeriod;
-      if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34))) {
-        const err76 = {
-          instancePath: instancePath + "/SupportPeriod",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err76];
-        } else {
-          vErrors.push(err76);
-        }
-        errors++;
-      }
-    }
-    if (data.SupportType !== undefined) {
-      if (
-        !validate73(data.SupportType, {
-          instancePath: instancePath + "/SupportType",
-          parentData: data,
-          parentDataProperty: "SupportType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.IndustrySupportDate !== undefined) {
-      let data36 = data.IndustrySupportDate;
-      if (typeof data36 === "string") {
-        if (!formats0.validate(data36)) {
-          const err77 = {
-            instancePath: instancePath + "/IndustrySupportDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err77];
-          } else {
-            vErrors.push(err77);
-          }
-          errors++;
-        }
-      } else {
-        const err78 = {
-          instancePath: instancePath + "/IndustrySupportDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err78];
-        } else {
-          vErrors.push(err78);
-        }
-        errors++;
-      }
-    }
-    if (data.IndustrySupportEndDate !== undefined) {
-      let data37 = data.IndustrySupportEndDate;
-      if (typeof data37 === "string") {
-        if (!formats0.validate(data37)) {
-          const err79 = {
-            instancePath: instancePath + "/IndustrySupportEndDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err79];
-          } else {
-            vErrors.push(err79);
-          }
-          errors++;
-        }
-      } else {
-        const err80 = {
-          instancePath: instancePath + "/IndustrySupportEndDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err80];
-        } else {
-          vErrors.push(err80);
-        }
-        errors++;
-      }
-    }
-    if (data.IndustrySupportPeriod !== undefined) {
-      let data38 = data.IndustrySupportPeriod;
-      if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38))) {
-        const err81 = {
-          instancePath: instancePath + "/IndustrySupportPeriod",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err81];
-        } else {
-          vErrors.push(err81);
-        }
-        errors++;
-      }
-    }
-    if (data.IndustrySupportType !== undefined) {
-      if (
-        !validate75(data.IndustrySupportType, {
-          instancePath: instancePath + "/IndustrySupportType",
-          parentData: data,
-          parentDataProperty: "IndustrySupportType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.IndustrySupportLevel !== undefined) {
-      if (
-        !validate77(data.IndustrySupportLevel, {
-          instancePath: instancePath + "/IndustrySupportLevel",
-          parentData: data,
-          parentDataProperty: "IndustrySupportLevel",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.IndustrySupportPreferentials !== undefined) {
-      if (
-        !validate79(data.IndustrySupportPreferentials, {
-          instancePath: instancePath + "/IndustrySupportPreferentials",
-          parentData: data,
-          parentDataProperty: "IndustrySupportPreferentials",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.UpdateDate !== undefined) {
-      let data42 = data.UpdateDate;
-      if (typeof data42 === "string") {
-        if (!formats0.validate(data42)) {
-          const err82 = {
-            instancePath: instancePath + "/UpdateDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err82];
-          } else {
-            vErrors.push(err82);
-          }
-          errors++;
-        }
-      } else {
-        const err83 = {
-          instancePath: instancePath + "/UpdateDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err83];
-        } else {
-          vErrors.push(err83);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err84 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err84];
-    } else {
-      vErrors.push(err84);
-    }
-    errors++;
-  }
-  validate64.errors = vErrors;
-  return errors === 0;
-}
-function validate63(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Licences === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Licences" },
-        message: "must have required property '" + "Licences" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Licences !== undefined) {
-      let data0 = data.Licences;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate64(data0[i0], {
-              instancePath: instancePath + "/Licences/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err1 = {
-          instancePath: instancePath + "/Licences",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate63.errors = vErrors;
-  return errors === 0;
-}
-export const validateLicenceInstallRequest: CompiledSchema = validate82;
-const schema37 = {
-  type: "object",
-  required: ["ActivationCodeString", "ITN", "IEC", "BlankKeyNo"],
-  properties: {
-    ActivationCodeString: { type: "string" },
-    ITN: { type: "integer" },
-    IEC: { anyOf: [{ type: "integer" }, { type: "string" }, { type: "null" }] },
-    BlankKeyNo: { anyOf: [{ type: "integer" }, { type: "null" }] },
-  },
-};
-function validate82(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ActivationCodeString === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ActivationCodeString" },
-        message: "must have required property '" + "ActivationCodeString" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.ITN === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ITN" },
-        message: "must have required property '" + "ITN" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.IEC === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IEC" },
-        message: "must have required property '" + "IEC" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.BlankKeyNo === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "BlankKeyNo" },
-        message: "must have required property '" + "BlankKeyNo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.ActivationCodeString !== undefined) {
-      if (typeof data.ActivationCodeString !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/ActivationCodeString",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.ITN !== undefined) {
-      let data1 = data.ITN;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err5 = {
-          instancePath: instancePath + "/ITN",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.IEC !== undefined) {
-      let data2 = data.IEC;
-      const _errs6 = errors;
-      let valid1 = false;
-      const _errs7 = errors;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err6 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      var _valid0 = _errs7 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs9 = errors;
-      if (typeof data2 !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      var _valid0 = _errs9 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs11 = errors;
-      if (data2 !== null) {
-        const err8 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid0 = _errs11 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err9 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.BlankKeyNo !== undefined) {
-      let data3 = data.BlankKeyNo;
-      const _errs14 = errors;
-      let valid2 = false;
-      const _errs15 = errors;
-      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
-        const err10 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-      var _valid1 = _errs15 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs17 = errors;
-      if (data3 !== null) {
-        const err11 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-      var _valid1 = _errs17 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err12 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      } else {
-        errors = _errs14;
-        if (vErrors !== null) {
-          if (_errs14) {
-            vErrors.length = _errs14;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err13 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err13];
-    } else {
-      vErrors.push(err13);
-    }
-    errors++;
-  }
-  validate82.errors = vErrors;
-  return errors === 0;
-}
-export const validateLicence: CompiledSchema = validate83;
-function validate83(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Type === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Type" },
-        message: "must have required property '" + "Type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.FileName === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "FileName" },
-        message: "must have required property '" + "FileName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Enabled === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Enabled" },
-        message: "must have required property '" + "Enabled" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Workable === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Workable" },
-        message: "must have required property '" + "Workable" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.OpenError === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OpenError" },
-        message: "must have required property '" + "OpenError" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.Version === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Version" },
-        message: "must have required property '" + "Version" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.KeyNo === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyNo" },
-        message: "must have required property '" + "KeyNo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.KeyID === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyID" },
-        message: "must have required property '" + "KeyID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.RegNo === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RegNo" },
-        message: "must have required property '" + "RegNo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.KeyType === undefined) {
-      const err9 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyType" },
-        message: "must have required property '" + "KeyType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.ServiceType === undefined) {
-      const err10 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ServiceType" },
-        message: "must have required property '" + "ServiceType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.LicenceCount === undefined) {
-      const err11 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LicenceCount" },
-        message: "must have required property '" + "LicenceCount" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.ProductVersion === undefined) {
-      const err12 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ProductVersion" },
-        message: "must have required property '" + "ProductVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (data.BlankKeyNo === undefined) {
-      const err13 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "BlankKeyNo" },
-        message: "must have required property '" + "BlankKeyNo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err13];
-      } else {
-        vErrors.push(err13);
-      }
-      errors++;
-    }
-    if (data.ActivationCode === undefined) {
-      const err14 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ActivationCode" },
-        message: "must have required property '" + "ActivationCode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err14];
-      } else {
-        vErrors.push(err14);
-      }
-      errors++;
-    }
-    if (data.ActivationDate === undefined) {
-      const err15 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ActivationDate" },
-        message: "must have required property '" + "ActivationDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err15];
-      } else {
-        vErrors.push(err15);
-      }
-      errors++;
-    }
-    if (data.StartDate === undefined) {
-      const err16 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "StartDate" },
-        message: "must have required property '" + "StartDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err16];
-      } else {
-        vErrors.push(err16);
-      }
-      errors++;
-    }
-    if (data.Period === undefined) {
-      const err17 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Period" },
-        message: "must have required property '" + "Period" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err17];
-      } else {
-        vErrors.push(err17);
-      }
-      errors++;
-    }
-    if (data.ExpireDate === undefined) {
-      const err18 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ExpireDate" },
-        message: "must have required property '" + "ExpireDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err18];
-      } else {
-        vErrors.push(err18);
-      }
-      errors++;
-    }
-    if (data.DaysLeft === undefined) {
-      const err19 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DaysLeft" },
-        message: "must have required property '" + "DaysLeft" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err19];
-      } else {
-        vErrors.push(err19);
-      }
-      errors++;
-    }
-    if (data.Expired === undefined) {
-      const err20 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Expired" },
-        message: "must have required property '" + "Expired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err20];
-      } else {
-        vErrors.push(err20);
-      }
-      errors++;
-    }
-    if (data.Flags === undefined) {
-      const err21 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Flags" },
-        message: "must have required property '" + "Flags" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err21];
-      } else {
-        vErrors.push(err21);
-      }
-      errors++;
-    }
-    if (data.ITN === undefined) {
-      const err22 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ITN" },
-        message: "must have required property '" + "ITN" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err22];
-      } else {
-        vErrors.push(err22);
-      }
-      errors++;
-    }
-    if (data.IEC === undefined) {
-      const err23 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IEC" },
-        message: "must have required property '" + "IEC" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err23];
-      } else {
-        vErrors.push(err23);
-      }
-      errors++;
-    }
-    if (data.ProductName === undefined) {
-      const err24 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ProductName" },
-        message: "must have required property '" + "ProductName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err24];
-      } else {
-        vErrors.push(err24);
-      }
-      errors++;
-    }
-    if (data.Article === undefined) {
-      const err25 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Article" },
-        message: "must have required property '" + "Article" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err25];
-      } else {
-        vErrors.push(err25);
-      }
-      errors++;
-    }
-    if (data.ArticleName === undefined) {
-      const err26 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ArticleName" },
-        message: "must have required property '" + "ArticleName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err26];
-      } else {
-        vErrors.push(err26);
-      }
-      errors++;
-    }
-    if (data.Type !== undefined) {
-      if (
-        !validate65(data.Type, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.FileName !== undefined) {
-      if (typeof data.FileName !== "string") {
-        const err27 = {
-          instancePath: instancePath + "/FileName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.Enabled !== undefined) {
-      if (typeof data.Enabled !== "boolean") {
-        const err28 = {
-          instancePath: instancePath + "/Enabled",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (data.IsBlank !== undefined) {
-      if (typeof data.IsBlank !== "boolean") {
-        const err29 = {
-          instancePath: instancePath + "/IsBlank",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-    }
-    if (data.Workable !== undefined) {
-      if (typeof data.Workable !== "boolean") {
-        const err30 = {
-          instancePath: instancePath + "/Workable",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-    }
-    if (data.OpenError !== undefined) {
-      let data5 = data.OpenError;
-      const _errs12 = errors;
-      let valid2 = false;
-      const _errs13 = errors;
-      if (typeof data5 !== "string") {
-        const err31 = {
-          instancePath: instancePath + "/OpenError",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      }
-      var _valid0 = _errs13 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs15 = errors;
-      if (data5 !== null) {
-        const err32 = {
-          instancePath: instancePath + "/OpenError",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-      var _valid0 = _errs15 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err33 = {
-          instancePath: instancePath + "/OpenError",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      } else {
-        errors = _errs12;
-        if (vErrors !== null) {
-          if (_errs12) {
-            vErrors.length = _errs12;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Version !== undefined) {
-      if (typeof data.Version !== "string") {
-        const err34 = {
-          instancePath: instancePath + "/Version",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyNo !== undefined) {
-      let data7 = data.KeyNo;
-      if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7))) {
-        const err35 = {
-          instancePath: instancePath + "/KeyNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyID !== undefined) {
-      if (typeof data.KeyID !== "string") {
-        const err36 = {
-          instancePath: instancePath + "/KeyID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
-        }
-        errors++;
-      }
-    }
-    if (data.RegNo !== undefined) {
-      let data9 = data.RegNo;
-      if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
-        const err37 = {
-          instancePath: instancePath + "/RegNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyType !== undefined) {
-      if (
-        !validate67(data.KeyType, {
-          instancePath: instancePath + "/KeyType",
-          parentData: data,
-          parentDataProperty: "KeyType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ServiceType !== undefined) {
-      if (
-        !validate69(data.ServiceType, {
-          instancePath: instancePath + "/ServiceType",
-          parentData: data,
-          parentDataProperty: "ServiceType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.LicenceCount !== undefined) {
-      let data12 = data.LicenceCount;
-      if (!(typeof data12 == "number" && !(data12 % 1) && !isNaN(data12))) {
-        const err38 = {
-          instancePath: instancePath + "/LicenceCount",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err38];
-        } else {
-          vErrors.push(err38);
-        }
-        errors++;
-      }
-    }
-    if (data.ProductVersion !== undefined) {
-      let data13 = data.ProductVersion;
-      if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13))) {
-        const err39 = {
-          instancePath: instancePath + "/ProductVersion",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
-        }
-        errors++;
-      }
-    }
-    if (data.ProductVersionName !== undefined) {
-      if (typeof data.ProductVersionName !== "string") {
-        const err40 = {
-          instancePath: instancePath + "/ProductVersionName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      }
-    }
-    if (data.BlankKeyNo !== undefined) {
-      let data15 = data.BlankKeyNo;
-      const _errs36 = errors;
-      let valid5 = false;
-      const _errs37 = errors;
-      if (!(typeof data15 == "number" && !(data15 % 1) && !isNaN(data15))) {
-        const err41 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err41];
-        } else {
-          vErrors.push(err41);
-        }
-        errors++;
-      }
-      var _valid1 = _errs37 === errors;
-      valid5 = valid5 || _valid1;
-      const _errs39 = errors;
-      if (data15 !== null) {
-        const err42 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err42];
-        } else {
-          vErrors.push(err42);
-        }
-        errors++;
-      }
-      var _valid1 = _errs39 === errors;
-      valid5 = valid5 || _valid1;
-      if (!valid5) {
-        const err43 = {
-          instancePath: instancePath + "/BlankKeyNo",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err43];
-        } else {
-          vErrors.push(err43);
-        }
-        errors++;
-      } else {
-        errors = _errs36;
-        if (vErrors !== null) {
-          if (_errs36) {
-            vErrors.length = _errs36;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ActivationCode !== undefined) {
-      if (typeof data.ActivationCode !== "string") {
-        const err44 = {
-          instancePath: instancePath + "/ActivationCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err44];
-        } else {
-          vErrors.push(err44);
-        }
-        errors++;
-      }
-    }
-    if (data.ActivationDate !== undefined) {
-      let data17 = data.ActivationDate;
-      if (typeof data17 === "string") {
-        if (!formats0.validate(data17)) {
-          const err45 = {
-            instancePath: instancePath + "/ActivationDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err45];
-          } else {
-            vErrors.push(err45);
-          }
-          errors++;
-        }
-      } else {
-        const err46 = {
-          instancePath: instancePath + "/ActivationDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err46];
-        } else {
-          vErrors.push(err46);
-        }
-        errors++;
-      }
-    }
-    if (data.StartDate !== undefined) {
-      let data18 = data.StartDate;
-      const _errs46 = errors;
-      let valid6 = false;
-      const _errs47 = errors;
-      if (typeof data18 === "string") {
-        if (!formats0.validate(data18)) {
-          const err47 = {
-            instancePath: instancePath + "/StartDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err47];
-          } else {
-            vErrors.push(err47);
-          }
-          errors++;
-        }
-      } else {
-        const err48 = {
-          instancePath: instancePath + "/StartDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
-        errors++;
-      }
-      var _valid2 = _errs47 === errors;
-      valid6 = valid6 || _valid2;
-      const _errs49 = errors;
-      if (data18 !== null) {
-        const err49 = {
-          instancePath: instancePath + "/StartDate",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err49];
-        } else {
-          vErrors.push(err49);
-        }
-        errors++;
-      }
-      var _valid2 = _errs49 === errors;
-      valid6 = valid6 || _valid2;
-      if (!valid6) {
-        const err50 = {
-          instancePath: instancePath + "/StartDate",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err50];
-        } else {
-          vErrors.push(err50);
-        }
-        errors++;
-      } else {
-        errors = _errs46;
-        if (vErrors !== null) {
-          if (_errs46) {
-            vErrors.length = _errs46;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Period !== undefined) {
-      let data19 = data.Period;
-      if (!(typeof data19 == "number" && !(data19 % 1) && !isNaN(data19))) {
-        const err51 = {
-          instancePath: instancePath + "/Period",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err51];
-        } else {
-          vErrors.push(err51);
-        }
-        errors++;
-      }
-    }
-    if (data.ExpireDate !== undefined) {
-      let data20 = data.ExpireDate;
-      const _errs54 = errors;
-      let valid7 = false;
-      const _errs55 = errors;
-      if (typeof data20 === "string") {
-        if (!formats0.validate(data20)) {
-          const err52 = {
-            instancePath: instancePath + "/ExpireDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err52];
-          } else {
-            vErrors.push(err52);
-          }
-          errors++;
-        }
-      } else {
-        const err53 = {
-          instancePath: instancePath + "/ExpireDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err53];
-        } else {
-          vErrors.push(err53);
-        }
-        errors++;
-      }
-      var _valid3 = _errs55 === errors;
-      valid7 = valid7 || _valid3;
-      const _errs57 = errors;
-      if (data20 !== null) {
-        const err54 = {
-          instancePath: instancePath + "/ExpireDate",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err54];
-        } else {
-          vErrors.push(err54);
-        }
-        errors++;
-      }
-      var _valid3 = _errs57 === errors;
-      valid7 = valid7 || _valid3;
-      if (!valid7) {
-        const err55 = {
-          instancePath: instancePath + "/ExpireDate",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err55];
-        } else {
-          vErrors.push(err55);
-        }
-        errors++;
-      } else {
-        errors = _errs54;
-        if (vErrors !== null) {
-          if (_errs54) {
-            vErrors.length = _errs54;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.DaysLeft !== undefined) {
-      let data21 = data.DaysLeft;
-      const _errs60 = errors;
-      let valid8 = false;
-      const _errs61 = errors;
-      if (!(typeof data21 == "number" && !(data21 % 1) && !isNaN(data21))) {
-        const err56 = {
-          instancePath: instancePath + "/DaysLeft",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err56];
-        } else {
-          vErrors.push(err56);
-        }
-        errors++;
-      }
-      var _valid4 = _errs61 === errors;
-      valid8 = valid8 || _valid4;
-      const _errs63 = errors;
-      if (data21 !== null) {
-        const err57 = {
-          instancePath: instancePath + "/DaysLeft",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err57];
-        } else {
-          vErrors.push(err57);
-        }
-        errors++;
-      }
-      var _valid4 = _errs63 === errors;
-      valid8 = valid8 || _valid4;
-      if (!valid8) {
-        const err58 = {
-          instancePath: instancePath + "/DaysLeft",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err58];
-        } else {
-          vErrors.push(err58);
-        }
-        errors++;
-      } else {
-        errors = _errs60;
-        if (vErrors !== null) {
-          if (_errs60) {
-            vErrors.length = _errs60;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Expired !== undefined) {
-      if (typeof data.Expired !== "boolean") {
-        const err59 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err59];
-        } else {
-          vErrors.push(err59);
-        }
-        errors++;
-      }
-    }
-    if (data.Flags !== undefined) {
-      let data23 = data.Flags;
-      if (typeof data23 === "string") {
-        if (!pattern3.test(data23)) {
-          const err60 = {
-            instancePath: instancePath + "/Flags",
-            keyword: "pattern",
-            params: { pattern: "^[01]*$" },
-            message: 'must match pattern "' + "^[01]*$" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err60];
-          } else {
-            vErrors.push(err60);
-          }
-          errors++;
-        }
-      } else {
-        const err61 = {
-          instancePath: instancePath + "/Flags",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err61];
-        } else {
-          vErrors.push(err61);
-        }
-        errors++;
-      }
-    }
-    if (data.ITN !== undefined) {
-      let data24 = data.ITN;
-      if (!(typeof data24 == "number" && !(data24 % 1) && !isNaN(data24))) {
-        const err62 = {
-          instancePath: instancePath + "/ITN",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err62];
-        } else {
-          vErrors.push(err62);
-        }
-        errors++;
-      }
-    }
-    if (data.IEC !== undefined) {
-      let data25 = data.IEC;
-      const _errs72 = errors;
-      let valid9 = false;
-      const _errs73 = errors;
-      if (!(typeof data25 == "number" && !(data25 % 1) && !isNaN(data25))) {
-        const err63 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err63];
-        } else {
-          vErrors.push(err63);
-        }
-        errors++;
-      }
-      var _valid5 = _errs73 === errors;
-      valid9 = valid9 || _valid5;
-      const _errs75 = errors;
-      if (typeof data25 !== "string") {
-        const err64 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err64];
-        } else {
-          vErrors.push(err64);
-        }
-        errors++;
-      }
-      var _valid5 = _errs75 === errors;
-      valid9 = valid9 || _valid5;
-      const _errs77 = errors;
-      if (data25 !== null) {
-        const err65 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err65];
-        } else {
-          vErrors.push(err65);
-        }
-        errors++;
-      }
-      var _valid5 = _errs77 === errors;
-      valid9 = valid9 || _valid5;
-      if (!valid9) {
-        const err66 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err66];
-        } else {
-          vErrors.push(err66);
-        }
-        errors++;
-      } else {
-        errors = _errs72;
-        if (vErrors !== null) {
-          if (_errs72) {
-            vErrors.length = _errs72;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ProductName !== undefined) {
-      if (typeof data.ProductName !== "string") {
-        const err67 = {
-          instancePath: instancePath + "/ProductName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err67];
-        } else {
-          vErrors.push(err67);
-        }
-        errors++;
-      }
-    }
-    if (data.Article !== undefined) {
-      if (typeof data.Article !== "string") {
-        const err68 = {
-          instancePath: instancePath + "/Article",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err68];
-        } else {
-          vErrors.push(err68);
-        }
-        errors++;
-      }
-    }
-    if (data.ArticleName !== undefined) {
-      if (typeof data.ArticleName !== "string") {
-        const err69 = {
-          instancePath: instancePath + "/ArticleName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err69];
-        } else {
-          vErrors.push(err69);
-        }
-        errors++;
-      }
-    }
-    if (data.Message !== undefined) {
-      if (typeof data.Message !== "string") {
-        const err70 = {
-          instancePath: instancePath + "/Message",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err70];
-        } else {
-          vErrors.push(err70);
-        }
-        errors++;
-      }
-    }
-    if (data.MessageType !== undefined) {
-      if (
-        !validate71(data.MessageType, {
-          instancePath: instancePath + "/MessageType",
-          parentData: data,
-          parentDataProperty: "MessageType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Recovered !== undefined) {
-      if (typeof data.Recovered !== "boolean") {
-        const err71 = {
-          instancePath: instancePath + "/Recovered",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err71];
-        } else {
-          vErrors.push(err71);
-        }
-        errors++;
-      }
-    }
-    if (data.SupportDate !== undefined) {
-      let data32 = data.SupportDate;
-      if (typeof data32 === "string") {
-        if (!formats0.validate(data32)) {
-          const err72 = {
-            instancePath: instancePath + "/SupportDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err72];
-          } else {
-            vErrors.push(err72);
-          }
-          errors++;
-        }
-      } else {
-        const err73 = {
-          instancePath: instancePath + "/SupportDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err73];
-        } else {
-          vErrors.push(err73);
-        }
-        errors++;
-      }
-    }
-    if (data.SupportEndDate !== undefined) {
-      let data33 = data.SupportEndDate;
-      if (typeof data33 === "string") {
-        if (!formats0.validate(data33)) {
-          const err74 = {
-            instancePath: instancePath + "/SupportEndDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err74];
-          } else {
-            vErrors.push(err74);
-          }
-          errors++;
-        }
-      } else {
-        const err75 = {
-          instancePath: instancePath + "/SupportEndDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err75];
-        } else {
-          vErrors.push(err75);
-        }
-        errors++;
-      }
-    }
-    if (data.SupportPeriod !== undefined) {
-      let data34 = data.SupportPeriod;
-      if (!(typeof data34 == "number" && !(data34 % 1) && !isNaN(data34))) {
-        const err76 = {
-          instancePath: instancePath + "/SupportPeriod",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err76];
-        } else {
-          vErrors.push(err76);
-        }
-        errors++;
-      }
-    }
-    if (data.SupportType !== undefined) {
-      if (
-        !validate73(data.SupportType, {
-          instancePath: instancePath + "/SupportType",
-          parentData: data,
-          parentDataProperty: "SupportType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.IndustrySupportDate !== undefined) {
-      let data36 = data.IndustrySupportDate;
-      if (typeof data36 === "string") {
-        if (!formats0.validate(data36)) {
-          const err77 = {
-            instancePath: instancePath + "/IndustrySupportDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err77];
-          } else {
-            vErrors.push(err77);
-          }
-          errors++;
-        }
-      } else {
-        const err78 = {
-          instancePath: instancePath + "/IndustrySupportDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err78];
-        } else {
-          vErrors.push(err78);
-        }
-        errors++;
-      }
-    }
-    if (data.IndustrySupportEndDate !== undefined) {
-      let data37 = data.IndustrySupportEndDate;
-      if (typeof data37 === "string") {
-        if (!formats0.validate(data37)) {
-          const err79 = {
-            instancePath: instancePath + "/IndustrySupportEndDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err79];
-          } else {
-            vErrors.push(err79);
-          }
-          errors++;
-        }
-      } else {
-        const err80 = {
-          instancePath: instancePath + "/IndustrySupportEndDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err80];
-        } else {
-          vErrors.push(err80);
-        }
-        errors++;
-      }
-    }
-    if (data.IndustrySupportPeriod !== undefined) {
-      let data38 = data.IndustrySupportPeriod;
-      if (!(typeof data38 == "number" && !(data38 % 1) && !isNaN(data38))) {
-        const err81 = {
-          instancePath: instancePath + "/IndustrySupportPeriod",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err81];
-        } else {
-          vErrors.push(err81);
-        }
-        errors++;
-      }
-    }
-    if (data.IndustrySupportType !== undefined) {
-      if (
-        !validate75(data.IndustrySupportType, {
-          instancePath: instancePath + "/IndustrySupportType",
-          parentData: data,
-          parentDataProperty: "IndustrySupportType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.IndustrySupportLevel !== undefined) {
-      if (
-        !validate77(data.IndustrySupportLevel, {
-          instancePath: instancePath + "/IndustrySupportLevel",
-          parentData: data,
-          parentDataProperty: "IndustrySupportLevel",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.IndustrySupportPreferentials !== undefined) {
-      if (
-        !validate79(data.IndustrySupportPreferentials, {
-          instancePath: instancePath + "/IndustrySupportPreferentials",
-          parentData: data,
-          parentDataProperty: "IndustrySupportPreferentials",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.UpdateDate !== undefined) {
-      let data42 = data.UpdateDate;
-      if (typeof data42 === "string") {
-        if (!formats0.validate(data42)) {
-          const err82 = {
-            instancePath: instancePath + "/UpdateDate",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err82];
-          } else {
-            vErrors.push(err82);
-          }
-          errors++;
-        }
-      } else {
-        const err83 = {
-          instancePath: instancePath + "/UpdateDate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err83];
-        } else {
-          vErrors.push(err83);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err84 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err84];
-    } else {
-      vErrors.push(err84);
-    }
-    errors++;
-  }
-  validate83.errors = vErrors;
-  return errors === 0;
-}
-export const validateGetLicenceKeyNoParam: CompiledSchema = validate92;
-const schema39 = {
-  type: "integer",
-  $id: "urn:trustspec:licence:descriptor:validateGetLicenceKeyNoParam",
-};
-function validate92(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:licence:descriptor:validateGetLicenceKeyNoParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate92.errors = vErrors;
-  return errors === 0;
-}
-export const validateReadMemoryPasswordParam: CompiledSchema = validate93;
-const schema40 = {
-  type: "string",
-  default: "",
-  $id: "urn:trustspec:licence:descriptor:validateReadMemoryPasswordParam",
-};
-function validate93(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:licence:descriptor:validateReadMemoryPasswordParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate93.errors = vErrors;
-  return errors === 0;
-}
-export const validateMemoryReadRequest: CompiledSchema = validate94;
-const schema41 = { type: "object", properties: { Password: { type: "string", default: "" } } };
-function validate94(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Password !== undefined) {
-      if (typeof data.Password !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/Password",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate94.errors = vErrors;
-  return errors === 0;
-}
-export const validateMemoryValue: CompiledSchema = validate95;
-const schema42 = {
-  type: "object",
-  required: ["KeyNo", "Value"],
-  properties: { KeyNo: { type: "integer" }, Value: { type: "string" } },
-};
-function validate95(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.KeyNo === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyNo" },
-        message: "must have required property '" + "KeyNo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Value === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.KeyNo !== undefined) {
-      let data0 = data.KeyNo;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err2 = {
-          instancePath: instancePath + "/KeyNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.Value !== undefined) {
-      if (typeof data.Value !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate95.errors = vErrors;
-  return errors === 0;
-}
-export const validateMemoryWriteRequest: CompiledSchema = validate96;
-const schema43 = {
-  type: "object",
-  properties: { Password: { type: "string", default: "" }, Value: { type: "string", default: "" } },
-};
-function validate96(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Password !== undefined) {
-      if (typeof data.Password !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/Password",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.Value !== undefined) {
-      if (typeof data.Value !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate96.errors = vErrors;
-  return errors === 0;
-}
-export const validateMemoryPasswordsRequest: CompiledSchema = validate97;
-const schema44 = {
-  type: "object",
-  properties: {
-    ReadPassword: { type: "string", default: "" },
-    WritePassword: { type: "string", default: "" },
-    NewReadPassword: { type: "string", default: "" },
-    NewWritePassword: { type: "string", default: "" },
-  },
-};
-function validate97(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ReadPassword !== undefined) {
-      if (typeof data.ReadPassword !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/ReadPassword",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.WritePassword !== undefined) {
-      if (typeof data.WritePassword !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/WritePassword",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.NewReadPassword !== undefined) {
-      if (typeof data.NewReadPassword !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/NewReadPassword",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.NewWritePassword !== undefined) {
-      if (typeof data.NewWritePassword !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/NewWritePassword",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate97.errors = vErrors;
-  return errors === 0;
-}
-export const validateServerInfo: CompiledSchema = validate98;
-const schema45 = {
-  type: "object",
-  required: [
-    "ComputerName",
-    "LocalIP",
-    "OSType",
-    "OSVersion",
-    "ModuleName",
-    "PID",
-    "CPU",
-    "Version",
-    "Started",
-    "ComputerID",
-  ],
-  properties: {
-    ComputerName: { type: "string" },
-    LocalIP: { type: "string" },
-    OSType: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/OSType" }] },
-    OSVersion: { type: "string" },
-    ModuleName: { type: "string" },
-    PID: { type: "integer" },
-    CPU: { allOf: [{ $ref: "urn:trustspec:licence#/$defs/CPUArch" }] },
-    Version: { type: "string" },
-    Started: { type: "string", format: "date-time" },
-    ComputerID: { type: "string" },
-  },
-};
-const schema46 = { type: "string", enum: ["Windows", "Linux"] };
-function validate99(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Windows" || data === "Linux")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema46.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate99.errors = vErrors;
-  return errors === 0;
-}
-function validate98(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ComputerName === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ComputerName" },
-        message: "must have required property '" + "ComputerName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.LocalIP === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LocalIP" },
-        message: "must have required property '" + "LocalIP" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.OSType === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OSType" },
-        message: "must have required property '" + "OSType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.OSVersion === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OSVersion" },
-        message: "must have required property '" + "OSVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.ModuleName === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ModuleName" },
-        message: "must have required property '" + "ModuleName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.PID === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PID" },
-        message: "must have required property '" + "PID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.CPU === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CPU" },
-        message: "must have required property '" + "CPU" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.Version === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Version" },
-        message: "must have required property '" + "Version" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.Started === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Started" },
-        message: "must have required property '" + "Started" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.ComputerID === undefined) {
-      const err9 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ComputerID" },
-        message: "must have required property '" + "ComputerID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.ComputerName !== undefined) {
-      if (typeof data.ComputerName !== "string") {
-        const err10 = {
-          instancePath: instancePath + "/ComputerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.LocalIP !== undefined) {
-      if (typeof data.LocalIP !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/LocalIP",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.OSType !== undefined) {
-      if (
-        !validate99(data.OSType, {
-          instancePath: instancePath + "/OSType",
-          parentData: data,
-          parentDataProperty: "OSType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.OSVersion !== undefined) {
-      if (typeof data.OSVersion !== "string") {
-        const err12 = {
-          instancePath: instancePath + "/OSVersion",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.ModuleName !== undefined) {
-      if (typeof data.ModuleName !== "string") {
-        const err13 = {
-          instancePath: instancePath + "/ModuleName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.PID !== undefined) {
-      let data5 = data.PID;
-      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
-        const err14 = {
-          instancePath: instancePath + "/PID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.CPU !== undefined) {
-      if (
-        !validate58(data.CPU, {
-          instancePath: instancePath + "/CPU",
-          parentData: data,
-          parentDataProperty: "CPU",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Version !== undefined) {
-      if (typeof data.Version !== "string") {
-        const err15 = {
-          instancePath: instancePath + "/Version",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.Started !== undefined) {
-      let data8 = data.Started;
-      if (typeof data8 === "string") {
-        if (!formats0.validate(data8)) {
-          const err16 = {
-            instancePath: instancePath + "/Started",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-      } else {
-        const err17 = {
-          instancePath: instancePath + "/Started",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.ComputerID !== undefined) {
-      if (typeof data.ComputerID !== "string") {
-        const err18 = {
-          instancePath: instancePath + "/ComputerID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err19 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err19];
-    } else {
-      vErrors.push(err19);
-    }
-    errors++;
-  }
-  validate98.errors = vErrors;
-  return errors === 0;
-}
-export const validateSessionList: CompiledSchema = validate102;
-const schema47 = {
-  type: "object",
-  required: ["Sessions"],
-  properties: {
-    Sessions: { type: "array", items: { $ref: "urn:trustspec:licence#/$defs/Session" } },
-  },
-};
-const schema48 = {
-  type: "object",
-  required: [
-    "ID",
-    "SessionNumber",
-    "IsServer",
-    "InfoBaseConnectionStr",
-    "AppName",
-    "ComputerName",
-    "UserName",
-    "SessionStarted",
-    "SessionConnection",
-    "AccessCode",
-    "ExpireTime",
-    "Expired",
-    "KeyID",
-    "UsedLicence",
-  ],
-  properties: {
-    ID: { type: "string" },
-    SessionNumber: { anyOf: [{ type: "string" }, { type: "integer" }] },
-    IsServer: { type: "boolean" },
-    InfoBaseConnectionStr: { type: "string" },
-    AppName: { type: "string" },
-    ComputerName: { type: "string" },
-    UserName: { anyOf: [{ type: "string" }, { type: "null" }] },
-    SessionStarted: { type: "string", format: "date-time" },
-    SessionConnection: { type: "string" },
-    AccessCode: { anyOf: [{ type: "string" }, { type: "null" }] },
-    ExpireTime: { type: "string", format: "date-time" },
-    Expired: { anyOf: [{ type: "boolean" }, { type: "string", enum: ["True", "False"] }] },
-    KeyID: { type: "string" },
-    UsedLicence: { type: "integer" },
-  },
-};
-function validate103(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.SessionNumber === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "SessionNumber" },
-        message: "must have required property '" + "SessionNumber" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.IsServer === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IsServer" },
-        message: "must have required property '" + "IsServer" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.InfoBaseConnectionStr === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "InfoBaseConnectionStr" },
-        message: "must have required property '" + "InfoBaseConnectionStr" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.AppName === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AppName" },
-        message: "must have required property '" + "AppName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.ComputerName === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ComputerName" },
-        message: "must have required property '" + "ComputerName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.UserName === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UserName" },
-        message: "must have required property '" + "UserName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.SessionStarted === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "SessionStarted" },
-        message: "must have required property '" + "SessionStarted" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.SessionConnection === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "SessionConnection" },
-        message: "must have required property '" + "SessionConnection" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.AccessCode === undefined) {
-      const err9 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AccessCode" },
-        message: "must have required property '" + "AccessCode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.ExpireTime === undefined) {
-      const err10 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ExpireTime" },
-        message: "must have required property '" + "ExpireTime" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.Expired === undefined) {
-      const err11 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Expired" },
-        message: "must have required property '" + "Expired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.KeyID === undefined) {
-      const err12 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyID" },
-        message: "must have required property '" + "KeyID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (data.UsedLicence === undefined) {
-      const err13 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UsedLicence" },
-        message: "must have required property '" + "UsedLicence" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err13];
-      } else {
-        vErrors.push(err13);
-      }
-      errors++;
-    }
-    if (data.ID !== undefined) {
-      if (typeof data.ID !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.SessionNumber !== undefined) {
-      let data1 = data.SessionNumber;
-      const _errs4 = errors;
-      let valid1 = false;
-      const _errs5 = errors;
-      if (typeof data1 !== "string") {
-        const err15 = {
-          instancePath: instancePath + "/SessionNumber",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-      var _valid0 = _errs5 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs7 = errors;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err16 = {
-          instancePath: instancePath + "/SessionNumber",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      var _valid0 = _errs7 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err17 = {
-          instancePath: instancePath + "/SessionNumber",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      } else {
-        errors = _errs4;
-        if (vErrors !== null) {
-          if (_errs4) {
-            vErrors.length = _errs4;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.IsServer !== undefined) {
-      if (typeof data.IsServer !== "boolean") {
-        const err18 = {
-          instancePath: instancePath + "/IsServer",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.InfoBaseConnectionStr !== undefined) {
-      if (typeof data.InfoBaseConnectionStr !== "string") {
-        const err19 = {
-          instancePath: instancePath + "/InfoBaseConnectionStr",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.AppName !== undefined) {
-      if (typeof data.AppName !== "string") {
-        const err20 = {
-          instancePath: instancePath + "/AppName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.ComputerName !== undefined) {
-      if (typeof data.ComputerName !== "string") {
-        const err21 = {
-          instancePath: instancePath + "/ComputerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-    if (data.UserName !== undefined) {
-      let data6 = data.UserName;
-      const _errs18 = errors;
-      let valid2 = false;
-      const _errs19 = errors;
-      if (typeof data6 !== "string") {
-        const err22 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-      var _valid1 = _errs19 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs21 = errors;
-      if (data6 !== null) {
-        const err23 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-      var _valid1 = _errs21 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err24 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      } else {
-        errors = _errs18;
-        if (vErrors !== null) {
-          if (_errs18) {
-            vErrors.length = _errs18;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.SessionStarted !== undefined) {
-      let data7 = data.SessionStarted;
-      if (typeof data7 === "string") {
-        if (!formats0.validate(data7)) {
-          const err25 = {
-            instancePath: instancePath + "/SessionStarted",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
-          errors++;
-        }
-      } else {
-        const err26 = {
-          instancePath: instancePath + "/SessionStarted",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.SessionConnection !== undefined) {
-      if (typeof data.SessionConnection !== "string") {
-        const err27 = {
-          instancePath: instancePath + "/SessionConnection",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.AccessCode !== undefined) {
-      let data9 = data.AccessCode;
-      const _errs28 = errors;
-      let valid3 = false;
-      const _errs29 = errors;
-      if (typeof data9 !== "string") {
-        const err28 = {
-          instancePath: instancePath + "/AccessCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      var _valid2 = _errs29 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs31 = errors;
-      if (data9 !== null) {
-        const err29 = {
-          instancePath: instancePath + "/AccessCode",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-      var _valid2 = _errs31 === errors;
-      valid3 = valid3 || _valid2;
-      if (!valid3) {
-        const err30 = {
-          instancePath: instancePath + "/AccessCode",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      } else {
-        errors = _errs28;
-        if (vErrors !== null) {
-          if (_errs28) {
-            vErrors.length = _errs28;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ExpireTime !== undefined) {
-      let data10 = data.ExpireTime;
-      if (typeof data10 === "string") {
-        if (!formats0.validate(data10)) {
-          const err31 = {
-            instancePath: instancePath + "/ExpireTime",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err31];
-          } else {
-            vErrors.push(err31);
-          }
-          errors++;
-        }
-      } else {
-        const err32 = {
-          instancePath: instancePath + "/ExpireTime",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-    if (data.Expired !== undefined) {
-      let data11 = data.Expired;
-      const _errs36 = errors;
-      let valid4 = false;
-      const _errs37 = errors;
-      if (typeof data11 !== "boolean") {
-        const err33 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-      var _valid3 = _errs37 === errors;
-      valid4 = valid4 || _valid3;
-      const _errs39 = errors;
-      if (typeof data11 !== "string") {
-        const err34 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-      if (!(data11 === "True" || data11 === "False")) {
-        const err35 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "enum",
-          params: { allowedValues: schema48.properties.Expired.anyOf[1].enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      }
-      var _valid3 = _errs39 === errors;
-      valid4 = valid4 || _valid3;
-      if (!valid4) {
-        const err36 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
-        }
-        errors++;
-      } else {
-        errors = _errs36;
-        if (vErrors !== null) {
-          if (_errs36) {
-            vErrors.length = _errs36;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.KeyID !== undefined) {
-      if (typeof data.KeyID !== "string") {
-        const err37 = {
-          instancePath: instancePath + "/KeyID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-    }
-    if (data.UsedLicence !== undefined) {
-      let data13 = data.UsedLicence;
-      if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13))) {
-        const err38 = {
-          instancePath: instancePath + "/UsedLicence",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err38];
-        } else {
-          vErrors.push(err38);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err39 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err39];
-    } else {
-      vErrors.push(err39);
-    }
-    errors++;
-  }
-  validate103.errors = vErrors;
-  return errors === 0;
-}
-function validate102(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Sessions === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Sessions" },
-        message: "must have required property '" + "Sessions" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Sessions !== undefined) {
-      let data0 = data.Sessions;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate103(data0[i0], {
-              instancePath: instancePath + "/Sessions/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err1 = {
-          instancePath: instancePath + "/Sessions",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate102.errors = vErrors;
-  return errors === 0;
-}
-export const validateSessionCreateRequest: CompiledSchema = validate105;
-const schema49 = {
-  type: "object",
-  required: ["KeyID", "ClientSessionID", "AppName"],
-  properties: {
-    KeyID: { type: "string" },
-    ClientSessionID: { type: "string" },
-    AppName: { type: "string" },
-    UserName: { type: "string" },
-    SessionStarted: { type: "string" },
-    ComputerName: { type: "string" },
-    InfoBaseName: { type: "string" },
-    AccessCode: { type: "string" },
-    KeyNo: { type: "integer" },
-    ITN: { type: "integer" },
-    IEC: { anyOf: [{ type: "integer" }, { type: "string" }] },
-  },
-};
-function validate105(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.KeyID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyID" },
-        message: "must have required property '" + "KeyID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.ClientSessionID === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ClientSessionID" },
-        message: "must have required property '" + "ClientSessionID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.AppName === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AppName" },
-        message: "must have required property '" + "AppName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.KeyID !== undefined) {
-      if (typeof data.KeyID !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/KeyID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.ClientSessionID !== undefined) {
-      if (typeof data.ClientSessionID !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/ClientSessionID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.AppName !== undefined) {
-      if (typeof data.AppName !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/AppName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.UserName !== undefined) {
-      if (typeof data.UserName !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.SessionStarted !== undefined) {
-      if (typeof data.SessionStarted !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/SessionStarted",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.ComputerName !== undefined) {
-      if (typeof data.ComputerName !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/ComputerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.InfoBaseName !== undefined) {
-      if (typeof data.InfoBaseName !== "string") {
-        const err9 = {
-          instancePath: instancePath + "/InfoBaseName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.AccessCode !== undefined) {
-      if (typeof data.AccessCode !== "string") {
-        const err10 = {
-          instancePath: instancePath + "/AccessCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyNo !== undefined) {
-      let data8 = data.KeyNo;
-      if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8))) {
-        const err11 = {
-          instancePath: instancePath + "/KeyNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.ITN !== undefined) {
-      let data9 = data.ITN;
-      if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9))) {
-        const err12 = {
-          instancePath: instancePath + "/ITN",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.IEC !== undefined) {
-      let data10 = data.IEC;
-      const _errs22 = errors;
-      let valid1 = false;
-      const _errs23 = errors;
-      if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10))) {
-        const err13 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-      var _valid0 = _errs23 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs25 = errors;
-      if (typeof data10 !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var _valid0 = _errs25 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err15 = {
-          instancePath: instancePath + "/IEC",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      } else {
-        errors = _errs22;
-        if (vErrors !== null) {
-          if (_errs22) {
-            vErrors.length = _errs22;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err16 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err16];
-    } else {
-      vErrors.push(err16);
-    }
-    errors++;
-  }
-  validate105.errors = vErrors;
-  return errors === 0;
-}
-export const validateSession: CompiledSchema = validate106;
-function validate106(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.SessionNumber === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "SessionNumber" },
-        message: "must have required property '" + "SessionNumber" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.IsServer === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IsServer" },
-        message: "must have required property '" + "IsServer" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.InfoBaseConnectionStr === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "InfoBaseConnectionStr" },
-        message: "must have required property '" + "InfoBaseConnectionStr" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.AppName === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AppName" },
-        message: "must have required property '" + "AppName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.ComputerName === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ComputerName" },
-        message: "must have required property '" + "ComputerName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.UserName === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UserName" },
-        message: "must have required property '" + "UserName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.SessionStarted === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "SessionStarted" },
-        message: "must have required property '" + "SessionStarted" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.SessionConnection === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "SessionConnection" },
-        message: "must have required property '" + "SessionConnection" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.AccessCode === undefined) {
-      const err9 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AccessCode" },
-        message: "must have required property '" + "AccessCode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.ExpireTime === undefined) {
-      const err10 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ExpireTime" },
-        message: "must have required property '" + "ExpireTime" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.Expired === undefined) {
-      const err11 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Expired" },
-        message: "must have required property '" + "Expired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.KeyID === undefined) {
-      const err12 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyID" },
-        message: "must have required property '" + "KeyID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (data.UsedLicence === undefined) {
-      const err13 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UsedLicence" },
-        message: "must have required property '" + "UsedLicence" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err13];
-      } else {
-        vErrors.push(err13);
-      }
-      errors++;
-    }
-    if (data.ID !== undefined) {
-      if (typeof data.ID !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.SessionNumber !== undefined) {
-      let data1 = data.SessionNumber;
-      const _errs4 = errors;
-      let valid1 = false;
-      const _errs5 = errors;
-      if (typeof data1 !== "string") {
-        const err15 = {
-          instancePath: instancePath + "/SessionNumber",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-      var _valid0 = _errs5 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs7 = errors;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err16 = {
-          instancePath: instancePath + "/SessionNumber",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      var _valid0 = _errs7 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err17 = {
-          instancePath: instancePath + "/SessionNumber",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      } else {
-        errors = _errs4;
-        if (vErrors !== null) {
-          if (_errs4) {
-            vErrors.length = _errs4;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.IsServer !== undefined) {
-      if (typeof data.IsServer !== "boolean") {
-        const err18 = {
-          instancePath: instancePath + "/IsServer",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.InfoBaseConnectionStr !== undefined) {
-      if (typeof data.InfoBaseConnectionStr !== "string") {
-        const err19 = {
-          instancePath: instancePath + "/InfoBaseConnectionStr",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.AppName !== undefined) {
-      if (typeof data.AppName !== "string") {
-        const err20 = {
-          instancePath: instancePath + "/AppName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.ComputerName !== undefined) {
-      if (typeof data.ComputerName !== "string") {
-        const err21 = {
-          instancePath: instancePath + "/ComputerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-    if (data.UserName !== undefined) {
-      let data6 = data.UserName;
-      const _errs18 = errors;
-      let valid2 = false;
-      const _errs19 = errors;
-      if (typeof data6 !== "string") {
-        const err22 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-      var _valid1 = _errs19 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs21 = errors;
-      if (data6 !== null) {
-        const err23 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-      var _valid1 = _errs21 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err24 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      } else {
-        errors = _errs18;
-        if (vErrors !== null) {
-          if (_errs18) {
-            vErrors.length = _errs18;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.SessionStarted !== undefined) {
-      let data7 = data.SessionStarted;
-      if (typeof data7 === "string") {
-        if (!formats0.validate(data7)) {
-          const err25 = {
-            instancePath: instancePath + "/SessionStarted",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
-          errors++;
-        }
-      } else {
-        const err26 = {
-          instancePath: instancePath + "/SessionStarted",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.SessionConnection !== undefined) {
-      if (typeof data.SessionConnection !== "string") {
-        const err27 = {
-          instancePath: instancePath + "/SessionConnection",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.AccessCode !== undefined) {
-      let data9 = data.AccessCode;
-      const _errs28 = errors;
-      let valid3 = false;
-      const _errs29 = errors;
-      if (typeof data9 !== "string") {
-        const err28 = {
-          instancePath: instancePath + "/AccessCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      var _valid2 = _errs29 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs31 = errors;
-      if (data9 !== null) {
-        const err29 = {
-          instancePath: instancePath + "/AccessCode",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-      var _valid2 = _errs31 === errors;
-      valid3 = valid3 || _valid2;
-      if (!valid3) {
-        const err30 = {
-          instancePath: instancePath + "/AccessCode",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      } else {
-        errors = _errs28;
-        if (vErrors !== null) {
-          if (_errs28) {
-            vErrors.length = _errs28;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ExpireTime !== undefined) {
-      let data10 = data.ExpireTime;
-      if (typeof data10 === "string") {
-        if (!formats0.validate(data10)) {
-          const err31 = {
-            instancePath: instancePath + "/ExpireTime",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err31];
-          } else {
-            vErrors.push(err31);
-          }
-          errors++;
-        }
-      } else {
-        const err32 = {
-          instancePath: instancePath + "/ExpireTime",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-    if (data.Expired !== undefined) {
-      let data11 = data.Expired;
-      const _errs36 = errors;
-      let valid4 = false;
-      const _errs37 = errors;
-      if (typeof data11 !== "boolean") {
-        const err33 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-      var _valid3 = _errs37 === errors;
-      valid4 = valid4 || _valid3;
-      const _errs39 = errors;
-      if (typeof data11 !== "string") {
-        const err34 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-      if (!(data11 === "True" || data11 === "False")) {
-        const err35 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "enum",
-          params: { allowedValues: schema48.properties.Expired.anyOf[1].enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      }
-      var _valid3 = _errs39 === errors;
-      valid4 = valid4 || _valid3;
-      if (!valid4) {
-        const err36 = {
-          instancePath: instancePath + "/Expired",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
-        }
-        errors++;
-      } else {
-        errors = _errs36;
-        if (vErrors !== null) {
-          if (_errs36) {
-            vErrors.length = _errs36;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.KeyID !== undefined) {
-      if (typeof data.KeyID !== "string") {
-        const err37 = {
-          instancePath: instancePath + "/KeyID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-    }
-    if (data.UsedLicence !== undefined) {
-      let data13 = data.UsedLicence;
-      if (!(typeof data13 == "number" && !(data13 % 1) && !isNaN(data13))) {
-        const err38 = {
-          instancePath: instancePath + "/UsedLicence",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err38];
-        } else {
-          vErrors.push(err38);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err39 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err39];
-    } else {
-      vErrors.push(err39);
-    }
-    errors++;
-  }
-  validate106.errors = vErrors;
-  return errors === 0;
-}
+);
+export const validateMemoryReadRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkMemoryReadRequest);
+export const validateMemoryValue: CompiledSchema = /* @__PURE__ */ compiled(checkMemoryValue);
+export const validateMemoryWriteRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkMemoryWriteRequest);
+export const validateMemoryPasswordsRequest: CompiledSchema = /* @__PURE__ */ compiled(
+  checkMemoryPasswordsRequest,
+);
+export const validateServerInfo: CompiledSchema = /* @__PURE__ */ compiled(checkServerInfo);
+export const validateSessionList: CompiledSchema = /* @__PURE__ */ compiled(checkSessionList);
+export const validateSessionCreateRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkSessionCreateRequest);
+export const validateSession: CompiledSchema = /* @__PURE__ */ compiled(checkSession);

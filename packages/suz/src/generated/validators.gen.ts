@@ -2,1945 +2,361 @@
 // Source: specs/suz/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema, ucs2length } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  anyOfProblem,
+  compiled,
+  enumProblem,
+  formatProblem,
+  problem,
+  requiredProblem,
+  typeProblem,
+  ucs2length,
+  uuidFormat,
+} from "@trustspec/runtime";
 
-export const validateMdlpAuthRequest: CompiledSchema = validate53;
-const schema20 = {
-  type: "object",
-  required: ["client_id", "client_secret", "user_id", "auth_type"],
-  properties: {
-    client_id: { allOf: [{ $ref: "urn:trustspec:suz#/$defs/Uuid" }] },
-    client_secret: { type: "string" },
-    user_id: { type: "string" },
-    auth_type: { allOf: [{ $ref: "urn:trustspec:suz#/$defs/MdlpAuthType" }] },
+const allowed0 = ["SIGNED_CODE", "PASSWORD"];
+const allowed1 = ["SUCCESS", "REJECTED"];
+function checkUuid(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!uuidFormat.test(d)) formatProblem(e, p, "uuid");
+  } else typeProblem(e, p, "string");
+}
+function checkMdlpAuthType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed0.includes(d)) enumProblem(e, p, allowed0);
+}
+function checkMdlpAuthRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.client_id === undefined) requiredProblem(e, p, "client_id");
+    if (d.client_secret === undefined) requiredProblem(e, p, "client_secret");
+    if (d.user_id === undefined) requiredProblem(e, p, "user_id");
+    if (d.auth_type === undefined) requiredProblem(e, p, "auth_type");
+    const v0 = d.client_id;
+    if (v0 !== undefined) {
+      checkUuid(v0, `${p}/client_id`, e);
+    }
+    const v1 = d.client_secret;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/client_secret`, "string");
+    }
+    const v2 = d.user_id;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/user_id`, "string");
+    }
+    const v3 = d.auth_type;
+    if (v3 !== undefined) {
+      checkMdlpAuthType(v3, `${p}/auth_type`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMdlpAuthResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.code === undefined) requiredProblem(e, p, "code");
+    const v0 = d.code;
+    if (v0 !== undefined) {
+      checkUuid(v0, `${p}/code`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMdlpError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.error_code;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/error_code`, "string");
+    }
+    const v1 = d.error_description;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/error_description`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMdlpTokenRequestSignedCode(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.code === undefined) requiredProblem(e, p, "code");
+    if (d.signature === undefined) requiredProblem(e, p, "signature");
+    const v0 = d.code;
+    if (v0 !== undefined) {
+      checkUuid(v0, `${p}/code`, e);
+    }
+    const v1 = d.signature;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/signature`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMdlpTokenRequestPassword(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.code === undefined) requiredProblem(e, p, "code");
+    if (d.password === undefined) requiredProblem(e, p, "password");
+    const v0 = d.code;
+    if (v0 !== undefined) {
+      checkUuid(v0, `${p}/code`, e);
+    }
+    const v1 = d.password;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/password`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMdlpTokenRequest(d: any, p: string, e: CompiledProblems): void {
+  {
+    const n0 = e.length;
+    checkMdlpTokenRequestPassword(d, p, e);
+    if (e.length > n0) {
+      const m1 = e.length;
+      checkMdlpTokenRequestSignedCode(d, p, e);
+      if (e.length === m1) e.length = n0;
+      else {
+        anyOfProblem(e, p);
+      }
+    }
+  }
+}
+function checkMdlpTokenResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.token === undefined) requiredProblem(e, p, "token");
+    const v0 = d.token;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/token`, "string");
+    }
+    const v1 = d.life_time;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/life_time`, "integer");
+      if (typeof v1 === "number") {
+        if (v1 < 0 || Number.isNaN(v1))
+          problem(e, `${p}/life_time`, "minimum", { comparison: ">=", limit: 0 }, "must be >= 0");
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkPingResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.omsId === undefined) requiredProblem(e, p, "omsId");
+    if (d.apiVersion === undefined) requiredProblem(e, p, "apiVersion");
+    if (d.omsVersion === undefined) requiredProblem(e, p, "omsVersion");
+    const v0 = d.omsId;
+    if (v0 !== undefined) {
+      checkUuid(v0, `${p}/omsId`, e);
+    }
+    const v1 = d.apiVersion;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/apiVersion`, "string");
+    }
+    const v2 = d.omsVersion;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/omsVersion`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkOmsGlobalError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.error;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/error`, "string");
+    }
+    const v1 = d.errorCode;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/errorCode`, "integer");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkOmsFieldError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.fieldName;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/fieldName`, "string");
+    }
+    const v1 = d.fieldError;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/fieldError`, "string");
+    }
+    const v2 = d.errorCode;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)))
+        typeProblem(e, `${p}/errorCode`, "integer");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkOmsErrorResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.success === undefined) requiredProblem(e, p, "success");
+    const v0 = d.success;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "boolean")) typeProblem(e, `${p}/success`, "boolean");
+    }
+    const v1 = d.globalErrors;
+    if (v1 !== undefined) {
+      if (Array.isArray(v1)) {
+        for (let i2 = 0; i2 < v1.length; i2++) {
+          const v3 = v1[i2];
+          checkOmsGlobalError(v3, `${p}/globalErrors/${i2}`, e);
+        }
+      } else typeProblem(e, `${p}/globalErrors`, "array");
+    }
+    const v4 = d.fieldErrors;
+    if (v4 !== undefined) {
+      if (Array.isArray(v4)) {
+        for (let i5 = 0; i5 < v4.length; i5++) {
+          const v6 = v4[i5];
+          checkOmsFieldError(v6, `${p}/fieldErrors/${i5}`, e);
+        }
+      } else typeProblem(e, `${p}/fieldErrors`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkIntegrationConnectionRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.address === undefined) requiredProblem(e, p, "address");
+    const v0 = d.address;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/address`, "string");
+    }
+    const v1 = d.name;
+    if (v1 !== undefined) {
+      if (typeof v1 === "string") {
+        if (ucs2length(v1) > 256)
+          problem(
+            e,
+            `${p}/name`,
+            "maxLength",
+            { limit: 256 },
+            "must NOT have more than 256 characters",
+          );
+        if (ucs2length(v1) < 1)
+          problem(
+            e,
+            `${p}/name`,
+            "minLength",
+            { limit: 1 },
+            "must NOT have fewer than 1 characters",
+          );
+      } else typeProblem(e, `${p}/name`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkIntegrationConnectionStatus(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed1.includes(d)) enumProblem(e, p, allowed1);
+}
+function checkIntegrationConnectionResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.status === undefined) requiredProblem(e, p, "status");
+    const v0 = d.status;
+    if (v0 !== undefined) {
+      checkIntegrationConnectionStatus(v0, `${p}/status`, e);
+    }
+    const v1 = d.omsConnection;
+    if (v1 !== undefined) {
+      checkUuid(v1, `${p}/omsConnection`, e);
+    }
+    const v2 = d.name;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/name`, "string");
+    }
+    const v3 = d.rejectionReason;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/rejectionReason`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTrueApiAuthKeyResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.uuid === undefined) requiredProblem(e, p, "uuid");
+    if (d.data === undefined) requiredProblem(e, p, "data");
+    const v0 = d.uuid;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/uuid`, "string");
+    }
+    const v1 = d.data;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/data`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTrueApiError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.code;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/code`, "string");
+    }
+    const v1 = d.error_message;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/error_message`, "string");
+    }
+    const v2 = d.description;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/description`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTrueApiSignInRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.uuid === undefined) requiredProblem(e, p, "uuid");
+    if (d.data === undefined) requiredProblem(e, p, "data");
+    const v0 = d.uuid;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/uuid`, "string");
+    }
+    const v1 = d.data;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/data`, "string");
+    }
+    const v2 = d.inn;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/inn`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTrueApiSignInResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.token === undefined) requiredProblem(e, p, "token");
+    const v0 = d.token;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/token`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+export const validateMdlpAuthRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkMdlpAuthRequest);
+export const validateMdlpAuthResponse: CompiledSchema =
+  /* @__PURE__ */ compiled(checkMdlpAuthResponse);
+export const validateMdlpError: CompiledSchema = /* @__PURE__ */ compiled(checkMdlpError);
+export const validateUuid: CompiledSchema = /* @__PURE__ */ compiled(checkUuid);
+export const validateMdlpTokenRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkMdlpTokenRequest);
+export const validateMdlpTokenResponse: CompiledSchema =
+  /* @__PURE__ */ compiled(checkMdlpTokenResponse);
+export const validatePingExtensionParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-const schema21 = { type: "string", format: "uuid" };
-const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!formats0.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "format",
-        params: { format: "uuid" },
-        message: 'must match format "' + "uuid" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
-const schema22 = { type: "string", enum: ["SIGNED_CODE", "PASSWORD"] };
-function validate56(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "SIGNED_CODE" || data === "PASSWORD")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema22.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
-}
-function validate53(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.client_id === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "client_id" },
-        message: "must have required property '" + "client_id" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.client_secret === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "client_secret" },
-        message: "must have required property '" + "client_secret" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.user_id === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "user_id" },
-        message: "must have required property '" + "user_id" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.auth_type === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "auth_type" },
-        message: "must have required property '" + "auth_type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.client_id !== undefined) {
-      if (
-        !validate54(data.client_id, {
-          instancePath: instancePath + "/client_id",
-          parentData: data,
-          parentDataProperty: "client_id",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.client_secret !== undefined) {
-      if (typeof data.client_secret !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/client_secret",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.user_id !== undefined) {
-      if (typeof data.user_id !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/user_id",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.auth_type !== undefined) {
-      if (
-        !validate56(data.auth_type, {
-          instancePath: instancePath + "/auth_type",
-          parentData: data,
-          parentDataProperty: "auth_type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err6 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
-}
-export const validateMdlpAuthResponse: CompiledSchema = validate58;
-const schema23 = {
-  type: "object",
-  required: ["code"],
-  properties: { code: { allOf: [{ $ref: "urn:trustspec:suz#/$defs/Uuid" }] } },
-};
-function validate58(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.code === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "code" },
-        message: "must have required property '" + "code" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.code !== undefined) {
-      if (
-        !validate54(data.code, {
-          instancePath: instancePath + "/code",
-          parentData: data,
-          parentDataProperty: "code",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
-}
-export const validateMdlpError: CompiledSchema = validate60;
-const schema24 = {
-  type: "object",
-  properties: { error_code: { type: "string" }, error_description: { type: "string" } },
-};
-function validate60(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.error_code !== undefined) {
-      if (typeof data.error_code !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/error_code",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.error_description !== undefined) {
-      if (typeof data.error_description !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/error_description",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-export const validateUuid: CompiledSchema = validate61;
-function validate61(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!formats0.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "format",
-        params: { format: "uuid" },
-        message: 'must match format "' + "uuid" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate61.errors = vErrors;
-  return errors === 0;
-}
-export const validateMdlpTokenRequest: CompiledSchema = validate62;
-const schema26 = {
-  anyOf: [
-    { $ref: "urn:trustspec:suz#/$defs/MdlpTokenRequestPassword" },
-    { $ref: "urn:trustspec:suz#/$defs/MdlpTokenRequestSignedCode" },
-  ],
-};
-const schema27 = {
-  type: "object",
-  required: ["code", "password"],
-  properties: {
-    code: { allOf: [{ $ref: "urn:trustspec:suz#/$defs/Uuid" }] },
-    password: { type: "string" },
+);
+export const validatePingResponse: CompiledSchema = /* @__PURE__ */ compiled(checkPingResponse);
+export const validateOmsErrorResponse: CompiledSchema =
+  /* @__PURE__ */ compiled(checkOmsErrorResponse);
+export const validateRegisterConnectionXSignatureParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-function validate63(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.code === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "code" },
-        message: "must have required property '" + "code" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.password === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "password" },
-        message: "must have required property '" + "password" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.code !== undefined) {
-      if (
-        !validate54(data.code, {
-          instancePath: instancePath + "/code",
-          parentData: data,
-          parentDataProperty: "code",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.password !== undefined) {
-      if (typeof data.password !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/password",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate63.errors = vErrors;
-  return errors === 0;
-}
-const schema28 = {
-  type: "object",
-  required: ["code", "signature"],
-  properties: {
-    code: { allOf: [{ $ref: "urn:trustspec:suz#/$defs/Uuid" }] },
-    signature: { type: "string", contentEncoding: "base64" },
-  },
-};
-function validate66(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.code === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "code" },
-        message: "must have required property '" + "code" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.signature === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "signature" },
-        message: "must have required property '" + "signature" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.code !== undefined) {
-      if (
-        !validate54(data.code, {
-          instancePath: instancePath + "/code",
-          parentData: data,
-          parentDataProperty: "code",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.signature !== undefined) {
-      if (typeof data.signature !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/signature",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate66.errors = vErrors;
-  return errors === 0;
-}
-function validate62(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  if (
-    !validate63(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-    errors = vErrors.length;
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    var props0 = {};
-    props0.code = true;
-    props0.password = true;
-  }
-  const _errs2 = errors;
-  if (
-    !validate66(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-    errors = vErrors.length;
-  }
-  var _valid0 = _errs2 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    if (props0 !== true) {
-      props0 = props0 || {};
-      props0.code = true;
-      props0.signature = true;
-    }
-  }
-  if (!valid0) {
-    const err0 = {
-      instancePath,
-      keyword: "anyOf",
-      params: {},
-      message: "must match a schema in anyOf",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate62.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
-}
-export const validateMdlpTokenResponse: CompiledSchema = validate69;
-const schema29 = {
-  type: "object",
-  required: ["token"],
-  properties: { token: { type: "string" }, life_time: { type: "integer", minimum: 0 } },
-};
-function validate69(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.token === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "token" },
-        message: "must have required property '" + "token" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.token !== undefined) {
-      if (typeof data.token !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/token",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.life_time !== undefined) {
-      let data1 = data.life_time;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err2 = {
-          instancePath: instancePath + "/life_time",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      if (typeof data1 == "number") {
-        if (data1 < 0 || isNaN(data1)) {
-          const err3 = {
-            instancePath: instancePath + "/life_time",
-            keyword: "minimum",
-            params: { comparison: ">=", limit: 0 },
-            message: "must be >= 0",
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate69.errors = vErrors;
-  return errors === 0;
-}
-export const validatePingExtensionParam: CompiledSchema = validate70;
-const schema30 = { type: "string", $id: "urn:trustspec:suz:descriptor:validatePingExtensionParam" };
-function validate70(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:suz:descriptor:validatePingExtensionParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate70.errors = vErrors;
-  return errors === 0;
-}
-export const validatePingResponse: CompiledSchema = validate71;
-const schema31 = {
-  type: "object",
-  required: ["omsId", "apiVersion", "omsVersion"],
-  properties: {
-    omsId: { allOf: [{ $ref: "urn:trustspec:suz#/$defs/Uuid" }] },
-    apiVersion: { type: "string" },
-    omsVersion: { type: "string" },
-  },
-};
-function validate71(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.omsId === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "omsId" },
-        message: "must have required property '" + "omsId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.apiVersion === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "apiVersion" },
-        message: "must have required property '" + "apiVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.omsVersion === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "omsVersion" },
-        message: "must have required property '" + "omsVersion" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.omsId !== undefined) {
-      if (
-        !validate54(data.omsId, {
-          instancePath: instancePath + "/omsId",
-          parentData: data,
-          parentDataProperty: "omsId",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.apiVersion !== undefined) {
-      if (typeof data.apiVersion !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/apiVersion",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.omsVersion !== undefined) {
-      if (typeof data.omsVersion !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/omsVersion",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate71.errors = vErrors;
-  return errors === 0;
-}
-export const validateOmsErrorResponse: CompiledSchema = validate73;
-const schema32 = {
-  type: "object",
-  required: ["success"],
-  properties: {
-    success: { type: "boolean" },
-    globalErrors: { type: "array", items: { $ref: "urn:trustspec:suz#/$defs/OmsGlobalError" } },
-    fieldErrors: { type: "array", items: { $ref: "urn:trustspec:suz#/$defs/OmsFieldError" } },
-  },
-};
-const schema33 = {
-  type: "object",
-  properties: { error: { type: "string" }, errorCode: { type: "integer" } },
-};
-function validate74(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.error !== undefined) {
-      if (typeof data.error !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/error",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.errorCode !== undefined) {
-      let data1 = data.errorCode;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err1 = {
-          instancePath: instancePath + "/errorCode",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate74.errors = vErrors;
-  return errors === 0;
-}
-const schema34 = {
-  type: "object",
-  properties: {
-    fieldName: { type: "string" },
-    fieldError: { type: "string" },
-    errorCode: { type: "integer" },
-  },
-};
-function validate76(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.fieldName !== undefined) {
-      if (typeof data.fieldName !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/fieldName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.fieldError !== undefined) {
-      if (typeof data.fieldError !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/fieldError",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.errorCode !== undefined) {
-      let data2 = data.errorCode;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err2 = {
-          instancePath: instancePath + "/errorCode",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate76.errors = vErrors;
-  return errors === 0;
-}
-function validate73(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.success === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "success" },
-        message: "must have required property '" + "success" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.success !== undefined) {
-      if (typeof data.success !== "boolean") {
-        const err1 = {
-          instancePath: instancePath + "/success",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.globalErrors !== undefined) {
-      let data1 = data.globalErrors;
-      if (Array.isArray(data1)) {
-        const len0 = data1.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate74(data1[i0], {
-              instancePath: instancePath + "/globalErrors/" + i0,
-              parentData: data1,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err2 = {
-          instancePath: instancePath + "/globalErrors",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.fieldErrors !== undefined) {
-      let data3 = data.fieldErrors;
-      if (Array.isArray(data3)) {
-        const len1 = data3.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (
-            !validate76(data3[i1], {
-              instancePath: instancePath + "/fieldErrors/" + i1,
-              parentData: data3,
-              parentDataProperty: i1,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err3 = {
-          instancePath: instancePath + "/fieldErrors",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate73.errors = vErrors;
-  return errors === 0;
-}
-export const validateRegisterConnectionXSignatureParam: CompiledSchema = validate78;
-const schema35 = {
-  type: "string",
-  contentEncoding: "base64",
-  $id: "urn:trustspec:suz:descriptor:validateRegisterConnectionXSignatureParam",
-};
-function validate78(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:suz:descriptor:validateRegisterConnectionXSignatureParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate78.errors = vErrors;
-  return errors === 0;
-}
-export const validateIntegrationConnectionRequest: CompiledSchema = validate79;
-const schema36 = {
-  type: "object",
-  required: ["address"],
-  properties: {
-    address: { type: "string" },
-    name: { type: "string", minLength: 1, maxLength: 256 },
-  },
-};
-const func1 = ucs2length;
-function validate79(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.address === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "address" },
-        message: "must have required property '" + "address" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.address !== undefined) {
-      if (typeof data.address !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/address",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.name !== undefined) {
-      let data1 = data.name;
-      if (typeof data1 === "string") {
-        if (func1(data1) > 256) {
-          const err2 = {
-            instancePath: instancePath + "/name",
-            keyword: "maxLength",
-            params: { limit: 256 },
-            message: "must NOT have more than 256 characters",
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (func1(data1) < 1) {
-          const err3 = {
-            instancePath: instancePath + "/name",
-            keyword: "minLength",
-            params: { limit: 1 },
-            message: "must NOT have fewer than 1 characters",
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = {
-          instancePath: instancePath + "/name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate79.errors = vErrors;
-  return errors === 0;
-}
-export const validateIntegrationConnectionResponse: CompiledSchema = validate80;
-const schema37 = {
-  type: "object",
-  required: ["status"],
-  properties: {
-    status: { allOf: [{ $ref: "urn:trustspec:suz#/$defs/IntegrationConnectionStatus" }] },
-    omsConnection: { allOf: [{ $ref: "urn:trustspec:suz#/$defs/Uuid" }] },
-    name: { type: "string" },
-    rejectionReason: { type: "string" },
-  },
-};
-const schema38 = { type: "string", enum: ["SUCCESS", "REJECTED"] };
-function validate81(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "SUCCESS" || data === "REJECTED")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema38.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate81.errors = vErrors;
-  return errors === 0;
-}
-function validate80(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.status === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "status" },
-        message: "must have required property '" + "status" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.status !== undefined) {
-      if (
-        !validate81(data.status, {
-          instancePath: instancePath + "/status",
-          parentData: data,
-          parentDataProperty: "status",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.omsConnection !== undefined) {
-      if (
-        !validate54(data.omsConnection, {
-          instancePath: instancePath + "/omsConnection",
-          parentData: data,
-          parentDataProperty: "omsConnection",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.name !== undefined) {
-      if (typeof data.name !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.rejectionReason !== undefined) {
-      if (typeof data.rejectionReason !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/rejectionReason",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate80.errors = vErrors;
-  return errors === 0;
-}
-export const validateTrueApiAuthKeyResponse: CompiledSchema = validate84;
-const schema39 = {
-  type: "object",
-  required: ["uuid", "data"],
-  properties: { uuid: { type: "string" }, data: { type: "string" } },
-};
-function validate84(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.uuid === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "uuid" },
-        message: "must have required property '" + "uuid" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.data === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "data" },
-        message: "must have required property '" + "data" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.uuid !== undefined) {
-      if (typeof data.uuid !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/uuid",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.data !== undefined) {
-      if (typeof data.data !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/data",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate84.errors = vErrors;
-  return errors === 0;
-}
-export const validateTrueApiError: CompiledSchema = validate85;
-const schema40 = {
-  type: "object",
-  properties: {
-    code: { type: "string" },
-    error_message: { type: "string" },
-    description: { type: "string" },
-  },
-};
-function validate85(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.code !== undefined) {
-      if (typeof data.code !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/code",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.error_message !== undefined) {
-      if (typeof data.error_message !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/error_message",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.description !== undefined) {
-      if (typeof data.description !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/description",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate85.errors = vErrors;
-  return errors === 0;
-}
-export const validateTrueApiSignInRequest: CompiledSchema = validate86;
-const schema41 = {
-  type: "object",
-  required: ["uuid", "data"],
-  properties: {
-    uuid: { type: "string" },
-    data: { type: "string", contentEncoding: "base64" },
-    inn: { type: "string" },
-  },
-};
-function validate86(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.uuid === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "uuid" },
-        message: "must have required property '" + "uuid" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.data === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "data" },
-        message: "must have required property '" + "data" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.uuid !== undefined) {
-      if (typeof data.uuid !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/uuid",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.data !== undefined) {
-      if (typeof data.data !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/data",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.inn !== undefined) {
-      if (typeof data.inn !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/inn",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate86.errors = vErrors;
-  return errors === 0;
-}
-export const validateTrueApiSignInResponse: CompiledSchema = validate87;
-const schema42 = { type: "object", required: ["token"], properties: { token: { type: "string" } } };
-function validate87(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.token === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "token" },
-        message: "must have required property '" + "token" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.token !== undefined) {
-      if (typeof data.token !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/token",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate87.errors = vErrors;
-  return errors === 0;
-}
+);
+export const validateIntegrationConnectionRequest: CompiledSchema = /* @__PURE__ */ compiled(
+  checkIntegrationConnectionRequest,
+);
+export const validateIntegrationConnectionResponse: CompiledSchema = /* @__PURE__ */ compiled(
+  checkIntegrationConnectionResponse,
+);
+export const validateTrueApiAuthKeyResponse: CompiledSchema = /* @__PURE__ */ compiled(
+  checkTrueApiAuthKeyResponse,
+);
+export const validateTrueApiError: CompiledSchema = /* @__PURE__ */ compiled(checkTrueApiError);
+export const validateTrueApiSignInRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkTrueApiSignInRequest);
+export const validateTrueApiSignInResponse: CompiledSchema = /* @__PURE__ */ compiled(
+  checkTrueApiSignInResponse,
+);

@@ -2,351 +2,69 @@
 // Source: generators/codegen/test/fixtures/enums/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  anyOfProblem,
+  compiled,
+  enumProblem,
+  requiredProblem,
+  typeProblem,
+} from "@trustspec/runtime";
 
-export const validateListThingsResponse200: CompiledSchema = validate52;
-const schema19 = {
-  type: "array",
-  items: { $ref: "urn:trustspec:enums#/$defs/Thing" },
-  $id: "urn:trustspec:enums:descriptor:validateListThingsResponse200",
-};
-const schema21 = {
-  type: "object",
-  required: ["colour", "level"],
-  properties: {
-    colour: { $ref: "urn:trustspec:enums#/$defs/Colour" },
-    level: { $ref: "urn:trustspec:enums#/$defs/Level" },
-    service: { $ref: "urn:trustspec:enums#/$defs/Service" },
+const allowed0 = ["red", "dark-green", "x86_64"];
+const allowed1 = [0, 1, 2];
+const allowed2 = [0, 1];
+function checkColour(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed0.includes(d)) enumProblem(e, p, allowed0);
+}
+function checkLevel(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
+  if (!allowed1.includes(d)) enumProblem(e, p, allowed1);
+}
+function checkService(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) {
+    const n0 = e.length;
+    if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
+    if (!allowed2.includes(d)) enumProblem(e, p, allowed2);
+    if (e.length > n0) {
+      const m1 = e.length;
+      if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
+      if (e.length === m1) e.length = n0;
+      else {
+        anyOfProblem(e, p);
+      }
+    }
+  }
+}
+function checkThing(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.colour === undefined) requiredProblem(e, p, "colour");
+    if (d.level === undefined) requiredProblem(e, p, "level");
+    const v0 = d.colour;
+    if (v0 !== undefined) {
+      checkColour(v0, `${p}/colour`, e);
+    }
+    const v1 = d.level;
+    if (v1 !== undefined) {
+      checkLevel(v1, `${p}/level`, e);
+    }
+    const v2 = d.service;
+    if (v2 !== undefined) {
+      checkService(v2, `${p}/service`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+export const validateListThingsResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        checkThing(v1, `${p}/${i0}`, e);
+      }
+    } else typeProblem(e, p, "array");
   },
-};
-const schema22 = { type: "string", enum: ["red", "dark-green", "x86_64"] };
-function validate55(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "red" || data === "dark-green" || data === "x86_64")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema22.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate55.errors = vErrors;
-  return errors === 0;
-}
-const schema23 = { type: "integer", enum: [0, 1, 2] };
-function validate57(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema23.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate57.errors = vErrors;
-  return errors === 0;
-}
-const schema24 = { anyOf: [{ type: "integer", enum: [0, 1] }, { type: "integer" }] };
-function validate59(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema24.anyOf[0].enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  const _errs3 = errors;
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  var _valid0 = _errs3 === errors;
-  valid0 = valid0 || _valid0;
-  if (!valid0) {
-    const err3 = {
-      instancePath,
-      keyword: "anyOf",
-      params: {},
-      message: "must match a schema in anyOf",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate59.errors = vErrors;
-  return errors === 0;
-}
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.colour === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "colour" },
-        message: "must have required property '" + "colour" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.level === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "level" },
-        message: "must have required property '" + "level" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.colour !== undefined) {
-      if (
-        !validate55(data.colour, {
-          instancePath: instancePath + "/colour",
-          parentData: data,
-          parentDataProperty: "colour",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.level !== undefined) {
-      if (
-        !validate57(data.level, {
-          instancePath: instancePath + "/level",
-          parentData: data,
-          parentDataProperty: "level",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.service !== undefined) {
-      if (
-        !validate59(data.service, {
-          instancePath: instancePath + "/service",
-          parentData: data,
-          parentDataProperty: "service",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
-function validate52(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:enums:descriptor:validateListThingsResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (
-        !validate54(data[i0], {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate52.errors = vErrors;
-  return errors === 0;
-}
+);

@@ -20,8 +20,7 @@ export const schemas: SchemaBundle = {
         },
         note: {
           type: ["string", "null"],
-          description: "Always there",
-          "may be null.": null,
+          description: "Always there, may be null.",
         },
         count: {
           type: "integer",

@@ -13,7 +13,7 @@ export type Record = {
    */
   id: string;
   /**
-   * Always there
+   * Always there, may be null.
    */
   note: string | null;
   count: number;

@@ -2,381 +2,91 @@
 // Source: generators/codegen/test/fixtures/optional-nullable/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema, dateTimeFormat } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  anyOfProblem,
+  compiled,
+  dateTimeFormat,
+  formatProblem,
+  pointerStep,
+  requiredProblem,
+  typeProblem,
+} from "@trustspec/runtime";
 
-export const validateGetRecordIdParam: CompiledSchema = validate52;
-const schema19 = {
-  type: "string",
-  $id: "urn:trustspec:optionalnullable:descriptor:validateGetRecordIdParam",
-};
-function validate52(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:optionalnullable:descriptor:validateGetRecordIdParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
+function checkRecord(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.id === undefined) requiredProblem(e, p, "id");
+    if (d.note === undefined) requiredProblem(e, p, "note");
+    if (d.count === undefined) requiredProblem(e, p, "count");
+    const v0 = d.id;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/id`, "string");
     }
-    errors++;
-  }
-  validate52.errors = vErrors;
-  return errors === 0;
+    const v1 = d.note;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string" || v1 === null)) typeProblem(e, `${p}/note`, ["string", "null"]);
+    }
+    const v2 = d.count;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)))
+        typeProblem(e, `${p}/count`, "integer");
+    }
+    const v3 = d.label;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/label`, "string");
+    }
+    const v4 = d.expires;
+    if (v4 !== undefined) {
+      if (!(v4 === null)) {
+        const n5 = e.length;
+        if (typeof v4 === "string") {
+          if (!dateTimeFormat.validate(v4)) formatProblem(e, `${p}/expires`, "date-time");
+        } else typeProblem(e, `${p}/expires`, "string");
+        if (e.length > n5) {
+          const m6 = e.length;
+          if (!(v4 === null)) typeProblem(e, `${p}/expires`, "null");
+          if (e.length === m6) e.length = n5;
+          else {
+            anyOfProblem(e, `${p}/expires`);
+          }
+        }
+      }
+    }
+    const v7 = d.tags;
+    if (v7 !== undefined) {
+      if (Array.isArray(v7)) {
+        for (let i8 = 0; i8 < v7.length; i8++) {
+          const v9 = v7[i8];
+          if (!(typeof v9 === "string")) typeProblem(e, `${p}/tags/${i8}`, "string");
+        }
+      } else typeProblem(e, `${p}/tags`, "array");
+    }
+    const v10 = d.extra;
+    if (v10 !== undefined) {
+      if (v10 && typeof v10 === "object" && !Array.isArray(v10)) {
+        for (const k11 in v10) {
+          const v12 = v10[k11];
+          if (!(typeof v12 === "number")) typeProblem(e, `${p}/extra${pointerStep(k11)}`, "number");
+        }
+      } else typeProblem(e, `${p}/extra`, "object");
+    }
+    const v13 = d.names;
+    if (v13 !== undefined) {
+      if (v13 && typeof v13 === "object" && !Array.isArray(v13)) {
+        for (const k14 in v13) {
+          const v15 = v13[k14];
+          if (!(typeof v15 === "string")) typeProblem(e, `${p}/names${pointerStep(k14)}`, "string");
+        }
+      } else typeProblem(e, `${p}/names`, "object");
+    }
+  } else typeProblem(e, p, "object");
 }
-export const validateRecord: CompiledSchema = validate54;
-const schema21 = {
-  type: "object",
-  required: ["id", "note", "count"],
-  properties: {
-    id: { type: "string" },
-    note: { type: ["string", "null"], "may be null.": null },
-    count: { type: "integer" },
-    label: { type: "string" },
-    expires: { anyOf: [{ type: "string", format: "date-time" }, { type: "null" }] },
-    tags: { type: "array", items: { type: "string" } },
-    extra: { type: "object", additionalProperties: { type: "number" } },
-    names: { type: "object", unevaluatedProperties: { type: "string" } },
+export const validateGetRecordIdParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-const formats0 = dateTimeFormat;
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "id" },
-        message: "must have required property '" + "id" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.note === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "note" },
-        message: "must have required property '" + "note" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.count === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "count" },
-        message: "must have required property '" + "count" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.id !== undefined) {
-      if (typeof data.id !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/id",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.note !== undefined) {
-      let data1 = data.note;
-      if (typeof data1 !== "string" && data1 !== null) {
-        const err4 = {
-          instancePath: instancePath + "/note",
-          keyword: "type",
-          params: { type: schema21.properties.note.type },
-          message: "must be string,null",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.count !== undefined) {
-      let data2 = data.count;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err5 = {
-          instancePath: instancePath + "/count",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.label !== undefined) {
-      if (typeof data.label !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/label",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.expires !== undefined) {
-      let data4 = data.expires;
-      const _errs10 = errors;
-      let valid1 = false;
-      const _errs11 = errors;
-      if (typeof data4 === "string") {
-        if (!formats0.validate(data4)) {
-          const err7 = {
-            instancePath: instancePath + "/expires",
-            keyword: "format",
-            params: { format: "date-time" },
-            message: 'must match format "' + "date-time" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/expires",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid0 = _errs11 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs13 = errors;
-      if (data4 !== null) {
-        const err9 = {
-          instancePath: instancePath + "/expires",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      var _valid0 = _errs13 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err10 = {
-          instancePath: instancePath + "/expires",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      } else {
-        errors = _errs10;
-        if (vErrors !== null) {
-          if (_errs10) {
-            vErrors.length = _errs10;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.tags !== undefined) {
-      let data5 = data.tags;
-      if (Array.isArray(data5)) {
-        const len0 = data5.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data5[i0] !== "string") {
-            const err11 = {
-              instancePath: instancePath + "/tags/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err12 = {
-          instancePath: instancePath + "/tags",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.extra !== undefined) {
-      let data7 = data.extra;
-      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-        for (const key0 in data7) {
-          if (!(typeof data7[key0] == "number")) {
-            const err13 = {
-              instancePath:
-                instancePath + "/extra/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
-            };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err14 = {
-          instancePath: instancePath + "/extra",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.names !== undefined) {
-      let data9 = data.names;
-      if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-        for (const key1 in data9) {
-          if (typeof data9[key1] !== "string") {
-            const err15 = {
-              instancePath:
-                instancePath + "/names/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err16 = {
-          instancePath: instancePath + "/names",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err17 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err17];
-    } else {
-      vErrors.push(err17);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
+);
+export const validateRecord: CompiledSchema = /* @__PURE__ */ compiled(checkRecord);

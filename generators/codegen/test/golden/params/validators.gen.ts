@@ -2,285 +2,57 @@
 // Source: generators/codegen/test/fixtures/params/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  compiled,
+  enumProblem,
+  problem,
+  typeProblem,
+} from "@trustspec/runtime";
 
-export const validateGetItemAccountIdParam: CompiledSchema = validate52;
-const schema19 = {
-  type: "string",
-  $id: "urn:trustspec:params:descriptor:validateGetItemAccountIdParam",
-};
-function validate52(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:params:descriptor:validateGetItemAccountIdParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate52.errors = vErrors;
-  return errors === 0;
+const allowed0 = [1, 2, 4];
+function checkFormat(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed0.includes(d)) enumProblem(e, p, allowed0);
 }
-export const validateGetItemItemNoParam: CompiledSchema = validate53;
-const schema20 = {
-  type: "integer",
-  $id: "urn:trustspec:params:descriptor:validateGetItemItemNoParam",
-};
-function validate53(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:params:descriptor:validateGetItemItemNoParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
+export const validateGetItemAccountIdParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
+  },
+);
+export const validateGetItemItemNoParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
+  },
+);
+export const validateGetItemVerboseParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "boolean")) typeProblem(e, p, "boolean");
+  },
+);
+export const validateGetItemLimitParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
+    if (typeof d === "number") {
+      if (d > 100 || Number.isNaN(d))
+        problem(e, p, "maximum", { comparison: "<=", limit: 100 }, "must be <= 100");
+      if (d < 1 || Number.isNaN(d))
+        problem(e, p, "minimum", { comparison: ">=", limit: 1 }, "must be >= 1");
     }
-    errors++;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
-}
-export const validateGetItemVerboseParam: CompiledSchema = validate54;
-const schema21 = {
-  type: "boolean",
-  $id: "urn:trustspec:params:descriptor:validateGetItemVerboseParam",
-};
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:params:descriptor:validateGetItemVerboseParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "boolean") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "boolean" },
-      message: "must be boolean",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
-export const validateGetItemLimitParam: CompiledSchema = validate55;
-const schema22 = {
-  type: "integer",
-  minimum: 1,
-  maximum: 100,
-  $id: "urn:trustspec:params:descriptor:validateGetItemLimitParam",
-};
-function validate55(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:params:descriptor:validateGetItemLimitParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (typeof data == "number") {
-    if (data > 100 || isNaN(data)) {
-      const err1 = {
-        instancePath,
-        keyword: "maximum",
-        params: { comparison: "<=", limit: 100 },
-        message: "must be <= 100",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
+  },
+);
+export const validateFormat: CompiledSchema = /* @__PURE__ */ compiled(checkFormat);
+export const validateGetItemResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (d && typeof d === "object" && !Array.isArray(d)) {
+      const v0 = d.itemNo;
+      if (v0 !== undefined) {
+        if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+          typeProblem(e, `${p}/itemNo`, "integer");
       }
-      errors++;
-    }
-    if (data < 1 || isNaN(data)) {
-      const err2 = {
-        instancePath,
-        keyword: "minimum",
-        params: { comparison: ">=", limit: 1 },
-        message: "must be >= 1",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-  }
-  validate55.errors = vErrors;
-  return errors === 0;
-}
-export const validateFormat: CompiledSchema = validate57;
-const schema24 = { type: "number", enum: [1, 2, 4] };
-function validate57(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 1 || data === 2 || data === 4)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema24.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate57.errors = vErrors;
-  return errors === 0;
-}
-export const validateGetItemResponse200: CompiledSchema = validate58;
-const schema25 = {
-  type: "object",
-  properties: { itemNo: { type: "integer" } },
-  $id: "urn:trustspec:params:descriptor:validateGetItemResponse200",
-};
-function validate58(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:params:descriptor:validateGetItemResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.itemNo !== undefined) {
-      let data0 = data.itemNo;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err0 = {
-          instancePath: instancePath + "/itemNo",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
-}
+    } else typeProblem(e, p, "object");
+  },
+);

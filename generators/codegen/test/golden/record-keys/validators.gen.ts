@@ -2,406 +2,84 @@
 // Source: generators/codegen/test/fixtures/record-keys/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  compiled,
+  enumProblem,
+  patternProblem,
+  pointerStep,
+  propertyNameProblem,
+  requiredProblem,
+  typeProblem,
+} from "@trustspec/runtime";
 
-export const validateIdentifiers: CompiledSchema = validate53;
-const schema20 = {
-  type: "object",
-  unevaluatedProperties: { type: "string" },
-  propertyNames: { $ref: "urn:trustspec:recordkeys#/$defs/IdentifierKind" },
-};
-const schema21 = { type: "string", enum: ["Login", "Phone", "Email"] };
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Login" || data === "Phone" || data === "Email")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema21.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
+const allowed0 = ["Login", "Phone", "Email"];
+const allowed1 = ["read", "write"];
+const pattern2 = /^[0-9]+$/u;
+function checkIdentifierKind(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed0.includes(d)) enumProblem(e, p, allowed0);
 }
-function validate53(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      const _errs1 = errors;
-      if (
-        !validate54(key0, {
-          instancePath,
-          parentData: data,
-          parentDataProperty,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-      var valid0 = _errs1 === errors;
-      if (!valid0) {
-        const err0 = {
-          instancePath,
-          keyword: "propertyNames",
-          params: { propertyName: key0 },
-          message: "property name must be valid",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
+function checkIdentifiers(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      const n1 = e.length;
+      checkIdentifierKind(k0, p, e);
+      if (e.length > n1) propertyNameProblem(e, p, k0);
     }
-    for (const key1 in data) {
-      if (typeof data[key1] !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
+    for (const k2 in d) {
+      const v3 = d[k2];
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
     }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-export const validateAccount: CompiledSchema = validate56;
-const schema22 = {
-  type: "object",
-  required: ["identifiers"],
-  properties: {
-    identifiers: { $ref: "urn:trustspec:recordkeys#/$defs/Identifiers" },
-    flags: { $ref: "urn:trustspec:recordkeys#/$defs/Flags" },
-    names: { $ref: "urn:trustspec:recordkeys#/$defs/Numbered" },
-  },
-};
-const schema23 = {
-  type: "object",
-  additionalProperties: { type: "boolean" },
-  propertyNames: { enum: ["read", "write"] },
-};
-function validate58(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      const _errs1 = errors;
-      if (!(key0 === "read" || key0 === "write")) {
-        const err0 = {
-          instancePath,
-          keyword: "enum",
-          params: { allowedValues: schema23.propertyNames.enum },
-          message: "must be equal to one of the allowed values",
-          propertyName: key0,
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      var valid0 = _errs1 === errors;
-      if (!valid0) {
-        const err1 = {
-          instancePath,
-          keyword: "propertyNames",
-          params: { propertyName: key0 },
-          message: "property name must be valid",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
+function checkFlags(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      const n1 = e.length;
+      if (!allowed1.includes(k0)) enumProblem(e, p, allowed1);
+      if (e.length > n1) propertyNameProblem(e, p, k0);
     }
-    for (const key1 in data) {
-      if (typeof data[key1] !== "boolean") {
-        const err2 = {
-          instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
+    for (const k2 in d) {
+      const v3 = d[k2];
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}${pointerStep(k2)}`, "boolean");
     }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-const schema24 = {
-  type: "object",
-  unevaluatedProperties: { type: "string" },
-  propertyNames: { pattern: "^[0-9]+$" },
-};
-const pattern3 = /* @__PURE__ */ new RegExp("^[0-9]+$", "u");
-function validate60(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      const _errs1 = errors;
-      if (typeof key0 === "string") {
-        if (!pattern3.test(key0)) {
-          const err0 = {
-            instancePath,
-            keyword: "pattern",
-            params: { pattern: "^[0-9]+$" },
-            message: 'must match pattern "' + "^[0-9]+$" + '"',
-            propertyName: key0,
-          };
-          if (vErrors === null) {
-            vErrors = [err0];
-          } else {
-            vErrors.push(err0);
-          }
-          errors++;
-        }
+function checkNumbered(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      const n1 = e.length;
+      if (typeof k0 === "string") {
+        if (!pattern2.test(k0)) patternProblem(e, p, "^[0-9]+$");
       }
-      var valid0 = _errs1 === errors;
-      if (!valid0) {
-        const err1 = {
-          instancePath,
-          keyword: "propertyNames",
-          params: { propertyName: key0 },
-          message: "property name must be valid",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
+      if (e.length > n1) propertyNameProblem(e, p, k0);
     }
-    for (const key1 in data) {
-      if (typeof data[key1] !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
+    for (const k2 in d) {
+      const v3 = d[k2];
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
     }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-function validate56(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.identifiers === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "identifiers" },
-        message: "must have required property '" + "identifiers" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
+function checkAccount(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.identifiers === undefined) requiredProblem(e, p, "identifiers");
+    const v0 = d.identifiers;
+    if (v0 !== undefined) {
+      checkIdentifiers(v0, `${p}/identifiers`, e);
     }
-    if (data.identifiers !== undefined) {
-      if (
-        !validate53(data.identifiers, {
-          instancePath: instancePath + "/identifiers",
-          parentData: data,
-          parentDataProperty: "identifiers",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-        errors = vErrors.length;
-      }
+    const v1 = d.flags;
+    if (v1 !== undefined) {
+      checkFlags(v1, `${p}/flags`, e);
     }
-    if (data.flags !== undefined) {
-      if (
-        !validate58(data.flags, {
-          instancePath: instancePath + "/flags",
-          parentData: data,
-          parentDataProperty: "flags",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-        errors = vErrors.length;
-      }
+    const v2 = d.names;
+    if (v2 !== undefined) {
+      checkNumbered(v2, `${p}/names`, e);
     }
-    if (data.names !== undefined) {
-      if (
-        !validate60(data.names, {
-          instancePath: instancePath + "/names",
-          parentData: data,
-          parentDataProperty: "names",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
+export const validateIdentifiers: CompiledSchema = /* @__PURE__ */ compiled(checkIdentifiers);
+export const validateAccount: CompiledSchema = /* @__PURE__ */ compiled(checkAccount);

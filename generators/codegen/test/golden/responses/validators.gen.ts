@@ -2,290 +2,61 @@
 // Source: generators/codegen/test/fixtures/responses/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  compiled,
+  requiredProblem,
+  typeProblem,
+} from "@trustspec/runtime";
 
-export const validateSession: CompiledSchema = validate53;
-const schema20 = { type: "object", required: ["id"], properties: { id: { type: "string" } } };
-function validate53(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "id" },
-        message: "must have required property '" + "id" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
+function checkSession(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.id === undefined) requiredProblem(e, p, "id");
+    const v0 = d.id;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/id`, "string");
     }
-    if (data.id !== undefined) {
-      if (typeof data.id !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/id",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-export const validateProblem: CompiledSchema = validate54;
-const schema21 = {
-  type: "object",
-  required: ["code"],
-  properties: { code: { type: "integer" }, text: { type: "string" } },
-};
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.code === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "code" },
-        message: "must have required property '" + "code" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
+function checkProblem(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.code === undefined) requiredProblem(e, p, "code");
+    const v0 = d.code;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/code`, "integer");
     }
-    if (data.code !== undefined) {
-      let data0 = data.code;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err1 = {
-          instancePath: instancePath + "/code",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
+    const v1 = d.text;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/text`, "string");
     }
-    if (data.text !== undefined) {
-      if (typeof data.text !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/text",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-export const validateCloseSessionIdParam: CompiledSchema = validate55;
-const schema22 = {
-  type: "string",
-  $id: "urn:trustspec:responses:descriptor:validateCloseSessionIdParam",
-};
-function validate55(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:responses:descriptor:validateCloseSessionIdParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
+function checkOutcome(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.failed === undefined) requiredProblem(e, p, "failed");
+    const v0 = d.failed;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "boolean")) typeProblem(e, `${p}/failed`, "boolean");
     }
-    errors++;
-  }
-  validate55.errors = vErrors;
-  return errors === 0;
+    const v1 = d.code;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/code`, "string");
+    }
+    const v2 = d.reason;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/reason`, "string");
+    }
+  } else typeProblem(e, p, "object");
 }
-export const validateOutcome: CompiledSchema = validate56;
-const schema23 = {
-  type: "object",
-  required: ["failed"],
-  properties: { failed: { type: "boolean" }, code: { type: "string" }, reason: { type: "string" } },
-};
-function validate56(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.failed === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "failed" },
-        message: "must have required property '" + "failed" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.failed !== undefined) {
-      if (typeof data.failed !== "boolean") {
-        const err1 = {
-          instancePath: instancePath + "/failed",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.code !== undefined) {
-      if (typeof data.code !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/code",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.reason !== undefined) {
-      if (typeof data.reason !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/reason",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
-}
+export const validateSession: CompiledSchema = /* @__PURE__ */ compiled(checkSession);
+export const validateProblem: CompiledSchema = /* @__PURE__ */ compiled(checkProblem);
+export const validateCloseSessionIdParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
+  },
+);
+export const validateOutcome: CompiledSchema = /* @__PURE__ */ compiled(checkOutcome);

@@ -2,511 +2,105 @@
 // Source: generators/codegen/test/fixtures/union-body/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  compiled,
+  problem,
+  requiredProblem,
+  typeProblem,
+} from "@trustspec/runtime";
 
-export const validateAddPetBody: CompiledSchema = validate52;
-const schema19 = {
-  oneOf: [
-    { $ref: "urn:trustspec:unionbody#/$defs/Cat" },
-    { $ref: "urn:trustspec:unionbody#/$defs/Dog" },
-  ],
-  $id: "urn:trustspec:unionbody:descriptor:validateAddPetBody",
-};
-const schema21 = {
-  type: "object",
-  required: ["kind", "lives"],
-  properties: { kind: { const: "cat" }, lives: { type: "integer" } },
-};
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.kind === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "kind" },
-        message: "must have required property '" + "kind" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
+function checkCat(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.kind === undefined) requiredProblem(e, p, "kind");
+    if (d.lives === undefined) requiredProblem(e, p, "lives");
+    const v0 = d.kind;
+    if (v0 !== undefined) {
+      if (v0 !== "cat")
+        problem(e, `${p}/kind`, "const", { allowedValue: "cat" }, "must be equal to constant");
     }
-    if (data.lives === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "lives" },
-        message: "must have required property '" + "lives" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
+    const v1 = d.lives;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/lives`, "integer");
     }
-    if (data.kind !== undefined) {
-      if ("cat" !== data.kind) {
-        const err2 = {
-          instancePath: instancePath + "/kind",
-          keyword: "const",
-          params: { allowedValue: "cat" },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.lives !== undefined) {
-      let data1 = data.lives;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err3 = {
-          instancePath: instancePath + "/lives",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-const schema22 = {
-  type: "object",
-  required: ["kind", "good"],
-  properties: { kind: { const: "dog" }, good: { type: "boolean" } },
-};
-function validate56(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.kind === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "kind" },
-        message: "must have required property '" + "kind" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
+function checkDog(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.kind === undefined) requiredProblem(e, p, "kind");
+    if (d.good === undefined) requiredProblem(e, p, "good");
+    const v0 = d.kind;
+    if (v0 !== undefined) {
+      if (v0 !== "dog")
+        problem(e, `${p}/kind`, "const", { allowedValue: "dog" }, "must be equal to constant");
     }
-    if (data.good === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "good" },
-        message: "must have required property '" + "good" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
+    const v1 = d.good;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "boolean")) typeProblem(e, `${p}/good`, "boolean");
     }
-    if (data.kind !== undefined) {
-      if ("dog" !== data.kind) {
-        const err2 = {
-          instancePath: instancePath + "/kind",
-          keyword: "const",
-          params: { allowedValue: "dog" },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.good !== undefined) {
-      if (typeof data.good !== "boolean") {
-        const err3 = {
-          instancePath: instancePath + "/good",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-function validate52(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:unionbody:descriptor:validateAddPetBody" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  const _errs0 = errors;
-  let valid0 = false;
-  let passing0 = null;
-  const _errs1 = errors;
-  if (
-    !validate54(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-    errors = vErrors.length;
-  }
-  var _valid0 = _errs1 === errors;
-  if (_valid0) {
-    valid0 = true;
-    passing0 = 0;
-    var props0 = {};
-    props0.kind = true;
-    props0.lives = true;
-  }
-  const _errs2 = errors;
-  if (
-    !validate56(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-    errors = vErrors.length;
-  }
-  var _valid0 = _errs2 === errors;
-  if (_valid0 && valid0) {
-    valid0 = false;
-    passing0 = [passing0, 1];
-  } else {
-    if (_valid0) {
-      valid0 = true;
-      passing0 = 1;
-      if (props0 !== true) {
-        props0 = props0 || {};
-        props0.kind = true;
-        props0.good = true;
-      }
+function checkRead(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.Password;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Password`, "string");
     }
-  }
-  if (!valid0) {
-    const err0 = {
-      instancePath,
-      keyword: "oneOf",
-      params: { passingSchemas: passing0 },
-      message: "must match exactly one schema in oneOf",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate52.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-export const validateReadMemoryPasswordParam: CompiledSchema = validate58;
-const schema23 = {
-  type: "string",
-  $id: "urn:trustspec:unionbody:descriptor:validateReadMemoryPasswordParam",
-};
-function validate58(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:unionbody:descriptor:validateReadMemoryPasswordParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
+function checkWrite(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.Password;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Password`, "string");
     }
-    errors++;
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
+    const v1 = d.Value;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Value`, "string");
+    }
+  } else typeProblem(e, p, "object");
 }
-export const validateRead: CompiledSchema = validate59;
-const schema24 = { type: "object", properties: { Password: { type: "string" } } };
-function validate59(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Password !== undefined) {
-      if (typeof data.Password !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/Password",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
+function checkRekey(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.Old;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Old`, "string");
     }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
+    const v1 = d.New;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/New`, "string");
     }
-    errors++;
-  }
-  validate59.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-export const validateWrite: CompiledSchema = validate60;
-const schema25 = {
-  type: "object",
-  properties: { Password: { type: "string" }, Value: { type: "string" } },
-};
-function validate60(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Password !== undefined) {
-      if (typeof data.Password !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/Password",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
+export const validateAddPetBody: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    {
+      const n0 = e.length;
+      let m1 = n0;
+      let c2 = 0;
+      m1 = e.length;
+      checkCat(d, p, e);
+      if (e.length === m1) c2++;
+      if (c2 < 2) {
+        m1 = e.length;
+        checkDog(d, p, e);
+        if (e.length === m1) c2++;
       }
+      if (c2 === 1) e.length = n0;
+      else
+        problem(e, p, "oneOf", { passingSchemas: null }, "must match exactly one schema in oneOf");
     }
-    if (data.Value !== undefined) {
-      if (typeof data.Value !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-export const validateRekey: CompiledSchema = validate61;
-const schema26 = {
-  type: "object",
-  properties: { Old: { type: "string" }, New: { type: "string" } },
-};
-function validate61(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Old !== undefined) {
-      if (typeof data.Old !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/Old",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.New !== undefined) {
-      if (typeof data.New !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/New",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate61.errors = vErrors;
-  return errors === 0;
-}
+  },
+);
+export const validateReadMemoryPasswordParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
+  },
+);
+export const validateRead: CompiledSchema = /* @__PURE__ */ compiled(checkRead);
+export const validateWrite: CompiledSchema = /* @__PURE__ */ compiled(checkWrite);
+export const validateRekey: CompiledSchema = /* @__PURE__ */ compiled(checkRekey);

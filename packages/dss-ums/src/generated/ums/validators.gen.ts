@@ -2,8169 +2,1407 @@
 // Source: specs/dss-ums/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema, int32Format, int64Format } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  anyOfProblem,
+  compiled,
+  enumProblem,
+  formatProblem,
+  int32Format,
+  int64Format,
+  patternProblem,
+  pointerStep,
+  propertyNameProblem,
+  requiredProblem,
+  typeProblem,
+} from "@trustspec/runtime";
 
-export const validateTokenRecordsRequest: CompiledSchema = validate53;
-const schema20 = {
-  type: "object",
-  required: ["StartPosition", "EndPosition"],
-  properties: {
-    StartPosition: { type: "integer", format: "int32" },
-    EndPosition: { type: "integer", format: "int32" },
-    Filters: { type: "array", items: { $ref: "urn:trustspec:dssums#/$defs/TokenFilter" } },
-  },
-};
-const formats0 = int32Format;
-const schema21 = {
-  type: "object",
-  required: ["Column", "Operation", "Value"],
-  properties: {
-    Column: {
-      anyOf: [
-        { $ref: "urn:trustspec:dssums#/$defs/TokenColumnTypeEnum" },
-        { $ref: "urn:trustspec:dssums#/$defs/TokenColumnTypeEnumName" },
-      ],
-    },
-    Operation: {
-      anyOf: [
-        { $ref: "urn:trustspec:dssums#/$defs/FilterOperationEnum" },
-        { $ref: "urn:trustspec:dssums#/$defs/FilterOperationEnumName" },
-      ],
-    },
-    Value: {
-      anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }],
-    },
-  },
-};
-const schema22 = { type: "number", enum: [0, 1, 2, 3] };
-function validate55(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2 || data === 3)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema22.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate55.errors = vErrors;
-  return errors === 0;
+const allowed0 = ["Id", "Serial", "UserId", "TokenType"];
+const allowed1 = [0, 1, 2, 3];
+const allowed2 = ["Equal", "NotEqual", "Like", "Greater", "Less"];
+const allowed3 = [0, 1, 2, 3, 4];
+const allowed4 = [
+  "HOTP",
+  "TOTP",
+  "SimAuth",
+  "MobileAuth",
+  "AirKeyAuth",
+  "RutokenAuth",
+  "JctokenAuth",
+];
+const allowed5 = ["Login", "PhoneNumber", "Email"];
+const allowed6 = [0, 1, 2];
+const allowed7 = ["On", "Off", "NotSet"];
+const allowed8 = ["Primary", "Secondary", "PrimaryAndSecondary"];
+const allowed9 = [1, 2, 3];
+const allowed10 = [
+  "Issue",
+  "SignDocument",
+  "SignDocuments",
+  "DecryptDocument",
+  "CreateRequest",
+  "DeleteCertificate",
+  "ChangePin",
+  "RenewCertificate",
+  "RevokeCertificate",
+  "HoldCertificate",
+  "UnholdCertificate",
+];
+const allowed11 = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+const pattern12 = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/u;
+const allowed13 = ["GOST", "RSA_AES"];
+const allowed14 = [0, 1];
+const pattern15 =
+  /^(?:[Ll][Oo][Gg][Ii][Nn]|[Pp][Hh][Oo][Nn][Ee][Nn][Uu][Mm][Bb][Ee][Rr]|[Ee][Mm][Aa][Ii][Ll])$/u;
+const pattern16 =
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$/u;
+const pattern17 = /^[0-9]+$/u;
+const allowed18 = ["PhoneNumber", "EmailAddress"];
+const allowed19 = ["Login", "PhoneNumber", "Email", "CreateDate", "GroupId"];
+function checkTokenColumnTypeEnumName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed0.includes(d)) enumProblem(e, p, allowed0);
 }
-const schema23 = { type: "string", enum: ["Id", "Serial", "UserId", "TokenType"] };
-function validate57(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Id" || data === "Serial" || data === "UserId" || data === "TokenType")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema23.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate57.errors = vErrors;
-  return errors === 0;
+function checkTokenColumnTypeEnum(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed1.includes(d)) enumProblem(e, p, allowed1);
 }
-const schema24 = { type: "number", enum: [0, 1, 2, 3, 4] };
-function validate59(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2 || data === 3 || data === 4)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema24.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate59.errors = vErrors;
-  return errors === 0;
+function checkFilterOperationEnumName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed2.includes(d)) enumProblem(e, p, allowed2);
 }
-const schema25 = { type: "string", enum: ["Equal", "NotEqual", "Like", "Greater", "Less"] };
-function validate61(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "Equal" ||
-      data === "NotEqual" ||
-      data === "Like" ||
-      data === "Greater" ||
-      data === "Less"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema25.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate61.errors = vErrors;
-  return errors === 0;
+function checkFilterOperationEnum(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed3.includes(d)) enumProblem(e, p, allowed3);
 }
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Column === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Column" },
-        message: "must have required property '" + "Column" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
+function checkTokenFilter(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Column === undefined) requiredProblem(e, p, "Column");
+    if (d.Operation === undefined) requiredProblem(e, p, "Operation");
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    const v0 = d.Column;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkTokenColumnTypeEnum(v0, `${p}/Column`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkTokenColumnTypeEnumName(v0, `${p}/Column`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Column`);
+          }
+        }
       }
-      errors++;
     }
-    if (data.Operation === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Operation" },
-        message: "must have required property '" + "Operation" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
+    const v3 = d.Operation;
+    if (v3 !== undefined) {
+      {
+        const n4 = e.length;
+        checkFilterOperationEnum(v3, `${p}/Operation`, e);
+        if (e.length > n4) {
+          const m5 = e.length;
+          checkFilterOperationEnumName(v3, `${p}/Operation`, e);
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/Operation`);
+          }
+        }
       }
-      errors++;
     }
-    if (data.Value === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Column !== undefined) {
-      let data0 = data.Column;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
+    const v6 = d.Value;
+    if (v6 !== undefined) {
       if (
-        !validate55(data0, {
-          instancePath: instancePath + "/Column",
-          parentData: data,
-          parentDataProperty: "Column",
-          rootData,
-          dynamicAnchors,
-        })
+        !(
+          typeof v6 === "string" ||
+          typeof v6 === "number" ||
+          typeof v6 === "boolean" ||
+          v6 === null
+        )
       ) {
-        vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate57(data0, {
-          instancePath: instancePath + "/Column",
-          parentData: data,
-          parentDataProperty: "Column",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err3 = {
-          instancePath: instancePath + "/Column",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Operation !== undefined) {
-      let data1 = data.Operation;
-      const _errs6 = errors;
-      let valid2 = false;
-      const _errs7 = errors;
-      if (
-        !validate59(data1, {
-          instancePath: instancePath + "/Operation",
-          parentData: data,
-          parentDataProperty: "Operation",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs7 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs8 = errors;
-      if (
-        !validate61(data1, {
-          instancePath: instancePath + "/Operation",
-          parentData: data,
-          parentDataProperty: "Operation",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err4 = {
-          instancePath: instancePath + "/Operation",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Value !== undefined) {
-      let data2 = data.Value;
-      const _errs10 = errors;
-      let valid3 = false;
-      const _errs11 = errors;
-      if (typeof data2 !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid2 = _errs11 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs13 = errors;
-      if (!(typeof data2 == "number")) {
-        const err6 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "number" },
-          message: "must be number",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      var _valid2 = _errs13 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs15 = errors;
-      if (typeof data2 !== "boolean") {
-        const err7 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      var _valid2 = _errs15 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs17 = errors;
-      if (data2 !== null) {
-        const err8 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid2 = _errs17 === errors;
-      valid3 = valid3 || _valid2;
-      if (!valid3) {
-        const err9 = {
-          instancePath: instancePath + "/Value",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      } else {
-        errors = _errs10;
-        if (vErrors !== null) {
-          if (_errs10) {
-            vErrors.length = _errs10;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err10 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err10];
-    } else {
-      vErrors.push(err10);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
-function validate53(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.StartPosition === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "StartPosition" },
-        message: "must have required property '" + "StartPosition" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.EndPosition === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "EndPosition" },
-        message: "must have required property '" + "EndPosition" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.StartPosition !== undefined) {
-      let data0 = data.StartPosition;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err2 = {
-          instancePath: instancePath + "/StartPosition",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err3 = {
-            instancePath: instancePath + "/StartPosition",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.EndPosition !== undefined) {
-      let data1 = data.EndPosition;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err4 = {
-          instancePath: instancePath + "/EndPosition",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      if (typeof data1 == "number") {
-        if (!formats0.validate(data1)) {
-          const err5 = {
-            instancePath: instancePath + "/EndPosition",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Filters !== undefined) {
-      let data2 = data.Filters;
-      if (Array.isArray(data2)) {
-        const len0 = data2.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate54(data2[i0], {
-              instancePath: instancePath + "/Filters/" + i0,
-              parentData: data2,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err6 = {
-          instancePath: instancePath + "/Filters",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err7 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
-    errors++;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
-}
-export const validateTokenRecordsResponse: CompiledSchema = validate64;
-const schema26 = {
-  type: "object",
-  required: ["TokenInfos", "TotalCount", "AffectedCount"],
-  properties: {
-    TokenInfos: { type: "array", items: { $ref: "urn:trustspec:dssums#/$defs/DssTokenInfo" } },
-    TotalCount: { type: "integer", format: "int32" },
-    AffectedCount: { type: "integer", format: "int32" },
-  },
-};
-const schema27 = {
-  type: "object",
-  required: ["Id", "Serial", "UserName", "TokenType", "Parameters"],
-  properties: {
-    Id: { type: "integer", format: "int64" },
-    Serial: { type: "string" },
-    UserName: { anyOf: [{ type: "string" }, { type: "null" }] },
-    TokenType: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/AuthnTokenType" }] },
-    Parameters: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/AuthnTokenParameters" }] },
-  },
-};
-const formats4 = int64Format;
-const schema28 = {
-  anyOf: [
-    {
-      type: "string",
-      enum: ["HOTP", "TOTP", "SimAuth", "MobileAuth", "AirKeyAuth", "RutokenAuth", "JctokenAuth"],
-    },
-    { type: "string" },
-  ],
-};
-function validate66(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "HOTP" ||
-      data === "TOTP" ||
-      data === "SimAuth" ||
-      data === "MobileAuth" ||
-      data === "AirKeyAuth" ||
-      data === "RutokenAuth" ||
-      data === "JctokenAuth"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema28.anyOf[0].enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  const _errs3 = errors;
-  if (typeof data !== "string") {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  var _valid0 = _errs3 === errors;
-  valid0 = valid0 || _valid0;
-  if (!valid0) {
-    const err3 = {
-      instancePath,
-      keyword: "anyOf",
-      params: {},
-      message: "must match a schema in anyOf",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate66.errors = vErrors;
-  return errors === 0;
-}
-const schema29 = { type: "object", unevaluatedProperties: { type: "string" } };
-function validate68(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      if (typeof data[key0] !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate68.errors = vErrors;
-  return errors === 0;
-}
-function validate65(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Id === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Id" },
-        message: "must have required property '" + "Id" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Serial === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Serial" },
-        message: "must have required property '" + "Serial" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.UserName === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UserName" },
-        message: "must have required property '" + "UserName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.TokenType === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "TokenType" },
-        message: "must have required property '" + "TokenType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.Parameters === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Parameters" },
-        message: "must have required property '" + "Parameters" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.Id !== undefined) {
-      let data0 = data.Id;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err5 = {
-          instancePath: instancePath + "/Id",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats4.validate(data0)) {
-          const err6 = {
-            instancePath: instancePath + "/Id",
-            keyword: "format",
-            params: { format: "int64" },
-            message: 'must match format "' + "int64" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Serial !== undefined) {
-      if (typeof data.Serial !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/Serial",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.UserName !== undefined) {
-      let data2 = data.UserName;
-      const _errs6 = errors;
-      let valid1 = false;
-      const _errs7 = errors;
-      if (typeof data2 !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid0 = _errs7 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs9 = errors;
-      if (data2 !== null) {
-        const err9 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      var _valid0 = _errs9 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err10 = {
-          instancePath: instancePath + "/UserName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.TokenType !== undefined) {
-      if (
-        !validate66(data.TokenType, {
-          instancePath: instancePath + "/TokenType",
-          parentData: data,
-          parentDataProperty: "TokenType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Parameters !== undefined) {
-      if (
-        !validate68(data.Parameters, {
-          instancePath: instancePath + "/Parameters",
-          parentData: data,
-          parentDataProperty: "Parameters",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err11 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err11];
-    } else {
-      vErrors.push(err11);
-    }
-    errors++;
-  }
-  validate65.errors = vErrors;
-  return errors === 0;
-}
-function validate64(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.TokenInfos === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "TokenInfos" },
-        message: "must have required property '" + "TokenInfos" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.TotalCount === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "TotalCount" },
-        message: "must have required property '" + "TotalCount" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.AffectedCount === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AffectedCount" },
-        message: "must have required property '" + "AffectedCount" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.TokenInfos !== undefined) {
-      let data0 = data.TokenInfos;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate65(data0[i0], {
-              instancePath: instancePath + "/TokenInfos/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err3 = {
-          instancePath: instancePath + "/TokenInfos",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.TotalCount !== undefined) {
-      let data2 = data.TotalCount;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err4 = {
-          instancePath: instancePath + "/TotalCount",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number") {
-        if (!formats0.validate(data2)) {
-          const err5 = {
-            instancePath: instancePath + "/TotalCount",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.AffectedCount !== undefined) {
-      let data3 = data.AffectedCount;
-      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
-        const err6 = {
-          instancePath: instancePath + "/AffectedCount",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      if (typeof data3 == "number") {
-        if (!formats0.validate(data3)) {
-          const err7 = {
-            instancePath: instancePath + "/AffectedCount",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err8 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate64.errors = vErrors;
-  return errors === 0;
-}
-export const validateUmsError: CompiledSchema = validate71;
-const schema30 = {
-  type: "object",
-  required: ["Message"],
-  properties: {
-    Message: { type: "string" },
-    ExceptionMessage: { type: "string" },
-    ExceptionType: { type: "string" },
-    StackTrace: { type: "string" },
-  },
-};
-function validate71(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Message === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Message" },
-        message: "must have required property '" + "Message" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Message !== undefined) {
-      if (typeof data.Message !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/Message",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.ExceptionMessage !== undefined) {
-      if (typeof data.ExceptionMessage !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/ExceptionMessage",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.ExceptionType !== undefined) {
-      if (typeof data.ExceptionType !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/ExceptionType",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.StackTrace !== undefined) {
-      if (typeof data.StackTrace !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/StackTrace",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate71.errors = vErrors;
-  return errors === 0;
-}
-export const validateUmsPolicy: CompiledSchema = validate72;
-const schema31 = {
-  type: "object",
-  required: [
-    "AvaliableIdentifierTypes",
-    "AuthenticationPolicy",
-    "AllowUserRegistration",
-    "Groups",
-    "Rdns",
-    "IdentityProviders",
-    "CryptoProviders",
-  ],
-  properties: {
-    AvaliableIdentifierTypes: {
-      type: "array",
-      items: {
-        anyOf: [
-          { $ref: "urn:trustspec:dssums#/$defs/IdentifierType" },
-          { $ref: "urn:trustspec:dssums#/$defs/IdentifierTypeName" },
-        ],
-      },
-    },
-    AuthenticationPolicy: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/AuthenticationPolicy" }] },
-    AllowUserRegistration: { type: "boolean" },
-    Groups: { type: "array", items: { $ref: "urn:trustspec:dssums#/$defs/IdentityGroupInfo" } },
-    Rdns: { type: "array", items: { $ref: "urn:trustspec:dssums#/$defs/RdnInfo" } },
-    IdentityProviders: {
-      type: "array",
-      items: { $ref: "urn:trustspec:dssums#/$defs/IdentityProviderInfo" },
-    },
-    CryptoProviders: {
-      type: "array",
-      items: { $ref: "urn:trustspec:dssums#/$defs/CryptoProviderInfo" },
-    },
-    MobileAuthSettings: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/MobileAuthSettings" }] },
-  },
-};
-const schema32 = { type: "number", enum: [0, 1, 2] };
-function validate73(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema32.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate73.errors = vErrors;
-  return errors === 0;
-}
-const schema33 = { type: "string", enum: ["Login", "PhoneNumber", "Email"] };
-function validate75(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Login" || data === "PhoneNumber" || data === "Email")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema33.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate75.errors = vErrors;
-  return errors === 0;
-}
-const schema34 = {
-  type: "object",
-  required: ["Mode", "EditableByUser", "AuthMethods", "OperationPolicy"],
-  properties: {
-    Mode: {
-      anyOf: [
-        { $ref: "urn:trustspec:dssums#/$defs/MfaPolicy" },
-        { $ref: "urn:trustspec:dssums#/$defs/MfaPolicyName" },
-      ],
-    },
-    EditableByUser: { type: "boolean" },
-    AuthMethods: {
-      type: "array",
-      items: { $ref: "urn:trustspec:dssums#/$defs/AuthnMethodDescription" },
-    },
-    OperationPolicy: {
-      type: "array",
-      items: { $ref: "urn:trustspec:dssums#/$defs/OperationPolicy" },
-    },
-  },
-};
-const schema35 = { type: "number", enum: [0, 1, 2] };
-function validate78(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema35.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate78.errors = vErrors;
-  return errors === 0;
-}
-const schema36 = { type: "string", enum: ["On", "Off", "NotSet"] };
-function validate80(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "On" || data === "Off" || data === "NotSet")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema36.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate80.errors = vErrors;
-  return errors === 0;
-}
-const schema37 = {
-  type: "object",
-  required: ["Identifier", "Type"],
-  properties: {
-    Identifier: { type: "string" },
-    Type: {
-      anyOf: [
-        { $ref: "urn:trustspec:dssums#/$defs/AuthnLevel" },
-        { $ref: "urn:trustspec:dssums#/$defs/AuthnLevelName" },
-      ],
-    },
-  },
-};
-const schema38 = { type: "number", enum: [1, 2, 3] };
-function validate83(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 1 || data === 2 || data === 3)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema38.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate83.errors = vErrors;
-  return errors === 0;
-}
-const schema39 = { type: "string", enum: ["Primary", "Secondary", "PrimaryAndSecondary"] };
-function validate85(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Primary" || data === "Secondary" || data === "PrimaryAndSecondary")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema39.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate85.errors = vErrors;
-  return errors === 0;
-}
-function validate82(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Identifier === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Identifier" },
-        message: "must have required property '" + "Identifier" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Type === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Type" },
-        message: "must have required property '" + "Type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Identifier !== undefined) {
-      if (typeof data.Identifier !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Identifier",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.Type !== undefined) {
-      let data1 = data.Type;
-      const _errs4 = errors;
-      let valid1 = false;
-      const _errs5 = errors;
-      if (
-        !validate83(data1, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs5 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs6 = errors;
-      if (
-        !validate85(data1, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs6 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err3 = {
-          instancePath: instancePath + "/Type",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs4;
-        if (vErrors !== null) {
-          if (_errs4) {
-            vErrors.length = _errs4;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate82.errors = vErrors;
-  return errors === 0;
-}
-const schema40 = {
-  type: "object",
-  required: ["Action", "ConfirmationRequired"],
-  properties: {
-    Action: {
-      anyOf: [
-        { $ref: "urn:trustspec:dssums#/$defs/DSSActions" },
-        { $ref: "urn:trustspec:dssums#/$defs/DSSActionsName" },
-      ],
-    },
-    ConfirmationRequired: { type: "boolean" },
-  },
-};
-const schema41 = { type: "number", enum: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] };
-function validate89(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === 1 ||
-      data === 2 ||
-      data === 4 ||
-      data === 8 ||
-      data === 16 ||
-      data === 32 ||
-      data === 64 ||
-      data === 128 ||
-      data === 256 ||
-      data === 512 ||
-      data === 1024
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema41.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate89.errors = vErrors;
-  return errors === 0;
-}
-const schema42 = {
-  type: "string",
-  enum: [
-    "Issue",
-    "SignDocument",
-    "SignDocuments",
-    "DecryptDocument",
-    "CreateRequest",
-    "DeleteCertificate",
-    "ChangePin",
-    "RenewCertificate",
-    "RevokeCertificate",
-    "HoldCertificate",
-    "UnholdCertificate",
-  ],
-};
-function validate91(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "Issue" ||
-      data === "SignDocument" ||
-      data === "SignDocuments" ||
-      data === "DecryptDocument" ||
-      data === "CreateRequest" ||
-      data === "DeleteCertificate" ||
-      data === "ChangePin" ||
-      data === "RenewCertificate" ||
-      data === "RevokeCertificate" ||
-      data === "HoldCertificate" ||
-      data === "UnholdCertificate"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema42.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate91.errors = vErrors;
-  return errors === 0;
-}
-function validate88(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Action === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Action" },
-        message: "must have required property '" + "Action" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.ConfirmationRequired === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ConfirmationRequired" },
-        message: "must have required property '" + "ConfirmationRequired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Action !== undefined) {
-      let data0 = data.Action;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate89(data0, {
-          instancePath: instancePath + "/Action",
-          parentData: data,
-          parentDataProperty: "Action",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate91(data0, {
-          instancePath: instancePath + "/Action",
-          parentData: data,
-          parentDataProperty: "Action",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err2 = {
-          instancePath: instancePath + "/Action",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ConfirmationRequired !== undefined) {
-      if (typeof data.ConfirmationRequired !== "boolean") {
-        const err3 = {
-          instancePath: instancePath + "/ConfirmationRequired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate88.errors = vErrors;
-  return errors === 0;
-}
-function validate77(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Mode === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Mode" },
-        message: "must have required property '" + "Mode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.EditableByUser === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "EditableByUser" },
-        message: "must have required property '" + "EditableByUser" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.AuthMethods === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AuthMethods" },
-        message: "must have required property '" + "AuthMethods" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.OperationPolicy === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OperationPolicy" },
-        message: "must have required property '" + "OperationPolicy" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.Mode !== undefined) {
-      let data0 = data.Mode;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate78(data0, {
-          instancePath: instancePath + "/Mode",
-          parentData: data,
-          parentDataProperty: "Mode",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate80(data0, {
-          instancePath: instancePath + "/Mode",
-          parentData: data,
-          parentDataProperty: "Mode",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err4 = {
-          instancePath: instancePath + "/Mode",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.EditableByUser !== undefined) {
-      if (typeof data.EditableByUser !== "boolean") {
-        const err5 = {
-          instancePath: instancePath + "/EditableByUser",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.AuthMethods !== undefined) {
-      let data2 = data.AuthMethods;
-      if (Array.isArray(data2)) {
-        const len0 = data2.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate82(data2[i0], {
-              instancePath: instancePath + "/AuthMethods/" + i0,
-              parentData: data2,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err6 = {
-          instancePath: instancePath + "/AuthMethods",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.OperationPolicy !== undefined) {
-      let data4 = data.OperationPolicy;
-      if (Array.isArray(data4)) {
-        const len1 = data4.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (
-            !validate88(data4[i1], {
-              instancePath: instancePath + "/OperationPolicy/" + i1,
-              parentData: data4,
-              parentDataProperty: i1,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err7 = {
-          instancePath: instancePath + "/OperationPolicy",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err8 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate77.errors = vErrors;
-  return errors === 0;
-}
-const schema43 = {
-  type: "object",
-  required: ["IdentityProviderName", "GroupList"],
-  properties: {
-    IdentityProviderName: { type: "string" },
-    GroupList: { type: "array", items: { type: "string" } },
-  },
-};
-function validate95(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.IdentityProviderName === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IdentityProviderName" },
-        message: "must have required property '" + "IdentityProviderName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.GroupList === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "GroupList" },
-        message: "must have required property '" + "GroupList" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.IdentityProviderName !== undefined) {
-      if (typeof data.IdentityProviderName !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/IdentityProviderName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.GroupList !== undefined) {
-      let data1 = data.GroupList;
-      if (Array.isArray(data1)) {
-        const len0 = data1.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data1[i0] !== "string") {
-            const err3 = {
-              instancePath: instancePath + "/GroupList/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err4 = {
-          instancePath: instancePath + "/GroupList",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate95.errors = vErrors;
-  return errors === 0;
-}
-const schema44 = {
-  type: "object",
-  required: [
-    "Id",
-    "Oid",
-    "DisplayName",
-    "StringIdentifier",
-    "Order",
-    "MinLength",
-    "MaxLength",
-    "Required",
-    "DefaultValue",
-  ],
-  properties: {
-    Id: { type: "integer", format: "int32" },
-    Oid: { type: "string" },
-    DisplayName: { type: "string" },
-    StringIdentifier: { type: "string" },
-    Order: { type: "integer", format: "int32" },
-    MinLength: { type: "integer", format: "int32" },
-    MaxLength: { type: "integer", format: "int32" },
-    Required: { type: "boolean" },
-    DefaultValue: { anyOf: [{ type: "string" }, { type: "null" }] },
-  },
-};
-function validate97(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Id === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Id" },
-        message: "must have required property '" + "Id" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Oid === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Oid" },
-        message: "must have required property '" + "Oid" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.DisplayName === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DisplayName" },
-        message: "must have required property '" + "DisplayName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.StringIdentifier === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "StringIdentifier" },
-        message: "must have required property '" + "StringIdentifier" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.Order === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Order" },
-        message: "must have required property '" + "Order" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.MinLength === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "MinLength" },
-        message: "must have required property '" + "MinLength" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.MaxLength === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "MaxLength" },
-        message: "must have required property '" + "MaxLength" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.Required === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Required" },
-        message: "must have required property '" + "Required" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.DefaultValue === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DefaultValue" },
-        message: "must have required property '" + "DefaultValue" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.Id !== undefined) {
-      let data0 = data.Id;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err9 = {
-          instancePath: instancePath + "/Id",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err10 = {
-            instancePath: instancePath + "/Id",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Oid !== undefined) {
-      if (typeof data.Oid !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/Oid",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.DisplayName !== undefined) {
-      if (typeof data.DisplayName !== "string") {
-        const err12 = {
-          instancePath: instancePath + "/DisplayName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.StringIdentifier !== undefined) {
-      if (typeof data.StringIdentifier !== "string") {
-        const err13 = {
-          instancePath: instancePath + "/StringIdentifier",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.Order !== undefined) {
-      let data4 = data.Order;
-      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4))) {
-        const err14 = {
-          instancePath: instancePath + "/Order",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      if (typeof data4 == "number") {
-        if (!formats0.validate(data4)) {
-          const err15 = {
-            instancePath: instancePath + "/Order",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.MinLength !== undefined) {
-      let data5 = data.MinLength;
-      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
-        const err16 = {
-          instancePath: instancePath + "/MinLength",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      if (typeof data5 == "number") {
-        if (!formats0.validate(data5)) {
-          const err17 = {
-            instancePath: instancePath + "/MinLength",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.MaxLength !== undefined) {
-      let data6 = data.MaxLength;
-      if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6))) {
-        const err18 = {
-          instancePath: instancePath + "/MaxLength",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      if (typeof data6 == "number") {
-        if (!formats0.validate(data6)) {
-          const err19 = {
-            instancePath: instancePath + "/MaxLength",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Required !== undefined) {
-      if (typeof data.Required !== "boolean") {
-        const err20 = {
-          instancePath: instancePath + "/Required",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.DefaultValue !== undefined) {
-      let data8 = data.DefaultValue;
-      const _errs18 = errors;
-      let valid1 = false;
-      const _errs19 = errors;
-      if (typeof data8 !== "string") {
-        const err21 = {
-          instancePath: instancePath + "/DefaultValue",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-      var _valid0 = _errs19 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs21 = errors;
-      if (data8 !== null) {
-        const err22 = {
-          instancePath: instancePath + "/DefaultValue",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-      var _valid0 = _errs21 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err23 = {
-          instancePath: instancePath + "/DefaultValue",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      } else {
-        errors = _errs18;
-        if (vErrors !== null) {
-          if (_errs18) {
-            vErrors.length = _errs18;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err24 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err24];
-    } else {
-      vErrors.push(err24);
-    }
-    errors++;
-  }
-  validate97.errors = vErrors;
-  return errors === 0;
-}
-const schema45 = {
-  type: "object",
-  required: ["Description", "IssuerName", "DisplayName"],
-  properties: {
-    Description: { anyOf: [{ type: "string" }, { type: "null" }] },
-    IssuerName: { type: "string" },
-    DisplayName: { anyOf: [{ type: "string" }, { type: "null" }] },
-  },
-};
-function validate99(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Description === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Description" },
-        message: "must have required property '" + "Description" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.IssuerName === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IssuerName" },
-        message: "must have required property '" + "IssuerName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.DisplayName === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DisplayName" },
-        message: "must have required property '" + "DisplayName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Description !== undefined) {
-      let data0 = data.Description;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (typeof data0 !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/Description",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs5 = errors;
-      if (data0 !== null) {
-        const err4 = {
-          instancePath: instancePath + "/Description",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      var _valid0 = _errs5 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err5 = {
-          instancePath: instancePath + "/Description",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.IssuerName !== undefined) {
-      if (typeof data.IssuerName !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/IssuerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.DisplayName !== undefined) {
-      let data2 = data.DisplayName;
-      const _errs10 = errors;
-      let valid2 = false;
-      const _errs11 = errors;
-      if (typeof data2 !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/DisplayName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      var _valid1 = _errs11 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs13 = errors;
-      if (data2 !== null) {
-        const err8 = {
-          instancePath: instancePath + "/DisplayName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid1 = _errs13 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err9 = {
-          instancePath: instancePath + "/DisplayName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      } else {
-        errors = _errs10;
-        if (vErrors !== null) {
-          if (_errs10) {
-            vErrors.length = _errs10;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err10 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err10];
-    } else {
-      vErrors.push(err10);
-    }
-    errors++;
-  }
-  validate99.errors = vErrors;
-  return errors === 0;
-}
-const schema46 = {
-  type: "object",
-  required: ["Id", "Name", "Description", "Type"],
-  properties: {
-    Id: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/Guid" }] },
-    Name: { type: "string" },
-    Description: { type: "string" },
-    Type: {
-      anyOf: [
-        { $ref: "urn:trustspec:dssums#/$defs/CryptoProviderProfileType" },
-        { $ref: "urn:trustspec:dssums#/$defs/CryptoProviderProfileTypeName" },
-      ],
-    },
-  },
-};
-const schema47 = {
-  type: "string",
-  pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-};
-const pattern3 = /* @__PURE__ */ new RegExp(
-  "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-  "u",
-);
-function validate102(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern3.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: {
-          pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-        },
-        message:
-          'must match pattern "' +
-          "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$" +
-          '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate102.errors = vErrors;
-  return errors === 0;
-}
-const schema48 = { type: "number", enum: [0, 1] };
-function validate104(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema48.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate104.errors = vErrors;
-  return errors === 0;
-}
-const schema49 = { type: "string", enum: ["GOST", "RSA_AES"] };
-function validate106(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "GOST" || data === "RSA_AES")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema49.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate106.errors = vErrors;
-  return errors === 0;
-}
-function validate101(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Id === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Id" },
-        message: "must have required property '" + "Id" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Name === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Name" },
-        message: "must have required property '" + "Name" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Description === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Description" },
-        message: "must have required property '" + "Description" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Type === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Type" },
-        message: "must have required property '" + "Type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.Id !== undefined) {
-      if (
-        !validate102(data.Id, {
-          instancePath: instancePath + "/Id",
-          parentData: data,
-          parentDataProperty: "Id",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Name !== undefined) {
-      if (typeof data.Name !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/Name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.Description !== undefined) {
-      if (typeof data.Description !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/Description",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.Type !== undefined) {
-      let data3 = data.Type;
-      const _errs8 = errors;
-      let valid2 = false;
-      const _errs9 = errors;
-      if (
-        !validate104(data3, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs9 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs10 = errors;
-      if (
-        !validate106(data3, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs10 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err6 = {
-          instancePath: instancePath + "/Type",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      } else {
-        errors = _errs8;
-        if (vErrors !== null) {
-          if (_errs8) {
-            vErrors.length = _errs8;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err7 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
-    errors++;
-  }
-  validate101.errors = vErrors;
-  return errors === 0;
-}
-const schema50 = {
-  type: "object",
-  required: ["DeviceFingerprintRequired", "KeyInfoDivideRequired"],
-  properties: {
-    DeviceFingerprintRequired: { type: "boolean" },
-    KeyInfoDivideRequired: { type: "boolean" },
-  },
-};
-function validate109(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.DeviceFingerprintRequired === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DeviceFingerprintRequired" },
-        message: "must have required property '" + "DeviceFingerprintRequired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.KeyInfoDivideRequired === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyInfoDivideRequired" },
-        message: "must have required property '" + "KeyInfoDivideRequired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.DeviceFingerprintRequired !== undefined) {
-      if (typeof data.DeviceFingerprintRequired !== "boolean") {
-        const err2 = {
-          instancePath: instancePath + "/DeviceFingerprintRequired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyInfoDivideRequired !== undefined) {
-      if (typeof data.KeyInfoDivideRequired !== "boolean") {
-        const err3 = {
-          instancePath: instancePath + "/KeyInfoDivideRequired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate109.errors = vErrors;
-  return errors === 0;
-}
-function validate72(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.AvaliableIdentifierTypes === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AvaliableIdentifierTypes" },
-        message: "must have required property '" + "AvaliableIdentifierTypes" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.AuthenticationPolicy === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AuthenticationPolicy" },
-        message: "must have required property '" + "AuthenticationPolicy" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.AllowUserRegistration === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AllowUserRegistration" },
-        message: "must have required property '" + "AllowUserRegistration" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Groups === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Groups" },
-        message: "must have required property '" + "Groups" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.Rdns === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Rdns" },
-        message: "must have required property '" + "Rdns" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.IdentityProviders === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IdentityProviders" },
-        message: "must have required property '" + "IdentityProviders" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.CryptoProviders === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CryptoProviders" },
-        message: "must have required property '" + "CryptoProviders" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.AvaliableIdentifierTypes !== undefined) {
-      let data0 = data.AvaliableIdentifierTypes;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data1 = data0[i0];
-          const _errs4 = errors;
-          let valid3 = false;
-          const _errs5 = errors;
-          if (
-            !validate73(data1, {
-              instancePath: instancePath + "/AvaliableIdentifierTypes/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-            errors = vErrors.length;
-          }
-          var _valid0 = _errs5 === errors;
-          valid3 = valid3 || _valid0;
-          const _errs6 = errors;
-          if (
-            !validate75(data1, {
-              instancePath: instancePath + "/AvaliableIdentifierTypes/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-            errors = vErrors.length;
-          }
-          var _valid0 = _errs6 === errors;
-          valid3 = valid3 || _valid0;
-          if (!valid3) {
-            const err7 = {
-              instancePath: instancePath + "/AvaliableIdentifierTypes/" + i0,
-              keyword: "anyOf",
-              params: {},
-              message: "must match a schema in anyOf",
-            };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          } else {
-            errors = _errs4;
-            if (vErrors !== null) {
-              if (_errs4) {
-                vErrors.length = _errs4;
-              } else {
-                vErrors = null;
+        const n7 = e.length;
+        if (!(typeof v6 === "string")) typeProblem(e, `${p}/Value`, "string");
+        if (e.length > n7) {
+          const m10 = e.length;
+          if (!(typeof v6 === "number")) typeProblem(e, `${p}/Value`, "number");
+          if (e.length === m10) e.length = n7;
+          else {
+            const m9 = e.length;
+            if (!(typeof v6 === "boolean")) typeProblem(e, `${p}/Value`, "boolean");
+            if (e.length === m9) e.length = n7;
+            else {
+              const m8 = e.length;
+              if (!(v6 === null)) typeProblem(e, `${p}/Value`, "null");
+              if (e.length === m8) e.length = n7;
+              else {
+                anyOfProblem(e, `${p}/Value`);
               }
             }
           }
         }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/AvaliableIdentifierTypes",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
       }
     }
-    if (data.AuthenticationPolicy !== undefined) {
-      if (
-        !validate77(data.AuthenticationPolicy, {
-          instancePath: instancePath + "/AuthenticationPolicy",
-          parentData: data,
-          parentDataProperty: "AuthenticationPolicy",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.AllowUserRegistration !== undefined) {
-      if (typeof data.AllowUserRegistration !== "boolean") {
-        const err9 = {
-          instancePath: instancePath + "/AllowUserRegistration",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.Groups !== undefined) {
-      let data4 = data.Groups;
-      if (Array.isArray(data4)) {
-        const len1 = data4.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (
-            !validate95(data4[i1], {
-              instancePath: instancePath + "/Groups/" + i1,
-              parentData: data4,
-              parentDataProperty: i1,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err10 = {
-          instancePath: instancePath + "/Groups",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.Rdns !== undefined) {
-      let data6 = data.Rdns;
-      if (Array.isArray(data6)) {
-        const len2 = data6.length;
-        for (let i2 = 0; i2 < len2; i2++) {
-          if (
-            !validate97(data6[i2], {
-              instancePath: instancePath + "/Rdns/" + i2,
-              parentData: data6,
-              parentDataProperty: i2,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err11 = {
-          instancePath: instancePath + "/Rdns",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.IdentityProviders !== undefined) {
-      let data8 = data.IdentityProviders;
-      if (Array.isArray(data8)) {
-        const len3 = data8.length;
-        for (let i3 = 0; i3 < len3; i3++) {
-          if (
-            !validate99(data8[i3], {
-              instancePath: instancePath + "/IdentityProviders/" + i3,
-              parentData: data8,
-              parentDataProperty: i3,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err12 = {
-          instancePath: instancePath + "/IdentityProviders",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.CryptoProviders !== undefined) {
-      let data10 = data.CryptoProviders;
-      if (Array.isArray(data10)) {
-        const len4 = data10.length;
-        for (let i4 = 0; i4 < len4; i4++) {
-          if (
-            !validate101(data10[i4], {
-              instancePath: instancePath + "/CryptoProviders/" + i4,
-              parentData: data10,
-              parentDataProperty: i4,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err13 = {
-          instancePath: instancePath + "/CryptoProviders",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.MobileAuthSettings !== undefined) {
-      if (
-        !validate109(data.MobileAuthSettings, {
-          instancePath: instancePath + "/MobileAuthSettings",
-          parentData: data,
-          parentDataProperty: "MobileAuthSettings",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err14 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err14];
-    } else {
-      vErrors.push(err14);
-    }
-    errors++;
-  }
-  validate72.errors = vErrors;
-  return errors === 0;
+  } else typeProblem(e, p, "object");
 }
-export const validateIdentifierTypeQuery: CompiledSchema = validate111;
-const schema51 = {
-  type: "string",
-  pattern:
-    "^(?:[Ll][Oo][Gg][Ii][Nn]|[Pp][Hh][Oo][Nn][Ee][Nn][Uu][Mm][Bb][Ee][Rr]|[Ee][Mm][Aa][Ii][Ll])$",
-};
-const pattern4 = /* @__PURE__ */ new RegExp(
-  "^(?:[Ll][Oo][Gg][Ii][Nn]|[Pp][Hh][Oo][Nn][Ee][Nn][Uu][Mm][Bb][Ee][Rr]|[Ee][Mm][Aa][Ii][Ll])$",
-  "u",
+function checkTokenRecordsRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.StartPosition === undefined) requiredProblem(e, p, "StartPosition");
+    if (d.EndPosition === undefined) requiredProblem(e, p, "EndPosition");
+    const v0 = d.StartPosition;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/StartPosition`, "integer");
+      if (typeof v0 === "number") {
+        if (!int32Format.validate(v0)) formatProblem(e, `${p}/StartPosition`, "int32");
+      }
+    }
+    const v1 = d.EndPosition;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/EndPosition`, "integer");
+      if (typeof v1 === "number") {
+        if (!int32Format.validate(v1)) formatProblem(e, `${p}/EndPosition`, "int32");
+      }
+    }
+    const v2 = d.Filters;
+    if (v2 !== undefined) {
+      if (Array.isArray(v2)) {
+        for (let i3 = 0; i3 < v2.length; i3++) {
+          const v4 = v2[i3];
+          checkTokenFilter(v4, `${p}/Filters/${i3}`, e);
+        }
+      } else typeProblem(e, `${p}/Filters`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkAuthnTokenType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) {
+    const n0 = e.length;
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
+    if (!allowed4.includes(d)) enumProblem(e, p, allowed4);
+    if (e.length > n0) {
+      const m1 = e.length;
+      if (!(typeof d === "string")) typeProblem(e, p, "string");
+      if (e.length === m1) e.length = n0;
+      else {
+        anyOfProblem(e, p);
+      }
+    }
+  }
+}
+function checkAuthnTokenParameters(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      const v1 = d[k0];
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}${pointerStep(k0)}`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDssTokenInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Id === undefined) requiredProblem(e, p, "Id");
+    if (d.Serial === undefined) requiredProblem(e, p, "Serial");
+    if (d.UserName === undefined) requiredProblem(e, p, "UserName");
+    if (d.TokenType === undefined) requiredProblem(e, p, "TokenType");
+    if (d.Parameters === undefined) requiredProblem(e, p, "Parameters");
+    const v0 = d.Id;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/Id`, "integer");
+      if (typeof v0 === "number") {
+        if (!int64Format.validate(v0)) formatProblem(e, `${p}/Id`, "int64");
+      }
+    }
+    const v1 = d.Serial;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Serial`, "string");
+    }
+    const v2 = d.UserName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        const n3 = e.length;
+        if (!(typeof v2 === "string")) typeProblem(e, `${p}/UserName`, "string");
+        if (e.length > n3) {
+          const m4 = e.length;
+          if (!(v2 === null)) typeProblem(e, `${p}/UserName`, "null");
+          if (e.length === m4) e.length = n3;
+          else {
+            anyOfProblem(e, `${p}/UserName`);
+          }
+        }
+      }
+    }
+    const v5 = d.TokenType;
+    if (v5 !== undefined) {
+      checkAuthnTokenType(v5, `${p}/TokenType`, e);
+    }
+    const v6 = d.Parameters;
+    if (v6 !== undefined) {
+      checkAuthnTokenParameters(v6, `${p}/Parameters`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTokenRecordsResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.TokenInfos === undefined) requiredProblem(e, p, "TokenInfos");
+    if (d.TotalCount === undefined) requiredProblem(e, p, "TotalCount");
+    if (d.AffectedCount === undefined) requiredProblem(e, p, "AffectedCount");
+    const v0 = d.TokenInfos;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkDssTokenInfo(v2, `${p}/TokenInfos/${i1}`, e);
+        }
+      } else typeProblem(e, `${p}/TokenInfos`, "array");
+    }
+    const v3 = d.TotalCount;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
+        typeProblem(e, `${p}/TotalCount`, "integer");
+      if (typeof v3 === "number") {
+        if (!int32Format.validate(v3)) formatProblem(e, `${p}/TotalCount`, "int32");
+      }
+    }
+    const v4 = d.AffectedCount;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+        typeProblem(e, `${p}/AffectedCount`, "integer");
+      if (typeof v4 === "number") {
+        if (!int32Format.validate(v4)) formatProblem(e, `${p}/AffectedCount`, "int32");
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUmsError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Message === undefined) requiredProblem(e, p, "Message");
+    const v0 = d.Message;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Message`, "string");
+    }
+    const v1 = d.ExceptionMessage;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/ExceptionMessage`, "string");
+    }
+    const v2 = d.ExceptionType;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/ExceptionType`, "string");
+    }
+    const v3 = d.StackTrace;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/StackTrace`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkIdentifierTypeName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed5.includes(d)) enumProblem(e, p, allowed5);
+}
+function checkIdentifierType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed6.includes(d)) enumProblem(e, p, allowed6);
+}
+function checkMfaPolicyName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed7.includes(d)) enumProblem(e, p, allowed7);
+}
+function checkMfaPolicy(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed6.includes(d)) enumProblem(e, p, allowed6);
+}
+function checkAuthnLevelName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed8.includes(d)) enumProblem(e, p, allowed8);
+}
+function checkAuthnLevel(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed9.includes(d)) enumProblem(e, p, allowed9);
+}
+function checkAuthnMethodDescription(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Identifier === undefined) requiredProblem(e, p, "Identifier");
+    if (d.Type === undefined) requiredProblem(e, p, "Type");
+    const v0 = d.Identifier;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Identifier`, "string");
+    }
+    const v1 = d.Type;
+    if (v1 !== undefined) {
+      {
+        const n2 = e.length;
+        checkAuthnLevel(v1, `${p}/Type`, e);
+        if (e.length > n2) {
+          const m3 = e.length;
+          checkAuthnLevelName(v1, `${p}/Type`, e);
+          if (e.length === m3) e.length = n2;
+          else {
+            anyOfProblem(e, `${p}/Type`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDSSActionsName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed10.includes(d)) enumProblem(e, p, allowed10);
+}
+function checkDSSActions(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed11.includes(d)) enumProblem(e, p, allowed11);
+}
+function checkOperationPolicy(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Action === undefined) requiredProblem(e, p, "Action");
+    if (d.ConfirmationRequired === undefined) requiredProblem(e, p, "ConfirmationRequired");
+    const v0 = d.Action;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkDSSActions(v0, `${p}/Action`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkDSSActionsName(v0, `${p}/Action`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Action`);
+          }
+        }
+      }
+    }
+    const v3 = d.ConfirmationRequired;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/ConfirmationRequired`, "boolean");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkAuthenticationPolicy(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Mode === undefined) requiredProblem(e, p, "Mode");
+    if (d.EditableByUser === undefined) requiredProblem(e, p, "EditableByUser");
+    if (d.AuthMethods === undefined) requiredProblem(e, p, "AuthMethods");
+    if (d.OperationPolicy === undefined) requiredProblem(e, p, "OperationPolicy");
+    const v0 = d.Mode;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkMfaPolicy(v0, `${p}/Mode`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkMfaPolicyName(v0, `${p}/Mode`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Mode`);
+          }
+        }
+      }
+    }
+    const v3 = d.EditableByUser;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/EditableByUser`, "boolean");
+    }
+    const v4 = d.AuthMethods;
+    if (v4 !== undefined) {
+      if (Array.isArray(v4)) {
+        for (let i5 = 0; i5 < v4.length; i5++) {
+          const v6 = v4[i5];
+          checkAuthnMethodDescription(v6, `${p}/AuthMethods/${i5}`, e);
+        }
+      } else typeProblem(e, `${p}/AuthMethods`, "array");
+    }
+    const v7 = d.OperationPolicy;
+    if (v7 !== undefined) {
+      if (Array.isArray(v7)) {
+        for (let i8 = 0; i8 < v7.length; i8++) {
+          const v9 = v7[i8];
+          checkOperationPolicy(v9, `${p}/OperationPolicy/${i8}`, e);
+        }
+      } else typeProblem(e, `${p}/OperationPolicy`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkIdentityGroupInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.IdentityProviderName === undefined) requiredProblem(e, p, "IdentityProviderName");
+    if (d.GroupList === undefined) requiredProblem(e, p, "GroupList");
+    const v0 = d.IdentityProviderName;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/IdentityProviderName`, "string");
+    }
+    const v1 = d.GroupList;
+    if (v1 !== undefined) {
+      if (Array.isArray(v1)) {
+        for (let i2 = 0; i2 < v1.length; i2++) {
+          const v3 = v1[i2];
+          if (!(typeof v3 === "string")) typeProblem(e, `${p}/GroupList/${i2}`, "string");
+        }
+      } else typeProblem(e, `${p}/GroupList`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkRdnInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Id === undefined) requiredProblem(e, p, "Id");
+    if (d.Oid === undefined) requiredProblem(e, p, "Oid");
+    if (d.DisplayName === undefined) requiredProblem(e, p, "DisplayName");
+    if (d.StringIdentifier === undefined) requiredProblem(e, p, "StringIdentifier");
+    if (d.Order === undefined) requiredProblem(e, p, "Order");
+    if (d.MinLength === undefined) requiredProblem(e, p, "MinLength");
+    if (d.MaxLength === undefined) requiredProblem(e, p, "MaxLength");
+    if (d.Required === undefined) requiredProblem(e, p, "Required");
+    if (d.DefaultValue === undefined) requiredProblem(e, p, "DefaultValue");
+    const v0 = d.Id;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/Id`, "integer");
+      if (typeof v0 === "number") {
+        if (!int32Format.validate(v0)) formatProblem(e, `${p}/Id`, "int32");
+      }
+    }
+    const v1 = d.Oid;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Oid`, "string");
+    }
+    const v2 = d.DisplayName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
+    }
+    const v3 = d.StringIdentifier;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/StringIdentifier`, "string");
+    }
+    const v4 = d.Order;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+        typeProblem(e, `${p}/Order`, "integer");
+      if (typeof v4 === "number") {
+        if (!int32Format.validate(v4)) formatProblem(e, `${p}/Order`, "int32");
+      }
+    }
+    const v5 = d.MinLength;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
+        typeProblem(e, `${p}/MinLength`, "integer");
+      if (typeof v5 === "number") {
+        if (!int32Format.validate(v5)) formatProblem(e, `${p}/MinLength`, "int32");
+      }
+    }
+    const v6 = d.MaxLength;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
+        typeProblem(e, `${p}/MaxLength`, "integer");
+      if (typeof v6 === "number") {
+        if (!int32Format.validate(v6)) formatProblem(e, `${p}/MaxLength`, "int32");
+      }
+    }
+    const v7 = d.Required;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "boolean")) typeProblem(e, `${p}/Required`, "boolean");
+    }
+    const v8 = d.DefaultValue;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string" || v8 === null)) {
+        const n9 = e.length;
+        if (!(typeof v8 === "string")) typeProblem(e, `${p}/DefaultValue`, "string");
+        if (e.length > n9) {
+          const m10 = e.length;
+          if (!(v8 === null)) typeProblem(e, `${p}/DefaultValue`, "null");
+          if (e.length === m10) e.length = n9;
+          else {
+            anyOfProblem(e, `${p}/DefaultValue`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkIdentityProviderInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Description === undefined) requiredProblem(e, p, "Description");
+    if (d.IssuerName === undefined) requiredProblem(e, p, "IssuerName");
+    if (d.DisplayName === undefined) requiredProblem(e, p, "DisplayName");
+    const v0 = d.Description;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string" || v0 === null)) {
+        const n1 = e.length;
+        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Description`, "string");
+        if (e.length > n1) {
+          const m2 = e.length;
+          if (!(v0 === null)) typeProblem(e, `${p}/Description`, "null");
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Description`);
+          }
+        }
+      }
+    }
+    const v3 = d.IssuerName;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/IssuerName`, "string");
+    }
+    const v4 = d.DisplayName;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        const n5 = e.length;
+        if (!(typeof v4 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
+        if (e.length > n5) {
+          const m6 = e.length;
+          if (!(v4 === null)) typeProblem(e, `${p}/DisplayName`, "null");
+          if (e.length === m6) e.length = n5;
+          else {
+            anyOfProblem(e, `${p}/DisplayName`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkGuid(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern12.test(d))
+      patternProblem(
+        e,
+        p,
+        "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+      );
+  } else typeProblem(e, p, "string");
+}
+function checkCryptoProviderProfileTypeName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed13.includes(d)) enumProblem(e, p, allowed13);
+}
+function checkCryptoProviderProfileType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed14.includes(d)) enumProblem(e, p, allowed14);
+}
+function checkCryptoProviderInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Id === undefined) requiredProblem(e, p, "Id");
+    if (d.Name === undefined) requiredProblem(e, p, "Name");
+    if (d.Description === undefined) requiredProblem(e, p, "Description");
+    if (d.Type === undefined) requiredProblem(e, p, "Type");
+    const v0 = d.Id;
+    if (v0 !== undefined) {
+      checkGuid(v0, `${p}/Id`, e);
+    }
+    const v1 = d.Name;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Name`, "string");
+    }
+    const v2 = d.Description;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/Description`, "string");
+    }
+    const v3 = d.Type;
+    if (v3 !== undefined) {
+      {
+        const n4 = e.length;
+        checkCryptoProviderProfileType(v3, `${p}/Type`, e);
+        if (e.length > n4) {
+          const m5 = e.length;
+          checkCryptoProviderProfileTypeName(v3, `${p}/Type`, e);
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/Type`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMobileAuthSettings(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.DeviceFingerprintRequired === undefined)
+      requiredProblem(e, p, "DeviceFingerprintRequired");
+    if (d.KeyInfoDivideRequired === undefined) requiredProblem(e, p, "KeyInfoDivideRequired");
+    const v0 = d.DeviceFingerprintRequired;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "boolean")) typeProblem(e, `${p}/DeviceFingerprintRequired`, "boolean");
+    }
+    const v1 = d.KeyInfoDivideRequired;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "boolean")) typeProblem(e, `${p}/KeyInfoDivideRequired`, "boolean");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUmsPolicy(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.AvaliableIdentifierTypes === undefined) requiredProblem(e, p, "AvaliableIdentifierTypes");
+    if (d.AuthenticationPolicy === undefined) requiredProblem(e, p, "AuthenticationPolicy");
+    if (d.AllowUserRegistration === undefined) requiredProblem(e, p, "AllowUserRegistration");
+    if (d.Groups === undefined) requiredProblem(e, p, "Groups");
+    if (d.Rdns === undefined) requiredProblem(e, p, "Rdns");
+    if (d.IdentityProviders === undefined) requiredProblem(e, p, "IdentityProviders");
+    if (d.CryptoProviders === undefined) requiredProblem(e, p, "CryptoProviders");
+    const v0 = d.AvaliableIdentifierTypes;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          {
+            const n3 = e.length;
+            checkIdentifierType(v2, `${p}/AvaliableIdentifierTypes/${i1}`, e);
+            if (e.length > n3) {
+              const m4 = e.length;
+              checkIdentifierTypeName(v2, `${p}/AvaliableIdentifierTypes/${i1}`, e);
+              if (e.length === m4) e.length = n3;
+              else {
+                anyOfProblem(e, `${p}/AvaliableIdentifierTypes/${i1}`);
+              }
+            }
+          }
+        }
+      } else typeProblem(e, `${p}/AvaliableIdentifierTypes`, "array");
+    }
+    const v5 = d.AuthenticationPolicy;
+    if (v5 !== undefined) {
+      checkAuthenticationPolicy(v5, `${p}/AuthenticationPolicy`, e);
+    }
+    const v6 = d.AllowUserRegistration;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "boolean")) typeProblem(e, `${p}/AllowUserRegistration`, "boolean");
+    }
+    const v7 = d.Groups;
+    if (v7 !== undefined) {
+      if (Array.isArray(v7)) {
+        for (let i8 = 0; i8 < v7.length; i8++) {
+          const v9 = v7[i8];
+          checkIdentityGroupInfo(v9, `${p}/Groups/${i8}`, e);
+        }
+      } else typeProblem(e, `${p}/Groups`, "array");
+    }
+    const v10 = d.Rdns;
+    if (v10 !== undefined) {
+      if (Array.isArray(v10)) {
+        for (let i11 = 0; i11 < v10.length; i11++) {
+          const v12 = v10[i11];
+          checkRdnInfo(v12, `${p}/Rdns/${i11}`, e);
+        }
+      } else typeProblem(e, `${p}/Rdns`, "array");
+    }
+    const v13 = d.IdentityProviders;
+    if (v13 !== undefined) {
+      if (Array.isArray(v13)) {
+        for (let i14 = 0; i14 < v13.length; i14++) {
+          const v15 = v13[i14];
+          checkIdentityProviderInfo(v15, `${p}/IdentityProviders/${i14}`, e);
+        }
+      } else typeProblem(e, `${p}/IdentityProviders`, "array");
+    }
+    const v16 = d.CryptoProviders;
+    if (v16 !== undefined) {
+      if (Array.isArray(v16)) {
+        for (let i17 = 0; i17 < v16.length; i17++) {
+          const v18 = v16[i17];
+          checkCryptoProviderInfo(v18, `${p}/CryptoProviders/${i17}`, e);
+        }
+      } else typeProblem(e, `${p}/CryptoProviders`, "array");
+    }
+    const v19 = d.MobileAuthSettings;
+    if (v19 !== undefined) {
+      checkMobileAuthSettings(v19, `${p}/MobileAuthSettings`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkIdentifierTypeQuery(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern15.test(d))
+      patternProblem(
+        e,
+        p,
+        "^(?:[Ll][Oo][Gg][Ii][Nn]|[Pp][Hh][Oo][Nn][Ee][Nn][Uu][Mm][Bb][Ee][Rr]|[Ee][Mm][Aa][Ii][Ll])$",
+      );
+  } else typeProblem(e, p, "string");
+}
+function checkDssDateTime(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern16.test(d))
+      patternProblem(
+        e,
+        p,
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+      );
+  } else typeProblem(e, p, "string");
+}
+function checkDssUserInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.UserId === undefined) requiredProblem(e, p, "UserId");
+    if (d.Login === undefined) requiredProblem(e, p, "Login");
+    if (d.PhoneNumber === undefined) requiredProblem(e, p, "PhoneNumber");
+    if (d.Email === undefined) requiredProblem(e, p, "Email");
+    if (d.PhoneConfirmed === undefined) requiredProblem(e, p, "PhoneConfirmed");
+    if (d.EmailConfirmed === undefined) requiredProblem(e, p, "EmailConfirmed");
+    if (d.DisplayName === undefined) requiredProblem(e, p, "DisplayName");
+    if (d.DistinguishName === undefined) requiredProblem(e, p, "DistinguishName");
+    if (d.AccountLocked === undefined) requiredProblem(e, p, "AccountLocked");
+    if (d.Group === undefined) requiredProblem(e, p, "Group");
+    if (d.CreationDate === undefined) requiredProblem(e, p, "CreationDate");
+    if (d.LockoutDate === undefined) requiredProblem(e, p, "LockoutDate");
+    if (d.LastLoginDate === undefined) requiredProblem(e, p, "LastLoginDate");
+    const v0 = d.UserId;
+    if (v0 !== undefined) {
+      checkGuid(v0, `${p}/UserId`, e);
+    }
+    const v1 = d.Login;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Login`, "string");
+    }
+    const v2 = d.PhoneNumber;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        const n3 = e.length;
+        if (!(typeof v2 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
+        if (e.length > n3) {
+          const m4 = e.length;
+          if (!(v2 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
+          if (e.length === m4) e.length = n3;
+          else {
+            anyOfProblem(e, `${p}/PhoneNumber`);
+          }
+        }
+      }
+    }
+    const v5 = d.Email;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string" || v5 === null)) {
+        const n6 = e.length;
+        if (!(typeof v5 === "string")) typeProblem(e, `${p}/Email`, "string");
+        if (e.length > n6) {
+          const m7 = e.length;
+          if (!(v5 === null)) typeProblem(e, `${p}/Email`, "null");
+          if (e.length === m7) e.length = n6;
+          else {
+            anyOfProblem(e, `${p}/Email`);
+          }
+        }
+      }
+    }
+    const v8 = d.PhoneConfirmed;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "boolean")) typeProblem(e, `${p}/PhoneConfirmed`, "boolean");
+    }
+    const v9 = d.EmailConfirmed;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "boolean")) typeProblem(e, `${p}/EmailConfirmed`, "boolean");
+    }
+    const v10 = d.DisplayName;
+    if (v10 !== undefined) {
+      if (!(typeof v10 === "string" || v10 === null)) {
+        const n11 = e.length;
+        if (!(typeof v10 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
+        if (e.length > n11) {
+          const m12 = e.length;
+          if (!(v10 === null)) typeProblem(e, `${p}/DisplayName`, "null");
+          if (e.length === m12) e.length = n11;
+          else {
+            anyOfProblem(e, `${p}/DisplayName`);
+          }
+        }
+      }
+    }
+    const v13 = d.DistinguishName;
+    if (v13 !== undefined) {
+      if (!(typeof v13 === "string" || v13 === null)) {
+        const n14 = e.length;
+        if (!(typeof v13 === "string")) typeProblem(e, `${p}/DistinguishName`, "string");
+        if (e.length > n14) {
+          const m15 = e.length;
+          if (!(v13 === null)) typeProblem(e, `${p}/DistinguishName`, "null");
+          if (e.length === m15) e.length = n14;
+          else {
+            anyOfProblem(e, `${p}/DistinguishName`);
+          }
+        }
+      }
+    }
+    const v16 = d.AccountLocked;
+    if (v16 !== undefined) {
+      if (!(typeof v16 === "boolean")) typeProblem(e, `${p}/AccountLocked`, "boolean");
+    }
+    const v17 = d.Group;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "string")) typeProblem(e, `${p}/Group`, "string");
+    }
+    const v18 = d.CreationDate;
+    if (v18 !== undefined) {
+      checkDssDateTime(v18, `${p}/CreationDate`, e);
+    }
+    const v19 = d.LockoutDate;
+    if (v19 !== undefined) {
+      if (!(v19 === null)) {
+        const n20 = e.length;
+        checkDssDateTime(v19, `${p}/LockoutDate`, e);
+        if (e.length > n20) {
+          const m21 = e.length;
+          if (!(v19 === null)) typeProblem(e, `${p}/LockoutDate`, "null");
+          if (e.length === m21) e.length = n20;
+          else {
+            anyOfProblem(e, `${p}/LockoutDate`);
+          }
+        }
+      }
+    }
+    const v22 = d.LastLoginDate;
+    if (v22 !== undefined) {
+      if (!(v22 === null)) {
+        const n23 = e.length;
+        checkDssDateTime(v22, `${p}/LastLoginDate`, e);
+        if (e.length > n23) {
+          const m24 = e.length;
+          if (!(v22 === null)) typeProblem(e, `${p}/LastLoginDate`, "null");
+          if (e.length === m24) e.length = n23;
+          else {
+            anyOfProblem(e, `${p}/LastLoginDate`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserIdentifiers(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      const n1 = e.length;
+      checkIdentifierTypeName(k0, p, e);
+      if (e.length > n1) propertyNameProblem(e, p, k0);
+    }
+    for (const k2 in d) {
+      const v3 = d[k2];
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkAuthenticationInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.MethodUri === undefined) requiredProblem(e, p, "MethodUri");
+    if (d.Level === undefined) requiredProblem(e, p, "Level");
+    const v0 = d.MethodUri;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/MethodUri`, "string");
+    }
+    const v1 = d.Level;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/Level`, "integer");
+      if (typeof v1 === "number") {
+        if (!int32Format.validate(v1)) formatProblem(e, `${p}/Level`, "int32");
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDistinguishedNameComponents(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      const n1 = e.length;
+      if (typeof k0 === "string") {
+        if (!pattern17.test(k0)) patternProblem(e, p, "^[0-9]+$");
+      }
+      if (e.length > n1) propertyNameProblem(e, p, k0);
+    }
+    for (const k2 in d) {
+      const v3 = d[k2];
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserEmailInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Email === undefined) requiredProblem(e, p, "Email");
+    if (d.Confirmed === undefined) requiredProblem(e, p, "Confirmed");
+    const v0 = d.Email;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string" || v0 === null)) {
+        const n1 = e.length;
+        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Email`, "string");
+        if (e.length > n1) {
+          const m2 = e.length;
+          if (!(v0 === null)) typeProblem(e, `${p}/Email`, "null");
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Email`);
+          }
+        }
+      }
+    }
+    const v3 = d.Confirmed;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/Confirmed`, "boolean");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkExternalLoginInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Login === undefined) requiredProblem(e, p, "Login");
+    if (d.IssuerName === undefined) requiredProblem(e, p, "IssuerName");
+    const v0 = d.Login;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Login`, "string");
+    }
+    const v1 = d.IssuerName;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/IssuerName`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserMobileAuthInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.UserId === undefined) requiredProblem(e, p, "UserId");
+    if (d.KeyExpirationTime === undefined) requiredProblem(e, p, "KeyExpirationTime");
+    const v0 = d.UserId;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/UserId`, "string");
+    }
+    const v1 = d.KeyExpirationTime;
+    if (v1 !== undefined) {
+      checkDssDateTime(v1, `${p}/KeyExpirationTime`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserContactInfoType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed18.includes(d)) enumProblem(e, p, allowed18);
+}
+function checkMobileAuthTokenInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.UserContactInfo === undefined) requiredProblem(e, p, "UserContactInfo");
+    if (d.UserContactInfoType === undefined) requiredProblem(e, p, "UserContactInfoType");
+    const v0 = d.UserContactInfo;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/UserContactInfo`, "string");
+    }
+    const v1 = d.UserContactInfoType;
+    if (v1 !== undefined) {
+      checkUserContactInfoType(v1, `${p}/UserContactInfoType`, e);
+    }
+    const v2 = d.NeedXmlKeyInfo;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "boolean")) typeProblem(e, `${p}/NeedXmlKeyInfo`, "boolean");
+    }
+    const v3 = d.KeyInfoPinCode;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/KeyInfoPinCode`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMobileAuthCreateInfoEx(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.ExternalUserId === undefined) requiredProblem(e, p, "ExternalUserId");
+    if (d.QrCode === undefined) requiredProblem(e, p, "QrCode");
+    if (d.KeyExpirationTime === undefined) requiredProblem(e, p, "KeyExpirationTime");
+    const v0 = d.ExternalUserId;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/ExternalUserId`, "string");
+    }
+    const v1 = d.QrCode;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/QrCode`, "string");
+    }
+    const v2 = d.KeyExpirationTime;
+    if (v2 !== undefined) {
+      checkDssDateTime(v2, `${p}/KeyExpirationTime`, e);
+    }
+    const v3 = d.XmlKeyInfo;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/XmlKeyInfo`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMobileAuthUpdateInfoEx(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.QrCode === undefined) requiredProblem(e, p, "QrCode");
+    if (d.KeyExpirationTime === undefined) requiredProblem(e, p, "KeyExpirationTime");
+    const v0 = d.ExternalUserId;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/ExternalUserId`, "string");
+    }
+    const v1 = d.QrCode;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/QrCode`, "string");
+    }
+    const v2 = d.KeyExpirationTime;
+    if (v2 !== undefined) {
+      checkDssDateTime(v2, `${p}/KeyExpirationTime`, e);
+    }
+    const v3 = d.XmlKeyInfo;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/XmlKeyInfo`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserOtpTokenInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Serial === undefined) requiredProblem(e, p, "Serial");
+    if (d.Type === undefined) requiredProblem(e, p, "Type");
+    const v0 = d.Serial;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Serial`, "string");
+    }
+    const v1 = d.Type;
+    if (v1 !== undefined) {
+      checkAuthnTokenType(v1, `${p}/Type`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkOAthTokenInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Serial === undefined) requiredProblem(e, p, "Serial");
+    if (d.FirstOtp === undefined) requiredProblem(e, p, "FirstOtp");
+    if (d.SecondOtp === undefined) requiredProblem(e, p, "SecondOtp");
+    const v0 = d.Serial;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Serial`, "string");
+    }
+    const v1 = d.FirstOtp;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/FirstOtp`, "string");
+    }
+    const v2 = d.SecondOtp;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        const n3 = e.length;
+        if (!(typeof v2 === "string")) typeProblem(e, `${p}/SecondOtp`, "string");
+        if (e.length > n3) {
+          const m4 = e.length;
+          if (!(v2 === null)) typeProblem(e, `${p}/SecondOtp`, "null");
+          if (e.length === m4) e.length = n3;
+          else {
+            anyOfProblem(e, `${p}/SecondOtp`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserPhoneInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.PhoneNumber === undefined) requiredProblem(e, p, "PhoneNumber");
+    if (d.Confirmed === undefined) requiredProblem(e, p, "Confirmed");
+    const v0 = d.PhoneNumber;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string" || v0 === null)) {
+        const n1 = e.length;
+        if (!(typeof v0 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
+        if (e.length > n1) {
+          const m2 = e.length;
+          if (!(v0 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/PhoneNumber`);
+          }
+        }
+      }
+    }
+    const v3 = d.Confirmed;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/Confirmed`, "boolean");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserSimAuthInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.IccId === undefined) requiredProblem(e, p, "IccId");
+    if (d.ProfileId === undefined) requiredProblem(e, p, "ProfileId");
+    if (d.PhoneNumber === undefined) requiredProblem(e, p, "PhoneNumber");
+    const v0 = d.IccId;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/IccId`, "string");
+    }
+    const v1 = d.ProfileId;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/ProfileId`, "string");
+    }
+    const v2 = d.PhoneNumber;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        const n3 = e.length;
+        if (!(typeof v2 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
+        if (e.length > n3) {
+          const m4 = e.length;
+          if (!(v2 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
+          if (e.length === m4) e.length = n3;
+          else {
+            anyOfProblem(e, `${p}/PhoneNumber`);
+          }
+        }
+      }
+    }
+    const v5 = d.ActivationCode;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/ActivationCode`, "string");
+    }
+    const v6 = d.LastKnownStatus;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
+        typeProblem(e, `${p}/LastKnownStatus`, "integer");
+      if (typeof v6 === "number") {
+        if (!int32Format.validate(v6)) formatProblem(e, `${p}/LastKnownStatus`, "int32");
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkSimAuthTokenInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.IccId === undefined) requiredProblem(e, p, "IccId");
+    const v0 = d.IccId;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/IccId`, "string");
+    }
+    const v1 = d.ProfileId;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/ProfileId`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkColumnTypeEnumName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed19.includes(d)) enumProblem(e, p, allowed19);
+}
+function checkColumnTypeEnum(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed3.includes(d)) enumProblem(e, p, allowed3);
+}
+function checkUserFilter(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Column === undefined) requiredProblem(e, p, "Column");
+    if (d.Operation === undefined) requiredProblem(e, p, "Operation");
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    const v0 = d.Column;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkColumnTypeEnum(v0, `${p}/Column`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkColumnTypeEnumName(v0, `${p}/Column`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Column`);
+          }
+        }
+      }
+    }
+    const v3 = d.Operation;
+    if (v3 !== undefined) {
+      {
+        const n4 = e.length;
+        checkFilterOperationEnum(v3, `${p}/Operation`, e);
+        if (e.length > n4) {
+          const m5 = e.length;
+          checkFilterOperationEnumName(v3, `${p}/Operation`, e);
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/Operation`);
+          }
+        }
+      }
+    }
+    const v6 = d.Value;
+    if (v6 !== undefined) {
+      if (
+        !(
+          typeof v6 === "string" ||
+          typeof v6 === "number" ||
+          typeof v6 === "boolean" ||
+          v6 === null
+        )
+      ) {
+        const n7 = e.length;
+        if (!(typeof v6 === "string")) typeProblem(e, `${p}/Value`, "string");
+        if (e.length > n7) {
+          const m10 = e.length;
+          if (!(typeof v6 === "number")) typeProblem(e, `${p}/Value`, "number");
+          if (e.length === m10) e.length = n7;
+          else {
+            const m9 = e.length;
+            if (!(typeof v6 === "boolean")) typeProblem(e, `${p}/Value`, "boolean");
+            if (e.length === m9) e.length = n7;
+            else {
+              const m8 = e.length;
+              if (!(v6 === null)) typeProblem(e, `${p}/Value`, "null");
+              if (e.length === m8) e.length = n7;
+              else {
+                anyOfProblem(e, `${p}/Value`);
+              }
+            }
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserRecordsRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.StartPosition === undefined) requiredProblem(e, p, "StartPosition");
+    if (d.EndPosition === undefined) requiredProblem(e, p, "EndPosition");
+    const v0 = d.StartPosition;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/StartPosition`, "integer");
+      if (typeof v0 === "number") {
+        if (!int32Format.validate(v0)) formatProblem(e, `${p}/StartPosition`, "int32");
+      }
+    }
+    const v1 = d.EndPosition;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/EndPosition`, "integer");
+      if (typeof v1 === "number") {
+        if (!int32Format.validate(v1)) formatProblem(e, `${p}/EndPosition`, "int32");
+      }
+    }
+    const v2 = d.Filters;
+    if (v2 !== undefined) {
+      if (Array.isArray(v2)) {
+        for (let i3 = 0; i3 < v2.length; i3++) {
+          const v4 = v2[i3];
+          checkUserFilter(v4, `${p}/Filters/${i3}`, e);
+        }
+      } else typeProblem(e, `${p}/Filters`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkUserRecordsResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.UserInfos === undefined) requiredProblem(e, p, "UserInfos");
+    if (d.TotalCount === undefined) requiredProblem(e, p, "TotalCount");
+    if (d.AffectedCount === undefined) requiredProblem(e, p, "AffectedCount");
+    const v0 = d.UserInfos;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkDssUserInfo(v2, `${p}/UserInfos/${i1}`, e);
+        }
+      } else typeProblem(e, `${p}/UserInfos`, "array");
+    }
+    const v3 = d.TotalCount;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
+        typeProblem(e, `${p}/TotalCount`, "integer");
+      if (typeof v3 === "number") {
+        if (!int32Format.validate(v3)) formatProblem(e, `${p}/TotalCount`, "int32");
+      }
+    }
+    const v4 = d.AffectedCount;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+        typeProblem(e, `${p}/AffectedCount`, "integer");
+      if (typeof v4 === "number") {
+        if (!int32Format.validate(v4)) formatProblem(e, `${p}/AffectedCount`, "int32");
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+export const validateTokenRecordsRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkTokenRecordsRequest);
+export const validateTokenRecordsResponse: CompiledSchema =
+  /* @__PURE__ */ compiled(checkTokenRecordsResponse);
+export const validateUmsError: CompiledSchema = /* @__PURE__ */ compiled(checkUmsError);
+export const validateUmsPolicy: CompiledSchema = /* @__PURE__ */ compiled(checkUmsPolicy);
+export const validateIdentifierTypeQuery: CompiledSchema =
+  /* @__PURE__ */ compiled(checkIdentifierTypeQuery);
+export const validateGetUserByIdentifierValueParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
+  },
 );
-function validate111(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern4.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: {
-          pattern:
-            "^(?:[Ll][Oo][Gg][Ii][Nn]|[Pp][Hh][Oo][Nn][Ee][Nn][Uu][Mm][Bb][Ee][Rr]|[Ee][Mm][Aa][Ii][Ll])$",
-        },
-        message:
-          'must match pattern "' +
-          "^(?:[Ll][Oo][Gg][Ii][Nn]|[Pp][Hh][Oo][Nn][Ee][Nn][Uu][Mm][Bb][Ee][Rr]|[Ee][Mm][Aa][Ii][Ll])$" +
-          '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
+export const validateDssUserInfo: CompiledSchema = /* @__PURE__ */ compiled(checkDssUserInfo);
+export const validateUserIdentifiers: CompiledSchema =
+  /* @__PURE__ */ compiled(checkUserIdentifiers);
+export const validateGuid: CompiledSchema = /* @__PURE__ */ compiled(checkGuid);
+export const validateGetAuthenticationSchemeResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        checkAuthenticationInfo(v1, `${p}/${i0}`, e);
       }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate111.errors = vErrors;
-  return errors === 0;
-}
-export const validateGetUserByIdentifierValueParam: CompiledSchema = validate112;
-const schema52 = {
-  type: "string",
-  $id: "urn:trustspec:dssums:descriptor:validateGetUserByIdentifierValueParam",
-};
-function validate112(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dssums:descriptor:validateGetUserByIdentifierValueParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate112.errors = vErrors;
-  return errors === 0;
-}
-export const validateDssUserInfo: CompiledSchema = validate113;
-const schema53 = {
-  type: "object",
-  required: [
-    "UserId",
-    "Login",
-    "PhoneNumber",
-    "Email",
-    "PhoneConfirmed",
-    "EmailConfirmed",
-    "DisplayName",
-    "DistinguishName",
-    "AccountLocked",
-    "Group",
-    "CreationDate",
-    "LockoutDate",
-    "LastLoginDate",
-  ],
-  properties: {
-    UserId: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/Guid" }] },
-    Login: { type: "string" },
-    PhoneNumber: { anyOf: [{ type: "string" }, { type: "null" }] },
-    Email: { anyOf: [{ type: "string" }, { type: "null" }] },
-    PhoneConfirmed: { type: "boolean" },
-    EmailConfirmed: { type: "boolean" },
-    DisplayName: { anyOf: [{ type: "string" }, { type: "null" }] },
-    DistinguishName: { anyOf: [{ type: "string" }, { type: "null" }] },
-    AccountLocked: { type: "boolean" },
-    Group: { type: "string" },
-    CreationDate: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/DssDateTime" }] },
-    LockoutDate: { anyOf: [{ $ref: "urn:trustspec:dssums#/$defs/DssDateTime" }, { type: "null" }] },
-    LastLoginDate: {
-      anyOf: [{ $ref: "urn:trustspec:dssums#/$defs/DssDateTime" }, { type: "null" }],
-    },
+    } else typeProblem(e, p, "array");
   },
-};
-const schema54 = {
-  type: "string",
-  pattern:
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
-};
-const pattern5 = /* @__PURE__ */ new RegExp(
-  "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
-  "u",
 );
-function validate115(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern5.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: {
-          pattern:
-            "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
-        },
-        message:
-          'must match pattern "' +
-          "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$" +
-          '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
+export const validateAssignMobileAuthMethodLevelParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
+    if (typeof d === "number") {
+      if (!int32Format.validate(d)) formatProblem(e, p, "int32");
     }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate115.errors = vErrors;
-  return errors === 0;
-}
-function validate113(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.UserId === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UserId" },
-        message: "must have required property '" + "UserId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Login === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Login" },
-        message: "must have required property '" + "Login" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.PhoneNumber === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PhoneNumber" },
-        message: "must have required property '" + "PhoneNumber" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Email === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Email" },
-        message: "must have required property '" + "Email" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.PhoneConfirmed === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PhoneConfirmed" },
-        message: "must have required property '" + "PhoneConfirmed" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.EmailConfirmed === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "EmailConfirmed" },
-        message: "must have required property '" + "EmailConfirmed" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.DisplayName === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DisplayName" },
-        message: "must have required property '" + "DisplayName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.DistinguishName === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DistinguishName" },
-        message: "must have required property '" + "DistinguishName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.AccountLocked === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AccountLocked" },
-        message: "must have required property '" + "AccountLocked" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.Group === undefined) {
-      const err9 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Group" },
-        message: "must have required property '" + "Group" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.CreationDate === undefined) {
-      const err10 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CreationDate" },
-        message: "must have required property '" + "CreationDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.LockoutDate === undefined) {
-      const err11 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LockoutDate" },
-        message: "must have required property '" + "LockoutDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.LastLoginDate === undefined) {
-      const err12 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "LastLoginDate" },
-        message: "must have required property '" + "LastLoginDate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (data.UserId !== undefined) {
-      if (
-        !validate102(data.UserId, {
-          instancePath: instancePath + "/UserId",
-          parentData: data,
-          parentDataProperty: "UserId",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Login !== undefined) {
-      if (typeof data.Login !== "string") {
-        const err13 = {
-          instancePath: instancePath + "/Login",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.PhoneNumber !== undefined) {
-      let data2 = data.PhoneNumber;
-      const _errs6 = errors;
-      let valid2 = false;
-      const _errs7 = errors;
-      if (typeof data2 !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var _valid0 = _errs7 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs9 = errors;
-      if (data2 !== null) {
-        const err15 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-      var _valid0 = _errs9 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err16 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Email !== undefined) {
-      let data3 = data.Email;
-      const _errs12 = errors;
-      let valid3 = false;
-      const _errs13 = errors;
-      if (typeof data3 !== "string") {
-        const err17 = {
-          instancePath: instancePath + "/Email",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      var _valid1 = _errs13 === errors;
-      valid3 = valid3 || _valid1;
-      const _errs15 = errors;
-      if (data3 !== null) {
-        const err18 = {
-          instancePath: instancePath + "/Email",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      var _valid1 = _errs15 === errors;
-      valid3 = valid3 || _valid1;
-      if (!valid3) {
-        const err19 = {
-          instancePath: instancePath + "/Email",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      } else {
-        errors = _errs12;
-        if (vErrors !== null) {
-          if (_errs12) {
-            vErrors.length = _errs12;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.PhoneConfirmed !== undefined) {
-      if (typeof data.PhoneConfirmed !== "boolean") {
-        const err20 = {
-          instancePath: instancePath + "/PhoneConfirmed",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.EmailConfirmed !== undefined) {
-      if (typeof data.EmailConfirmed !== "boolean") {
-        const err21 = {
-          instancePath: instancePath + "/EmailConfirmed",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-    if (data.DisplayName !== undefined) {
-      let data6 = data.DisplayName;
-      const _errs22 = errors;
-      let valid4 = false;
-      const _errs23 = errors;
-      if (typeof data6 !== "string") {
-        const err22 = {
-          instancePath: instancePath + "/DisplayName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-      var _valid2 = _errs23 === errors;
-      valid4 = valid4 || _valid2;
-      const _errs25 = errors;
-      if (data6 !== null) {
-        const err23 = {
-          instancePath: instancePath + "/DisplayName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-      var _valid2 = _errs25 === errors;
-      valid4 = valid4 || _valid2;
-      if (!valid4) {
-        const err24 = {
-          instancePath: instancePath + "/DisplayName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      } else {
-        errors = _errs22;
-        if (vErrors !== null) {
-          if (_errs22) {
-            vErrors.length = _errs22;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.DistinguishName !== undefined) {
-      let data7 = data.DistinguishName;
-      const _errs28 = errors;
-      let valid5 = false;
-      const _errs29 = errors;
-      if (typeof data7 !== "string") {
-        const err25 = {
-          instancePath: instancePath + "/DistinguishName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-      var _valid3 = _errs29 === errors;
-      valid5 = valid5 || _valid3;
-      const _errs31 = errors;
-      if (data7 !== null) {
-        const err26 = {
-          instancePath: instancePath + "/DistinguishName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-      var _valid3 = _errs31 === errors;
-      valid5 = valid5 || _valid3;
-      if (!valid5) {
-        const err27 = {
-          instancePath: instancePath + "/DistinguishName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      } else {
-        errors = _errs28;
-        if (vErrors !== null) {
-          if (_errs28) {
-            vErrors.length = _errs28;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.AccountLocked !== undefined) {
-      if (typeof data.AccountLocked !== "boolean") {
-        const err28 = {
-          instancePath: instancePath + "/AccountLocked",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (data.Group !== undefined) {
-      if (typeof data.Group !== "string") {
-        const err29 = {
-          instancePath: instancePath + "/Group",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-    }
-    if (data.CreationDate !== undefined) {
-      if (
-        !validate115(data.CreationDate, {
-          instancePath: instancePath + "/CreationDate",
-          parentData: data,
-          parentDataProperty: "CreationDate",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.LockoutDate !== undefined) {
-      let data11 = data.LockoutDate;
-      const _errs40 = errors;
-      let valid7 = false;
-      const _errs41 = errors;
-      if (
-        !validate115(data11, {
-          instancePath: instancePath + "/LockoutDate",
-          parentData: data,
-          parentDataProperty: "LockoutDate",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-        errors = vErrors.length;
-      }
-      var _valid4 = _errs41 === errors;
-      valid7 = valid7 || _valid4;
-      const _errs42 = errors;
-      if (data11 !== null) {
-        const err30 = {
-          instancePath: instancePath + "/LockoutDate",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-      var _valid4 = _errs42 === errors;
-      valid7 = valid7 || _valid4;
-      if (!valid7) {
-        const err31 = {
-          instancePath: instancePath + "/LockoutDate",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      } else {
-        errors = _errs40;
-        if (vErrors !== null) {
-          if (_errs40) {
-            vErrors.length = _errs40;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.LastLoginDate !== undefined) {
-      let data12 = data.LastLoginDate;
-      const _errs45 = errors;
-      let valid8 = false;
-      const _errs46 = errors;
-      if (
-        !validate115(data12, {
-          instancePath: instancePath + "/LastLoginDate",
-          parentData: data,
-          parentDataProperty: "LastLoginDate",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-        errors = vErrors.length;
-      }
-      var _valid5 = _errs46 === errors;
-      valid8 = valid8 || _valid5;
-      const _errs47 = errors;
-      if (data12 !== null) {
-        const err32 = {
-          instancePath: instancePath + "/LastLoginDate",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-      var _valid5 = _errs47 === errors;
-      valid8 = valid8 || _valid5;
-      if (!valid8) {
-        const err33 = {
-          instancePath: instancePath + "/LastLoginDate",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      } else {
-        errors = _errs45;
-        if (vErrors !== null) {
-          if (_errs45) {
-            vErrors.length = _errs45;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err34 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err34];
-    } else {
-      vErrors.push(err34);
-    }
-    errors++;
-  }
-  validate113.errors = vErrors;
-  return errors === 0;
-}
-export const validateUserIdentifiers: CompiledSchema = validate119;
-const schema55 = {
-  type: "object",
-  unevaluatedProperties: { type: "string" },
-  propertyNames: { $ref: "urn:trustspec:dssums#/$defs/IdentifierTypeName" },
-};
-function validate119(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      const _errs1 = errors;
-      if (
-        !validate75(key0, {
-          instancePath,
-          parentData: data,
-          parentDataProperty,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-        errors = vErrors.length;
-      }
-      var valid0 = _errs1 === errors;
-      if (!valid0) {
-        const err0 = {
-          instancePath,
-          keyword: "propertyNames",
-          params: { propertyName: key0 },
-          message: "property name must be valid",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    for (const key1 in data) {
-      if (typeof data[key1] !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate119.errors = vErrors;
-  return errors === 0;
-}
-export const validateGuid: CompiledSchema = validate121;
-function validate121(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern3.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: {
-          pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
-        },
-        message:
-          'must match pattern "' +
-          "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$" +
-          '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate121.errors = vErrors;
-  return errors === 0;
-}
-export const validateGetAuthenticationSchemeResponse200: CompiledSchema = validate122;
-const schema57 = {
-  type: "array",
-  items: { $ref: "urn:trustspec:dssums#/$defs/AuthenticationInfo" },
-  $id: "urn:trustspec:dssums:descriptor:validateGetAuthenticationSchemeResponse200",
-};
-const schema58 = {
-  type: "object",
-  required: ["MethodUri", "Level"],
-  properties: { MethodUri: { type: "string" }, Level: { type: "integer", format: "int32" } },
-};
-function validate123(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.MethodUri === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "MethodUri" },
-        message: "must have required property '" + "MethodUri" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Level === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Level" },
-        message: "must have required property '" + "Level" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.MethodUri !== undefined) {
-      if (typeof data.MethodUri !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/MethodUri",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.Level !== undefined) {
-      let data1 = data.Level;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err3 = {
-          instancePath: instancePath + "/Level",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if (typeof data1 == "number") {
-        if (!formats0.validate(data1)) {
-          const err4 = {
-            instancePath: instancePath + "/Level",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate123.errors = vErrors;
-  return errors === 0;
-}
-function validate122(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dssums:descriptor:validateGetAuthenticationSchemeResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (
-        !validate123(data[i0], {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate122.errors = vErrors;
-  return errors === 0;
-}
-export const validateAssignMobileAuthMethodLevelParam: CompiledSchema = validate125;
-const schema59 = {
-  type: "integer",
-  format: "int32",
-  $id: "urn:trustspec:dssums:descriptor:validateAssignMobileAuthMethodLevelParam",
-};
-function validate125(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dssums:descriptor:validateAssignMobileAuthMethodLevelParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (typeof data == "number") {
-    if (!formats0.validate(data)) {
-      const err1 = {
-        instancePath,
-        keyword: "format",
-        params: { format: "int32" },
-        message: 'must match format "' + "int32" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-  }
-  validate125.errors = vErrors;
-  return errors === 0;
-}
-export const validateDistinguishedNameComponents: CompiledSchema = validate126;
-const schema60 = {
-  type: "object",
-  unevaluatedProperties: { type: "string" },
-  propertyNames: { pattern: "^[0-9]+$" },
-};
-const pattern7 = /* @__PURE__ */ new RegExp("^[0-9]+$", "u");
-function validate126(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      const _errs1 = errors;
-      if (typeof key0 === "string") {
-        if (!pattern7.test(key0)) {
-          const err0 = {
-            instancePath,
-            keyword: "pattern",
-            params: { pattern: "^[0-9]+$" },
-            message: 'must match pattern "' + "^[0-9]+$" + '"',
-            propertyName: key0,
-          };
-          if (vErrors === null) {
-            vErrors = [err0];
-          } else {
-            vErrors.push(err0);
-          }
-          errors++;
-        }
-      }
-      var valid0 = _errs1 === errors;
-      if (!valid0) {
-        const err1 = {
-          instancePath,
-          keyword: "propertyNames",
-          params: { propertyName: key0 },
-          message: "property name must be valid",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    for (const key1 in data) {
-      if (typeof data[key1] !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate126.errors = vErrors;
-  return errors === 0;
-}
-export const validateUserEmailInfo: CompiledSchema = validate127;
-const schema61 = {
-  type: "object",
-  required: ["Email", "Confirmed"],
-  properties: {
-    Email: { anyOf: [{ type: "string" }, { type: "null" }] },
-    Confirmed: { type: "boolean" },
   },
-};
-function validate127(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Email === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Email" },
-        message: "must have required property '" + "Email" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Confirmed === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Confirmed" },
-        message: "must have required property '" + "Confirmed" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Email !== undefined) {
-      let data0 = data.Email;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (typeof data0 !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Email",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs5 = errors;
-      if (data0 !== null) {
-        const err3 = {
-          instancePath: instancePath + "/Email",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      var _valid0 = _errs5 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err4 = {
-          instancePath: instancePath + "/Email",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Confirmed !== undefined) {
-      if (typeof data.Confirmed !== "boolean") {
-        const err5 = {
-          instancePath: instancePath + "/Confirmed",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err6 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
-  validate127.errors = vErrors;
-  return errors === 0;
-}
-export const validateSetLockoutLockParam: CompiledSchema = validate128;
-const schema62 = {
-  type: "boolean",
-  $id: "urn:trustspec:dssums:descriptor:validateSetLockoutLockParam",
-};
-function validate128(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dssums:descriptor:validateSetLockoutLockParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "boolean") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "boolean" },
-      message: "must be boolean",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate128.errors = vErrors;
-  return errors === 0;
-}
-export const validateListExternalLoginsResponse200: CompiledSchema = validate129;
-const schema63 = {
-  type: "array",
-  items: { $ref: "urn:trustspec:dssums#/$defs/ExternalLoginInfo" },
-  $id: "urn:trustspec:dssums:descriptor:validateListExternalLoginsResponse200",
-};
-const schema64 = {
-  type: "object",
-  required: ["Login", "IssuerName"],
-  properties: { Login: { type: "string" }, IssuerName: { type: "string" } },
-};
-function validate130(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Login === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Login" },
-        message: "must have required property '" + "Login" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.IssuerName === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IssuerName" },
-        message: "must have required property '" + "IssuerName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Login !== undefined) {
-      if (typeof data.Login !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Login",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.IssuerName !== undefined) {
-      if (typeof data.IssuerName !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/IssuerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate130.errors = vErrors;
-  return errors === 0;
-}
-function validate129(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dssums:descriptor:validateListExternalLoginsResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (
-        !validate130(data[i0], {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate129.errors = vErrors;
-  return errors === 0;
-}
-export const validateExternalLoginInfo: CompiledSchema = validate132;
-function validate132(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Login === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Login" },
-        message: "must have required property '" + "Login" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.IssuerName === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IssuerName" },
-        message: "must have required property '" + "IssuerName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Login !== undefined) {
-      if (typeof data.Login !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Login",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.IssuerName !== undefined) {
-      if (typeof data.IssuerName !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/IssuerName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate132.errors = vErrors;
-  return errors === 0;
-}
-export const validateUserMobileAuthInfo: CompiledSchema = validate133;
-const schema66 = {
-  type: "object",
-  required: ["UserId", "KeyExpirationTime"],
-  properties: {
-    UserId: { type: "string" },
-    KeyExpirationTime: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/DssDateTime" }] },
+);
+export const validateDistinguishedNameComponents: CompiledSchema = /* @__PURE__ */ compiled(
+  checkDistinguishedNameComponents,
+);
+export const validateUserEmailInfo: CompiledSchema = /* @__PURE__ */ compiled(checkUserEmailInfo);
+export const validateSetLockoutLockParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "boolean")) typeProblem(e, p, "boolean");
   },
-};
-function validate133(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.UserId === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UserId" },
-        message: "must have required property '" + "UserId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
+);
+export const validateListExternalLoginsResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        checkExternalLoginInfo(v1, `${p}/${i0}`, e);
       }
-      errors++;
-    }
-    if (data.KeyExpirationTime === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyExpirationTime" },
-        message: "must have required property '" + "KeyExpirationTime" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.UserId !== undefined) {
-      if (typeof data.UserId !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/UserId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyExpirationTime !== undefined) {
-      if (
-        !validate115(data.KeyExpirationTime, {
-          instancePath: instancePath + "/KeyExpirationTime",
-          parentData: data,
-          parentDataProperty: "KeyExpirationTime",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate133.errors = vErrors;
-  return errors === 0;
-}
-export const validateMobileAuthTokenInfo: CompiledSchema = validate135;
-const schema67 = {
-  type: "object",
-  required: ["UserContactInfo", "UserContactInfoType"],
-  properties: {
-    UserContactInfo: { type: "string" },
-    UserContactInfoType: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/UserContactInfoType" }] },
-    NeedXmlKeyInfo: { type: "boolean" },
-    KeyInfoPinCode: { type: "string" },
+    } else typeProblem(e, p, "array");
   },
-};
-const schema68 = { type: "string", enum: ["PhoneNumber", "EmailAddress"] };
-function validate136(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "PhoneNumber" || data === "EmailAddress")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema68.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate136.errors = vErrors;
-  return errors === 0;
-}
-function validate135(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.UserContactInfo === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UserContactInfo" },
-        message: "must have required property '" + "UserContactInfo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
+);
+export const validateExternalLoginInfo: CompiledSchema =
+  /* @__PURE__ */ compiled(checkExternalLoginInfo);
+export const validateUserMobileAuthInfo: CompiledSchema =
+  /* @__PURE__ */ compiled(checkUserMobileAuthInfo);
+export const validateMobileAuthTokenInfo: CompiledSchema =
+  /* @__PURE__ */ compiled(checkMobileAuthTokenInfo);
+export const validateMobileAuthCreateInfoEx: CompiledSchema = /* @__PURE__ */ compiled(
+  checkMobileAuthCreateInfoEx,
+);
+export const validateMobileAuthUpdateInfoEx: CompiledSchema = /* @__PURE__ */ compiled(
+  checkMobileAuthUpdateInfoEx,
+);
+export const validateUserOtpTokenInfo: CompiledSchema =
+  /* @__PURE__ */ compiled(checkUserOtpTokenInfo);
+export const validateOAthTokenInfo: CompiledSchema = /* @__PURE__ */ compiled(checkOAthTokenInfo);
+export const validateGetOperationPolicyResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        checkOperationPolicy(v1, `${p}/${i0}`, e);
       }
-      errors++;
-    }
-    if (data.UserContactInfoType === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UserContactInfoType" },
-        message: "must have required property '" + "UserContactInfoType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.UserContactInfo !== undefined) {
-      if (typeof data.UserContactInfo !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/UserContactInfo",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.UserContactInfoType !== undefined) {
-      if (
-        !validate136(data.UserContactInfoType, {
-          instancePath: instancePath + "/UserContactInfoType",
-          parentData: data,
-          parentDataProperty: "UserContactInfoType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.NeedXmlKeyInfo !== undefined) {
-      if (typeof data.NeedXmlKeyInfo !== "boolean") {
-        const err3 = {
-          instancePath: instancePath + "/NeedXmlKeyInfo",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyInfoPinCode !== undefined) {
-      if (typeof data.KeyInfoPinCode !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/KeyInfoPinCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate135.errors = vErrors;
-  return errors === 0;
-}
-export const validateMobileAuthCreateInfoEx: CompiledSchema = validate138;
-const schema69 = {
-  type: "object",
-  required: ["ExternalUserId", "QrCode", "KeyExpirationTime"],
-  properties: {
-    ExternalUserId: { type: "string" },
-    QrCode: { type: "string" },
-    KeyExpirationTime: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/DssDateTime" }] },
-    XmlKeyInfo: { type: "string" },
+    } else typeProblem(e, p, "array");
   },
-};
-function validate138(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ExternalUserId === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ExternalUserId" },
-        message: "must have required property '" + "ExternalUserId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.QrCode === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "QrCode" },
-        message: "must have required property '" + "QrCode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.KeyExpirationTime === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyExpirationTime" },
-        message: "must have required property '" + "KeyExpirationTime" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.ExternalUserId !== undefined) {
-      if (typeof data.ExternalUserId !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/ExternalUserId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
+);
+export const validateSetOperationPolicyBody: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        {
+          const n2 = e.length;
+          checkDSSActions(v1, `${p}/${i0}`, e);
+          if (e.length > n2) {
+            const m3 = e.length;
+            checkDSSActionsName(v1, `${p}/${i0}`, e);
+            if (e.length === m3) e.length = n2;
+            else {
+              anyOfProblem(e, `${p}/${i0}`);
+            }
+          }
         }
-        errors++;
       }
-    }
-    if (data.QrCode !== undefined) {
-      if (typeof data.QrCode !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/QrCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyExpirationTime !== undefined) {
-      if (
-        !validate115(data.KeyExpirationTime, {
-          instancePath: instancePath + "/KeyExpirationTime",
-          parentData: data,
-          parentDataProperty: "KeyExpirationTime",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.XmlKeyInfo !== undefined) {
-      if (typeof data.XmlKeyInfo !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/XmlKeyInfo",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err6 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
-  validate138.errors = vErrors;
-  return errors === 0;
-}
-export const validateMobileAuthUpdateInfoEx: CompiledSchema = validate140;
-const schema70 = {
-  type: "object",
-  required: ["QrCode", "KeyExpirationTime"],
-  properties: {
-    ExternalUserId: { type: "string" },
-    QrCode: { type: "string" },
-    KeyExpirationTime: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/DssDateTime" }] },
-    XmlKeyInfo: { type: "string" },
+    } else typeProblem(e, p, "array");
   },
-};
-function validate140(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.QrCode === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "QrCode" },
-        message: "must have required property '" + "QrCode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.KeyExpirationTime === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "KeyExpirationTime" },
-        message: "must have required property '" + "KeyExpirationTime" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.ExternalUserId !== undefined) {
-      if (typeof data.ExternalUserId !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/ExternalUserId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.QrCode !== undefined) {
-      if (typeof data.QrCode !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/QrCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.KeyExpirationTime !== undefined) {
-      if (
-        !validate115(data.KeyExpirationTime, {
-          instancePath: instancePath + "/KeyExpirationTime",
-          parentData: data,
-          parentDataProperty: "KeyExpirationTime",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.XmlKeyInfo !== undefined) {
-      if (typeof data.XmlKeyInfo !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/XmlKeyInfo",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate140.errors = vErrors;
-  return errors === 0;
-}
-export const validateUserOtpTokenInfo: CompiledSchema = validate142;
-const schema71 = {
-  type: "object",
-  required: ["Serial", "Type"],
-  properties: {
-    Serial: { type: "string" },
-    Type: { allOf: [{ $ref: "urn:trustspec:dssums#/$defs/AuthnTokenType" }] },
-  },
-};
-function validate142(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Serial === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Serial" },
-        message: "must have required property '" + "Serial" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Type === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Type" },
-        message: "must have required property '" + "Type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Serial !== undefined) {
-      if (typeof data.Serial !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Serial",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.Type !== undefined) {
-      if (
-        !validate66(data.Type, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate142.errors = vErrors;
-  return errors === 0;
-}
-export const validateOAthTokenInfo: CompiledSchema = validate144;
-const schema72 = {
-  type: "object",
-  required: ["Serial", "FirstOtp", "SecondOtp"],
-  properties: {
-    Serial: { type: "string" },
-    FirstOtp: { type: "string" },
-    SecondOtp: { anyOf: [{ type: "string" }, { type: "null" }] },
-  },
-};
-function validate144(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Serial === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Serial" },
-        message: "must have required property '" + "Serial" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.FirstOtp === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "FirstOtp" },
-        message: "must have required property '" + "FirstOtp" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.SecondOtp === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "SecondOtp" },
-        message: "must have required property '" + "SecondOtp" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Serial !== undefined) {
-      if (typeof data.Serial !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/Serial",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.FirstOtp !== undefined) {
-      if (typeof data.FirstOtp !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/FirstOtp",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.SecondOtp !== undefined) {
-      let data2 = data.SecondOtp;
-      const _errs6 = errors;
-      let valid1 = false;
-      const _errs7 = errors;
-      if (typeof data2 !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/SecondOtp",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid0 = _errs7 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs9 = errors;
-      if (data2 !== null) {
-        const err6 = {
-          instancePath: instancePath + "/SecondOtp",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      var _valid0 = _errs9 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err7 = {
-          instancePath: instancePath + "/SecondOtp",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err8 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate144.errors = vErrors;
-  return errors === 0;
-}
-export const validateGetOperationPolicyResponse200: CompiledSchema = validate145;
-const schema73 = {
-  type: "array",
-  items: { $ref: "urn:trustspec:dssums#/$defs/OperationPolicy" },
-  $id: "urn:trustspec:dssums:descriptor:validateGetOperationPolicyResponse200",
-};
-function validate146(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Action === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Action" },
-        message: "must have required property '" + "Action" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.ConfirmationRequired === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ConfirmationRequired" },
-        message: "must have required property '" + "ConfirmationRequired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Action !== undefined) {
-      let data0 = data.Action;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate89(data0, {
-          instancePath: instancePath + "/Action",
-          parentData: data,
-          parentDataProperty: "Action",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate91(data0, {
-          instancePath: instancePath + "/Action",
-          parentData: data,
-          parentDataProperty: "Action",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err2 = {
-          instancePath: instancePath + "/Action",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ConfirmationRequired !== undefined) {
-      if (typeof data.ConfirmationRequired !== "boolean") {
-        const err3 = {
-          instancePath: instancePath + "/ConfirmationRequired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate146.errors = vErrors;
-  return errors === 0;
-}
-function validate145(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dssums:descriptor:validateGetOperationPolicyResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (
-        !validate146(data[i0], {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate145.errors = vErrors;
-  return errors === 0;
-}
-export const validateSetOperationPolicyBody: CompiledSchema = validate150;
-const schema75 = {
-  type: "array",
-  items: {
-    anyOf: [
-      { $ref: "urn:trustspec:dssums#/$defs/DSSActions" },
-      { $ref: "urn:trustspec:dssums#/$defs/DSSActionsName" },
-    ],
-  },
-  $id: "urn:trustspec:dssums:descriptor:validateSetOperationPolicyBody",
-};
-function validate151(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === 1 ||
-      data === 2 ||
-      data === 4 ||
-      data === 8 ||
-      data === 16 ||
-      data === 32 ||
-      data === 64 ||
-      data === 128 ||
-      data === 256 ||
-      data === 512 ||
-      data === 1024
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema41.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate151.errors = vErrors;
-  return errors === 0;
-}
-function validate153(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "Issue" ||
-      data === "SignDocument" ||
-      data === "SignDocuments" ||
-      data === "DecryptDocument" ||
-      data === "CreateRequest" ||
-      data === "DeleteCertificate" ||
-      data === "ChangePin" ||
-      data === "RenewCertificate" ||
-      data === "RevokeCertificate" ||
-      data === "HoldCertificate" ||
-      data === "UnholdCertificate"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema42.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate153.errors = vErrors;
-  return errors === 0;
-}
-function validate150(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dssums:descriptor:validateSetOperationPolicyBody" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      let data0 = data[i0];
-      const _errs2 = errors;
-      let valid2 = false;
-      const _errs3 = errors;
-      if (
-        !validate151(data0, {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate153(data0, {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err0 = {
-          instancePath: instancePath + "/" + i0,
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate150.errors = vErrors;
-  return errors === 0;
-}
-export const validateUserPhoneInfo: CompiledSchema = validate155;
-const schema78 = {
-  type: "object",
-  required: ["PhoneNumber", "Confirmed"],
-  properties: {
-    PhoneNumber: { anyOf: [{ type: "string" }, { type: "null" }] },
-    Confirmed: { type: "boolean" },
-  },
-};
-function validate155(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.PhoneNumber === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PhoneNumber" },
-        message: "must have required property '" + "PhoneNumber" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Confirmed === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Confirmed" },
-        message: "must have required property '" + "Confirmed" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.PhoneNumber !== undefined) {
-      let data0 = data.PhoneNumber;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (typeof data0 !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs5 = errors;
-      if (data0 !== null) {
-        const err3 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      var _valid0 = _errs5 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err4 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Confirmed !== undefined) {
-      if (typeof data.Confirmed !== "boolean") {
-        const err5 = {
-          instancePath: instancePath + "/Confirmed",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err6 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
-  validate155.errors = vErrors;
-  return errors === 0;
-}
-export const validateUserSimAuthInfo: CompiledSchema = validate156;
-const schema79 = {
-  type: "object",
-  required: ["IccId", "ProfileId", "PhoneNumber"],
-  properties: {
-    IccId: { type: "string" },
-    ProfileId: { type: "string" },
-    PhoneNumber: { anyOf: [{ type: "string" }, { type: "null" }] },
-    ActivationCode: { type: "string" },
-    LastKnownStatus: { type: "integer", format: "int32" },
-  },
-};
-function validate156(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.IccId === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IccId" },
-        message: "must have required property '" + "IccId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.ProfileId === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ProfileId" },
-        message: "must have required property '" + "ProfileId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.PhoneNumber === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PhoneNumber" },
-        message: "must have required property '" + "PhoneNumber" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.IccId !== undefined) {
-      if (typeof data.IccId !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/IccId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.ProfileId !== undefined) {
-      if (typeof data.ProfileId !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/ProfileId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.PhoneNumber !== undefined) {
-      let data2 = data.PhoneNumber;
-      const _errs6 = errors;
-      let valid1 = false;
-      const _errs7 = errors;
-      if (typeof data2 !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid0 = _errs7 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs9 = errors;
-      if (data2 !== null) {
-        const err6 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      var _valid0 = _errs9 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err7 = {
-          instancePath: instancePath + "/PhoneNumber",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ActivationCode !== undefined) {
-      if (typeof data.ActivationCode !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/ActivationCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.LastKnownStatus !== undefined) {
-      let data4 = data.LastKnownStatus;
-      if (!(typeof data4 == "number" && !(data4 % 1) && !isNaN(data4))) {
-        const err9 = {
-          instancePath: instancePath + "/LastKnownStatus",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if (typeof data4 == "number") {
-        if (!formats0.validate(data4)) {
-          const err10 = {
-            instancePath: instancePath + "/LastKnownStatus",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err11 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err11];
-    } else {
-      vErrors.push(err11);
-    }
-    errors++;
-  }
-  validate156.errors = vErrors;
-  return errors === 0;
-}
-export const validateSimAuthTokenInfo: CompiledSchema = validate157;
-const schema80 = {
-  type: "object",
-  required: ["IccId"],
-  properties: { IccId: { type: "string" }, ProfileId: { type: "string" } },
-};
-function validate157(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.IccId === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IccId" },
-        message: "must have required property '" + "IccId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.IccId !== undefined) {
-      if (typeof data.IccId !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/IccId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.ProfileId !== undefined) {
-      if (typeof data.ProfileId !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/ProfileId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate157.errors = vErrors;
-  return errors === 0;
-}
-export const validateUserRecordsRequest: CompiledSchema = validate158;
-const schema81 = {
-  type: "object",
-  required: ["StartPosition", "EndPosition"],
-  properties: {
-    StartPosition: { type: "integer", format: "int32" },
-    EndPosition: { type: "integer", format: "int32" },
-    Filters: { type: "array", items: { $ref: "urn:trustspec:dssums#/$defs/UserFilter" } },
-  },
-};
-const schema82 = {
-  type: "object",
-  required: ["Column", "Operation", "Value"],
-  properties: {
-    Column: {
-      anyOf: [
-        { $ref: "urn:trustspec:dssums#/$defs/ColumnTypeEnum" },
-        { $ref: "urn:trustspec:dssums#/$defs/ColumnTypeEnumName" },
-      ],
-    },
-    Operation: {
-      anyOf: [
-        { $ref: "urn:trustspec:dssums#/$defs/FilterOperationEnum" },
-        { $ref: "urn:trustspec:dssums#/$defs/FilterOperationEnumName" },
-      ],
-    },
-    Value: {
-      anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }],
-    },
-  },
-};
-const schema83 = { type: "number", enum: [0, 1, 2, 3, 4] };
-function validate160(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2 || data === 3 || data === 4)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema83.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate160.errors = vErrors;
-  return errors === 0;
-}
-const schema84 = {
-  type: "string",
-  enum: ["Login", "PhoneNumber", "Email", "CreateDate", "GroupId"],
-};
-function validate162(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "Login" ||
-      data === "PhoneNumber" ||
-      data === "Email" ||
-      data === "CreateDate" ||
-      data === "GroupId"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema84.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate162.errors = vErrors;
-  return errors === 0;
-}
-function validate159(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Column === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Column" },
-        message: "must have required property '" + "Column" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Operation === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Operation" },
-        message: "must have required property '" + "Operation" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Value === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Column !== undefined) {
-      let data0 = data.Column;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate160(data0, {
-          instancePath: instancePath + "/Column",
-          parentData: data,
-          parentDataProperty: "Column",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate162(data0, {
-          instancePath: instancePath + "/Column",
-          parentData: data,
-          parentDataProperty: "Column",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err3 = {
-          instancePath: instancePath + "/Column",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Operation !== undefined) {
-      let data1 = data.Operation;
-      const _errs6 = errors;
-      let valid2 = false;
-      const _errs7 = errors;
-      if (
-        !validate59(data1, {
-          instancePath: instancePath + "/Operation",
-          parentData: data,
-          parentDataProperty: "Operation",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs7 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs8 = errors;
-      if (
-        !validate61(data1, {
-          instancePath: instancePath + "/Operation",
-          parentData: data,
-          parentDataProperty: "Operation",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err4 = {
-          instancePath: instancePath + "/Operation",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Value !== undefined) {
-      let data2 = data.Value;
-      const _errs10 = errors;
-      let valid3 = false;
-      const _errs11 = errors;
-      if (typeof data2 !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid2 = _errs11 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs13 = errors;
-      if (!(typeof data2 == "number")) {
-        const err6 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "number" },
-          message: "must be number",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      var _valid2 = _errs13 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs15 = errors;
-      if (typeof data2 !== "boolean") {
-        const err7 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      var _valid2 = _errs15 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs17 = errors;
-      if (data2 !== null) {
-        const err8 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid2 = _errs17 === errors;
-      valid3 = valid3 || _valid2;
-      if (!valid3) {
-        const err9 = {
-          instancePath: instancePath + "/Value",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      } else {
-        errors = _errs10;
-        if (vErrors !== null) {
-          if (_errs10) {
-            vErrors.length = _errs10;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err10 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err10];
-    } else {
-      vErrors.push(err10);
-    }
-    errors++;
-  }
-  validate159.errors = vErrors;
-  return errors === 0;
-}
-function validate158(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.StartPosition === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "StartPosition" },
-        message: "must have required property '" + "StartPosition" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.EndPosition === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "EndPosition" },
-        message: "must have required property '" + "EndPosition" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.StartPosition !== undefined) {
-      let data0 = data.StartPosition;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err2 = {
-          instancePath: instancePath + "/StartPosition",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err3 = {
-            instancePath: instancePath + "/StartPosition",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.EndPosition !== undefined) {
-      let data1 = data.EndPosition;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err4 = {
-          instancePath: instancePath + "/EndPosition",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      if (typeof data1 == "number") {
-        if (!formats0.validate(data1)) {
-          const err5 = {
-            instancePath: instancePath + "/EndPosition",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Filters !== undefined) {
-      let data2 = data.Filters;
-      if (Array.isArray(data2)) {
-        const len0 = data2.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate159(data2[i0], {
-              instancePath: instancePath + "/Filters/" + i0,
-              parentData: data2,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err6 = {
-          instancePath: instancePath + "/Filters",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err7 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
-    errors++;
-  }
-  validate158.errors = vErrors;
-  return errors === 0;
-}
-export const validateUserRecordsResponse: CompiledSchema = validate167;
-const schema85 = {
-  type: "object",
-  required: ["UserInfos", "TotalCount", "AffectedCount"],
-  properties: {
-    UserInfos: { type: "array", items: { $ref: "urn:trustspec:dssums#/$defs/DssUserInfo" } },
-    TotalCount: { type: "integer", format: "int32" },
-    AffectedCount: { type: "integer", format: "int32" },
-  },
-};
-function validate167(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.UserInfos === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "UserInfos" },
-        message: "must have required property '" + "UserInfos" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.TotalCount === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "TotalCount" },
-        message: "must have required property '" + "TotalCount" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.AffectedCount === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AffectedCount" },
-        message: "must have required property '" + "AffectedCount" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.UserInfos !== undefined) {
-      let data0 = data.UserInfos;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate113(data0[i0], {
-              instancePath: instancePath + "/UserInfos/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err3 = {
-          instancePath: instancePath + "/UserInfos",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.TotalCount !== undefined) {
-      let data2 = data.TotalCount;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err4 = {
-          instancePath: instancePath + "/TotalCount",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number") {
-        if (!formats0.validate(data2)) {
-          const err5 = {
-            instancePath: instancePath + "/TotalCount",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.AffectedCount !== undefined) {
-      let data3 = data.AffectedCount;
-      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
-        const err6 = {
-          instancePath: instancePath + "/AffectedCount",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      if (typeof data3 == "number") {
-        if (!formats0.validate(data3)) {
-          const err7 = {
-            instancePath: instancePath + "/AffectedCount",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err8 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate167.errors = vErrors;
-  return errors === 0;
-}
+);
+export const validateUserPhoneInfo: CompiledSchema = /* @__PURE__ */ compiled(checkUserPhoneInfo);
+export const validateUserSimAuthInfo: CompiledSchema =
+  /* @__PURE__ */ compiled(checkUserSimAuthInfo);
+export const validateSimAuthTokenInfo: CompiledSchema =
+  /* @__PURE__ */ compiled(checkSimAuthTokenInfo);
+export const validateUserRecordsRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkUserRecordsRequest);
+export const validateUserRecordsResponse: CompiledSchema =
+  /* @__PURE__ */ compiled(checkUserRecordsResponse);

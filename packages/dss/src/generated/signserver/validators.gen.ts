@@ -2,11580 +2,1831 @@
 // Source: specs/dss-signserver/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema, int32Format, ucs2length } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  anyOfProblem,
+  compiled,
+  enumProblem,
+  formatProblem,
+  int32Format,
+  patternProblem,
+  pointerStep,
+  problem,
+  requiredProblem,
+  typeProblem,
+  ucs2length,
+} from "@trustspec/runtime";
 
-export const validateListCertificatesResponse200: CompiledSchema = validate52;
-const schema19 = {
-  type: "array",
-  items: { $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateEx" },
-  $id: "urn:trustspec:dsssign:descriptor:validateListCertificatesResponse200",
-};
-const schema21 = {
-  type: "object",
-  properties: {
-    CertificateType: { anyOf: [{ type: "string" }, { type: "integer", format: "int32" }] },
-    CspID: { anyOf: [{ type: "string" }, { type: "null" }] },
-    HashAlgorithms: { anyOf: [{ type: "array", items: { type: "string" } }, { type: "null" }] },
-    ProviderName: { anyOf: [{ type: "string" }, { type: "null" }] },
-    ProviderType: { type: "integer", format: "int32" },
-    PrivateKeyNotBefore: {
-      anyOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DssDateTime" }, { type: "null" }],
-    },
-    PrivateKeyNotAfter: {
-      anyOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DssDateTime" }, { type: "null" }],
-    },
-    HasPin: { type: "boolean" },
-    FriendlyName: { type: "string" },
-  },
-  allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DSSCertificate" }],
-};
-const schema22 = {
-  type: "object",
-  required: ["ID", "DName", "CertificateBase64", "Status", "IsDefault", "CertificateAuthorityID"],
-  properties: {
-    ID: { type: "integer", format: "int32" },
-    DName: { type: "string" },
-    CertificateBase64: { type: "string" },
-    Status: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/CertificateStatus" }] },
-    IsDefault: { type: "boolean" },
-    CertificateAuthorityID: { type: "integer", format: "int32" },
-  },
-};
-const formats0 = int32Format;
-const schema23 = {
-  type: "object",
-  required: ["Value"],
-  properties: {
-    Value: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateStatusEnum" },
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateStatusEnumName" },
-      ],
-    },
-    RevocationInfo: {
-      anyOf: [{ $ref: "urn:trustspec:dsssign#/$defs/RevocationInfo" }, { type: "null" }],
-    },
-    PinCode: { anyOf: [{ type: "string" }, { type: "null" }] },
-    ActiveCertId: { type: "integer", format: "int32" },
-  },
-};
-const schema24 = { type: "number", enum: [1, 2, 3, 4, 6] };
-function validate57(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 1 || data === 2 || data === 3 || data === 4 || data === 6)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema24.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate57.errors = vErrors;
-  return errors === 0;
+const allowed0 = ["ACTIVE", "REVOKED", "HOLD", "NOT_VALID", "OUT_OF_ORDER"];
+const allowed1 = [1, 2, 3, 4, 6];
+const allowed2 = [
+  "CRL_REASON_UNSPECIFIED",
+  "CRL_REASON_KEY_COMPROMISE",
+  "CRL_REASON_CA_COMPROMISE",
+  "CRL_REASON_AFFILATION_CHANGED",
+  "CRL_REASON_SUPERSEDED",
+  "CRL_REASON_CESSATION_OF_OPERATION",
+  "CRL_REASON_CERTIFICATE_HOLD",
+  "CRL_REASON_REMOVE_FROM_CRL",
+];
+const allowed3 = [0, 1, 2, 3, 4, 5, 6, 8];
+const pattern4 =
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$/u;
+const allowed5 = [
+  "invalid_enroll",
+  "invalid_rev_request",
+  "request_not_found",
+  "invalid_certificate_format",
+  "appropriate_enroll_not_found",
+  "invalid_request_status",
+  "duplicate_friendly_name",
+  "invalid_frinendly_name_length",
+  "invalid_parameters",
+  "invalid_certificate_status",
+  "parameters_required",
+  "content_required",
+  "invalid_content",
+  "invalid_recipients",
+  "certificate_not_found",
+  "invalid_certificate",
+  "invalid_pin",
+  "invalid_signature_params",
+  "tsp_error",
+  "ocsp_error",
+  "cert_chain_error",
+  "invalid_cert",
+];
+const allowed6 = [1, 2, 4];
+const allowed7 = ["PENDING", "ACCEPTED", "REJECTED", "REGISTRATION"];
+const allowed8 = [2, 4, 8, 16];
+const allowed9 = ["XMLDSig", "GOST3410", "CAdES", "PDF", "MSOffice", "CMS"];
+const allowed10 = [0, 1, 2, 3, 4, 5];
+const allowed11 = ["BES", "XLT1", "T"];
+const allowed12 = ["CMS", "CAdEST", "CAdES"];
+const allowed13 = ["XMLEnveloped", "XMLEnveloping", "XMLTemplate"];
+const allowed14 = [
+  "NOT_CERTIFIED",
+  "CERTIFIED_NO_CHANGES_ALLOWED",
+  "CERTIFIED_FORM_FILLING",
+  "CERTIFIED_FORM_FILLING_AND_ANNOTATIONS",
+];
+const allowed15 = ["Sign", "Cosign", "Countersign", "CoSign"];
+const allowed16 = ["CMS"];
+const allowed17 = [1];
+const allowed18 = ["SubjectKeyIdentifier", "IssuerAndSerialNumber"];
+const allowed19 = ["CryptoProCA15Enroll", "CryptoProCA20Enroll", "DSSOutOfBandEnroll"];
+const allowed20 = [0, 1, 2];
+const allowed21 = ["Required", "Forbid", "Allow"];
+const allowed22 = ["On", "Off", "NotSet"];
+const allowed23 = [
+  "Issue",
+  "SignDocument",
+  "SignDocuments",
+  "DecryptDocument",
+  "CreateRequest",
+  "DeleteCertificate",
+  "ChangePin",
+  "RenewCertificate",
+  "RevokeCertificate",
+  "HoldCertificate",
+  "UnholdCertificate",
+];
+const allowed24 = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+const allowed25 = ["Certificate", "RevokeRequest"];
+const allowed26 = [0, 1];
+const pattern27 = /^-?[0-9]+$/u;
+const allowed28 = ["First", "Renew"];
+const allowed29 = [
+  "SignatureType",
+  "DocumentInfo",
+  "DocumentType",
+  "CertificateID",
+  "CAId",
+  "CertDistinguishedName",
+  "CertTemplateOid",
+];
+function checkDSSCertificateStatusEnumName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed0.includes(d)) enumProblem(e, p, allowed0);
 }
-const schema25 = {
-  type: "string",
-  enum: ["ACTIVE", "REVOKED", "HOLD", "NOT_VALID", "OUT_OF_ORDER"],
-};
-function validate59(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "ACTIVE" ||
-      data === "REVOKED" ||
-      data === "HOLD" ||
-      data === "NOT_VALID" ||
-      data === "OUT_OF_ORDER"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema25.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate59.errors = vErrors;
-  return errors === 0;
+function checkDSSCertificateStatusEnum(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed1.includes(d)) enumProblem(e, p, allowed1);
 }
-const schema26 = {
-  type: "object",
-  required: ["RevocationReason"],
-  properties: {
-    RevocationReason: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/CertRevokeReasonEnum" },
-        { $ref: "urn:trustspec:dsssign#/$defs/CertRevokeReasonEnumName" },
-      ],
-    },
-    RevocationDate: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DssDateTime" }] },
-    RevocationComments: { type: "string" },
-    UnholdDate: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DssDateTime" }] },
-    RequestDate: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DssDateTime" }] },
-    ApproveDate: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DssDateTime" }] },
-    UnholdAction: { anyOf: [{ type: "string" }, { type: "null" }] },
-    SerialNumber: { anyOf: [{ type: "string" }, { type: "null" }] },
-    DistName: { anyOf: [{ type: "string" }, { type: "null" }] },
-    SignedRequest: { anyOf: [{ type: "string" }, { type: "null" }] },
+function checkCertRevokeReasonEnumName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed2.includes(d)) enumProblem(e, p, allowed2);
+}
+function checkCertRevokeReasonEnum(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed3.includes(d)) enumProblem(e, p, allowed3);
+}
+function checkDssDateTime(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern4.test(d))
+      patternProblem(
+        e,
+        p,
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+      );
+  } else typeProblem(e, p, "string");
+}
+function checkRevocationInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.RevocationReason === undefined) requiredProblem(e, p, "RevocationReason");
+    const v0 = d.RevocationReason;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkCertRevokeReasonEnum(v0, `${p}/RevocationReason`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkCertRevokeReasonEnumName(v0, `${p}/RevocationReason`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/RevocationReason`);
+          }
+        }
+      }
+    }
+    const v3 = d.RevocationDate;
+    if (v3 !== undefined) {
+      checkDssDateTime(v3, `${p}/RevocationDate`, e);
+    }
+    const v4 = d.RevocationComments;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/RevocationComments`, "string");
+    }
+    const v5 = d.UnholdDate;
+    if (v5 !== undefined) {
+      checkDssDateTime(v5, `${p}/UnholdDate`, e);
+    }
+    const v6 = d.RequestDate;
+    if (v6 !== undefined) {
+      checkDssDateTime(v6, `${p}/RequestDate`, e);
+    }
+    const v7 = d.ApproveDate;
+    if (v7 !== undefined) {
+      checkDssDateTime(v7, `${p}/ApproveDate`, e);
+    }
+    const v8 = d.UnholdAction;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string" || v8 === null)) {
+        const n9 = e.length;
+        if (!(typeof v8 === "string")) typeProblem(e, `${p}/UnholdAction`, "string");
+        if (e.length > n9) {
+          const m10 = e.length;
+          if (!(v8 === null)) typeProblem(e, `${p}/UnholdAction`, "null");
+          if (e.length === m10) e.length = n9;
+          else {
+            anyOfProblem(e, `${p}/UnholdAction`);
+          }
+        }
+      }
+    }
+    const v11 = d.SerialNumber;
+    if (v11 !== undefined) {
+      if (!(typeof v11 === "string" || v11 === null)) {
+        const n12 = e.length;
+        if (!(typeof v11 === "string")) typeProblem(e, `${p}/SerialNumber`, "string");
+        if (e.length > n12) {
+          const m13 = e.length;
+          if (!(v11 === null)) typeProblem(e, `${p}/SerialNumber`, "null");
+          if (e.length === m13) e.length = n12;
+          else {
+            anyOfProblem(e, `${p}/SerialNumber`);
+          }
+        }
+      }
+    }
+    const v14 = d.DistName;
+    if (v14 !== undefined) {
+      if (!(typeof v14 === "string" || v14 === null)) {
+        const n15 = e.length;
+        if (!(typeof v14 === "string")) typeProblem(e, `${p}/DistName`, "string");
+        if (e.length > n15) {
+          const m16 = e.length;
+          if (!(v14 === null)) typeProblem(e, `${p}/DistName`, "null");
+          if (e.length === m16) e.length = n15;
+          else {
+            anyOfProblem(e, `${p}/DistName`);
+          }
+        }
+      }
+    }
+    const v17 = d.SignedRequest;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "string" || v17 === null)) {
+        const n18 = e.length;
+        if (!(typeof v17 === "string")) typeProblem(e, `${p}/SignedRequest`, "string");
+        if (e.length > n18) {
+          const m19 = e.length;
+          if (!(v17 === null)) typeProblem(e, `${p}/SignedRequest`, "null");
+          if (e.length === m19) e.length = n18;
+          else {
+            anyOfProblem(e, `${p}/SignedRequest`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkCertificateStatus(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    const v0 = d.Value;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkDSSCertificateStatusEnum(v0, `${p}/Value`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkDSSCertificateStatusEnumName(v0, `${p}/Value`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Value`);
+          }
+        }
+      }
+    }
+    const v3 = d.RevocationInfo;
+    if (v3 !== undefined) {
+      if (!(v3 === null)) {
+        const n4 = e.length;
+        checkRevocationInfo(v3, `${p}/RevocationInfo`, e);
+        if (e.length > n4) {
+          const m5 = e.length;
+          if (!(v3 === null)) typeProblem(e, `${p}/RevocationInfo`, "null");
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/RevocationInfo`);
+          }
+        }
+      }
+    }
+    const v6 = d.PinCode;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string" || v6 === null)) {
+        const n7 = e.length;
+        if (!(typeof v6 === "string")) typeProblem(e, `${p}/PinCode`, "string");
+        if (e.length > n7) {
+          const m8 = e.length;
+          if (!(v6 === null)) typeProblem(e, `${p}/PinCode`, "null");
+          if (e.length === m8) e.length = n7;
+          else {
+            anyOfProblem(e, `${p}/PinCode`);
+          }
+        }
+      }
+    }
+    const v9 = d.ActiveCertId;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
+        typeProblem(e, `${p}/ActiveCertId`, "integer");
+      if (typeof v9 === "number") {
+        if (!int32Format.validate(v9)) formatProblem(e, `${p}/ActiveCertId`, "int32");
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDSSCertificate(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.ID === undefined) requiredProblem(e, p, "ID");
+    if (d.DName === undefined) requiredProblem(e, p, "DName");
+    if (d.CertificateBase64 === undefined) requiredProblem(e, p, "CertificateBase64");
+    if (d.Status === undefined) requiredProblem(e, p, "Status");
+    if (d.IsDefault === undefined) requiredProblem(e, p, "IsDefault");
+    if (d.CertificateAuthorityID === undefined) requiredProblem(e, p, "CertificateAuthorityID");
+    const v0 = d.ID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/ID`, "integer");
+      if (typeof v0 === "number") {
+        if (!int32Format.validate(v0)) formatProblem(e, `${p}/ID`, "int32");
+      }
+    }
+    const v1 = d.DName;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/DName`, "string");
+    }
+    const v2 = d.CertificateBase64;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/CertificateBase64`, "string");
+    }
+    const v3 = d.Status;
+    if (v3 !== undefined) {
+      checkCertificateStatus(v3, `${p}/Status`, e);
+    }
+    const v4 = d.IsDefault;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "boolean")) typeProblem(e, `${p}/IsDefault`, "boolean");
+    }
+    const v5 = d.CertificateAuthorityID;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
+        typeProblem(e, `${p}/CertificateAuthorityID`, "integer");
+      if (typeof v5 === "number") {
+        if (!int32Format.validate(v5)) formatProblem(e, `${p}/CertificateAuthorityID`, "int32");
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDSSCertificateEx(d: any, p: string, e: CompiledProblems): void {
+  checkDSSCertificate(d, p, e);
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.CertificateType;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) {
+        const n1 = e.length;
+        if (!(typeof v0 === "string")) typeProblem(e, `${p}/CertificateType`, "string");
+        if (e.length > n1) {
+          const m2 = e.length;
+          if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+            typeProblem(e, `${p}/CertificateType`, "integer");
+          if (typeof v0 === "number") {
+            if (!int32Format.validate(v0)) formatProblem(e, `${p}/CertificateType`, "int32");
+          }
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/CertificateType`);
+          }
+        }
+      }
+    }
+    const v3 = d.CspID;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        const n4 = e.length;
+        if (!(typeof v3 === "string")) typeProblem(e, `${p}/CspID`, "string");
+        if (e.length > n4) {
+          const m5 = e.length;
+          if (!(v3 === null)) typeProblem(e, `${p}/CspID`, "null");
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/CspID`);
+          }
+        }
+      }
+    }
+    const v6 = d.HashAlgorithms;
+    if (v6 !== undefined) {
+      if (!(v6 === null)) {
+        const n7 = e.length;
+        if (Array.isArray(v6)) {
+          for (let i9 = 0; i9 < v6.length; i9++) {
+            const v10 = v6[i9];
+            if (!(typeof v10 === "string")) typeProblem(e, `${p}/HashAlgorithms/${i9}`, "string");
+          }
+        } else typeProblem(e, `${p}/HashAlgorithms`, "array");
+        if (e.length > n7) {
+          const m8 = e.length;
+          if (!(v6 === null)) typeProblem(e, `${p}/HashAlgorithms`, "null");
+          if (e.length === m8) e.length = n7;
+          else {
+            anyOfProblem(e, `${p}/HashAlgorithms`);
+          }
+        }
+      }
+    }
+    const v11 = d.ProviderName;
+    if (v11 !== undefined) {
+      if (!(typeof v11 === "string" || v11 === null)) {
+        const n12 = e.length;
+        if (!(typeof v11 === "string")) typeProblem(e, `${p}/ProviderName`, "string");
+        if (e.length > n12) {
+          const m13 = e.length;
+          if (!(v11 === null)) typeProblem(e, `${p}/ProviderName`, "null");
+          if (e.length === m13) e.length = n12;
+          else {
+            anyOfProblem(e, `${p}/ProviderName`);
+          }
+        }
+      }
+    }
+    const v14 = d.ProviderType;
+    if (v14 !== undefined) {
+      if (!(typeof v14 === "number" && !(v14 % 1) && !Number.isNaN(v14)))
+        typeProblem(e, `${p}/ProviderType`, "integer");
+      if (typeof v14 === "number") {
+        if (!int32Format.validate(v14)) formatProblem(e, `${p}/ProviderType`, "int32");
+      }
+    }
+    const v15 = d.PrivateKeyNotBefore;
+    if (v15 !== undefined) {
+      if (!(v15 === null)) {
+        const n16 = e.length;
+        checkDssDateTime(v15, `${p}/PrivateKeyNotBefore`, e);
+        if (e.length > n16) {
+          const m17 = e.length;
+          if (!(v15 === null)) typeProblem(e, `${p}/PrivateKeyNotBefore`, "null");
+          if (e.length === m17) e.length = n16;
+          else {
+            anyOfProblem(e, `${p}/PrivateKeyNotBefore`);
+          }
+        }
+      }
+    }
+    const v18 = d.PrivateKeyNotAfter;
+    if (v18 !== undefined) {
+      if (!(v18 === null)) {
+        const n19 = e.length;
+        checkDssDateTime(v18, `${p}/PrivateKeyNotAfter`, e);
+        if (e.length > n19) {
+          const m20 = e.length;
+          if (!(v18 === null)) typeProblem(e, `${p}/PrivateKeyNotAfter`, "null");
+          if (e.length === m20) e.length = n19;
+          else {
+            anyOfProblem(e, `${p}/PrivateKeyNotAfter`);
+          }
+        }
+      }
+    }
+    const v21 = d.HasPin;
+    if (v21 !== undefined) {
+      if (!(typeof v21 === "boolean")) typeProblem(e, `${p}/HasPin`, "boolean");
+    }
+    const v22 = d.FriendlyName;
+    if (v22 !== undefined) {
+      if (!(typeof v22 === "string")) typeProblem(e, `${p}/FriendlyName`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDssErrorCode(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed5.includes(d)) enumProblem(e, p, allowed5);
+}
+function checkDssError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Message === undefined) requiredProblem(e, p, "Message");
+    const v0 = d.Message;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) {
+        const n1 = e.length;
+        checkDssErrorCode(v0, `${p}/Message`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          if (!(typeof v0 === "string")) typeProblem(e, `${p}/Message`, "string");
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Message`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkInstallCertificateRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.certificate === undefined) requiredProblem(e, p, "certificate");
+    const v0 = d.certificate;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/certificate`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDSSCertificateFormat(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed6.includes(d)) enumProblem(e, p, allowed6);
+}
+function checkDefaultProperty(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Default === undefined) requiredProblem(e, p, "Default");
+    const v0 = d.Default;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "boolean")) typeProblem(e, `${p}/Default`, "boolean");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkFriendlyNameProperty(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.FriendlyName === undefined) requiredProblem(e, p, "FriendlyName");
+    const v0 = d.FriendlyName;
+    if (v0 !== undefined) {
+      if (typeof v0 === "string") {
+        if (ucs2length(v0) > 255)
+          problem(
+            e,
+            `${p}/FriendlyName`,
+            "maxLength",
+            { limit: 255 },
+            "must NOT have more than 255 characters",
+          );
+      } else typeProblem(e, `${p}/FriendlyName`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkPinInfo(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Pin === undefined) requiredProblem(e, p, "Pin");
+    if (d.NewPin === undefined) requiredProblem(e, p, "NewPin");
+    const v0 = d.Pin;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Pin`, "string");
+    }
+    const v1 = d.NewPin;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/NewPin`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDSSRequestStatusEnumName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed7.includes(d)) enumProblem(e, p, allowed7);
+}
+function checkDSSRequestStatusEnum(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed8.includes(d)) enumProblem(e, p, allowed8);
+}
+function checkDSSRevRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Base64Request === undefined) requiredProblem(e, p, "Base64Request");
+    if (d.ID === undefined) requiredProblem(e, p, "ID");
+    if (d.CertificateAuthorityID === undefined) requiredProblem(e, p, "CertificateAuthorityID");
+    if (d.Status === undefined) requiredProblem(e, p, "Status");
+    if (d.RevInfo === undefined) requiredProblem(e, p, "RevInfo");
+    const v0 = d.Base64Request;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Base64Request`, "string");
+    }
+    const v1 = d.ID;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/ID`, "string");
+    }
+    const v2 = d.CertificateAuthorityID;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)))
+        typeProblem(e, `${p}/CertificateAuthorityID`, "integer");
+      if (typeof v2 === "number") {
+        if (!int32Format.validate(v2)) formatProblem(e, `${p}/CertificateAuthorityID`, "int32");
+      }
+    }
+    const v3 = d.Status;
+    if (v3 !== undefined) {
+      {
+        const n4 = e.length;
+        checkDSSRequestStatusEnum(v3, `${p}/Status`, e);
+        if (e.length > n4) {
+          const m5 = e.length;
+          checkDSSRequestStatusEnumName(v3, `${p}/Status`, e);
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/Status`);
+          }
+        }
+      }
+    }
+    const v6 = d.RevInfo;
+    if (v6 !== undefined) {
+      checkRevocationInfo(v6, `${p}/RevInfo`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkSignatureTypeName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed9.includes(d)) enumProblem(e, p, allowed9);
+}
+function checkSignatureType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed10.includes(d)) enumProblem(e, p, allowed10);
+}
+function checkCadesType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed11.includes(d)) enumProblem(e, p, allowed11);
+}
+function checkPdfFormat(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed12.includes(d)) enumProblem(e, p, allowed12);
+}
+function checkXmlDsigType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed13.includes(d)) enumProblem(e, p, allowed13);
+}
+function checkPdfCertificationLevel(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed14.includes(d)) enumProblem(e, p, allowed14);
+}
+function checkCmsSignatureType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed15.includes(d)) enumProblem(e, p, allowed15);
+}
+function checkSignatureParameters(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.TSPAddress;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/TSPAddress`, "string");
+    }
+    const v1 = d.CADESType;
+    if (v1 !== undefined) {
+      checkCadesType(v1, `${p}/CADESType`, e);
+    }
+    const v2 = d.PDFReason;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/PDFReason`, "string");
+    }
+    const v3 = d.PDFLocation;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/PDFLocation`, "string");
+    }
+    const v4 = d.PDFFormat;
+    if (v4 !== undefined) {
+      checkPdfFormat(v4, `${p}/PDFFormat`, e);
+    }
+    const v5 = d.XMLDsigType;
+    if (v5 !== undefined) {
+      checkXmlDsigType(v5, `${p}/XMLDsigType`, e);
+    }
+    const v6 = d.Hash;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string")) typeProblem(e, `${p}/Hash`, "string");
+    }
+    const v7 = d.IsDetached;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/IsDetached`, "string");
+    }
+    const v8 = d.PdfSignatureAppearance;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string")) typeProblem(e, `${p}/PdfSignatureAppearance`, "string");
+    }
+    const v9 = d.PdfSignatureTemplateId;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "string")) typeProblem(e, `${p}/PdfSignatureTemplateId`, "string");
+    }
+    const v10 = d.PdfCertificationLevel;
+    if (v10 !== undefined) {
+      checkPdfCertificationLevel(v10, `${p}/PdfCertificationLevel`, e);
+    }
+    const v11 = d.XPath;
+    if (v11 !== undefined) {
+      if (!(typeof v11 === "string")) typeProblem(e, `${p}/XPath`, "string");
+    }
+    const v12 = d.HashAlgorithm;
+    if (v12 !== undefined) {
+      if (!(typeof v12 === "string")) typeProblem(e, `${p}/HashAlgorithm`, "string");
+    }
+    const v13 = d.PdfSignatureSize;
+    if (v13 !== undefined) {
+      if (!(typeof v13 === "string")) typeProblem(e, `${p}/PdfSignatureSize`, "string");
+    }
+    const v14 = d.CmsSignatureType;
+    if (v14 !== undefined) {
+      checkCmsSignatureType(v14, `${p}/CmsSignatureType`, e);
+    }
+    const v15 = d.SignatureIndex;
+    if (v15 !== undefined) {
+      if (!(typeof v15 === "string")) typeProblem(e, `${p}/SignatureIndex`, "string");
+    }
+    const v16 = d.DataToBeSigned;
+    if (v16 !== undefined) {
+      if (!(typeof v16 === "string")) typeProblem(e, `${p}/DataToBeSigned`, "string");
+    }
+    const v17 = d.IncludeDtbs;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "string")) typeProblem(e, `${p}/IncludeDtbs`, "string");
+    }
+    const v18 = d.OriginalDocument;
+    if (v18 !== undefined) {
+      if (!(typeof v18 === "string")) typeProblem(e, `${p}/OriginalDocument`, "string");
+    }
+    for (const k19 in d)
+      if (
+        k19 !== "TSPAddress" &&
+        k19 !== "CADESType" &&
+        k19 !== "PDFReason" &&
+        k19 !== "PDFLocation" &&
+        k19 !== "PDFFormat" &&
+        k19 !== "XMLDsigType" &&
+        k19 !== "Hash" &&
+        k19 !== "IsDetached" &&
+        k19 !== "PdfSignatureAppearance" &&
+        k19 !== "PdfSignatureTemplateId" &&
+        k19 !== "PdfCertificationLevel" &&
+        k19 !== "XPath" &&
+        k19 !== "HashAlgorithm" &&
+        k19 !== "PdfSignatureSize" &&
+        k19 !== "CmsSignatureType" &&
+        k19 !== "SignatureIndex" &&
+        k19 !== "DataToBeSigned" &&
+        k19 !== "IncludeDtbs" &&
+        k19 !== "OriginalDocument"
+      ) {
+        const v20 = d[k19];
+        if (!(typeof v20 === "string")) typeProblem(e, `${p}${pointerStep(k19)}`, "string");
+      }
+  } else typeProblem(e, p, "object");
+}
+function checkDocumentSignature(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.Type;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkSignatureType(v0, `${p}/Type`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkSignatureTypeName(v0, `${p}/Type`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Type`);
+          }
+        }
+      }
+    }
+    const v3 = d.Parameters;
+    if (v3 !== undefined) {
+      checkSignatureParameters(v3, `${p}/Parameters`, e);
+    }
+    const v4 = d.CertificateId;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+        typeProblem(e, `${p}/CertificateId`, "integer");
+      if (typeof v4 === "number") {
+        if (!int32Format.validate(v4)) formatProblem(e, `${p}/CertificateId`, "int32");
+      }
+    }
+    const v5 = d.PinCode;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/PinCode`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkEncryptionTypeName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed16.includes(d)) enumProblem(e, p, allowed16);
+}
+function checkEncryptionType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed17.includes(d)) enumProblem(e, p, allowed17);
+}
+function checkSubjectIdentifierType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed18.includes(d)) enumProblem(e, p, allowed18);
+}
+function checkEncryptionParameters(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.SubjectIdentifierType;
+    if (v0 !== undefined) {
+      checkSubjectIdentifierType(v0, `${p}/SubjectIdentifierType`, e);
+    }
+    const v1 = d.IncludeCertificates;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/IncludeCertificates`, "string");
+    }
+    for (const k2 in d)
+      if (k2 !== "SubjectIdentifierType" && k2 !== "IncludeCertificates") {
+        const v3 = d[k2];
+        if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+      }
+  } else typeProblem(e, p, "object");
+}
+function checkDocumentEncryption(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Type === undefined) requiredProblem(e, p, "Type");
+    if (d.Certificates === undefined) requiredProblem(e, p, "Certificates");
+    const v0 = d.Type;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkEncryptionType(v0, `${p}/Type`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkEncryptionTypeName(v0, `${p}/Type`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Type`);
+          }
+        }
+      }
+    }
+    const v3 = d.Parameters;
+    if (v3 !== undefined) {
+      checkEncryptionParameters(v3, `${p}/Parameters`, e);
+    }
+    const v4 = d.Certificates;
+    if (v4 !== undefined) {
+      if (Array.isArray(v4)) {
+        for (let i5 = 0; i5 < v4.length; i5++) {
+          const v6 = v4[i5];
+          if (!(typeof v6 === "string")) typeProblem(e, `${p}/Certificates/${i5}`, "string");
+        }
+      } else typeProblem(e, `${p}/Certificates`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDocumentDecryption(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Type === undefined) requiredProblem(e, p, "Type");
+    const v0 = d.Type;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkEncryptionType(v0, `${p}/Type`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkEncryptionTypeName(v0, `${p}/Type`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Type`);
+          }
+        }
+      }
+    }
+    const v3 = d.CertificateId;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
+        typeProblem(e, `${p}/CertificateId`, "integer");
+      if (typeof v3 === "number") {
+        if (!int32Format.validate(v3)) formatProblem(e, `${p}/CertificateId`, "int32");
+      }
+    }
+    const v4 = d.PinCode;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/PinCode`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDocument(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.Content;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string" || v0 === null)) {
+        const n1 = e.length;
+        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Content`, "string");
+        if (e.length > n1) {
+          const m2 = e.length;
+          if (!(v0 === null)) typeProblem(e, `${p}/Content`, "null");
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Content`);
+          }
+        }
+      }
+    }
+    const v3 = d.Name;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/Name`, "string");
+    }
+    const v4 = d.Signature;
+    if (v4 !== undefined) {
+      checkDocumentSignature(v4, `${p}/Signature`, e);
+    }
+    const v5 = d.Encryption;
+    if (v5 !== undefined) {
+      checkDocumentEncryption(v5, `${p}/Encryption`, e);
+    }
+    const v6 = d.Decryption;
+    if (v6 !== undefined) {
+      checkDocumentDecryption(v6, `${p}/Decryption`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDocumentContent(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Content === undefined) requiredProblem(e, p, "Content");
+    const v0 = d.Name;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Name`, "string");
+    }
+    const v1 = d.Content;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Content`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDocumentPackage(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Documents === undefined) requiredProblem(e, p, "Documents");
+    const v0 = d.Documents;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkDocumentContent(v2, `${p}/Documents/${i1}`, e);
+        }
+      } else typeProblem(e, `${p}/Documents`, "array");
+    }
+    const v3 = d.Name;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/Name`, "string");
+    }
+    const v4 = d.Signature;
+    if (v4 !== undefined) {
+      checkDocumentSignature(v4, `${p}/Signature`, e);
+    }
+    const v5 = d.Encryption;
+    if (v5 !== undefined) {
+      checkDocumentEncryption(v5, `${p}/Encryption`, e);
+    }
+    const v6 = d.Decryption;
+    if (v6 !== undefined) {
+      checkDocumentDecryption(v6, `${p}/Decryption`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDSSFault(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+  } else typeProblem(e, p, "object");
+}
+function checkDSSSignDocumentResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Results === undefined) requiredProblem(e, p, "Results");
+    if (d.Errors === undefined) requiredProblem(e, p, "Errors");
+    const v0 = d.Results;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          if (!(typeof v2 === "string")) typeProblem(e, `${p}/Results/${i1}`, "string");
+        }
+      } else typeProblem(e, `${p}/Results`, "array");
+    }
+    const v3 = d.Errors;
+    if (v3 !== undefined) {
+      if (!(v3 === null)) {
+        const n4 = e.length;
+        if (Array.isArray(v3)) {
+          for (let i6 = 0; i6 < v3.length; i6++) {
+            const v7 = v3[i6];
+            checkDSSFault(v7, `${p}/Errors/${i6}`, e);
+          }
+        } else typeProblem(e, `${p}/Errors`, "array");
+        if (e.length > n4) {
+          const m5 = e.length;
+          if (!(v3 === null)) typeProblem(e, `${p}/Errors`, "null");
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/Errors`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkSubjectNameComponent(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.IsRequired === undefined) requiredProblem(e, p, "IsRequired");
+    if (d.Order === undefined) requiredProblem(e, p, "Order");
+    if (d.OID === undefined) requiredProblem(e, p, "OID");
+    if (d.Name === undefined) requiredProblem(e, p, "Name");
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    if (d.StringIdentifier === undefined) requiredProblem(e, p, "StringIdentifier");
+    const v0 = d.IsRequired;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "boolean")) typeProblem(e, `${p}/IsRequired`, "boolean");
+    }
+    const v1 = d.Order;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/Order`, "integer");
+      if (typeof v1 === "number") {
+        if (!int32Format.validate(v1)) formatProblem(e, `${p}/Order`, "int32");
+      }
+    }
+    const v2 = d.OID;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/OID`, "string");
+    }
+    const v3 = d.Name;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/Name`, "string");
+    }
+    const v4 = d.Value;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        const n5 = e.length;
+        if (!(typeof v4 === "string")) typeProblem(e, `${p}/Value`, "string");
+        if (e.length > n5) {
+          const m6 = e.length;
+          if (!(v4 === null)) typeProblem(e, `${p}/Value`, "null");
+          if (e.length === m6) e.length = n5;
+          else {
+            anyOfProblem(e, `${p}/Value`);
+          }
+        }
+      }
+    }
+    const v7 = d.StringIdentifier;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/StringIdentifier`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDSSCATypeName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed19.includes(d)) enumProblem(e, p, allowed19);
+}
+function checkDSSCAType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed20.includes(d)) enumProblem(e, p, allowed20);
+}
+function checkDSSCAPolicy(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.ID === undefined) requiredProblem(e, p, "ID");
+    if (d.Name === undefined) requiredProblem(e, p, "Name");
+    if (d.Active === undefined) requiredProblem(e, p, "Active");
+    if (d.SNChangesEnable === undefined) requiredProblem(e, p, "SNChangesEnable");
+    if (d.NamePolicy === undefined) requiredProblem(e, p, "NamePolicy");
+    if (d.EKUTemplates === undefined) requiredProblem(e, p, "EKUTemplates");
+    if (d.AllowUserMode === undefined) requiredProblem(e, p, "AllowUserMode");
+    if (d.CAType === undefined) requiredProblem(e, p, "CAType");
+    const v0 = d.ID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/ID`, "integer");
+      if (typeof v0 === "number") {
+        if (!int32Format.validate(v0)) formatProblem(e, `${p}/ID`, "int32");
+      }
+    }
+    const v1 = d.Name;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Name`, "string");
+    }
+    const v2 = d.Active;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "boolean")) typeProblem(e, `${p}/Active`, "boolean");
+    }
+    const v3 = d.SNChangesEnable;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/SNChangesEnable`, "boolean");
+    }
+    const v4 = d.NamePolicy;
+    if (v4 !== undefined) {
+      if (Array.isArray(v4)) {
+        for (let i5 = 0; i5 < v4.length; i5++) {
+          const v6 = v4[i5];
+          checkSubjectNameComponent(v6, `${p}/NamePolicy/${i5}`, e);
+        }
+      } else typeProblem(e, `${p}/NamePolicy`, "array");
+    }
+    const v7 = d.EKUTemplates;
+    if (v7 !== undefined) {
+      if (v7 && typeof v7 === "object" && !Array.isArray(v7)) {
+        for (const k8 in v7) {
+          const v9 = v7[k8];
+          if (Array.isArray(v9)) {
+            for (let i10 = 0; i10 < v9.length; i10++) {
+              const v11 = v9[i10];
+              if (!(typeof v11 === "string"))
+                typeProblem(e, `${p}/EKUTemplates${pointerStep(k8)}/${i10}`, "string");
+            }
+          } else typeProblem(e, `${p}/EKUTemplates${pointerStep(k8)}`, "array");
+        }
+      } else typeProblem(e, `${p}/EKUTemplates`, "object");
+    }
+    const v12 = d.AllowUserMode;
+    if (v12 !== undefined) {
+      if (!(typeof v12 === "boolean")) typeProblem(e, `${p}/AllowUserMode`, "boolean");
+    }
+    const v13 = d.CAType;
+    if (v13 !== undefined) {
+      {
+        const n14 = e.length;
+        checkDSSCAType(v13, `${p}/CAType`, e);
+        if (e.length > n14) {
+          const m15 = e.length;
+          checkDSSCATypeName(v13, `${p}/CAType`, e);
+          if (e.length === m15) e.length = n14;
+          else {
+            anyOfProblem(e, `${p}/CAType`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkPinCodeModeName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed21.includes(d)) enumProblem(e, p, allowed21);
+}
+function checkPinCodeMode(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed20.includes(d)) enumProblem(e, p, allowed20);
+}
+function checkTspService(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Name === undefined) requiredProblem(e, p, "Name");
+    if (d.Title === undefined) requiredProblem(e, p, "Title");
+    if (d.Url === undefined) requiredProblem(e, p, "Url");
+    const v0 = d.Name;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Name`, "string");
+    }
+    const v1 = d.Title;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Title`, "string");
+    }
+    const v2 = d.Url;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/Url`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkMfaPolicyName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed22.includes(d)) enumProblem(e, p, allowed22);
+}
+function checkMfaPolicy(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed20.includes(d)) enumProblem(e, p, allowed20);
+}
+function checkDSSActionsName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed23.includes(d)) enumProblem(e, p, allowed23);
+}
+function checkDSSActions(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed24.includes(d)) enumProblem(e, p, allowed24);
+}
+function checkDSSAction(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Action === undefined) requiredProblem(e, p, "Action");
+    if (d.DisplayName === undefined) requiredProblem(e, p, "DisplayName");
+    if (d.Uri === undefined) requiredProblem(e, p, "Uri");
+    if (d.MfaRequired === undefined) requiredProblem(e, p, "MfaRequired");
+    const v0 = d.Action;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkDSSActions(v0, `${p}/Action`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkDSSActionsName(v0, `${p}/Action`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Action`);
+          }
+        }
+      }
+    }
+    const v3 = d.DisplayName;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
+    }
+    const v4 = d.Uri;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/Uri`, "string");
+    }
+    const v5 = d.MfaRequired;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "boolean")) typeProblem(e, `${p}/MfaRequired`, "boolean");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkCspPolicy(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.ID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/ID`, "integer");
+      if (typeof v0 === "number") {
+        if (!int32Format.validate(v0)) formatProblem(e, `${p}/ID`, "int32");
+      }
+    }
+    const v1 = d.ProviderName;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/ProviderName`, "string");
+    }
+    const v2 = d.ProviderType;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)))
+        typeProblem(e, `${p}/ProviderType`, "integer");
+      if (typeof v2 === "number") {
+        if (!int32Format.validate(v2)) formatProblem(e, `${p}/ProviderType`, "int32");
+      }
+    }
+    const v3 = d.KeyLength;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
+        typeProblem(e, `${p}/KeyLength`, "integer");
+      if (typeof v3 === "number") {
+        if (!int32Format.validate(v3)) formatProblem(e, `${p}/KeyLength`, "int32");
+      }
+    }
+    const v4 = d.HashAlgorithms;
+    if (v4 !== undefined) {
+      if (!(v4 === null)) {
+        const n5 = e.length;
+        if (Array.isArray(v4)) {
+          for (let i7 = 0; i7 < v4.length; i7++) {
+            const v8 = v4[i7];
+            if (!(typeof v8 === "string")) typeProblem(e, `${p}/HashAlgorithms/${i7}`, "string");
+          }
+        } else typeProblem(e, `${p}/HashAlgorithms`, "array");
+        if (e.length > n5) {
+          const m6 = e.length;
+          if (!(v4 === null)) typeProblem(e, `${p}/HashAlgorithms`, "null");
+          if (e.length === m6) e.length = n5;
+          else {
+            anyOfProblem(e, `${p}/HashAlgorithms`);
+          }
+        }
+      }
+    }
+    const v9 = d.Alias;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "string")) typeProblem(e, `${p}/Alias`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkDSSPolicy(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.CAPolicy === undefined) requiredProblem(e, p, "CAPolicy");
+    if (d.PinCodeMode === undefined) requiredProblem(e, p, "PinCodeMode");
+    if (d.TspServices === undefined) requiredProblem(e, p, "TspServices");
+    if (d.TransactionConfirmation === undefined) requiredProblem(e, p, "TransactionConfirmation");
+    if (d.AllowedSignatureTypes === undefined) requiredProblem(e, p, "AllowedSignatureTypes");
+    if (d.ActionPolicy === undefined) requiredProblem(e, p, "ActionPolicy");
+    const v0 = d.CAPolicy;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkDSSCAPolicy(v2, `${p}/CAPolicy/${i1}`, e);
+        }
+      } else typeProblem(e, `${p}/CAPolicy`, "array");
+    }
+    const v3 = d.PinCodeMode;
+    if (v3 !== undefined) {
+      {
+        const n4 = e.length;
+        checkPinCodeMode(v3, `${p}/PinCodeMode`, e);
+        if (e.length > n4) {
+          const m5 = e.length;
+          checkPinCodeModeName(v3, `${p}/PinCodeMode`, e);
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/PinCodeMode`);
+          }
+        }
+      }
+    }
+    const v6 = d.TspServices;
+    if (v6 !== undefined) {
+      if (Array.isArray(v6)) {
+        for (let i7 = 0; i7 < v6.length; i7++) {
+          const v8 = v6[i7];
+          checkTspService(v8, `${p}/TspServices/${i7}`, e);
+        }
+      } else typeProblem(e, `${p}/TspServices`, "array");
+    }
+    const v9 = d.TransactionConfirmation;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "boolean")) {
+        const n10 = e.length;
+        if (!(typeof v9 === "boolean")) typeProblem(e, `${p}/TransactionConfirmation`, "boolean");
+        if (e.length > n10) {
+          const m12 = e.length;
+          checkMfaPolicy(v9, `${p}/TransactionConfirmation`, e);
+          if (e.length === m12) e.length = n10;
+          else {
+            const m11 = e.length;
+            checkMfaPolicyName(v9, `${p}/TransactionConfirmation`, e);
+            if (e.length === m11) e.length = n10;
+            else {
+              anyOfProblem(e, `${p}/TransactionConfirmation`);
+            }
+          }
+        }
+      }
+    }
+    const v13 = d.AllowedSignatureTypes;
+    if (v13 !== undefined) {
+      if (Array.isArray(v13)) {
+        for (let i14 = 0; i14 < v13.length; i14++) {
+          const v15 = v13[i14];
+          {
+            const n16 = e.length;
+            checkSignatureType(v15, `${p}/AllowedSignatureTypes/${i14}`, e);
+            if (e.length > n16) {
+              const m17 = e.length;
+              checkSignatureTypeName(v15, `${p}/AllowedSignatureTypes/${i14}`, e);
+              if (e.length === m17) e.length = n16;
+              else {
+                anyOfProblem(e, `${p}/AllowedSignatureTypes/${i14}`);
+              }
+            }
+          }
+        }
+      } else typeProblem(e, `${p}/AllowedSignatureTypes`, "array");
+    }
+    const v18 = d.ActionPolicy;
+    if (v18 !== undefined) {
+      if (!(v18 === null)) {
+        const n19 = e.length;
+        if (Array.isArray(v18)) {
+          for (let i21 = 0; i21 < v18.length; i21++) {
+            const v22 = v18[i21];
+            checkDSSAction(v22, `${p}/ActionPolicy/${i21}`, e);
+          }
+        } else typeProblem(e, `${p}/ActionPolicy`, "array");
+        if (e.length > n19) {
+          const m20 = e.length;
+          if (!(v18 === null)) typeProblem(e, `${p}/ActionPolicy`, "null");
+          if (e.length === m20) e.length = n19;
+          else {
+            anyOfProblem(e, `${p}/ActionPolicy`);
+          }
+        }
+      }
+    }
+    const v23 = d.CSPsPolicy;
+    if (v23 !== undefined) {
+      if (Array.isArray(v23)) {
+        for (let i24 = 0; i24 < v23.length; i24++) {
+          const v25 = v23[i24];
+          checkCspPolicy(v25, `${p}/CSPsPolicy/${i24}`, e);
+        }
+      } else typeProblem(e, `${p}/CSPsPolicy`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkCARequestTypeEnumName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed25.includes(d)) enumProblem(e, p, allowed25);
+}
+function checkCARequestTypeEnum(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "number")) typeProblem(e, p, "number");
+  if (!allowed26.includes(d)) enumProblem(e, p, allowed26);
+}
+function checkDSSCertRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.ID === undefined) requiredProblem(e, p, "ID");
+    if (d.Base64Request === undefined) requiredProblem(e, p, "Base64Request");
+    if (d.CertificateAuthorityID === undefined) requiredProblem(e, p, "CertificateAuthorityID");
+    if (d.CARequestID === undefined) requiredProblem(e, p, "CARequestID");
+    if (d.DistName === undefined) requiredProblem(e, p, "DistName");
+    if (d.Subject === undefined) requiredProblem(e, p, "Subject");
+    if (d.Status === undefined) requiredProblem(e, p, "Status");
+    if (d.CertificateID === undefined) requiredProblem(e, p, "CertificateID");
+    if (d.RequestType === undefined) requiredProblem(e, p, "RequestType");
+    const v0 = d.ID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+        typeProblem(e, `${p}/ID`, "integer");
+      if (typeof v0 === "number") {
+        if (!int32Format.validate(v0)) formatProblem(e, `${p}/ID`, "int32");
+      }
+    }
+    const v1 = d.Base64Request;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Base64Request`, "string");
+    }
+    const v2 = d.CertificateAuthorityID;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)))
+        typeProblem(e, `${p}/CertificateAuthorityID`, "integer");
+      if (typeof v2 === "number") {
+        if (!int32Format.validate(v2)) formatProblem(e, `${p}/CertificateAuthorityID`, "int32");
+      }
+    }
+    const v3 = d.CARequestID;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        const n4 = e.length;
+        if (!(typeof v3 === "string")) typeProblem(e, `${p}/CARequestID`, "string");
+        if (e.length > n4) {
+          const m5 = e.length;
+          if (!(v3 === null)) typeProblem(e, `${p}/CARequestID`, "null");
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/CARequestID`);
+          }
+        }
+      }
+    }
+    const v6 = d.CADisplayName;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string" || v6 === null)) {
+        const n7 = e.length;
+        if (!(typeof v6 === "string")) typeProblem(e, `${p}/CADisplayName`, "string");
+        if (e.length > n7) {
+          const m8 = e.length;
+          if (!(v6 === null)) typeProblem(e, `${p}/CADisplayName`, "null");
+          if (e.length === m8) e.length = n7;
+          else {
+            anyOfProblem(e, `${p}/CADisplayName`);
+          }
+        }
+      }
+    }
+    const v9 = d.DistName;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "string")) typeProblem(e, `${p}/DistName`, "string");
+    }
+    const v10 = d.Subject;
+    if (v10 !== undefined) {
+      if (!(typeof v10 === "string" || v10 === null)) {
+        const n11 = e.length;
+        if (!(typeof v10 === "string")) typeProblem(e, `${p}/Subject`, "string");
+        if (e.length > n11) {
+          const m12 = e.length;
+          if (!(v10 === null)) typeProblem(e, `${p}/Subject`, "null");
+          if (e.length === m12) e.length = n11;
+          else {
+            anyOfProblem(e, `${p}/Subject`);
+          }
+        }
+      }
+    }
+    const v13 = d.Status;
+    if (v13 !== undefined) {
+      {
+        const n14 = e.length;
+        checkDSSRequestStatusEnum(v13, `${p}/Status`, e);
+        if (e.length > n14) {
+          const m15 = e.length;
+          checkDSSRequestStatusEnumName(v13, `${p}/Status`, e);
+          if (e.length === m15) e.length = n14;
+          else {
+            anyOfProblem(e, `${p}/Status`);
+          }
+        }
+      }
+    }
+    const v16 = d.CertificateID;
+    if (v16 !== undefined) {
+      if (!(typeof v16 === "number" && !(v16 % 1) && !Number.isNaN(v16)))
+        typeProblem(e, `${p}/CertificateID`, "integer");
+      if (typeof v16 === "number") {
+        if (!int32Format.validate(v16)) formatProblem(e, `${p}/CertificateID`, "int32");
+      }
+    }
+    const v17 = d.RequestType;
+    if (v17 !== undefined) {
+      {
+        const n18 = e.length;
+        checkCARequestTypeEnum(v17, `${p}/RequestType`, e);
+        if (e.length > n18) {
+          const m19 = e.length;
+          checkCARequestTypeEnumName(v17, `${p}/RequestType`, e);
+          if (e.length === m19) e.length = n18;
+          else {
+            anyOfProblem(e, `${p}/RequestType`);
+          }
+        }
+      }
+    }
+    const v20 = d.CertificateType;
+    if (v20 !== undefined) {
+      if (!(typeof v20 === "string")) {
+        const n21 = e.length;
+        if (!(typeof v20 === "string")) typeProblem(e, `${p}/CertificateType`, "string");
+        if (e.length > n21) {
+          const m22 = e.length;
+          if (!(typeof v20 === "number" && !(v20 % 1) && !Number.isNaN(v20)))
+            typeProblem(e, `${p}/CertificateType`, "integer");
+          if (typeof v20 === "number") {
+            if (!int32Format.validate(v20)) formatProblem(e, `${p}/CertificateType`, "int32");
+          }
+          if (e.length === m22) e.length = n21;
+          else {
+            anyOfProblem(e, `${p}/CertificateType`);
+          }
+        }
+      }
+    }
+    const v23 = d.GroupID;
+    if (v23 !== undefined) {
+      if (!(typeof v23 === "string")) typeProblem(e, `${p}/GroupID`, "string");
+    }
+    const v24 = d.CspID;
+    if (v24 !== undefined) {
+      if (!(typeof v24 === "string" || v24 === null)) {
+        const n25 = e.length;
+        if (!(typeof v24 === "string")) typeProblem(e, `${p}/CspID`, "string");
+        if (e.length > n25) {
+          const m26 = e.length;
+          if (!(v24 === null)) typeProblem(e, `${p}/CspID`, "null");
+          if (e.length === m26) e.length = n25;
+          else {
+            anyOfProblem(e, `${p}/CspID`);
+          }
+        }
+      }
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkNumericString(d: any, p: string, e: CompiledProblems): void {
+  if (typeof d === "string") {
+    if (!pattern27.test(d)) patternProblem(e, p, "^-?[0-9]+$");
+  } else typeProblem(e, p, "string");
+}
+function checkCertificateRequestKind(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed28.includes(d)) enumProblem(e, p, allowed28);
+}
+function checkRequestParameters(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    const v0 = d.RequestType;
+    if (v0 !== undefined) {
+      checkCertificateRequestKind(v0, `${p}/RequestType`, e);
+    }
+    const v1 = d.ActiveCertPin;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/ActiveCertPin`, "string");
+    }
+    const v2 = d.ActiveCertId;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/ActiveCertId`, "string");
+    }
+    const v3 = d.EkuString;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/EkuString`, "string");
+    }
+    const v4 = d.TemplateOid;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/TemplateOid`, "string");
+    }
+    for (const k5 in d)
+      if (
+        k5 !== "RequestType" &&
+        k5 !== "ActiveCertPin" &&
+        k5 !== "ActiveCertId" &&
+        k5 !== "EkuString" &&
+        k5 !== "TemplateOid"
+      ) {
+        const v6 = d[k5];
+        if (!(typeof v6 === "string")) typeProblem(e, `${p}${pointerStep(k5)}`, "string");
+      }
+  } else typeProblem(e, p, "object");
+}
+function checkCertificateRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.AuthorityId === undefined) requiredProblem(e, p, "AuthorityId");
+    if (d.DistinguishedName === undefined) requiredProblem(e, p, "DistinguishedName");
+    const v0 = d.AuthorityId;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+          typeProblem(e, `${p}/AuthorityId`, "integer");
+        if (typeof v0 === "number") {
+          if (!int32Format.validate(v0)) formatProblem(e, `${p}/AuthorityId`, "int32");
+        }
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkNumericString(v0, `${p}/AuthorityId`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/AuthorityId`);
+          }
+        }
+      }
+    }
+    const v3 = d.PinCode;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/PinCode`, "string");
+    }
+    const v4 = d.Template;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/Template`, "string");
+    }
+    const v5 = d.DistinguishedName;
+    if (v5 !== undefined) {
+      if (v5 && typeof v5 === "object" && !Array.isArray(v5)) {
+        for (const k6 in v5) {
+          const v7 = v5[k6];
+          if (!(typeof v7 === "string"))
+            typeProblem(e, `${p}/DistinguishedName${pointerStep(k6)}`, "string");
+        }
+      } else typeProblem(e, `${p}/DistinguishedName`, "object");
+    }
+    const v8 = d.Parameters;
+    if (v8 !== undefined) {
+      checkRequestParameters(v8, `${p}/Parameters`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkRequestStatus(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    if (d.Type === undefined) requiredProblem(e, p, "Type");
+    const v0 = d.Value;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkDSSRequestStatusEnum(v0, `${p}/Value`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkDSSRequestStatusEnumName(v0, `${p}/Value`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Value`);
+          }
+        }
+      }
+    }
+    const v3 = d.Type;
+    if (v3 !== undefined) {
+      {
+        const n4 = e.length;
+        checkCARequestTypeEnum(v3, `${p}/Type`, e);
+        if (e.length > n4) {
+          const m5 = e.length;
+          checkCARequestTypeEnumName(v3, `${p}/Type`, e);
+          if (e.length === m5) e.length = n4;
+          else {
+            anyOfProblem(e, `${p}/Type`);
+          }
+        }
+      }
+    }
+    const v6 = d.ID;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string")) typeProblem(e, `${p}/ID`, "string");
+    }
+    const v7 = d.caID;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "number" && !(v7 % 1) && !Number.isNaN(v7)))
+        typeProblem(e, `${p}/caID`, "integer");
+      if (typeof v7 === "number") {
+        if (!int32Format.validate(v7)) formatProblem(e, `${p}/caID`, "int32");
+      }
+    }
+    const v8 = d.Comment;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string")) typeProblem(e, `${p}/Comment`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTransactionParameterName(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed29.includes(d)) enumProblem(e, p, allowed29);
+}
+function checkTransactionParameter(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Name === undefined) requiredProblem(e, p, "Name");
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    const v0 = d.Name;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) {
+        const n1 = e.length;
+        checkTransactionParameterName(v0, `${p}/Name`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          if (!(typeof v0 === "string")) typeProblem(e, `${p}/Name`, "string");
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/Name`);
+          }
+        }
+      }
+    }
+    const v3 = d.Value;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/Value`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTransaction(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.OperationCode === undefined) requiredProblem(e, p, "OperationCode");
+    const v0 = d.OperationCode;
+    if (v0 !== undefined) {
+      {
+        const n1 = e.length;
+        checkDSSActions(v0, `${p}/OperationCode`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          checkDSSActionsName(v0, `${p}/OperationCode`, e);
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/OperationCode`);
+          }
+        }
+      }
+    }
+    const v3 = d.Document;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/Document`, "string");
+    }
+    const v4 = d.Parameters;
+    if (v4 !== undefined) {
+      if (Array.isArray(v4)) {
+        for (let i5 = 0; i5 < v4.length; i5++) {
+          const v6 = v4[i5];
+          checkTransactionParameter(v6, `${p}/Parameters/${i5}`, e);
+        }
+      } else typeProblem(e, `${p}/Parameters`, "array");
+    }
+    const v7 = d.Documents;
+    if (v7 !== undefined) {
+      if (Array.isArray(v7)) {
+        for (let i8 = 0; i8 < v7.length; i8++) {
+          const v9 = v7[i8];
+          checkDocumentContent(v9, `${p}/Documents/${i8}`, e);
+        }
+      } else typeProblem(e, `${p}/Documents`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+export const validateListCertificatesResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        checkDSSCertificateEx(v1, `${p}/${i0}`, e);
+      }
+    } else typeProblem(e, p, "array");
   },
-};
-const schema27 = { type: "number", enum: [0, 1, 2, 3, 4, 5, 6, 8] };
-function validate62(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === 0 ||
-      data === 1 ||
-      data === 2 ||
-      data === 3 ||
-      data === 4 ||
-      data === 5 ||
-      data === 6 ||
-      data === 8
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema27.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate62.errors = vErrors;
-  return errors === 0;
-}
-const schema28 = {
-  type: "string",
-  enum: [
-    "CRL_REASON_UNSPECIFIED",
-    "CRL_REASON_KEY_COMPROMISE",
-    "CRL_REASON_CA_COMPROMISE",
-    "CRL_REASON_AFFILATION_CHANGED",
-    "CRL_REASON_SUPERSEDED",
-    "CRL_REASON_CESSATION_OF_OPERATION",
-    "CRL_REASON_CERTIFICATE_HOLD",
-    "CRL_REASON_REMOVE_FROM_CRL",
-  ],
-};
-function validate64(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "CRL_REASON_UNSPECIFIED" ||
-      data === "CRL_REASON_KEY_COMPROMISE" ||
-      data === "CRL_REASON_CA_COMPROMISE" ||
-      data === "CRL_REASON_AFFILATION_CHANGED" ||
-      data === "CRL_REASON_SUPERSEDED" ||
-      data === "CRL_REASON_CESSATION_OF_OPERATION" ||
-      data === "CRL_REASON_CERTIFICATE_HOLD" ||
-      data === "CRL_REASON_REMOVE_FROM_CRL"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema28.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate64.errors = vErrors;
-  return errors === 0;
-}
-const schema29 = {
-  type: "string",
-  pattern:
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
-};
-const pattern3 = /* @__PURE__ */ new RegExp(
-  "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
-  "u",
 );
-function validate66(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern3.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: {
-          pattern:
-            "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
-        },
-        message:
-          'must match pattern "' +
-          "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$" +
-          '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate66.errors = vErrors;
-  return errors === 0;
-}
-function validate61(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.RevocationReason === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RevocationReason" },
-        message: "must have required property '" + "RevocationReason" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.RevocationReason !== undefined) {
-      let data0 = data.RevocationReason;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate62(data0, {
-          instancePath: instancePath + "/RevocationReason",
-          parentData: data,
-          parentDataProperty: "RevocationReason",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate64(data0, {
-          instancePath: instancePath + "/RevocationReason",
-          parentData: data,
-          parentDataProperty: "RevocationReason",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err1 = {
-          instancePath: instancePath + "/RevocationReason",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
+export const validateDssError: CompiledSchema = /* @__PURE__ */ compiled(checkDssError);
+export const validateInstallCertificateRequest: CompiledSchema = /* @__PURE__ */ compiled(
+  checkInstallCertificateRequest,
+);
+export const validateInstallCertificateResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    {
+      const n0 = e.length;
+      checkDSSCertificateEx(d, p, e);
+      if (e.length > n0) {
+        const m1 = e.length;
+        if (Array.isArray(d)) {
+          for (let i2 = 0; i2 < d.length; i2++) {
+            const v3 = d[i2];
+            checkDSSCertificateEx(v3, `${p}/${i2}`, e);
           }
+        } else typeProblem(e, p, "array");
+        if (e.length === m1) e.length = n0;
+        else {
+          anyOfProblem(e, p);
         }
       }
     }
-    if (data.RevocationDate !== undefined) {
-      if (
-        !validate66(data.RevocationDate, {
-          instancePath: instancePath + "/RevocationDate",
-          parentData: data,
-          parentDataProperty: "RevocationDate",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.RevocationComments !== undefined) {
-      if (typeof data.RevocationComments !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/RevocationComments",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.UnholdDate !== undefined) {
-      if (
-        !validate66(data.UnholdDate, {
-          instancePath: instancePath + "/UnholdDate",
-          parentData: data,
-          parentDataProperty: "UnholdDate",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.RequestDate !== undefined) {
-      if (
-        !validate66(data.RequestDate, {
-          instancePath: instancePath + "/RequestDate",
-          parentData: data,
-          parentDataProperty: "RequestDate",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ApproveDate !== undefined) {
-      if (
-        !validate66(data.ApproveDate, {
-          instancePath: instancePath + "/ApproveDate",
-          parentData: data,
-          parentDataProperty: "ApproveDate",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.UnholdAction !== undefined) {
-      let data6 = data.UnholdAction;
-      const _errs16 = errors;
-      let valid6 = false;
-      const _errs17 = errors;
-      if (typeof data6 !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/UnholdAction",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      var _valid1 = _errs17 === errors;
-      valid6 = valid6 || _valid1;
-      const _errs19 = errors;
-      if (data6 !== null) {
-        const err4 = {
-          instancePath: instancePath + "/UnholdAction",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      var _valid1 = _errs19 === errors;
-      valid6 = valid6 || _valid1;
-      if (!valid6) {
-        const err5 = {
-          instancePath: instancePath + "/UnholdAction",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      } else {
-        errors = _errs16;
-        if (vErrors !== null) {
-          if (_errs16) {
-            vErrors.length = _errs16;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.SerialNumber !== undefined) {
-      let data7 = data.SerialNumber;
-      const _errs22 = errors;
-      let valid7 = false;
-      const _errs23 = errors;
-      if (typeof data7 !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/SerialNumber",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      var _valid2 = _errs23 === errors;
-      valid7 = valid7 || _valid2;
-      const _errs25 = errors;
-      if (data7 !== null) {
-        const err7 = {
-          instancePath: instancePath + "/SerialNumber",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      var _valid2 = _errs25 === errors;
-      valid7 = valid7 || _valid2;
-      if (!valid7) {
-        const err8 = {
-          instancePath: instancePath + "/SerialNumber",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      } else {
-        errors = _errs22;
-        if (vErrors !== null) {
-          if (_errs22) {
-            vErrors.length = _errs22;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.DistName !== undefined) {
-      let data8 = data.DistName;
-      const _errs28 = errors;
-      let valid8 = false;
-      const _errs29 = errors;
-      if (typeof data8 !== "string") {
-        const err9 = {
-          instancePath: instancePath + "/DistName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      var _valid3 = _errs29 === errors;
-      valid8 = valid8 || _valid3;
-      const _errs31 = errors;
-      if (data8 !== null) {
-        const err10 = {
-          instancePath: instancePath + "/DistName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-      var _valid3 = _errs31 === errors;
-      valid8 = valid8 || _valid3;
-      if (!valid8) {
-        const err11 = {
-          instancePath: instancePath + "/DistName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      } else {
-        errors = _errs28;
-        if (vErrors !== null) {
-          if (_errs28) {
-            vErrors.length = _errs28;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.SignedRequest !== undefined) {
-      let data9 = data.SignedRequest;
-      const _errs34 = errors;
-      let valid9 = false;
-      const _errs35 = errors;
-      if (typeof data9 !== "string") {
-        const err12 = {
-          instancePath: instancePath + "/SignedRequest",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      var _valid4 = _errs35 === errors;
-      valid9 = valid9 || _valid4;
-      const _errs37 = errors;
-      if (data9 !== null) {
-        const err13 = {
-          instancePath: instancePath + "/SignedRequest",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-      var _valid4 = _errs37 === errors;
-      valid9 = valid9 || _valid4;
-      if (!valid9) {
-        const err14 = {
-          instancePath: instancePath + "/SignedRequest",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      } else {
-        errors = _errs34;
-        if (vErrors !== null) {
-          if (_errs34) {
-            vErrors.length = _errs34;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err15 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err15];
-    } else {
-      vErrors.push(err15);
-    }
-    errors++;
-  }
-  validate61.errors = vErrors;
-  return errors === 0;
-}
-function validate56(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Value === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Value !== undefined) {
-      let data0 = data.Value;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate57(data0, {
-          instancePath: instancePath + "/Value",
-          parentData: data,
-          parentDataProperty: "Value",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate59(data0, {
-          instancePath: instancePath + "/Value",
-          parentData: data,
-          parentDataProperty: "Value",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err1 = {
-          instancePath: instancePath + "/Value",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.RevocationInfo !== undefined) {
-      let data1 = data.RevocationInfo;
-      const _errs6 = errors;
-      let valid2 = false;
-      const _errs7 = errors;
-      if (
-        !validate61(data1, {
-          instancePath: instancePath + "/RevocationInfo",
-          parentData: data,
-          parentDataProperty: "RevocationInfo",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs7 === errors;
-      valid2 = valid2 || _valid1;
-      if (_valid1) {
-        var props0 = {};
-        props0.RevocationReason = true;
-        props0.RevocationDate = true;
-        props0.RevocationComments = true;
-        props0.UnholdDate = true;
-        props0.RequestDate = true;
-        props0.ApproveDate = true;
-        props0.UnholdAction = true;
-        props0.SerialNumber = true;
-        props0.DistName = true;
-        props0.SignedRequest = true;
-      }
-      const _errs8 = errors;
-      if (data1 !== null) {
-        const err2 = {
-          instancePath: instancePath + "/RevocationInfo",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err3 = {
-          instancePath: instancePath + "/RevocationInfo",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.PinCode !== undefined) {
-      let data2 = data.PinCode;
-      const _errs11 = errors;
-      let valid3 = false;
-      const _errs12 = errors;
-      if (typeof data2 !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      var _valid2 = _errs12 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs14 = errors;
-      if (data2 !== null) {
-        const err5 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid2 = _errs14 === errors;
-      valid3 = valid3 || _valid2;
-      if (!valid3) {
-        const err6 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      } else {
-        errors = _errs11;
-        if (vErrors !== null) {
-          if (_errs11) {
-            vErrors.length = _errs11;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ActiveCertId !== undefined) {
-      let data3 = data.ActiveCertId;
-      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
-        const err7 = {
-          instancePath: instancePath + "/ActiveCertId",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      if (typeof data3 == "number") {
-        if (!formats0.validate(data3)) {
-          const err8 = {
-            instancePath: instancePath + "/ActiveCertId",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err9 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
-}
-function validate55(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.DName === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DName" },
-        message: "must have required property '" + "DName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.CertificateBase64 === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CertificateBase64" },
-        message: "must have required property '" + "CertificateBase64" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Status === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Status" },
-        message: "must have required property '" + "Status" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.IsDefault === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IsDefault" },
-        message: "must have required property '" + "IsDefault" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.CertificateAuthorityID === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CertificateAuthorityID" },
-        message: "must have required property '" + "CertificateAuthorityID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.ID !== undefined) {
-      let data0 = data.ID;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err6 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err7 = {
-            instancePath: instancePath + "/ID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.DName !== undefined) {
-      if (typeof data.DName !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/DName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.CertificateBase64 !== undefined) {
-      if (typeof data.CertificateBase64 !== "string") {
-        const err9 = {
-          instancePath: instancePath + "/CertificateBase64",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.Status !== undefined) {
-      if (
-        !validate56(data.Status, {
-          instancePath: instancePath + "/Status",
-          parentData: data,
-          parentDataProperty: "Status",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.IsDefault !== undefined) {
-      if (typeof data.IsDefault !== "boolean") {
-        const err10 = {
-          instancePath: instancePath + "/IsDefault",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.CertificateAuthorityID !== undefined) {
-      let data5 = data.CertificateAuthorityID;
-      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
-        const err11 = {
-          instancePath: instancePath + "/CertificateAuthorityID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-      if (typeof data5 == "number") {
-        if (!formats0.validate(data5)) {
-          const err12 = {
-            instancePath: instancePath + "/CertificateAuthorityID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err13 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err13];
-    } else {
-      vErrors.push(err13);
-    }
-    errors++;
-  }
-  validate55.errors = vErrors;
-  return errors === 0;
-}
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (
-    !validate55(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-    errors = vErrors.length;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.CertificateType !== undefined) {
-      let data0 = data.CertificateType;
-      const _errs3 = errors;
-      let valid2 = false;
-      const _errs4 = errors;
-      if (typeof data0 !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      var _valid0 = _errs4 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs6 = errors;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err1 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err2 = {
-            instancePath: instancePath + "/CertificateType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      }
-      var _valid0 = _errs6 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err3 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs3;
-        if (vErrors !== null) {
-          if (_errs3) {
-            vErrors.length = _errs3;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CspID !== undefined) {
-      let data1 = data.CspID;
-      const _errs9 = errors;
-      let valid3 = false;
-      const _errs10 = errors;
-      if (typeof data1 !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      var _valid1 = _errs10 === errors;
-      valid3 = valid3 || _valid1;
-      const _errs12 = errors;
-      if (data1 !== null) {
-        const err5 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid1 = _errs12 === errors;
-      valid3 = valid3 || _valid1;
-      if (!valid3) {
-        const err6 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      } else {
-        errors = _errs9;
-        if (vErrors !== null) {
-          if (_errs9) {
-            vErrors.length = _errs9;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.HashAlgorithms !== undefined) {
-      let data2 = data.HashAlgorithms;
-      const _errs15 = errors;
-      let valid4 = false;
-      const _errs16 = errors;
-      if (Array.isArray(data2)) {
-        const len0 = data2.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data2[i0] !== "string") {
-            const err7 = {
-              instancePath: instancePath + "/HashAlgorithms/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid2 = _errs16 === errors;
-      valid4 = valid4 || _valid2;
-      const _errs20 = errors;
-      if (data2 !== null) {
-        const err9 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      var _valid2 = _errs20 === errors;
-      valid4 = valid4 || _valid2;
-      if (!valid4) {
-        const err10 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      } else {
-        errors = _errs15;
-        if (vErrors !== null) {
-          if (_errs15) {
-            vErrors.length = _errs15;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ProviderName !== undefined) {
-      let data4 = data.ProviderName;
-      const _errs23 = errors;
-      let valid7 = false;
-      const _errs24 = errors;
-      if (typeof data4 !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-      var _valid3 = _errs24 === errors;
-      valid7 = valid7 || _valid3;
-      const _errs26 = errors;
-      if (data4 !== null) {
-        const err12 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      var _valid3 = _errs26 === errors;
-      valid7 = valid7 || _valid3;
-      if (!valid7) {
-        const err13 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      } else {
-        errors = _errs23;
-        if (vErrors !== null) {
-          if (_errs23) {
-            vErrors.length = _errs23;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ProviderType !== undefined) {
-      let data5 = data.ProviderType;
-      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
-        const err14 = {
-          instancePath: instancePath + "/ProviderType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      if (typeof data5 == "number") {
-        if (!formats0.validate(data5)) {
-          const err15 = {
-            instancePath: instancePath + "/ProviderType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.PrivateKeyNotBefore !== undefined) {
-      let data6 = data.PrivateKeyNotBefore;
-      const _errs31 = errors;
-      let valid8 = false;
-      const _errs32 = errors;
-      if (
-        !validate66(data6, {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          parentData: data,
-          parentDataProperty: "PrivateKeyNotBefore",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-      var _valid4 = _errs32 === errors;
-      valid8 = valid8 || _valid4;
-      const _errs33 = errors;
-      if (data6 !== null) {
-        const err16 = {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      var _valid4 = _errs33 === errors;
-      valid8 = valid8 || _valid4;
-      if (!valid8) {
-        const err17 = {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      } else {
-        errors = _errs31;
-        if (vErrors !== null) {
-          if (_errs31) {
-            vErrors.length = _errs31;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.PrivateKeyNotAfter !== undefined) {
-      let data7 = data.PrivateKeyNotAfter;
-      const _errs36 = errors;
-      let valid9 = false;
-      const _errs37 = errors;
-      if (
-        !validate66(data7, {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          parentData: data,
-          parentDataProperty: "PrivateKeyNotAfter",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-      var _valid5 = _errs37 === errors;
-      valid9 = valid9 || _valid5;
-      const _errs38 = errors;
-      if (data7 !== null) {
-        const err18 = {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      var _valid5 = _errs38 === errors;
-      valid9 = valid9 || _valid5;
-      if (!valid9) {
-        const err19 = {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      } else {
-        errors = _errs36;
-        if (vErrors !== null) {
-          if (_errs36) {
-            vErrors.length = _errs36;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.HasPin !== undefined) {
-      if (typeof data.HasPin !== "boolean") {
-        const err20 = {
-          instancePath: instancePath + "/HasPin",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.FriendlyName !== undefined) {
-      if (typeof data.FriendlyName !== "string") {
-        const err21 = {
-          instancePath: instancePath + "/FriendlyName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err22 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err22];
-    } else {
-      vErrors.push(err22);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
-function validate52(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssign:descriptor:validateListCertificatesResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (
-        !validate54(data[i0], {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate52.errors = vErrors;
-  return errors === 0;
-}
-export const validateDssError: CompiledSchema = validate77;
-const schema30 = {
-  type: "object",
-  required: ["Message"],
-  properties: {
-    Message: { anyOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DssErrorCode" }, { type: "string" }] },
   },
-};
-const schema31 = {
-  type: "string",
-  enum: [
-    "invalid_enroll",
-    "invalid_rev_request",
-    "request_not_found",
-    "invalid_certificate_format",
-    "appropriate_enroll_not_found",
-    "invalid_request_status",
-    "duplicate_friendly_name",
-    "invalid_frinendly_name_length",
-    "invalid_parameters",
-    "invalid_certificate_status",
-    "parameters_required",
-    "content_required",
-    "invalid_content",
-    "invalid_recipients",
-    "certificate_not_found",
-    "invalid_certificate",
-    "invalid_pin",
-    "invalid_signature_params",
-    "tsp_error",
-    "ocsp_error",
-    "cert_chain_error",
-    "invalid_cert",
-  ],
-};
-function validate78(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
+);
+export const validateGetCertificateKeyParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
+    if (typeof d === "number") {
+      if (!int32Format.validate(d)) formatProblem(e, p, "int32");
     }
-    errors++;
-  }
-  if (
-    !(
-      data === "invalid_enroll" ||
-      data === "invalid_rev_request" ||
-      data === "request_not_found" ||
-      data === "invalid_certificate_format" ||
-      data === "appropriate_enroll_not_found" ||
-      data === "invalid_request_status" ||
-      data === "duplicate_friendly_name" ||
-      data === "invalid_frinendly_name_length" ||
-      data === "invalid_parameters" ||
-      data === "invalid_certificate_status" ||
-      data === "parameters_required" ||
-      data === "content_required" ||
-      data === "invalid_content" ||
-      data === "invalid_recipients" ||
-      data === "certificate_not_found" ||
-      data === "invalid_certificate" ||
-      data === "invalid_pin" ||
-      data === "invalid_signature_params" ||
-      data === "tsp_error" ||
-      data === "ocsp_error" ||
-      data === "cert_chain_error" ||
-      data === "invalid_cert"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema31.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate78.errors = vErrors;
-  return errors === 0;
-}
-function validate77(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Message === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Message" },
-        message: "must have required property '" + "Message" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Message !== undefined) {
-      let data0 = data.Message;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate78(data0, {
-          instancePath: instancePath + "/Message",
-          parentData: data,
-          parentDataProperty: "Message",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (typeof data0 !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/Message",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err2 = {
-          instancePath: instancePath + "/Message",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate77.errors = vErrors;
-  return errors === 0;
-}
-export const validateInstallCertificateRequest: CompiledSchema = validate80;
-const schema32 = {
-  type: "object",
-  required: ["certificate"],
-  properties: { certificate: { type: "string" } },
-};
-function validate80(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.certificate === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "certificate" },
-        message: "must have required property '" + "certificate" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.certificate !== undefined) {
-      if (typeof data.certificate !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/certificate",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate80.errors = vErrors;
-  return errors === 0;
-}
-export const validateInstallCertificateResponse200: CompiledSchema = validate81;
-const schema33 = {
-  anyOf: [
-    { $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateEx" },
-    { type: "array", items: { $ref: "urn:trustspec:dsssign#/$defs/DSSCertificateEx" } },
-  ],
-  $id: "urn:trustspec:dsssign:descriptor:validateInstallCertificateResponse200",
-};
-function validate82(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (
-    !validate55(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-    errors = vErrors.length;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.CertificateType !== undefined) {
-      let data0 = data.CertificateType;
-      const _errs3 = errors;
-      let valid2 = false;
-      const _errs4 = errors;
-      if (typeof data0 !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      var _valid0 = _errs4 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs6 = errors;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err1 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err2 = {
-            instancePath: instancePath + "/CertificateType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      }
-      var _valid0 = _errs6 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err3 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs3;
-        if (vErrors !== null) {
-          if (_errs3) {
-            vErrors.length = _errs3;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CspID !== undefined) {
-      let data1 = data.CspID;
-      const _errs9 = errors;
-      let valid3 = false;
-      const _errs10 = errors;
-      if (typeof data1 !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      var _valid1 = _errs10 === errors;
-      valid3 = valid3 || _valid1;
-      const _errs12 = errors;
-      if (data1 !== null) {
-        const err5 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid1 = _errs12 === errors;
-      valid3 = valid3 || _valid1;
-      if (!valid3) {
-        const err6 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      } else {
-        errors = _errs9;
-        if (vErrors !== null) {
-          if (_errs9) {
-            vErrors.length = _errs9;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.HashAlgorithms !== undefined) {
-      let data2 = data.HashAlgorithms;
-      const _errs15 = errors;
-      let valid4 = false;
-      const _errs16 = errors;
-      if (Array.isArray(data2)) {
-        const len0 = data2.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data2[i0] !== "string") {
-            const err7 = {
-              instancePath: instancePath + "/HashAlgorithms/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid2 = _errs16 === errors;
-      valid4 = valid4 || _valid2;
-      const _errs20 = errors;
-      if (data2 !== null) {
-        const err9 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      var _valid2 = _errs20 === errors;
-      valid4 = valid4 || _valid2;
-      if (!valid4) {
-        const err10 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      } else {
-        errors = _errs15;
-        if (vErrors !== null) {
-          if (_errs15) {
-            vErrors.length = _errs15;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ProviderName !== undefined) {
-      let data4 = data.ProviderName;
-      const _errs23 = errors;
-      let valid7 = false;
-      const _errs24 = errors;
-      if (typeof data4 !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-      var _valid3 = _errs24 === errors;
-      valid7 = valid7 || _valid3;
-      const _errs26 = errors;
-      if (data4 !== null) {
-        const err12 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      var _valid3 = _errs26 === errors;
-      valid7 = valid7 || _valid3;
-      if (!valid7) {
-        const err13 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      } else {
-        errors = _errs23;
-        if (vErrors !== null) {
-          if (_errs23) {
-            vErrors.length = _errs23;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ProviderType !== undefined) {
-      let data5 = data.ProviderType;
-      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
-        const err14 = {
-          instancePath: instancePath + "/ProviderType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      if (typeof data5 == "number") {
-        if (!formats0.validate(data5)) {
-          const err15 = {
-            instancePath: instancePath + "/ProviderType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.PrivateKeyNotBefore !== undefined) {
-      let data6 = data.PrivateKeyNotBefore;
-      const _errs31 = errors;
-      let valid8 = false;
-      const _errs32 = errors;
-      if (
-        !validate66(data6, {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          parentData: data,
-          parentDataProperty: "PrivateKeyNotBefore",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-      var _valid4 = _errs32 === errors;
-      valid8 = valid8 || _valid4;
-      const _errs33 = errors;
-      if (data6 !== null) {
-        const err16 = {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      var _valid4 = _errs33 === errors;
-      valid8 = valid8 || _valid4;
-      if (!valid8) {
-        const err17 = {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      } else {
-        errors = _errs31;
-        if (vErrors !== null) {
-          if (_errs31) {
-            vErrors.length = _errs31;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.PrivateKeyNotAfter !== undefined) {
-      let data7 = data.PrivateKeyNotAfter;
-      const _errs36 = errors;
-      let valid9 = false;
-      const _errs37 = errors;
-      if (
-        !validate66(data7, {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          parentData: data,
-          parentDataProperty: "PrivateKeyNotAfter",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-      var _valid5 = _errs37 === errors;
-      valid9 = valid9 || _valid5;
-      const _errs38 = errors;
-      if (data7 !== null) {
-        const err18 = {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      var _valid5 = _errs38 === errors;
-      valid9 = valid9 || _valid5;
-      if (!valid9) {
-        const err19 = {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      } else {
-        errors = _errs36;
-        if (vErrors !== null) {
-          if (_errs36) {
-            vErrors.length = _errs36;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.HasPin !== undefined) {
-      if (typeof data.HasPin !== "boolean") {
-        const err20 = {
-          instancePath: instancePath + "/HasPin",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.FriendlyName !== undefined) {
-      if (typeof data.FriendlyName !== "string") {
-        const err21 = {
-          instancePath: instancePath + "/FriendlyName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err22 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err22];
-    } else {
-      vErrors.push(err22);
-    }
-    errors++;
-  }
-  validate82.errors = vErrors;
-  return errors === 0;
-}
-function validate81(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssign:descriptor:validateInstallCertificateResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  if (
-    !validate82(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-    errors = vErrors.length;
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    var props0 = {};
-    props0.CertificateType = true;
-    props0.CspID = true;
-    props0.HashAlgorithms = true;
-    props0.ProviderName = true;
-    props0.ProviderType = true;
-    props0.PrivateKeyNotBefore = true;
-    props0.PrivateKeyNotAfter = true;
-    props0.HasPin = true;
-    props0.FriendlyName = true;
-    props0.ID = true;
-    props0.DName = true;
-    props0.CertificateBase64 = true;
-    props0.Status = true;
-    props0.IsDefault = true;
-    props0.CertificateAuthorityID = true;
-  }
-  const _errs2 = errors;
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (
-        !validate82(data[i0], {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  var _valid0 = _errs2 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    var items0 = true;
-  }
-  if (!valid0) {
-    const err1 = {
-      instancePath,
-      keyword: "anyOf",
-      params: {},
-      message: "must match a schema in anyOf",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate81.errors = vErrors;
-  evaluated0.props = props0;
-  evaluated0.items = items0;
-  return errors === 0;
-}
-export const validateGetCertificateKeyParam: CompiledSchema = validate88;
-const schema35 = {
-  type: "integer",
-  format: "int32",
-  $id: "urn:trustspec:dsssign:descriptor:validateGetCertificateKeyParam",
-};
-function validate88(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssign:descriptor:validateGetCertificateKeyParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data))) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "integer" },
-      message: "must be integer",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (typeof data == "number") {
-    if (!formats0.validate(data)) {
-      const err1 = {
-        instancePath,
-        keyword: "format",
-        params: { format: "int32" },
-        message: 'must match format "' + "int32" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-  }
-  validate88.errors = vErrors;
-  return errors === 0;
-}
-export const validateDSSCertificateEx: CompiledSchema = validate89;
-function validate89(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (
-    !validate55(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-    errors = vErrors.length;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.CertificateType !== undefined) {
-      let data0 = data.CertificateType;
-      const _errs3 = errors;
-      let valid2 = false;
-      const _errs4 = errors;
-      if (typeof data0 !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      var _valid0 = _errs4 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs6 = errors;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err1 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err2 = {
-            instancePath: instancePath + "/CertificateType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      }
-      var _valid0 = _errs6 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err3 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs3;
-        if (vErrors !== null) {
-          if (_errs3) {
-            vErrors.length = _errs3;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CspID !== undefined) {
-      let data1 = data.CspID;
-      const _errs9 = errors;
-      let valid3 = false;
-      const _errs10 = errors;
-      if (typeof data1 !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      var _valid1 = _errs10 === errors;
-      valid3 = valid3 || _valid1;
-      const _errs12 = errors;
-      if (data1 !== null) {
-        const err5 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid1 = _errs12 === errors;
-      valid3 = valid3 || _valid1;
-      if (!valid3) {
-        const err6 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      } else {
-        errors = _errs9;
-        if (vErrors !== null) {
-          if (_errs9) {
-            vErrors.length = _errs9;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.HashAlgorithms !== undefined) {
-      let data2 = data.HashAlgorithms;
-      const _errs15 = errors;
-      let valid4 = false;
-      const _errs16 = errors;
-      if (Array.isArray(data2)) {
-        const len0 = data2.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data2[i0] !== "string") {
-            const err7 = {
-              instancePath: instancePath + "/HashAlgorithms/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid2 = _errs16 === errors;
-      valid4 = valid4 || _valid2;
-      const _errs20 = errors;
-      if (data2 !== null) {
-        const err9 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      var _valid2 = _errs20 === errors;
-      valid4 = valid4 || _valid2;
-      if (!valid4) {
-        const err10 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      } else {
-        errors = _errs15;
-        if (vErrors !== null) {
-          if (_errs15) {
-            vErrors.length = _errs15;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ProviderName !== undefined) {
-      let data4 = data.ProviderName;
-      const _errs23 = errors;
-      let valid7 = false;
-      const _errs24 = errors;
-      if (typeof data4 !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-      var _valid3 = _errs24 === errors;
-      valid7 = valid7 || _valid3;
-      const _errs26 = errors;
-      if (data4 !== null) {
-        const err12 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      var _valid3 = _errs26 === errors;
-      valid7 = valid7 || _valid3;
-      if (!valid7) {
-        const err13 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      } else {
-        errors = _errs23;
-        if (vErrors !== null) {
-          if (_errs23) {
-            vErrors.length = _errs23;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ProviderType !== undefined) {
-      let data5 = data.ProviderType;
-      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
-        const err14 = {
-          instancePath: instancePath + "/ProviderType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      if (typeof data5 == "number") {
-        if (!formats0.validate(data5)) {
-          const err15 = {
-            instancePath: instancePath + "/ProviderType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.PrivateKeyNotBefore !== undefined) {
-      let data6 = data.PrivateKeyNotBefore;
-      const _errs31 = errors;
-      let valid8 = false;
-      const _errs32 = errors;
-      if (
-        !validate66(data6, {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          parentData: data,
-          parentDataProperty: "PrivateKeyNotBefore",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-      var _valid4 = _errs32 === errors;
-      valid8 = valid8 || _valid4;
-      const _errs33 = errors;
-      if (data6 !== null) {
-        const err16 = {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      var _valid4 = _errs33 === errors;
-      valid8 = valid8 || _valid4;
-      if (!valid8) {
-        const err17 = {
-          instancePath: instancePath + "/PrivateKeyNotBefore",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      } else {
-        errors = _errs31;
-        if (vErrors !== null) {
-          if (_errs31) {
-            vErrors.length = _errs31;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.PrivateKeyNotAfter !== undefined) {
-      let data7 = data.PrivateKeyNotAfter;
-      const _errs36 = errors;
-      let valid9 = false;
-      const _errs37 = errors;
-      if (
-        !validate66(data7, {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          parentData: data,
-          parentDataProperty: "PrivateKeyNotAfter",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-        errors = vErrors.length;
-      }
-      var _valid5 = _errs37 === errors;
-      valid9 = valid9 || _valid5;
-      const _errs38 = errors;
-      if (data7 !== null) {
-        const err18 = {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      var _valid5 = _errs38 === errors;
-      valid9 = valid9 || _valid5;
-      if (!valid9) {
-        const err19 = {
-          instancePath: instancePath + "/PrivateKeyNotAfter",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      } else {
-        errors = _errs36;
-        if (vErrors !== null) {
-          if (_errs36) {
-            vErrors.length = _errs36;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.HasPin !== undefined) {
-      if (typeof data.HasPin !== "boolean") {
-        const err20 = {
-          instancePath: instancePath + "/HasPin",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.FriendlyName !== undefined) {
-      if (typeof data.FriendlyName !== "string") {
-        const err21 = {
-          instancePath: instancePath + "/FriendlyName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err22 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err22];
-    } else {
-      vErrors.push(err22);
-    }
-    errors++;
-  }
-  validate89.errors = vErrors;
-  return errors === 0;
-}
-export const validateDSSCertificateFormat: CompiledSchema = validate93;
-const schema37 = { type: "number", enum: [1, 2, 4] };
-function validate93(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 1 || data === 2 || data === 4)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema37.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate93.errors = vErrors;
-  return errors === 0;
-}
-export const validateGetCertificateContentResponse200: CompiledSchema = validate94;
-const schema38 = {
-  type: "string",
-  $id: "urn:trustspec:dsssign:descriptor:validateGetCertificateContentResponse200",
-};
-function validate94(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssign:descriptor:validateGetCertificateContentResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate94.errors = vErrors;
-  return errors === 0;
-}
-export const validateDefaultProperty: CompiledSchema = validate95;
-const schema39 = {
-  type: "object",
-  required: ["Default"],
-  properties: { Default: { type: "boolean" } },
-};
-function validate95(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Default === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Default" },
-        message: "must have required property '" + "Default" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Default !== undefined) {
-      if (typeof data.Default !== "boolean") {
-        const err1 = {
-          instancePath: instancePath + "/Default",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate95.errors = vErrors;
-  return errors === 0;
-}
-export const validateFriendlyNameProperty: CompiledSchema = validate96;
-const schema40 = {
-  type: "object",
-  required: ["FriendlyName"],
-  properties: { FriendlyName: { type: "string", maxLength: 255 } },
-};
-const func1 = ucs2length;
-function validate96(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.FriendlyName === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "FriendlyName" },
-        message: "must have required property '" + "FriendlyName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.FriendlyName !== undefined) {
-      let data0 = data.FriendlyName;
-      if (typeof data0 === "string") {
-        if (func1(data0) > 255) {
-          const err1 = {
-            instancePath: instancePath + "/FriendlyName",
-            keyword: "maxLength",
-            params: { limit: 255 },
-            message: "must NOT have more than 255 characters",
-          };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      } else {
-        const err2 = {
-          instancePath: instancePath + "/FriendlyName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate96.errors = vErrors;
-  return errors === 0;
-}
-export const validatePinInfo: CompiledSchema = validate97;
-const schema41 = {
-  type: "object",
-  required: ["Pin", "NewPin"],
-  properties: { Pin: { type: "string" }, NewPin: { type: "string" } },
-};
-function validate97(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Pin === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Pin" },
-        message: "must have required property '" + "Pin" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.NewPin === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "NewPin" },
-        message: "must have required property '" + "NewPin" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Pin !== undefined) {
-      if (typeof data.Pin !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Pin",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.NewPin !== undefined) {
-      if (typeof data.NewPin !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/NewPin",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate97.errors = vErrors;
-  return errors === 0;
-}
-export const validateListCertificateRevokeRequestsResponse200: CompiledSchema = validate98;
-const schema42 = {
-  type: "array",
-  items: { $ref: "urn:trustspec:dsssign#/$defs/DSSRevRequest" },
-  $id: "urn:trustspec:dsssign:descriptor:validateListCertificateRevokeRequestsResponse200",
-};
-const schema43 = {
-  type: "object",
-  required: ["Base64Request", "ID", "CertificateAuthorityID", "Status", "RevInfo"],
-  properties: {
-    Base64Request: { type: "string" },
-    ID: { type: "string" },
-    CertificateAuthorityID: { type: "integer", format: "int32" },
-    Status: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSRequestStatusEnum" },
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSRequestStatusEnumName" },
-      ],
-    },
-    RevInfo: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/RevocationInfo" }] },
   },
-};
-const schema44 = { type: "number", enum: [2, 4, 8, 16] };
-function validate100(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 2 || data === 4 || data === 8 || data === 16)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema44.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate100.errors = vErrors;
-  return errors === 0;
-}
-const schema45 = { type: "string", enum: ["PENDING", "ACCEPTED", "REJECTED", "REGISTRATION"] };
-function validate102(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(data === "PENDING" || data === "ACCEPTED" || data === "REJECTED" || data === "REGISTRATION")
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema45.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate102.errors = vErrors;
-  return errors === 0;
-}
-function validate99(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Base64Request === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Base64Request" },
-        message: "must have required property '" + "Base64Request" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.ID === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.CertificateAuthorityID === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CertificateAuthorityID" },
-        message: "must have required property '" + "CertificateAuthorityID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Status === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Status" },
-        message: "must have required property '" + "Status" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.RevInfo === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RevInfo" },
-        message: "must have required property '" + "RevInfo" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.Base64Request !== undefined) {
-      if (typeof data.Base64Request !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/Base64Request",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.ID !== undefined) {
-      if (typeof data.ID !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.CertificateAuthorityID !== undefined) {
-      let data2 = data.CertificateAuthorityID;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err7 = {
-          instancePath: instancePath + "/CertificateAuthorityID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number") {
-        if (!formats0.validate(data2)) {
-          const err8 = {
-            instancePath: instancePath + "/CertificateAuthorityID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Status !== undefined) {
-      let data3 = data.Status;
-      const _errs8 = errors;
-      let valid1 = false;
-      const _errs9 = errors;
-      if (
-        !validate100(data3, {
-          instancePath: instancePath + "/Status",
-          parentData: data,
-          parentDataProperty: "Status",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs9 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs10 = errors;
-      if (
-        !validate102(data3, {
-          instancePath: instancePath + "/Status",
-          parentData: data,
-          parentDataProperty: "Status",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs10 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err9 = {
-          instancePath: instancePath + "/Status",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      } else {
-        errors = _errs8;
-        if (vErrors !== null) {
-          if (_errs8) {
-            vErrors.length = _errs8;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.RevInfo !== undefined) {
-      if (
-        !validate61(data.RevInfo, {
-          instancePath: instancePath + "/RevInfo",
-          parentData: data,
-          parentDataProperty: "RevInfo",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err10 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err10];
-    } else {
-      vErrors.push(err10);
-    }
-    errors++;
-  }
-  validate99.errors = vErrors;
-  return errors === 0;
-}
-function validate98(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssign:descriptor:validateListCertificateRevokeRequestsResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (
-        !validate99(data[i0], {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate98.errors = vErrors;
-  return errors === 0;
-}
-export const validateCertificateStatus: CompiledSchema = validate106;
-function validate106(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Value === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Value !== undefined) {
-      let data0 = data.Value;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate57(data0, {
-          instancePath: instancePath + "/Value",
-          parentData: data,
-          parentDataProperty: "Value",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate59(data0, {
-          instancePath: instancePath + "/Value",
-          parentData: data,
-          parentDataProperty: "Value",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err1 = {
-          instancePath: instancePath + "/Value",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.RevocationInfo !== undefined) {
-      let data1 = data.RevocationInfo;
-      const _errs6 = errors;
-      let valid2 = false;
-      const _errs7 = errors;
-      if (
-        !validate61(data1, {
-          instancePath: instancePath + "/RevocationInfo",
-          parentData: data,
-          parentDataProperty: "RevocationInfo",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs7 === errors;
-      valid2 = valid2 || _valid1;
-      if (_valid1) {
-        var props0 = {};
-        props0.RevocationReason = true;
-        props0.RevocationDate = true;
-        props0.RevocationComments = true;
-        props0.UnholdDate = true;
-        props0.RequestDate = true;
-        props0.ApproveDate = true;
-        props0.UnholdAction = true;
-        props0.SerialNumber = true;
-        props0.DistName = true;
-        props0.SignedRequest = true;
-      }
-      const _errs8 = errors;
-      if (data1 !== null) {
-        const err2 = {
-          instancePath: instancePath + "/RevocationInfo",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err3 = {
-          instancePath: instancePath + "/RevocationInfo",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.PinCode !== undefined) {
-      let data2 = data.PinCode;
-      const _errs11 = errors;
-      let valid3 = false;
-      const _errs12 = errors;
-      if (typeof data2 !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      var _valid2 = _errs12 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs14 = errors;
-      if (data2 !== null) {
-        const err5 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid2 = _errs14 === errors;
-      valid3 = valid3 || _valid2;
-      if (!valid3) {
-        const err6 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      } else {
-        errors = _errs11;
-        if (vErrors !== null) {
-          if (_errs11) {
-            vErrors.length = _errs11;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ActiveCertId !== undefined) {
-      let data3 = data.ActiveCertId;
-      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
-        const err7 = {
-          instancePath: instancePath + "/ActiveCertId",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      if (typeof data3 == "number") {
-        if (!formats0.validate(data3)) {
-          const err8 = {
-            instancePath: instancePath + "/ActiveCertId",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err9 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate106.errors = vErrors;
-  return errors === 0;
-}
-export const validateDocument: CompiledSchema = validate110;
-const schema47 = {
-  type: "object",
-  properties: {
-    Content: { anyOf: [{ type: "string", contentEncoding: "base64" }, { type: "null" }] },
-    Name: { type: "string" },
-    Signature: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DocumentSignature" }] },
-    Encryption: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DocumentEncryption" }] },
-    Decryption: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DocumentDecryption" }] },
+);
+export const validateDSSCertificateEx: CompiledSchema =
+  /* @__PURE__ */ compiled(checkDSSCertificateEx);
+export const validateDSSCertificateFormat: CompiledSchema =
+  /* @__PURE__ */ compiled(checkDSSCertificateFormat);
+export const validateGetCertificateContentResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-const schema48 = {
-  type: "object",
-  properties: {
-    Type: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/SignatureType" },
-        { $ref: "urn:trustspec:dsssign#/$defs/SignatureTypeName" },
-      ],
-    },
-    Parameters: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/SignatureParameters" }] },
-    CertificateId: { type: "integer", format: "int32" },
-    PinCode: { type: "string" },
+);
+export const validateDefaultProperty: CompiledSchema =
+  /* @__PURE__ */ compiled(checkDefaultProperty);
+export const validateFriendlyNameProperty: CompiledSchema =
+  /* @__PURE__ */ compiled(checkFriendlyNameProperty);
+export const validatePinInfo: CompiledSchema = /* @__PURE__ */ compiled(checkPinInfo);
+export const validateListCertificateRevokeRequestsResponse200: CompiledSchema =
+  /* @__PURE__ */ compiled((d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        checkDSSRevRequest(v1, `${p}/${i0}`, e);
+      }
+    } else typeProblem(e, p, "array");
+  });
+export const validateCertificateStatus: CompiledSchema =
+  /* @__PURE__ */ compiled(checkCertificateStatus);
+export const validateDocument: CompiledSchema = /* @__PURE__ */ compiled(checkDocument);
+export const validateSignDocumentResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-const schema49 = { type: "number", enum: [0, 1, 2, 3, 4, 5] };
-function validate112(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2 || data === 3 || data === 4 || data === 5)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema49.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate112.errors = vErrors;
-  return errors === 0;
-}
-const schema50 = {
-  type: "string",
-  enum: ["XMLDSig", "GOST3410", "CAdES", "PDF", "MSOffice", "CMS"],
-};
-function validate114(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "XMLDSig" ||
-      data === "GOST3410" ||
-      data === "CAdES" ||
-      data === "PDF" ||
-      data === "MSOffice" ||
-      data === "CMS"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema50.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate114.errors = vErrors;
-  return errors === 0;
-}
-const schema51 = {
-  type: "object",
-  properties: {
-    TSPAddress: { type: "string" },
-    CADESType: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/CadesType" }] },
-    PDFReason: { type: "string" },
-    PDFLocation: { type: "string" },
-    PDFFormat: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/PdfFormat" }] },
-    XMLDsigType: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/XmlDsigType" }] },
-    Hash: { type: "string" },
-    IsDetached: { type: "string" },
-    PdfSignatureAppearance: { type: "string" },
-    PdfSignatureTemplateId: { type: "string" },
-    PdfCertificationLevel: {
-      allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/PdfCertificationLevel" }],
-    },
-    XPath: { type: "string" },
-    HashAlgorithm: { type: "string" },
-    PdfSignatureSize: { type: "string" },
-    CmsSignatureType: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/CmsSignatureType" }] },
-    SignatureIndex: { type: "string" },
-    DataToBeSigned: { type: "string" },
-    IncludeDtbs: { type: "string" },
-    OriginalDocument: { type: "string" },
+);
+export const validateParseDecryptionCertificatesResponse200: CompiledSchema =
+  /* @__PURE__ */ compiled((d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+          typeProblem(e, `${p}/${i0}`, "integer");
+        if (typeof v1 === "number") {
+          if (!int32Format.validate(v1)) formatProblem(e, `${p}/${i0}`, "int32");
+        }
+      }
+    } else typeProblem(e, p, "array");
+  });
+export const validateDocumentPackage: CompiledSchema =
+  /* @__PURE__ */ compiled(checkDocumentPackage);
+export const validateDSSSignDocumentResponse: CompiledSchema = /* @__PURE__ */ compiled(
+  checkDSSSignDocumentResponse,
+);
+export const validateDSSPolicy: CompiledSchema = /* @__PURE__ */ compiled(checkDSSPolicy);
+export const validateListRequestsResponse200: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (Array.isArray(d)) {
+      for (let i0 = 0; i0 < d.length; i0++) {
+        const v1 = d[i0];
+        checkDSSCertRequest(v1, `${p}/${i0}`, e);
+      }
+    } else typeProblem(e, p, "array");
   },
-  unevaluatedProperties: { type: "string" },
-};
-const schema52 = { type: "string", enum: ["BES", "XLT1", "T"] };
-function validate117(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "BES" || data === "XLT1" || data === "T")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema52.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate117.errors = vErrors;
-  return errors === 0;
-}
-const schema53 = { type: "string", enum: ["CMS", "CAdEST", "CAdES"] };
-function validate119(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "CMS" || data === "CAdEST" || data === "CAdES")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema53.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate119.errors = vErrors;
-  return errors === 0;
-}
-const schema54 = { type: "string", enum: ["XMLEnveloped", "XMLEnveloping", "XMLTemplate"] };
-function validate121(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "XMLEnveloped" || data === "XMLEnveloping" || data === "XMLTemplate")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema54.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate121.errors = vErrors;
-  return errors === 0;
-}
-const schema55 = {
-  type: "string",
-  enum: [
-    "NOT_CERTIFIED",
-    "CERTIFIED_NO_CHANGES_ALLOWED",
-    "CERTIFIED_FORM_FILLING",
-    "CERTIFIED_FORM_FILLING_AND_ANNOTATIONS",
-  ],
-};
-function validate123(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "NOT_CERTIFIED" ||
-      data === "CERTIFIED_NO_CHANGES_ALLOWED" ||
-      data === "CERTIFIED_FORM_FILLING" ||
-      data === "CERTIFIED_FORM_FILLING_AND_ANNOTATIONS"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema55.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate123.errors = vErrors;
-  return errors === 0;
-}
-const schema56 = { type: "string", enum: ["Sign", "Cosign", "Countersign", "CoSign"] };
-function validate125(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Sign" || data === "Cosign" || data === "Countersign" || data === "CoSign")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema56.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate125.errors = vErrors;
-  return errors === 0;
-}
-function validate116(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.TSPAddress !== undefined) {
-      if (typeof data.TSPAddress !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/TSPAddress",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.CADESType !== undefined) {
-      if (
-        !validate117(data.CADESType, {
-          instancePath: instancePath + "/CADESType",
-          parentData: data,
-          parentDataProperty: "CADESType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.PDFReason !== undefined) {
-      if (typeof data.PDFReason !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/PDFReason",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.PDFLocation !== undefined) {
-      if (typeof data.PDFLocation !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/PDFLocation",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.PDFFormat !== undefined) {
-      if (
-        !validate119(data.PDFFormat, {
-          instancePath: instancePath + "/PDFFormat",
-          parentData: data,
-          parentDataProperty: "PDFFormat",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.XMLDsigType !== undefined) {
-      if (
-        !validate121(data.XMLDsigType, {
-          instancePath: instancePath + "/XMLDsigType",
-          parentData: data,
-          parentDataProperty: "XMLDsigType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Hash !== undefined) {
-      if (typeof data.Hash !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/Hash",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.IsDetached !== undefined) {
-      if (typeof data.IsDetached !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/IsDetached",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.PdfSignatureAppearance !== undefined) {
-      if (typeof data.PdfSignatureAppearance !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/PdfSignatureAppearance",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.PdfSignatureTemplateId !== undefined) {
-      if (typeof data.PdfSignatureTemplateId !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/PdfSignatureTemplateId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.PdfCertificationLevel !== undefined) {
-      if (
-        !validate123(data.PdfCertificationLevel, {
-          instancePath: instancePath + "/PdfCertificationLevel",
-          parentData: data,
-          parentDataProperty: "PdfCertificationLevel",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.XPath !== undefined) {
-      if (typeof data.XPath !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/XPath",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.HashAlgorithm !== undefined) {
-      if (typeof data.HashAlgorithm !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/HashAlgorithm",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.PdfSignatureSize !== undefined) {
-      if (typeof data.PdfSignatureSize !== "string") {
-        const err9 = {
-          instancePath: instancePath + "/PdfSignatureSize",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.CmsSignatureType !== undefined) {
-      if (
-        !validate125(data.CmsSignatureType, {
-          instancePath: instancePath + "/CmsSignatureType",
-          parentData: data,
-          parentDataProperty: "CmsSignatureType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.SignatureIndex !== undefined) {
-      if (typeof data.SignatureIndex !== "string") {
-        const err10 = {
-          instancePath: instancePath + "/SignatureIndex",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.DataToBeSigned !== undefined) {
-      if (typeof data.DataToBeSigned !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/DataToBeSigned",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.IncludeDtbs !== undefined) {
-      if (typeof data.IncludeDtbs !== "string") {
-        const err12 = {
-          instancePath: instancePath + "/IncludeDtbs",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.OriginalDocument !== undefined) {
-      if (typeof data.OriginalDocument !== "string") {
-        const err13 = {
-          instancePath: instancePath + "/OriginalDocument",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    for (const key0 in data) {
-      if (
-        key0 !== "TSPAddress" &&
-        key0 !== "CADESType" &&
-        key0 !== "PDFReason" &&
-        key0 !== "PDFLocation" &&
-        key0 !== "PDFFormat" &&
-        key0 !== "XMLDsigType" &&
-        key0 !== "Hash" &&
-        key0 !== "IsDetached" &&
-        key0 !== "PdfSignatureAppearance" &&
-        key0 !== "PdfSignatureTemplateId" &&
-        key0 !== "PdfCertificationLevel" &&
-        key0 !== "XPath" &&
-        key0 !== "HashAlgorithm" &&
-        key0 !== "PdfSignatureSize" &&
-        key0 !== "CmsSignatureType" &&
-        key0 !== "SignatureIndex" &&
-        key0 !== "DataToBeSigned" &&
-        key0 !== "IncludeDtbs" &&
-        key0 !== "OriginalDocument"
-      ) {
-        if (typeof data[key0] !== "string") {
-          const err14 = {
-            instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-            keyword: "type",
-            params: { type: "string" },
-            message: "must be string",
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err15 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err15];
-    } else {
-      vErrors.push(err15);
-    }
-    errors++;
-  }
-  validate116.errors = vErrors;
-  return errors === 0;
-}
-function validate111(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Type !== undefined) {
-      let data0 = data.Type;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate112(data0, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate114(data0, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err0 = {
-          instancePath: instancePath + "/Type",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Parameters !== undefined) {
-      if (
-        !validate116(data.Parameters, {
-          instancePath: instancePath + "/Parameters",
-          parentData: data,
-          parentDataProperty: "Parameters",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.CertificateId !== undefined) {
-      let data2 = data.CertificateId;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err1 = {
-          instancePath: instancePath + "/CertificateId",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number") {
-        if (!formats0.validate(data2)) {
-          const err2 = {
-            instancePath: instancePath + "/CertificateId",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.PinCode !== undefined) {
-      if (typeof data.PinCode !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate111.errors = vErrors;
-  return errors === 0;
-}
-const schema57 = {
-  type: "object",
-  required: ["Type", "Certificates"],
-  properties: {
-    Type: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/EncryptionType" },
-        { $ref: "urn:trustspec:dsssign#/$defs/EncryptionTypeName" },
-      ],
-    },
-    Parameters: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/EncryptionParameters" }] },
-    Certificates: { type: "array", items: { type: "string", contentEncoding: "base64" } },
-  },
-};
-const schema58 = { type: "number", enum: [1] };
-function validate130(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 1)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema58.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate130.errors = vErrors;
-  return errors === 0;
-}
-const schema59 = { type: "string", enum: ["CMS"] };
-function validate132(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "CMS")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema59.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate132.errors = vErrors;
-  return errors === 0;
-}
-const schema60 = {
-  type: "object",
-  properties: {
-    SubjectIdentifierType: {
-      allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/SubjectIdentifierType" }],
-    },
-    IncludeCertificates: { type: "string" },
-  },
-  unevaluatedProperties: { type: "string" },
-};
-const schema61 = { type: "string", enum: ["SubjectKeyIdentifier", "IssuerAndSerialNumber"] };
-function validate135(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "SubjectKeyIdentifier" || data === "IssuerAndSerialNumber")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema61.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate135.errors = vErrors;
-  return errors === 0;
-}
-function validate134(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.SubjectIdentifierType !== undefined) {
-      if (
-        !validate135(data.SubjectIdentifierType, {
-          instancePath: instancePath + "/SubjectIdentifierType",
-          parentData: data,
-          parentDataProperty: "SubjectIdentifierType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.IncludeCertificates !== undefined) {
-      if (typeof data.IncludeCertificates !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/IncludeCertificates",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    for (const key0 in data) {
-      if (key0 !== "SubjectIdentifierType" && key0 !== "IncludeCertificates") {
-        if (typeof data[key0] !== "string") {
-          const err1 = {
-            instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-            keyword: "type",
-            params: { type: "string" },
-            message: "must be string",
-          };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate134.errors = vErrors;
-  return errors === 0;
-}
-function validate129(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Type === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Type" },
-        message: "must have required property '" + "Type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Certificates === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Certificates" },
-        message: "must have required property '" + "Certificates" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Type !== undefined) {
-      let data0 = data.Type;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate130(data0, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate132(data0, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err2 = {
-          instancePath: instancePath + "/Type",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Parameters !== undefined) {
-      if (
-        !validate134(data.Parameters, {
-          instancePath: instancePath + "/Parameters",
-          parentData: data,
-          parentDataProperty: "Parameters",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Certificates !== undefined) {
-      let data2 = data.Certificates;
-      if (Array.isArray(data2)) {
-        const len0 = data2.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data2[i0] !== "string") {
-            const err3 = {
-              instancePath: instancePath + "/Certificates/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err4 = {
-          instancePath: instancePath + "/Certificates",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate129.errors = vErrors;
-  return errors === 0;
-}
-const schema62 = {
-  type: "object",
-  required: ["Type"],
-  properties: {
-    Type: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/EncryptionType" },
-        { $ref: "urn:trustspec:dsssign#/$defs/EncryptionTypeName" },
-      ],
-    },
-    CertificateId: { type: "integer", format: "int32" },
-    PinCode: { type: "string" },
-  },
-};
-function validate139(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Type === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Type" },
-        message: "must have required property '" + "Type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Type !== undefined) {
-      let data0 = data.Type;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate130(data0, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate132(data0, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err1 = {
-          instancePath: instancePath + "/Type",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CertificateId !== undefined) {
-      let data1 = data.CertificateId;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err2 = {
-          instancePath: instancePath + "/CertificateId",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      if (typeof data1 == "number") {
-        if (!formats0.validate(data1)) {
-          const err3 = {
-            instancePath: instancePath + "/CertificateId",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.PinCode !== undefined) {
-      if (typeof data.PinCode !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate139.errors = vErrors;
-  return errors === 0;
-}
-function validate110(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Content !== undefined) {
-      let data0 = data.Content;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (typeof data0 !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/Content",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs5 = errors;
-      if (data0 !== null) {
-        const err1 = {
-          instancePath: instancePath + "/Content",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      var _valid0 = _errs5 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err2 = {
-          instancePath: instancePath + "/Content",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Name !== undefined) {
-      if (typeof data.Name !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/Name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.Signature !== undefined) {
-      if (
-        !validate111(data.Signature, {
-          instancePath: instancePath + "/Signature",
-          parentData: data,
-          parentDataProperty: "Signature",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Encryption !== undefined) {
-      if (
-        !validate129(data.Encryption, {
-          instancePath: instancePath + "/Encryption",
-          parentData: data,
-          parentDataProperty: "Encryption",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Decryption !== undefined) {
-      if (
-        !validate139(data.Decryption, {
-          instancePath: instancePath + "/Decryption",
-          parentData: data,
-          parentDataProperty: "Decryption",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate110.errors = vErrors;
-  return errors === 0;
-}
-export const validateSignDocumentResponse200: CompiledSchema = validate143;
-const schema63 = {
-  type: "string",
-  contentEncoding: "base64",
-  $id: "urn:trustspec:dsssign:descriptor:validateSignDocumentResponse200",
-};
-function validate143(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssign:descriptor:validateSignDocumentResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate143.errors = vErrors;
-  return errors === 0;
-}
-export const validateParseDecryptionCertificatesResponse200: CompiledSchema = validate144;
-const schema64 = {
-  type: "array",
-  items: { type: "integer", format: "int32" },
-  $id: "urn:trustspec:dsssign:descriptor:validateParseDecryptionCertificatesResponse200",
-};
-function validate144(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssign:descriptor:validateParseDecryptionCertificatesResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      let data0 = data[i0];
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err0 = {
-          instancePath: instancePath + "/" + i0,
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err1 = {
-            instancePath: instancePath + "/" + i0,
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate144.errors = vErrors;
-  return errors === 0;
-}
-export const validateDocumentPackage: CompiledSchema = validate145;
-const schema65 = {
-  type: "object",
-  required: ["Documents"],
-  properties: {
-    Documents: { type: "array", items: { $ref: "urn:trustspec:dsssign#/$defs/DocumentContent" } },
-    Name: { type: "string" },
-    Signature: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DocumentSignature" }] },
-    Encryption: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DocumentEncryption" }] },
-    Decryption: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/DocumentDecryption" }] },
-  },
-};
-const schema66 = {
-  type: "object",
-  required: ["Content"],
-  properties: { Name: { type: "string" }, Content: { type: "string", contentEncoding: "base64" } },
-};
-function validate146(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Content === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Content" },
-        message: "must have required property '" + "Content" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Name !== undefined) {
-      if (typeof data.Name !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/Name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.Content !== undefined) {
-      if (typeof data.Content !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Content",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate146.errors = vErrors;
-  return errors === 0;
-}
-function validate145(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Documents === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Documents" },
-        message: "must have required property '" + "Documents" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Documents !== undefined) {
-      let data0 = data.Documents;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate146(data0[i0], {
-              instancePath: instancePath + "/Documents/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err1 = {
-          instancePath: instancePath + "/Documents",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.Name !== undefined) {
-      if (typeof data.Name !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.Signature !== undefined) {
-      if (
-        !validate111(data.Signature, {
-          instancePath: instancePath + "/Signature",
-          parentData: data,
-          parentDataProperty: "Signature",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Encryption !== undefined) {
-      if (
-        !validate129(data.Encryption, {
-          instancePath: instancePath + "/Encryption",
-          parentData: data,
-          parentDataProperty: "Encryption",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.Decryption !== undefined) {
-      if (
-        !validate139(data.Decryption, {
-          instancePath: instancePath + "/Decryption",
-          parentData: data,
-          parentDataProperty: "Decryption",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate145.errors = vErrors;
-  return errors === 0;
-}
-export const validateDSSSignDocumentResponse: CompiledSchema = validate151;
-const schema67 = {
-  type: "object",
-  required: ["Results", "Errors"],
-  properties: {
-    Results: { type: "array", items: { type: "string", contentEncoding: "base64" } },
-    Errors: {
-      anyOf: [
-        { type: "array", items: { $ref: "urn:trustspec:dsssign#/$defs/DSSFault" } },
-        { type: "null" },
-      ],
-    },
-  },
-};
-const schema68 = { type: "object", unevaluatedProperties: {} };
-function validate152(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate152.errors = vErrors;
-  return errors === 0;
-}
-function validate151(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Results === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Results" },
-        message: "must have required property '" + "Results" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Errors === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Errors" },
-        message: "must have required property '" + "Errors" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Results !== undefined) {
-      let data0 = data.Results;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data0[i0] !== "string") {
-            const err2 = {
-              instancePath: instancePath + "/Results/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err2];
-            } else {
-              vErrors.push(err2);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err3 = {
-          instancePath: instancePath + "/Results",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.Errors !== undefined) {
-      let data2 = data.Errors;
-      const _errs6 = errors;
-      let valid3 = false;
-      const _errs7 = errors;
-      if (Array.isArray(data2)) {
-        const len1 = data2.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (
-            !validate152(data2[i1], {
-              instancePath: instancePath + "/Errors/" + i1,
-              parentData: data2,
-              parentDataProperty: i1,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err4 = {
-          instancePath: instancePath + "/Errors",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      var _valid0 = _errs7 === errors;
-      valid3 = valid3 || _valid0;
-      const _errs10 = errors;
-      if (data2 !== null) {
-        const err5 = {
-          instancePath: instancePath + "/Errors",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      var _valid0 = _errs10 === errors;
-      valid3 = valid3 || _valid0;
-      if (!valid3) {
-        const err6 = {
-          instancePath: instancePath + "/Errors",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err7 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
-    errors++;
-  }
-  validate151.errors = vErrors;
-  return errors === 0;
-}
-export const validateDSSPolicy: CompiledSchema = validate154;
-const schema69 = {
-  type: "object",
-  required: [
-    "CAPolicy",
-    "PinCodeMode",
-    "TspServices",
-    "TransactionConfirmation",
-    "AllowedSignatureTypes",
-    "ActionPolicy",
-  ],
-  properties: {
-    CAPolicy: { type: "array", items: { $ref: "urn:trustspec:dsssign#/$defs/DSSCAPolicy" } },
-    PinCodeMode: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/PinCodeMode" },
-        { $ref: "urn:trustspec:dsssign#/$defs/PinCodeModeName" },
-      ],
-    },
-    TspServices: { type: "array", items: { $ref: "urn:trustspec:dsssign#/$defs/TspService" } },
-    TransactionConfirmation: {
-      anyOf: [
-        { type: "boolean" },
-        { $ref: "urn:trustspec:dsssign#/$defs/MfaPolicy" },
-        { $ref: "urn:trustspec:dsssign#/$defs/MfaPolicyName" },
-      ],
-    },
-    AllowedSignatureTypes: {
-      type: "array",
-      items: {
-        anyOf: [
-          { $ref: "urn:trustspec:dsssign#/$defs/SignatureType" },
-          { $ref: "urn:trustspec:dsssign#/$defs/SignatureTypeName" },
-        ],
-      },
-    },
-    ActionPolicy: {
-      anyOf: [
-        { type: "array", items: { $ref: "urn:trustspec:dsssign#/$defs/DSSAction" } },
-        { type: "null" },
-      ],
-    },
-    CSPsPolicy: { type: "array", items: { $ref: "urn:trustspec:dsssign#/$defs/CspPolicy" } },
-  },
-};
-const schema70 = {
-  type: "object",
-  required: [
-    "ID",
-    "Name",
-    "Active",
-    "SNChangesEnable",
-    "NamePolicy",
-    "EKUTemplates",
-    "AllowUserMode",
-    "CAType",
-  ],
-  properties: {
-    ID: { type: "integer", format: "int32" },
-    Name: { type: "string" },
-    Active: { type: "boolean" },
-    SNChangesEnable: { type: "boolean" },
-    NamePolicy: {
-      type: "array",
-      items: { $ref: "urn:trustspec:dsssign#/$defs/SubjectNameComponent" },
-    },
-    EKUTemplates: {
-      type: "object",
-      unevaluatedProperties: { type: "array", items: { type: "string" } },
-    },
-    AllowUserMode: { type: "boolean" },
-    CAType: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSCAType" },
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSCATypeName" },
-      ],
-    },
-  },
-};
-const schema71 = {
-  type: "object",
-  required: ["IsRequired", "Order", "OID", "Name", "Value", "StringIdentifier"],
-  properties: {
-    IsRequired: { type: "boolean" },
-    Order: { type: "integer", format: "int32" },
-    OID: { type: "string" },
-    Name: { type: "string" },
-    Value: { anyOf: [{ type: "string" }, { type: "null" }] },
-    StringIdentifier: { type: "string" },
-  },
-};
-function validate156(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.IsRequired === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IsRequired" },
-        message: "must have required property '" + "IsRequired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Order === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Order" },
-        message: "must have required property '" + "Order" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.OID === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OID" },
-        message: "must have required property '" + "OID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Name === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Name" },
-        message: "must have required property '" + "Name" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.Value === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.StringIdentifier === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "StringIdentifier" },
-        message: "must have required property '" + "StringIdentifier" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.IsRequired !== undefined) {
-      if (typeof data.IsRequired !== "boolean") {
-        const err6 = {
-          instancePath: instancePath + "/IsRequired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.Order !== undefined) {
-      let data1 = data.Order;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err7 = {
-          instancePath: instancePath + "/Order",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-      if (typeof data1 == "number") {
-        if (!formats0.validate(data1)) {
-          const err8 = {
-            instancePath: instancePath + "/Order",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.OID !== undefined) {
-      if (typeof data.OID !== "string") {
-        const err9 = {
-          instancePath: instancePath + "/OID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.Name !== undefined) {
-      if (typeof data.Name !== "string") {
-        const err10 = {
-          instancePath: instancePath + "/Name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.Value !== undefined) {
-      let data4 = data.Value;
-      const _errs10 = errors;
-      let valid1 = false;
-      const _errs11 = errors;
-      if (typeof data4 !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-      var _valid0 = _errs11 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs13 = errors;
-      if (data4 !== null) {
-        const err12 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      var _valid0 = _errs13 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err13 = {
-          instancePath: instancePath + "/Value",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      } else {
-        errors = _errs10;
-        if (vErrors !== null) {
-          if (_errs10) {
-            vErrors.length = _errs10;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.StringIdentifier !== undefined) {
-      if (typeof data.StringIdentifier !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/StringIdentifier",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err15 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err15];
-    } else {
-      vErrors.push(err15);
-    }
-    errors++;
-  }
-  validate156.errors = vErrors;
-  return errors === 0;
-}
-const schema72 = { type: "number", enum: [0, 1, 2] };
-function validate158(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema72.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate158.errors = vErrors;
-  return errors === 0;
-}
-const schema73 = {
-  type: "string",
-  enum: ["CryptoProCA15Enroll", "CryptoProCA20Enroll", "DSSOutOfBandEnroll"],
-};
-function validate160(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "CryptoProCA15Enroll" ||
-      data === "CryptoProCA20Enroll" ||
-      data === "DSSOutOfBandEnroll"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema73.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate160.errors = vErrors;
-  return errors === 0;
-}
-function validate155(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Name === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Name" },
-        message: "must have required property '" + "Name" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Active === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Active" },
-        message: "must have required property '" + "Active" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.SNChangesEnable === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "SNChangesEnable" },
-        message: "must have required property '" + "SNChangesEnable" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.NamePolicy === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "NamePolicy" },
-        message: "must have required property '" + "NamePolicy" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.EKUTemplates === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "EKUTemplates" },
-        message: "must have required property '" + "EKUTemplates" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.AllowUserMode === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AllowUserMode" },
-        message: "must have required property '" + "AllowUserMode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.CAType === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CAType" },
-        message: "must have required property '" + "CAType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.ID !== undefined) {
-      let data0 = data.ID;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err8 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err9 = {
-            instancePath: instancePath + "/ID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Name !== undefined) {
-      if (typeof data.Name !== "string") {
-        const err10 = {
-          instancePath: instancePath + "/Name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.Active !== undefined) {
-      if (typeof data.Active !== "boolean") {
-        const err11 = {
-          instancePath: instancePath + "/Active",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.SNChangesEnable !== undefined) {
-      if (typeof data.SNChangesEnable !== "boolean") {
-        const err12 = {
-          instancePath: instancePath + "/SNChangesEnable",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.NamePolicy !== undefined) {
-      let data4 = data.NamePolicy;
-      if (Array.isArray(data4)) {
-        const len0 = data4.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate156(data4[i0], {
-              instancePath: instancePath + "/NamePolicy/" + i0,
-              parentData: data4,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err13 = {
-          instancePath: instancePath + "/NamePolicy",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.EKUTemplates !== undefined) {
-      let data6 = data.EKUTemplates;
-      if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-        for (const key0 in data6) {
-          let data7 = data6[key0];
-          if (Array.isArray(data7)) {
-            const len1 = data7.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              if (typeof data7[i1] !== "string") {
-                const err14 = {
-                  instancePath:
-                    instancePath +
-                    "/EKUTemplates/" +
-                    key0.replace(/~/g, "~0").replace(/\//g, "~1") +
-                    "/" +
-                    i1,
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
-                };
-                if (vErrors === null) {
-                  vErrors = [err14];
-                } else {
-                  vErrors.push(err14);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err15 = {
-              instancePath:
-                instancePath + "/EKUTemplates/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-              keyword: "type",
-              params: { type: "array" },
-              message: "must be array",
-            };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err16 = {
-          instancePath: instancePath + "/EKUTemplates",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.AllowUserMode !== undefined) {
-      if (typeof data.AllowUserMode !== "boolean") {
-        const err17 = {
-          instancePath: instancePath + "/AllowUserMode",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.CAType !== undefined) {
-      let data10 = data.CAType;
-      const _errs22 = errors;
-      let valid6 = false;
-      const _errs23 = errors;
-      if (
-        !validate158(data10, {
-          instancePath: instancePath + "/CAType",
-          parentData: data,
-          parentDataProperty: "CAType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs23 === errors;
-      valid6 = valid6 || _valid0;
-      const _errs24 = errors;
-      if (
-        !validate160(data10, {
-          instancePath: instancePath + "/CAType",
-          parentData: data,
-          parentDataProperty: "CAType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs24 === errors;
-      valid6 = valid6 || _valid0;
-      if (!valid6) {
-        const err18 = {
-          instancePath: instancePath + "/CAType",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      } else {
-        errors = _errs22;
-        if (vErrors !== null) {
-          if (_errs22) {
-            vErrors.length = _errs22;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err19 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err19];
-    } else {
-      vErrors.push(err19);
-    }
-    errors++;
-  }
-  validate155.errors = vErrors;
-  return errors === 0;
-}
-const schema74 = { type: "number", enum: [0, 1, 2] };
-function validate163(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema74.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate163.errors = vErrors;
-  return errors === 0;
-}
-const schema75 = { type: "string", enum: ["Required", "Forbid", "Allow"] };
-function validate165(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Required" || data === "Forbid" || data === "Allow")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema75.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate165.errors = vErrors;
-  return errors === 0;
-}
-const schema76 = {
-  type: "object",
-  required: ["Name", "Title", "Url"],
-  properties: { Name: { type: "string" }, Title: { type: "string" }, Url: { type: "string" } },
-};
-function validate167(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Name === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Name" },
-        message: "must have required property '" + "Name" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Title === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Title" },
-        message: "must have required property '" + "Title" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Url === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Url" },
-        message: "must have required property '" + "Url" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.Name !== undefined) {
-      if (typeof data.Name !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/Name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.Title !== undefined) {
-      if (typeof data.Title !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/Title",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.Url !== undefined) {
-      if (typeof data.Url !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/Url",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err6 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err6];
-    } else {
-      vErrors.push(err6);
-    }
-    errors++;
-  }
-  validate167.errors = vErrors;
-  return errors === 0;
-}
-const schema77 = { type: "number", enum: [0, 1, 2] };
-function validate169(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1 || data === 2)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema77.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate169.errors = vErrors;
-  return errors === 0;
-}
-const schema78 = { type: "string", enum: ["On", "Off", "NotSet"] };
-function validate171(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "On" || data === "Off" || data === "NotSet")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema78.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate171.errors = vErrors;
-  return errors === 0;
-}
-const schema79 = {
-  type: "object",
-  required: ["Action", "DisplayName", "Uri", "MfaRequired"],
-  properties: {
-    Action: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSActions" },
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSActionsName" },
-      ],
-    },
-    DisplayName: { type: "string" },
-    Uri: { type: "string" },
-    MfaRequired: { type: "boolean" },
-  },
-};
-const schema80 = { type: "number", enum: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] };
-function validate176(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === 1 ||
-      data === 2 ||
-      data === 4 ||
-      data === 8 ||
-      data === 16 ||
-      data === 32 ||
-      data === 64 ||
-      data === 128 ||
-      data === 256 ||
-      data === 512 ||
-      data === 1024
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema80.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate176.errors = vErrors;
-  return errors === 0;
-}
-const schema81 = {
-  type: "string",
-  enum: [
-    "Issue",
-    "SignDocument",
-    "SignDocuments",
-    "DecryptDocument",
-    "CreateRequest",
-    "DeleteCertificate",
-    "ChangePin",
-    "RenewCertificate",
-    "RevokeCertificate",
-    "HoldCertificate",
-    "UnholdCertificate",
-  ],
-};
-function validate178(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "Issue" ||
-      data === "SignDocument" ||
-      data === "SignDocuments" ||
-      data === "DecryptDocument" ||
-      data === "CreateRequest" ||
-      data === "DeleteCertificate" ||
-      data === "ChangePin" ||
-      data === "RenewCertificate" ||
-      data === "RevokeCertificate" ||
-      data === "HoldCertificate" ||
-      data === "UnholdCertificate"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema81.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate178.errors = vErrors;
-  return errors === 0;
-}
-function validate175(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Action === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Action" },
-        message: "must have required property '" + "Action" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.DisplayName === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DisplayName" },
-        message: "must have required property '" + "DisplayName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Uri === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Uri" },
-        message: "must have required property '" + "Uri" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.MfaRequired === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "MfaRequired" },
-        message: "must have required property '" + "MfaRequired" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.Action !== undefined) {
-      let data0 = data.Action;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate176(data0, {
-          instancePath: instancePath + "/Action",
-          parentData: data,
-          parentDataProperty: "Action",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate178(data0, {
-          instancePath: instancePath + "/Action",
-          parentData: data,
-          parentDataProperty: "Action",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err4 = {
-          instancePath: instancePath + "/Action",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.DisplayName !== undefined) {
-      if (typeof data.DisplayName !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/DisplayName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.Uri !== undefined) {
-      if (typeof data.Uri !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/Uri",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.MfaRequired !== undefined) {
-      if (typeof data.MfaRequired !== "boolean") {
-        const err7 = {
-          instancePath: instancePath + "/MfaRequired",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err8 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate175.errors = vErrors;
-  return errors === 0;
-}
-const schema82 = {
-  type: "object",
-  properties: {
-    ID: { type: "integer", format: "int32" },
-    ProviderName: { type: "string" },
-    ProviderType: { type: "integer", format: "int32" },
-    KeyLength: { type: "integer", format: "int32" },
-    HashAlgorithms: { anyOf: [{ type: "array", items: { type: "string" } }, { type: "null" }] },
-    Alias: { type: "string" },
-  },
-};
-function validate181(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID !== undefined) {
-      let data0 = data.ID;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err0 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err1 = {
-            instancePath: instancePath + "/ID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.ProviderName !== undefined) {
-      if (typeof data.ProviderName !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/ProviderName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.ProviderType !== undefined) {
-      let data2 = data.ProviderType;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err3 = {
-          instancePath: instancePath + "/ProviderType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number") {
-        if (!formats0.validate(data2)) {
-          const err4 = {
-            instancePath: instancePath + "/ProviderType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.KeyLength !== undefined) {
-      let data3 = data.KeyLength;
-      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
-        const err5 = {
-          instancePath: instancePath + "/KeyLength",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      if (typeof data3 == "number") {
-        if (!formats0.validate(data3)) {
-          const err6 = {
-            instancePath: instancePath + "/KeyLength",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.HashAlgorithms !== undefined) {
-      let data4 = data.HashAlgorithms;
-      const _errs10 = errors;
-      let valid1 = false;
-      const _errs11 = errors;
-      if (Array.isArray(data4)) {
-        const len0 = data4.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data4[i0] !== "string") {
-            const err7 = {
-              instancePath: instancePath + "/HashAlgorithms/" + i0,
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-      var _valid0 = _errs11 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs15 = errors;
-      if (data4 !== null) {
-        const err9 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      var _valid0 = _errs15 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err10 = {
-          instancePath: instancePath + "/HashAlgorithms",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      } else {
-        errors = _errs10;
-        if (vErrors !== null) {
-          if (_errs10) {
-            vErrors.length = _errs10;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Alias !== undefined) {
-      if (typeof data.Alias !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/Alias",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err12 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err12];
-    } else {
-      vErrors.push(err12);
-    }
-    errors++;
-  }
-  validate181.errors = vErrors;
-  return errors === 0;
-}
-function validate154(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.CAPolicy === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CAPolicy" },
-        message: "must have required property '" + "CAPolicy" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.PinCodeMode === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "PinCodeMode" },
-        message: "must have required property '" + "PinCodeMode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.TspServices === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "TspServices" },
-        message: "must have required property '" + "TspServices" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.TransactionConfirmation === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "TransactionConfirmation" },
-        message: "must have required property '" + "TransactionConfirmation" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.AllowedSignatureTypes === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AllowedSignatureTypes" },
-        message: "must have required property '" + "AllowedSignatureTypes" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.ActionPolicy === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ActionPolicy" },
-        message: "must have required property '" + "ActionPolicy" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.CAPolicy !== undefined) {
-      let data0 = data.CAPolicy;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate155(data0[i0], {
-              instancePath: instancePath + "/CAPolicy/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err6 = {
-          instancePath: instancePath + "/CAPolicy",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.PinCodeMode !== undefined) {
-      let data2 = data.PinCodeMode;
-      const _errs5 = errors;
-      let valid3 = false;
-      const _errs6 = errors;
-      if (
-        !validate163(data2, {
-          instancePath: instancePath + "/PinCodeMode",
-          parentData: data,
-          parentDataProperty: "PinCodeMode",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs6 === errors;
-      valid3 = valid3 || _valid0;
-      const _errs7 = errors;
-      if (
-        !validate165(data2, {
-          instancePath: instancePath + "/PinCodeMode",
-          parentData: data,
-          parentDataProperty: "PinCodeMode",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs7 === errors;
-      valid3 = valid3 || _valid0;
-      if (!valid3) {
-        const err7 = {
-          instancePath: instancePath + "/PinCodeMode",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      } else {
-        errors = _errs5;
-        if (vErrors !== null) {
-          if (_errs5) {
-            vErrors.length = _errs5;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.TspServices !== undefined) {
-      let data3 = data.TspServices;
-      if (Array.isArray(data3)) {
-        const len1 = data3.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (
-            !validate167(data3[i1], {
-              instancePath: instancePath + "/TspServices/" + i1,
-              parentData: data3,
-              parentDataProperty: i1,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/TspServices",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.TransactionConfirmation !== undefined) {
-      let data5 = data.TransactionConfirmation;
-      const _errs12 = errors;
-      let valid6 = false;
-      const _errs13 = errors;
-      if (typeof data5 !== "boolean") {
-        const err9 = {
-          instancePath: instancePath + "/TransactionConfirmation",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      var _valid1 = _errs13 === errors;
-      valid6 = valid6 || _valid1;
-      const _errs15 = errors;
-      if (
-        !validate169(data5, {
-          instancePath: instancePath + "/TransactionConfirmation",
-          parentData: data,
-          parentDataProperty: "TransactionConfirmation",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs15 === errors;
-      valid6 = valid6 || _valid1;
-      const _errs16 = errors;
-      if (
-        !validate171(data5, {
-          instancePath: instancePath + "/TransactionConfirmation",
-          parentData: data,
-          parentDataProperty: "TransactionConfirmation",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs16 === errors;
-      valid6 = valid6 || _valid1;
-      if (!valid6) {
-        const err10 = {
-          instancePath: instancePath + "/TransactionConfirmation",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      } else {
-        errors = _errs12;
-        if (vErrors !== null) {
-          if (_errs12) {
-            vErrors.length = _errs12;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.AllowedSignatureTypes !== undefined) {
-      let data6 = data.AllowedSignatureTypes;
-      if (Array.isArray(data6)) {
-        const len2 = data6.length;
-        for (let i2 = 0; i2 < len2; i2++) {
-          let data7 = data6[i2];
-          const _errs20 = errors;
-          let valid9 = false;
-          const _errs21 = errors;
-          if (
-            !validate112(data7, {
-              instancePath: instancePath + "/AllowedSignatureTypes/" + i2,
-              parentData: data6,
-              parentDataProperty: i2,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-            errors = vErrors.length;
-          }
-          var _valid2 = _errs21 === errors;
-          valid9 = valid9 || _valid2;
-          const _errs22 = errors;
-          if (
-            !validate114(data7, {
-              instancePath: instancePath + "/AllowedSignatureTypes/" + i2,
-              parentData: data6,
-              parentDataProperty: i2,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
-            errors = vErrors.length;
-          }
-          var _valid2 = _errs22 === errors;
-          valid9 = valid9 || _valid2;
-          if (!valid9) {
-            const err11 = {
-              instancePath: instancePath + "/AllowedSignatureTypes/" + i2,
-              keyword: "anyOf",
-              params: {},
-              message: "must match a schema in anyOf",
-            };
-            if (vErrors === null) {
-              vErrors = [err11];
-            } else {
-              vErrors.push(err11);
-            }
-            errors++;
-          } else {
-            errors = _errs20;
-            if (vErrors !== null) {
-              if (_errs20) {
-                vErrors.length = _errs20;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-      } else {
-        const err12 = {
-          instancePath: instancePath + "/AllowedSignatureTypes",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.ActionPolicy !== undefined) {
-      let data8 = data.ActionPolicy;
-      const _errs24 = errors;
-      let valid10 = false;
-      const _errs25 = errors;
-      if (Array.isArray(data8)) {
-        const len3 = data8.length;
-        for (let i3 = 0; i3 < len3; i3++) {
-          if (
-            !validate175(data8[i3], {
-              instancePath: instancePath + "/ActionPolicy/" + i3,
-              parentData: data8,
-              parentDataProperty: i3,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err13 = {
-          instancePath: instancePath + "/ActionPolicy",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-      var _valid3 = _errs25 === errors;
-      valid10 = valid10 || _valid3;
-      const _errs28 = errors;
-      if (data8 !== null) {
-        const err14 = {
-          instancePath: instancePath + "/ActionPolicy",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var _valid3 = _errs28 === errors;
-      valid10 = valid10 || _valid3;
-      if (!valid10) {
-        const err15 = {
-          instancePath: instancePath + "/ActionPolicy",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      } else {
-        errors = _errs24;
-        if (vErrors !== null) {
-          if (_errs24) {
-            vErrors.length = _errs24;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CSPsPolicy !== undefined) {
-      let data10 = data.CSPsPolicy;
-      if (Array.isArray(data10)) {
-        const len4 = data10.length;
-        for (let i4 = 0; i4 < len4; i4++) {
-          if (
-            !validate181(data10[i4], {
-              instancePath: instancePath + "/CSPsPolicy/" + i4,
-              parentData: data10,
-              parentDataProperty: i4,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err16 = {
-          instancePath: instancePath + "/CSPsPolicy",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err17 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err17];
-    } else {
-      vErrors.push(err17);
-    }
-    errors++;
-  }
-  validate154.errors = vErrors;
-  return errors === 0;
-}
-export const validateListRequestsResponse200: CompiledSchema = validate183;
-const schema83 = {
-  type: "array",
-  items: { $ref: "urn:trustspec:dsssign#/$defs/DSSCertRequest" },
-  $id: "urn:trustspec:dsssign:descriptor:validateListRequestsResponse200",
-};
-const schema84 = {
-  type: "object",
-  required: [
-    "ID",
-    "Base64Request",
-    "CertificateAuthorityID",
-    "CARequestID",
-    "DistName",
-    "Subject",
-    "Status",
-    "CertificateID",
-    "RequestType",
-  ],
-  properties: {
-    ID: { type: "integer", format: "int32" },
-    Base64Request: { type: "string" },
-    CertificateAuthorityID: { type: "integer", format: "int32" },
-    CARequestID: { anyOf: [{ type: "string" }, { type: "null" }] },
-    CADisplayName: { anyOf: [{ type: "string" }, { type: "null" }] },
-    DistName: { type: "string" },
-    Subject: { anyOf: [{ type: "string" }, { type: "null" }] },
-    Status: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSRequestStatusEnum" },
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSRequestStatusEnumName" },
-      ],
-    },
-    CertificateID: { type: "integer", format: "int32" },
-    RequestType: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/CARequestTypeEnum" },
-        { $ref: "urn:trustspec:dsssign#/$defs/CARequestTypeEnumName" },
-      ],
-    },
-    CertificateType: { anyOf: [{ type: "string" }, { type: "integer", format: "int32" }] },
-    GroupID: { type: "string" },
-    CspID: { anyOf: [{ type: "string" }, { type: "null" }] },
-  },
-};
-const schema85 = { type: "number", enum: [0, 1] };
-function validate187(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (!(typeof data == "number")) {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "number" },
-      message: "must be number",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === 0 || data === 1)) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema85.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate187.errors = vErrors;
-  return errors === 0;
-}
-const schema86 = { type: "string", enum: ["Certificate", "RevokeRequest"] };
-function validate189(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Certificate" || data === "RevokeRequest")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema86.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate189.errors = vErrors;
-  return errors === 0;
-}
-function validate184(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Base64Request === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Base64Request" },
-        message: "must have required property '" + "Base64Request" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.CertificateAuthorityID === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CertificateAuthorityID" },
-        message: "must have required property '" + "CertificateAuthorityID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.CARequestID === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CARequestID" },
-        message: "must have required property '" + "CARequestID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.DistName === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DistName" },
-        message: "must have required property '" + "DistName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.Subject === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Subject" },
-        message: "must have required property '" + "Subject" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.Status === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Status" },
-        message: "must have required property '" + "Status" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.CertificateID === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CertificateID" },
-        message: "must have required property '" + "CertificateID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.RequestType === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RequestType" },
-        message: "must have required property '" + "RequestType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.ID !== undefined) {
-      let data0 = data.ID;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err9 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err10 = {
-            instancePath: instancePath + "/ID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Base64Request !== undefined) {
-      if (typeof data.Base64Request !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/Base64Request",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.CertificateAuthorityID !== undefined) {
-      let data2 = data.CertificateAuthorityID;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err12 = {
-          instancePath: instancePath + "/CertificateAuthorityID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number") {
-        if (!formats0.validate(data2)) {
-          const err13 = {
-            instancePath: instancePath + "/CertificateAuthorityID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.CARequestID !== undefined) {
-      let data3 = data.CARequestID;
-      const _errs8 = errors;
-      let valid1 = false;
-      const _errs9 = errors;
-      if (typeof data3 !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/CARequestID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var _valid0 = _errs9 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs11 = errors;
-      if (data3 !== null) {
-        const err15 = {
-          instancePath: instancePath + "/CARequestID",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-      var _valid0 = _errs11 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err16 = {
-          instancePath: instancePath + "/CARequestID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      } else {
-        errors = _errs8;
-        if (vErrors !== null) {
-          if (_errs8) {
-            vErrors.length = _errs8;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CADisplayName !== undefined) {
-      let data4 = data.CADisplayName;
-      const _errs14 = errors;
-      let valid2 = false;
-      const _errs15 = errors;
-      if (typeof data4 !== "string") {
-        const err17 = {
-          instancePath: instancePath + "/CADisplayName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      var _valid1 = _errs15 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs17 = errors;
-      if (data4 !== null) {
-        const err18 = {
-          instancePath: instancePath + "/CADisplayName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      var _valid1 = _errs17 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err19 = {
-          instancePath: instancePath + "/CADisplayName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      } else {
-        errors = _errs14;
-        if (vErrors !== null) {
-          if (_errs14) {
-            vErrors.length = _errs14;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.DistName !== undefined) {
-      if (typeof data.DistName !== "string") {
-        const err20 = {
-          instancePath: instancePath + "/DistName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.Subject !== undefined) {
-      let data6 = data.Subject;
-      const _errs22 = errors;
-      let valid3 = false;
-      const _errs23 = errors;
-      if (typeof data6 !== "string") {
-        const err21 = {
-          instancePath: instancePath + "/Subject",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-      var _valid2 = _errs23 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs25 = errors;
-      if (data6 !== null) {
-        const err22 = {
-          instancePath: instancePath + "/Subject",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-      var _valid2 = _errs25 === errors;
-      valid3 = valid3 || _valid2;
-      if (!valid3) {
-        const err23 = {
-          instancePath: instancePath + "/Subject",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      } else {
-        errors = _errs22;
-        if (vErrors !== null) {
-          if (_errs22) {
-            vErrors.length = _errs22;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Status !== undefined) {
-      let data7 = data.Status;
-      const _errs28 = errors;
-      let valid4 = false;
-      const _errs29 = errors;
-      if (
-        !validate100(data7, {
-          instancePath: instancePath + "/Status",
-          parentData: data,
-          parentDataProperty: "Status",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
-        errors = vErrors.length;
-      }
-      var _valid3 = _errs29 === errors;
-      valid4 = valid4 || _valid3;
-      const _errs30 = errors;
-      if (
-        !validate102(data7, {
-          instancePath: instancePath + "/Status",
-          parentData: data,
-          parentDataProperty: "Status",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-        errors = vErrors.length;
-      }
-      var _valid3 = _errs30 === errors;
-      valid4 = valid4 || _valid3;
-      if (!valid4) {
-        const err24 = {
-          instancePath: instancePath + "/Status",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      } else {
-        errors = _errs28;
-        if (vErrors !== null) {
-          if (_errs28) {
-            vErrors.length = _errs28;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CertificateID !== undefined) {
-      let data8 = data.CertificateID;
-      if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8))) {
-        const err25 = {
-          instancePath: instancePath + "/CertificateID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-      if (typeof data8 == "number") {
-        if (!formats0.validate(data8)) {
-          const err26 = {
-            instancePath: instancePath + "/CertificateID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.RequestType !== undefined) {
-      let data9 = data.RequestType;
-      const _errs34 = errors;
-      let valid5 = false;
-      const _errs35 = errors;
-      if (
-        !validate187(data9, {
-          instancePath: instancePath + "/RequestType",
-          parentData: data,
-          parentDataProperty: "RequestType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
-        errors = vErrors.length;
-      }
-      var _valid4 = _errs35 === errors;
-      valid5 = valid5 || _valid4;
-      const _errs36 = errors;
-      if (
-        !validate189(data9, {
-          instancePath: instancePath + "/RequestType",
-          parentData: data,
-          parentDataProperty: "RequestType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-        errors = vErrors.length;
-      }
-      var _valid4 = _errs36 === errors;
-      valid5 = valid5 || _valid4;
-      if (!valid5) {
-        const err27 = {
-          instancePath: instancePath + "/RequestType",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      } else {
-        errors = _errs34;
-        if (vErrors !== null) {
-          if (_errs34) {
-            vErrors.length = _errs34;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CertificateType !== undefined) {
-      let data10 = data.CertificateType;
-      const _errs38 = errors;
-      let valid6 = false;
-      const _errs39 = errors;
-      if (typeof data10 !== "string") {
-        const err28 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      var _valid5 = _errs39 === errors;
-      valid6 = valid6 || _valid5;
-      const _errs41 = errors;
-      if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10))) {
-        const err29 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-      if (typeof data10 == "number") {
-        if (!formats0.validate(data10)) {
-          const err30 = {
-            instancePath: instancePath + "/CertificateType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        }
-      }
-      var _valid5 = _errs41 === errors;
-      valid6 = valid6 || _valid5;
-      if (!valid6) {
-        const err31 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      } else {
-        errors = _errs38;
-        if (vErrors !== null) {
-          if (_errs38) {
-            vErrors.length = _errs38;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.GroupID !== undefined) {
-      if (typeof data.GroupID !== "string") {
-        const err32 = {
-          instancePath: instancePath + "/GroupID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-    if (data.CspID !== undefined) {
-      let data12 = data.CspID;
-      const _errs46 = errors;
-      let valid7 = false;
-      const _errs47 = errors;
-      if (typeof data12 !== "string") {
-        const err33 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-      var _valid6 = _errs47 === errors;
-      valid7 = valid7 || _valid6;
-      const _errs49 = errors;
-      if (data12 !== null) {
-        const err34 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-      var _valid6 = _errs49 === errors;
-      valid7 = valid7 || _valid6;
-      if (!valid7) {
-        const err35 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      } else {
-        errors = _errs46;
-        if (vErrors !== null) {
-          if (_errs46) {
-            vErrors.length = _errs46;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err36 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err36];
-    } else {
-      vErrors.push(err36);
-    }
-    errors++;
-  }
-  validate184.errors = vErrors;
-  return errors === 0;
-}
-function validate183(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssign:descriptor:validateListRequestsResponse200" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (
-        !validate184(data[i0], {
-          instancePath: instancePath + "/" + i0,
-          parentData: data,
-          parentDataProperty: i0,
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "array" },
-      message: "must be array",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate183.errors = vErrors;
-  return errors === 0;
-}
-export const validateCertificateRequest: CompiledSchema = validate192;
-const schema87 = {
-  type: "object",
-  required: ["AuthorityId", "DistinguishedName"],
-  properties: {
-    AuthorityId: {
-      anyOf: [
-        { type: "integer", format: "int32" },
-        { $ref: "urn:trustspec:dsssign#/$defs/NumericString" },
-      ],
-    },
-    PinCode: { type: "string" },
-    Template: { type: "string" },
-    DistinguishedName: { type: "object", unevaluatedProperties: { type: "string" } },
-    Parameters: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/RequestParameters" }] },
-  },
-};
-const schema88 = { type: "string", pattern: "^-?[0-9]+$" };
-const pattern4 = /* @__PURE__ */ new RegExp("^-?[0-9]+$", "u");
-function validate193(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern4.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: { pattern: "^-?[0-9]+$" },
-        message: 'must match pattern "' + "^-?[0-9]+$" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate193.errors = vErrors;
-  return errors === 0;
-}
-const schema89 = {
-  type: "object",
-  properties: {
-    RequestType: { allOf: [{ $ref: "urn:trustspec:dsssign#/$defs/CertificateRequestKind" }] },
-    ActiveCertPin: { type: "string" },
-    ActiveCertId: { type: "string" },
-    EkuString: { type: "string" },
-    TemplateOid: { type: "string" },
-  },
-  unevaluatedProperties: { type: "string" },
-};
-const schema90 = { type: "string", enum: ["First", "Renew"] };
-function validate196(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "First" || data === "Renew")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema90.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate196.errors = vErrors;
-  return errors === 0;
-}
-function validate195(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.RequestType !== undefined) {
-      if (
-        !validate196(data.RequestType, {
-          instancePath: instancePath + "/RequestType",
-          parentData: data,
-          parentDataProperty: "RequestType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ActiveCertPin !== undefined) {
-      if (typeof data.ActiveCertPin !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/ActiveCertPin",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.ActiveCertId !== undefined) {
-      if (typeof data.ActiveCertId !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/ActiveCertId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.EkuString !== undefined) {
-      if (typeof data.EkuString !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/EkuString",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.TemplateOid !== undefined) {
-      if (typeof data.TemplateOid !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/TemplateOid",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    for (const key0 in data) {
-      if (
-        key0 !== "RequestType" &&
-        key0 !== "ActiveCertPin" &&
-        key0 !== "ActiveCertId" &&
-        key0 !== "EkuString" &&
-        key0 !== "TemplateOid"
-      ) {
-        if (typeof data[key0] !== "string") {
-          const err4 = {
-            instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-            keyword: "type",
-            params: { type: "string" },
-            message: "must be string",
-          };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate195.errors = vErrors;
-  return errors === 0;
-}
-function validate192(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.AuthorityId === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "AuthorityId" },
-        message: "must have required property '" + "AuthorityId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.DistinguishedName === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DistinguishedName" },
-        message: "must have required property '" + "DistinguishedName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.AuthorityId !== undefined) {
-      let data0 = data.AuthorityId;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err2 = {
-          instancePath: instancePath + "/AuthorityId",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err3 = {
-            instancePath: instancePath + "/AuthorityId",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs5 = errors;
-      if (
-        !validate193(data0, {
-          instancePath: instancePath + "/AuthorityId",
-          parentData: data,
-          parentDataProperty: "AuthorityId",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs5 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err4 = {
-          instancePath: instancePath + "/AuthorityId",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.PinCode !== undefined) {
-      if (typeof data.PinCode !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/PinCode",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.Template !== undefined) {
-      if (typeof data.Template !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/Template",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.DistinguishedName !== undefined) {
-      let data3 = data.DistinguishedName;
-      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-        for (const key0 in data3) {
-          if (typeof data3[key0] !== "string") {
-            const err7 = {
-              instancePath:
-                instancePath +
-                "/DistinguishedName/" +
-                key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
-            };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/DistinguishedName",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.Parameters !== undefined) {
-      if (
-        !validate195(data.Parameters, {
-          instancePath: instancePath + "/Parameters",
-          parentData: data,
-          parentDataProperty: "Parameters",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err9 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate192.errors = vErrors;
-  return errors === 0;
-}
-export const validateDSSCertRequest: CompiledSchema = validate199;
-function validate199(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.ID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "ID" },
-        message: "must have required property '" + "ID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Base64Request === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Base64Request" },
-        message: "must have required property '" + "Base64Request" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.CertificateAuthorityID === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CertificateAuthorityID" },
-        message: "must have required property '" + "CertificateAuthorityID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.CARequestID === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CARequestID" },
-        message: "must have required property '" + "CARequestID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.DistName === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "DistName" },
-        message: "must have required property '" + "DistName" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.Subject === undefined) {
-      const err5 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Subject" },
-        message: "must have required property '" + "Subject" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.Status === undefined) {
-      const err6 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Status" },
-        message: "must have required property '" + "Status" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.CertificateID === undefined) {
-      const err7 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "CertificateID" },
-        message: "must have required property '" + "CertificateID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.RequestType === undefined) {
-      const err8 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RequestType" },
-        message: "must have required property '" + "RequestType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.ID !== undefined) {
-      let data0 = data.ID;
-      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0))) {
-        const err9 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number") {
-        if (!formats0.validate(data0)) {
-          const err10 = {
-            instancePath: instancePath + "/ID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Base64Request !== undefined) {
-      if (typeof data.Base64Request !== "string") {
-        const err11 = {
-          instancePath: instancePath + "/Base64Request",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.CertificateAuthorityID !== undefined) {
-      let data2 = data.CertificateAuthorityID;
-      if (!(typeof data2 == "number" && !(data2 % 1) && !isNaN(data2))) {
-        const err12 = {
-          instancePath: instancePath + "/CertificateAuthorityID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      if (typeof data2 == "number") {
-        if (!formats0.validate(data2)) {
-          const err13 = {
-            instancePath: instancePath + "/CertificateAuthorityID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.CARequestID !== undefined) {
-      let data3 = data.CARequestID;
-      const _errs8 = errors;
-      let valid1 = false;
-      const _errs9 = errors;
-      if (typeof data3 !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/CARequestID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      var _valid0 = _errs9 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs11 = errors;
-      if (data3 !== null) {
-        const err15 = {
-          instancePath: instancePath + "/CARequestID",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-      var _valid0 = _errs11 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err16 = {
-          instancePath: instancePath + "/CARequestID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      } else {
-        errors = _errs8;
-        if (vErrors !== null) {
-          if (_errs8) {
-            vErrors.length = _errs8;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CADisplayName !== undefined) {
-      let data4 = data.CADisplayName;
-      const _errs14 = errors;
-      let valid2 = false;
-      const _errs15 = errors;
-      if (typeof data4 !== "string") {
-        const err17 = {
-          instancePath: instancePath + "/CADisplayName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      var _valid1 = _errs15 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs17 = errors;
-      if (data4 !== null) {
-        const err18 = {
-          instancePath: instancePath + "/CADisplayName",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-      var _valid1 = _errs17 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err19 = {
-          instancePath: instancePath + "/CADisplayName",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      } else {
-        errors = _errs14;
-        if (vErrors !== null) {
-          if (_errs14) {
-            vErrors.length = _errs14;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.DistName !== undefined) {
-      if (typeof data.DistName !== "string") {
-        const err20 = {
-          instancePath: instancePath + "/DistName",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.Subject !== undefined) {
-      let data6 = data.Subject;
-      const _errs22 = errors;
-      let valid3 = false;
-      const _errs23 = errors;
-      if (typeof data6 !== "string") {
-        const err21 = {
-          instancePath: instancePath + "/Subject",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-      var _valid2 = _errs23 === errors;
-      valid3 = valid3 || _valid2;
-      const _errs25 = errors;
-      if (data6 !== null) {
-        const err22 = {
-          instancePath: instancePath + "/Subject",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-      var _valid2 = _errs25 === errors;
-      valid3 = valid3 || _valid2;
-      if (!valid3) {
-        const err23 = {
-          instancePath: instancePath + "/Subject",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      } else {
-        errors = _errs22;
-        if (vErrors !== null) {
-          if (_errs22) {
-            vErrors.length = _errs22;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Status !== undefined) {
-      let data7 = data.Status;
-      const _errs28 = errors;
-      let valid4 = false;
-      const _errs29 = errors;
-      if (
-        !validate100(data7, {
-          instancePath: instancePath + "/Status",
-          parentData: data,
-          parentDataProperty: "Status",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
-        errors = vErrors.length;
-      }
-      var _valid3 = _errs29 === errors;
-      valid4 = valid4 || _valid3;
-      const _errs30 = errors;
-      if (
-        !validate102(data7, {
-          instancePath: instancePath + "/Status",
-          parentData: data,
-          parentDataProperty: "Status",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-        errors = vErrors.length;
-      }
-      var _valid3 = _errs30 === errors;
-      valid4 = valid4 || _valid3;
-      if (!valid4) {
-        const err24 = {
-          instancePath: instancePath + "/Status",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      } else {
-        errors = _errs28;
-        if (vErrors !== null) {
-          if (_errs28) {
-            vErrors.length = _errs28;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CertificateID !== undefined) {
-      let data8 = data.CertificateID;
-      if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8))) {
-        const err25 = {
-          instancePath: instancePath + "/CertificateID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-      if (typeof data8 == "number") {
-        if (!formats0.validate(data8)) {
-          const err26 = {
-            instancePath: instancePath + "/CertificateID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.RequestType !== undefined) {
-      let data9 = data.RequestType;
-      const _errs34 = errors;
-      let valid5 = false;
-      const _errs35 = errors;
-      if (
-        !validate187(data9, {
-          instancePath: instancePath + "/RequestType",
-          parentData: data,
-          parentDataProperty: "RequestType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
-        errors = vErrors.length;
-      }
-      var _valid4 = _errs35 === errors;
-      valid5 = valid5 || _valid4;
-      const _errs36 = errors;
-      if (
-        !validate189(data9, {
-          instancePath: instancePath + "/RequestType",
-          parentData: data,
-          parentDataProperty: "RequestType",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-        errors = vErrors.length;
-      }
-      var _valid4 = _errs36 === errors;
-      valid5 = valid5 || _valid4;
-      if (!valid5) {
-        const err27 = {
-          instancePath: instancePath + "/RequestType",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      } else {
-        errors = _errs34;
-        if (vErrors !== null) {
-          if (_errs34) {
-            vErrors.length = _errs34;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.CertificateType !== undefined) {
-      let data10 = data.CertificateType;
-      const _errs38 = errors;
-      let valid6 = false;
-      const _errs39 = errors;
-      if (typeof data10 !== "string") {
-        const err28 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      var _valid5 = _errs39 === errors;
-      valid6 = valid6 || _valid5;
-      const _errs41 = errors;
-      if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10))) {
-        const err29 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-      if (typeof data10 == "number") {
-        if (!formats0.validate(data10)) {
-          const err30 = {
-            instancePath: instancePath + "/CertificateType",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        }
-      }
-      var _valid5 = _errs41 === errors;
-      valid6 = valid6 || _valid5;
-      if (!valid6) {
-        const err31 = {
-          instancePath: instancePath + "/CertificateType",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      } else {
-        errors = _errs38;
-        if (vErrors !== null) {
-          if (_errs38) {
-            vErrors.length = _errs38;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.GroupID !== undefined) {
-      if (typeof data.GroupID !== "string") {
-        const err32 = {
-          instancePath: instancePath + "/GroupID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
-        }
-        errors++;
-      }
-    }
-    if (data.CspID !== undefined) {
-      let data12 = data.CspID;
-      const _errs46 = errors;
-      let valid7 = false;
-      const _errs47 = errors;
-      if (typeof data12 !== "string") {
-        const err33 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-      var _valid6 = _errs47 === errors;
-      valid7 = valid7 || _valid6;
-      const _errs49 = errors;
-      if (data12 !== null) {
-        const err34 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "type",
-          params: { type: "null" },
-          message: "must be null",
-        };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-      var _valid6 = _errs49 === errors;
-      valid7 = valid7 || _valid6;
-      if (!valid7) {
-        const err35 = {
-          instancePath: instancePath + "/CspID",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
-      } else {
-        errors = _errs46;
-        if (vErrors !== null) {
-          if (_errs46) {
-            vErrors.length = _errs46;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-  } else {
-    const err36 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err36];
-    } else {
-      vErrors.push(err36);
-    }
-    errors++;
-  }
-  validate199.errors = vErrors;
-  return errors === 0;
-}
-export const validateRequestStatus: CompiledSchema = validate204;
-const schema92 = {
-  type: "object",
-  required: ["Value", "Type"],
-  properties: {
-    Value: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSRequestStatusEnum" },
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSRequestStatusEnumName" },
-      ],
-    },
-    Type: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/CARequestTypeEnum" },
-        { $ref: "urn:trustspec:dsssign#/$defs/CARequestTypeEnumName" },
-      ],
-    },
-    ID: { type: "string" },
-    caID: { type: "integer", format: "int32" },
-    Comment: { type: "string" },
-  },
-};
-function validate204(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Value === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Type === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Type" },
-        message: "must have required property '" + "Type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Value !== undefined) {
-      let data0 = data.Value;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate100(data0, {
-          instancePath: instancePath + "/Value",
-          parentData: data,
-          parentDataProperty: "Value",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate102(data0, {
-          instancePath: instancePath + "/Value",
-          parentData: data,
-          parentDataProperty: "Value",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err2 = {
-          instancePath: instancePath + "/Value",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Type !== undefined) {
-      let data1 = data.Type;
-      const _errs6 = errors;
-      let valid2 = false;
-      const _errs7 = errors;
-      if (
-        !validate187(data1, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs7 === errors;
-      valid2 = valid2 || _valid1;
-      const _errs8 = errors;
-      if (
-        !validate189(data1, {
-          instancePath: instancePath + "/Type",
-          parentData: data,
-          parentDataProperty: "Type",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = valid2 || _valid1;
-      if (!valid2) {
-        const err3 = {
-          instancePath: instancePath + "/Type",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs6;
-        if (vErrors !== null) {
-          if (_errs6) {
-            vErrors.length = _errs6;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ID !== undefined) {
-      if (typeof data.ID !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/ID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.caID !== undefined) {
-      let data3 = data.caID;
-      if (!(typeof data3 == "number" && !(data3 % 1) && !isNaN(data3))) {
-        const err5 = {
-          instancePath: instancePath + "/caID",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      if (typeof data3 == "number") {
-        if (!formats0.validate(data3)) {
-          const err6 = {
-            instancePath: instancePath + "/caID",
-            keyword: "format",
-            params: { format: "int32" },
-            message: 'must match format "' + "int32" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.Comment !== undefined) {
-      if (typeof data.Comment !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/Comment",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err8 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err8];
-    } else {
-      vErrors.push(err8);
-    }
-    errors++;
-  }
-  validate204.errors = vErrors;
-  return errors === 0;
-}
-export const validateTransaction: CompiledSchema = validate209;
-const schema93 = {
-  type: "object",
-  required: ["OperationCode"],
-  properties: {
-    OperationCode: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSActions" },
-        { $ref: "urn:trustspec:dsssign#/$defs/DSSActionsName" },
-      ],
-    },
-    Document: { type: "string", contentEncoding: "base64" },
-    Parameters: {
-      type: "array",
-      items: { $ref: "urn:trustspec:dsssign#/$defs/TransactionParameter" },
-    },
-    Documents: { type: "array", items: { $ref: "urn:trustspec:dsssign#/$defs/DocumentContent" } },
-  },
-};
-const schema94 = {
-  type: "object",
-  required: ["Name", "Value"],
-  properties: {
-    Name: {
-      anyOf: [
-        { $ref: "urn:trustspec:dsssign#/$defs/TransactionParameterName" },
-        { type: "string" },
-      ],
-    },
-    Value: { type: "string" },
-  },
-};
-const schema95 = {
-  type: "string",
-  enum: [
-    "SignatureType",
-    "DocumentInfo",
-    "DocumentType",
-    "CertificateID",
-    "CAId",
-    "CertDistinguishedName",
-    "CertTemplateOid",
-  ],
-};
-function validate213(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "SignatureType" ||
-      data === "DocumentInfo" ||
-      data === "DocumentType" ||
-      data === "CertificateID" ||
-      data === "CAId" ||
-      data === "CertDistinguishedName" ||
-      data === "CertTemplateOid"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema95.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate213.errors = vErrors;
-  return errors === 0;
-}
-function validate212(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Name === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Name" },
-        message: "must have required property '" + "Name" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Value === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.Name !== undefined) {
-      let data0 = data.Name;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate213(data0, {
-          instancePath: instancePath + "/Name",
-          parentData: data,
-          parentDataProperty: "Name",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (typeof data0 !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Name",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err3 = {
-          instancePath: instancePath + "/Name",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Value !== undefined) {
-      if (typeof data.Value !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate212.errors = vErrors;
-  return errors === 0;
-}
-function validate209(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.OperationCode === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "OperationCode" },
-        message: "must have required property '" + "OperationCode" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.OperationCode !== undefined) {
-      let data0 = data.OperationCode;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate176(data0, {
-          instancePath: instancePath + "/OperationCode",
-          parentData: data,
-          parentDataProperty: "OperationCode",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (
-        !validate178(data0, {
-          instancePath: instancePath + "/OperationCode",
-          parentData: data,
-          parentDataProperty: "OperationCode",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err1 = {
-          instancePath: instancePath + "/OperationCode",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.Document !== undefined) {
-      if (typeof data.Document !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Document",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.Parameters !== undefined) {
-      let data2 = data.Parameters;
-      if (Array.isArray(data2)) {
-        const len0 = data2.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate212(data2[i0], {
-              instancePath: instancePath + "/Parameters/" + i0,
-              parentData: data2,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err3 = {
-          instancePath: instancePath + "/Parameters",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.Documents !== undefined) {
-      let data4 = data.Documents;
-      if (Array.isArray(data4)) {
-        const len1 = data4.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          if (
-            !validate146(data4[i1], {
-              instancePath: instancePath + "/Documents/" + i1,
-              parentData: data4,
-              parentDataProperty: i1,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err4 = {
-          instancePath: instancePath + "/Documents",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate209.errors = vErrors;
-  return errors === 0;
-}
+);
+export const validateCertificateRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkCertificateRequest);
+export const validateDSSCertRequest: CompiledSchema = /* @__PURE__ */ compiled(checkDSSCertRequest);
+export const validateRequestStatus: CompiledSchema = /* @__PURE__ */ compiled(checkRequestStatus);
+export const validateTransaction: CompiledSchema = /* @__PURE__ */ compiled(checkTransaction);

@@ -2,2833 +2,538 @@
 // Source: specs/dss-sts/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-// @ts-nocheck: Ajv's standalone code, typed by its exports
-/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */
+/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */
 
-import { type CompiledSchema, uriFormat } from "@trustspec/runtime";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  anyOfProblem,
+  compiled,
+  enumProblem,
+  formatProblem,
+  patternProblem,
+  pointerStep,
+  problem,
+  requiredProblem,
+  typeProblem,
+  uriFormat,
+} from "@trustspec/runtime";
 
-export const validateRequestConfirmation: CompiledSchema = validate53;
-const schema20 = {
-  type: "object",
-  required: ["Resource"],
-  properties: {
-    TransactionTokenId: { type: "string" },
-    Resource: { type: "string", format: "uri" },
-    ChallengeResponse: {
-      allOf: [{ $ref: "urn:trustspec:dsssts#/$defs/InteractiveChallengeResponse" }],
-    },
-    CallbackUri: { type: "string", format: "uri" },
-    ConfirmationScope: { type: "string" },
-    ConfirmationParams: {
-      allOf: [{ $ref: "urn:trustspec:dsssts#/$defs/ConfirmationScopeParams" }],
-    },
+const allowed0 = [
+  "invalid_transaction",
+  "transaction_expired",
+  "max_attempts_exceeded",
+  "transaction_pending",
+  "internal_error",
+  "authentication_failed",
+  "authentication_declined",
+];
+const allowed1 = ["code", "token"];
+const pattern2 = /^[A-Za-z0-9_-]+$/u;
+const allowed3 = ["S256"];
+const allowed4 = [
+  "invalid_request",
+  "invalid_client",
+  "invalid_grant",
+  "unauthorized_client",
+  "unsupported_grant_type",
+  "invalid_scope",
+  "invalid_target",
+];
+const allowed5 = ["authorization_code"];
+const allowed6 = ["password"];
+const allowed7 = ["urn:ietf:params:oauth:grant-type:token-exchange"];
+const allowed8 = ["urn:ietf:params:oauth:token-type:jwt"];
+const pattern9 = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.$/u;
+function checkTextChallengeResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.RefId === undefined) requiredProblem(e, p, "RefId");
+    const v0 = d.RefId;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/RefId`, "string");
+    }
+    const v1 = d.Value;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Value`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkInteractiveChallengeResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.TextChallengeResponse === undefined) requiredProblem(e, p, "TextChallengeResponse");
+    const v0 = d.TextChallengeResponse;
+    if (v0 !== undefined) {
+      if (Array.isArray(v0)) {
+        for (let i1 = 0; i1 < v0.length; i1++) {
+          const v2 = v0[i1];
+          checkTextChallengeResponse(v2, `${p}/TextChallengeResponse/${i1}`, e);
+        }
+      } else typeProblem(e, `${p}/TextChallengeResponse`, "array");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkConfirmationScopeParams(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      const v1 = d[k0];
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}${pointerStep(k0)}`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkRequestConfirmation(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Resource === undefined) requiredProblem(e, p, "Resource");
+    const v0 = d.TransactionTokenId;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/TransactionTokenId`, "string");
+    }
+    const v1 = d.Resource;
+    if (v1 !== undefined) {
+      if (typeof v1 === "string") {
+        if (!uriFormat(v1)) formatProblem(e, `${p}/Resource`, "uri");
+      } else typeProblem(e, `${p}/Resource`, "string");
+    }
+    const v2 = d.ChallengeResponse;
+    if (v2 !== undefined) {
+      checkInteractiveChallengeResponse(v2, `${p}/ChallengeResponse`, e);
+    }
+    const v3 = d.CallbackUri;
+    if (v3 !== undefined) {
+      if (typeof v3 === "string") {
+        if (!uriFormat(v3)) formatProblem(e, `${p}/CallbackUri`, "uri");
+      } else typeProblem(e, `${p}/CallbackUri`, "string");
+    }
+    const v4 = d.ConfirmationScope;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/ConfirmationScope`, "string");
+    }
+    const v5 = d.ConfirmationParams;
+    if (v5 !== undefined) {
+      checkConfirmationScopeParams(v5, `${p}/ConfirmationParams`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkChallengeTitle(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    const v0 = d.Value;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/Value`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkChallengeImage(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.MimeType === undefined) requiredProblem(e, p, "MimeType");
+    if (d.Value === undefined) requiredProblem(e, p, "Value");
+    const v0 = d.MimeType;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/MimeType`, "string");
+    }
+    const v1 = d.Value;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Value`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTextChallenge(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.RefID === undefined) requiredProblem(e, p, "RefID");
+    const v0 = d.RefID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/RefID`, "string");
+    }
+    const v1 = d.Label;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/Label`, "string");
+    }
+    const v2 = d.AuthnMethod;
+    if (v2 !== undefined) {
+      if (typeof v2 === "string") {
+        if (!uriFormat(v2)) formatProblem(e, `${p}/AuthnMethod`, "uri");
+      } else typeProblem(e, `${p}/AuthnMethod`, "string");
+    }
+    const v3 = d.Image;
+    if (v3 !== undefined) {
+      checkChallengeImage(v3, `${p}/Image`, e);
+    }
+    const v4 = d.MaxLenSpecified;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "boolean")) typeProblem(e, `${p}/MaxLenSpecified`, "boolean");
+    }
+    const v5 = d.MaxLen;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
+        typeProblem(e, `${p}/MaxLen`, "integer");
+    }
+    const v6 = d.HideTextSpecified;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "boolean")) typeProblem(e, `${p}/HideTextSpecified`, "boolean");
+    }
+    const v7 = d.HideText;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "boolean")) typeProblem(e, `${p}/HideText`, "boolean");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkChallengeContextData(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.RefID === undefined) requiredProblem(e, p, "RefID");
+    const v0 = d.RefID;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/RefID`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkInteractiveChallenge(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.TextChallenge === undefined) requiredProblem(e, p, "TextChallenge");
+    const v0 = d.Title;
+    if (v0 !== undefined) {
+      checkChallengeTitle(v0, `${p}/Title`, e);
+    }
+    const v1 = d.TextChallenge;
+    if (v1 !== undefined) {
+      if (Array.isArray(v1)) {
+        for (let i2 = 0; i2 < v1.length; i2++) {
+          const v3 = v1[i2];
+          checkTextChallenge(v3, `${p}/TextChallenge/${i2}`, e);
+        }
+      } else typeProblem(e, `${p}/TextChallenge`, "array");
+    }
+    const v4 = d.ContextData;
+    if (v4 !== undefined) {
+      checkChallengeContextData(v4, `${p}/ContextData`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkConfirmationErrorCode(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed0.includes(d)) enumProblem(e, p, allowed0);
+}
+function checkConfirmationResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.IsFinal === undefined) requiredProblem(e, p, "IsFinal");
+    if (d.IsError === undefined) requiredProblem(e, p, "IsError");
+    const v0 = d.TransactionTokenId;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/TransactionTokenId`, "string");
+    }
+    const v1 = d.Challenge;
+    if (v1 !== undefined) {
+      checkInteractiveChallenge(v1, `${p}/Challenge`, e);
+    }
+    const v2 = d.AccessToken;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/AccessToken`, "string");
+    }
+    const v3 = d.IsFinal;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/IsFinal`, "boolean");
+    }
+    const v4 = d.IsError;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "boolean")) typeProblem(e, `${p}/IsError`, "boolean");
+    }
+    const v5 = d.Error;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) {
+        const n6 = e.length;
+        checkConfirmationErrorCode(v5, `${p}/Error`, e);
+        if (e.length > n6) {
+          const m7 = e.length;
+          if (!(typeof v5 === "string")) typeProblem(e, `${p}/Error`, "string");
+          if (e.length === m7) e.length = n6;
+          else {
+            anyOfProblem(e, `${p}/Error`);
+          }
+        }
+      }
+    }
+    const v8 = d.ErrorDescription;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string")) typeProblem(e, `${p}/ErrorDescription`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkResponseType(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed1.includes(d)) enumProblem(e, p, allowed1);
+}
+function checkCodeChallengeMethod(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed3.includes(d)) enumProblem(e, p, allowed3);
+}
+function checkOAuthErrorCode(d: any, p: string, e: CompiledProblems): void {
+  if (!(typeof d === "string")) typeProblem(e, p, "string");
+  if (!allowed4.includes(d)) enumProblem(e, p, allowed4);
+}
+function checkOAuthError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.error === undefined) requiredProblem(e, p, "error");
+    const v0 = d.error;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) {
+        const n1 = e.length;
+        checkOAuthErrorCode(v0, `${p}/error`, e);
+        if (e.length > n1) {
+          const m2 = e.length;
+          if (!(typeof v0 === "string")) typeProblem(e, `${p}/error`, "string");
+          if (e.length === m2) e.length = n1;
+          else {
+            anyOfProblem(e, `${p}/error`);
+          }
+        }
+      }
+    }
+    const v3 = d.error_description;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/error_description`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTokenRequestAuthorizationCode(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.grant_type === undefined) requiredProblem(e, p, "grant_type");
+    if (d.code === undefined) requiredProblem(e, p, "code");
+    if (d.redirect_uri === undefined) requiredProblem(e, p, "redirect_uri");
+    const v0 = d.grant_type;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/grant_type`, "string");
+      if (v0 !== "authorization_code")
+        problem(
+          e,
+          `${p}/grant_type`,
+          "const",
+          { allowedValue: "authorization_code" },
+          "must be equal to constant",
+        );
+      if (!allowed5.includes(v0)) enumProblem(e, `${p}/grant_type`, allowed5);
+    }
+    const v1 = d.code;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/code`, "string");
+    }
+    const v2 = d.redirect_uri;
+    if (v2 !== undefined) {
+      if (typeof v2 === "string") {
+        if (!uriFormat(v2)) formatProblem(e, `${p}/redirect_uri`, "uri");
+      } else typeProblem(e, `${p}/redirect_uri`, "string");
+    }
+    const v3 = d.client_id;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/client_id`, "string");
+    }
+    const v4 = d.resource;
+    if (v4 !== undefined) {
+      if (typeof v4 === "string") {
+        if (!uriFormat(v4)) formatProblem(e, `${p}/resource`, "uri");
+      } else typeProblem(e, `${p}/resource`, "string");
+    }
+    const v5 = d.code_verifier;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/code_verifier`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTokenRequestPassword(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.grant_type === undefined) requiredProblem(e, p, "grant_type");
+    if (d.username === undefined) requiredProblem(e, p, "username");
+    if (d.password === undefined) requiredProblem(e, p, "password");
+    const v0 = d.grant_type;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/grant_type`, "string");
+      if (v0 !== "password")
+        problem(
+          e,
+          `${p}/grant_type`,
+          "const",
+          { allowedValue: "password" },
+          "must be equal to constant",
+        );
+      if (!allowed6.includes(v0)) enumProblem(e, `${p}/grant_type`, allowed6);
+    }
+    const v1 = d.username;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/username`, "string");
+    }
+    const v2 = d.password;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/password`, "string");
+    }
+    const v3 = d.client_id;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/client_id`, "string");
+    }
+    const v4 = d.scope;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/scope`, "string");
+    }
+    const v5 = d.resource;
+    if (v5 !== undefined) {
+      if (typeof v5 === "string") {
+        if (!uriFormat(v5)) formatProblem(e, `${p}/resource`, "uri");
+      } else typeProblem(e, `${p}/resource`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTokenRequestTokenExchange(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.grant_type === undefined) requiredProblem(e, p, "grant_type");
+    if (d.actor_token === undefined) requiredProblem(e, p, "actor_token");
+    if (d.actor_token_type === undefined) requiredProblem(e, p, "actor_token_type");
+    if (d.subject_token === undefined) requiredProblem(e, p, "subject_token");
+    if (d.subject_token_type === undefined) requiredProblem(e, p, "subject_token_type");
+    const v0 = d.grant_type;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/grant_type`, "string");
+      if (v0 !== "urn:ietf:params:oauth:grant-type:token-exchange")
+        problem(
+          e,
+          `${p}/grant_type`,
+          "const",
+          { allowedValue: "urn:ietf:params:oauth:grant-type:token-exchange" },
+          "must be equal to constant",
+        );
+      if (!allowed7.includes(v0)) enumProblem(e, `${p}/grant_type`, allowed7);
+    }
+    const v1 = d.actor_token;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "string")) typeProblem(e, `${p}/actor_token`, "string");
+    }
+    const v2 = d.actor_token_type;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/actor_token_type`, "string");
+      if (v2 !== "urn:ietf:params:oauth:token-type:jwt")
+        problem(
+          e,
+          `${p}/actor_token_type`,
+          "const",
+          { allowedValue: "urn:ietf:params:oauth:token-type:jwt" },
+          "must be equal to constant",
+        );
+      if (!allowed8.includes(v2)) enumProblem(e, `${p}/actor_token_type`, allowed8);
+    }
+    const v3 = d.subject_token;
+    if (v3 !== undefined) {
+      if (typeof v3 === "string") {
+        if (!pattern9.test(v3))
+          patternProblem(e, `${p}/subject_token`, "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.$");
+      } else typeProblem(e, `${p}/subject_token`, "string");
+    }
+    const v4 = d.subject_token_type;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/subject_token_type`, "string");
+      if (v4 !== "urn:ietf:params:oauth:token-type:jwt")
+        problem(
+          e,
+          `${p}/subject_token_type`,
+          "const",
+          { allowedValue: "urn:ietf:params:oauth:token-type:jwt" },
+          "must be equal to constant",
+        );
+      if (!allowed8.includes(v4)) enumProblem(e, `${p}/subject_token_type`, allowed8);
+    }
+    const v5 = d.client_id;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/client_id`, "string");
+    }
+    const v6 = d.resource;
+    if (v6 !== undefined) {
+      if (typeof v6 === "string") {
+        if (!uriFormat(v6)) formatProblem(e, `${p}/resource`, "uri");
+      } else typeProblem(e, `${p}/resource`, "string");
+    }
+    const v7 = d.scope;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/scope`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkTokenRequest(d: any, p: string, e: CompiledProblems): void {
+  {
+    const n0 = e.length;
+    let m1 = n0;
+    let c2 = 0;
+    m1 = e.length;
+    checkTokenRequestAuthorizationCode(d, p, e);
+    if (e.length === m1) c2++;
+    if (c2 < 2) {
+      m1 = e.length;
+      checkTokenRequestPassword(d, p, e);
+      if (e.length === m1) c2++;
+    }
+    if (c2 < 2) {
+      m1 = e.length;
+      checkTokenRequestTokenExchange(d, p, e);
+      if (e.length === m1) c2++;
+    }
+    if (c2 === 1) e.length = n0;
+    else problem(e, p, "oneOf", { passingSchemas: null }, "must match exactly one schema in oneOf");
+  }
+}
+function checkTokenResponse(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.access_token === undefined) requiredProblem(e, p, "access_token");
+    if (d.expires_in === undefined) requiredProblem(e, p, "expires_in");
+    const v0 = d.access_token;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/access_token`, "string");
+    }
+    const v1 = d.expires_in;
+    if (v1 !== undefined) {
+      if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
+        typeProblem(e, `${p}/expires_in`, "integer");
+    }
+    const v2 = d.token_type;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/token_type`, "string");
+    }
+    const v3 = d.scope;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}/scope`, "string");
+    }
+    const v4 = d.refresh_token;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/refresh_token`, "string");
+    }
+    const v5 = d.id_token;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/id_token`, "string");
+    }
+    const v6 = d.issued_token_type;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string")) typeProblem(e, `${p}/issued_token_type`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+export const validateRequestConfirmation: CompiledSchema =
+  /* @__PURE__ */ compiled(checkRequestConfirmation);
+export const validateConfirmationResponse: CompiledSchema =
+  /* @__PURE__ */ compiled(checkConfirmationResponse);
+export const validateAuthorizeClientIdParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (!(typeof d === "string")) typeProblem(e, p, "string");
   },
-};
-const formats0 = uriFormat;
-const schema21 = {
-  type: "object",
-  required: ["TextChallengeResponse"],
-  properties: {
-    TextChallengeResponse: {
-      type: "array",
-      items: { $ref: "urn:trustspec:dsssts#/$defs/TextChallengeResponse" },
-    },
+);
+export const validateResponseType: CompiledSchema = /* @__PURE__ */ compiled(checkResponseType);
+export const validateAuthorizeRedirectUriParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (typeof d === "string") {
+      if (!uriFormat(d)) formatProblem(e, p, "uri");
+    } else typeProblem(e, p, "string");
   },
-};
-const schema22 = {
-  type: "object",
-  required: ["RefId"],
-  properties: { RefId: { type: "string" }, Value: { type: "string" } },
-};
-function validate55(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.RefId === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RefId" },
-        message: "must have required property '" + "RefId" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.RefId !== undefined) {
-      if (typeof data.RefId !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/RefId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.Value !== undefined) {
-      if (typeof data.Value !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  validate55.errors = vErrors;
-  return errors === 0;
-}
-function validate54(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.TextChallengeResponse === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "TextChallengeResponse" },
-        message: "must have required property '" + "TextChallengeResponse" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.TextChallengeResponse !== undefined) {
-      let data0 = data.TextChallengeResponse;
-      if (Array.isArray(data0)) {
-        const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate55(data0[i0], {
-              instancePath: instancePath + "/TextChallengeResponse/" + i0,
-              parentData: data0,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err1 = {
-          instancePath: instancePath + "/TextChallengeResponse",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
-const schema23 = { type: "object", unevaluatedProperties: { type: "string" } };
-function validate58(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
-      if (typeof data[key0] !== "string") {
-        const err0 = {
-          instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate58.errors = vErrors;
-  return errors === 0;
-}
-function validate53(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Resource === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Resource" },
-        message: "must have required property '" + "Resource" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.TransactionTokenId !== undefined) {
-      if (typeof data.TransactionTokenId !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/TransactionTokenId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.Resource !== undefined) {
-      let data1 = data.Resource;
-      if (typeof data1 === "string") {
-        if (!formats0(data1)) {
-          const err2 = {
-            instancePath: instancePath + "/Resource",
-            keyword: "format",
-            params: { format: "uri" },
-            message: 'must match format "' + "uri" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-      } else {
-        const err3 = {
-          instancePath: instancePath + "/Resource",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.ChallengeResponse !== undefined) {
-      if (
-        !validate54(data.ChallengeResponse, {
-          instancePath: instancePath + "/ChallengeResponse",
-          parentData: data,
-          parentDataProperty: "ChallengeResponse",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.CallbackUri !== undefined) {
-      let data3 = data.CallbackUri;
-      if (typeof data3 === "string") {
-        if (!formats0(data3)) {
-          const err4 = {
-            instancePath: instancePath + "/CallbackUri",
-            keyword: "format",
-            params: { format: "uri" },
-            message: 'must match format "' + "uri" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      } else {
-        const err5 = {
-          instancePath: instancePath + "/CallbackUri",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.ConfirmationScope !== undefined) {
-      if (typeof data.ConfirmationScope !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/ConfirmationScope",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.ConfirmationParams !== undefined) {
-      if (
-        !validate58(data.ConfirmationParams, {
-          instancePath: instancePath + "/ConfirmationParams",
-          parentData: data,
-          parentDataProperty: "ConfirmationParams",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err7 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err7];
-    } else {
-      vErrors.push(err7);
-    }
-    errors++;
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
-}
-export const validateConfirmationResponse: CompiledSchema = validate60;
-const schema24 = {
-  type: "object",
-  required: ["IsFinal", "IsError"],
-  properties: {
-    TransactionTokenId: { type: "string" },
-    Challenge: { allOf: [{ $ref: "urn:trustspec:dsssts#/$defs/InteractiveChallenge" }] },
-    AccessToken: { type: "string" },
-    IsFinal: { type: "boolean" },
-    IsError: { type: "boolean" },
-    Error: {
-      anyOf: [{ $ref: "urn:trustspec:dsssts#/$defs/ConfirmationErrorCode" }, { type: "string" }],
-    },
-    ErrorDescription: { type: "string" },
+);
+export const validateAuthorizeDssScopeParamsParam: CompiledSchema = /* @__PURE__ */ compiled(
+  (d: any, p: string, e: CompiledProblems): void => {
+    if (typeof d === "string") {
+      if (!pattern2.test(d)) patternProblem(e, p, "^[A-Za-z0-9_-]+$");
+    } else typeProblem(e, p, "string");
   },
-};
-const schema25 = {
-  type: "object",
-  required: ["TextChallenge"],
-  properties: {
-    Title: { allOf: [{ $ref: "urn:trustspec:dsssts#/$defs/ChallengeTitle" }] },
-    TextChallenge: { type: "array", items: { $ref: "urn:trustspec:dsssts#/$defs/TextChallenge" } },
-    ContextData: { allOf: [{ $ref: "urn:trustspec:dsssts#/$defs/ChallengeContextData" }] },
-  },
-};
-const schema26 = { type: "object", required: ["Value"], properties: { Value: { type: "string" } } };
-function validate62(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.Value === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Value !== undefined) {
-      if (typeof data.Value !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate62.errors = vErrors;
-  return errors === 0;
-}
-const schema27 = {
-  type: "object",
-  required: ["RefID"],
-  properties: {
-    RefID: { type: "string" },
-    Label: { type: "string" },
-    AuthnMethod: { type: "string", format: "uri" },
-    Image: { allOf: [{ $ref: "urn:trustspec:dsssts#/$defs/ChallengeImage" }] },
-    MaxLenSpecified: { type: "boolean" },
-    MaxLen: { type: "integer" },
-    HideTextSpecified: { type: "boolean" },
-    HideText: { type: "boolean" },
-  },
-};
-const schema28 = {
-  type: "object",
-  required: ["MimeType", "Value"],
-  properties: { MimeType: { type: "string" }, Value: { type: "string" } },
-};
-function validate65(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.MimeType === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "MimeType" },
-        message: "must have required property '" + "MimeType" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Value === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "Value" },
-        message: "must have required property '" + "Value" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.MimeType !== undefined) {
-      if (typeof data.MimeType !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/MimeType",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.Value !== undefined) {
-      if (typeof data.Value !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/Value",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate65.errors = vErrors;
-  return errors === 0;
-}
-function validate64(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.RefID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RefID" },
-        message: "must have required property '" + "RefID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.RefID !== undefined) {
-      if (typeof data.RefID !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/RefID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.Label !== undefined) {
-      if (typeof data.Label !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/Label",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.AuthnMethod !== undefined) {
-      let data2 = data.AuthnMethod;
-      if (typeof data2 === "string") {
-        if (!formats0(data2)) {
-          const err3 = {
-            instancePath: instancePath + "/AuthnMethod",
-            keyword: "format",
-            params: { format: "uri" },
-            message: 'must match format "' + "uri" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = {
-          instancePath: instancePath + "/AuthnMethod",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.Image !== undefined) {
-      if (
-        !validate65(data.Image, {
-          instancePath: instancePath + "/Image",
-          parentData: data,
-          parentDataProperty: "Image",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.MaxLenSpecified !== undefined) {
-      if (typeof data.MaxLenSpecified !== "boolean") {
-        const err5 = {
-          instancePath: instancePath + "/MaxLenSpecified",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.MaxLen !== undefined) {
-      let data5 = data.MaxLen;
-      if (!(typeof data5 == "number" && !(data5 % 1) && !isNaN(data5))) {
-        const err6 = {
-          instancePath: instancePath + "/MaxLen",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.HideTextSpecified !== undefined) {
-      if (typeof data.HideTextSpecified !== "boolean") {
-        const err7 = {
-          instancePath: instancePath + "/HideTextSpecified",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.HideText !== undefined) {
-      if (typeof data.HideText !== "boolean") {
-        const err8 = {
-          instancePath: instancePath + "/HideText",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err9 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate64.errors = vErrors;
-  return errors === 0;
-}
-const schema29 = { type: "object", required: ["RefID"], properties: { RefID: { type: "string" } } };
-function validate68(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.RefID === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "RefID" },
-        message: "must have required property '" + "RefID" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.RefID !== undefined) {
-      if (typeof data.RefID !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/RefID",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate68.errors = vErrors;
-  return errors === 0;
-}
-function validate61(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.TextChallenge === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "TextChallenge" },
-        message: "must have required property '" + "TextChallenge" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.Title !== undefined) {
-      if (
-        !validate62(data.Title, {
-          instancePath: instancePath + "/Title",
-          parentData: data,
-          parentDataProperty: "Title",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.TextChallenge !== undefined) {
-      let data1 = data.TextChallenge;
-      if (Array.isArray(data1)) {
-        const len0 = data1.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (
-            !validate64(data1[i0], {
-              instancePath: instancePath + "/TextChallenge/" + i0,
-              parentData: data1,
-              parentDataProperty: i0,
-              rootData,
-              dynamicAnchors,
-            })
-          ) {
-            vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-            errors = vErrors.length;
-          }
-        }
-      } else {
-        const err1 = {
-          instancePath: instancePath + "/TextChallenge",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.ContextData !== undefined) {
-      if (
-        !validate68(data.ContextData, {
-          instancePath: instancePath + "/ContextData",
-          parentData: data,
-          parentDataProperty: "ContextData",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err2 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err2];
-    } else {
-      vErrors.push(err2);
-    }
-    errors++;
-  }
-  validate61.errors = vErrors;
-  return errors === 0;
-}
-const schema30 = {
-  type: "string",
-  enum: [
-    "invalid_transaction",
-    "transaction_expired",
-    "max_attempts_exceeded",
-    "transaction_pending",
-    "internal_error",
-    "authentication_failed",
-    "authentication_declined",
-  ],
-};
-function validate71(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "invalid_transaction" ||
-      data === "transaction_expired" ||
-      data === "max_attempts_exceeded" ||
-      data === "transaction_pending" ||
-      data === "internal_error" ||
-      data === "authentication_failed" ||
-      data === "authentication_declined"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema30.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate71.errors = vErrors;
-  return errors === 0;
-}
-function validate60(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.IsFinal === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IsFinal" },
-        message: "must have required property '" + "IsFinal" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.IsError === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "IsError" },
-        message: "must have required property '" + "IsError" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.TransactionTokenId !== undefined) {
-      if (typeof data.TransactionTokenId !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/TransactionTokenId",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.Challenge !== undefined) {
-      if (
-        !validate61(data.Challenge, {
-          instancePath: instancePath + "/Challenge",
-          parentData: data,
-          parentDataProperty: "Challenge",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.AccessToken !== undefined) {
-      if (typeof data.AccessToken !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/AccessToken",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.IsFinal !== undefined) {
-      if (typeof data.IsFinal !== "boolean") {
-        const err4 = {
-          instancePath: instancePath + "/IsFinal",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.IsError !== undefined) {
-      if (typeof data.IsError !== "boolean") {
-        const err5 = {
-          instancePath: instancePath + "/IsError",
-          keyword: "type",
-          params: { type: "boolean" },
-          message: "must be boolean",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.Error !== undefined) {
-      let data5 = data.Error;
-      const _errs12 = errors;
-      let valid2 = false;
-      const _errs13 = errors;
-      if (
-        !validate71(data5, {
-          instancePath: instancePath + "/Error",
-          parentData: data,
-          parentDataProperty: "Error",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs13 === errors;
-      valid2 = valid2 || _valid0;
-      const _errs14 = errors;
-      if (typeof data5 !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/Error",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      var _valid0 = _errs14 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const err7 = {
-          instancePath: instancePath + "/Error",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      } else {
-        errors = _errs12;
-        if (vErrors !== null) {
-          if (_errs12) {
-            vErrors.length = _errs12;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.ErrorDescription !== undefined) {
-      if (typeof data.ErrorDescription !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/ErrorDescription",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err9 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-export const validateAuthorizeClientIdParam: CompiledSchema = validate73;
-const schema31 = {
-  type: "string",
-  $id: "urn:trustspec:dsssts:descriptor:validateAuthorizeClientIdParam",
-};
-function validate73(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssts:descriptor:validateAuthorizeClientIdParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate73.errors = vErrors;
-  return errors === 0;
-}
-export const validateResponseType: CompiledSchema = validate74;
-const schema32 = { type: "string", enum: ["code", "token"] };
-function validate74(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "code" || data === "token")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema32.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate74.errors = vErrors;
-  return errors === 0;
-}
-export const validateAuthorizeRedirectUriParam: CompiledSchema = validate75;
-const schema33 = {
-  type: "string",
-  format: "uri",
-  $id: "urn:trustspec:dsssts:descriptor:validateAuthorizeRedirectUriParam",
-};
-function validate75(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssts:descriptor:validateAuthorizeRedirectUriParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!formats0(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "format",
-        params: { format: "uri" },
-        message: 'must match format "' + "uri" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate75.errors = vErrors;
-  return errors === 0;
-}
-export const validateAuthorizeDssScopeParamsParam: CompiledSchema = validate76;
-const schema34 = {
-  type: "string",
-  pattern: "^[A-Za-z0-9_-]+$",
-  $id: "urn:trustspec:dsssts:descriptor:validateAuthorizeDssScopeParamsParam",
-};
-const pattern3 = /* @__PURE__ */ new RegExp("^[A-Za-z0-9_-]+$", "u");
-function validate76(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  /*# sourceURL="urn:trustspec:dsssts:descriptor:validateAuthorizeDssScopeParamsParam" */
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data === "string") {
-    if (!pattern3.test(data)) {
-      const err0 = {
-        instancePath,
-        keyword: "pattern",
-        params: { pattern: "^[A-Za-z0-9_-]+$" },
-        message: 'must match pattern "' + "^[A-Za-z0-9_-]+$" + '"',
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-  } else {
-    const err1 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate76.errors = vErrors;
-  return errors === 0;
-}
-export const validateCodeChallengeMethod: CompiledSchema = validate77;
-const schema35 = { type: "string", enum: ["S256"] };
-function validate77(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "S256")) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema35.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate77.errors = vErrors;
-  return errors === 0;
-}
-export const validateOAuthError: CompiledSchema = validate78;
-const schema36 = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: { anyOf: [{ $ref: "urn:trustspec:dsssts#/$defs/OAuthErrorCode" }, { type: "string" }] },
-    error_description: { type: "string" },
-  },
-};
-const schema37 = {
-  type: "string",
-  enum: [
-    "invalid_request",
-    "invalid_client",
-    "invalid_grant",
-    "unauthorized_client",
-    "unsupported_grant_type",
-    "invalid_scope",
-    "invalid_target",
-  ],
-};
-function validate79(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (typeof data !== "string") {
-    const err0 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "string" },
-      message: "must be string",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (
-    !(
-      data === "invalid_request" ||
-      data === "invalid_client" ||
-      data === "invalid_grant" ||
-      data === "unauthorized_client" ||
-      data === "unsupported_grant_type" ||
-      data === "invalid_scope" ||
-      data === "invalid_target"
-    )
-  ) {
-    const err1 = {
-      instancePath,
-      keyword: "enum",
-      params: { allowedValues: schema37.enum },
-      message: "must be equal to one of the allowed values",
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate79.errors = vErrors;
-  return errors === 0;
-}
-function validate78(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.error === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "error" },
-        message: "must have required property '" + "error" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.error !== undefined) {
-      let data0 = data.error;
-      const _errs2 = errors;
-      let valid1 = false;
-      const _errs3 = errors;
-      if (
-        !validate79(data0, {
-          instancePath: instancePath + "/error",
-          parentData: data,
-          parentDataProperty: "error",
-          rootData,
-          dynamicAnchors,
-        })
-      ) {
-        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs3 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs4 = errors;
-      if (typeof data0 !== "string") {
-        const err1 = {
-          instancePath: instancePath + "/error",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-      var _valid0 = _errs4 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
-        const err2 = {
-          instancePath: instancePath + "/error",
-          keyword: "anyOf",
-          params: {},
-          message: "must match a schema in anyOf",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        errors = _errs2;
-        if (vErrors !== null) {
-          if (_errs2) {
-            vErrors.length = _errs2;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.error_description !== undefined) {
-      if (typeof data.error_description !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/error_description",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err4 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  }
-  validate78.errors = vErrors;
-  return errors === 0;
-}
-export const validateTokenRequest: CompiledSchema = validate81;
-const schema38 = {
-  oneOf: [
-    { $ref: "urn:trustspec:dsssts#/$defs/TokenRequestAuthorizationCode" },
-    { $ref: "urn:trustspec:dsssts#/$defs/TokenRequestPassword" },
-    { $ref: "urn:trustspec:dsssts#/$defs/TokenRequestTokenExchange" },
-  ],
-};
-const schema39 = {
-  type: "object",
-  required: ["grant_type", "code", "redirect_uri"],
-  properties: {
-    grant_type: { type: "string", enum: ["authorization_code"], const: "authorization_code" },
-    code: { type: "string" },
-    redirect_uri: { type: "string", format: "uri" },
-    client_id: { type: "string" },
-    resource: { type: "string", format: "uri" },
-    code_verifier: { type: "string" },
-  },
-};
-function validate82(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.grant_type === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "grant_type" },
-        message: "must have required property '" + "grant_type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.code === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "code" },
-        message: "must have required property '" + "code" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.redirect_uri === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "redirect_uri" },
-        message: "must have required property '" + "redirect_uri" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.grant_type !== undefined) {
-      let data0 = data.grant_type;
-      if (typeof data0 !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if ("authorization_code" !== data0) {
-        const err4 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "const",
-          params: { allowedValue: "authorization_code" },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      if (!(data0 === "authorization_code")) {
-        const err5 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "enum",
-          params: { allowedValues: schema39.properties.grant_type.enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.code !== undefined) {
-      if (typeof data.code !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/code",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.redirect_uri !== undefined) {
-      let data2 = data.redirect_uri;
-      if (typeof data2 === "string") {
-        if (!formats0(data2)) {
-          const err7 = {
-            instancePath: instancePath + "/redirect_uri",
-            keyword: "format",
-            params: { format: "uri" },
-            message: 'must match format "' + "uri" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      } else {
-        const err8 = {
-          instancePath: instancePath + "/redirect_uri",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.client_id !== undefined) {
-      if (typeof data.client_id !== "string") {
-        const err9 = {
-          instancePath: instancePath + "/client_id",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.resource !== undefined) {
-      let data4 = data.resource;
-      if (typeof data4 === "string") {
-        if (!formats0(data4)) {
-          const err10 = {
-            instancePath: instancePath + "/resource",
-            keyword: "format",
-            params: { format: "uri" },
-            message: 'must match format "' + "uri" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      } else {
-        const err11 = {
-          instancePath: instancePath + "/resource",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.code_verifier !== undefined) {
-      if (typeof data.code_verifier !== "string") {
-        const err12 = {
-          instancePath: instancePath + "/code_verifier",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err13 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err13];
-    } else {
-      vErrors.push(err13);
-    }
-    errors++;
-  }
-  validate82.errors = vErrors;
-  return errors === 0;
-}
-const schema40 = {
-  type: "object",
-  required: ["grant_type", "username", "password"],
-  properties: {
-    grant_type: { type: "string", enum: ["password"], const: "password" },
-    username: { type: "string" },
-    password: { type: "string" },
-    client_id: { type: "string" },
-    scope: { type: "string" },
-    resource: { type: "string", format: "uri" },
-  },
-};
-function validate84(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.grant_type === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "grant_type" },
-        message: "must have required property '" + "grant_type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.username === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "username" },
-        message: "must have required property '" + "username" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.password === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "password" },
-        message: "must have required property '" + "password" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.grant_type !== undefined) {
-      let data0 = data.grant_type;
-      if (typeof data0 !== "string") {
-        const err3 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if ("password" !== data0) {
-        const err4 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "const",
-          params: { allowedValue: "password" },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      if (!(data0 === "password")) {
-        const err5 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "enum",
-          params: { allowedValues: schema40.properties.grant_type.enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.username !== undefined) {
-      if (typeof data.username !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/username",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.password !== undefined) {
-      if (typeof data.password !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/password",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.client_id !== undefined) {
-      if (typeof data.client_id !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/client_id",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.scope !== undefined) {
-      if (typeof data.scope !== "string") {
-        const err9 = {
-          instancePath: instancePath + "/scope",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (data.resource !== undefined) {
-      let data5 = data.resource;
-      if (typeof data5 === "string") {
-        if (!formats0(data5)) {
-          const err10 = {
-            instancePath: instancePath + "/resource",
-            keyword: "format",
-            params: { format: "uri" },
-            message: 'must match format "' + "uri" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      } else {
-        const err11 = {
-          instancePath: instancePath + "/resource",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err12 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err12];
-    } else {
-      vErrors.push(err12);
-    }
-    errors++;
-  }
-  validate84.errors = vErrors;
-  return errors === 0;
-}
-const schema41 = {
-  type: "object",
-  required: [
-    "grant_type",
-    "actor_token",
-    "actor_token_type",
-    "subject_token",
-    "subject_token_type",
-  ],
-  properties: {
-    grant_type: {
-      type: "string",
-      enum: ["urn:ietf:params:oauth:grant-type:token-exchange"],
-      const: "urn:ietf:params:oauth:grant-type:token-exchange",
-    },
-    actor_token: { type: "string" },
-    actor_token_type: {
-      type: "string",
-      enum: ["urn:ietf:params:oauth:token-type:jwt"],
-      const: "urn:ietf:params:oauth:token-type:jwt",
-    },
-    subject_token: { type: "string", pattern: "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.$" },
-    subject_token_type: {
-      type: "string",
-      enum: ["urn:ietf:params:oauth:token-type:jwt"],
-      const: "urn:ietf:params:oauth:token-type:jwt",
-    },
-    client_id: { type: "string" },
-    resource: { type: "string", format: "uri" },
-    scope: { type: "string" },
-  },
-};
-const pattern4 = /* @__PURE__ */ new RegExp("^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.$", "u");
-function validate86(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.grant_type === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "grant_type" },
-        message: "must have required property '" + "grant_type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.actor_token === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "actor_token" },
-        message: "must have required property '" + "actor_token" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.actor_token_type === undefined) {
-      const err2 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "actor_token_type" },
-        message: "must have required property '" + "actor_token_type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.subject_token === undefined) {
-      const err3 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "subject_token" },
-        message: "must have required property '" + "subject_token" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.subject_token_type === undefined) {
-      const err4 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "subject_token_type" },
-        message: "must have required property '" + "subject_token_type" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.grant_type !== undefined) {
-      let data0 = data.grant_type;
-      if (typeof data0 !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-      if ("urn:ietf:params:oauth:grant-type:token-exchange" !== data0) {
-        const err6 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "const",
-          params: { allowedValue: "urn:ietf:params:oauth:grant-type:token-exchange" },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      if (!(data0 === "urn:ietf:params:oauth:grant-type:token-exchange")) {
-        const err7 = {
-          instancePath: instancePath + "/grant_type",
-          keyword: "enum",
-          params: { allowedValues: schema41.properties.grant_type.enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.actor_token !== undefined) {
-      if (typeof data.actor_token !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/actor_token",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.actor_token_type !== undefined) {
-      let data2 = data.actor_token_type;
-      if (typeof data2 !== "string") {
-        const err9 = {
-          instancePath: instancePath + "/actor_token_type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if ("urn:ietf:params:oauth:token-type:jwt" !== data2) {
-        const err10 = {
-          instancePath: instancePath + "/actor_token_type",
-          keyword: "const",
-          params: { allowedValue: "urn:ietf:params:oauth:token-type:jwt" },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-      if (!(data2 === "urn:ietf:params:oauth:token-type:jwt")) {
-        const err11 = {
-          instancePath: instancePath + "/actor_token_type",
-          keyword: "enum",
-          params: { allowedValues: schema41.properties.actor_token_type.enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
-        }
-        errors++;
-      }
-    }
-    if (data.subject_token !== undefined) {
-      let data3 = data.subject_token;
-      if (typeof data3 === "string") {
-        if (!pattern4.test(data3)) {
-          const err12 = {
-            instancePath: instancePath + "/subject_token",
-            keyword: "pattern",
-            params: { pattern: "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.$" },
-            message: 'must match pattern "' + "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.$" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-      } else {
-        const err13 = {
-          instancePath: instancePath + "/subject_token",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.subject_token_type !== undefined) {
-      let data4 = data.subject_token_type;
-      if (typeof data4 !== "string") {
-        const err14 = {
-          instancePath: instancePath + "/subject_token_type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-      if ("urn:ietf:params:oauth:token-type:jwt" !== data4) {
-        const err15 = {
-          instancePath: instancePath + "/subject_token_type",
-          keyword: "const",
-          params: { allowedValue: "urn:ietf:params:oauth:token-type:jwt" },
-          message: "must be equal to constant",
-        };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-      if (!(data4 === "urn:ietf:params:oauth:token-type:jwt")) {
-        const err16 = {
-          instancePath: instancePath + "/subject_token_type",
-          keyword: "enum",
-          params: { allowedValues: schema41.properties.subject_token_type.enum },
-          message: "must be equal to one of the allowed values",
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.client_id !== undefined) {
-      if (typeof data.client_id !== "string") {
-        const err17 = {
-          instancePath: instancePath + "/client_id",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.resource !== undefined) {
-      let data6 = data.resource;
-      if (typeof data6 === "string") {
-        if (!formats0(data6)) {
-          const err18 = {
-            instancePath: instancePath + "/resource",
-            keyword: "format",
-            params: { format: "uri" },
-            message: 'must match format "' + "uri" + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-      } else {
-        const err19 = {
-          instancePath: instancePath + "/resource",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.scope !== undefined) {
-      if (typeof data.scope !== "string") {
-        const err20 = {
-          instancePath: instancePath + "/scope",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err21 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err21];
-    } else {
-      vErrors.push(err21);
-    }
-    errors++;
-  }
-  validate86.errors = vErrors;
-  return errors === 0;
-}
-function validate81(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  const _errs0 = errors;
-  let valid0 = false;
-  let passing0 = null;
-  const _errs1 = errors;
-  if (
-    !validate82(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-    errors = vErrors.length;
-  }
-  var _valid0 = _errs1 === errors;
-  if (_valid0) {
-    valid0 = true;
-    passing0 = 0;
-    var props0 = {};
-    props0.grant_type = true;
-    props0.code = true;
-    props0.redirect_uri = true;
-    props0.client_id = true;
-    props0.resource = true;
-    props0.code_verifier = true;
-  }
-  const _errs2 = errors;
-  if (
-    !validate84(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-  ) {
-    vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-    errors = vErrors.length;
-  }
-  var _valid0 = _errs2 === errors;
-  if (_valid0 && valid0) {
-    valid0 = false;
-    passing0 = [passing0, 1];
-  } else {
-    if (_valid0) {
-      valid0 = true;
-      passing0 = 1;
-      if (props0 !== true) {
-        props0 = props0 || {};
-        props0.grant_type = true;
-        props0.username = true;
-        props0.password = true;
-        props0.client_id = true;
-        props0.scope = true;
-        props0.resource = true;
-      }
-    }
-    const _errs3 = errors;
-    if (
-      !validate86(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })
-    ) {
-      vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
-      errors = vErrors.length;
-    }
-    var _valid0 = _errs3 === errors;
-    if (_valid0 && valid0) {
-      valid0 = false;
-      passing0 = [passing0, 2];
-    } else {
-      if (_valid0) {
-        valid0 = true;
-        passing0 = 2;
-        if (props0 !== true) {
-          props0 = props0 || {};
-          props0.grant_type = true;
-          props0.actor_token = true;
-          props0.actor_token_type = true;
-          props0.subject_token = true;
-          props0.subject_token_type = true;
-          props0.client_id = true;
-          props0.resource = true;
-          props0.scope = true;
-        }
-      }
-    }
-  }
-  if (!valid0) {
-    const err0 = {
-      instancePath,
-      keyword: "oneOf",
-      params: { passingSchemas: passing0 },
-      message: "must match exactly one schema in oneOf",
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
-  }
-  validate81.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
-}
-export const validateTokenResponse: CompiledSchema = validate88;
-const schema42 = {
-  type: "object",
-  required: ["access_token", "expires_in"],
-  properties: {
-    access_token: { type: "string" },
-    expires_in: { type: "integer" },
-    token_type: { type: "string" },
-    scope: { type: "string" },
-    refresh_token: { type: "string" },
-    id_token: { type: "string" },
-    issued_token_type: { type: "string" },
-  },
-};
-function validate88(
-  data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
-) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = {};
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = undefined;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = undefined;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.access_token === undefined) {
-      const err0 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "access_token" },
-        message: "must have required property '" + "access_token" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.expires_in === undefined) {
-      const err1 = {
-        instancePath,
-        keyword: "required",
-        params: { missingProperty: "expires_in" },
-        message: "must have required property '" + "expires_in" + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.access_token !== undefined) {
-      if (typeof data.access_token !== "string") {
-        const err2 = {
-          instancePath: instancePath + "/access_token",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.expires_in !== undefined) {
-      let data1 = data.expires_in;
-      if (!(typeof data1 == "number" && !(data1 % 1) && !isNaN(data1))) {
-        const err3 = {
-          instancePath: instancePath + "/expires_in",
-          keyword: "type",
-          params: { type: "integer" },
-          message: "must be integer",
-        };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.token_type !== undefined) {
-      if (typeof data.token_type !== "string") {
-        const err4 = {
-          instancePath: instancePath + "/token_type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.scope !== undefined) {
-      if (typeof data.scope !== "string") {
-        const err5 = {
-          instancePath: instancePath + "/scope",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.refresh_token !== undefined) {
-      if (typeof data.refresh_token !== "string") {
-        const err6 = {
-          instancePath: instancePath + "/refresh_token",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.id_token !== undefined) {
-      if (typeof data.id_token !== "string") {
-        const err7 = {
-          instancePath: instancePath + "/id_token",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (data.issued_token_type !== undefined) {
-      if (typeof data.issued_token_type !== "string") {
-        const err8 = {
-          instancePath: instancePath + "/issued_token_type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
-        };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err9 = {
-      instancePath,
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
-    };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate88.errors = vErrors;
-  return errors === 0;
-}
+);
+export const validateCodeChallengeMethod: CompiledSchema =
+  /* @__PURE__ */ compiled(checkCodeChallengeMethod);
+export const validateOAuthError: CompiledSchema = /* @__PURE__ */ compiled(checkOAuthError);
+export const validateTokenRequest: CompiledSchema = /* @__PURE__ */ compiled(checkTokenRequest);
+export const validateTokenResponse: CompiledSchema = /* @__PURE__ */ compiled(checkTokenResponse);
