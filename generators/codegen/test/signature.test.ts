@@ -72,6 +72,8 @@ describe("signature.gen.ts", () => {
       "validators.gen.ts",
       "operations.gen.ts",
       "client.gen.ts",
+      "operations-lite.gen.ts",
+      "client-lite.gen.ts",
       "server.gen.ts",
       "msw.gen.ts",
     ]);
