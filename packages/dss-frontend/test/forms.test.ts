@@ -208,6 +208,13 @@ describe("form builders", () => {
     expect(() => installCertificateForm({ frontendUrl, backpost, certificate: "not pem" })).toThrow(
       /PEM/,
     );
+    // PEM armour around text that is not Base64: a typed error, not the platform's atob error.
+    for (const body of ["MII=B", "MIIB=", "MI"]) {
+      const certificate = `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+      expect(() => installCertificateForm({ frontendUrl, backpost, certificate }), body).toThrow(
+        DssFormInputError,
+      );
+    }
   });
 
   it("measures the post as the browser encodes it and refuses one over the limit", () => {
