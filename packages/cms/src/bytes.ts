@@ -1,8 +1,10 @@
 /**
- * Byte helpers shared by the CMS module: hex, base64, PEM and comparisons. They use only what
- * browsers and Node both have (`btoa`/`atob`), so the module does not depend on `Buffer`.
+ * Byte helpers shared by the CMS module: hex, PEM and comparisons. They use only what browsers
+ * and Node both have (base64 is the runtime's, over `btoa`/`atob`), so the module does not depend
+ * on `Buffer`.
  */
 
+import { fromBase64 as strictBase64, toBase64 } from "@trustspec/runtime";
 import { CmsFormatError } from "./errors.js";
 
 /** Hex of `bytes`, uppercase, two digits a byte, no separators. */
@@ -29,34 +31,21 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return copy.buffer;
 }
 
-/** Standard base64 (RFC 4648 §4, with padding) of `bytes`. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.byteLength; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
-}
-
 /**
- * Bytes of a standard base64 text; whitespace is ignored.
+ * Bytes of a standard base64 text; whitespace is ignored and the final `=` padding may be left
+ * out. The runtime's `fromBase64` requires the padding; PEM bodies and bare base64 that other
+ * tools write are read here as leniently as `atob` reads them, so unpadded text (no `=` at all)
+ * is padded first.
  * @throws {CmsFormatError} when the text is not base64.
  */
-export function fromBase64(text: string): Uint8Array {
+function fromBase64(text: string): Uint8Array {
   const compact = text.replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
-    throw new CmsFormatError("The text is not base64");
-  }
-  let binary: string;
-  try {
-    binary = atob(compact);
-  } catch (cause) {
-    throw new CmsFormatError("The text is not base64", { cause });
-  }
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+  const padded = compact.includes("=")
+    ? compact
+    : compact.padEnd(Math.ceil(compact.length / 4) * 4, "=");
+  const bytes = strictBase64(padded);
+  if (!bytes) throw new CmsFormatError("The text is not base64");
+  return bytes;
 }
 
 /** The PEM labels {@link toPem} writes. */

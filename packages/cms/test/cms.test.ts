@@ -87,6 +87,15 @@ describe("PEM and base64", () => {
     expect(fromPem("MAMCAQE=")).toEqual(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]));
   });
 
+  it("reads base64 without its final padding, and refuses padding that is wrong", () => {
+    const der = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]);
+    expect(fromPem("MAMCAQE")).toEqual(der);
+    expect(fromPem("-----BEGIN CMS-----\nMAMC\nAQE\n-----END CMS-----\n")).toEqual(der);
+    for (const bad of ["MAMCAQ=", "MAMCAQE==", "MAMCA", "MA=MCAQE", "MAMC-QE="]) {
+      expect(() => fromPem(bad), bad).toThrow(CmsFormatError);
+    }
+  });
+
   it("rejects text that is neither PEM nor base64 with CmsFormatError", () => {
     expect(() => fromPem("not base64 at all!")).toThrow(CmsFormatError);
     expect(() => fromPem("-----BEGIN CMS-----\nMAMCAQE=\n-----END CERTIFICATE-----\n")).toThrow(

@@ -1,36 +1,26 @@
-// Base64 (RFC 4648 §4) for bytes and UTF-8 text, over the platform's btoa/atob, which browsers and
-// Node 20 both have: no Buffer, so the root entry stays browser-safe.
+// Base64 (RFC 4648 §4) for bytes and UTF-8 text, over the runtime's browser-safe helpers (btoa/atob,
+// no Buffer), so the root entry stays browser-safe.
 
-const CHUNK = 0x8000;
+import { fromBase64 as runtimeFromBase64, toBase64 } from "@trustspec/runtime";
 
-/** Standard Base64 of `bytes`, with padding and no line breaks. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  }
-  return btoa(binary);
-}
+export { toBase64 };
 
 /** Standard Base64 of the UTF-8 encoding of `text`. */
 export function textToBase64(text: string): string {
   return toBase64(new TextEncoder().encode(text));
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// This package's fromBase64 has always allowed line breaks only: other whitespace (a space, a tab),
+// which the runtime's fromBase64 skips, is still refused here, so its public contract stays as it was.
+const NOT_LINE_BREAK_SPACE = /[^\S\r\n]/;
 
 /**
  * The bytes of standard Base64 text, line breaks allowed (as some encoders wrap at 76 characters);
  * `undefined` when the text is not Base64 (another alphabet, bad padding, a length that is not a
- * multiple of four).
+ * multiple of four, whitespace other than line breaks).
  */
 export function fromBase64(text: string): Uint8Array | undefined {
-  const compact = text.replace(/[\r\n]/g, "");
-  if (!BASE64.test(compact)) return undefined;
-  const binary = atob(compact);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  return NOT_LINE_BREAK_SPACE.test(text) ? undefined : runtimeFromBase64(text);
 }
 
 /** Base64url without padding (RFC 4648 §5), for tokens in URLs. */

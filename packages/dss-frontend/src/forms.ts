@@ -3,7 +3,12 @@
 // against the spec's schemas, measured as the browser will post them, and rendered as an
 // auto-submitting HTML page or handed over as a field list.
 
-import { type CompiledSchema, compiledIssues, type OperationDescriptor } from "@trustspec/runtime";
+import {
+  type CompiledSchema,
+  compiledIssues,
+  type OperationDescriptor,
+  fromBase64 as runtimeFromBase64,
+} from "@trustspec/runtime";
 import { textToBase64, toBase64 } from "./base64.js";
 import { DssFormInputError, DssFormTooLargeError } from "./errors.js";
 import * as operations from "./generated/operations.gen.js";
@@ -337,9 +342,10 @@ function certificateDer(certificate: Uint8Array | string): Uint8Array {
     typeof certificate === "string"
       ? /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(certificate)
       : null;
-  if (!match) throw new DssFormInputError("certcontent", "must be DER bytes or a PEM certificate");
-  const binary = atob(match[1]!.replace(/\s+/g, ""));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  // A PEM body may be wrapped in lines of any whitespace: the runtime's fromBase64 skips it all.
+  const der = match ? runtimeFromBase64(match[1]!) : undefined;
+  if (!der) throw new DssFormInputError("certcontent", "must be DER bytes or a PEM certificate");
+  return der;
 }
 
 /**

@@ -17,6 +17,8 @@ import {
   schemas,
   signFileForm,
   signFilesForm,
+  textToBase64,
+  toBase64,
 } from "../src/index.js";
 import { examples, exampleText, printedForm } from "./support.js";
 
@@ -206,6 +208,13 @@ describe("form builders", () => {
     expect(() => installCertificateForm({ frontendUrl, backpost, certificate: "not pem" })).toThrow(
       /PEM/,
     );
+    // PEM armour around text that is not Base64: a typed error, not the platform's atob error.
+    for (const body of ["MII=B", "MIIB=", "MI"]) {
+      const certificate = `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+      expect(() => installCertificateForm({ frontendUrl, backpost, certificate }), body).toThrow(
+        DssFormInputError,
+      );
+    }
   });
 
   it("measures the post as the browser encodes it and refuses one over the limit", () => {
@@ -358,4 +367,21 @@ describe("the guide's example forms (contract)", () => {
       }
     },
   );
+});
+
+describe("Base64 helpers", () => {
+  it("round-trip bytes and UTF-8 text, line breaks allowed", () => {
+    const content = bytes(0, 0xfb, 0xff, 0xbf, 1);
+    expect(fromBase64(toBase64(content))).toEqual(content);
+    expect(text(fromBase64(textToBase64("Договор № 1")))).toBe("Договор № 1");
+    const wrapped = textToBase64("x".repeat(100)).replace(/.{1,76}/g, "$&\r\n");
+    expect(text(fromBase64(wrapped))).toBe("x".repeat(100));
+    expect(fromBase64("")).toEqual(bytes());
+  });
+
+  it("refuse spaces and tabs, another alphabet and bad padding", () => {
+    for (const bad of ["Zm9v Yg==", "Zm9v\tYg==", "Zm9v-g==", "Zg", "Zg=", "Zg==="]) {
+      expect(fromBase64(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
 });

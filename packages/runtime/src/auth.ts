@@ -1,14 +1,10 @@
+import { toBase64 } from "./base64.js";
 import type { AuthHook, OutgoingRequest } from "./client.js";
 import type { TokenProvider } from "./token.js";
 
 /** HTTP Basic authentication (RFC 7617) with UTF-8 credentials. */
 export function basicAuth(username: string, password: string): AuthHook {
-  // UTF-8 bytes to base64 with the web platform's own functions (no Buffer: runs in browsers).
-  let binary = "";
-  for (const byte of new TextEncoder().encode(`${username}:${password}`)) {
-    binary += String.fromCharCode(byte);
-  }
-  const value = `Basic ${btoa(binary)}`;
+  const value = `Basic ${toBase64(new TextEncoder().encode(`${username}:${password}`))}`;
   return (request) => {
     request.headers.set("authorization", value);
   };

@@ -1,4 +1,5 @@
 export * from "./auth.js";
+export * from "./base64.js";
 export * from "./client.js";
 export * from "./compiled.js";
 export * from "./errors.js";

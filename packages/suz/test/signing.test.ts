@@ -4,6 +4,7 @@ import {
   certificateIds,
   createGostTestCa,
   exportGostPrivateKey,
+  fromBase64,
   type GostKeyLength,
   generateGostKeyPair,
   importSigningKey,
@@ -11,6 +12,7 @@ import {
   issueGostCertificate,
   SigningError,
   SoftwareSigner,
+  toBase64,
   verifyCmsSignature,
 } from "../src/index.js";
 
@@ -231,5 +233,25 @@ describe("signers from PEM", () => {
     await expect(SoftwareSigner.fromPem("-----BEGIN X-----", "k")).rejects.toMatchObject({
       code: "bad-certificate",
     });
+  });
+});
+
+describe("base64 of signatures and certificates", () => {
+  it("round-trips bytes, whitespace allowed", () => {
+    const bytes = new Uint8Array([0x30, 0x82, 0xff, 0x00, 0xfb]);
+    expect(fromBase64(toBase64(bytes))).toEqual(bytes);
+    expect(fromBase64(` ${toBase64(bytes).replace(/(.{4})/g, "$1\r\n")}\t`)).toEqual(bytes);
+  });
+
+  it("refuses empty text (no signature is empty) and text that is not strict base64", () => {
+    for (const bad of ["", " \n ", "MII", "MI=", "MIIB==", "MI-B", "MIIB\u00e9"]) {
+      expect(fromBase64(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
+  it("refuses an empty signature as not base64", () => {
+    expect(() => inspectCmsSignature("")).toThrow(
+      expect.objectContaining({ code: "bad-signature", message: "The signature is not base64" }),
+    );
   });
 });

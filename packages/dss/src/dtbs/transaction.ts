@@ -1,3 +1,4 @@
+import { toBase64 } from "@trustspec/runtime";
 import type { SignatureTypeName, Transaction } from "../generated/signserver/types.gen.js";
 import { type DtbsDocument, encodeDtbs } from "./document.js";
 
@@ -49,7 +50,7 @@ export function dtbsTransaction(
       { Name: "CertificateID", Value: String(options.certificateId) },
       { Name: "DocumentType", Value: DTBS_DOCUMENT_TYPE },
     ],
-    Document: base64(encodeDtbs(document)),
+    Document: toBase64(encodeDtbs(document)),
   };
 }
 
@@ -84,11 +85,4 @@ export function dtbsTransactionToken(
     additionalParams: Object.fromEntries((body.Parameters ?? []).map((p) => [p.Name, p.Value])),
     document: body.Document!,
   };
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }

@@ -2,12 +2,12 @@ import type { RawRequest, RawResponse } from "@trustspec/runtime/server";
 import {
   addressingReplyHeaders,
   buildEnvelope,
-  faultXml,
   parseEnvelope,
   readAddressingHeaders,
   type SoapEnvelope,
   SoapFault,
   soapContentType,
+  soapFaultResponse,
 } from "@trustspec/runtime/soap";
 import { WsSecurityError } from "../wssecurity/errors.js";
 import {
@@ -275,11 +275,7 @@ export function secureSessionEndpoint(
           e instanceof WsSecurityError
             ? e.toSoapFault()
             : new SoapFault("Client", "The security context token could not be issued.");
-        return {
-          status: faultStatus,
-          headers: { "content-type": soapContentType("1.2") },
-          body: encoder.encode(buildEnvelope("1.2", faultXml("1.2", fault))),
-        };
+        return soapFaultResponse("1.2", fault, { status: faultStatus });
       }
     },
   };

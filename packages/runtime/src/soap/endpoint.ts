@@ -156,6 +156,42 @@ export interface SoapEndpointOptions {
   security?: SoapEndpointSecurity;
 }
 
+/** How {@link soapFaultResponse} answers a fault. */
+export interface SoapFaultResponseOptions {
+  /**
+   * The answer's HTTP status, whatever the fault and its version's binding say (e.g. 404 for an
+   * endpoint that is not there, or one status for every fault of a service that sends them so).
+   */
+  status?: number;
+  /**
+   * The HTTP status of `Client` (`Sender`) faults, for a peer that wants another than its SOAP
+   * version's HTTP binding gives (as {@link SoapEndpointOptions.clientFaultStatus}).
+   */
+  clientFaultStatus?: number;
+  /** Header blocks of the fault's envelope, as XML text (e.g. WS-Addressing reply headers). */
+  headers?: readonly string[];
+}
+
+/**
+ * A SOAP fault as an HTTP answer: the fault's envelope of `version` (see {@link faultXml}), as
+ * UTF-8, with the version's media type (see {@link soapContentType}) and the HTTP status
+ * `options.status`, else the one {@link faultHttpStatus} gives the fault (SOAP 1.1: 500; SOAP 1.2:
+ * `Sender` 400, any other code 500; a fault's own `status` first). {@link createSoapEndpoint}
+ * answers every fault with it; a hand-written service answers with it what it refuses before
+ * an endpoint sees the request.
+ */
+export function soapFaultResponse(
+  version: SoapVersion,
+  fault: SoapFault,
+  options: SoapFaultResponseOptions = {},
+): RawResponse {
+  return {
+    status: options.status ?? faultHttpStatus(version, fault, options.clientFaultStatus),
+    headers: { "content-type": soapContentType(version) },
+    body: utf8(buildEnvelope(version, faultXml(version, fault), options.headers)),
+  };
+}
+
 const ADDRESSING = [
   "http://www.w3.org/2005/08/addressing",
   "http://schemas.xmlsoap.org/ws/2004/08/addressing",
@@ -209,22 +245,15 @@ export function createSoapEndpoint(options: SoapEndpointOptions): Router {
     } catch {
       // A failing log hook does not change the answer.
     }
-    return {
-      status: faultHttpStatus(version, fault, clientStatus),
-      headers: { "content-type": soapContentType(version) },
-      body: utf8(
-        buildEnvelope(
-          version,
-          faultXml(version, fault),
-          replyTo
-            ? addressingReplyHeaders(
-                action ?? (fault.subcode?.ns === WSA_NS ? WSA_FAULT_ACTION : WSA_SOAP_FAULT_ACTION),
-                replyTo.messageId,
-              )
-            : undefined,
-        ),
-      ),
-    };
+    return soapFaultResponse(version, fault, {
+      clientFaultStatus: clientStatus,
+      headers: replyTo
+        ? addressingReplyHeaders(
+            action ?? (fault.subcode?.ns === WSA_NS ? WSA_FAULT_ACTION : WSA_SOAP_FAULT_ACTION),
+            replyTo.messageId,
+          )
+        : undefined,
+    });
   }
 
   async function dispatch(request: RawRequest): Promise<RawResponse> {

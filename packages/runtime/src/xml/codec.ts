@@ -1,4 +1,5 @@
 import type { Element, Node } from "@xmldom/xmldom";
+import { fromBase64, toBase64 } from "../base64.js";
 import type { ValidationIssue } from "../errors.js";
 import {
   type XmlElementDescriptor,
@@ -574,23 +575,6 @@ export function anyTypeOf(value: unknown): { xsd: string; text: string } | undef
     return { xsd: "dateTime", text: value.toISOString() };
   }
   return undefined;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
-}
-
-function fromBase64(text: string): Uint8Array | undefined {
-  const t = text.replace(/\s+/g, "");
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(t)) return undefined;
-  const s = atob(t);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }
 
 const XSI_TYPE: XmlName = { ns: XSI_NS, local: "type" };

@@ -5,6 +5,8 @@
  * memory: GOST R 34.10-2012, RSA, ECDSA) and {@link DssSigner} (keys held by CryptoPro DSS).
  */
 
+import { fromBase64 as strictBase64 } from "@trustspec/runtime";
+
 /** Per-call options of a {@link Signer}. */
 export interface SignOptions {
   /** Aborts a remote signature. */
@@ -28,25 +30,15 @@ export function toBytes(content: Uint8Array | string): Uint8Array {
   return typeof content === "string" ? encoder.encode(content) : content;
 }
 
-/** Base64 of bytes (with the web platform's `btoa`, so it runs in browsers too). */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  // In slices: spreading a whole document into one call would exceed the argument limit.
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
+/** Standard Base64 of bytes, browser-safe (the runtime's). */
+export { toBase64 } from "@trustspec/runtime";
 
-/** Bytes of strict base64 (whitespace allowed), or `undefined` when it is not base64. */
+/**
+ * Bytes of strict base64 (whitespace allowed), or `undefined` when it is not base64 or holds no
+ * bytes: the runtime's `fromBase64` reads empty text as no bytes, but no signature or certificate
+ * is empty, so here empty text is refused as not base64.
+ */
 export function fromBase64(text: string): Uint8Array | undefined {
-  const compact = text.replace(/\s+/g, "");
-  if (compact === "" || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
-    return undefined;
-  }
-  try {
-    return Uint8Array.from(atob(compact), (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
+  const bytes = strictBase64(text);
+  return bytes && bytes.length > 0 ? bytes : undefined;
 }

@@ -5,12 +5,10 @@ import {
 } from "@trustspec/dss/server";
 import type { RawRequest, RawResponse, Router } from "@trustspec/runtime/server";
 import {
-  buildEnvelope,
-  faultXml,
   SoapFault,
   type SoapHandlerContext,
   type SoapServerOptions,
-  soapContentType,
+  soapFaultResponse,
 } from "@trustspec/runtime/soap";
 import type { DssUmsHandlers } from "../../generated/ums/server.gen.js";
 import { createDssUmsSoapServer } from "../../generated/ums-soap/server.gen.js";
@@ -31,8 +29,6 @@ export { umsSoapFault } from "./handlers.js";
  * 5002-5022).
  */
 export const DEFAULT_UMS_SOAP_PATH = "/STS/UserManagement.svc";
-
-const encoder = new TextEncoder();
 
 /** What the SOAP service of the UMS emulator is built from. */
 export interface UmsSoapServiceOptions {
@@ -153,10 +149,7 @@ export function createUmsSoapService(
   };
 }
 
+/** A `Sender` fault of SOAP 1.2 with `reason`, answered with `status`. */
 function fault(reason: string, status: number): RawResponse {
-  return {
-    status,
-    headers: { "content-type": soapContentType("1.2") },
-    body: encoder.encode(buildEnvelope("1.2", faultXml("1.2", new SoapFault("Client", reason)))),
-  };
+  return soapFaultResponse("1.2", new SoapFault("Client", reason), { status });
 }

@@ -4,13 +4,13 @@
  * shown to the user. A form that cannot be acted on is refused with a {@link FrontendInputError},
  * whose text the error page shows; nothing is posted back for it.
  */
+import { fromBase64 } from "@trustspec/runtime";
 import { describeCertificate, listCmsRecipients } from "../../cms/index.js";
 import {
   type SignatureParameters,
   SignatureType,
   type SignatureTypeName,
 } from "../../generated/signserver/types.gen.js";
-import { strictBase64 } from "../signserver/context.js";
 
 /** What a form asks the front-end to do. */
 export type FrontendOperation =
@@ -354,7 +354,7 @@ function fileName(value: string, field: string): string {
 
 /** Strict Base64 (whitespace allowed between characters), not empty. */
 function base64Of(value: string, field: string): Uint8Array {
-  const bytes = strictBase64(value);
+  const bytes = fromBase64(value);
   if (!bytes) throw new FrontendInputError(`Поле ${field} не является строкой BASE64.`);
   if (bytes.length === 0) throw new FrontendInputError(`Поле ${field} пусто.`);
   return bytes;
@@ -398,7 +398,7 @@ function packageOf(f: FormFields): PackageDocument[] {
   }
   const documents = contents.map((c, i): PackageDocument => {
     const name = fileName(names[i]!, `documentNames[${i}]`);
-    const content = strictBase64(c);
+    const content = fromBase64(c);
     // The guide's example error of one document (line 434).
     if (!content || content.length === 0)
       return { name, error: "Ошибка при подписи - неверный формат" };

@@ -1,3 +1,4 @@
+import { fromBase64 } from "@trustspec/runtime";
 import type { RawRequest } from "@trustspec/runtime/server";
 import type { KeyAlgorithm, KeyAndCertificate } from "../../cms/index.js";
 import {
@@ -197,16 +198,9 @@ export async function guard(fn: () => Promise<any> | any): Promise<any> {
   }
 }
 
-/** Strict Base64 (whitespace allowed between characters), or undefined when it is not. */
-export function strictBase64(text: string): Uint8Array | undefined {
-  const compact = text.replace(/\s+/g, "");
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
-  return new Uint8Array(Buffer.from(compact, "base64"));
-}
-
 /** Strict Base64: the Signature Service's byte arrays (guide, §3.1, lines 3889-3901). */
 export function decodeBase64(text: string, code: string, what: string): Uint8Array {
-  const bytes = strictBase64(text);
+  const bytes = fromBase64(text);
   if (!bytes) throw new DssEmulatorError(400, code, `${what} is not Base64.`);
   return bytes;
 }

@@ -3,13 +3,13 @@ import {
   addressingReplyHeaders,
   buildEnvelope,
   childElements,
-  faultXml,
   parseXml,
   readAddressingHeaders,
   requestBaseUrl,
   SOAP12_NS,
   SoapFault,
   soapContentType,
+  soapFaultResponse,
 } from "@trustspec/runtime/soap";
 import { createDssSignServiceServer } from "../../generated/signservice/server.gen.js";
 import { schemaDocuments, wsdl } from "../../generated/signservice/soap.gen.js";
@@ -215,14 +215,9 @@ function xmlAnswer(text: string): RawResponse {
   };
 }
 
-function fault(reason: string, status: number, headers?: string[]): RawResponse {
-  return {
-    status,
-    headers: { "content-type": soapContentType("1.2") },
-    body: encoder.encode(
-      buildEnvelope("1.2", faultXml("1.2", new SoapFault("Client", reason)), headers),
-    ),
-  };
+/** A `Sender` fault of SOAP 1.2 with `reason`, answered with `status`. */
+function fault(reason: string, status: number): RawResponse {
+  return soapFaultResponse("1.2", new SoapFault("Client", reason), { status });
 }
 
 /**
