@@ -219,50 +219,35 @@ async function send(
       body: request.body as Uint8Array<ArrayBuffer> | undefined,
     };
     if (signal) init.signal = signal;
-    let res: Response;
-    let body: Uint8Array;
+    // How long to wait before the next attempt, when there is one.
+    let wait: number;
     try {
-      res = await doFetch(request.url, init);
+      const res = await doFetch(request.url, init);
       if ((res.status === 429 || res.status === 503) && attempt < retries) {
         // Not awaited: cancelling a body that is also read elsewhere (a tee) waits for that reader.
         res.body?.cancel().catch(() => {});
-        // Released before the pause (and not again by `finally`): the wait is not the call's.
-        if (deadline) releaseDeadline(deadline);
-        deadline = undefined;
-        await pause(op, caller, retryAfter(res.headers, retry!) ?? backoff(retry!, attempt));
-        continue;
+        wait = retryAfter(res.headers, retry!) ?? backoff(retry!, attempt);
+      } else {
+        // The body is read under the same signal, so a stalled body is a timeout too.
+        const body = new Uint8Array(await res.arrayBuffer());
+        return { operationId: op.operationId, status: res.status, headers: res.headers, body };
       }
-      // The body is read under the same signal, so a stalled body is a timeout too.
-      body = new Uint8Array(await res.arrayBuffer());
     } catch (error) {
       if (error instanceof AbortError) throw error;
       if (caller?.aborted) throw new AbortError(op.operationId, caller.reason);
       if (deadline?.timedOut) throw new TimeoutError(op.operationId, timeoutMs);
-      if (attempt < retries) {
-        if (deadline) releaseDeadline(deadline);
-        deadline = undefined;
-        await pause(op, caller, backoff(retry!, attempt));
-        continue;
-      }
-      throw new TransportError(op.operationId, error, request);
+      if (attempt >= retries) throw new TransportError(op.operationId, error, request);
+      wait = backoff(retry!, attempt);
     } finally {
+      // Released before a pause for a retry: the wait is not the call's.
       if (deadline) releaseDeadline(deadline);
       if (onAbort) caller!.removeEventListener("abort", onAbort);
     }
-    return { operationId: op.operationId, status: res.status, headers: res.headers, body };
+    await delay(op, caller, wait);
   }
 }
 
 const DEFAULT_RETRY: RetryPolicy = Object.freeze({});
-
-/** Waits before a retry; the caller's abort ends the wait with an AbortError. */
-async function pause(op: OperationDescriptor, signal: AbortSignal | undefined, ms: number) {
-  try {
-    await delay(ms, signal);
-  } catch {
-    throw new AbortError(op.operationId, signal?.reason);
-  }
-}
 
 function backoff(retry: RetryPolicy, attempt: number): number {
   const base = (retry.minDelayMs ?? 100) * 2 ** attempt;
@@ -277,21 +262,23 @@ function retryAfter(headers: Headers, retry: RetryPolicy): number | undefined {
   return Number.isFinite(ms) ? Math.max(0, Math.min(retry.maxDelayMs ?? 5_000, ms)) : undefined;
 }
 
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits before a retry; the caller's abort ends the wait with an AbortError. */
+function delay(
+  op: OperationDescriptor,
+  signal: AbortSignal | undefined,
+  ms: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(new AbortError(op.operationId, signal?.reason));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
