@@ -66,7 +66,7 @@ const DEFAULT_MESSAGES: Record<LicenceSignatureFailure, string> = {
  * and never quotes the answer's body.
  */
 export class LicenceSignatureError extends TrustspecError {
-  readonly reason: LicenceSignatureFailure;
+  declare readonly reason: LicenceSignatureFailure;
   constructor(reason: LicenceSignatureFailure, message?: string, options?: { cause?: unknown }) {
     super(
       "licence_signature",

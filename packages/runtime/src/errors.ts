@@ -212,8 +212,7 @@ function describeCoded(code: string, error: object): string {
 }
 
 function addressOf(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const { address, port } = error as { address?: unknown; port?: unknown };
+  const { address, port } = (error ?? {}) as { address?: unknown; port?: unknown };
   if (typeof address !== "string" || address === "") return undefined;
   const host = address.includes(":") ? `[${address}]` : address;
   return typeof port === "number" ? `${host}:${port}` : host;

@@ -23,7 +23,7 @@ import {
 } from "./errors.js";
 import { encodeBody } from "./media-type.js";
 import { isIdempotent, type OperationDescriptor } from "./operation.js";
-import { httpUrlProblem } from "./url.js";
+import { httpUrlProblem, isHttp, parseUrl } from "./url.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -171,14 +171,9 @@ function urlPrefix(o: ClientOptions): string | undefined {
 
 /** `http(s)://host[:port]/base/path` without its trailing slash, or `undefined` for other bases. */
 function plainPrefix(baseUrl: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(`${baseUrl.replace(/\/$/, "")}/`);
-  } catch {
-    return undefined; // the URL API reports it on the call
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  if (url.search || url.hash || url.username || url.password) return undefined;
+  // A base the URL API cannot read is reported on the call.
+  const url = parseUrl(`${baseUrl.replace(/\/$/, "")}/`);
+  if (!isHttp(url) || url.search || url.hash || url.username || url.password) return undefined;
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
 }
 
@@ -226,7 +221,7 @@ async function send(
       if ((res.status === 429 || res.status === 503) && attempt < retries) {
         // Not awaited: cancelling a body that is also read elsewhere (a tee) waits for that reader.
         res.body?.cancel().catch(() => {});
-        wait = retryAfter(res.headers, retry!) ?? backoff(retry!, attempt);
+        wait = retryDelay(retry!, attempt, res.headers);
       } else {
         // The body is read under the same signal, so a stalled body is a timeout too.
         const body = new Uint8Array(await res.arrayBuffer());
@@ -237,7 +232,7 @@ async function send(
       if (caller?.aborted) throw new AbortError(op.operationId, caller.reason);
       if (deadline?.timedOut) throw new TimeoutError(op.operationId, timeoutMs);
       if (attempt >= retries) throw new TransportError(op.operationId, error, request);
-      wait = backoff(retry!, attempt);
+      wait = retryDelay(retry!, attempt);
     } finally {
       // Released before a pause for a retry: the wait is not the call's.
       if (deadline) releaseDeadline(deadline);
@@ -249,17 +244,20 @@ async function send(
 
 const DEFAULT_RETRY: RetryPolicy = Object.freeze({});
 
-function backoff(retry: RetryPolicy, attempt: number): number {
+/**
+ * The pause before retry `attempt + 1`: the answer's `Retry-After` (seconds or an HTTP date) when
+ * it has one, else an exponential backoff with jitter; never more than the policy's maximum.
+ */
+function retryDelay(retry: RetryPolicy, attempt: number, headers?: Headers): number {
+  const max = retry.maxDelayMs ?? 5_000;
+  const value = headers?.get("retry-after");
+  if (value) {
+    const seconds = Number(value);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+    if (Number.isFinite(ms)) return Math.max(0, Math.min(max, ms));
+  }
   const base = (retry.minDelayMs ?? 100) * 2 ** attempt;
-  return Math.min(retry.maxDelayMs ?? 5_000, base / 2 + Math.random() * (base / 2));
-}
-
-function retryAfter(headers: Headers, retry: RetryPolicy): number | undefined {
-  const value = headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, Math.min(retry.maxDelayMs ?? 5_000, ms)) : undefined;
+  return Math.min(max, base / 2 + Math.random() * (base / 2));
 }
 
 /** Waits before a retry; the caller's abort ends the wait with an AbortError. */
