@@ -54,9 +54,8 @@ let timer: ReturnType<typeof setTimeout> | undefined;
  * timers are plain numbers, for which these do nothing.
  */
 type NodeTimer = { ref?(): unknown; unref?(): unknown; hasRef?(): boolean };
-const held = () => timer as NodeTimer | undefined;
 /** Makes the armed timer hold the process open, or stop holding it. */
-const hold = (on: boolean) => held()?.[on ? "ref" : "unref"]?.();
+const hold = (on: boolean) => (timer as NodeTimer | undefined)?.[on ? "ref" : "unref"]?.();
 /** When the armed timer fires; `Infinity` when none is armed. */
 let timerAt = Infinity;
 /** Calls in flight under any deadline. */
@@ -123,7 +122,7 @@ export function deadlineState(): {
     inFlight,
     watched: watched.size,
     armed: timer !== undefined,
-    holdsProcess: held()?.hasRef?.() ?? false,
+    holdsProcess: (timer as NodeTimer | undefined)?.hasRef?.() ?? false,
   };
 }
 

@@ -9,6 +9,8 @@
  */
 
 const REDACTED = "[redacted]";
+/** A URL's scheme and `://` at the start of a text; group 1 is the scheme. */
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** `url` without userinfo, query values or fragment; see the module comment. */
 export function safeUrl(url: string | URL): string {
@@ -31,7 +33,7 @@ export function safeUrl(url: string | URL): string {
 /** A text that is not a parsable URL, shown without anything that may be userinfo or a query. */
 function safeUrlText(text: string): string {
   let rest = text.replace(/[?#][\s\S]*$/, "");
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(rest)?.[0] ?? "";
+  const scheme = SCHEME.exec(rest)?.[0] ?? "";
   rest = rest.slice(scheme.length);
   // Whatever stands before an `@` of the authority may be `user:password`.
   const slash = rest.indexOf("/");
@@ -57,7 +59,7 @@ export function httpUrlProblem(option: string, value: unknown): string | undefin
   const shown = JSON.stringify(safeUrlText(value).slice(0, 200));
   if (isHttp(parseUrl(value))) return undefined;
   // `localhost:9099` parses, as the scheme `localhost:`; `127.0.0.1:9099` and `/api` do not.
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+  const scheme = SCHEME.exec(value)?.[1];
   const why =
     scheme === undefined
       ? value === ""
