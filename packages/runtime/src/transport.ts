@@ -214,8 +214,9 @@ async function send(
       body: request.body as Uint8Array<ArrayBuffer> | undefined,
     };
     if (signal) init.signal = signal;
+    let answer: IncomingResponse | undefined;
     // How long to wait before the next attempt, when there is one.
-    let wait: number;
+    let wait = 0;
     try {
       const res = await doFetch(request.url, init);
       if ((res.status === 429 || res.status === 503) && attempt < retries) {
@@ -225,7 +226,7 @@ async function send(
       } else {
         // The body is read under the same signal, so a stalled body is a timeout too.
         const body = new Uint8Array(await res.arrayBuffer());
-        return { operationId: op.operationId, status: res.status, headers: res.headers, body };
+        answer = { operationId: op.operationId, status: res.status, headers: res.headers, body };
       }
     } catch (error) {
       if (error instanceof AbortError) throw error;
@@ -238,6 +239,9 @@ async function send(
       if (deadline) releaseDeadline(deadline);
       if (onAbort) caller!.removeEventListener("abort", onAbort);
     }
+    // Returned after `finally`, not from inside the `try`: a return through the `finally` made
+    // sequential calls a few per cent slower in the call benchmark.
+    if (answer) return answer;
     await delay(op, caller, wait);
   }
 }
