@@ -42,7 +42,7 @@ export type { LicenceSignatureOptions } from "./verify-middleware.js";
  */
 export class LicenceSignatureCheck {
   /** The middleware that sends a fresh `Licence-QueryID` and checks `Licence-Signature`. */
-  readonly middleware: Middleware;
+  declare readonly middleware: Middleware;
   /** Use {@link licenceSignatureCheck}. */
   constructor(middleware: Middleware) {
     this.middleware = middleware;

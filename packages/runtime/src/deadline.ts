@@ -54,9 +54,10 @@ let timer: ReturnType<typeof setTimeout> | undefined;
  * timers are plain numbers, for which these do nothing.
  */
 type NodeTimer = { ref?(): unknown; unref?(): unknown; hasRef?(): boolean };
-const held = (t: unknown) => t as NodeTimer | undefined;
+/** Makes the armed timer hold the process open, or stop holding it. */
+const hold = (on: boolean) => (timer as NodeTimer | undefined)?.[on ? "ref" : "unref"]?.();
 /** When the armed timer fires; `Infinity` when none is armed. */
-let timerAt = Number.POSITIVE_INFINITY;
+let timerAt = Infinity;
 /** Calls in flight under any deadline. */
 let inFlight = 0;
 
@@ -67,7 +68,7 @@ let inFlight = 0;
  */
 export function acquireDeadline(timeoutMs: number, shared: boolean): Deadline {
   const at = performance.now() + timeoutMs;
-  if (inFlight++ === 0) held(timer)?.ref?.();
+  if (inFlight++ === 0) hold(true);
   const o = open;
   // Joining never makes a timeout early (the shared deadline is not before this call's) and at
   // most one window of this call's timeout late.
@@ -101,7 +102,7 @@ export function acquireDeadline(timeoutMs: number, shared: boolean): Deadline {
 
 /** Ends one call's use of a deadline (it finished, failed or was aborted). */
 export function releaseDeadline(deadline: Deadline): void {
-  if (--inFlight === 0) held(timer)?.unref?.();
+  if (--inFlight === 0) hold(false);
   // The armed timer stays: the next call most likely has a later deadline and needs no timer
   // of its own; it only stops holding the process open.
   if (--deadline.users === 0 && deadline !== open) watched.delete(deadline);
@@ -121,7 +122,7 @@ export function deadlineState(): {
     inFlight,
     watched: watched.size,
     armed: timer !== undefined,
-    holdsProcess: held(timer)?.hasRef?.() ?? false,
+    holdsProcess: (timer as NodeTimer | undefined)?.hasRef?.() ?? false,
   };
 }
 
@@ -134,14 +135,14 @@ function arm(at: number): void {
   timerAt = at;
   const delay = Math.min(MAX_DELAY, Math.max(1, Math.ceil(at - performance.now())));
   timer = setTimeout(expire, delay);
-  if (inFlight === 0) held(timer)?.unref?.();
+  if (inFlight === 0) hold(false);
 }
 
 function expire(): void {
   timer = undefined;
-  timerAt = Number.POSITIVE_INFINITY;
+  timerAt = Infinity;
   const now = performance.now();
-  let next = Number.POSITIVE_INFINITY;
+  let next = Infinity;
   for (const deadline of watched) {
     if (deadline.at <= now) {
       watched.delete(deadline);
@@ -154,5 +155,5 @@ function expire(): void {
       next = deadline.at;
     }
   }
-  if (next !== Number.POSITIVE_INFINITY) arm(next);
+  if (next !== Infinity) arm(next);
 }

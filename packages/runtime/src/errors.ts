@@ -36,17 +36,15 @@ export class ApiError<TBody = unknown, TStatus extends number = number> extends 
 
   /**
    * The built-in `instanceof` check. Declared so that `instanceof` narrows to the class with its
-   * defaults (`ApiError<unknown>`, so `body` is `unknown`) rather than with `any`.
+   * defaults (`ApiError<unknown>`, so `body` is `unknown`) rather than with `any`. A declaration
+   * only: the check at run time is `Function.prototype`'s, and no bundle carries code for it.
    */
-  static override [Symbol.hasInstance]<T>(
+  declare static readonly [Symbol.hasInstance]: <T>(
     this: abstract new (
       ...args: never[]
     ) => T,
     value: unknown,
-  ): value is T {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof, a subclass too
-    return Function.prototype[Symbol.hasInstance].call(this, value);
-  }
+  ) => value is T;
 
   constructor(init: {
     status: TStatus;
@@ -126,18 +124,18 @@ export class TransportError extends TrustspecError {
    */
   declare readonly systemCode: string | undefined;
   constructor(operationId: string, cause: unknown, request?: TransportErrorRequest) {
-    const failure = describeFailure(cause);
-    const url = request ? safeUrl(request.url) : undefined;
-    const what = request ? `${request.method.toUpperCase()} ${url}` : "the request";
+    const [code, text] = describeFailure(cause);
+    const method = request?.method.toUpperCase();
+    const url = request && safeUrl(request.url);
     super(
       "transport_error",
-      `${operationId}: ${what} failed before an answer arrived: ${failure.text}`,
+      `${operationId}: ${request ? `${method} ${url}` : "the request"} failed before an answer arrived: ${clip(text)}`,
       { cause },
     );
     this.operationId = operationId;
-    this.method = request?.method.toUpperCase();
+    this.method = method;
     this.url = url;
-    this.systemCode = failure.code;
+    this.systemCode = code;
   }
 }
 
@@ -180,15 +178,15 @@ export class AbortError extends TrustspecError {
  * the address it concerns (`ECONNREFUSED 127.0.0.1:9099`, `ENOTFOUND api.example`), else the
  * innermost message. URLs in it are shown without credentials and query values.
  */
-function describeFailure(cause: unknown): { code: string | undefined; text: string } {
+function describeFailure(cause: unknown): [code: string | undefined, text: string] {
   let current: unknown = cause;
   let innermost: unknown = cause;
-  for (let depth = 0; depth < 8 && current !== null && current !== undefined; depth++) {
+  for (let depth = 0; depth < 8 && current != null; depth++) {
     innermost = current;
     if (typeof current !== "object") break;
     const o = current as { code?: unknown; cause?: unknown };
     if (typeof o.code === "string" && o.code !== "" && !(current instanceof TrustspecError)) {
-      return { code: o.code, text: clip(describeCoded(o.code, current)) };
+      return [o.code, describeCoded(o.code, current)];
     }
     current = o.cause;
   }
@@ -198,7 +196,7 @@ function describeFailure(cause: unknown): { code: string | undefined; text: stri
       : innermost === undefined
         ? ""
         : String(innermost);
-  return { code: undefined, text: clip(clean(message) || "no details") };
+  return [undefined, clean(message) || "no details"];
 }
 
 /** `CODE address:port[, …]`, `CODE host`, or the code with the error's message. */
@@ -214,8 +212,7 @@ function describeCoded(code: string, error: object): string {
 }
 
 function addressOf(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const { address, port } = error as { address?: unknown; port?: unknown };
+  const { address, port } = (error ?? {}) as { address?: unknown; port?: unknown };
   if (typeof address !== "string" || address === "") return undefined;
   const host = address.includes(":") ? `[${address}]` : address;
   return typeof port === "number" ? `${host}:${port}` : host;
@@ -230,15 +227,14 @@ function clip(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** `: ` and the text of an error body (a string, or the message field of a JSON object), redacted. */
 function describeBody(body: unknown): string {
-  if (body === undefined || body === null || body === "") return "";
-  if (typeof body === "string") return `: ${redact(body).slice(0, 200)}`;
-  if (typeof body === "object") {
-    const o = body as Record<string, unknown>;
-    const text = o.Message ?? o.message ?? o.error_description ?? o.error ?? o.Text;
-    if (typeof text === "string") return `: ${redact(text).slice(0, 200)}`;
-  }
-  return "";
+  const o = body as Record<string, unknown> | null;
+  const text =
+    typeof body === "object" && o !== null
+      ? (o.Message ?? o.message ?? o.error_description ?? o.error ?? o.Text)
+      : body;
+  return typeof text === "string" && text !== "" ? `: ${redact(text).slice(0, 200)}` : "";
 }
 
 const SECRET_KEY =

@@ -23,7 +23,7 @@ import {
 } from "./errors.js";
 import { encodeBody } from "./media-type.js";
 import { isIdempotent, type OperationDescriptor } from "./operation.js";
-import { httpUrlProblem } from "./url.js";
+import { httpUrlProblem, isHttp, parseUrl } from "./url.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -171,14 +171,9 @@ function urlPrefix(o: ClientOptions): string | undefined {
 
 /** `http(s)://host[:port]/base/path` without its trailing slash, or `undefined` for other bases. */
 function plainPrefix(baseUrl: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(`${baseUrl.replace(/\/$/, "")}/`);
-  } catch {
-    return undefined; // the URL API reports it on the call
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  if (url.search || url.hash || url.username || url.password) return undefined;
+  // A base the URL API cannot read is reported on the call.
+  const url = parseUrl(`${baseUrl.replace(/\/$/, "")}/`);
+  if (!isHttp(url) || url.search || url.hash || url.username || url.password) return undefined;
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
 }
 
@@ -219,79 +214,73 @@ async function send(
       body: request.body as Uint8Array<ArrayBuffer> | undefined,
     };
     if (signal) init.signal = signal;
-    let res: Response;
-    let body: Uint8Array;
+    let answer: IncomingResponse | undefined;
+    // How long to wait before the next attempt, when there is one.
+    let wait = 0;
     try {
-      res = await doFetch(request.url, init);
+      const res = await doFetch(request.url, init);
       if ((res.status === 429 || res.status === 503) && attempt < retries) {
         // Not awaited: cancelling a body that is also read elsewhere (a tee) waits for that reader.
         res.body?.cancel().catch(() => {});
-        // Released before the pause (and not again by `finally`): the wait is not the call's.
-        if (deadline) releaseDeadline(deadline);
-        deadline = undefined;
-        await pause(op, caller, retryAfter(res.headers, retry!) ?? backoff(retry!, attempt));
-        continue;
+        wait = retryDelay(retry!, attempt, res.headers);
+      } else {
+        // The body is read under the same signal, so a stalled body is a timeout too.
+        const body = new Uint8Array(await res.arrayBuffer());
+        answer = { operationId: op.operationId, status: res.status, headers: res.headers, body };
       }
-      // The body is read under the same signal, so a stalled body is a timeout too.
-      body = new Uint8Array(await res.arrayBuffer());
     } catch (error) {
       if (error instanceof AbortError) throw error;
       if (caller?.aborted) throw new AbortError(op.operationId, caller.reason);
       if (deadline?.timedOut) throw new TimeoutError(op.operationId, timeoutMs);
-      if (attempt < retries) {
-        if (deadline) releaseDeadline(deadline);
-        deadline = undefined;
-        await pause(op, caller, backoff(retry!, attempt));
-        continue;
-      }
-      throw new TransportError(op.operationId, error, request);
+      if (attempt >= retries) throw new TransportError(op.operationId, error, request);
+      wait = retryDelay(retry!, attempt);
     } finally {
+      // Released before a pause for a retry: the wait is not the call's.
       if (deadline) releaseDeadline(deadline);
       if (onAbort) caller!.removeEventListener("abort", onAbort);
     }
-    return { operationId: op.operationId, status: res.status, headers: res.headers, body };
+    // Returned after `finally`, not from inside the `try`: a return through the `finally` made
+    // sequential calls a few per cent slower in the call benchmark.
+    if (answer) return answer;
+    await delay(op, caller, wait);
   }
 }
 
 const DEFAULT_RETRY: RetryPolicy = Object.freeze({});
 
-/** Waits before a retry; the caller's abort ends the wait with an AbortError. */
-async function pause(op: OperationDescriptor, signal: AbortSignal | undefined, ms: number) {
-  try {
-    await delay(ms, signal);
-  } catch {
-    throw new AbortError(op.operationId, signal?.reason);
+/**
+ * The pause before retry `attempt + 1`: the answer's `Retry-After` (seconds or an HTTP date) when
+ * it has one, else an exponential backoff with jitter; never more than the policy's maximum.
+ */
+function retryDelay(retry: RetryPolicy, attempt: number, headers?: Headers): number {
+  const max = retry.maxDelayMs ?? 5_000;
+  const value = headers?.get("retry-after");
+  if (value) {
+    const seconds = Number(value);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+    if (Number.isFinite(ms)) return Math.max(0, Math.min(max, ms));
   }
-}
-
-function backoff(retry: RetryPolicy, attempt: number): number {
   const base = (retry.minDelayMs ?? 100) * 2 ** attempt;
-  return Math.min(retry.maxDelayMs ?? 5_000, base / 2 + Math.random() * (base / 2));
+  return Math.min(max, base / 2 + Math.random() * (base / 2));
 }
 
-function retryAfter(headers: Headers, retry: RetryPolicy): number | undefined {
-  const value = headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, Math.min(retry.maxDelayMs ?? 5_000, ms)) : undefined;
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits before a retry; the caller's abort ends the wait with an AbortError. */
+function delay(
+  op: OperationDescriptor,
+  signal: AbortSignal | undefined,
+  ms: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(new AbortError(op.operationId, signal?.reason));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

@@ -9,15 +9,13 @@
  */
 
 const REDACTED = "[redacted]";
+/** A URL's scheme and `://` at the start of a text; group 1 is the scheme. */
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** `url` without userinfo, query values or fragment; see the module comment. */
 export function safeUrl(url: string | URL): string {
-  let parsed: URL;
-  try {
-    parsed = typeof url === "string" ? new URL(url) : url;
-  } catch {
-    return safeUrlText(String(url));
-  }
+  const parsed = typeof url === "string" ? parseUrl(url) : url;
+  if (!parsed) return safeUrlText(String(url));
   // `origin` is "null" for schemes other than http(s), ws(s), ftp and blob; build it by hand.
   const slashes = parsed.href.startsWith(`${parsed.protocol}//`) ? "//" : "";
   let text = `${parsed.protocol}${slashes}${parsed.host}${parsed.pathname}`;
@@ -26,10 +24,7 @@ export function safeUrl(url: string | URL): string {
       .slice(1)
       .split("&")
       .filter((pair) => pair !== "")
-      .map((pair) => {
-        const eq = pair.indexOf("=");
-        return eq < 0 ? pair : `${pair.slice(0, eq)}=${REDACTED}`;
-      });
+      .map((pair) => pair.replace(/=.*/, `=${REDACTED}`));
     text += `?${names.join("&")}`;
   }
   return text;
@@ -38,7 +33,7 @@ export function safeUrl(url: string | URL): string {
 /** A text that is not a parsable URL, shown without anything that may be userinfo or a query. */
 function safeUrlText(text: string): string {
   let rest = text.replace(/[?#][\s\S]*$/, "");
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(rest)?.[0] ?? "";
+  const scheme = SCHEME.exec(rest)?.[0] ?? "";
   rest = rest.slice(scheme.length);
   // Whatever stands before an `@` of the authority may be `user:password`.
   const slash = rest.indexOf("/");
@@ -62,15 +57,9 @@ export function httpUrlProblem(option: string, value: unknown): string | undefin
   if (typeof value !== "string")
     return `${expected}; got ${value === null ? "null" : typeof value}`;
   const shown = JSON.stringify(safeUrlText(value).slice(0, 200));
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url && (url.protocol === "http:" || url.protocol === "https:")) return undefined;
+  if (isHttp(parseUrl(value))) return undefined;
   // `localhost:9099` parses, as the scheme `localhost:`; `127.0.0.1:9099` and `/api` do not.
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
+  const scheme = SCHEME.exec(value)?.[1];
   const why =
     scheme === undefined
       ? value === ""
@@ -80,4 +69,18 @@ export function httpUrlProblem(option: string, value: unknown): string | undefin
         ? "it is not a valid URL"
         : `its scheme is ${scheme.toLowerCase()}:`;
   return `${expected}; got ${shown}: ${why}`;
+}
+
+/** `text` parsed as a URL, or `undefined` when it is not one. */
+export function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `url` is an `http:` or `https:` URL. */
+export function isHttp(url: URL | undefined): url is URL {
+  return url?.protocol === "http:" || url?.protocol === "https:";
 }
