@@ -6,9 +6,9 @@
  */
 import { join } from "node:path";
 import { ConfigurationError, ValidationError } from "@trustspec/runtime";
-import { browserBundleOf } from "@trustspec-private/test-support";
+import { browserBundleOf, useMockServer } from "@trustspec-private/test-support";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as full from "../src/index.js";
 import {
   ApiError,
@@ -38,18 +38,7 @@ const NO_USER = "00000000-0000-0000-0000-000000000000";
 describe("against the MSW mocks", () => {
   const BASE = "http://ums-lite.mock.test/STS/ums";
   const server = setupServer(...createDssUmsMockHandlers({ baseUrl: BASE, seed: 4 }));
-  const requests: Request[] = [];
-  const bodies: Promise<string>[] = [];
-  server.events.on("request:start", ({ request }) => {
-    requests.push(request);
-    bodies.push(request.clone().text());
-  });
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-  afterEach(() => {
-    requests.length = 0;
-    bodies.length = 0;
-  });
-  afterAll(() => server.close());
+  const { requests, bodies } = useMockServer(server);
 
   const client = () => createDssUmsClient({ baseUrl: BASE, retry: false, auth: bearerAuth("t") });
 

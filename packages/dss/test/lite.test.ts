@@ -6,9 +6,9 @@
  */
 import { join } from "node:path";
 import { ConfigurationError, ValidationError } from "@trustspec/runtime";
-import { browserBundleOf } from "@trustspec-private/test-support";
+import { browserBundleOf, useMockServer } from "@trustspec-private/test-support";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { verifyCms } from "../src/cms/index.js";
 import { DssEmulator } from "../src/emulator/index.js";
 import * as full from "../src/index.js";
@@ -48,18 +48,7 @@ describe("against the MSW mocks", () => {
     ...createDssSignMockHandlers({ baseUrl: SIGN, seed: 3 }),
     ...createDssStsMockHandlers({ baseUrl: STS, seed: 3 }),
   );
-  const requests: Request[] = [];
-  const bodies: Promise<string>[] = [];
-  server.events.on("request:start", ({ request }) => {
-    requests.push(request);
-    bodies.push(request.clone().text());
-  });
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-  afterEach(() => {
-    requests.length = 0;
-    bodies.length = 0;
-  });
-  afterAll(() => server.close());
+  const { requests, bodies } = useMockServer(server);
 
   const sign = () => createDssSignClient({ baseUrl: SIGN, retry: false, auth: bearerAuth("t0k") });
 

@@ -6,9 +6,9 @@
  */
 import { join } from "node:path";
 import { ConfigurationError, ValidationError } from "@trustspec/runtime";
-import { browserBundleOf } from "@trustspec-private/test-support";
+import { browserBundleOf, useMockServer } from "@trustspec-private/test-support";
 import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import * as full from "../src/index.js";
 import {
   ApiError,
@@ -44,18 +44,7 @@ const passwordAuth = {
 describe("against the MSW mocks", () => {
   const BASE = "http://suz-lite.mock.test";
   const server = setupServer(...createSuzMockHandlers({ baseUrl: BASE, seed: 2 }));
-  const requests: Request[] = [];
-  const bodies: Promise<string>[] = [];
-  server.events.on("request:start", ({ request }) => {
-    requests.push(request);
-    bodies.push(request.clone().text());
-  });
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-  afterEach(() => {
-    requests.length = 0;
-    bodies.length = 0;
-  });
-  afterAll(() => server.close());
+  const { requests, bodies } = useMockServer(server);
 
   const client = () => createSuzClient({ baseUrl: BASE, retry: false });
 

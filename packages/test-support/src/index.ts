@@ -7,4 +7,5 @@ export * from "./browser-entry.js";
 export * from "./browser-page.js";
 export * from "./cli.js";
 export * from "./contract.js";
+export * from "./mock-server.js";
 export * from "./tarball.js";
