@@ -118,6 +118,31 @@ describe("against the emulator over HTTP on 127.0.0.1", () => {
 
   const client = { clientId: "spa" };
 
+  /** The authorization URL with PKCE, the user's sign-in, and the code from the redirect. */
+  async function authorizationCode() {
+    const built = buildAuthorizeUrl(sts, { client, redirectUri: REDIRECT, pkce: true });
+    const { code } = parseAuthorizationRedirect(await signIn(built.url), {
+      expectedState: built.state!,
+    });
+    return { built, code };
+  }
+
+  /** A Signature Service client with a token from the code flow. */
+  async function signedIn(): Promise<DssSignLiteClient> {
+    const { built, code } = await authorizationCode();
+    const issued = await requestAuthorizationCodeToken(sts, {
+      client,
+      code,
+      redirectUri: REDIRECT,
+      codeVerifier: built.codeVerifier!,
+    });
+    return createDssSignClient({
+      baseUrl: `${url}/SignServer/rest/api`,
+      retry: false,
+      auth: bearerAuth(issued.access_token),
+    });
+  }
+
   it("listens on 127.0.0.1", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
@@ -126,21 +151,8 @@ describe("against the emulator over HTTP on 127.0.0.1", () => {
     const built = buildAuthorizeUrl(sts, { client, redirectUri: REDIRECT, pkce: true });
     expect(built.url.pathname).toBe("/STS/oauth/authorize");
     expect(built.url.searchParams.get("code_challenge_method")).toBe("S256");
-    const { code } = parseAuthorizationRedirect(await signIn(built.url), {
-      expectedState: built.state!,
-    });
-    const issued = await requestAuthorizationCodeToken(sts, {
-      client,
-      code,
-      redirectUri: REDIRECT,
-      codeVerifier: built.codeVerifier!,
-    });
-
-    const sign: DssSignLiteClient = createDssSignClient({
-      baseUrl: `${url}/SignServer/rest/api`,
-      retry: false,
-      auth: bearerAuth(issued.access_token),
-    });
+    expect(built.url.searchParams.get("code_challenge")).toMatch(/^[\w-]{43}$/);
+    const sign = await signedIn();
     const content = new TextEncoder().encode("signed from a lite bundle");
     const signed = await signDocument(sign, {
       body: { Content: b64(content), Signature: { Type: "CMS" } },
@@ -159,10 +171,7 @@ describe("against the emulator over HTTP on 127.0.0.1", () => {
   });
 
   it("a code exchanged with another PKCE verifier is refused as invalid_grant, the code kept out", async () => {
-    const built = buildAuthorizeUrl(sts, { client, redirectUri: REDIRECT, pkce: true });
-    const { code } = parseAuthorizationRedirect(await signIn(built.url), {
-      expectedState: built.state!,
-    });
+    const { code } = await authorizationCode();
     const error = await rejection(
       requestAuthorizationCodeToken(sts, {
         client,
@@ -178,20 +187,7 @@ describe("against the emulator over HTTP on 127.0.0.1", () => {
   });
 
   it("a request that breaks the contract is not refused by the client: the server's 400 comes back", async () => {
-    const built = buildAuthorizeUrl(sts, { client, redirectUri: REDIRECT });
-    const { code } = parseAuthorizationRedirect(await signIn(built.url), {
-      expectedState: built.state!,
-    });
-    const issued = await requestAuthorizationCodeToken(sts, {
-      client,
-      code,
-      redirectUri: REDIRECT,
-    });
-    const sign = createDssSignClient({
-      baseUrl: `${url}/SignServer/rest/api`,
-      retry: false,
-      auth: bearerAuth(issued.access_token),
-    });
+    const sign = await signedIn();
     const error = await rejection(
       // @ts-expect-error the contract knows no such signature type
       signDocument(sign, { body: { Content: b64("x"), Signature: { Type: "Nope" } } }),
