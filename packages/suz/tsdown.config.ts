@@ -1,3 +1,3 @@
 import { packageBuild } from "../../tsdown.shared.js";
 
-export default packageBuild(["src/index.ts", "src/mocks.ts", "src/server.ts"]);
+export default packageBuild(["src/index.ts", "src/lite.ts", "src/mocks.ts", "src/server.ts"]);

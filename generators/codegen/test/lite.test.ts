@@ -39,17 +39,25 @@ describe.each(cases)("the lite client of the %s fixture", (name) => {
     const files = await generated();
     const lite = files.get("client-lite.gen.ts")!;
     const full = files.get("client.gen.ts")!;
-    const operations = functions(full).filter((n) => !/^is[A-Z]\w*Error$|Url$/.test(n!));
+    const operations = functions(full).filter((n) => !/^is[A-Z]\w*Error$/.test(n!));
     expect(functions(lite)).toEqual(operations);
     expect(lite).toContain('import * as operations from "./operations-lite.gen.js";');
     expect(lite).not.toMatch(/operations\.gen\.js|validators\.gen|callOperation</);
-    for (const op of operations.filter((n) => !n!.startsWith("create"))) {
+    for (const op of operations.filter((n) => !n!.startsWith("create") && !n!.endsWith("Url"))) {
       const result = new RegExp(`export function ${op}\\([^)]*\\): Promise<(\\w+)>`);
       expect(lite.match(result)?.[1], op).toBe(full.match(result)?.[1]);
       expect(lite).toContain(`callLiteOperation<`);
     }
-    // The guards and URL builders are the main client's, re-exported.
-    const shared = functions(full).filter((n) => /^is[A-Z]\w*Error$|Url$/.test(n!));
+    // The guards are the main client's, re-exported.
+    const shared = functions(full).filter((n) => /^is[A-Z]\w*Error$/.test(n!));
     for (const guard of shared) expect(lite).toMatch(new RegExp(`export \\{[^}]*\\b${guard}\\b`));
+    // The URL builders are lite: the URL over the lite descriptor, unchecked.
+    const urls = functions(full).filter((n) => /Url$/.test(n!));
+    for (const url of urls) {
+      expect(lite).toMatch(new RegExp(`export function ${url}\\(client: \\w+LiteClient`));
+      expect(lite).not.toMatch(new RegExp(`export \\{[^}]*\\b${url}\\b`));
+      expect(lite).toContain(`return liteOperationUrl(client, operations.${url.slice(0, -3)},`);
+    }
+    if (name === "responses") expect(urls.length).toBeGreaterThan(0);
   });
 });

@@ -5,3 +5,5 @@ import { browserEntryTests } from "@trustspec-private/test-support";
 browserEntryTests("@trustspec/dss-ums", join(import.meta.dirname, ".."), [
   "@trustspec/dss-ums/server",
 ]);
+// The lite entry (the operations without validators) is a client entry too.
+browserEntryTests("@trustspec/dss-ums/lite", join(import.meta.dirname, ".."));

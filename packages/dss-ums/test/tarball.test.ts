@@ -23,6 +23,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const program = (load: (id: string) => string) => `${load("@trustspec/dss-ums")}
 ${load("@trustspec/dss-ums/server")}
 ${load("@trustspec/dss-ums/soap")}
+${load("@trustspec/dss-ums/lite")}
 async function main() {
   const ums = await server.DssUmsEmulator.create({ operators: [{ token: "t0k", login: "operator" }] });
   const { url, close } = await ums.listen();
@@ -30,11 +31,13 @@ async function main() {
   const policy = await api.getPolicy(client);
   let status = 0;
   try { await api.getUserById(client, { path: { id: "00000000-0000-0000-0000-000000000000" } }); } catch (e) { status = e instanceof api.ApiError ? e.status : -1; }
+  const liteClient = lite.createDssUmsClient({ baseUrl: url + "/STS/ums", auth: lite.bearerAuth("t0k") });
+  const litePolicy = (await lite.getPolicy(liteClient)).status;
   // The SOAP entry: its client against the SOAP stub of the server entry, through the stub's fetch.
   const stub = server.createDssUmsSoapServer({ GetPolicy: () => ({ GetPolicyResult: { AllowUserRegistration: true } }) });
   const soapClient = soap.createUmsSoapClient({ baseUrl: "https://dss.example", fetch: (input, init) => stub.fetch(new Request(input, init)) });
   const soapPolicy = await soap.getPolicy(soapClient, {});
-  console.log(JSON.stringify({ policy: policy.status, status, soap: soapPolicy.GetPolicyResult.AllowUserRegistration }));
+  console.log(JSON.stringify({ policy: policy.status, status, litePolicy, soap: soapPolicy.GetPolicyResult.AllowUserRegistration }));
   await close();
 }
 main();
@@ -55,9 +58,20 @@ describe("packed tarball", () => {
       "@trustspec/dss-ums": "api",
       "@trustspec/dss-ums/server": "server",
       "@trustspec/dss-ums/soap": "soap",
+      "@trustspec/dss-ums/lite": "lite",
     };
     const out = await runAsEsmAndCjs(app, names, program);
-    expect(JSON.parse(out.esm), "ESM").toEqual({ policy: 200, status: 404, soap: true });
-    expect(JSON.parse(out.cjs), "CommonJS").toEqual({ policy: 200, status: 404, soap: true });
+    expect(JSON.parse(out.esm), "ESM").toEqual({
+      policy: 200,
+      status: 404,
+      litePolicy: 200,
+      soap: true,
+    });
+    expect(JSON.parse(out.cjs), "CommonJS").toEqual({
+      policy: 200,
+      status: 404,
+      litePolicy: 200,
+      soap: true,
+    });
   });
 });

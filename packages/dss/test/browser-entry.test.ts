@@ -7,3 +7,5 @@ browserEntryTests("@trustspec/dss", join(import.meta.dirname, ".."), [
   "@trustspec/dss/node",
   "@trustspec/dss/server",
 ]);
+// The lite entry (REST operations without validators, the browser OAuth flows) is a client entry too.
+browserEntryTests("@trustspec/dss/lite", join(import.meta.dirname, ".."));

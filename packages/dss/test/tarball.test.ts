@@ -22,6 +22,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const program = (load: (id: string) => string) => `${load("@trustspec/dss")}
 ${load("@trustspec/dss/server")}
 ${load("@trustspec/dss/cms")}
+${load("@trustspec/dss/lite")}
 async function main() {
   const dss = await server.DssEmulator.create({ confirmation: "Off" });
   const { url, close } = await dss.listen();
@@ -33,7 +34,12 @@ async function main() {
   const verified = await cms.verifyCms(new Uint8Array(Buffer.from(signed.data, "base64")), { content, trusted: [dss.caCertificate] });
   let status = 0;
   try { await api.getCertificate(sign, { path: { key: 424242 } }); } catch (e) { status = e instanceof api.ApiError ? e.status : -1; }
-  console.log(JSON.stringify({ valid: verified.valid, status }));
+  const liteSign = lite.createDssSignClient({ baseUrl: url + "/SignServer/rest/api", auth: lite.bearerAuth(token) });
+  const liteSigned = await lite.signDocument(liteSign, { body: { Content: Buffer.from(content).toString("base64"), Signature: { Type: "CMS" } } });
+  const liteValid = (await cms.verifyCms(new Uint8Array(Buffer.from(liteSigned.data, "base64")), { content, trusted: [dss.caCertificate] })).valid;
+  let liteStatus = 0;
+  try { await lite.getCertificate(liteSign, { path: { key: 424242 } }); } catch (e) { liteStatus = e instanceof lite.ApiError ? e.status : -1; }
+  console.log(JSON.stringify({ valid: verified.valid, status, liteValid, liteStatus }));
   await close();
   await dss.close();
 }
@@ -59,9 +65,20 @@ describe("packed tarball", () => {
       "@trustspec/dss": "api",
       "@trustspec/dss/server": "server",
       "@trustspec/dss/cms": "cms",
+      "@trustspec/dss/lite": "lite",
     };
     const out = await runAsEsmAndCjs(app, names, program);
-    expect(JSON.parse(out.esm), "ESM").toEqual({ valid: true, status: 404 });
-    expect(JSON.parse(out.cjs), "CommonJS").toEqual({ valid: true, status: 404 });
+    expect(JSON.parse(out.esm), "ESM").toEqual({
+      valid: true,
+      status: 404,
+      liteValid: true,
+      liteStatus: 404,
+    });
+    expect(JSON.parse(out.cjs), "CommonJS").toEqual({
+      valid: true,
+      status: 404,
+      liteValid: true,
+      liteStatus: 404,
+    });
   });
 });

@@ -7,7 +7,7 @@
 import type { ApiResult, CallInput, CallOptions, Client, ClientOptions } from "./client.js";
 import { ApiError, ConfigurationError } from "./errors.js";
 import type { OperationDescriptor } from "./operation.js";
-import { checkBaseUrl, exchange, NO_CALL_OPTIONS, parseBody } from "./transport.js";
+import { buildRequest, checkBaseUrl, exchange, NO_CALL_OPTIONS, parseBody } from "./transport.js";
 
 /**
  * Settings of a client without validation: those of {@link ClientOptions} without the
@@ -61,12 +61,7 @@ export async function callLiteOperation<TResult extends ApiResult>(
   input: CallInput,
   call: CallOptions = NO_CALL_OPTIONS,
 ): Promise<TResult> {
-  if (client.lite !== true) {
-    throw new ConfigurationError(
-      "client",
-      `${op.operationId}: a lite operation takes a lite client`,
-    );
-  }
+  requireLiteClient(client, op);
   const response = await exchange(client.options, op, input, call);
   const status = response.status;
   const data = parseBody(response, (op.responses[status] ?? op.responses.default)?.mediaType);
@@ -79,4 +74,27 @@ export async function callLiteOperation<TResult extends ApiResult>(
     });
   }
   return { status, data, headers: response.headers } as TResult;
+}
+
+/**
+ * The URL of an operation that a browser opens rather than a program calls (an OAuth authorize
+ * endpoint answers with a redirect), with its parameters, not checked against the contract: the
+ * lite counterpart of `operationUrl`. Generated lite URL builders call it.
+ */
+export function liteOperationUrl(
+  client: LiteClient,
+  op: OperationDescriptor,
+  input: CallInput = {},
+): URL {
+  requireLiteClient(client, op);
+  return buildRequest(client.options, op, input, {}).url;
+}
+
+function requireLiteClient(client: LiteClient, op: OperationDescriptor): void {
+  if (client.lite !== true) {
+    throw new ConfigurationError(
+      "client",
+      `${op.operationId}: a lite operation takes a lite client`,
+    );
+  }
 }

@@ -14,6 +14,7 @@ import {
   createOperationClient,
   type LiteClient,
   type LiteClientOptions,
+  liteOperationUrl,
   TimeoutError,
   ValidationError,
 } from "../src/index.js";
@@ -110,5 +111,24 @@ describe("callLiteOperation", () => {
       }),
     );
     expect(error).toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe("liteOperationUrl", () => {
+  it("builds the URL with its parameters without checking them", () => {
+    const client = createLiteClient({ baseUrl });
+    // id breaks the contract (an integer): the URL is built as given.
+    const url = liteOperationUrl(client, getThing, {
+      path: { id: "x y" },
+      query: { verbose: true },
+    });
+    expect(url.href).toBe("http://api.test/v1/things/x%20y?verbose=true");
+  });
+
+  it("refuses a validating client", () => {
+    const validating = createOperationClient({ baseUrl }) as unknown as LiteClient;
+    expect(() => liteOperationUrl(validating, getThing, { path: { id: 1 } })).toThrow(
+      expect.objectContaining({ option: "client" }) as Error,
+    );
   });
 });

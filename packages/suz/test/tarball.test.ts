@@ -22,13 +22,15 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const program = (load: (id: string) => string) => `${load("@trustspec/suz")}
 ${load("@trustspec/suz/server")}
+${load("@trustspec/suz/lite")}
 async function main() {
   const emulator = new server.SuzEmulator();
   const { url, close } = await emulator.listen();
   const client = api.createSuzClient({ baseUrl: url });
   const auth = await api.mdlpAuth(client, { body: { client_id: server.DEFAULT_MDLP_CLIENT.clientId, client_secret: server.DEFAULT_MDLP_CLIENT.clientSecret, user_id: "user@example.org", auth_type: "PASSWORD" } });
   const code = api.parseMarkingCode("0104601234567893" + "21ABC123" + api.GS + "93Xy9+");
-  console.log(JSON.stringify({ auth: auth.status, hasCode: typeof auth.data.code === "string", gtin: code.gtin }));
+  const liteAuth = await lite.mdlpAuth(lite.createSuzClient({ baseUrl: url }), { body: { client_id: server.DEFAULT_MDLP_CLIENT.clientId, client_secret: server.DEFAULT_MDLP_CLIENT.clientSecret, user_id: "user@example.org", auth_type: "PASSWORD" } });
+  console.log(JSON.stringify({ auth: auth.status, hasCode: typeof auth.data.code === "string", gtin: code.gtin, liteAuth: liteAuth.status }));
   await close();
 }
 main();
@@ -49,17 +51,20 @@ describe("packed tarball", () => {
     const names: Record<string, string> = {
       "@trustspec/suz": "api",
       "@trustspec/suz/server": "server",
+      "@trustspec/suz/lite": "lite",
     };
     const out = await runAsEsmAndCjs(app, names, program);
     expect(JSON.parse(out.esm), "ESM").toEqual({
       auth: 200,
       hasCode: true,
       gtin: "04601234567893",
+      liteAuth: 200,
     });
     expect(JSON.parse(out.cjs), "CommonJS").toEqual({
       auth: 200,
       hasCode: true,
       gtin: "04601234567893",
+      liteAuth: 200,
     });
   });
 });

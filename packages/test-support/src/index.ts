@@ -8,4 +8,5 @@ export * from "./browser-page.js";
 export * from "./cli.js";
 export * from "./compiled-validators.js";
 export * from "./contract.js";
+export * from "./mock-server.js";
 export * from "./tarball.js";

@@ -57,7 +57,7 @@ export function emitClient(model: ApiModel): string {
   for (const op of model.operations) {
     out.push(operationFunction(op, client, "callOperation"));
     if (guarded.includes(op)) out.push(guardFunction(op));
-    if (redirects(op)) out.push(urlFunction(op, client));
+    if (redirects(op)) out.push(urlFunction(op, client, "operationUrl"));
   }
   return out.join("\n");
 }
@@ -65,8 +65,9 @@ export function emitClient(model: ApiModel): string {
 /**
  * `client-lite.gen.ts`: the same operation functions, with the same names and types, over the
  * descriptors of operations-lite.gen.ts and a client without validation, for bundles that carry
- * only the operations they call. The error guards and URL builders are the main client's
- * (re-exported): they check with the operation's compiled validators, which they bring along.
+ * only the operations they call. The error guards are the main client's (re-exported): they
+ * check with the operation's compiled validators, which they bring along. The URL builders are
+ * lite too: they build the URL over the lite descriptor, unchecked.
  */
 export function emitLiteClient(model: ApiModel): string {
   const client = `${model.name}LiteClient`;
@@ -76,9 +77,9 @@ export function emitLiteClient(model: ApiModel): string {
     ...(server ? [`default${model.name}BaseUrl`] : []),
     ...model.operations.flatMap((op) => [
       ...(errorResponses(op).length > 0 ? [`is${typeBase(op)}Error`] : []),
-      ...(redirects(op) ? [`${op.operationId}Url`] : []),
     ]),
   ];
+  const urls = model.operations.some(redirects);
   const out = [
     header(model.source),
     "import {",
@@ -87,6 +88,7 @@ export function emitLiteClient(model: ApiModel): string {
     "  createLiteClient,",
     "  type LiteClient,",
     "  type LiteClientOptions,",
+    ...(urls ? ["  liteOperationUrl,"] : []),
     '} from "@trustspec/runtime";',
     ...(server ? [`import { default${model.name}BaseUrl } from "./client.gen.js";`] : []),
     'import * as operations from "./operations-lite.gen.js";',
@@ -111,7 +113,10 @@ export function emitLiteClient(model: ApiModel): string {
     "}",
     "",
   );
-  for (const op of model.operations) out.push(operationFunction(op, client, "callLiteOperation"));
+  for (const op of model.operations) {
+    out.push(operationFunction(op, client, "callLiteOperation"));
+    if (redirects(op)) out.push(urlFunction(op, client, "liteOperationUrl"));
+  }
   return out.join("\n");
 }
 
@@ -150,11 +155,12 @@ function redirects(op: OperationModel): boolean {
   );
 }
 
-function urlFunction(op: OperationModel, client: string): string {
+function urlFunction(op: OperationModel, client: string, build: string): string {
   const name = typeBase(op);
   const optional = !op.params.some((p) => p.required);
+  const checked = build === "operationUrl" ? "checked against the contract" : "not checked";
   const d = doc(
-    `The URL of \`${op.operationId}\` with its parameters, checked against the contract, for a browser to open: the server answers with a redirect.`,
+    `The URL of \`${op.operationId}\` with its parameters, ${checked}, for a browser to open: the server answers with a redirect.`,
   );
-  return `${d}\nexport function ${op.operationId}Url(client: ${client}, input: ${name}Input${optional ? " = {}" : ""}): URL {\n  return operationUrl(client, operations.${op.operationId}, input);\n}\n`;
+  return `${d}\nexport function ${op.operationId}Url(client: ${client}, input: ${name}Input${optional ? " = {}" : ""}): URL {\n  return ${build}(client, operations.${op.operationId}, input);\n}\n`;
 }

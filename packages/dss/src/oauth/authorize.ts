@@ -62,6 +62,19 @@ export function buildAuthorizeUrl(
   sts: DssStsClient,
   options: AuthorizeUrlOptions,
 ): BuiltAuthorizeUrl {
+  const { query, built } = authorizeQuery(options);
+  return { url: authorizeUrl(sts, { query }), ...built };
+}
+
+/**
+ * The authorization request's query and the values kept to finish the flow, for a URL builder
+ * (the main client's, which checks the query, or the lite client's).
+ * @internal
+ */
+export function authorizeQuery(options: AuthorizeUrlOptions): {
+  query: AuthorizeInput["query"];
+  built: Omit<BuiltAuthorizeUrl, "url">;
+} {
   const query: AuthorizeInput["query"] = {
     client_id: options.client.clientId,
     response_type: options.responseType ?? "code",
@@ -88,5 +101,5 @@ export function buildAuthorizeUrl(
     query.code_challenge = s256(built.codeVerifier);
     query.code_challenge_method = "S256";
   }
-  return { url: authorizeUrl(sts, { query }), ...built };
+  return { query, built };
 }

@@ -1,25 +1,23 @@
-import {
-  ApiError,
-  basicAuth,
-  type CallOptions,
-  cachedToken,
-  type IssuedToken,
-  type TokenProvider,
-} from "@trustspec/runtime";
+import type { TokenProvider } from "@trustspec/runtime";
 import { type DssStsClient, token } from "../generated/sts/client.gen.js";
 import type {
   TokenRequest,
-  TokenRequestAuthorizationCode,
   TokenRequestPassword,
   TokenRequestTokenExchange,
   TokenResponse,
 } from "../generated/sts/types.gen.js";
 import { buildAuthorizeUrl } from "./authorize.js";
 import type { OAuthClientCredentials } from "./credentials.js";
-import { isOAuthErrorBody, OAuthRequestError } from "./errors.js";
-import { scrubDeep, withAuth } from "./internal.js";
-import { parseAuthorizationRedirect } from "./redirect.js";
+import { OAuthRequestError } from "./errors.js";
 import { createSubjectToken } from "./subject-jwt.js";
+import {
+  authorizationCodeProviderWith,
+  authorizationCodeRequest,
+  provider,
+  requestTokenWith,
+} from "./token-call.js";
+
+export { toIssuedToken } from "./token-call.js";
 
 /** The token type both tokens of a DSS token exchange have (guide, lines 12781-12787). */
 export const JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
@@ -65,72 +63,7 @@ export async function requestToken(
   request: TokenRequest,
   options: TokenCallOptions & { secrets?: readonly (string | undefined)[] } = {},
 ): Promise<TokenResponse> {
-  const useBasic = client.clientSecret !== undefined || client.publicClientAuth === "basic";
-  const body: TokenRequest =
-    useBasic || request.client_id !== undefined
-      ? request
-      : { ...request, client_id: client.clientId };
-  const secrets = [...(options.secrets ?? []), client.clientSecret, ...secretFieldsOf(request)];
-  const tokenClient = withAuth(
-    sts,
-    useBasic ? basicAuth(client.clientId, client.clientSecret ?? "") : undefined,
-  );
-  const call: CallOptions = {};
-  if (options.signal) call.signal = options.signal;
-  if (options.timeoutMs !== undefined) call.timeoutMs = options.timeoutMs;
-  try {
-    const result = await token(tokenClient, { body }, call);
-    return result.data;
-  } catch (error) {
-    if (error instanceof ApiError) {
-      if (isOAuthErrorBody(error.body)) {
-        throw new OAuthRequestError({
-          error: error.body.error,
-          errorDescription:
-            typeof error.body.error_description === "string"
-              ? error.body.error_description
-              : undefined,
-          status: error.status,
-          operationId: "token",
-          secrets,
-        });
-      }
-      // Not an OAuth answer (a proxy page, a 500): keep the ApiError, minus any echoed secret.
-      throw new ApiError({
-        status: error.status,
-        operationId: error.operationId,
-        body: scrubDeep(error.body, secrets),
-        headers: error.headers,
-      });
-    }
-    throw error;
-  }
-}
-
-function secretFieldsOf(request: TokenRequest): (string | undefined)[] {
-  switch (request.grant_type) {
-    case "password":
-      return [request.password];
-    case "authorization_code":
-      return [request.code, request.code_verifier];
-    default:
-      return [request.actor_token, request.subject_token];
-  }
-}
-
-/** A token endpoint answer as the runtime's {@link IssuedToken}, its lifetime shortened by the refresh margin. */
-export function toIssuedToken(response: TokenResponse, refreshBeforeMs?: number): IssuedToken {
-  const lifetimeMs = response.expires_in * 1000;
-  const margin = Math.min(refreshBeforeMs ?? 30_000, lifetimeMs / 2);
-  return { token: response.access_token, expiresIn: Math.max(0, lifetimeMs - margin) / 1000 };
-}
-
-function provider(fetchToken: () => Promise<TokenResponse>, timing: TokenTiming): TokenProvider {
-  // The margin is applied per token in toIssuedToken, so the runtime cache gets none of its own.
-  return cachedToken(async () => toIssuedToken(await fetchToken(), timing.refreshBeforeMs), {
-    refreshBeforeMs: 0,
-    ...(timing.now ? { now: timing.now } : {}),
-  });
+  return requestTokenWith(token, sts, client, request, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,14 +149,7 @@ export function requestAuthorizationCodeToken(
   options: CodeExchangeOptions,
   call: TokenCallOptions = {},
 ): Promise<TokenResponse> {
-  const body: TokenRequestAuthorizationCode = {
-    grant_type: "authorization_code",
-    code: options.code,
-    redirect_uri: options.redirectUri,
-  };
-  if (options.resource !== undefined) body.resource = options.resource;
-  if (options.codeVerifier !== undefined) body.code_verifier = options.codeVerifier;
-  return requestToken(sts, options.client, body, call);
+  return requestToken(sts, options.client, authorizationCodeRequest(options), call);
 }
 
 /** What an application's `authorize` callback is given: the URL to open and the state it carries. */
@@ -265,25 +191,11 @@ export function authorizationCodeTokenProvider(
   sts: DssStsClient,
   options: AuthorizationCodeProviderOptions,
 ): TokenProvider {
-  return provider(async () => {
-    const built = buildAuthorizeUrl(sts, {
-      client: options.client,
-      redirectUri: options.redirectUri,
-      ...(options.scope === undefined ? {} : { scope: options.scope }),
-      ...(options.resource === undefined ? {} : { resource: options.resource }),
-      pkce: options.pkce ?? false,
-    });
-    const state = built.state!;
-    const redirect = await options.authorize({ url: built.url, state });
-    const { code } = parseAuthorizationRedirect(redirect, { expectedState: state });
-    return requestAuthorizationCodeToken(sts, {
-      client: options.client,
-      code,
-      redirectUri: options.redirectUri,
-      ...(options.resource === undefined ? {} : { resource: options.resource }),
-      ...(built.codeVerifier === undefined ? {} : { codeVerifier: built.codeVerifier }),
-    });
-  }, options);
+  return authorizationCodeProviderWith(
+    (o) => buildAuthorizeUrl(sts, o),
+    (o) => requestAuthorizationCodeToken(sts, o),
+    options,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

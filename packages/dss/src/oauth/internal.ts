@@ -12,15 +12,13 @@ import { base64url } from "jose";
  * validation, middleware) is kept, and so is the API it was made for. `auth` undefined sends no
  * credentials.
  */
-export function withAuth<TApi extends string>(
-  client: Client<TApi>,
+export function withAuth<C extends Client<string>>(
+  client: C,
   auth: AuthHook | readonly AuthHook[] | undefined,
-): Client<TApi> {
+): C {
   const { auth: _dropped, ...rest } = client.options;
-  return {
-    options: auth === undefined ? rest : { ...rest, auth },
-    validator: client.validator,
-  };
+  // The other fields stay: the validator, and a lite client's brand.
+  return { ...client, options: auth === undefined ? rest : { ...rest, auth } };
 }
 
 /**

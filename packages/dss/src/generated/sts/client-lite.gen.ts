@@ -8,6 +8,7 @@ import {
   createLiteClient,
   type LiteClient,
   type LiteClientOptions,
+  liteOperationUrl,
 } from "@trustspec/runtime";
 import { defaultDssStsBaseUrl } from "./client.gen.js";
 import * as operations from "./operations-lite.gen.js";
@@ -26,9 +27,7 @@ export {
   defaultDssStsBaseUrl,
   isConfirmError,
   isAuthorizeError,
-  authorizeUrl,
   isAuthorizeWithCertificateError,
-  authorizeWithCertificateUrl,
   isTokenError,
 } from "./client.gen.js";
 
@@ -112,6 +111,13 @@ export function authorize(
 }
 
 /**
+ * The URL of `authorize` with its parameters, not checked, for a browser to open: the server answers with a redirect.
+ */
+export function authorizeUrl(client: DssStsLiteClient, input: AuthorizeInput): URL {
+  return liteOperationUrl(client, operations.authorize, input);
+}
+
+/**
  * Authorization endpoint with a TLS client certificate
  *
  * Запрос на авторизацию по сертификату — the same authorization endpoint, except that the user,
@@ -137,6 +143,16 @@ export function authorizeWithCertificate(
     input,
     options,
   );
+}
+
+/**
+ * The URL of `authorizeWithCertificate` with its parameters, not checked, for a browser to open: the server answers with a redirect.
+ */
+export function authorizeWithCertificateUrl(
+  client: DssStsLiteClient,
+  input: AuthorizeWithCertificateInput,
+): URL {
+  return liteOperationUrl(client, operations.authorizeWithCertificate, input);
 }
 
 /**
