@@ -56,7 +56,7 @@ describe.each(cases)("the lite client of the %s fixture", (name) => {
     for (const url of urls) {
       expect(lite).toMatch(new RegExp(`export function ${url}\\(client: \\w+LiteClient`));
       expect(lite).not.toMatch(new RegExp(`export \\{[^}]*\\b${url}\\b`));
-      expect(lite).toContain(`return liteOperationUrl(client, operations.${url.slice(0, -3)},`);
+      expect(lite).toContain(`return liteOperationUrl(client, operations.${url!.slice(0, -3)},`);
     }
     if (name === "responses") expect(urls.length).toBeGreaterThan(0);
   });

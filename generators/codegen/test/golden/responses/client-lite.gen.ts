@@ -8,6 +8,7 @@ import {
   createLiteClient,
   type LiteClient,
   type LiteClientOptions,
+  liteOperationUrl,
 } from "@trustspec/runtime";
 import * as operations from "./operations-lite.gen.js";
 import type {
@@ -21,7 +22,7 @@ import type {
   LoginResult,
 } from "./types.gen.js";
 
-export { isOpenSessionError, isConfirmStepError, isLoginError, loginUrl } from "./client.gen.js";
+export { isOpenSessionError, isConfirmStepError, isLoginError } from "./client.gen.js";
 
 /**
  * A client made for Responses that does not validate: the lite operation functions of this API take it. It is also a `ResponsesClient`: the main entry's operations accept it and validate.
@@ -91,4 +92,11 @@ export function login(
   options?: CallOptions,
 ): Promise<LoginResult> {
   return callLiteOperation<LoginResult>(client, operations.login, input, options);
+}
+
+/**
+ * The URL of `login` with its parameters, not checked, for a browser to open: the server answers with a redirect.
+ */
+export function loginUrl(client: ResponsesLiteClient, input: LoginInput): URL {
+  return liteOperationUrl(client, operations.login, input);
 }
