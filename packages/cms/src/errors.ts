@@ -4,7 +4,17 @@ import { TrustspecError } from "@trustspec/runtime";
  * Base class of the CMS module's errors. `code` tells the kind apart without `instanceof`:
  * `cms_format`, `cms_input`, `cms_decrypt`, or `cms_no_webcrypto` (the platform lacks WebCrypto).
  */
-export class CmsError extends TrustspecError {}
+export class CmsError extends TrustspecError {
+  /**
+   * @param code the kind of failure (`cms_format`, `cms_input`, `cms_decrypt`, `cms_no_webcrypto`).
+   * @param message what failed, without secrets.
+   * @param options.cause the error under it, when there is one.
+   */
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = "CmsError";
+  }
+}
 
 /**
  * The bytes are not the structure that was expected: not DER/BER at all, not a CMS ContentInfo of
@@ -17,6 +27,7 @@ export class CmsFormatError extends CmsError {
    */
   constructor(message: string, options?: { cause?: unknown }) {
     super("cms_format", message, options);
+    this.name = "CmsFormatError";
   }
 }
 
@@ -32,6 +43,7 @@ export class CmsInputError extends CmsError {
    */
   constructor(message: string, options?: { cause?: unknown }) {
     super("cms_input", message, options);
+    this.name = "CmsInputError";
   }
 }
 
@@ -62,6 +74,7 @@ export class CmsDecryptError extends CmsError {
    */
   constructor(reason: CmsDecryptFailure, message: string, options?: { cause?: unknown }) {
     super("cms_decrypt", message, options);
+    this.name = "CmsDecryptError";
     this.reason = reason;
   }
 }

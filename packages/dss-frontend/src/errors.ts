@@ -12,6 +12,7 @@ export class DssFormInputError extends TrustspecError {
   readonly issues: readonly ValidationIssue[];
   constructor(field: string, message: string, issues: readonly ValidationIssue[] = []) {
     super("dss_form_input", `${field}: ${message}`);
+    this.name = "DssFormInputError";
     this.field = field;
     this.issues = issues;
   }
@@ -31,6 +32,7 @@ export class DssFormTooLargeError extends TrustspecError {
       "dss_form_too_large",
       `The form would post ${size} bytes, more than the front-end's limit of ${limit} bytes`,
     );
+    this.name = "DssFormTooLargeError";
     this.size = size;
     this.limit = limit;
   }
@@ -86,6 +88,7 @@ export class BackpostRefusedError extends TrustspecError {
   readonly status: number;
   constructor(reason: BackpostRefusal, message: string, options?: { cause?: unknown }) {
     super("dss_backpost_refused", message, options);
+    this.name = "BackpostRefusedError";
     this.reason = reason;
     this.status = STATUS[reason];
   }

@@ -73,6 +73,7 @@ export class LicenceSignatureError extends TrustspecError {
       `Licence signature check failed: ${message ?? DEFAULT_MESSAGES[reason]}`,
       options,
     );
+    this.name = "LicenceSignatureError";
     this.reason = reason;
   }
 }

@@ -15,7 +15,9 @@ export class TrustspecError extends Error {
   declare readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // Each of the package's own error classes sets its name as a literal after this, because a
+    // minifying bundler renames classes; a subclass written elsewhere gets its class's name.
+    this.name = new.target === TrustspecError ? "TrustspecError" : new.target.name;
     this.code = code;
   }
 }
@@ -58,6 +60,7 @@ export class ApiError<TBody = unknown, TStatus extends number = number> extends 
       init.message ??
         `${init.operationId} failed with HTTP ${init.status}${describeBody(init.body)}`,
     );
+    this.name = "ApiError";
     this.status = init.status;
     this.operationId = init.operationId;
     this.body = init.body;
@@ -89,6 +92,7 @@ export class ValidationError extends TrustspecError {
       "validation_error",
       `${init.operationId}: ${init.direction} does not match the contract: ${first}${init.issues.length > 3 ? ` (+${init.issues.length - 3} more)` : ""}`,
     );
+    this.name = "ValidationError";
     this.operationId = init.operationId;
     this.direction = init.direction;
     this.issues = init.issues;
@@ -132,6 +136,7 @@ export class TransportError extends TrustspecError {
       `${operationId}: ${request ? `${method} ${url}` : "the request"} failed before an answer arrived: ${clip(text)}`,
       { cause },
     );
+    this.name = "TransportError";
     this.operationId = operationId;
     this.method = method;
     this.url = url;
@@ -149,6 +154,7 @@ export class ConfigurationError extends TrustspecError {
   declare readonly option: string;
   constructor(option: string, message: string, options?: { cause?: unknown }) {
     super("configuration_error", message, options);
+    this.name = "ConfigurationError";
     this.option = option;
   }
 }
@@ -159,6 +165,7 @@ export class TimeoutError extends TrustspecError {
   declare readonly timeoutMs: number;
   constructor(operationId: string, timeoutMs: number) {
     super("timeout", `${operationId}: no answer within ${timeoutMs} ms`);
+    this.name = "TimeoutError";
     this.operationId = operationId;
     this.timeoutMs = timeoutMs;
   }
@@ -169,6 +176,7 @@ export class AbortError extends TrustspecError {
   declare readonly operationId: string;
   constructor(operationId: string, reason?: unknown) {
     super("aborted", `${operationId}: aborted by the caller`, { cause: reason });
+    this.name = "AbortError";
     this.operationId = operationId;
   }
 }

@@ -22,6 +22,7 @@ export class RegistrationRejectedError extends TrustspecError {
   readonly reason: string | undefined;
   constructor(reason: string | undefined) {
     super("registration_rejected", `СУЗ rejected the registration${reason ? `: ${reason}` : ""}`);
+    this.name = "RegistrationRejectedError";
     this.reason = reason;
   }
 }

@@ -171,3 +171,32 @@ export async function browserBundleOf(
       .map(([file]) => file),
   };
 }
+
+/**
+ * Bundles `source` (a module importing from workspace packages, resolved from `resolveDir`) as a
+ * minified browser bundle, as a user's bundler would ship it, and imports the result: what the
+ * module exports after minification. `renamed` is whether the minifier renamed classes (so that
+ * a test of names that must survive minification can fail).
+ */
+export async function importMinified(
+  source: string,
+  resolveDir: string,
+): Promise<{ exports: Record<string, unknown>; text: string }> {
+  const result = await build({
+    stdin: { contents: source, resolveDir, loader: "ts" },
+    bundle: true,
+    write: false,
+    minify: true,
+    platform: "browser",
+    format: "esm",
+    conditions: ["@trustspec/source"],
+    external: ["node:*"],
+    absWorkingDir: resolveDir,
+    logLevel: "silent",
+  });
+  const text = result.outputFiles[0]!.text;
+  const exports = (await import(
+    `data:text/javascript;base64,${Buffer.from(text).toString("base64")}`
+  )) as Record<string, unknown>;
+  return { exports, text };
+}

@@ -21,6 +21,7 @@ export class ConfirmationFailedError extends TrustspecError {
       "confirmation_failed",
       `transaction ${outcome.transactionId} was not confirmed (${outcome.status}${detail})`,
     );
+    this.name = "ConfirmationFailedError";
     this.outcome = outcome;
   }
 

@@ -48,6 +48,7 @@ export class OAuthRequestError extends TrustspecError {
     const where =
       init.status === undefined ? init.operationId : `${init.operationId} (HTTP ${init.status})`;
     super("oauth_error", `${where}: ${error}${description ? `: ${description}` : ""}`);
+    this.name = "OAuthRequestError";
     this.error = error;
     this.errorDescription = description;
     this.status = init.status;
@@ -97,6 +98,7 @@ export class AuthorizationResponseError extends TrustspecError {
 
   constructor(problem: AuthorizationResponseProblem, message: string) {
     super("authorization_response_invalid", message);
+    this.name = "AuthorizationResponseError";
     this.problem = problem;
   }
 

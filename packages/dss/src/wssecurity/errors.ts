@@ -65,6 +65,7 @@ export class WsSecurityError extends TrustspecError {
   readonly fault: XmlName;
   constructor(code: WsSecurityErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
+    this.name = "WsSecurityError";
     this.fault = { ns: code === "bad_context_token" ? WSSC_NS : WSSE_NS, local: FAULTS[code] };
   }
 

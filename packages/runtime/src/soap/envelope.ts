@@ -82,6 +82,7 @@ export class SoapFaultError extends TrustspecError {
       `${init.operationId}: SOAP fault ${init.faultCode}${init.subcode ? ` (${init.subcode.local})` : ""}: ${init.reason.slice(0, 300)}`,
       init.cause !== undefined ? { cause: init.cause } : undefined,
     );
+    this.name = "SoapFaultError";
     this.operationId = init.operationId;
     this.status = init.status;
     this.faultCode = init.faultCode;

@@ -67,6 +67,7 @@ export class XmlError extends TrustspecError {
     limit?: XmlLimitName,
   ) {
     super(`xml_${reason}`, message);
+    this.name = "XmlError";
     this.reason = reason;
     this.issues = issues;
     this.limit = limit;

@@ -76,6 +76,7 @@ export class MarkingCodeError extends TrustspecError {
   /** @param init - the code, message, group, position and structure of the error */
   constructor(init: MarkingCodeErrorInit) {
     super(init.code, init.message);
+    this.name = "MarkingCodeError";
     this.group = init.group;
     this.position = init.position;
     this.structure = init.structure;

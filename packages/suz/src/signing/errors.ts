@@ -23,5 +23,6 @@ export class SigningError extends TrustspecError {
   declare readonly code: SigningErrorCode;
   constructor(code: SigningErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
+    this.name = "SigningError";
   }
 }

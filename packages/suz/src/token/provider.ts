@@ -63,6 +63,7 @@ export class ClientTokenError extends TrustspecError {
       `Getting a СУЗ client token through ${flow === "mdlp" ? "ИС МДЛП" : "ГИС МТ"} failed at ${step}: ${what}`,
       { cause },
     );
+    this.name = "ClientTokenError";
     this.flow = flow;
     this.step = step;
     this.status = status;
