@@ -6,7 +6,11 @@
  */
 import { join } from "node:path";
 import { ConfigurationError, ValidationError } from "@trustspec/runtime";
-import { browserBundleOf, useMockServer } from "@trustspec-private/test-support";
+import {
+  browserBundleOf,
+  expectLiteResponsesMatch,
+  useMockServer,
+} from "@trustspec-private/test-support";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as full from "../src/index.js";
@@ -156,5 +160,15 @@ describe("the choices a lite client refuses, and its types", () => {
       ReturnType<typeof full.getUserById>
     >();
     expectTypeOf(searchUsers).parameter(1).toEqualTypeOf<full.SearchUsersInput>();
+  });
+});
+
+describe("the lite descriptors", () => {
+  it("read every documented answer as the full descriptors do", async () => {
+    const { operationList } = await import("../src/generated/ums/operations.gen.js");
+    expectLiteResponsesMatch(
+      operationList,
+      await import("../src/generated/ums/operations-lite.gen.js"),
+    );
   });
 });

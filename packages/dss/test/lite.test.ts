@@ -6,7 +6,11 @@
  */
 import { join } from "node:path";
 import { ConfigurationError, ValidationError } from "@trustspec/runtime";
-import { browserBundleOf, useMockServer } from "@trustspec-private/test-support";
+import {
+  browserBundleOf,
+  expectLiteResponsesMatch,
+  useMockServer,
+} from "@trustspec-private/test-support";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { verifyCms } from "../src/cms/index.js";
@@ -270,5 +274,19 @@ describe("the choices a lite client refuses, and its types", () => {
     expectTypeOf<ReturnType<typeof requestAuthorizationCodeToken>>().toEqualTypeOf<
       ReturnType<typeof full.requestAuthorizationCodeToken>
     >();
+  });
+});
+
+describe("the lite descriptors", () => {
+  it("of the Signature Service read every documented answer as the full descriptors do", async () => {
+    const full = await import("../src/generated/signserver/operations.gen.js");
+    const lite = await import("../src/generated/signserver/operations-lite.gen.js");
+    expectLiteResponsesMatch(full.operationList, lite);
+  });
+
+  it("of the identity centre read every documented answer as the full descriptors do", async () => {
+    const full = await import("../src/generated/sts/operations.gen.js");
+    const lite = await import("../src/generated/sts/operations-lite.gen.js");
+    expectLiteResponsesMatch(full.operationList, lite);
   });
 });

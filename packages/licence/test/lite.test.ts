@@ -5,6 +5,7 @@
  * answer, `"off"` accepts it); validation that cannot be asked for.
  */
 import { ConfigurationError, ValidationError } from "@trustspec/runtime";
+import { expectLiteResponsesMatch } from "@trustspec-private/test-support";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as full from "../src/index.js";
@@ -267,3 +268,13 @@ function rejectionSync(f: () => unknown): unknown {
   }
   throw new Error("expected a throw");
 }
+
+describe("the lite descriptors", () => {
+  it("read every documented answer as the full descriptors do", async () => {
+    const { operationList } = await import("../src/generated/operations.gen.js");
+    expectLiteResponsesMatch(
+      operationList,
+      await import("../src/generated/operations-lite.gen.js"),
+    );
+  });
+});

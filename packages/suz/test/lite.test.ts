@@ -6,7 +6,11 @@
  */
 import { join } from "node:path";
 import { ConfigurationError, ValidationError } from "@trustspec/runtime";
-import { browserBundleOf, useMockServer } from "@trustspec-private/test-support";
+import {
+  browserBundleOf,
+  expectLiteResponsesMatch,
+  useMockServer,
+} from "@trustspec-private/test-support";
 import { setupServer } from "msw/node";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as full from "../src/index.js";
@@ -170,5 +174,15 @@ describe("the choices a lite client refuses, and its types", () => {
     expectTypeOf(registerConnection).parameter(1).toEqualTypeOf<full.RegisterConnectionInput>();
     expectTypeOf<ReturnType<typeof mdlpToken>>().toEqualTypeOf<ReturnType<typeof full.mdlpToken>>();
     expectTypeOf(ping).parameter(1).toEqualTypeOf<full.PingInput>();
+  });
+});
+
+describe("the lite descriptors", () => {
+  it("read every documented answer as the full descriptors do", async () => {
+    const { operationList } = await import("../src/generated/operations.gen.js");
+    expectLiteResponsesMatch(
+      operationList,
+      await import("../src/generated/operations-lite.gen.js"),
+    );
   });
 });

@@ -8,5 +8,6 @@ export * from "./browser-page.js";
 export * from "./cli.js";
 export * from "./compiled-validators.js";
 export * from "./contract.js";
+export * from "./lite-descriptors.js";
 export * from "./mock-server.js";
 export * from "./tarball.js";

@@ -105,6 +105,21 @@ function validatorRef(validators: ValidatorNames, schema: JsonSchema): string {
   return `\u0002${validators.nameOf(schema)}`;
 }
 
+/**
+ * Lite response entries: the most frequent entry (the first of equals) as `default` and the
+ * entries that differ from it, unless the operation documents a `default` response of its own or
+ * no entry repeats.
+ */
+function withDefault(entries: readonly (readonly [string, string])[]): (readonly [string, string])[] {
+  if (entries.some(([status]) => status === "default")) return [...entries];
+  const counts = new Map<string, number>();
+  for (const [, spec] of entries) counts.set(spec, (counts.get(spec) ?? 0) + 1);
+  let common: string | undefined;
+  for (const [spec, n] of counts) if (n > 1 && n > (counts.get(common ?? "") ?? 0)) common = spec;
+  if (common === undefined) return [...entries];
+  return [...entries.filter(([, spec]) => spec !== common), ["default", common] as const];
+}
+
 /** A body descriptor with its compiled validator; without schema for the lite descriptors. */
 function body(b: BodyModel, validators: ValidatorNames | undefined): Record<string, unknown> {
   if (!validators) return { mediaType: b.mediaType, required: b.required };
@@ -141,7 +156,7 @@ function descriptor(
   if (op.requestBody) d.requestBody = body(op.requestBody, validators);
   // The tolerated body and the discriminator serve the server stub and mocks only.
   if (op.toleratedBody && validators) d.toleratedBody = body(op.toleratedBody, validators);
-  const entries = op.responses.map((r) => {
+  const entries: (readonly [string, string])[] = op.responses.map((r) => {
     const spec: Record<string, unknown> = {};
     if (r.mediaType) spec.mediaType = r.mediaType;
     if (validators && r.schema) {
@@ -162,8 +177,10 @@ function descriptor(
     return [String(r.status), shared.use(spec, "ResponseDescriptor", base)] as const;
   });
   // Each status is its own entry (an error answer most operations share is one named constant):
-  // a spread would keep every descriptor in a bundle that uses one of them.
-  d.responses = Object.fromEntries(entries);
+  // a spread would keep every descriptor in a bundle that uses one of them. A lite descriptor's
+  // entries say only how a body is read, so the most frequent one becomes `default` (the lite call
+  // path falls back to it) and only the statuses read otherwise are listed.
+  d.responses = Object.fromEntries(validators ? entries : withDefault(entries));
   d.success = op.success;
   if (op.discriminator && validators) d.discriminator = op.discriminator;
   d.security = op.security;

@@ -32,8 +32,7 @@ export const mdlpAuth: OperationDescriptor = {
     required: true,
   },
   responses: {
-    "200": bodyResponse,
-    "400": bodyResponse,
+    default: bodyResponse,
   },
   success: [200],
   security: [],
@@ -49,8 +48,7 @@ export const mdlpToken: OperationDescriptor = {
     required: true,
   },
   responses: {
-    "200": bodyResponse,
-    "400": bodyResponse,
+    default: bodyResponse,
   },
   success: [200],
   security: [],
@@ -70,10 +68,7 @@ export const ping: OperationDescriptor = {
     omsIdParam,
   ],
   responses: {
-    "200": bodyResponse,
-    "400": bodyResponse,
-    "401": bodyResponse,
-    "403": bodyResponse,
+    default: bodyResponse,
   },
   success: [200],
   security: ["ClientTokenAuth"],
@@ -103,9 +98,7 @@ export const registerConnection: OperationDescriptor = {
     required: true,
   },
   responses: {
-    "200": bodyResponse,
-    "400": bodyResponse,
-    "413": bodyResponse,
+    default: bodyResponse,
   },
   success: [200],
   security: [],

@@ -128,8 +128,7 @@ export const authorize: OperationDescriptor = {
   responses: {
     "200": bodyResponse2,
     "302": emptyResponse,
-    "400": bodyResponse,
-    "401": bodyResponse,
+    default: bodyResponse,
   },
   success: [200],
   security: [],
@@ -155,8 +154,7 @@ export const authorizeWithCertificate: OperationDescriptor = {
   responses: {
     "200": bodyResponse2,
     "302": emptyResponse,
-    "400": bodyResponse,
-    "401": bodyResponse,
+    default: bodyResponse,
   },
   success: [200],
   security: [],
@@ -172,9 +170,7 @@ export const token: OperationDescriptor = {
     required: true,
   },
   responses: {
-    "200": bodyResponse,
-    "400": bodyResponse,
-    "401": bodyResponse,
+    default: bodyResponse,
   },
   success: [200],
   security: ["BasicAuth"],
