@@ -60,6 +60,18 @@ describe("emulator SAML tokens", () => {
     expect(error).toBeInstanceOf(WsSecurityError);
   });
 
+  it("drops the records of expired tokens when it issues another, so a long run does not grow", async () => {
+    let now = Date.parse("2026-01-10T09:00:00Z");
+    const clocked = await DssEmulator.create({ now: () => new Date(now) });
+    const first = clocked.issueSamlToken("demo", { lifetimeSeconds: 60 });
+    const second = clocked.issueSamlToken("demo", { lifetimeSeconds: 600 });
+    now += 61_000;
+    const third = clocked.issueSamlToken("demo");
+    const kept = [...clocked.state.samlTokens.keys()];
+    expect(kept).toEqual([second.keyIdentifier, third.keyIdentifier]);
+    expect(kept).not.toContain(first.keyIdentifier);
+  });
+
   it("refuses to issue for an unknown user", () => {
     expect(() => emulator.issueSamlToken("nobody")).toThrow(/unknown user/);
   });

@@ -495,7 +495,8 @@ export class DssEmulator {
   /**
    * Issues a SAML 1.1 token as the identity centre's WS-Trust endpoint does (signed by
    * {@link stsCertificatePem}, a fresh 256-bit symmetric proof key, 10 minutes) and records it in
-   * `state.samlTokens`; the WS-Trust endpoint and tests both use it.
+   * `state.samlTokens` (dropping the records of expired tokens); the WS-Trust endpoint and tests both
+   * use it.
    * @throws Error when the user is unknown.
    */
   issueSamlToken(
@@ -539,7 +540,7 @@ export class DssEmulator {
       expiresAt,
       ...(options.transactionId ? { transactionId: options.transactionId } : {}),
     };
-    this.state.samlTokens.set(assertionId, record);
+    this.state.addSamlToken(record);
     return {
       tokenXml,
       proofKey,

@@ -359,6 +359,17 @@ export class DssEmulatorState {
     for (const c of this.certificatesOf(certificate.owner)) c.isDefault = c === certificate;
   }
 
+  /**
+   * Records a SAML token the WS-Trust endpoint issued, and drops the records of tokens that have
+   * expired (an expired token is refused whether its record is kept or not), so a long-running
+   * emulator does not grow without end.
+   */
+  addSamlToken(record: SamlTokenRecord): void {
+    const now = this.nowMs();
+    for (const [k, t] of this.samlTokens) if (t.expiresAt <= now) this.samlTokens.delete(k);
+    this.samlTokens.set(record.assertionId, record);
+  }
+
   /** Drops expired tokens and codes, so a long-running emulator does not grow without end. */
   #prune(): void {
     const now = this.nowMs();
