@@ -7,7 +7,7 @@
  * the vendor's document names the header `Licence-QuerySignature`; both names are accepted.
  */
 
-import { TrustspecError } from "@trustspec/runtime";
+import { fromBase64, TrustspecError } from "@trustspec/runtime";
 import { importVerifyKey } from "#licence-verify";
 import { licenceResponseSignature } from "./generated/signature.gen.js";
 import type { LicencePublicKey, VerifyKey } from "./verify-key.js";
@@ -217,35 +217,20 @@ function signatureOf(headers: Headers): string | null {
   return value;
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /**
  * Decodes a signature that must be the canonical base64 (standard alphabet, padded) of exactly
  * `size` bytes, or throws `malformed-signature`.
  */
 function decodeSignature(text: string, size: number): Uint8Array<ArrayBuffer> {
   const padding = size % 3 === 0 ? "" : size % 3 === 1 ? "==" : "=";
-  if (text.length === Math.ceil(size / 3) * 4 && text.endsWith(padding) && BASE64.test(text)) {
-    const bytes = base64Bytes(text);
+  if (text.length === Math.ceil(size / 3) * 4 && text.endsWith(padding)) {
+    const bytes = fromBase64(text);
     if (bytes?.length === size) return bytes;
   }
   throw new LicenceSignatureError(
     "malformed-signature",
     `the signature is not the base64 of a ${size}-byte RSA signature`,
   );
-}
-
-/** The bytes of a base64 text, or undefined when `atob` refuses it. */
-function base64Bytes(text: string): Uint8Array<ArrayBuffer> | undefined {
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch {
-    return undefined;
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 function quote(value: string): string {

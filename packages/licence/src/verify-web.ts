@@ -3,6 +3,7 @@
  * `default` target of `#licence-verify`). Web Crypto is asynchronous; each key is imported once by
  * the caller's cache.
  */
+import { fromBase64 } from "@trustspec/runtime";
 import {
   checkedCryptoKey,
   isCryptoKey,
@@ -44,7 +45,7 @@ const PEM = /^-----BEGIN (PUBLIC KEY|PRIVATE KEY)-----([A-Za-z0-9+/=\s]+)-----EN
 
 async function importPem(pem: string): Promise<CryptoKey> {
   const match = PEM.exec(pem.trim());
-  const der = match ? derOf(match[2] ?? "") : undefined;
+  const der = match ? fromBase64(match[2] ?? "") : undefined;
   if (!match || !der) {
     throw keyError("the key is not a readable PEM key (a PUBLIC KEY or a PRIVATE KEY)");
   }
@@ -68,17 +69,4 @@ async function importRsaJwk(jwk: JsonWebKey): Promise<CryptoKey> {
   } catch (cause) {
     throw keyError("the key is not an RSA key Web Crypto can read", cause);
   }
-}
-
-/** The bytes of a PEM body's base64, or undefined when `atob` refuses it. */
-function derOf(base64: string): Uint8Array<ArrayBuffer> | undefined {
-  let binary: string;
-  try {
-    binary = atob(base64.replace(/\s+/g, ""));
-  } catch {
-    return undefined;
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

@@ -32,7 +32,7 @@ export function toBase64(bytes: Uint8Array): string {
  * - Unused bits of the last group are not checked (`QR==` reads as `QQ==` does), as `atob` and
  *   Node's `Buffer` read them.
  */
-export function fromBase64(text: string): Uint8Array | undefined {
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   const compact = text.replace(/\s+/g, "");
   if (!PADDED.test(compact)) return undefined;
   const binary = atob(compact);
