@@ -146,23 +146,10 @@ export async function browserBundleOf(
   names: readonly string[],
   resolveDir: string,
 ): Promise<BrowserBundle> {
-  const result = await build({
-    stdin: {
-      contents: `export { ${names.join(", ")} } from ${JSON.stringify(entry)};`,
-      resolveDir,
-      loader: "js",
-    },
-    bundle: true,
-    write: false,
-    metafile: true,
-    minify: true,
-    platform: "browser",
-    format: "esm",
-    conditions: ["@trustspec/source"],
-    external: ["node:*"],
-    absWorkingDir: resolveDir,
-    logLevel: "silent",
-  });
+  const result = await minifiedBrowserBuild(
+    `export { ${names.join(", ")} } from ${JSON.stringify(entry)};`,
+    resolveDir,
+  );
   const output = Object.values(result.metafile.outputs)[0]!;
   return {
     text: result.outputFiles[0]!.text,
@@ -182,10 +169,20 @@ export async function importMinified(
   source: string,
   resolveDir: string,
 ): Promise<{ exports: Record<string, unknown>; text: string }> {
-  const result = await build({
+  const text = (await minifiedBrowserBuild(source, resolveDir)).outputFiles[0]!.text;
+  const exports = (await import(
+    `data:text/javascript;base64,${Buffer.from(text).toString("base64")}`
+  )) as Record<string, unknown>;
+  return { exports, text };
+}
+
+/** `source` bundled as a user's bundler ships it for a browser: minified, ES module, with its metafile. */
+function minifiedBrowserBuild(source: string, resolveDir: string) {
+  return build({
     stdin: { contents: source, resolveDir, loader: "ts" },
     bundle: true,
     write: false,
+    metafile: true,
     minify: true,
     platform: "browser",
     format: "esm",
@@ -194,9 +191,4 @@ export async function importMinified(
     absWorkingDir: resolveDir,
     logLevel: "silent",
   });
-  const text = result.outputFiles[0]!.text;
-  const exports = (await import(
-    `data:text/javascript;base64,${Buffer.from(text).toString("base64")}`
-  )) as Record<string, unknown>;
-  return { exports, text };
 }
