@@ -11,7 +11,10 @@ export interface ValidatorNames {
 
 /**
  * The validators an API's descriptors need, one per distinct schema: a reference to a named schema
- * is checked by `validate<Name>`, an inline schema by a name from where it is first used.
+ * is checked by `validate<Name>`, an inline schema by a name from where it is first used. Those of
+ * a SOAP service check the named schemas of its operations' input and output elements; the named
+ * schemas the package's own code checks (`checkedSchemas`, the manifest's `validators`) get one
+ * each too.
  */
 export function validatorNames(model: ApiModel): ValidatorNames {
   const byKey = new Map<string, string>();
@@ -29,6 +32,11 @@ export function validatorNames(model: ApiModel): ValidatorNames {
     byKey.set(key, name);
     entries.push([name, schema]);
   };
+  const named = (name: string) => ({ $ref: `${model.bundleId}#/$defs/${name}` });
+  for (const op of model.soap?.operations ?? []) {
+    if (op.input.schema) add(named(op.input.schema), op.input.schema);
+    if (op.output?.schema) add(named(op.output.schema), op.output.schema);
+  }
   for (const op of model.operations) {
     const opName = upperFirst(op.operationId);
     for (const p of op.params) add(p.schema, `${opName}${identifierPart(p.name)}Param`);
@@ -36,6 +44,7 @@ export function validatorNames(model: ApiModel): ValidatorNames {
     add(op.toleratedBody?.schema, `${opName}ToleratedBody`);
     for (const r of op.responses) add(r.schema, `${opName}Response${upperFirst(String(r.status))}`);
   }
+  for (const name of model.checkedSchemas ?? []) add(named(name), name);
   return {
     entries,
     nameOf(schema) {
@@ -91,6 +100,8 @@ const SUPPORTED = new Set([
   "properties",
   "unevaluatedProperties",
   "items",
+  "maxItems",
+  "minItems",
   "maxLength",
   "minLength",
   "pattern",
@@ -141,7 +152,7 @@ const TYPE_TESTS: Record<string, (v: string) => string> = {
 const GROUPS: [type: string, keywords: string[]][] = [
   ["number", ["maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "format"]],
   ["string", ["maxLength", "minLength", "pattern", "format"]],
-  ["array", ["items"]],
+  ["array", ["maxItems", "minItems", "items"]],
   [
     "object",
     ["required", "propertyNames", "additionalProperties", "properties", "unevaluatedProperties"],
@@ -373,6 +384,12 @@ class CheckWriter {
         if (!Number.isInteger(v)) throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
         const [fails, words] = k === "maxLength" ? [">", "more"] : ["<", "fewer"];
         return `if (${this.#use("ucs2length")}(${d}) ${fails} ${v}) ${this.#use("problem")}(e, ${path(p)}, "${k}", { limit: ${v} }, "must NOT have ${words} than ${v} characters");\n`;
+      }
+      case "maxItems":
+      case "minItems": {
+        if (!Number.isInteger(v)) throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
+        const [fails, words] = k === "maxItems" ? [">", "more"] : ["<", "fewer"];
+        return `if (${d}.length ${fails} ${v}) ${this.#use("problem")}(e, ${path(p)}, "${k}", { limit: ${v} }, "must NOT have ${words} than ${v} items");\n`;
       }
       case "pattern": {
         if (typeof v !== "string") throw this.#refuse(where, `pattern ${JSON.stringify(v)}`);
