@@ -47,7 +47,7 @@ describe("DssNotificationClient", () => {
 
   it("carries no brand at run time", () => {
     const client = createDssNotificationClient({ url: "http://localhost:1/notify" });
-    expect(Object.keys(client).sort()).toEqual(["options", "service", "validator"]);
+    expect(Object.keys(client).sort()).toEqual(["options", "service"]);
     expect(Object.getOwnPropertySymbols(client)).toEqual([]);
   });
 });

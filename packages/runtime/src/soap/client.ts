@@ -16,6 +16,7 @@ import {
   readAddressingHeaders,
   replyAction,
 } from "./addressing.js";
+import { elementIssues, requireCompiledValidators } from "./element-checks.js";
 import {
   buildEnvelope,
   parseEnvelope,
@@ -26,7 +27,7 @@ import {
   type SoapVersion,
   soapContentType,
 } from "./envelope.js";
-import { elementIssues, requireCompiledValidators, type SoapServiceDescriptor } from "./service.js";
+import type { SoapServiceDescriptor } from "./service.js";
 
 /**
  * The client side of SOAP over HTTP: one envelope sent and its answer read within limits (body

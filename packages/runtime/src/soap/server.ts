@@ -5,6 +5,7 @@ import type { ValidationPolicy } from "../validation.js";
 import { decodeRoot, toXml } from "../xml/codec.js";
 import { XmlError } from "../xml/parse.js";
 import { addressingAction, replyAction } from "./addressing.js";
+import { elementIssues, requireCompiledValidators } from "./element-checks.js";
 import {
   createSoapEndpoint,
   type SoapEndpointOperation,
@@ -13,7 +14,7 @@ import {
   type SoapRequest,
 } from "./endpoint.js";
 import { SoapFault } from "./envelope.js";
-import { elementIssues, requireCompiledValidators, type SoapServiceDescriptor } from "./service.js";
+import type { SoapServiceDescriptor } from "./service.js";
 
 /**
  * The server stub of a generated SOAP service, on top of the endpoint: requests decoded and
