@@ -80,6 +80,7 @@ const schemas: Record<string, unknown> = {
     "x-trustspec-enum": { name: "Code", values: [{ value: 1, name: "One" }] },
     properties: {
       code: { type: "integer", "x-trustspec-dictionary": { key: { type: "string" } } },
+      note: { anyOf: [{ type: "string", "x-trustspec-doc": "a" }, { type: "null" }] },
     },
   },
 };
@@ -121,8 +122,8 @@ const values: unknown[] = [
   [1, 2, 3],
   [0, 11],
   ["a", "b"],
-  { code: 1 },
-  { code: "x" },
+  { code: 1, note: null },
+  { code: "x", note: 2 },
   [[1, null, 2], []],
   [[0, "x", 1.5], 3, null],
   {},

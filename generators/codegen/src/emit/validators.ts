@@ -127,6 +127,11 @@ export const ANNOTATIONS = new Set([
   "contentMediaType",
 ]);
 
+/** Whether a keyword only annotates: one of {@link ANNOTATIONS} or an extension (`x-trustspec-enum`). */
+function isAnnotation(keyword: string): boolean {
+  return ANNOTATIONS.has(keyword) || keyword.startsWith("x-");
+}
+
 /** The runtime's check for each string or number format the specs use (ajv-formats' `full` mode). */
 const FORMATS: Record<string, { use: (value: string) => string; runtime: string; number?: true }> =
   {
@@ -246,7 +251,7 @@ class CheckWriter {
     if (!raw || typeof raw !== "object" || Array.isArray(raw))
       throw this.#refuse(where, `the schema ${JSON.stringify(raw)}`);
     const s = raw as Schema;
-    const keys = Object.keys(s).filter((k) => !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+    const keys = Object.keys(s).filter((k) => !isAnnotation(k));
     for (const k of keys) if (!SUPPORTED.has(k)) throw this.#refuse(where, `keyword "${k}"`);
     if (keys.length === 0) return "";
     if (keys.length === 1 && s.$ref !== undefined)
@@ -329,7 +334,7 @@ class CheckWriter {
           !!x &&
           typeof x === "object" &&
           Object.keys(x)
-            .filter((k) => !ANNOTATIONS.has(k))
+            .filter((k) => !isAnnotation(k))
             .join() === "type" &&
           typeof (x as Schema).type === "string" &&
           TYPE_TESTS[(x as Schema).type as string] !== undefined,
