@@ -164,7 +164,13 @@ async function generateFromManifest(
   for (const entry of entries) {
     const result = await generateOne(
       out,
-      { kind: entry.kind, spec: join(repo, entry.spec), source: entry.spec, name: entry.name },
+      {
+        kind: entry.kind,
+        spec: join(repo, entry.spec),
+        source: entry.spec,
+        name: entry.name,
+        ...(entry.validators ? { validators: entry.validators } : {}),
+      },
       { root: repo, out: join(repo, entry.package, entry.out), check },
     );
     code = Math.max(code, result);
@@ -175,11 +181,28 @@ async function generateFromManifest(
 /** Generates one spec into `out`, or with `check` compares; prints a line, returns the exit code. */
 async function generateOne(
   out: Out,
-  input: { kind: CodegenEntry["kind"]; spec: string; source: string; name: string },
+  input: {
+    kind: CodegenEntry["kind"];
+    spec: string;
+    source: string;
+    name: string;
+    validators?: string[];
+  },
   target: { root: string; out: string; check: boolean },
 ): Promise<number> {
   const { source } = input;
   const model = await readers[input.kind](input.spec, { name: input.name, source });
+  if (input.validators) {
+    const known = new Set(model.schemas.map((s) => s.name));
+    const unknown = input.validators.filter((v) => !known.has(v));
+    if (unknown.length > 0) {
+      out.error(
+        `${source}: the manifest's validators name ${unknown.join(", ")}, which the spec does not define`,
+      );
+      return 1;
+    }
+    model.checkedSchemas = input.validators;
+  }
   const files = generateFiles(model);
   const result = await syncDirectory(target.out, files, target.check);
   const where = relative(target.root, target.out).split("\\").join("/");

@@ -31,9 +31,10 @@ const emitters: Record<string, (model: ApiModel) => string | undefined> = {
 };
 
 /** The emitters of a SOAP service (WSDL input). */
-const soapEmitters: Record<string, (model: ApiModel) => string> = {
+const soapEmitters: Record<string, (model: ApiModel) => string | undefined> = {
   "types.gen.ts": emitTypes,
   "schemas.gen.ts": emitSchemas,
+  "validators.gen.ts": emitValidators,
   "xml.gen.ts": emitXml,
   "soap.gen.ts": emitSoapService,
   "client.gen.ts": emitSoapClient,

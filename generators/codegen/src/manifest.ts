@@ -8,6 +8,7 @@
  *   kind: openapi                    # openapi (OpenAPI 3.1), wsdl (WSDL 1.1) or xsd (XML Schema)
  *   name: Licence                    # the TypeScript prefix of the API (createLicenceClient)
  *   out: src/generated               # where the files go: src/generated or a folder in it
+ *   validators: [BackpostFile]       # optional: named schemas the package's own code checks
  * ```
  *
  * `trustspec-codegen generate` (each package's `generate` and `generate:check` script), the
@@ -26,6 +27,8 @@ export type SpecKind = "openapi" | "wsdl" | "xsd";
 
 const KINDS: readonly SpecKind[] = ["openapi", "wsdl", "xsd"];
 const FIELDS = ["package", "spec", "kind", "name", "out"] as const;
+/** Fields an entry may leave out. */
+const OPTIONAL_FIELDS = ["validators"] as const;
 
 /** One entry of the manifest: a spec and the package folder it is generated into. */
 export interface CodegenEntry {
@@ -39,6 +42,12 @@ export interface CodegenEntry {
   name: string;
   /** The folder of the generated files, relative to the package folder (`src/generated`). */
   out: string;
+  /**
+   * Named schemas of the spec that the package's own code checks (`BackpostFile`): each gets a
+   * compiled validator in `validators.gen.ts` (`validateBackpostFile`) besides those the
+   * generated descriptors use.
+   */
+  validators?: string[];
 }
 
 /** A manifest that cannot be used; the message names the file, the entry and the field. */
@@ -84,10 +93,22 @@ export function parseManifest(text: string, file = MANIFEST_PATH): CodegenEntry[
       throw new ManifestError(where(`expected a mapping with the fields ${FIELDS.join(", ")}`));
     }
     const record = item as Record<string, unknown>;
+    const known: readonly string[] = [...FIELDS, ...OPTIONAL_FIELDS];
     for (const key of Object.keys(record)) {
-      if (!(FIELDS as readonly string[]).includes(key)) {
-        throw new ManifestError(where(`unknown field "${key}" (fields: ${FIELDS.join(", ")})`));
+      if (!known.includes(key)) {
+        throw new ManifestError(where(`unknown field "${key}" (fields: ${known.join(", ")})`));
       }
+    }
+    const validators = record.validators;
+    if (
+      validators !== undefined &&
+      (!Array.isArray(validators) ||
+        validators.length === 0 ||
+        validators.some((v) => typeof v !== "string" || !/^[A-Za-z_][\w.-]*$/.test(v)))
+    ) {
+      throw new ManifestError(
+        where(`"validators" must be a list of schema names (validators: [BackpostFile])`),
+      );
     }
     for (const key of FIELDS) {
       if (typeof record[key] !== "string" || record[key] === "") {
@@ -133,6 +154,7 @@ export function parseManifest(text: string, file = MANIFEST_PATH): CodegenEntry[
       kind: entry.kind,
       name: entry.name,
       out: entry.out,
+      ...(entry.validators ? { validators: [...entry.validators] } : {}),
     });
   });
   return entries;

@@ -113,6 +113,11 @@ export interface ApiModel {
   xml?: XmlModel;
   /** The SOAP service (WSDL input). */
   soap?: SoapModel;
+  /**
+   * Named schemas the package's own code checks (the manifest's `validators`): each gets a
+   * compiled validator besides those the descriptors use.
+   */
+  checkedSchemas?: string[];
 }
 
 /* ---- XML Schema and SOAP (from WSDL/XSD input) ---------------------------------------------

@@ -190,6 +190,27 @@ describe("adding a spec to the manifest", { timeout: 60_000 }, () => {
     rmSync(join(dir, "elsewhere"), { recursive: true });
   });
 
+  it("an entry's validators must name schemas of its spec", async () => {
+    write(
+      "elsewhere/codegen.yaml",
+      `${readFileSync(join(repoRoot, MANIFEST_PATH), "utf8")}${entry}  validators: [Format, Nope]\n`,
+    );
+    const r = await codegen(
+      ".",
+      "generate",
+      "--check",
+      "--manifest",
+      "elsewhere/codegen.yaml",
+      "--package",
+      "packages/widget",
+    );
+    expect(r.status).toBe(1);
+    expect(r.err).toBe(
+      "specs/widget/openapi.yaml: the manifest's validators name Nope, which the spec does not define\n",
+    );
+    rmSync(join(dir, "elsewhere"), { recursive: true });
+  });
+
   it("is release-checked: compat compares it with its release, baseline records it", async () => {
     git("add", "-A");
     git("commit", "-qm", "the widget spec, generated");

@@ -42,8 +42,14 @@ describe("parseManifest", () => {
       name: "DssSts",
       out: "src/generated/b",
     };
-    const entries = parseManifest(yaml([licence, dss, sts]));
-    expect(entries).toEqual([licence, dss, sts]);
+    const front = {
+      ...licence,
+      package: "packages/dss-frontend",
+      name: "DssFrontend",
+      validators: ["BackpostFile", "BackpostError"],
+    };
+    const entries = parseManifest(yaml([licence, dss, sts, front]));
+    expect(entries).toEqual([licence, dss, sts, front]);
     expect(entriesOf(entries, "packages/dss")).toEqual([dss, sts]);
     expect(entriesOf(entries, "packages/none")).toEqual([]);
   });
@@ -57,8 +63,13 @@ describe("parseManifest", () => {
       "m.yaml: entry 1: expected a mapping with the fields package, spec, kind, name, out",
     );
     expect(problem([licence, { ...licence, output: "x" }])).toBe(
-      'm.yaml: entry 2 (packages/licence): unknown field "output" (fields: package, spec, kind, name, out)',
+      'm.yaml: entry 2 (packages/licence): unknown field "output" (fields: package, spec, kind, name, out, validators)',
     );
+    for (const validators of ["BackpostFile", [], [1], ["Backpost File"]]) {
+      expect(problem([{ ...licence, validators }])).toBe(
+        'm.yaml: entry 1 (packages/licence): "validators" must be a list of schema names (validators: [BackpostFile])',
+      );
+    }
     const { name: _, ...nameless } = licence;
     expect(problem([nameless])).toBe(
       'm.yaml: entry 1 (packages/licence): "name" is missing or not a string',

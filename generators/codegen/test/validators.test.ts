@@ -71,6 +71,18 @@ const schemas: Record<string, unknown> = {
     properties: { name: { type: "string" }, children: { type: "array", items: ref("Tree") } },
   },
   Untyped: { properties: { a: { type: "string" } }, required: ["a"], minLength: 1 },
+  Few: { type: "array", minItems: 1, maxItems: 2, items: ref("Count") },
+  AtLeastTwo: { minItems: 2 },
+  AtMostOne: { type: ["array", "string"], maxItems: 1 },
+  // Extension keywords are annotations: Ajv, as the runtime configures it, ignores them.
+  Annotated: {
+    type: "object",
+    "x-trustspec-enum": { name: "Code", values: [{ value: 1, name: "One" }] },
+    properties: {
+      code: { type: "integer", "x-trustspec-dictionary": { key: { type: "string" } } },
+      note: { anyOf: [{ type: "string", "x-trustspec-doc": "a" }, { type: "null" }] },
+    },
+  },
 };
 
 /** Values that pass or fail the schemas above in every way they can. */
@@ -106,6 +118,12 @@ const values: unknown[] = [
   "https://example.org/x",
   "relative/path",
   [],
+  [1],
+  [1, 2, 3],
+  [0, 11],
+  ["a", "b"],
+  { code: 1, note: null },
+  { code: "x", note: 2 },
   [[1, null, 2], []],
   [[0, "x", 1.5], 3, null],
   {},
@@ -182,6 +200,22 @@ describe("generated validators", () => {
       }
     }
     expect(failing).toBeGreaterThan(values.length * 5);
+  });
+
+  it("are emitted for the named schemas the package's own code checks (the manifest's validators)", () => {
+    const api = openApiToModel(
+      {
+        openapi: "3.1.0",
+        info: { title: "Posts", version: "1.0.0" },
+        paths: {},
+        components: { schemas: { Post: schemas.Closed, Text: schemas.Text, Unused: {} } },
+      },
+      { name: "Posts", source: "test/posts.yaml" },
+    );
+    expect(emitValidators(api)).toBeUndefined();
+    const text = emitValidators({ ...api, checkedSchemas: ["Post"] })!;
+    expect(text.match(/^export const \w+/gm)).toEqual(["export const validatePost"]);
+    expect(text).toContain("function checkText(");
   });
 
   it("refuse at generation a keyword they do not implement, naming the schema and the keyword", () => {

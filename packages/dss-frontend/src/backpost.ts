@@ -2,11 +2,16 @@
 // DSS. Руководство разработчика», ЖТЯИ.00096-02 97 01, §1.2, §1.4, §1.6, §1.7, §1.8-1.10), parsed
 // into typed outcomes, behind the session token of token.ts.
 
-import { validatorFor } from "@trustspec/runtime";
+import { type CompiledSchema, compiledIssues } from "@trustspec/runtime";
 import { fromBase64 } from "./base64.js";
 import { BackpostRefusedError } from "./errors.js";
 import { type DssFormKind, escapeHtml } from "./forms.js";
-import { schemas } from "./generated/schemas.gen.js";
+import {
+  validateBackpostCertRequest,
+  validateBackpostError,
+  validateBackpostFile,
+  validateBackpostPackage,
+} from "./generated/validators.gen.js";
 import { withoutControlCharacters } from "./text.js";
 import {
   type BackpostSecret,
@@ -119,7 +124,21 @@ function decode(name: string, value: string, allowEmpty = false): Uint8Array {
   return bytes;
 }
 
-function exactly(map: Map<string, string>, names: readonly string[], schema: string): void {
+/**
+ * The posts DSS sends to backpost, by the spec's schema name: validators compiled when the code
+ * was generated (the manifest names these schemas, which no generated descriptor uses).
+ */
+const POSTS = {
+  BackpostFile: validateBackpostFile,
+  BackpostError: validateBackpostError,
+  BackpostCertRequest: validateBackpostCertRequest,
+} satisfies Record<string, CompiledSchema>;
+
+function exactly(
+  map: Map<string, string>,
+  names: readonly string[],
+  schema: keyof typeof POSTS,
+): void {
   const missing = names.filter((n) => !map.has(n));
   const unknown = [...map.keys()].filter((n) => !names.includes(n));
   if (missing.length > 0 || unknown.length > 0) {
@@ -127,7 +146,7 @@ function exactly(map: Map<string, string>, names: readonly string[], schema: str
       `The post must carry ${names.join(" and ")}${missing.length ? `; missing ${missing.join(", ")}` : ""}${unknown.length ? `; unexpected ${unknown.map((u) => JSON.stringify(u.slice(0, 40))).join(", ")}` : ""}`,
     );
   }
-  const issues = validatorFor(schemas).validate(schema, Object.fromEntries(map));
+  const issues = compiledIssues(POSTS[schema], Object.fromEntries(map));
   if (issues.length > 0) {
     throw malformed(
       `The post does not match ${schema}: ${issues[0]!.path || "/"} ${issues[0]!.message}`,
@@ -155,7 +174,7 @@ function file(map: Map<string, string>, allowEmpty: boolean): ReturnedFile {
 const PACKAGE_FIELD = /^(result|error)(0|[1-9][0-9]{0,8})$/;
 
 function packageDocuments(map: Map<string, string>, max: number): PackageDocument[] {
-  const issues = validatorFor(schemas).validate("BackpostPackage", Object.fromEntries(map));
+  const issues = compiledIssues(validateBackpostPackage, Object.fromEntries(map));
   const slots = new Map<number, { result?: string; error?: string }>();
   for (const [name, value] of map) {
     const m = PACKAGE_FIELD.exec(name);

@@ -30,6 +30,20 @@ describe("a page that builds forms", () => {
     expect(page.text).not.toMatch(/new Function\(|\beval\(/);
   });
 
+  it("a receiver of backposts carries the compiled post checks and no schema compiler", {
+    timeout: 120_000,
+  }, async () => {
+    const page = await browserBundleOf(
+      "@trustspec/dss-frontend",
+      ["createBackpostHandler", "parseBackpost"],
+      packageDir,
+    );
+    expect(page.files.filter((f) => /node_modules\/.*\bajv\//.test(f))).toEqual([]);
+    expect(page.files.filter((f) => f.endsWith("schemas.gen.ts"))).toEqual([]);
+    expect(page.files.some((f) => f.endsWith("validators.gen.ts"))).toBe(true);
+    expect(page.text).not.toMatch(/new Function\(|\beval\(/);
+  });
+
   it("the same check sees a schema compiler where one is bundled", {
     timeout: 120_000,
   }, async () => {

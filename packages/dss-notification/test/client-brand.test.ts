@@ -11,7 +11,6 @@ import {
   type SoapServiceDescriptor,
 } from "@trustspec/runtime/soap";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { schemas } from "../src/generated/schemas.gen.js";
 import { service } from "../src/generated/soap.gen.js";
 import {
   createDssNotificationClient,
@@ -27,9 +26,9 @@ const bundle: SchemaBundle = { $id: "urn:test:other", $defs: {} };
 function calls(client: DssNotificationClient) {
   void notify(client, {});
   // @ts-expect-error a SOAP client made for another service
-  void notify(createSoapClient<"OtherService">(otherService, bundle), {});
+  void notify(createSoapClient<"OtherService">(otherService), {});
   // @ts-expect-error a SOAP client of no service in particular
-  void notify(createSoapClient(service, schemas), {});
+  void notify(createSoapClient(service), {});
   // @ts-expect-error a REST client
   void notify(createClient<"DssNotification">(bundle), {});
 }
@@ -48,7 +47,7 @@ describe("DssNotificationClient", () => {
 
   it("carries no brand at run time", () => {
     const client = createDssNotificationClient({ url: "http://localhost:1/notify" });
-    expect(Object.keys(client).sort()).toEqual(["options", "service", "validator"]);
+    expect(Object.keys(client).sort()).toEqual(["options", "service"]);
     expect(Object.getOwnPropertySymbols(client)).toEqual([]);
   });
 });

@@ -97,13 +97,13 @@ describe("SoapClient<TService>", () => {
   };
 
   it("is refused by the operations of another service", () => {
-    const things = createSoapClient<"Things">(service, bundle);
-    const other = createSoapClient<"Other">(service, bundle);
+    const things = createSoapClient<"Things">(service);
+    const other = createSoapClient<"Other">(service);
     thingsSoapOperation(things);
     // @ts-expect-error a client made for another service
     thingsSoapOperation(other);
     // @ts-expect-error a client of no service in particular
-    thingsSoapOperation(createSoapClient(service, bundle));
+    thingsSoapOperation(createSoapClient(service));
     // @ts-expect-error a REST client is no SOAP client
     thingsSoapOperation(createClient<"Things">(bundle));
     // @ts-expect-error a SOAP client of another service is refused by a REST operation too

@@ -19,14 +19,13 @@ import {
 } from "../src/soap/envelope.js";
 import { createSoapServer } from "../src/soap/server.js";
 import { childElements } from "../src/xml/codec.js";
-import { echoSchemas, echoService } from "./soap-echo-service.js";
+import { echoService } from "./soap-echo-service.js";
 
 const NS = "urn:test:echo";
 const IN = `${NS}/IEcho/Echo`;
 const OUT = `${NS}/IEcho/EchoResponse`;
 
 const service = echoService;
-const schemas = echoSchemas;
 const handlers = { Echo: ({ message }: { message: { text: string } }) => ({ text: message.text }) };
 
 /** Every request body the servers saw, by path. */
@@ -35,9 +34,9 @@ let server: Awaited<ReturnType<typeof listen>>;
 
 beforeAll(async () => {
   const routers = {
-    "/12": createSoapServer(service("1.2", true), schemas, handlers),
-    "/11": createSoapServer(service("1.1", true), schemas, handlers),
-    "/plain": createSoapServer(service("1.2", false), schemas, handlers),
+    "/12": createSoapServer(service("1.2", true), handlers),
+    "/11": createSoapServer(service("1.1", true), handlers),
+    "/plain": createSoapServer(service("1.2", false), handlers),
   };
   server = await listen(
     routerFrom(async (req) => {
@@ -80,7 +79,7 @@ const detailOf = (env: ReturnType<typeof parseEnvelope>) => {
 describe("WS-Addressing 1.0: the client", () => {
   it("sends Action, MessageID, ReplyTo and To before the other header blocks, and reads the answer", async () => {
     seen.length = 0;
-    const client = createSoapClient(service("1.2", true), schemas, {
+    const client = createSoapClient(service("1.2", true), {
       url: `${server.url}/12`,
       soapHeaders: () => ['<h:Auth xmlns:h="urn:h">k</h:Auth>'],
     });
@@ -107,13 +106,13 @@ describe("WS-Addressing 1.0: the client", () => {
   });
 
   it("over SOAP 1.1 sends the same headers and a SOAPAction equal to wsa:Action", async () => {
-    const client = createSoapClient(service("1.1", true), schemas, { url: `${server.url}/11` });
+    const client = createSoapClient(service("1.1", true), { url: `${server.url}/11` });
     expect(await callSoapOperation(client, "Echo", { text: "x" })).toEqual({ text: "x" });
   });
 
   it("leaves a binding without addressing as it was: no addressing headers", async () => {
     seen.length = 0;
-    const client = createSoapClient(service("1.2", false), schemas, { url: `${server.url}/plain` });
+    const client = createSoapClient(service("1.2", false), { url: `${server.url}/plain` });
     expect(await callSoapOperation(client, "Echo", { text: "y" })).toEqual({ text: "y" });
     expect(seen[0]!.body).toBe(
       buildEnvelope("1.2", `<Echo xmlns="${NS}"><text>y</text></Echo>`, []),
@@ -121,7 +120,7 @@ describe("WS-Addressing 1.0: the client", () => {
   });
 
   it("refuses an answer whose RelatesTo names another request", async () => {
-    const other = createSoapClient(service("1.2", true), schemas, {
+    const other = createSoapClient(service("1.2", true), {
       url: `${server.url}/12`,
       fetch: async (url, init) => {
         const res = await fetch(url, init);

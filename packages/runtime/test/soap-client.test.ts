@@ -1,7 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AbortError, TimeoutError, TransportError, ValidationError } from "../src/errors.js";
+import {
+  type CompiledProblems,
+  type CompiledSchema,
+  compiled,
+  problem,
+  requiredProblem,
+  typeProblem,
+} from "../src/compiled.js";
+import {
+  AbortError,
+  ConfigurationError,
+  TimeoutError,
+  TransportError,
+  ValidationError,
+} from "../src/errors.js";
 import {
   callSoapOperation,
   createSoapClient,
@@ -17,6 +31,7 @@ import {
   SoapFaultError,
   type SoapVersion,
 } from "../src/soap/envelope.js";
+import { createSoapServer } from "../src/soap/server.js";
 import type { SoapServiceDescriptor } from "../src/soap/service.js";
 import { XmlError } from "../src/xml/parse.js";
 
@@ -464,6 +479,15 @@ describe("sendSoap: timeouts, aborts and transport errors", () => {
 });
 
 describe("callSoapOperation", () => {
+  /** What the generator compiles from `Ping`: an object whose `text` has at most 10 characters. */
+  const validatePing: CompiledSchema = compiled((d: unknown, p: string, e: CompiledProblems) => {
+    if (!d || typeof d !== "object") return typeProblem(e, p, "object");
+    const text = (d as { text?: unknown }).text;
+    if (text === undefined) requiredProblem(e, p, "text");
+    else if (typeof text !== "string") typeProblem(e, `${p}/text`, "string");
+    else if (text.length > 10)
+      problem(e, `${p}/text`, "maxLength", { limit: 10 }, "must NOT have more than 10 characters");
+  });
   const service: SoapServiceDescriptor = {
     name: "PingService",
     version: "1.1",
@@ -510,6 +534,7 @@ describe("callSoapOperation", () => {
           type: { ref: "Ping" },
           nillable: false,
           schema: "Ping",
+          validate: validatePing,
         },
         output: {
           name: { ns: NS, local: "PingResponse" },
@@ -519,22 +544,12 @@ describe("callSoapOperation", () => {
       },
     },
   };
-  const schemas = {
-    $id: "urn:test:ping-schemas",
-    $defs: {
-      Ping: {
-        type: "object",
-        properties: { text: { type: "string", maxLength: 10 } },
-        required: ["text"],
-      },
-    },
-  };
   const answer = (count: string) =>
     buildEnvelope("1.1", `<PingResponse xmlns="${NS}"><count>${count}</count></PingResponse>`);
 
   it("encodes the input, sends it with the operation's action and decodes the output", async () => {
     reply = (res) => send(res, 200, "1.1", answer("3"));
-    const client = createSoapClient(service, schemas, {
+    const client = createSoapClient(service, {
       url: `${base}/ping`,
       headers: { "x-client": "t" },
       soapHeaders: () => [`<h:Auth xmlns:h="urn:h">k</h:Auth>`],
@@ -554,13 +569,56 @@ describe("callSoapOperation", () => {
 
   it("checks the input before sending and the answer's shape after", async () => {
     reply = (res) => send(res, 200, "1.1", answer("many"));
-    const client = createSoapClient(service, schemas, { url: `${base}/ping` });
+    const client = createSoapClient(service, { url: `${base}/ping` });
     const bad = await rejection(callSoapOperation(client, "Ping", { text: "far too long" }));
     expect(bad).toBeInstanceOf(ValidationError);
     expect(seen).toHaveLength(0);
+    expect((bad as ValidationError).issues).toEqual([
+      { path: "/text", message: "must NOT have more than 10 characters" },
+    ]);
     const wrong = await rejection(callSoapOperation(client, "Ping", { text: "ok" }));
     expect(wrong).toBeInstanceOf(ValidationError);
     expect((wrong as ValidationError).direction).toBe("response");
+  });
+
+  it("sends what the compiled validator refuses when validation is off", async () => {
+    reply = (res) => send(res, 200, "1.1", answer("2"));
+    const client = createSoapClient(service, { url: `${base}/ping`, validation: "off" });
+    expect(await callSoapOperation(client, "Ping", { text: "far too long" })).toEqual({
+      count: 2,
+    });
+    expect(seen).toHaveLength(1);
+  });
+
+  it("refuses, when made, a service whose element names a schema without its compiled validator", () => {
+    const { validate: _, ...input } = service.operations.Ping!.input;
+    const handWritten: SoapServiceDescriptor = {
+      ...service,
+      operations: { Ping: { ...service.operations.Ping!, input } },
+    };
+    for (const make of [
+      () => createSoapClient(handWritten, { url: `${base}/ping` }),
+      () => createSoapServer(handWritten, {}),
+    ]) {
+      let error: unknown;
+      try {
+        make();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).message).toBe(
+        "PingService.Ping: the input element Ping names the schema Ping but carries no compiled validator (validate)",
+      );
+    }
+    // Without a schema nothing is to be checked: such a service is accepted.
+    const { schema: __, ...plain } = input;
+    const unchecked: SoapServiceDescriptor = {
+      ...service,
+      operations: { Ping: { ...service.operations.Ping!, input: plain } },
+    };
+    expect(() => createSoapClient(unchecked, { url: `${base}/ping` })).not.toThrow();
+    expect(() => createSoapServer(unchecked, {})).not.toThrow();
   });
 
   it("rejects with what faultError makes of a received fault, and leaves other errors alone", async () => {
@@ -577,7 +635,7 @@ describe("callSoapOperation", () => {
         "1.1",
         buildEnvelope("1.1", faultXml("1.1", new SoapFault("Server", "no", { detail }))),
       );
-    const client = createSoapClient(service, schemas, {
+    const client = createSoapClient(service, {
       url: `${base}/ping`,
       faultError: (f) => new TypedFault(f),
     });
@@ -592,12 +650,12 @@ describe("callSoapOperation", () => {
 
   it("passes the client's maxResponseBytes", async () => {
     reply = (res) => send(res, 200, "1.1", answer("1"));
-    const small = createSoapClient(service, schemas, { url: `${base}/ping`, maxResponseBytes: 64 });
+    const small = createSoapClient(service, { url: `${base}/ping`, maxResponseBytes: 64 });
     const e = await faultError(callSoapOperation(small, "Ping", { text: "x" }));
     expect(e.faultCode).toBe("InvalidResponse");
     expect(e.operationId).toBe("Ping");
     expect(e.reason).toContain("larger than 64 bytes");
-    const enough = createSoapClient(service, schemas, {
+    const enough = createSoapClient(service, {
       url: `${base}/ping`,
       maxResponseBytes: 4096,
     });
@@ -606,7 +664,7 @@ describe("callSoapOperation", () => {
 
   it("passes the client's xmlLimits", async () => {
     reply = (res) => send(res, 200, "1.1", answer("1"));
-    const strict = createSoapClient(service, schemas, {
+    const strict = createSoapClient(service, {
       url: `${base}/ping`,
       xmlLimits: { maxDepth: 3 },
     });
@@ -614,7 +672,7 @@ describe("callSoapOperation", () => {
     expect(e.faultCode).toBe("InvalidResponse");
     expect(e.cause).toBeInstanceOf(XmlError);
     expect((e.cause as XmlError).limit).toBe("maxDepth");
-    const loose = createSoapClient(service, schemas, {
+    const loose = createSoapClient(service, {
       url: `${base}/ping`,
       xmlLimits: { maxDepth: 4 },
     });
@@ -625,13 +683,13 @@ describe("callSoapOperation", () => {
     reply = (res) => {
       held.push(res);
     };
-    const client = createSoapClient(service, schemas, { url: `${base}/ping`, timeoutMs: 60_000 });
+    const client = createSoapClient(service, { url: `${base}/ping`, timeoutMs: 60_000 });
     const e = await rejection(callSoapOperation(client, "Ping", { text: "x" }, { timeoutMs: 50 }));
     expect(e).toBeInstanceOf(TimeoutError);
   });
 
   it("refuses an unknown operation", async () => {
-    const client = createSoapClient(service, schemas, { url: `${base}/ping` });
+    const client = createSoapClient(service, { url: `${base}/ping` });
     await expect(callSoapOperation(client, "Nope", {})).rejects.toThrow("unknown operation Nope");
   });
 });

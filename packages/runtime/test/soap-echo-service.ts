@@ -46,5 +46,3 @@ export function echoService(version: SoapVersion, addressing: boolean): SoapServ
     },
   };
 }
-/** The echo service's (empty) JSON Schemas. */
-export const echoSchemas = { $id: "urn:test:echo-schemas", $defs: {} };

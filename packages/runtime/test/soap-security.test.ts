@@ -11,12 +11,11 @@ import {
 import type { SoapEndpointSecurity, SoapEndpointSecurityContext } from "../src/soap/endpoint.js";
 import { parseEnvelope, SoapFault, SoapFaultError } from "../src/soap/envelope.js";
 import { createSoapServer } from "../src/soap/server.js";
-import { echoSchemas, echoService } from "./soap-echo-service.js";
+import { echoService } from "./soap-echo-service.js";
 
 const NS = "urn:test:echo";
 const SEC = "urn:test:sec";
 const service = echoService("1.2", true);
-const schemas = echoSchemas;
 const handlers = {
   Echo: ({ message }: { message: { text: string } }) => {
     if (message.text === "boom") throw new Error("secret=hunter2");
@@ -74,7 +73,7 @@ const serverSecurity: SoapEndpointSecurity = {
 
 let server: Awaited<ReturnType<typeof listen>>;
 beforeAll(async () => {
-  const router = createSoapServer(service, schemas, handlers, { security: serverSecurity });
+  const router = createSoapServer(service, handlers, { security: serverSecurity });
   server = await listen(
     routerFrom((req) => router.handle(req), 1024 * 1024),
     { host: "127.0.0.1", port: 0 },
@@ -105,7 +104,7 @@ function client(key = "client-key") {
   };
   return {
     calls,
-    client: createSoapClient(service, schemas, {
+    client: createSoapClient(service, {
       url: `${server.url}/`,
       soapHeaders: () => [`<x:Extra xmlns:x="${SEC}">1</x:Extra>`],
       security,
@@ -202,7 +201,7 @@ describe("message security hooks over whole envelopes", () => {
   it("passes what open throws on a successful answer to the caller unchanged", async () => {
     mode = "ok";
     const refused = new Error("answer not protected");
-    const c = createSoapClient(service, schemas, {
+    const c = createSoapClient(service, {
       url: `${server.url}/`,
       security: {
         protect: (env) => addStamp(env, "client-key"),
@@ -217,7 +216,7 @@ describe("message security hooks over whole envelopes", () => {
   it("a protect that fails sends nothing and leaves no timer behind", async () => {
     const failed = new Error("no token could be obtained");
     let sent = 0;
-    const c = createSoapClient(service, schemas, {
+    const c = createSoapClient(service, {
       url: `${server.url}/`,
       fetch: (input, init) => {
         sent++;

@@ -241,10 +241,9 @@ describe("base URL checks at client creation", () => {
 
   it("a SOAP client's url is checked the same way", () => {
     const service = { operations: {} } as unknown as SoapServiceDescriptor;
-    const schemas = { $id: "urn:test:soap-url", $defs: {} };
     let error: unknown;
     try {
-      createSoapClient(service, schemas, { url: "dss.example/notify" });
+      createSoapClient(service, { url: "dss.example/notify" });
     } catch (e) {
       error = e;
     }
@@ -253,9 +252,7 @@ describe("base URL checks at client creation", () => {
     expect((error as ConfigurationError).message).toBe(
       'url must be an absolute http:// or https:// URL, such as "https://api.example.com/v1"; got "dss.example/notify": it has no http:// or https:// in front',
     );
-    expect(() =>
-      createSoapClient(service, schemas, { url: "http://127.0.0.1:8733/" }),
-    ).not.toThrow();
-    expect(() => createSoapClient(service, schemas)).not.toThrow();
+    expect(() => createSoapClient(service, { url: "http://127.0.0.1:8733/" })).not.toThrow();
+    expect(() => createSoapClient(service)).not.toThrow();
   });
 });

@@ -1,10 +1,12 @@
 /**
  * The conformance suite of an API's generated validators: every schema an operation descriptor
+ * (or a SOAP service's element descriptor, or a named validator of the package's own code)
  * carries is checked by its generated validator and by the runtime's Ajv validator compiling the
  * schema bundle, on a sample and on many broken copies of it; both must report the same issues,
  * in the same order (path and message).
  */
 import {
+  type CompiledSchema,
   compiledIssues,
   type OperationDescriptor,
   type SchemaBundle,
@@ -13,6 +15,7 @@ import {
   type ValidationIssue,
   validatorFor,
 } from "@trustspec/runtime";
+import type { SoapServiceDescriptor } from "@trustspec/runtime/soap";
 import { describe, expect, it } from "vitest";
 
 /** One schema of a descriptor, where it is used. */
@@ -100,7 +103,49 @@ export function describeCompiledValidators(
   minimum: number,
   api = "",
 ): void {
-  const checked = checkedSchemas(operations);
+  describeChecks(checkedSchemas(operations), schemas, minimum, api);
+}
+
+/**
+ * The suite for a SOAP service: the schemas of its operations' input and output elements, each
+ * with the validator its descriptor carries.
+ */
+export function describeSoapCompiledValidators(
+  service: SoapServiceDescriptor,
+  schemas: SchemaBundle,
+  minimum: number,
+  api = "",
+): void {
+  const checked = Object.values(service.operations).flatMap((op) =>
+    [op.input, op.output]
+      .filter((el) => el?.schema !== undefined)
+      .map((el) => ({ where: `${op.name} ${el!.name.local}`, holder: el as SchemaHolder })),
+  );
+  describeChecks(checked, schemas, minimum, api);
+}
+
+/**
+ * The suite for validators of named schemas that a package's own code uses (the manifest's
+ * `validators`), by schema name.
+ */
+export function describeNamedCompiledValidators(
+  validators: Readonly<Record<string, CompiledSchema>>,
+  schemas: SchemaBundle,
+  api = "",
+): void {
+  const checked = Object.entries(validators).map(([schema, validate]) => ({
+    where: schema,
+    holder: { schema, validate },
+  }));
+  describeChecks(checked, schemas, checked.length, api);
+}
+
+function describeChecks(
+  checked: Checked[],
+  schemas: SchemaBundle,
+  minimum: number,
+  api: string,
+): void {
   const runtime = validatorFor(schemas);
   const issues = (list: ValidationIssue[]) => list.map((i) => `${i.path} ${i.message}`);
 

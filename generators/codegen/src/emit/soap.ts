@@ -1,5 +1,6 @@
 import type { ApiModel, SoapOperationModel, XmlElementModel } from "../model.js";
 import { doc, header, importUsedTypes, tsType } from "./ts.js";
+import { type ValidatorNames, validatorNames } from "./validators.js";
 
 /**
  * Emitters of the SOAP side: the XML descriptors the runtime codec reads (`xml.gen.ts`), the
@@ -61,27 +62,36 @@ export function soapFunctionName(op: SoapOperationModel): string {
   return lowerFirst(op.name);
 }
 
-function elementDescriptor(el: XmlElementModel): Record<string, unknown> {
+/** An element's descriptor; one with a schema carries its compiled validator (`v.validate<Name>`). */
+function elementDescriptor(
+  el: XmlElementModel,
+  model: ApiModel,
+  validators: ValidatorNames,
+): Record<string, unknown> {
   const d: Record<string, unknown> = { name: el.name, type: el.type, nillable: el.nillable };
-  if (el.schema) d.schema = el.schema;
+  if (el.schema) {
+    d.schema = el.schema;
+    d.validate = `\u0002${validators.nameOf({ $ref: `${model.bundleId}#/$defs/${el.schema}` })}`;
+  }
   return d;
 }
 
 /** `soap.gen.ts`: the service descriptor (binding, actions, elements) and the WSDL text. */
 export function emitSoapService(model: ApiModel): string {
   const s = soap(model);
+  const validators = validatorNames(model);
   const operations: Record<string, unknown> = {};
   for (const op of s.operations) {
     const d: Record<string, unknown> = {
       name: op.name,
       action: op.action,
-      input: elementDescriptor(op.input),
+      input: elementDescriptor(op.input, model, validators),
     };
     // The input action matters only where the binding uses addressing (it is then `wsa:Action`).
     if (s.addressing && op.inputAction && op.inputAction !== op.action)
       d.inputAction = op.inputAction;
     if (op.outputAction) d.outputAction = op.outputAction;
-    if (op.output) d.output = elementDescriptor(op.output);
+    if (op.output) d.output = elementDescriptor(op.output, model, validators);
     if (op.faults) d.faults = op.faults;
     operations[op.name] = d;
   }
@@ -92,13 +102,16 @@ export function emitSoapService(model: ApiModel): string {
     ...(s.address ? { address: s.address } : {}),
     targetNamespace: s.targetNamespace,
   };
-  const body = JSON.stringify(descriptor, null, 2).replace(
-    /\n}$/,
-    `,\n  "types": xmlTypes,\n  "operations": ${JSON.stringify(operations, null, 2).replace(/\n/g, "\n  ")}\n}`,
-  );
+  const body = JSON.stringify(descriptor, null, 2)
+    .replace(
+      /\n}$/,
+      `,\n  "types": xmlTypes,\n  "operations": ${JSON.stringify(operations, null, 2).replace(/\n/g, "\n  ")}\n}`,
+    )
+    .replace(/"\\u0002(\w+)"/g, "v.$1");
   return [
     header(model.source),
     'import type { SoapServiceDescriptor } from "@trustspec/runtime/soap";',
+    ...(validators.entries.length > 0 ? ['import * as v from "./validators.gen.js";'] : []),
     'import { xmlTypes } from "./xml.gen.js";',
     "",
     doc(
@@ -153,7 +166,6 @@ export function emitSoapClient(model: ApiModel): string {
     "  callSoapOperation,",
     "  createSoapClient,",
     '} from "@trustspec/runtime/soap";',
-    'import { schemas } from "./schemas.gen.js";',
     'import { service } from "./soap.gen.js";',
     importUsedTypes(typeNames(model), body, "./types.gen.js"),
     "",
@@ -176,7 +188,7 @@ export function emitSoapClient(model: ApiModel): string {
       s.address ? `\`url\` defaults to \`${s.address}\`.` : undefined,
     ),
     `export function create${n}Client(options: SoapClientOptions = {}): ${n}Client {`,
-    `  return createSoapClient<${JSON.stringify(n)}>(service, schemas, options);`,
+    `  return createSoapClient<${JSON.stringify(n)}>(service, options);`,
     "}",
     "",
     body,
@@ -224,7 +236,7 @@ export function emitSoapServer(model: ApiModel): string {
   );
   lines.push(
     `export function create${n}Server(handlers: Partial<${n}Handlers>, options: SoapServerOptions = {}): Router {`,
-    `  return createSoapServer(service, schemas, handlers, { defaultWsdl: wsdl, ${s.schemaDocuments ? "defaultSchemaDocuments: schemaDocuments, " : ""}...options });`,
+    `  return createSoapServer(service, handlers, { defaultWsdl: wsdl, ${s.schemaDocuments ? "defaultSchemaDocuments: schemaDocuments, " : ""}...options });`,
     "}",
     "",
   );
@@ -237,7 +249,6 @@ export function emitSoapServer(model: ApiModel): string {
     "  type SoapServerOptions,",
     "  createSoapServer,",
     '} from "@trustspec/runtime/soap";',
-    'import { schemas } from "./schemas.gen.js";',
     `import { ${s.schemaDocuments ? "schemaDocuments, " : ""}service, wsdl } from "./soap.gen.js";`,
     importUsedTypes(typeNames(model), body, "./types.gen.js"),
     "",

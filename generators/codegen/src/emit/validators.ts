@@ -11,7 +11,10 @@ export interface ValidatorNames {
 
 /**
  * The validators an API's descriptors need, one per distinct schema: a reference to a named schema
- * is checked by `validate<Name>`, an inline schema by a name from where it is first used.
+ * is checked by `validate<Name>`, an inline schema by a name from where it is first used. Those of
+ * a SOAP service check the named schemas of its operations' input and output elements; the named
+ * schemas the package's own code checks (`checkedSchemas`, the manifest's `validators`) get one
+ * each too.
  */
 export function validatorNames(model: ApiModel): ValidatorNames {
   const byKey = new Map<string, string>();
@@ -29,6 +32,11 @@ export function validatorNames(model: ApiModel): ValidatorNames {
     byKey.set(key, name);
     entries.push([name, schema]);
   };
+  const named = (name: string) => ({ $ref: `${model.bundleId}#/$defs/${name}` });
+  for (const op of model.soap?.operations ?? []) {
+    if (op.input.schema) add(named(op.input.schema), op.input.schema);
+    if (op.output?.schema) add(named(op.output.schema), op.output.schema);
+  }
   for (const op of model.operations) {
     const opName = upperFirst(op.operationId);
     for (const p of op.params) add(p.schema, `${opName}${identifierPart(p.name)}Param`);
@@ -36,6 +44,7 @@ export function validatorNames(model: ApiModel): ValidatorNames {
     add(op.toleratedBody?.schema, `${opName}ToleratedBody`);
     for (const r of op.responses) add(r.schema, `${opName}Response${upperFirst(String(r.status))}`);
   }
+  for (const name of model.checkedSchemas ?? []) add(named(name), name);
   return {
     entries,
     nameOf(schema) {
@@ -91,6 +100,8 @@ const SUPPORTED = new Set([
   "properties",
   "unevaluatedProperties",
   "items",
+  "maxItems",
+  "minItems",
   "maxLength",
   "minLength",
   "pattern",
@@ -115,6 +126,11 @@ export const ANNOTATIONS = new Set([
   "contentEncoding",
   "contentMediaType",
 ]);
+
+/** Whether a keyword only annotates: one of {@link ANNOTATIONS} or an extension (`x-trustspec-enum`). */
+function isAnnotation(keyword: string): boolean {
+  return ANNOTATIONS.has(keyword) || keyword.startsWith("x-");
+}
 
 /** The runtime's check for each string or number format the specs use (ajv-formats' `full` mode). */
 const FORMATS: Record<string, { use: (value: string) => string; runtime: string; number?: true }> =
@@ -141,7 +157,7 @@ const TYPE_TESTS: Record<string, (v: string) => string> = {
 const GROUPS: [type: string, keywords: string[]][] = [
   ["number", ["maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "format"]],
   ["string", ["maxLength", "minLength", "pattern", "format"]],
-  ["array", ["items"]],
+  ["array", ["maxItems", "minItems", "items"]],
   [
     "object",
     ["required", "propertyNames", "additionalProperties", "properties", "unevaluatedProperties"],
@@ -235,7 +251,7 @@ class CheckWriter {
     if (!raw || typeof raw !== "object" || Array.isArray(raw))
       throw this.#refuse(where, `the schema ${JSON.stringify(raw)}`);
     const s = raw as Schema;
-    const keys = Object.keys(s).filter((k) => !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+    const keys = Object.keys(s).filter((k) => !isAnnotation(k));
     for (const k of keys) if (!SUPPORTED.has(k)) throw this.#refuse(where, `keyword "${k}"`);
     if (keys.length === 0) return "";
     if (keys.length === 1 && s.$ref !== undefined)
@@ -318,7 +334,7 @@ class CheckWriter {
           !!x &&
           typeof x === "object" &&
           Object.keys(x)
-            .filter((k) => !ANNOTATIONS.has(k))
+            .filter((k) => !isAnnotation(k))
             .join() === "type" &&
           typeof (x as Schema).type === "string" &&
           TYPE_TESTS[(x as Schema).type as string] !== undefined,
@@ -373,6 +389,12 @@ class CheckWriter {
         if (!Number.isInteger(v)) throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
         const [fails, words] = k === "maxLength" ? [">", "more"] : ["<", "fewer"];
         return `if (${this.#use("ucs2length")}(${d}) ${fails} ${v}) ${this.#use("problem")}(e, ${path(p)}, "${k}", { limit: ${v} }, "must NOT have ${words} than ${v} characters");\n`;
+      }
+      case "maxItems":
+      case "minItems": {
+        if (!Number.isInteger(v)) throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
+        const [fails, words] = k === "maxItems" ? [">", "more"] : ["<", "fewer"];
+        return `if (${d}.length ${fails} ${v}) ${this.#use("problem")}(e, ${path(p)}, "${k}", { limit: ${v} }, "must NOT have ${words} than ${v} items");\n`;
       }
       case "pattern": {
         if (typeof v !== "string") throw this.#refuse(where, `pattern ${JSON.stringify(v)}`);

@@ -10,6 +10,8 @@ import {
   compiled,
   formatProblem,
   patternProblem,
+  pointerStep,
+  propertyNameProblem,
   requiredProblem,
   typeProblem,
   uriFormat,
@@ -19,6 +21,7 @@ const pattern0 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/u;
 const pattern1 = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s]+$/u;
 const pattern2 = /^[Cc][Mm][Ss]$/u;
 const pattern3 = /^[A-Za-z0-9]+(:[A-Za-z0-9]+ ?= ?[^;]*(;[A-Za-z0-9]+ ?= ?[^;]*)*)?$/u;
+const pattern4 = /^(result|error)(0|[1-9][0-9]*)$/u;
 function checkBase64(d: any, p: string, e: CompiledProblems): void {
   if (typeof d === "string") {
     if (!pattern0.test(d)) patternProblem(e, p, "^[A-Za-z0-9+/\\r\\n]*={0,2}[\\r\\n]*$");
@@ -184,6 +187,53 @@ function checkCertRequestForm(d: any, p: string, e: CompiledProblems): void {
     }
   } else typeProblem(e, p, "object");
 }
+function checkBackpostFile(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.filename === undefined) requiredProblem(e, p, "filename");
+    if (d.filecontent === undefined) requiredProblem(e, p, "filecontent");
+    const v0 = d.filename;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/filename`, "string");
+    }
+    const v1 = d.filecontent;
+    if (v1 !== undefined) {
+      checkBase64(v1, `${p}/filecontent`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkBackpostError(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.error === undefined) requiredProblem(e, p, "error");
+    const v0 = d.error;
+    if (v0 !== undefined) {
+      if (!(typeof v0 === "string")) typeProblem(e, `${p}/error`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkBackpostCertRequest(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    if (d.reqcontent === undefined) requiredProblem(e, p, "reqcontent");
+    const v0 = d.reqcontent;
+    if (v0 !== undefined) {
+      checkBase64(v0, `${p}/reqcontent`, e);
+    }
+  } else typeProblem(e, p, "object");
+}
+function checkBackpostPackage(d: any, p: string, e: CompiledProblems): void {
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    for (const k0 in d) {
+      const n1 = e.length;
+      if (typeof k0 === "string") {
+        if (!pattern4.test(k0)) patternProblem(e, p, "^(result|error)(0|[1-9][0-9]*)$");
+      }
+      if (e.length > n1) propertyNameProblem(e, p, k0);
+    }
+    for (const k2 in d) {
+      const v3 = d[k2];
+      if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+    }
+  } else typeProblem(e, p, "object");
+}
 export const validateDecryptFileForm: CompiledSchema =
   /* @__PURE__ */ compiled(checkDecryptFileForm);
 export const validateUploadDecryptFileResponse200: CompiledSchema = /* @__PURE__ */ compiled(
@@ -199,3 +249,9 @@ export const validateCertificateForm: CompiledSchema =
   /* @__PURE__ */ compiled(checkCertificateForm);
 export const validateCertRequestForm: CompiledSchema =
   /* @__PURE__ */ compiled(checkCertRequestForm);
+export const validateBackpostFile: CompiledSchema = /* @__PURE__ */ compiled(checkBackpostFile);
+export const validateBackpostError: CompiledSchema = /* @__PURE__ */ compiled(checkBackpostError);
+export const validateBackpostCertRequest: CompiledSchema =
+  /* @__PURE__ */ compiled(checkBackpostCertRequest);
+export const validateBackpostPackage: CompiledSchema =
+  /* @__PURE__ */ compiled(checkBackpostPackage);

@@ -9,7 +9,6 @@ import {
   callSoapOperation,
   createSoapClient,
 } from "@trustspec/runtime/soap";
-import { schemas } from "./schemas.gen.js";
 import { service } from "./soap.gen.js";
 import type { Notify, NotifyResponse } from "./types.gen.js";
 
@@ -32,7 +31,7 @@ export type DssNotificationClient = SoapClient<"DssNotification">;
 export function createDssNotificationClient(
   options: SoapClientOptions = {},
 ): DssNotificationClient {
-  return createSoapClient<"DssNotification">(service, schemas, options);
+  return createSoapClient<"DssNotification">(service, options);
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   type SoapServerOptions,
   createSoapServer,
 } from "@trustspec/runtime/soap";
-import { schemas } from "./schemas.gen.js";
 import { service, wsdl } from "./soap.gen.js";
 import type { Notify, NotifyResponse } from "./types.gen.js";
 
@@ -33,5 +32,5 @@ export function createDssNotificationServer(
   handlers: Partial<DssNotificationHandlers>,
   options: SoapServerOptions = {},
 ): Router {
-  return createSoapServer(service, schemas, handlers, { defaultWsdl: wsdl, ...options });
+  return createSoapServer(service, handlers, { defaultWsdl: wsdl, ...options });
 }

@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { SoapServiceDescriptor } from "@trustspec/runtime/soap";
+import * as v from "./validators.gen.js";
 import { xmlTypes } from "./xml.gen.js";
 
 /**
@@ -28,6 +29,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "Notify",
+        validate: v.validateNotify,
       },
       outputAction:
         "http://dss.cryptopro.ru/sim/services/2015/11/INotificationService/NotifyResponse",
@@ -41,6 +43,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "NotifyResponse",
+        validate: v.validateNotifyResponse,
       },
     },
   },

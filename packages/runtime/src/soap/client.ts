@@ -7,8 +7,8 @@ import {
   ValidationError,
 } from "../errors.js";
 import { httpUrlProblem } from "../url.js";
-import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
-import { decodeRoot, toXml } from "../xml/codec.js";
+import type { ValidationPolicy } from "../validation.js";
+import { decodeRoot, toXml, type XmlElementDescriptor } from "../xml/codec.js";
 import { XmlError, type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {
   addressingAction,
@@ -16,6 +16,7 @@ import {
   readAddressingHeaders,
   replyAction,
 } from "./addressing.js";
+import { elementIssues, requireCompiledValidators } from "./element-checks.js";
 import {
   buildEnvelope,
   parseEnvelope,
@@ -126,20 +127,22 @@ export interface SoapCallOptions {
 export interface SoapClient<TService extends string = string> {
   readonly service: SoapServiceDescriptor;
   readonly options: Readonly<SoapClientOptions>;
-  readonly validator: SchemaValidator;
   /** Type-level only: the service the client was made for; never present at run time. */
   readonly [apiBrand]?: TService;
 }
 
 /**
- * A client of `service`. Generated factories name the service in `TService`; it is never
- * inferred from where the client is passed.
+ * A client of `service`, which checks requests and answers with the validators its elements
+ * carry, compiled when the code was generated (no schema is compiled at run time). Generated
+ * factories name the service in `TService`; it is never inferred from where the client is passed.
+ * @throws {ConfigurationError} for a `url` that is not an absolute http(s) URL, and when an element
+ *   names a `schema` without its compiled `validate`.
  */
 export function createSoapClient<TService extends string = string>(
   service: SoapServiceDescriptor,
-  schemas: SchemaBundle,
   options: SoapClientOptions = {},
 ): SoapClient<NoInfer<TService>> {
+  requireCompiledValidators(service);
   if (options.url !== undefined) {
     const problem = httpUrlProblem("url", options.url);
     if (problem) throw new ConfigurationError("url", problem);
@@ -150,7 +153,6 @@ export function createSoapClient<TService extends string = string>(
     options: options.xmlLimits
       ? { ...options, xmlLimits: xmlLimits(options.xmlLimits) }
       : { ...options },
-    validator: new SchemaValidator(schemas),
   };
 }
 
@@ -273,15 +275,15 @@ export async function callSoapOperation<TOutput>(
   const op = service.operations[operation];
   if (!op) throw new Error(`unknown operation ${operation}`);
   const policy = client.options.validation ?? "strict";
-  const check = (direction: "request" | "response", schema: string | undefined, value: unknown) => {
-    if (policy === "off" || !schema) return;
-    const issues = client.validator.validate(schema, value);
+  const check = (direction: "request" | "response", el: XmlElementDescriptor, value: unknown) => {
+    if (policy === "off") return;
+    const issues = elementIssues(el, value);
     if (issues.length === 0) return;
     const error = new ValidationError({ operationId: op.name, direction, issues });
     if (policy === "strict") throw error;
     client.options.onValidationIssue?.(error);
   };
-  check("request", op.input.schema, input);
+  check("request", op.input, input);
   const url = client.options.url ?? service.address;
   if (!url) throw new Error(`${op.name}: no service URL`);
   const extra = (await client.options.soapHeaders?.()) ?? [];
@@ -346,7 +348,7 @@ export async function callSoapOperation<TOutput>(
       throw new ValidationError({ operationId: op.name, direction: "response", issues: e.issues });
     throw e;
   }
-  check("response", op.output.schema, value);
+  check("response", op.output, value);
   return value as TOutput;
 }
 

@@ -1,10 +1,11 @@
 import type { ValidationIssue } from "../errors.js";
 import type { Router } from "../server/router.js";
 import { isPromise } from "../server/thenable.js";
-import { type SchemaBundle, SchemaValidator, type ValidationPolicy } from "../validation.js";
+import type { ValidationPolicy } from "../validation.js";
 import { decodeRoot, toXml } from "../xml/codec.js";
 import { XmlError } from "../xml/parse.js";
 import { addressingAction, replyAction } from "./addressing.js";
+import { elementIssues, requireCompiledValidators } from "./element-checks.js";
 import {
   createSoapEndpoint,
   type SoapEndpointOperation,
@@ -44,19 +45,20 @@ export interface SoapServerOptions
 
 /**
  * The server stub of a generated SOAP service: each operation's request element is decoded,
- * checked against the XSD (structure while decoding, then facets against the JSON Schemas), and
- * handed to the handler; its answer is encoded as the output element.
+ * checked against the XSD (structure while decoding, then facets with the element's validator
+ * compiled from its JSON Schema when the code was generated), and handed to the handler; its
+ * answer is checked the same way and encoded as the output element.
+ * @throws {ConfigurationError} when an element names a `schema` without its compiled `validate`.
  */
 export function createSoapServer(
   service: SoapServiceDescriptor,
-  schemas: SchemaBundle,
   handlers: object,
   options: SoapServerOptions & {
     defaultWsdl?: string;
     defaultSchemaDocuments?: Readonly<Record<string, string>>;
   } = {},
 ): Router {
-  const validator = new SchemaValidator(schemas);
+  requireCompiledValidators(service);
   const { defaultWsdl, defaultSchemaDocuments, responseValidation, wsdl, ...rest } = options;
   const addressing = service.addressing === true;
   const operations: SoapEndpointOperation[] = Object.values(service.operations).map((op) => ({
@@ -79,10 +81,8 @@ export function createSoapServer(
         if (e instanceof XmlError) throw new SoapFault("Client", e.message, { cause: e });
         throw e;
       }
-      if (op.input.schema) {
-        const issues = validator.validate(op.input.schema, message);
-        if (issues.length) throw new SoapFault("Client", describe("The request", issues));
-      }
+      const issues = elementIssues(op.input, message);
+      if (issues.length) throw new SoapFault("Client", describe("The request", issues));
       const handler = (handlers as Record<string, AnySoapHandler | undefined>)[op.name];
       if (!handler) {
         throw new SoapFault("Server", `${op.name} is not implemented by this server.`);
@@ -91,8 +91,8 @@ export function createSoapServer(
       const encode = (answer: unknown): SoapReply => {
         if (!op.output) return { body: "", status: 202 };
         const value = answer ?? {};
-        if (op.output.schema && (responseValidation ?? "strict") !== "off") {
-          const issues = validator.validate(op.output.schema, value);
+        if ((responseValidation ?? "strict") !== "off") {
+          const issues = elementIssues(op.output, value);
           if (issues.length && (responseValidation ?? "strict") === "strict") {
             throw new SoapFault("Server", describe("The server's answer", issues));
           }

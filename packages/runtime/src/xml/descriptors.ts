@@ -2,9 +2,11 @@
  * The descriptor contract of the XML codec: the plain data that generated SOAP code (`xml.gen.ts`)
  * describes its XML types with, and the XSD facts both the code generator and the codec read.
  * The generator builds its model from these types and emits them as data; the codec decodes and
- * encodes by them. This module has no dependencies and no side effects, so the generator can
- * import it without loading the codec.
+ * encodes by them. This module has no run-time dependencies and no side effects, so the generator
+ * can import it without loading the codec.
  */
+
+import type { CompiledSchema } from "../compiled.js";
 
 /** A qualified XML name; `ns` is `null` for a name in no namespace (an unqualified local element). */
 export interface XmlName {
@@ -88,6 +90,12 @@ export interface XmlElementDescriptor {
   nillable: boolean;
   /** The named JSON Schema that checks the element's value (facets the codec does not). */
   schema?: string;
+  /**
+   * The validator of `schema`, compiled when the descriptor was generated. The SOAP client and
+   * server stub check with it and refuse (a `ConfigurationError`) an element that names a
+   * `schema` without it.
+   */
+  validate?: CompiledSchema;
 }
 
 /** The bounds of a built-in XSD integer type that a JavaScript number holds exactly. */

@@ -9,7 +9,6 @@ import {
   callSoapOperation,
   createSoapClient,
 } from "@trustspec/runtime/soap";
-import { schemas } from "./schemas.gen.js";
 import { service } from "./soap.gen.js";
 import type { Report, ReportResponse, Status, StatusResponse } from "./types.gen.js";
 
@@ -29,7 +28,7 @@ export type WsdlServiceClient = SoapClient<"WsdlService">;
  * `url` defaults to `http://localhost:8080/ExampleService`.
  */
 export function createWsdlServiceClient(options: SoapClientOptions = {}): WsdlServiceClient {
-  return createSoapClient<"WsdlService">(service, schemas, options);
+  return createSoapClient<"WsdlService">(service, options);
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   type SoapServerOptions,
   createSoapServer,
 } from "@trustspec/runtime/soap";
-import { schemas } from "./schemas.gen.js";
 import { service, wsdl } from "./soap.gen.js";
 import type { Report, ReportResponse, Status, StatusResponse } from "./types.gen.js";
 
@@ -39,5 +38,5 @@ export function createWsdlServiceServer(
   handlers: Partial<WsdlServiceHandlers>,
   options: SoapServerOptions = {},
 ): Router {
-  return createSoapServer(service, schemas, handlers, { defaultWsdl: wsdl, ...options });
+  return createSoapServer(service, handlers, { defaultWsdl: wsdl, ...options });
 }

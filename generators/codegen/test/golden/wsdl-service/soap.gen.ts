@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { SoapServiceDescriptor } from "@trustspec/runtime/soap";
+import * as v from "./validators.gen.js";
 import { xmlTypes } from "./xml.gen.js";
 
 /**
@@ -28,6 +29,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "Report",
+        validate: v.validateReport,
       },
       outputAction: "urn:example:service/IExampleService/ReportResponse",
       output: {
@@ -40,6 +42,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "ReportResponse",
+        validate: v.validateReportResponse,
       },
     },
     Status: {
@@ -55,6 +58,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "Status",
+        validate: v.validateStatus,
       },
       output: {
         name: {
@@ -66,6 +70,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "StatusResponse",
+        validate: v.validateStatusResponse,
       },
     },
   },

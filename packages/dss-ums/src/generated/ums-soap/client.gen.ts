@@ -9,7 +9,6 @@ import {
   callSoapOperation,
   createSoapClient,
 } from "@trustspec/runtime/soap";
-import { schemas } from "./schemas.gen.js";
 import { service } from "./soap.gen.js";
 import type {
   AddExternalLogin,
@@ -90,7 +89,7 @@ export type DssUmsSoapClient = SoapClient<"DssUmsSoap">;
  * `url` defaults to `https://dss.cryptopro.ru/STS/UserManagement.svc/cert`.
  */
 export function createDssUmsSoapClient(options: SoapClientOptions = {}): DssUmsSoapClient {
-  return createSoapClient<"DssUmsSoap">(service, schemas, options);
+  return createSoapClient<"DssUmsSoap">(service, options);
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   type SoapServerOptions,
   createSoapServer,
 } from "@trustspec/runtime/soap";
-import { schemas } from "./schemas.gen.js";
 import { schemaDocuments, service, wsdl } from "./soap.gen.js";
 import type {
   AddExternalLogin,
@@ -343,7 +342,7 @@ export function createDssUmsSoapServer(
   handlers: Partial<DssUmsSoapHandlers>,
   options: SoapServerOptions = {},
 ): Router {
-  return createSoapServer(service, schemas, handlers, {
+  return createSoapServer(service, handlers, {
     defaultWsdl: wsdl,
     defaultSchemaDocuments: schemaDocuments,
     ...options,

@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { SoapServiceDescriptor } from "@trustspec/runtime/soap";
+import * as v from "./validators.gen.js";
 import { xmlTypes } from "./xml.gen.js";
 
 /**
@@ -29,6 +30,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "RegisterUser",
+        validate: v.validateRegisterUser,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/RegisterUserResponse",
@@ -42,6 +44,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "RegisterUserResponse",
+        validate: v.validateRegisterUserResponse,
       },
       faults: [
         {
@@ -68,6 +71,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "AddExternalLogin",
+        validate: v.validateAddExternalLogin,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/AddExternalLoginResponse",
@@ -81,6 +85,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "AddExternalLoginResponse",
+        validate: v.validateAddExternalLoginResponse,
       },
       faults: [
         {
@@ -107,6 +112,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUser",
+        validate: v.validateGetUser,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserResponse",
@@ -120,6 +126,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserResponse",
+        validate: v.validateGetUserResponse,
       },
       faults: [
         {
@@ -146,6 +153,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserById",
+        validate: v.validateGetUserById,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserByIdResponse",
@@ -159,6 +167,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserByIdResponse",
+        validate: v.validateGetUserByIdResponse,
       },
       faults: [
         {
@@ -185,6 +194,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserPhoneNumber",
+        validate: v.validateSetUserPhoneNumber,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserPhoneNumberResponse",
@@ -198,6 +208,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserPhoneNumberResponse",
+        validate: v.validateSetUserPhoneNumberResponse,
       },
       faults: [
         {
@@ -224,6 +235,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "ResetPassword",
+        validate: v.validateResetPassword,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/ResetPasswordResponse",
@@ -237,6 +249,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "ResetPasswordResponse",
+        validate: v.validateResetPasswordResponse,
       },
       faults: [
         {
@@ -263,6 +276,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserSimAuthToken",
+        validate: v.validateSetUserSimAuthToken,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserSimAuthTokenResponse",
@@ -276,6 +290,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserSimAuthTokenResponse",
+        validate: v.validateSetUserSimAuthTokenResponse,
       },
       faults: [
         {
@@ -302,6 +317,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserOtpToken",
+        validate: v.validateSetUserOtpToken,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserOtpTokenResponse",
@@ -315,6 +331,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserOtpTokenResponse",
+        validate: v.validateSetUserOtpTokenResponse,
       },
       faults: [
         {
@@ -342,6 +359,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "AssignAuthenticationMethod",
+        validate: v.validateAssignAuthenticationMethod,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/AssignAuthenticationMethodResponse",
@@ -355,6 +373,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "AssignAuthenticationMethodResponse",
+        validate: v.validateAssignAuthenticationMethodResponse,
       },
       faults: [
         {
@@ -382,6 +401,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "RemoveAuthenticationMethod",
+        validate: v.validateRemoveAuthenticationMethod,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/RemoveAuthenticationMethodResponse",
@@ -395,6 +415,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "RemoveAuthenticationMethodResponse",
+        validate: v.validateRemoveAuthenticationMethodResponse,
       },
       faults: [
         {
@@ -422,6 +443,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserAuthenticationScheme",
+        validate: v.validateGetUserAuthenticationScheme,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserAuthenticationSchemeResponse",
@@ -435,6 +457,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserAuthenticationSchemeResponse",
+        validate: v.validateGetUserAuthenticationSchemeResponse,
       },
       faults: [
         {
@@ -461,6 +484,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DeleteUser",
+        validate: v.validateDeleteUser,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/DeleteUserResponse",
@@ -474,6 +498,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DeleteUserResponse",
+        validate: v.validateDeleteUserResponse,
       },
       faults: [
         {
@@ -500,6 +525,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserGroup",
+        validate: v.validateSetUserGroup,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserGroupResponse",
@@ -513,6 +539,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserGroupResponse",
+        validate: v.validateSetUserGroupResponse,
       },
       faults: [
         {
@@ -540,6 +567,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserOperationPolicy",
+        validate: v.validateSetUserOperationPolicy,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserOperationPolicyResponse",
@@ -553,6 +581,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserOperationPolicyResponse",
+        validate: v.validateSetUserOperationPolicyResponse,
       },
       faults: [
         {
@@ -580,6 +609,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserOperationPolicy",
+        validate: v.validateGetUserOperationPolicy,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserOperationPolicyResponse",
@@ -593,6 +623,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserOperationPolicyResponse",
+        validate: v.validateGetUserOperationPolicyResponse,
       },
       faults: [
         {
@@ -620,6 +651,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserDistinguishName",
+        validate: v.validateSetUserDistinguishName,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserDistinguishNameResponse",
@@ -633,6 +665,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserDistinguishNameResponse",
+        validate: v.validateSetUserDistinguishNameResponse,
       },
       faults: [
         {
@@ -659,6 +692,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserProperty",
+        validate: v.validateSetUserProperty,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserPropertyResponse",
@@ -672,6 +706,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserPropertyResponse",
+        validate: v.validateSetUserPropertyResponse,
       },
       faults: [
         {
@@ -698,6 +733,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUsers",
+        validate: v.validateGetUsers,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUsersResponse",
@@ -711,6 +747,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUsersResponse",
+        validate: v.validateGetUsersResponse,
       },
       faults: [
         {
@@ -737,6 +774,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetPolicy",
+        validate: v.validateGetPolicy,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetPolicyResponse",
@@ -750,6 +788,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetPolicyResponse",
+        validate: v.validateGetPolicyResponse,
       },
       faults: [
         {
@@ -777,6 +816,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserMobileAuthToken",
+        validate: v.validateSetUserMobileAuthToken,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetUserMobileAuthTokenResponse",
@@ -790,6 +830,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetUserMobileAuthTokenResponse",
+        validate: v.validateSetUserMobileAuthTokenResponse,
       },
       faults: [
         {
@@ -817,6 +858,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "UpdateUserMobileAuthToken",
+        validate: v.validateUpdateUserMobileAuthToken,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/UpdateUserMobileAuthTokenResponse",
@@ -830,6 +872,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "UpdateUserMobileAuthTokenResponse",
+        validate: v.validateUpdateUserMobileAuthTokenResponse,
       },
       faults: [
         {
@@ -857,6 +900,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetMobileAuthDeviceThumbprint",
+        validate: v.validateSetMobileAuthDeviceThumbprint,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/SetMobileAuthDeviceThumbprintResponse",
@@ -870,6 +914,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetMobileAuthDeviceThumbprintResponse",
+        validate: v.validateSetMobileAuthDeviceThumbprintResponse,
       },
       faults: [
         {
@@ -897,6 +942,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DeleteUserMobileAuthToken",
+        validate: v.validateDeleteUserMobileAuthToken,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/DeleteUserMobileAuthTokenResponse",
@@ -910,6 +956,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DeleteUserMobileAuthTokenResponse",
+        validate: v.validateDeleteUserMobileAuthTokenResponse,
       },
       faults: [
         {
@@ -937,6 +984,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "RemoveUserAuthenticationData",
+        validate: v.validateRemoveUserAuthenticationData,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/RemoveUserAuthenticationDataResponse",
@@ -950,6 +998,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "RemoveUserAuthenticationDataResponse",
+        validate: v.validateRemoveUserAuthenticationDataResponse,
       },
       faults: [
         {
@@ -976,6 +1025,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserPhoneInfo",
+        validate: v.validateGetUserPhoneInfo,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserPhoneInfoResponse",
@@ -989,6 +1039,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserPhoneInfoResponse",
+        validate: v.validateGetUserPhoneInfoResponse,
       },
       faults: [
         {
@@ -1015,6 +1066,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserEmailInfo",
+        validate: v.validateGetUserEmailInfo,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserEmailInfoResponse",
@@ -1028,6 +1080,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserEmailInfoResponse",
+        validate: v.validateGetUserEmailInfoResponse,
       },
       faults: [
         {
@@ -1054,6 +1107,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserOtpTokenInfo",
+        validate: v.validateGetUserOtpTokenInfo,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserOtpTokenInfoResponse",
@@ -1067,6 +1121,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserOtpTokenInfoResponse",
+        validate: v.validateGetUserOtpTokenInfoResponse,
       },
       faults: [
         {
@@ -1093,6 +1148,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserSimAuthInfo",
+        validate: v.validateGetUserSimAuthInfo,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserSimAuthInfoResponse",
@@ -1106,6 +1162,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserSimAuthInfoResponse",
+        validate: v.validateGetUserSimAuthInfoResponse,
       },
       faults: [
         {
@@ -1133,6 +1190,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserMobileAuthInfo",
+        validate: v.validateGetUserMobileAuthInfo,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetUserMobileAuthInfoResponse",
@@ -1146,6 +1204,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetUserMobileAuthInfoResponse",
+        validate: v.validateGetUserMobileAuthInfoResponse,
       },
       faults: [
         {
@@ -1172,6 +1231,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetAuthnTokens",
+        validate: v.validateGetAuthnTokens,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/IUserManagementService/GetAuthnTokensResponse",
@@ -1185,6 +1245,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetAuthnTokensResponse",
+        validate: v.validateGetAuthnTokensResponse,
       },
       faults: [
         {

@@ -9,7 +9,6 @@ import {
   callSoapOperation,
   createSoapClient,
 } from "@trustspec/runtime/soap";
-import { schemas } from "./schemas.gen.js";
 import { service } from "./soap.gen.js";
 import type {
   CreateRequest,
@@ -76,7 +75,7 @@ export type DssSignServiceClient = SoapClient<"DssSignService">;
  * `url` defaults to `http://dss.cryptopro.ru/SignServer/SignService.svc/token`.
  */
 export function createDssSignServiceClient(options: SoapClientOptions = {}): DssSignServiceClient {
-  return createSoapClient<"DssSignService">(service, schemas, options);
+  return createSoapClient<"DssSignService">(service, options);
 }
 
 /**

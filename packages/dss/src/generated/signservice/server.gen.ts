@@ -8,7 +8,6 @@ import {
   type SoapServerOptions,
   createSoapServer,
 } from "@trustspec/runtime/soap";
-import { schemas } from "./schemas.gen.js";
 import { schemaDocuments, service, wsdl } from "./soap.gen.js";
 import type {
   CreateRequest,
@@ -259,7 +258,7 @@ export function createDssSignServiceServer(
   handlers: Partial<DssSignServiceHandlers>,
   options: SoapServerOptions = {},
 ): Router {
-  return createSoapServer(service, schemas, handlers, {
+  return createSoapServer(service, handlers, {
     defaultWsdl: wsdl,
     defaultSchemaDocuments: schemaDocuments,
     ...options,

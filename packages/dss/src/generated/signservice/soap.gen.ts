@@ -3,6 +3,7 @@
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
 import type { SoapServiceDescriptor } from "@trustspec/runtime/soap";
+import * as v from "./validators.gen.js";
 import { xmlTypes } from "./xml.gen.js";
 
 /**
@@ -29,6 +30,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SignDocument",
+        validate: v.validateSignDocument,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/SignDocumentResponse",
       output: {
@@ -41,6 +43,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SignDocumentResponse",
+        validate: v.validateSignDocumentResponse,
       },
       faults: [
         {
@@ -66,6 +69,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SignDocuments",
+        validate: v.validateSignDocuments,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/SignDocumentsResponse",
       output: {
@@ -78,6 +82,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SignDocumentsResponse",
+        validate: v.validateSignDocumentsResponse,
       },
       faults: [
         {
@@ -104,6 +109,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "EnhanceSignature",
+        validate: v.validateEnhanceSignature,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/EnhanceSignatureResponse",
@@ -117,6 +123,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "EnhanceSignatureResponse",
+        validate: v.validateEnhanceSignatureResponse,
       },
       faults: [
         {
@@ -143,6 +150,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "EncryptDocument",
+        validate: v.validateEncryptDocument,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/EncryptDocumentResponse",
       output: {
@@ -155,6 +163,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "EncryptDocumentResponse",
+        validate: v.validateEncryptDocumentResponse,
       },
       faults: [
         {
@@ -181,6 +190,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DecryptDocument",
+        validate: v.validateDecryptDocument,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/DecryptDocumentResponse",
       output: {
@@ -193,6 +203,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DecryptDocumentResponse",
+        validate: v.validateDecryptDocumentResponse,
       },
       faults: [
         {
@@ -219,6 +230,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetCertificates",
+        validate: v.validateGetCertificates,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/GetCertificatesResponse",
       output: {
@@ -231,6 +243,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetCertificatesResponse",
+        validate: v.validateGetCertificatesResponse,
       },
       faults: [
         {
@@ -257,6 +270,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetCertificate",
+        validate: v.validateGetCertificate,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/GetCertificateResponse",
       output: {
@@ -269,6 +283,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetCertificateResponse",
+        validate: v.validateGetCertificateResponse,
       },
       faults: [
         {
@@ -295,6 +310,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetCertificateContent",
+        validate: v.validateGetCertificateContent,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/GetCertificateContentResponse",
@@ -308,6 +324,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetCertificateContentResponse",
+        validate: v.validateGetCertificateContentResponse,
       },
       faults: [
         {
@@ -334,6 +351,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetCertificateProperty",
+        validate: v.validateSetCertificateProperty,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/SetCertificatePropertyResponse",
@@ -347,6 +365,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetCertificatePropertyResponse",
+        validate: v.validateSetCertificatePropertyResponse,
       },
       faults: [
         {
@@ -373,6 +392,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "InstallCertificateBase64",
+        validate: v.validateInstallCertificateBase64,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/InstallCertificateBase64Response",
@@ -386,6 +406,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "InstallCertificateBase64Response",
+        validate: v.validateInstallCertificateBase64Response,
       },
       faults: [
         {
@@ -412,6 +433,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "InstallCertificateDer",
+        validate: v.validateInstallCertificateDer,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/InstallCertificateDerResponse",
@@ -425,6 +447,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "InstallCertificateDerResponse",
+        validate: v.validateInstallCertificateDerResponse,
       },
       faults: [
         {
@@ -451,6 +474,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DeleteCertificate",
+        validate: v.validateDeleteCertificate,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/DeleteCertificateResponse",
@@ -464,6 +488,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DeleteCertificateResponse",
+        validate: v.validateDeleteCertificateResponse,
       },
       faults: [
         {
@@ -490,6 +515,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetRequests",
+        validate: v.validateGetRequests,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/GetRequestsResponse",
       output: {
@@ -502,6 +528,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetRequestsResponse",
+        validate: v.validateGetRequestsResponse,
       },
       faults: [
         {
@@ -527,6 +554,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetRequest",
+        validate: v.validateGetRequest,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/GetRequestResponse",
       output: {
@@ -539,6 +567,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetRequestResponse",
+        validate: v.validateGetRequestResponse,
       },
       faults: [
         {
@@ -564,6 +593,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DeleteRequest",
+        validate: v.validateDeleteRequest,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/DeleteRequestResponse",
       output: {
@@ -576,6 +606,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "DeleteRequestResponse",
+        validate: v.validateDeleteRequestResponse,
       },
       faults: [
         {
@@ -602,6 +633,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "CreateRequest",
+        validate: v.validateCreateRequest,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/CreateRequestResponse",
       output: {
@@ -614,6 +646,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "CreateRequestResponse",
+        validate: v.validateCreateRequestResponse,
       },
       faults: [
         {
@@ -640,6 +673,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "CreateRequestEx",
+        validate: v.validateCreateRequestEx,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/CreateRequestExResponse",
       output: {
@@ -652,6 +686,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "CreateRequestExResponse",
+        validate: v.validateCreateRequestExResponse,
       },
       faults: [
         {
@@ -678,6 +713,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetRequestContent",
+        validate: v.validateGetRequestContent,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/GetRequestContentResponse",
@@ -691,6 +727,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetRequestContentResponse",
+        validate: v.validateGetRequestContentResponse,
       },
       faults: [
         {
@@ -717,6 +754,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetRevokeRequests",
+        validate: v.validateGetRevokeRequests,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/GetRevokeRequestsResponse",
@@ -730,6 +768,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetRevokeRequestsResponse",
+        validate: v.validateGetRevokeRequestsResponse,
       },
       faults: [
         {
@@ -756,6 +795,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetRequestStatus",
+        validate: v.validateSetRequestStatus,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/SetRequestStatusResponse",
@@ -769,6 +809,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "SetRequestStatusResponse",
+        validate: v.validateSetRequestStatusResponse,
       },
       faults: [
         {
@@ -795,6 +836,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetTransactionID",
+        validate: v.validateGetTransactionID,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/GetTransactionIDResponse",
@@ -808,6 +850,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetTransactionIDResponse",
+        validate: v.validateGetTransactionIDResponse,
       },
       faults: [
         {
@@ -834,6 +877,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetDSSPolicy",
+        validate: v.validateGetDSSPolicy,
       },
       outputAction: "http://dss.cryptopro.ru/services/2014/06/ISignService/GetDSSPolicyResponse",
       output: {
@@ -846,6 +890,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "GetDSSPolicyResponse",
+        validate: v.validateGetDSSPolicyResponse,
       },
       faults: [
         {
@@ -871,6 +916,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "CreateTransactionToken",
+        validate: v.validateCreateTransactionToken,
       },
       outputAction:
         "http://dss.cryptopro.ru/services/2014/06/ISignService/CreateTransactionTokenResponse",
@@ -884,6 +930,7 @@ export const service: SoapServiceDescriptor = {
         },
         nillable: false,
         schema: "CreateTransactionTokenResponse",
+        validate: v.validateCreateTransactionTokenResponse,
       },
       faults: [
         {
