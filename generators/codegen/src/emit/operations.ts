@@ -110,7 +110,9 @@ function validatorRef(validators: ValidatorNames, schema: JsonSchema): string {
  * entries that differ from it, unless the operation documents a `default` response of its own or
  * no entry repeats.
  */
-function withDefault(entries: readonly (readonly [string, string])[]): (readonly [string, string])[] {
+function withDefault(
+  entries: readonly (readonly [string, string])[],
+): (readonly [string, string])[] {
   if (entries.some(([status]) => status === "default")) return [...entries];
   const counts = new Map<string, number>();
   for (const [, spec] of entries) counts.set(spec, (counts.get(spec) ?? 0) + 1);
