@@ -158,6 +158,35 @@ export function patternProblem(problems: CompiledProblems, path: string, pattern
   problem(problems, path, "pattern", { pattern }, `must match pattern "${pattern}"`);
 }
 
+/**
+ * Adds a number bound problem: `maximum`, `minimum`, `exclusiveMaximum` or `exclusiveMinimum`
+ * failed; the value must be `comparison` (`<=`, `>=`, `<`, `>`) `limit`.
+ */
+export function limitProblem(
+  problems: CompiledProblems,
+  path: string,
+  keyword: string,
+  comparison: string,
+  limit: number,
+): void {
+  problem(problems, path, keyword, { comparison, limit }, `must be ${comparison} ${limit}`);
+}
+
+/**
+ * Adds a size problem: `maxLength` or `minLength` (characters of a string), `maxItems` or
+ * `minItems` (items of an array) failed against `limit`.
+ */
+export function sizeProblem(
+  problems: CompiledProblems,
+  path: string,
+  keyword: "maxLength" | "minLength" | "maxItems" | "minItems",
+  limit: number,
+): void {
+  const words = keyword.startsWith("max") ? "more" : "fewer";
+  const unit = keyword.endsWith("Length") ? "characters" : "items";
+  problem(problems, path, keyword, { limit }, `must NOT have ${words} than ${limit} ${unit}`);
+}
+
 /** Adds an `anyOf` problem: the value matches none of the schemas (their problems precede it). */
 export function anyOfProblem(problems: CompiledProblems, path: string): void {
   problem(problems, path, "anyOf", {}, "must match a schema in anyOf");

@@ -324,31 +324,41 @@ class CheckWriter {
   /**
    * `anyOf`: the schemas in turn until one passes, whose success drops the others' problems;
    * when none does, their problems stay and an `anyOf` problem follows. Schemas that only name a
-   * type are tested first, as a shortcut with the same outcome.
+   * type are tested first, as a shortcut with the same outcome: past it, each of them is known to
+   * fail, so it adds its `type` problem without a test.
    */
   #anyOf(list: unknown[], d: string, p: string, where: string): string {
     const start = this.#local("n");
-    const typeOnly = list
-      .filter(
-        (x): x is Schema =>
-          !!x &&
-          typeof x === "object" &&
-          Object.keys(x)
-            .filter((k) => !isAnnotation(k))
-            .join() === "type" &&
-          typeof (x as Schema).type === "string" &&
-          TYPE_TESTS[(x as Schema).type as string] !== undefined,
-      )
-      .map((x) => TYPE_TESTS[x.type as string]!(d));
+    const typeOf = (x: unknown): string | undefined =>
+      x &&
+      typeof x === "object" &&
+      Object.keys(x)
+        .filter((k) => !isAnnotation(k))
+        .join() === "type" &&
+      typeof (x as Schema).type === "string" &&
+      TYPE_TESTS[(x as Schema).type as string] !== undefined
+        ? ((x as Schema).type as string)
+        : undefined;
+    const types = list.map(typeOf);
+    const typeOnly = types.flatMap((t) => (t === undefined ? [] : [TYPE_TESTS[t]!(d)]));
+    const failed = (t: string) => `${this.#use("typeProblem")}(e, ${path(p)}, "${t}");\n`;
     // Each schema after the first is tried only while the ones before it failed.
     let code = `${this.#use("anyOfProblem")}(e, ${path(p)});\n`;
     for (let i = list.length - 1; i >= 1; i--) {
+      const t = types[i];
+      if (t !== undefined) {
+        code = failed(t) + code;
+        continue;
+      }
       const mark = this.#local("m");
       code =
         `const ${mark} = e.length;\n${this.#node(list[i], d, p, `${where}/anyOf/${i}`)}` +
         `if (e.length === ${mark}) e.length = ${start};\nelse {\n${code}}\n`;
     }
-    code = `const ${start} = e.length;\n${this.#node(list[0], d, p, `${where}/anyOf/0`)}if (e.length > ${start}) {\n${code}}\n`;
+    code =
+      types[0] !== undefined
+        ? `${types.includes(undefined) ? `const ${start} = e.length;\n` : ""}${failed(types[0])}${code}`
+        : `const ${start} = e.length;\n${this.#node(list[0], d, p, `${where}/anyOf/0`)}if (e.length > ${start}) {\n${code}}\n`;
     return typeOnly.length > 0 ? `if (!(${typeOnly.join(" || ")})) {\n${code}}\n` : `{\n${code}}\n`;
   }
 
@@ -382,19 +392,19 @@ class CheckWriter {
       case "exclusiveMinimum": {
         if (typeof v !== "number") throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
         const [fails, bound] = LIMITS[k]!;
-        return `if (${d} ${fails} ${v} || Number.isNaN(${d})) ${this.#use("problem")}(e, ${path(p)}, "${k}", { comparison: "${bound}", limit: ${v} }, "must be ${bound} ${v}");\n`;
+        return `if (${d} ${fails} ${v} || Number.isNaN(${d})) ${this.#use("limitProblem")}(e, ${path(p)}, "${k}", "${bound}", ${v});\n`;
       }
       case "maxLength":
       case "minLength": {
         if (!Number.isInteger(v)) throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
-        const [fails, words] = k === "maxLength" ? [">", "more"] : ["<", "fewer"];
-        return `if (${this.#use("ucs2length")}(${d}) ${fails} ${v}) ${this.#use("problem")}(e, ${path(p)}, "${k}", { limit: ${v} }, "must NOT have ${words} than ${v} characters");\n`;
+        const fails = k === "maxLength" ? ">" : "<";
+        return `if (${this.#use("ucs2length")}(${d}) ${fails} ${v}) ${this.#use("sizeProblem")}(e, ${path(p)}, "${k}", ${v});\n`;
       }
       case "maxItems":
       case "minItems": {
         if (!Number.isInteger(v)) throw this.#refuse(where, `${k} ${JSON.stringify(v)}`);
-        const [fails, words] = k === "maxItems" ? [">", "more"] : ["<", "fewer"];
-        return `if (${d}.length ${fails} ${v}) ${this.#use("problem")}(e, ${path(p)}, "${k}", { limit: ${v} }, "must NOT have ${words} than ${v} items");\n`;
+        const fails = k === "maxItems" ? ">" : "<";
+        return `if (${d}.length ${fails} ${v}) ${this.#use("sizeProblem")}(e, ${path(p)}, "${k}", ${v});\n`;
       }
       case "pattern": {
         if (typeof v !== "string") throw this.#refuse(where, `pattern ${JSON.stringify(v)}`);

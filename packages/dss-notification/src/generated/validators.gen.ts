@@ -9,6 +9,7 @@ import {
   type CompiledSchema,
   anyOfProblem,
   compiled,
+  limitProblem,
   patternProblem,
   pointerStep,
   problem,
@@ -21,19 +22,15 @@ const pattern0 = /^-?[0-9]+$/u;
 function checkDssOperationCode(d: any, p: string, e: CompiledProblems): void {
   if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
   if (typeof d === "number") {
-    if (d > 2147483647 || Number.isNaN(d))
-      problem(e, p, "maximum", { comparison: "<=", limit: 2147483647 }, "must be <= 2147483647");
-    if (d < -2147483648 || Number.isNaN(d))
-      problem(e, p, "minimum", { comparison: ">=", limit: -2147483648 }, "must be >= -2147483648");
+    if (d > 2147483647 || Number.isNaN(d)) limitProblem(e, p, "maximum", "<=", 2147483647);
+    if (d < -2147483648 || Number.isNaN(d)) limitProblem(e, p, "minimum", ">=", -2147483648);
   }
 }
 function checkDssResultCode(d: any, p: string, e: CompiledProblems): void {
   if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
   if (typeof d === "number") {
-    if (d > 2147483647 || Number.isNaN(d))
-      problem(e, p, "maximum", { comparison: "<=", limit: 2147483647 }, "must be <= 2147483647");
-    if (d < -2147483648 || Number.isNaN(d))
-      problem(e, p, "minimum", { comparison: ">=", limit: -2147483648 }, "must be >= -2147483648");
+    if (d > 2147483647 || Number.isNaN(d)) limitProblem(e, p, "maximum", "<=", 2147483647);
+    if (d < -2147483648 || Number.isNaN(d)) limitProblem(e, p, "minimum", ">=", -2147483648);
   }
 }
 function checkArrayOfKeyValueOfintstring(d: any, p: string, e: CompiledProblems): void {
@@ -48,16 +45,9 @@ function checkArrayOfKeyValueOfintstring(d: any, p: string, e: CompiledProblems)
     for (const k2 in d) {
       const v3 = d[k2];
       if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}${pointerStep(k2)}`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}${pointerStep(k2)}`);
-          }
-        }
+        typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+        typeProblem(e, `${p}${pointerStep(k2)}`, "null");
+        anyOfProblem(e, `${p}${pointerStep(k2)}`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -78,45 +68,27 @@ function checkDssOperationResultMessage(d: any, p: string, e: CompiledProblems):
     const v2 = d.UserIdentifier;
     if (v2 !== undefined) {
       if (!(typeof v2 === "string" || v2 === null)) {
-        const n3 = e.length;
-        if (!(typeof v2 === "string")) typeProblem(e, `${p}/UserIdentifier`, "string");
-        if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/UserIdentifier`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/UserIdentifier`);
-          }
-        }
+        typeProblem(e, `${p}/UserIdentifier`, "string");
+        typeProblem(e, `${p}/UserIdentifier`, "null");
+        anyOfProblem(e, `${p}/UserIdentifier`);
       }
     }
-    const v5 = d.ServiceIdentifier;
-    if (v5 !== undefined) {
-      if (!(typeof v5 === "string" || v5 === null)) {
-        const n6 = e.length;
-        if (!(typeof v5 === "string")) typeProblem(e, `${p}/ServiceIdentifier`, "string");
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/ServiceIdentifier`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/ServiceIdentifier`);
-          }
-        }
+    const v4 = d.ServiceIdentifier;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/ServiceIdentifier`, "string");
+        typeProblem(e, `${p}/ServiceIdentifier`, "null");
+        anyOfProblem(e, `${p}/ServiceIdentifier`);
       }
     }
-    const v8 = d.AdditionalData;
-    if (v8 !== undefined) {
-      if (!(v8 === null)) {
-        const n9 = e.length;
-        checkArrayOfKeyValueOfintstring(v8, `${p}/AdditionalData`, e);
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/AdditionalData`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/AdditionalData`);
-          }
+    const v6 = d.AdditionalData;
+    if (v6 !== undefined) {
+      if (!(v6 === null)) {
+        const n7 = e.length;
+        checkArrayOfKeyValueOfintstring(v6, `${p}/AdditionalData`, e);
+        if (e.length > n7) {
+          typeProblem(e, `${p}/AdditionalData`, "null");
+          anyOfProblem(e, `${p}/AdditionalData`);
         }
       }
     }
@@ -130,12 +102,8 @@ function checkNotify(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkDssOperationResultMessage(v0, `${p}/opResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/opResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/opResult`);
-          }
+          typeProblem(e, `${p}/opResult`, "null");
+          anyOfProblem(e, `${p}/opResult`);
         }
       }
     }

@@ -136,58 +136,48 @@ function checkConnection(d: any, p: string, e: CompiledProblems): void {
     const v9 = d.PID;
     if (v9 !== undefined) {
       if (!(typeof v9 === "string" || (typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))) {
-        const n10 = e.length;
-        if (!(typeof v9 === "string")) typeProblem(e, `${p}/PID`, "string");
-        if (e.length > n10) {
-          const m11 = e.length;
-          if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
-            typeProblem(e, `${p}/PID`, "integer");
-          if (e.length === m11) e.length = n10;
-          else {
-            anyOfProblem(e, `${p}/PID`);
-          }
-        }
+        typeProblem(e, `${p}/PID`, "string");
+        typeProblem(e, `${p}/PID`, "integer");
+        anyOfProblem(e, `${p}/PID`);
       }
     }
-    const v12 = d.IsServer;
+    const v11 = d.IsServer;
+    if (v11 !== undefined) {
+      if (!(typeof v11 === "boolean")) typeProblem(e, `${p}/IsServer`, "boolean");
+    }
+    const v12 = d.PlatformVersion;
     if (v12 !== undefined) {
-      if (!(typeof v12 === "boolean")) typeProblem(e, `${p}/IsServer`, "boolean");
+      if (!(typeof v12 === "string")) typeProblem(e, `${p}/PlatformVersion`, "string");
     }
-    const v13 = d.PlatformVersion;
+    const v13 = d.ModuleName;
     if (v13 !== undefined) {
-      if (!(typeof v13 === "string")) typeProblem(e, `${p}/PlatformVersion`, "string");
+      if (!(typeof v13 === "string")) typeProblem(e, `${p}/ModuleName`, "string");
     }
-    const v14 = d.ModuleName;
+    const v14 = d.Version;
     if (v14 !== undefined) {
-      if (!(typeof v14 === "string")) typeProblem(e, `${p}/ModuleName`, "string");
+      if (!(typeof v14 === "string")) typeProblem(e, `${p}/Version`, "string");
     }
-    const v15 = d.Version;
+    const v15 = d.KeyID;
     if (v15 !== undefined) {
-      if (!(typeof v15 === "string")) typeProblem(e, `${p}/Version`, "string");
+      if (!(typeof v15 === "string")) typeProblem(e, `${p}/KeyID`, "string");
     }
-    const v16 = d.KeyID;
+    const v16 = d.ExpireTime;
     if (v16 !== undefined) {
-      if (!(typeof v16 === "string")) typeProblem(e, `${p}/KeyID`, "string");
-    }
-    const v17 = d.ExpireTime;
-    if (v17 !== undefined) {
-      if (typeof v17 === "string") {
-        if (!dateTimeFormat.validate(v17)) formatProblem(e, `${p}/ExpireTime`, "date-time");
+      if (typeof v16 === "string") {
+        if (!dateTimeFormat.validate(v16)) formatProblem(e, `${p}/ExpireTime`, "date-time");
       } else typeProblem(e, `${p}/ExpireTime`, "string");
     }
-    const v18 = d.Expired;
-    if (v18 !== undefined) {
-      if (!(typeof v18 === "boolean")) {
-        const n19 = e.length;
-        if (!(typeof v18 === "boolean")) typeProblem(e, `${p}/Expired`, "boolean");
-        if (e.length > n19) {
-          const m20 = e.length;
-          if (!(typeof v18 === "string")) typeProblem(e, `${p}/Expired`, "string");
-          if (!allowed1.includes(v18)) enumProblem(e, `${p}/Expired`, allowed1);
-          if (e.length === m20) e.length = n19;
-          else {
-            anyOfProblem(e, `${p}/Expired`);
-          }
+    const v17 = d.Expired;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "boolean")) {
+        const n18 = e.length;
+        typeProblem(e, `${p}/Expired`, "boolean");
+        const m19 = e.length;
+        if (!(typeof v17 === "string")) typeProblem(e, `${p}/Expired`, "string");
+        if (!allowed1.includes(v17)) enumProblem(e, `${p}/Expired`, allowed1);
+        if (e.length === m19) e.length = n18;
+        else {
+          anyOfProblem(e, `${p}/Expired`);
         }
       }
     }
@@ -221,12 +211,8 @@ function checkServiceType(d: any, p: string, e: CompiledProblems): void {
     if (!(typeof d === "number")) typeProblem(e, p, "number");
     if (!allowed4.includes(d)) enumProblem(e, p, allowed4);
     if (e.length > n0) {
-      const m1 = e.length;
-      if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
-      if (e.length === m1) e.length = n0;
-      else {
-        anyOfProblem(e, p);
-      }
+      typeProblem(e, p, "integer");
+      anyOfProblem(e, p);
     }
   }
 }
@@ -302,261 +288,218 @@ function checkLicence(d: any, p: string, e: CompiledProblems): void {
     const v5 = d.OpenError;
     if (v5 !== undefined) {
       if (!(typeof v5 === "string" || v5 === null)) {
-        const n6 = e.length;
-        if (!(typeof v5 === "string")) typeProblem(e, `${p}/OpenError`, "string");
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/OpenError`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/OpenError`);
-          }
-        }
+        typeProblem(e, `${p}/OpenError`, "string");
+        typeProblem(e, `${p}/OpenError`, "null");
+        anyOfProblem(e, `${p}/OpenError`);
       }
     }
-    const v8 = d.Version;
-    if (v8 !== undefined) {
-      if (!(typeof v8 === "string")) typeProblem(e, `${p}/Version`, "string");
+    const v7 = d.Version;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/Version`, "string");
     }
-    const v9 = d.KeyNo;
-    if (v9 !== undefined) {
-      if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
+    const v8 = d.KeyNo;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "number" && !(v8 % 1) && !Number.isNaN(v8)))
         typeProblem(e, `${p}/KeyNo`, "integer");
     }
-    const v10 = d.KeyID;
-    if (v10 !== undefined) {
-      if (!(typeof v10 === "string")) typeProblem(e, `${p}/KeyID`, "string");
+    const v9 = d.KeyID;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "string")) typeProblem(e, `${p}/KeyID`, "string");
     }
-    const v11 = d.RegNo;
-    if (v11 !== undefined) {
-      if (!(typeof v11 === "number" && !(v11 % 1) && !Number.isNaN(v11)))
+    const v10 = d.RegNo;
+    if (v10 !== undefined) {
+      if (!(typeof v10 === "number" && !(v10 % 1) && !Number.isNaN(v10)))
         typeProblem(e, `${p}/RegNo`, "integer");
     }
-    const v12 = d.KeyType;
+    const v11 = d.KeyType;
+    if (v11 !== undefined) {
+      checkKeyType(v11, `${p}/KeyType`, e);
+    }
+    const v12 = d.ServiceType;
     if (v12 !== undefined) {
-      checkKeyType(v12, `${p}/KeyType`, e);
+      checkServiceType(v12, `${p}/ServiceType`, e);
     }
-    const v13 = d.ServiceType;
+    const v13 = d.LicenceCount;
     if (v13 !== undefined) {
-      checkServiceType(v13, `${p}/ServiceType`, e);
-    }
-    const v14 = d.LicenceCount;
-    if (v14 !== undefined) {
-      if (!(typeof v14 === "number" && !(v14 % 1) && !Number.isNaN(v14)))
+      if (!(typeof v13 === "number" && !(v13 % 1) && !Number.isNaN(v13)))
         typeProblem(e, `${p}/LicenceCount`, "integer");
     }
-    const v15 = d.ProductVersion;
-    if (v15 !== undefined) {
-      if (!(typeof v15 === "number" && !(v15 % 1) && !Number.isNaN(v15)))
+    const v14 = d.ProductVersion;
+    if (v14 !== undefined) {
+      if (!(typeof v14 === "number" && !(v14 % 1) && !Number.isNaN(v14)))
         typeProblem(e, `${p}/ProductVersion`, "integer");
     }
-    const v16 = d.ProductVersionName;
-    if (v16 !== undefined) {
-      if (!(typeof v16 === "string")) typeProblem(e, `${p}/ProductVersionName`, "string");
+    const v15 = d.ProductVersionName;
+    if (v15 !== undefined) {
+      if (!(typeof v15 === "string")) typeProblem(e, `${p}/ProductVersionName`, "string");
     }
-    const v17 = d.BlankKeyNo;
-    if (v17 !== undefined) {
-      if (!((typeof v17 === "number" && !(v17 % 1) && !Number.isNaN(v17)) || v17 === null)) {
-        const n18 = e.length;
-        if (!(typeof v17 === "number" && !(v17 % 1) && !Number.isNaN(v17)))
-          typeProblem(e, `${p}/BlankKeyNo`, "integer");
-        if (e.length > n18) {
-          const m19 = e.length;
-          if (!(v17 === null)) typeProblem(e, `${p}/BlankKeyNo`, "null");
-          if (e.length === m19) e.length = n18;
-          else {
-            anyOfProblem(e, `${p}/BlankKeyNo`);
-          }
-        }
+    const v16 = d.BlankKeyNo;
+    if (v16 !== undefined) {
+      if (!((typeof v16 === "number" && !(v16 % 1) && !Number.isNaN(v16)) || v16 === null)) {
+        typeProblem(e, `${p}/BlankKeyNo`, "integer");
+        typeProblem(e, `${p}/BlankKeyNo`, "null");
+        anyOfProblem(e, `${p}/BlankKeyNo`);
       }
     }
-    const v20 = d.ActivationCode;
-    if (v20 !== undefined) {
-      if (!(typeof v20 === "string")) typeProblem(e, `${p}/ActivationCode`, "string");
+    const v18 = d.ActivationCode;
+    if (v18 !== undefined) {
+      if (!(typeof v18 === "string")) typeProblem(e, `${p}/ActivationCode`, "string");
     }
-    const v21 = d.ActivationDate;
-    if (v21 !== undefined) {
-      if (typeof v21 === "string") {
-        if (!dateTimeFormat.validate(v21)) formatProblem(e, `${p}/ActivationDate`, "date-time");
+    const v19 = d.ActivationDate;
+    if (v19 !== undefined) {
+      if (typeof v19 === "string") {
+        if (!dateTimeFormat.validate(v19)) formatProblem(e, `${p}/ActivationDate`, "date-time");
       } else typeProblem(e, `${p}/ActivationDate`, "string");
     }
-    const v22 = d.StartDate;
-    if (v22 !== undefined) {
-      if (!(v22 === null)) {
-        const n23 = e.length;
-        if (typeof v22 === "string") {
-          if (!dateTimeFormat.validate(v22)) formatProblem(e, `${p}/StartDate`, "date-time");
+    const v20 = d.StartDate;
+    if (v20 !== undefined) {
+      if (!(v20 === null)) {
+        const n21 = e.length;
+        if (typeof v20 === "string") {
+          if (!dateTimeFormat.validate(v20)) formatProblem(e, `${p}/StartDate`, "date-time");
         } else typeProblem(e, `${p}/StartDate`, "string");
-        if (e.length > n23) {
-          const m24 = e.length;
-          if (!(v22 === null)) typeProblem(e, `${p}/StartDate`, "null");
-          if (e.length === m24) e.length = n23;
-          else {
-            anyOfProblem(e, `${p}/StartDate`);
-          }
+        if (e.length > n21) {
+          typeProblem(e, `${p}/StartDate`, "null");
+          anyOfProblem(e, `${p}/StartDate`);
         }
       }
     }
-    const v25 = d.Period;
-    if (v25 !== undefined) {
-      if (!(typeof v25 === "number" && !(v25 % 1) && !Number.isNaN(v25)))
+    const v22 = d.Period;
+    if (v22 !== undefined) {
+      if (!(typeof v22 === "number" && !(v22 % 1) && !Number.isNaN(v22)))
         typeProblem(e, `${p}/Period`, "integer");
     }
-    const v26 = d.ExpireDate;
-    if (v26 !== undefined) {
-      if (!(v26 === null)) {
-        const n27 = e.length;
-        if (typeof v26 === "string") {
-          if (!dateTimeFormat.validate(v26)) formatProblem(e, `${p}/ExpireDate`, "date-time");
+    const v23 = d.ExpireDate;
+    if (v23 !== undefined) {
+      if (!(v23 === null)) {
+        const n24 = e.length;
+        if (typeof v23 === "string") {
+          if (!dateTimeFormat.validate(v23)) formatProblem(e, `${p}/ExpireDate`, "date-time");
         } else typeProblem(e, `${p}/ExpireDate`, "string");
-        if (e.length > n27) {
-          const m28 = e.length;
-          if (!(v26 === null)) typeProblem(e, `${p}/ExpireDate`, "null");
-          if (e.length === m28) e.length = n27;
-          else {
-            anyOfProblem(e, `${p}/ExpireDate`);
-          }
+        if (e.length > n24) {
+          typeProblem(e, `${p}/ExpireDate`, "null");
+          anyOfProblem(e, `${p}/ExpireDate`);
         }
       }
     }
-    const v29 = d.DaysLeft;
-    if (v29 !== undefined) {
-      if (!((typeof v29 === "number" && !(v29 % 1) && !Number.isNaN(v29)) || v29 === null)) {
-        const n30 = e.length;
-        if (!(typeof v29 === "number" && !(v29 % 1) && !Number.isNaN(v29)))
-          typeProblem(e, `${p}/DaysLeft`, "integer");
-        if (e.length > n30) {
-          const m31 = e.length;
-          if (!(v29 === null)) typeProblem(e, `${p}/DaysLeft`, "null");
-          if (e.length === m31) e.length = n30;
-          else {
-            anyOfProblem(e, `${p}/DaysLeft`);
-          }
-        }
+    const v25 = d.DaysLeft;
+    if (v25 !== undefined) {
+      if (!((typeof v25 === "number" && !(v25 % 1) && !Number.isNaN(v25)) || v25 === null)) {
+        typeProblem(e, `${p}/DaysLeft`, "integer");
+        typeProblem(e, `${p}/DaysLeft`, "null");
+        anyOfProblem(e, `${p}/DaysLeft`);
       }
     }
-    const v32 = d.Expired;
-    if (v32 !== undefined) {
-      if (!(typeof v32 === "boolean")) typeProblem(e, `${p}/Expired`, "boolean");
+    const v27 = d.Expired;
+    if (v27 !== undefined) {
+      if (!(typeof v27 === "boolean")) typeProblem(e, `${p}/Expired`, "boolean");
     }
-    const v33 = d.Flags;
-    if (v33 !== undefined) {
-      if (typeof v33 === "string") {
-        if (!pattern5.test(v33)) patternProblem(e, `${p}/Flags`, "^[01]*$");
+    const v28 = d.Flags;
+    if (v28 !== undefined) {
+      if (typeof v28 === "string") {
+        if (!pattern5.test(v28)) patternProblem(e, `${p}/Flags`, "^[01]*$");
       } else typeProblem(e, `${p}/Flags`, "string");
     }
-    const v34 = d.ITN;
-    if (v34 !== undefined) {
-      if (!(typeof v34 === "number" && !(v34 % 1) && !Number.isNaN(v34)))
+    const v29 = d.ITN;
+    if (v29 !== undefined) {
+      if (!(typeof v29 === "number" && !(v29 % 1) && !Number.isNaN(v29)))
         typeProblem(e, `${p}/ITN`, "integer");
     }
-    const v35 = d.IEC;
-    if (v35 !== undefined) {
+    const v30 = d.IEC;
+    if (v30 !== undefined) {
       if (
         !(
-          (typeof v35 === "number" && !(v35 % 1) && !Number.isNaN(v35)) ||
-          typeof v35 === "string" ||
-          v35 === null
+          (typeof v30 === "number" && !(v30 % 1) && !Number.isNaN(v30)) ||
+          typeof v30 === "string" ||
+          v30 === null
         )
       ) {
-        const n36 = e.length;
-        if (!(typeof v35 === "number" && !(v35 % 1) && !Number.isNaN(v35)))
-          typeProblem(e, `${p}/IEC`, "integer");
-        if (e.length > n36) {
-          const m38 = e.length;
-          if (!(typeof v35 === "string")) typeProblem(e, `${p}/IEC`, "string");
-          if (e.length === m38) e.length = n36;
-          else {
-            const m37 = e.length;
-            if (!(v35 === null)) typeProblem(e, `${p}/IEC`, "null");
-            if (e.length === m37) e.length = n36;
-            else {
-              anyOfProblem(e, `${p}/IEC`);
-            }
-          }
-        }
+        typeProblem(e, `${p}/IEC`, "integer");
+        typeProblem(e, `${p}/IEC`, "string");
+        typeProblem(e, `${p}/IEC`, "null");
+        anyOfProblem(e, `${p}/IEC`);
       }
     }
-    const v39 = d.ProductName;
-    if (v39 !== undefined) {
-      if (!(typeof v39 === "string")) typeProblem(e, `${p}/ProductName`, "string");
+    const v32 = d.ProductName;
+    if (v32 !== undefined) {
+      if (!(typeof v32 === "string")) typeProblem(e, `${p}/ProductName`, "string");
     }
-    const v40 = d.Article;
-    if (v40 !== undefined) {
-      if (!(typeof v40 === "string")) typeProblem(e, `${p}/Article`, "string");
+    const v33 = d.Article;
+    if (v33 !== undefined) {
+      if (!(typeof v33 === "string")) typeProblem(e, `${p}/Article`, "string");
     }
-    const v41 = d.ArticleName;
-    if (v41 !== undefined) {
-      if (!(typeof v41 === "string")) typeProblem(e, `${p}/ArticleName`, "string");
+    const v34 = d.ArticleName;
+    if (v34 !== undefined) {
+      if (!(typeof v34 === "string")) typeProblem(e, `${p}/ArticleName`, "string");
     }
-    const v42 = d.Message;
-    if (v42 !== undefined) {
-      if (!(typeof v42 === "string")) typeProblem(e, `${p}/Message`, "string");
+    const v35 = d.Message;
+    if (v35 !== undefined) {
+      if (!(typeof v35 === "string")) typeProblem(e, `${p}/Message`, "string");
     }
-    const v43 = d.MessageType;
-    if (v43 !== undefined) {
-      checkMessageType(v43, `${p}/MessageType`, e);
+    const v36 = d.MessageType;
+    if (v36 !== undefined) {
+      checkMessageType(v36, `${p}/MessageType`, e);
     }
-    const v44 = d.Recovered;
-    if (v44 !== undefined) {
-      if (!(typeof v44 === "boolean")) typeProblem(e, `${p}/Recovered`, "boolean");
+    const v37 = d.Recovered;
+    if (v37 !== undefined) {
+      if (!(typeof v37 === "boolean")) typeProblem(e, `${p}/Recovered`, "boolean");
     }
-    const v45 = d.SupportDate;
-    if (v45 !== undefined) {
-      if (typeof v45 === "string") {
-        if (!dateTimeFormat.validate(v45)) formatProblem(e, `${p}/SupportDate`, "date-time");
+    const v38 = d.SupportDate;
+    if (v38 !== undefined) {
+      if (typeof v38 === "string") {
+        if (!dateTimeFormat.validate(v38)) formatProblem(e, `${p}/SupportDate`, "date-time");
       } else typeProblem(e, `${p}/SupportDate`, "string");
     }
-    const v46 = d.SupportEndDate;
-    if (v46 !== undefined) {
-      if (typeof v46 === "string") {
-        if (!dateTimeFormat.validate(v46)) formatProblem(e, `${p}/SupportEndDate`, "date-time");
+    const v39 = d.SupportEndDate;
+    if (v39 !== undefined) {
+      if (typeof v39 === "string") {
+        if (!dateTimeFormat.validate(v39)) formatProblem(e, `${p}/SupportEndDate`, "date-time");
       } else typeProblem(e, `${p}/SupportEndDate`, "string");
     }
-    const v47 = d.SupportPeriod;
-    if (v47 !== undefined) {
-      if (!(typeof v47 === "number" && !(v47 % 1) && !Number.isNaN(v47)))
+    const v40 = d.SupportPeriod;
+    if (v40 !== undefined) {
+      if (!(typeof v40 === "number" && !(v40 % 1) && !Number.isNaN(v40)))
         typeProblem(e, `${p}/SupportPeriod`, "integer");
     }
-    const v48 = d.SupportType;
-    if (v48 !== undefined) {
-      checkSupportType(v48, `${p}/SupportType`, e);
+    const v41 = d.SupportType;
+    if (v41 !== undefined) {
+      checkSupportType(v41, `${p}/SupportType`, e);
     }
-    const v49 = d.IndustrySupportDate;
-    if (v49 !== undefined) {
-      if (typeof v49 === "string") {
-        if (!dateTimeFormat.validate(v49))
+    const v42 = d.IndustrySupportDate;
+    if (v42 !== undefined) {
+      if (typeof v42 === "string") {
+        if (!dateTimeFormat.validate(v42))
           formatProblem(e, `${p}/IndustrySupportDate`, "date-time");
       } else typeProblem(e, `${p}/IndustrySupportDate`, "string");
     }
-    const v50 = d.IndustrySupportEndDate;
-    if (v50 !== undefined) {
-      if (typeof v50 === "string") {
-        if (!dateTimeFormat.validate(v50))
+    const v43 = d.IndustrySupportEndDate;
+    if (v43 !== undefined) {
+      if (typeof v43 === "string") {
+        if (!dateTimeFormat.validate(v43))
           formatProblem(e, `${p}/IndustrySupportEndDate`, "date-time");
       } else typeProblem(e, `${p}/IndustrySupportEndDate`, "string");
     }
-    const v51 = d.IndustrySupportPeriod;
-    if (v51 !== undefined) {
-      if (!(typeof v51 === "number" && !(v51 % 1) && !Number.isNaN(v51)))
+    const v44 = d.IndustrySupportPeriod;
+    if (v44 !== undefined) {
+      if (!(typeof v44 === "number" && !(v44 % 1) && !Number.isNaN(v44)))
         typeProblem(e, `${p}/IndustrySupportPeriod`, "integer");
     }
-    const v52 = d.IndustrySupportType;
-    if (v52 !== undefined) {
-      checkIndustrySupportType(v52, `${p}/IndustrySupportType`, e);
+    const v45 = d.IndustrySupportType;
+    if (v45 !== undefined) {
+      checkIndustrySupportType(v45, `${p}/IndustrySupportType`, e);
     }
-    const v53 = d.IndustrySupportLevel;
-    if (v53 !== undefined) {
-      checkIndustrySupportLevel(v53, `${p}/IndustrySupportLevel`, e);
+    const v46 = d.IndustrySupportLevel;
+    if (v46 !== undefined) {
+      checkIndustrySupportLevel(v46, `${p}/IndustrySupportLevel`, e);
     }
-    const v54 = d.IndustrySupportPreferentials;
-    if (v54 !== undefined) {
-      checkIndustrySupportPreferentials(v54, `${p}/IndustrySupportPreferentials`, e);
+    const v47 = d.IndustrySupportPreferentials;
+    if (v47 !== undefined) {
+      checkIndustrySupportPreferentials(v47, `${p}/IndustrySupportPreferentials`, e);
     }
-    const v55 = d.UpdateDate;
-    if (v55 !== undefined) {
-      if (typeof v55 === "string") {
-        if (!dateTimeFormat.validate(v55)) formatProblem(e, `${p}/UpdateDate`, "date-time");
+    const v48 = d.UpdateDate;
+    if (v48 !== undefined) {
+      if (typeof v48 === "string") {
+        if (!dateTimeFormat.validate(v48)) formatProblem(e, `${p}/UpdateDate`, "date-time");
       } else typeProblem(e, `${p}/UpdateDate`, "string");
     }
   } else typeProblem(e, p, "object");
@@ -599,38 +542,18 @@ function checkLicenceInstallRequest(d: any, p: string, e: CompiledProblems): voi
           v2 === null
         )
       ) {
-        const n3 = e.length;
-        if (!(typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)))
-          typeProblem(e, `${p}/IEC`, "integer");
-        if (e.length > n3) {
-          const m5 = e.length;
-          if (!(typeof v2 === "string")) typeProblem(e, `${p}/IEC`, "string");
-          if (e.length === m5) e.length = n3;
-          else {
-            const m4 = e.length;
-            if (!(v2 === null)) typeProblem(e, `${p}/IEC`, "null");
-            if (e.length === m4) e.length = n3;
-            else {
-              anyOfProblem(e, `${p}/IEC`);
-            }
-          }
-        }
+        typeProblem(e, `${p}/IEC`, "integer");
+        typeProblem(e, `${p}/IEC`, "string");
+        typeProblem(e, `${p}/IEC`, "null");
+        anyOfProblem(e, `${p}/IEC`);
       }
     }
-    const v6 = d.BlankKeyNo;
-    if (v6 !== undefined) {
-      if (!((typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)) || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
-          typeProblem(e, `${p}/BlankKeyNo`, "integer");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/BlankKeyNo`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/BlankKeyNo`);
-          }
-        }
+    const v4 = d.BlankKeyNo;
+    if (v4 !== undefined) {
+      if (!((typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)) || v4 === null)) {
+        typeProblem(e, `${p}/BlankKeyNo`, "integer");
+        typeProblem(e, `${p}/BlankKeyNo`, "null");
+        anyOfProblem(e, `${p}/BlankKeyNo`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -774,104 +697,80 @@ function checkSession(d: any, p: string, e: CompiledProblems): void {
     const v1 = d.SessionNumber;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || (typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/SessionNumber`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
-            typeProblem(e, `${p}/SessionNumber`, "integer");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/SessionNumber`);
-          }
-        }
+        typeProblem(e, `${p}/SessionNumber`, "string");
+        typeProblem(e, `${p}/SessionNumber`, "integer");
+        anyOfProblem(e, `${p}/SessionNumber`);
       }
     }
-    const v4 = d.IsServer;
+    const v3 = d.IsServer;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/IsServer`, "boolean");
+    }
+    const v4 = d.InfoBaseConnectionStr;
     if (v4 !== undefined) {
-      if (!(typeof v4 === "boolean")) typeProblem(e, `${p}/IsServer`, "boolean");
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/InfoBaseConnectionStr`, "string");
     }
-    const v5 = d.InfoBaseConnectionStr;
+    const v5 = d.AppName;
     if (v5 !== undefined) {
-      if (!(typeof v5 === "string")) typeProblem(e, `${p}/InfoBaseConnectionStr`, "string");
+      if (!(typeof v5 === "string")) typeProblem(e, `${p}/AppName`, "string");
     }
-    const v6 = d.AppName;
+    const v6 = d.ComputerName;
     if (v6 !== undefined) {
-      if (!(typeof v6 === "string")) typeProblem(e, `${p}/AppName`, "string");
+      if (!(typeof v6 === "string")) typeProblem(e, `${p}/ComputerName`, "string");
     }
-    const v7 = d.ComputerName;
+    const v7 = d.UserName;
     if (v7 !== undefined) {
-      if (!(typeof v7 === "string")) typeProblem(e, `${p}/ComputerName`, "string");
-    }
-    const v8 = d.UserName;
-    if (v8 !== undefined) {
-      if (!(typeof v8 === "string" || v8 === null)) {
-        const n9 = e.length;
-        if (!(typeof v8 === "string")) typeProblem(e, `${p}/UserName`, "string");
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/UserName`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/UserName`);
-          }
-        }
+      if (!(typeof v7 === "string" || v7 === null)) {
+        typeProblem(e, `${p}/UserName`, "string");
+        typeProblem(e, `${p}/UserName`, "null");
+        anyOfProblem(e, `${p}/UserName`);
       }
     }
-    const v11 = d.SessionStarted;
-    if (v11 !== undefined) {
-      if (typeof v11 === "string") {
-        if (!dateTimeFormat.validate(v11)) formatProblem(e, `${p}/SessionStarted`, "date-time");
+    const v9 = d.SessionStarted;
+    if (v9 !== undefined) {
+      if (typeof v9 === "string") {
+        if (!dateTimeFormat.validate(v9)) formatProblem(e, `${p}/SessionStarted`, "date-time");
       } else typeProblem(e, `${p}/SessionStarted`, "string");
     }
-    const v12 = d.SessionConnection;
-    if (v12 !== undefined) {
-      if (!(typeof v12 === "string")) typeProblem(e, `${p}/SessionConnection`, "string");
+    const v10 = d.SessionConnection;
+    if (v10 !== undefined) {
+      if (!(typeof v10 === "string")) typeProblem(e, `${p}/SessionConnection`, "string");
     }
-    const v13 = d.AccessCode;
-    if (v13 !== undefined) {
-      if (!(typeof v13 === "string" || v13 === null)) {
-        const n14 = e.length;
-        if (!(typeof v13 === "string")) typeProblem(e, `${p}/AccessCode`, "string");
-        if (e.length > n14) {
-          const m15 = e.length;
-          if (!(v13 === null)) typeProblem(e, `${p}/AccessCode`, "null");
-          if (e.length === m15) e.length = n14;
-          else {
-            anyOfProblem(e, `${p}/AccessCode`);
-          }
-        }
+    const v11 = d.AccessCode;
+    if (v11 !== undefined) {
+      if (!(typeof v11 === "string" || v11 === null)) {
+        typeProblem(e, `${p}/AccessCode`, "string");
+        typeProblem(e, `${p}/AccessCode`, "null");
+        anyOfProblem(e, `${p}/AccessCode`);
       }
     }
-    const v16 = d.ExpireTime;
-    if (v16 !== undefined) {
-      if (typeof v16 === "string") {
-        if (!dateTimeFormat.validate(v16)) formatProblem(e, `${p}/ExpireTime`, "date-time");
+    const v13 = d.ExpireTime;
+    if (v13 !== undefined) {
+      if (typeof v13 === "string") {
+        if (!dateTimeFormat.validate(v13)) formatProblem(e, `${p}/ExpireTime`, "date-time");
       } else typeProblem(e, `${p}/ExpireTime`, "string");
     }
-    const v17 = d.Expired;
-    if (v17 !== undefined) {
-      if (!(typeof v17 === "boolean")) {
-        const n18 = e.length;
-        if (!(typeof v17 === "boolean")) typeProblem(e, `${p}/Expired`, "boolean");
-        if (e.length > n18) {
-          const m19 = e.length;
-          if (!(typeof v17 === "string")) typeProblem(e, `${p}/Expired`, "string");
-          if (!allowed1.includes(v17)) enumProblem(e, `${p}/Expired`, allowed1);
-          if (e.length === m19) e.length = n18;
-          else {
-            anyOfProblem(e, `${p}/Expired`);
-          }
+    const v14 = d.Expired;
+    if (v14 !== undefined) {
+      if (!(typeof v14 === "boolean")) {
+        const n15 = e.length;
+        typeProblem(e, `${p}/Expired`, "boolean");
+        const m16 = e.length;
+        if (!(typeof v14 === "string")) typeProblem(e, `${p}/Expired`, "string");
+        if (!allowed1.includes(v14)) enumProblem(e, `${p}/Expired`, allowed1);
+        if (e.length === m16) e.length = n15;
+        else {
+          anyOfProblem(e, `${p}/Expired`);
         }
       }
     }
-    const v20 = d.KeyID;
-    if (v20 !== undefined) {
-      if (!(typeof v20 === "string")) typeProblem(e, `${p}/KeyID`, "string");
+    const v17 = d.KeyID;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "string")) typeProblem(e, `${p}/KeyID`, "string");
     }
-    const v21 = d.UsedLicence;
-    if (v21 !== undefined) {
-      if (!(typeof v21 === "number" && !(v21 % 1) && !Number.isNaN(v21)))
+    const v18 = d.UsedLicence;
+    if (v18 !== undefined) {
+      if (!(typeof v18 === "number" && !(v18 % 1) && !Number.isNaN(v18)))
         typeProblem(e, `${p}/UsedLicence`, "integer");
     }
   } else typeProblem(e, p, "object");
@@ -942,17 +841,9 @@ function checkSessionCreateRequest(d: any, p: string, e: CompiledProblems): void
       if (
         !((typeof v10 === "number" && !(v10 % 1) && !Number.isNaN(v10)) || typeof v10 === "string")
       ) {
-        const n11 = e.length;
-        if (!(typeof v10 === "number" && !(v10 % 1) && !Number.isNaN(v10)))
-          typeProblem(e, `${p}/IEC`, "integer");
-        if (e.length > n11) {
-          const m12 = e.length;
-          if (!(typeof v10 === "string")) typeProblem(e, `${p}/IEC`, "string");
-          if (e.length === m12) e.length = n11;
-          else {
-            anyOfProblem(e, `${p}/IEC`);
-          }
-        }
+        typeProblem(e, `${p}/IEC`, "integer");
+        typeProblem(e, `${p}/IEC`, "string");
+        anyOfProblem(e, `${p}/IEC`);
       }
     }
   } else typeProblem(e, p, "object");

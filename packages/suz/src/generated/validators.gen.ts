@@ -11,8 +11,9 @@ import {
   compiled,
   enumProblem,
   formatProblem,
-  problem,
+  limitProblem,
   requiredProblem,
+  sizeProblem,
   typeProblem,
   ucs2length,
   uuidFormat,
@@ -128,8 +129,7 @@ function checkMdlpTokenResponse(d: any, p: string, e: CompiledProblems): void {
       if (!(typeof v1 === "number" && !(v1 % 1) && !Number.isNaN(v1)))
         typeProblem(e, `${p}/life_time`, "integer");
       if (typeof v1 === "number") {
-        if (v1 < 0 || Number.isNaN(v1))
-          problem(e, `${p}/life_time`, "minimum", { comparison: ">=", limit: 0 }, "must be >= 0");
+        if (v1 < 0 || Number.isNaN(v1)) limitProblem(e, `${p}/life_time`, "minimum", ">=", 0);
       }
     }
   } else typeProblem(e, p, "object");
@@ -220,22 +220,8 @@ function checkIntegrationConnectionRequest(d: any, p: string, e: CompiledProblem
     const v1 = d.name;
     if (v1 !== undefined) {
       if (typeof v1 === "string") {
-        if (ucs2length(v1) > 256)
-          problem(
-            e,
-            `${p}/name`,
-            "maxLength",
-            { limit: 256 },
-            "must NOT have more than 256 characters",
-          );
-        if (ucs2length(v1) < 1)
-          problem(
-            e,
-            `${p}/name`,
-            "minLength",
-            { limit: 1 },
-            "must NOT have fewer than 1 characters",
-          );
+        if (ucs2length(v1) > 256) sizeProblem(e, `${p}/name`, "maxLength", 256);
+        if (ucs2length(v1) < 1) sizeProblem(e, `${p}/name`, "minLength", 1);
       } else typeProblem(e, `${p}/name`, "string");
     }
   } else typeProblem(e, p, "object");

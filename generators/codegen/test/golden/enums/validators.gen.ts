@@ -31,12 +31,8 @@ function checkService(d: any, p: string, e: CompiledProblems): void {
     if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
     if (!allowed2.includes(d)) enumProblem(e, p, allowed2);
     if (e.length > n0) {
-      const m1 = e.length;
-      if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
-      if (e.length === m1) e.length = n0;
-      else {
-        anyOfProblem(e, p);
-      }
+      typeProblem(e, p, "integer");
+      anyOfProblem(e, p);
     }
   }
 }

@@ -46,39 +46,35 @@ function checkRecord(d: any, p: string, e: CompiledProblems): void {
           if (!dateTimeFormat.validate(v4)) formatProblem(e, `${p}/expires`, "date-time");
         } else typeProblem(e, `${p}/expires`, "string");
         if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/expires`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/expires`);
-          }
+          typeProblem(e, `${p}/expires`, "null");
+          anyOfProblem(e, `${p}/expires`);
         }
       }
     }
-    const v7 = d.tags;
-    if (v7 !== undefined) {
-      if (Array.isArray(v7)) {
-        for (let i8 = 0; i8 < v7.length; i8++) {
-          const v9 = v7[i8];
-          if (!(typeof v9 === "string")) typeProblem(e, `${p}/tags/${i8}`, "string");
+    const v6 = d.tags;
+    if (v6 !== undefined) {
+      if (Array.isArray(v6)) {
+        for (let i7 = 0; i7 < v6.length; i7++) {
+          const v8 = v6[i7];
+          if (!(typeof v8 === "string")) typeProblem(e, `${p}/tags/${i7}`, "string");
         }
       } else typeProblem(e, `${p}/tags`, "array");
     }
-    const v10 = d.extra;
-    if (v10 !== undefined) {
-      if (v10 && typeof v10 === "object" && !Array.isArray(v10)) {
-        for (const k11 in v10) {
-          const v12 = v10[k11];
-          if (!(typeof v12 === "number")) typeProblem(e, `${p}/extra${pointerStep(k11)}`, "number");
+    const v9 = d.extra;
+    if (v9 !== undefined) {
+      if (v9 && typeof v9 === "object" && !Array.isArray(v9)) {
+        for (const k10 in v9) {
+          const v11 = v9[k10];
+          if (!(typeof v11 === "number")) typeProblem(e, `${p}/extra${pointerStep(k10)}`, "number");
         }
       } else typeProblem(e, `${p}/extra`, "object");
     }
-    const v13 = d.names;
-    if (v13 !== undefined) {
-      if (v13 && typeof v13 === "object" && !Array.isArray(v13)) {
-        for (const k14 in v13) {
-          const v15 = v13[k14];
-          if (!(typeof v15 === "string")) typeProblem(e, `${p}/names${pointerStep(k14)}`, "string");
+    const v12 = d.names;
+    if (v12 !== undefined) {
+      if (v12 && typeof v12 === "object" && !Array.isArray(v12)) {
+        for (const k13 in v12) {
+          const v14 = v12[k13];
+          if (!(typeof v14 === "string")) typeProblem(e, `${p}/names${pointerStep(k13)}`, "string");
         }
       } else typeProblem(e, `${p}/names`, "object");
     }

@@ -9,7 +9,7 @@ import {
   type CompiledSchema,
   compiled,
   enumProblem,
-  problem,
+  limitProblem,
   typeProblem,
 } from "@trustspec/runtime";
 
@@ -37,10 +37,8 @@ export const validateGetItemLimitParam: CompiledSchema = /* @__PURE__ */ compile
   (d: any, p: string, e: CompiledProblems): void => {
     if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
     if (typeof d === "number") {
-      if (d > 100 || Number.isNaN(d))
-        problem(e, p, "maximum", { comparison: "<=", limit: 100 }, "must be <= 100");
-      if (d < 1 || Number.isNaN(d))
-        problem(e, p, "minimum", { comparison: ">=", limit: 1 }, "must be >= 1");
+      if (d > 100 || Number.isNaN(d)) limitProblem(e, p, "maximum", "<=", 100);
+      if (d < 1 || Number.isNaN(d)) limitProblem(e, p, "minimum", ">=", 1);
     }
   },
 );

@@ -10,6 +10,7 @@ import {
   anyOfProblem,
   compiled,
   enumProblem,
+  limitProblem,
   patternProblem,
   pointerStep,
   problem,
@@ -23,10 +24,8 @@ const allowed1 = ["queued", "done"];
 function checkResultCode(d: any, p: string, e: CompiledProblems): void {
   if (!(typeof d === "number" && !(d % 1) && !Number.isNaN(d))) typeProblem(e, p, "integer");
   if (typeof d === "number") {
-    if (d > 2147483647 || Number.isNaN(d))
-      problem(e, p, "maximum", { comparison: "<=", limit: 2147483647 }, "must be <= 2147483647");
-    if (d < -2147483648 || Number.isNaN(d))
-      problem(e, p, "minimum", { comparison: ">=", limit: -2147483648 }, "must be >= -2147483648");
+    if (d > 2147483647 || Number.isNaN(d)) limitProblem(e, p, "maximum", "<=", 2147483647);
+    if (d < -2147483648 || Number.isNaN(d)) limitProblem(e, p, "minimum", ">=", -2147483648);
   }
 }
 function checkArrayOfKeyValueOfintstring(d: any, p: string, e: CompiledProblems): void {
@@ -41,16 +40,9 @@ function checkArrayOfKeyValueOfintstring(d: any, p: string, e: CompiledProblems)
     for (const k2 in d) {
       const v3 = d[k2];
       if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}${pointerStep(k2)}`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}${pointerStep(k2)}`);
-          }
-        }
+        typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+        typeProblem(e, `${p}${pointerStep(k2)}`, "null");
+        anyOfProblem(e, `${p}${pointerStep(k2)}`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -66,30 +58,19 @@ function checkResult(d: any, p: string, e: CompiledProblems): void {
     const v1 = d.User;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/User`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/User`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/User`);
-          }
-        }
+        typeProblem(e, `${p}/User`, "string");
+        typeProblem(e, `${p}/User`, "null");
+        anyOfProblem(e, `${p}/User`);
       }
     }
-    const v4 = d.Data;
-    if (v4 !== undefined) {
-      if (!(v4 === null)) {
-        const n5 = e.length;
-        checkArrayOfKeyValueOfintstring(v4, `${p}/Data`, e);
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/Data`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/Data`);
-          }
+    const v3 = d.Data;
+    if (v3 !== undefined) {
+      if (!(v3 === null)) {
+        const n4 = e.length;
+        checkArrayOfKeyValueOfintstring(v3, `${p}/Data`, e);
+        if (e.length > n4) {
+          typeProblem(e, `${p}/Data`, "null");
+          anyOfProblem(e, `${p}/Data`);
         }
       }
     }
@@ -103,12 +84,8 @@ function checkReport(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkResult(v0, `${p}/result`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/result`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/result`);
-          }
+          typeProblem(e, `${p}/result`, "null");
+          anyOfProblem(e, `${p}/result`);
         }
       }
     }

@@ -11,10 +11,12 @@ import {
   compiled,
   enumProblem,
   formatProblem,
+  limitProblem,
   patternProblem,
   pointerStep,
   problem,
   propertyNameProblem,
+  sizeProblem,
   typeProblem,
   uuidFormat,
 } from "@trustspec/runtime";
@@ -56,16 +58,9 @@ function checkArrayOfKeyValueOfIdentifierTypestring(d: any, p: string, e: Compil
     for (const k2 in d) {
       const v3 = d[k2];
       if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}${pointerStep(k2)}`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}${pointerStep(k2)}`);
-          }
-        }
+        typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+        typeProblem(e, `${p}${pointerStep(k2)}`, "null");
+        anyOfProblem(e, `${p}${pointerStep(k2)}`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -78,28 +73,17 @@ function checkRegisterUser(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkArrayOfKeyValueOfIdentifierTypestring(v0, `${p}/identifiers`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/identifiers`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/identifiers`);
-          }
+          typeProblem(e, `${p}/identifiers`, "null");
+          anyOfProblem(e, `${p}/identifiers`);
         }
       }
     }
-    const v3 = d.groupName;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/groupName`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/groupName`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/groupName`);
-          }
-        }
+    const v2 = d.groupName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/groupName`, "string");
+        typeProblem(e, `${p}/groupName`, "null");
+        anyOfProblem(e, `${p}/groupName`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -109,16 +93,9 @@ function checkRegisterUserResponse(d: any, p: string, e: CompiledProblems): void
     const v0 = d.RegisterUserResult;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/RegisterUserResult`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/RegisterUserResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/RegisterUserResult`);
-          }
-        }
+        typeProblem(e, `${p}/RegisterUserResult`, "string");
+        typeProblem(e, `${p}/RegisterUserResult`, "null");
+        anyOfProblem(e, `${p}/RegisterUserResult`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -128,46 +105,25 @@ function checkAddExternalLogin(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.login;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/login`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/login`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/login`);
-          }
-        }
+    const v2 = d.login;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/login`, "string");
+        typeProblem(e, `${p}/login`, "null");
+        anyOfProblem(e, `${p}/login`);
       }
     }
-    const v6 = d.idpName;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/idpName`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/idpName`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/idpName`);
-          }
-        }
+    const v4 = d.idpName;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/idpName`, "string");
+        typeProblem(e, `${p}/idpName`, "null");
+        anyOfProblem(e, `${p}/idpName`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -194,16 +150,9 @@ function checkGetUser(d: any, p: string, e: CompiledProblems): void {
     const v1 = d.identifierValue;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/identifierValue`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/identifierValue`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/identifierValue`);
-          }
-        }
+        typeProblem(e, `${p}/identifierValue`, "string");
+        typeProblem(e, `${p}/identifierValue`, "null");
+        anyOfProblem(e, `${p}/identifierValue`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -221,144 +170,81 @@ function checkDssUserInfo(d: any, p: string, e: CompiledProblems): void {
     const v2 = d.DisplayName;
     if (v2 !== undefined) {
       if (!(typeof v2 === "string" || v2 === null)) {
-        const n3 = e.length;
-        if (!(typeof v2 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
-        if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/DisplayName`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/DisplayName`);
-          }
-        }
+        typeProblem(e, `${p}/DisplayName`, "string");
+        typeProblem(e, `${p}/DisplayName`, "null");
+        anyOfProblem(e, `${p}/DisplayName`);
       }
     }
-    const v5 = d.DistinguishName;
-    if (v5 !== undefined) {
-      if (!(typeof v5 === "string" || v5 === null)) {
-        const n6 = e.length;
-        if (!(typeof v5 === "string")) typeProblem(e, `${p}/DistinguishName`, "string");
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/DistinguishName`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/DistinguishName`);
-          }
-        }
+    const v4 = d.DistinguishName;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/DistinguishName`, "string");
+        typeProblem(e, `${p}/DistinguishName`, "null");
+        anyOfProblem(e, `${p}/DistinguishName`);
       }
     }
-    const v8 = d.Email;
+    const v6 = d.Email;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string" || v6 === null)) {
+        typeProblem(e, `${p}/Email`, "string");
+        typeProblem(e, `${p}/Email`, "null");
+        anyOfProblem(e, `${p}/Email`);
+      }
+    }
+    const v8 = d.EmailConfirmed;
     if (v8 !== undefined) {
-      if (!(typeof v8 === "string" || v8 === null)) {
-        const n9 = e.length;
-        if (!(typeof v8 === "string")) typeProblem(e, `${p}/Email`, "string");
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/Email`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/Email`);
-          }
-        }
+      if (!(typeof v8 === "boolean")) typeProblem(e, `${p}/EmailConfirmed`, "boolean");
+    }
+    const v9 = d.Group;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "string" || v9 === null)) {
+        typeProblem(e, `${p}/Group`, "string");
+        typeProblem(e, `${p}/Group`, "null");
+        anyOfProblem(e, `${p}/Group`);
       }
     }
-    const v11 = d.EmailConfirmed;
+    const v11 = d.LastLoginDate;
     if (v11 !== undefined) {
-      if (!(typeof v11 === "boolean")) typeProblem(e, `${p}/EmailConfirmed`, "boolean");
-    }
-    const v12 = d.Group;
-    if (v12 !== undefined) {
-      if (!(typeof v12 === "string" || v12 === null)) {
-        const n13 = e.length;
-        if (!(typeof v12 === "string")) typeProblem(e, `${p}/Group`, "string");
-        if (e.length > n13) {
-          const m14 = e.length;
-          if (!(v12 === null)) typeProblem(e, `${p}/Group`, "null");
-          if (e.length === m14) e.length = n13;
-          else {
-            anyOfProblem(e, `${p}/Group`);
-          }
-        }
+      if (!(typeof v11 === "string" || v11 === null)) {
+        typeProblem(e, `${p}/LastLoginDate`, "string");
+        typeProblem(e, `${p}/LastLoginDate`, "null");
+        anyOfProblem(e, `${p}/LastLoginDate`);
       }
     }
-    const v15 = d.LastLoginDate;
+    const v13 = d.LockoutDate;
+    if (v13 !== undefined) {
+      if (!(typeof v13 === "string" || v13 === null)) {
+        typeProblem(e, `${p}/LockoutDate`, "string");
+        typeProblem(e, `${p}/LockoutDate`, "null");
+        anyOfProblem(e, `${p}/LockoutDate`);
+      }
+    }
+    const v15 = d.Login;
     if (v15 !== undefined) {
       if (!(typeof v15 === "string" || v15 === null)) {
-        const n16 = e.length;
-        if (!(typeof v15 === "string")) typeProblem(e, `${p}/LastLoginDate`, "string");
-        if (e.length > n16) {
-          const m17 = e.length;
-          if (!(v15 === null)) typeProblem(e, `${p}/LastLoginDate`, "null");
-          if (e.length === m17) e.length = n16;
-          else {
-            anyOfProblem(e, `${p}/LastLoginDate`);
-          }
-        }
+        typeProblem(e, `${p}/Login`, "string");
+        typeProblem(e, `${p}/Login`, "null");
+        anyOfProblem(e, `${p}/Login`);
       }
     }
-    const v18 = d.LockoutDate;
+    const v17 = d.PhoneConfirmed;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "boolean")) typeProblem(e, `${p}/PhoneConfirmed`, "boolean");
+    }
+    const v18 = d.PhoneNumber;
     if (v18 !== undefined) {
       if (!(typeof v18 === "string" || v18 === null)) {
-        const n19 = e.length;
-        if (!(typeof v18 === "string")) typeProblem(e, `${p}/LockoutDate`, "string");
-        if (e.length > n19) {
-          const m20 = e.length;
-          if (!(v18 === null)) typeProblem(e, `${p}/LockoutDate`, "null");
-          if (e.length === m20) e.length = n19;
-          else {
-            anyOfProblem(e, `${p}/LockoutDate`);
-          }
-        }
+        typeProblem(e, `${p}/PhoneNumber`, "string");
+        typeProblem(e, `${p}/PhoneNumber`, "null");
+        anyOfProblem(e, `${p}/PhoneNumber`);
       }
     }
-    const v21 = d.Login;
-    if (v21 !== undefined) {
-      if (!(typeof v21 === "string" || v21 === null)) {
-        const n22 = e.length;
-        if (!(typeof v21 === "string")) typeProblem(e, `${p}/Login`, "string");
-        if (e.length > n22) {
-          const m23 = e.length;
-          if (!(v21 === null)) typeProblem(e, `${p}/Login`, "null");
-          if (e.length === m23) e.length = n22;
-          else {
-            anyOfProblem(e, `${p}/Login`);
-          }
-        }
-      }
-    }
-    const v24 = d.PhoneConfirmed;
-    if (v24 !== undefined) {
-      if (!(typeof v24 === "boolean")) typeProblem(e, `${p}/PhoneConfirmed`, "boolean");
-    }
-    const v25 = d.PhoneNumber;
-    if (v25 !== undefined) {
-      if (!(typeof v25 === "string" || v25 === null)) {
-        const n26 = e.length;
-        if (!(typeof v25 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
-        if (e.length > n26) {
-          const m27 = e.length;
-          if (!(v25 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
-          if (e.length === m27) e.length = n26;
-          else {
-            anyOfProblem(e, `${p}/PhoneNumber`);
-          }
-        }
-      }
-    }
-    const v28 = d.UserId;
-    if (v28 !== undefined) {
-      if (!(typeof v28 === "string" || v28 === null)) {
-        const n29 = e.length;
-        if (!(typeof v28 === "string")) typeProblem(e, `${p}/UserId`, "string");
-        if (e.length > n29) {
-          const m30 = e.length;
-          if (!(v28 === null)) typeProblem(e, `${p}/UserId`, "null");
-          if (e.length === m30) e.length = n29;
-          else {
-            anyOfProblem(e, `${p}/UserId`);
-          }
-        }
+    const v20 = d.UserId;
+    if (v20 !== undefined) {
+      if (!(typeof v20 === "string" || v20 === null)) {
+        typeProblem(e, `${p}/UserId`, "string");
+        typeProblem(e, `${p}/UserId`, "null");
+        anyOfProblem(e, `${p}/UserId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -371,12 +257,8 @@ function checkGetUserResponse(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkDssUserInfo(v0, `${p}/GetUserResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserResult`);
-          }
+          typeProblem(e, `${p}/GetUserResult`, "null");
+          anyOfProblem(e, `${p}/GetUserResult`);
         }
       }
     }
@@ -387,16 +269,9 @@ function checkGetUserById(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -409,12 +284,8 @@ function checkGetUserByIdResponse(d: any, p: string, e: CompiledProblems): void 
         const n1 = e.length;
         checkDssUserInfo(v0, `${p}/GetUserByIdResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserByIdResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserByIdResult`);
-          }
+          typeProblem(e, `${p}/GetUserByIdResult`, "null");
+          anyOfProblem(e, `${p}/GetUserByIdResult`);
         }
       }
     }
@@ -425,31 +296,17 @@ function checkSetUserPhoneNumber(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.phoneNumber;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/phoneNumber`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/phoneNumber`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/phoneNumber`);
-          }
-        }
+    const v2 = d.phoneNumber;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/phoneNumber`, "string");
+        typeProblem(e, `${p}/phoneNumber`, "null");
+        anyOfProblem(e, `${p}/phoneNumber`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -472,16 +329,9 @@ function checkResetPassword(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -491,16 +341,9 @@ function checkResetPasswordResponse(d: any, p: string, e: CompiledProblems): voi
     const v0 = d.ResetPasswordResult;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/ResetPasswordResult`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/ResetPasswordResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/ResetPasswordResult`);
-          }
-        }
+        typeProblem(e, `${p}/ResetPasswordResult`, "string");
+        typeProblem(e, `${p}/ResetPasswordResult`, "null");
+        anyOfProblem(e, `${p}/ResetPasswordResult`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -510,46 +353,25 @@ function checkSetUserSimAuthToken(d: any, p: string, e: CompiledProblems): void 
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.iccId;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/iccId`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/iccId`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/iccId`);
-          }
-        }
+    const v2 = d.iccId;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/iccId`, "string");
+        typeProblem(e, `${p}/iccId`, "null");
+        anyOfProblem(e, `${p}/iccId`);
       }
     }
-    const v6 = d.providerId;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/providerId`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/providerId`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/providerId`);
-          }
-        }
+    const v4 = d.providerId;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/providerId`, "string");
+        typeProblem(e, `${p}/providerId`, "null");
+        anyOfProblem(e, `${p}/providerId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -572,61 +394,33 @@ function checkSetUserOtpToken(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.serial;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/serial`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/serial`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/serial`);
-          }
-        }
+    const v2 = d.serial;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/serial`, "string");
+        typeProblem(e, `${p}/serial`, "null");
+        anyOfProblem(e, `${p}/serial`);
       }
     }
-    const v6 = d.firstOtp;
+    const v4 = d.firstOtp;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/firstOtp`, "string");
+        typeProblem(e, `${p}/firstOtp`, "null");
+        anyOfProblem(e, `${p}/firstOtp`);
+      }
+    }
+    const v6 = d.secondOtp;
     if (v6 !== undefined) {
       if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/firstOtp`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/firstOtp`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/firstOtp`);
-          }
-        }
-      }
-    }
-    const v9 = d.secondOtp;
-    if (v9 !== undefined) {
-      if (!(typeof v9 === "string" || v9 === null)) {
-        const n10 = e.length;
-        if (!(typeof v9 === "string")) typeProblem(e, `${p}/secondOtp`, "string");
-        if (e.length > n10) {
-          const m11 = e.length;
-          if (!(v9 === null)) typeProblem(e, `${p}/secondOtp`, "null");
-          if (e.length === m11) e.length = n10;
-          else {
-            anyOfProblem(e, `${p}/secondOtp`);
-          }
-        }
+        typeProblem(e, `${p}/secondOtp`, "string");
+        typeProblem(e, `${p}/secondOtp`, "null");
+        anyOfProblem(e, `${p}/secondOtp`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -649,54 +443,28 @@ function checkAssignAuthenticationMethod(d: any, p: string, e: CompiledProblems)
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.methodUri;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/methodUri`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/methodUri`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/methodUri`);
-          }
-        }
+    const v2 = d.methodUri;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/methodUri`, "string");
+        typeProblem(e, `${p}/methodUri`, "null");
+        anyOfProblem(e, `${p}/methodUri`);
       }
     }
-    const v6 = d.level;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
+    const v4 = d.level;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
         typeProblem(e, `${p}/level`, "integer");
-      if (typeof v6 === "number") {
-        if (v6 > 2147483647 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/level`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v6 < -2147483648 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/level`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v4 === "number") {
+        if (v4 > 2147483647 || Number.isNaN(v4))
+          limitProblem(e, `${p}/level`, "maximum", "<=", 2147483647);
+        if (v4 < -2147483648 || Number.isNaN(v4))
+          limitProblem(e, `${p}/level`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -719,31 +487,17 @@ function checkRemoveAuthenticationMethod(d: any, p: string, e: CompiledProblems)
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.methodUri;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/methodUri`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/methodUri`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/methodUri`);
-          }
-        }
+    const v2 = d.methodUri;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/methodUri`, "string");
+        typeProblem(e, `${p}/methodUri`, "null");
+        anyOfProblem(e, `${p}/methodUri`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -766,16 +520,9 @@ function checkGetUserAuthenticationScheme(d: any, p: string, e: CompiledProblems
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -788,36 +535,17 @@ function checkAuthenticationInfo(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/Level`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/Level`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/Level`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/Level`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/Level`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.MethodUri;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/MethodUri`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/MethodUri`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/MethodUri`);
-          }
-        }
+        typeProblem(e, `${p}/MethodUri`, "string");
+        typeProblem(e, `${p}/MethodUri`, "null");
+        anyOfProblem(e, `${p}/MethodUri`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -827,26 +555,15 @@ function checkArrayOfAuthenticationInfo(d: any, p: string, e: CompiledProblems):
     const v0 = d.AuthenticationInfo;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/AuthenticationInfo`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/AuthenticationInfo`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkAuthenticationInfo(v2, `${p}/AuthenticationInfo/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/AuthenticationInfo/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/AuthenticationInfo/${i1}`);
-              }
+              typeProblem(e, `${p}/AuthenticationInfo/${i1}`, "null");
+              anyOfProblem(e, `${p}/AuthenticationInfo/${i1}`);
             }
           }
         }
@@ -862,12 +579,8 @@ function checkGetUserAuthenticationSchemeResponse(d: any, p: string, e: Compiled
         const n1 = e.length;
         checkArrayOfAuthenticationInfo(v0, `${p}/GetUserAuthenticationSchemeResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserAuthenticationSchemeResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserAuthenticationSchemeResult`);
-          }
+          typeProblem(e, `${p}/GetUserAuthenticationSchemeResult`, "null");
+          anyOfProblem(e, `${p}/GetUserAuthenticationSchemeResult`);
         }
       }
     }
@@ -878,16 +591,9 @@ function checkDeleteUser(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -910,31 +616,17 @@ function checkSetUserGroup(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.groupName;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/groupName`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/groupName`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/groupName`);
-          }
-        }
+    const v2 = d.groupName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/groupName`, "string");
+        typeProblem(e, `${p}/groupName`, "null");
+        anyOfProblem(e, `${p}/groupName`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -961,14 +653,7 @@ function checkArrayOfDSSActions(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.DSSActions;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/DSSActions`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/DSSActions`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           checkDSSActions(v2, `${p}/DSSActions/${i1}`, e);
@@ -982,30 +667,19 @@ function checkSetUserOperationPolicy(d: any, p: string, e: CompiledProblems): vo
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.operations;
-    if (v3 !== undefined) {
-      if (!(v3 === null)) {
-        const n4 = e.length;
-        checkArrayOfDSSActions(v3, `${p}/operations`, e);
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/operations`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/operations`);
-          }
+    const v2 = d.operations;
+    if (v2 !== undefined) {
+      if (!(v2 === null)) {
+        const n3 = e.length;
+        checkArrayOfDSSActions(v2, `${p}/operations`, e);
+        if (e.length > n3) {
+          typeProblem(e, `${p}/operations`, "null");
+          anyOfProblem(e, `${p}/operations`);
         }
       }
     }
@@ -1029,16 +703,9 @@ function checkGetUserOperationPolicy(d: any, p: string, e: CompiledProblems): vo
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1060,26 +727,15 @@ function checkArrayOfOperationPolicy(d: any, p: string, e: CompiledProblems): vo
     const v0 = d.OperationPolicy;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/OperationPolicy`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/OperationPolicy`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkOperationPolicy(v2, `${p}/OperationPolicy/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/OperationPolicy/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/OperationPolicy/${i1}`);
-              }
+              typeProblem(e, `${p}/OperationPolicy/${i1}`, "null");
+              anyOfProblem(e, `${p}/OperationPolicy/${i1}`);
             }
           }
         }
@@ -1095,12 +751,8 @@ function checkGetUserOperationPolicyResponse(d: any, p: string, e: CompiledProbl
         const n1 = e.length;
         checkArrayOfOperationPolicy(v0, `${p}/GetUserOperationPolicyResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserOperationPolicyResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserOperationPolicyResult`);
-          }
+          typeProblem(e, `${p}/GetUserOperationPolicyResult`, "null");
+          anyOfProblem(e, `${p}/GetUserOperationPolicyResult`);
         }
       }
     }
@@ -1118,16 +770,9 @@ function checkArrayOfKeyValueOfintstring(d: any, p: string, e: CompiledProblems)
     for (const k2 in d) {
       const v3 = d[k2];
       if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}${pointerStep(k2)}`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}${pointerStep(k2)}`);
-          }
-        }
+        typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+        typeProblem(e, `${p}${pointerStep(k2)}`, "null");
+        anyOfProblem(e, `${p}${pointerStep(k2)}`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1137,30 +782,19 @@ function checkSetUserDistinguishName(d: any, p: string, e: CompiledProblems): vo
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.components;
-    if (v3 !== undefined) {
-      if (!(v3 === null)) {
-        const n4 = e.length;
-        checkArrayOfKeyValueOfintstring(v3, `${p}/components`, e);
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/components`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/components`);
-          }
+    const v2 = d.components;
+    if (v2 !== undefined) {
+      if (!(v2 === null)) {
+        const n3 = e.length;
+        checkArrayOfKeyValueOfintstring(v2, `${p}/components`, e);
+        if (e.length > n3) {
+          typeProblem(e, `${p}/components`, "null");
+          anyOfProblem(e, `${p}/components`);
         }
       }
     }
@@ -1194,12 +828,8 @@ function checkUserProperty(d: any, p: string, e: CompiledProblems): void {
       if (!(v1 === null)) {
         const n2 = e.length;
         if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/Value`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/Value`);
-          }
+          typeProblem(e, `${p}/Value`, "null");
+          anyOfProblem(e, `${p}/Value`);
         }
       }
     }
@@ -1210,30 +840,19 @@ function checkSetUserProperty(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.property;
-    if (v3 !== undefined) {
-      if (!(v3 === null)) {
-        const n4 = e.length;
-        checkUserProperty(v3, `${p}/property`, e);
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/property`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/property`);
-          }
+    const v2 = d.property;
+    if (v2 !== undefined) {
+      if (!(v2 === null)) {
+        const n3 = e.length;
+        checkUserProperty(v2, `${p}/property`, e);
+        if (e.length > n3) {
+          typeProblem(e, `${p}/property`, "null");
+          anyOfProblem(e, `${p}/property`);
         }
       }
     }
@@ -1275,12 +894,8 @@ function checkUserFilter(d: any, p: string, e: CompiledProblems): void {
       if (!(v2 === null)) {
         const n3 = e.length;
         if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/Value`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/Value`);
-          }
+          typeProblem(e, `${p}/Value`, "null");
+          anyOfProblem(e, `${p}/Value`);
         }
       }
     }
@@ -1291,26 +906,15 @@ function checkArrayOfUserFilter(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.UserFilter;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/UserFilter`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/UserFilter`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkUserFilter(v2, `${p}/UserFilter/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/UserFilter/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/UserFilter/${i1}`);
-              }
+              typeProblem(e, `${p}/UserFilter/${i1}`, "null");
+              anyOfProblem(e, `${p}/UserFilter/${i1}`);
             }
           }
         }
@@ -1326,21 +930,9 @@ function checkUserRecordsRequest(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/EndPosition`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/EndPosition`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/EndPosition`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/EndPosition`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/EndPosition`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.Filters;
@@ -1349,36 +941,20 @@ function checkUserRecordsRequest(d: any, p: string, e: CompiledProblems): void {
         const n2 = e.length;
         checkArrayOfUserFilter(v1, `${p}/Filters`, e);
         if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/Filters`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/Filters`);
-          }
+          typeProblem(e, `${p}/Filters`, "null");
+          anyOfProblem(e, `${p}/Filters`);
         }
       }
     }
-    const v4 = d.StartPosition;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+    const v3 = d.StartPosition;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
         typeProblem(e, `${p}/StartPosition`, "integer");
-      if (typeof v4 === "number") {
-        if (v4 > 2147483647 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/StartPosition`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v4 < -2147483648 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/StartPosition`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v3 === "number") {
+        if (v3 > 2147483647 || Number.isNaN(v3))
+          limitProblem(e, `${p}/StartPosition`, "maximum", "<=", 2147483647);
+        if (v3 < -2147483648 || Number.isNaN(v3))
+          limitProblem(e, `${p}/StartPosition`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1391,12 +967,8 @@ function checkGetUsers(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkUserRecordsRequest(v0, `${p}/request`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/request`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/request`);
-          }
+          typeProblem(e, `${p}/request`, "null");
+          anyOfProblem(e, `${p}/request`);
         }
       }
     }
@@ -1407,26 +979,15 @@ function checkArrayOfDssUserInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.DssUserInfo;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/DssUserInfo`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/DssUserInfo`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkDssUserInfo(v2, `${p}/DssUserInfo/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/DssUserInfo/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/DssUserInfo/${i1}`);
-              }
+              typeProblem(e, `${p}/DssUserInfo/${i1}`, "null");
+              anyOfProblem(e, `${p}/DssUserInfo/${i1}`);
             }
           }
         }
@@ -1442,21 +1003,9 @@ function checkUserRecordsResponse(d: any, p: string, e: CompiledProblems): void 
         typeProblem(e, `${p}/AffectedCount`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/AffectedCount`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/AffectedCount`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/AffectedCount`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/AffectedCount`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.TotalCount;
@@ -1465,21 +1014,9 @@ function checkUserRecordsResponse(d: any, p: string, e: CompiledProblems): void 
         typeProblem(e, `${p}/TotalCount`, "integer");
       if (typeof v1 === "number") {
         if (v1 > 2147483647 || Number.isNaN(v1))
-          problem(
-            e,
-            `${p}/TotalCount`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/TotalCount`, "maximum", "<=", 2147483647);
         if (v1 < -2147483648 || Number.isNaN(v1))
-          problem(
-            e,
-            `${p}/TotalCount`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/TotalCount`, "minimum", ">=", -2147483648);
       }
     }
     const v2 = d.UserInfos;
@@ -1488,12 +1025,8 @@ function checkUserRecordsResponse(d: any, p: string, e: CompiledProblems): void 
         const n3 = e.length;
         checkArrayOfDssUserInfo(v2, `${p}/UserInfos`, e);
         if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/UserInfos`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/UserInfos`);
-          }
+          typeProblem(e, `${p}/UserInfos`, "null");
+          anyOfProblem(e, `${p}/UserInfos`);
         }
       }
     }
@@ -1507,12 +1040,8 @@ function checkGetUsersResponse(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkUserRecordsResponse(v0, `${p}/GetUsersResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUsersResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUsersResult`);
-          }
+          typeProblem(e, `${p}/GetUsersResult`, "null");
+          anyOfProblem(e, `${p}/GetUsersResult`);
         }
       }
     }
@@ -1540,21 +1069,14 @@ function checkAuthnMethodDescription(d: any, p: string, e: CompiledProblems): vo
     const v0 = d.Identifier;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Identifier`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Identifier`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Identifier`);
-          }
-        }
+        typeProblem(e, `${p}/Identifier`, "string");
+        typeProblem(e, `${p}/Identifier`, "null");
+        anyOfProblem(e, `${p}/Identifier`);
       }
     }
-    const v3 = d.Type;
-    if (v3 !== undefined) {
-      checkAuthnLevel(v3, `${p}/Type`, e);
+    const v2 = d.Type;
+    if (v2 !== undefined) {
+      checkAuthnLevel(v2, `${p}/Type`, e);
     }
   } else typeProblem(e, p, "object");
 }
@@ -1563,26 +1085,15 @@ function checkArrayOfAuthnMethodDescription(d: any, p: string, e: CompiledProble
     const v0 = d.AuthnMethodDescription;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/AuthnMethodDescription`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/AuthnMethodDescription`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkAuthnMethodDescription(v2, `${p}/AuthnMethodDescription/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/AuthnMethodDescription/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/AuthnMethodDescription/${i1}`);
-              }
+              typeProblem(e, `${p}/AuthnMethodDescription/${i1}`, "null");
+              anyOfProblem(e, `${p}/AuthnMethodDescription/${i1}`);
             }
           }
         }
@@ -1602,35 +1113,27 @@ function checkAuthenticationPolicy(d: any, p: string, e: CompiledProblems): void
         const n1 = e.length;
         checkArrayOfAuthnMethodDescription(v0, `${p}/AuthMethods`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/AuthMethods`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/AuthMethods`);
-          }
+          typeProblem(e, `${p}/AuthMethods`, "null");
+          anyOfProblem(e, `${p}/AuthMethods`);
         }
       }
     }
-    const v3 = d.EditableByUser;
+    const v2 = d.EditableByUser;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "boolean")) typeProblem(e, `${p}/EditableByUser`, "boolean");
+    }
+    const v3 = d.Mode;
     if (v3 !== undefined) {
-      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/EditableByUser`, "boolean");
+      checkMfaPolicy(v3, `${p}/Mode`, e);
     }
-    const v4 = d.Mode;
+    const v4 = d.OperationPolicy;
     if (v4 !== undefined) {
-      checkMfaPolicy(v4, `${p}/Mode`, e);
-    }
-    const v5 = d.OperationPolicy;
-    if (v5 !== undefined) {
-      if (!(v5 === null)) {
-        const n6 = e.length;
-        checkArrayOfOperationPolicy(v5, `${p}/OperationPolicy`, e);
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/OperationPolicy`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/OperationPolicy`);
-          }
+      if (!(v4 === null)) {
+        const n5 = e.length;
+        checkArrayOfOperationPolicy(v4, `${p}/OperationPolicy`, e);
+        if (e.length > n5) {
+          typeProblem(e, `${p}/OperationPolicy`, "null");
+          anyOfProblem(e, `${p}/OperationPolicy`);
         }
       }
     }
@@ -1641,14 +1144,7 @@ function checkArrayOfIdentifierType(d: any, p: string, e: CompiledProblems): voi
     const v0 = d.IdentifierType;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/IdentifierType`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/IdentifierType`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           checkIdentifierType(v2, `${p}/IdentifierType/${i1}`, e);
@@ -1677,40 +1173,26 @@ function checkCryptoProviderInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.Description;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Description`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Description`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Description`);
-          }
-        }
+        typeProblem(e, `${p}/Description`, "string");
+        typeProblem(e, `${p}/Description`, "null");
+        anyOfProblem(e, `${p}/Description`);
       }
     }
-    const v3 = d.Id;
+    const v2 = d.Id;
+    if (v2 !== undefined) {
+      checkGuid(v2, `${p}/Id`, e);
+    }
+    const v3 = d.Name;
     if (v3 !== undefined) {
-      checkGuid(v3, `${p}/Id`, e);
-    }
-    const v4 = d.Name;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/Name`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/Name`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/Name`);
-          }
-        }
+      if (!(typeof v3 === "string" || v3 === null)) {
+        typeProblem(e, `${p}/Name`, "string");
+        typeProblem(e, `${p}/Name`, "null");
+        anyOfProblem(e, `${p}/Name`);
       }
     }
-    const v7 = d.Type;
-    if (v7 !== undefined) {
-      checkCryptoProviderProfileType(v7, `${p}/Type`, e);
+    const v5 = d.Type;
+    if (v5 !== undefined) {
+      checkCryptoProviderProfileType(v5, `${p}/Type`, e);
     }
   } else typeProblem(e, p, "object");
 }
@@ -1719,26 +1201,15 @@ function checkArrayOfCryptoProviderInfo(d: any, p: string, e: CompiledProblems):
     const v0 = d.CryptoProviderInfo;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/CryptoProviderInfo`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/CryptoProviderInfo`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkCryptoProviderInfo(v2, `${p}/CryptoProviderInfo/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/CryptoProviderInfo/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/CryptoProviderInfo/${i1}`);
-              }
+              typeProblem(e, `${p}/CryptoProviderInfo/${i1}`, "null");
+              anyOfProblem(e, `${p}/CryptoProviderInfo/${i1}`);
             }
           }
         }
@@ -1751,21 +1222,13 @@ function checkArrayOfstring(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.string;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(e, `${p}/string`, "minItems", { limit: 1 }, "must NOT have fewer than 1 items");
+        if (v0.length < 1) sizeProblem(e, `${p}/string`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(typeof v2 === "string" || v2 === null)) {
-            const n3 = e.length;
-            if (!(typeof v2 === "string")) typeProblem(e, `${p}/string/${i1}`, "string");
-            if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/string/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/string/${i1}`);
-              }
-            }
+            typeProblem(e, `${p}/string/${i1}`, "string");
+            typeProblem(e, `${p}/string/${i1}`, "null");
+            anyOfProblem(e, `${p}/string/${i1}`);
           }
         }
       } else typeProblem(e, `${p}/string`, "array");
@@ -1780,28 +1243,17 @@ function checkIdentityGroupInfo(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkArrayOfstring(v0, `${p}/GroupList`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GroupList`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GroupList`);
-          }
+          typeProblem(e, `${p}/GroupList`, "null");
+          anyOfProblem(e, `${p}/GroupList`);
         }
       }
     }
-    const v3 = d.IdentityProviderName;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/IdentityProviderName`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/IdentityProviderName`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/IdentityProviderName`);
-          }
-        }
+    const v2 = d.IdentityProviderName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/IdentityProviderName`, "string");
+        typeProblem(e, `${p}/IdentityProviderName`, "null");
+        anyOfProblem(e, `${p}/IdentityProviderName`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1811,26 +1263,15 @@ function checkArrayOfIdentityGroupInfo(d: any, p: string, e: CompiledProblems): 
     const v0 = d.IdentityGroupInfo;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/IdentityGroupInfo`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/IdentityGroupInfo`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkIdentityGroupInfo(v2, `${p}/IdentityGroupInfo/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/IdentityGroupInfo/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/IdentityGroupInfo/${i1}`);
-              }
+              typeProblem(e, `${p}/IdentityGroupInfo/${i1}`, "null");
+              anyOfProblem(e, `${p}/IdentityGroupInfo/${i1}`);
             }
           }
         }
@@ -1843,46 +1284,25 @@ function checkIdentityProviderInfo(d: any, p: string, e: CompiledProblems): void
     const v0 = d.Description;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Description`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Description`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Description`);
-          }
-        }
+        typeProblem(e, `${p}/Description`, "string");
+        typeProblem(e, `${p}/Description`, "null");
+        anyOfProblem(e, `${p}/Description`);
       }
     }
-    const v3 = d.DisplayName;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/DisplayName`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/DisplayName`);
-          }
-        }
+    const v2 = d.DisplayName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/DisplayName`, "string");
+        typeProblem(e, `${p}/DisplayName`, "null");
+        anyOfProblem(e, `${p}/DisplayName`);
       }
     }
-    const v6 = d.IssuerName;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/IssuerName`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/IssuerName`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/IssuerName`);
-          }
-        }
+    const v4 = d.IssuerName;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/IssuerName`, "string");
+        typeProblem(e, `${p}/IssuerName`, "null");
+        anyOfProblem(e, `${p}/IssuerName`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1892,26 +1312,15 @@ function checkArrayOfIdentityProviderInfo(d: any, p: string, e: CompiledProblems
     const v0 = d.IdentityProviderInfo;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/IdentityProviderInfo`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/IdentityProviderInfo`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkIdentityProviderInfo(v2, `${p}/IdentityProviderInfo/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/IdentityProviderInfo/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/IdentityProviderInfo/${i1}`);
-              }
+              typeProblem(e, `${p}/IdentityProviderInfo/${i1}`, "null");
+              anyOfProblem(e, `${p}/IdentityProviderInfo/${i1}`);
             }
           }
         }
@@ -1936,157 +1345,81 @@ function checkRdnInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.DefaultValue;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/DefaultValue`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/DefaultValue`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/DefaultValue`);
-          }
-        }
+        typeProblem(e, `${p}/DefaultValue`, "string");
+        typeProblem(e, `${p}/DefaultValue`, "null");
+        anyOfProblem(e, `${p}/DefaultValue`);
       }
     }
-    const v3 = d.DisplayName;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/DisplayName`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/DisplayName`);
-          }
-        }
+    const v2 = d.DisplayName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/DisplayName`, "string");
+        typeProblem(e, `${p}/DisplayName`, "null");
+        anyOfProblem(e, `${p}/DisplayName`);
       }
     }
-    const v6 = d.Id;
+    const v4 = d.Id;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+        typeProblem(e, `${p}/Id`, "integer");
+      if (typeof v4 === "number") {
+        if (v4 > 2147483647 || Number.isNaN(v4))
+          limitProblem(e, `${p}/Id`, "maximum", "<=", 2147483647);
+        if (v4 < -2147483648 || Number.isNaN(v4))
+          limitProblem(e, `${p}/Id`, "minimum", ">=", -2147483648);
+      }
+    }
+    const v5 = d.MaxLength;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
+        typeProblem(e, `${p}/MaxLength`, "integer");
+      if (typeof v5 === "number") {
+        if (v5 > 2147483647 || Number.isNaN(v5))
+          limitProblem(e, `${p}/MaxLength`, "maximum", "<=", 2147483647);
+        if (v5 < -2147483648 || Number.isNaN(v5))
+          limitProblem(e, `${p}/MaxLength`, "minimum", ">=", -2147483648);
+      }
+    }
+    const v6 = d.MinLength;
     if (v6 !== undefined) {
       if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
-        typeProblem(e, `${p}/Id`, "integer");
+        typeProblem(e, `${p}/MinLength`, "integer");
       if (typeof v6 === "number") {
         if (v6 > 2147483647 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/Id`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/MinLength`, "maximum", "<=", 2147483647);
         if (v6 < -2147483648 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/Id`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/MinLength`, "minimum", ">=", -2147483648);
       }
     }
-    const v7 = d.MaxLength;
+    const v7 = d.Oid;
     if (v7 !== undefined) {
-      if (!(typeof v7 === "number" && !(v7 % 1) && !Number.isNaN(v7)))
-        typeProblem(e, `${p}/MaxLength`, "integer");
-      if (typeof v7 === "number") {
-        if (v7 > 2147483647 || Number.isNaN(v7))
-          problem(
-            e,
-            `${p}/MaxLength`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v7 < -2147483648 || Number.isNaN(v7))
-          problem(
-            e,
-            `${p}/MaxLength`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (!(typeof v7 === "string" || v7 === null)) {
+        typeProblem(e, `${p}/Oid`, "string");
+        typeProblem(e, `${p}/Oid`, "null");
+        anyOfProblem(e, `${p}/Oid`);
       }
     }
-    const v8 = d.MinLength;
-    if (v8 !== undefined) {
-      if (!(typeof v8 === "number" && !(v8 % 1) && !Number.isNaN(v8)))
-        typeProblem(e, `${p}/MinLength`, "integer");
-      if (typeof v8 === "number") {
-        if (v8 > 2147483647 || Number.isNaN(v8))
-          problem(
-            e,
-            `${p}/MinLength`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v8 < -2147483648 || Number.isNaN(v8))
-          problem(
-            e,
-            `${p}/MinLength`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
-      }
-    }
-    const v9 = d.Oid;
+    const v9 = d.Order;
     if (v9 !== undefined) {
-      if (!(typeof v9 === "string" || v9 === null)) {
-        const n10 = e.length;
-        if (!(typeof v9 === "string")) typeProblem(e, `${p}/Oid`, "string");
-        if (e.length > n10) {
-          const m11 = e.length;
-          if (!(v9 === null)) typeProblem(e, `${p}/Oid`, "null");
-          if (e.length === m11) e.length = n10;
-          else {
-            anyOfProblem(e, `${p}/Oid`);
-          }
-        }
-      }
-    }
-    const v12 = d.Order;
-    if (v12 !== undefined) {
-      if (!(typeof v12 === "number" && !(v12 % 1) && !Number.isNaN(v12)))
+      if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
         typeProblem(e, `${p}/Order`, "integer");
-      if (typeof v12 === "number") {
-        if (v12 > 2147483647 || Number.isNaN(v12))
-          problem(
-            e,
-            `${p}/Order`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v12 < -2147483648 || Number.isNaN(v12))
-          problem(
-            e,
-            `${p}/Order`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v9 === "number") {
+        if (v9 > 2147483647 || Number.isNaN(v9))
+          limitProblem(e, `${p}/Order`, "maximum", "<=", 2147483647);
+        if (v9 < -2147483648 || Number.isNaN(v9))
+          limitProblem(e, `${p}/Order`, "minimum", ">=", -2147483648);
       }
     }
-    const v13 = d.Required;
-    if (v13 !== undefined) {
-      if (!(typeof v13 === "boolean")) typeProblem(e, `${p}/Required`, "boolean");
+    const v10 = d.Required;
+    if (v10 !== undefined) {
+      if (!(typeof v10 === "boolean")) typeProblem(e, `${p}/Required`, "boolean");
     }
-    const v14 = d.StringIdentifier;
-    if (v14 !== undefined) {
-      if (!(typeof v14 === "string" || v14 === null)) {
-        const n15 = e.length;
-        if (!(typeof v14 === "string")) typeProblem(e, `${p}/StringIdentifier`, "string");
-        if (e.length > n15) {
-          const m16 = e.length;
-          if (!(v14 === null)) typeProblem(e, `${p}/StringIdentifier`, "null");
-          if (e.length === m16) e.length = n15;
-          else {
-            anyOfProblem(e, `${p}/StringIdentifier`);
-          }
-        }
+    const v11 = d.StringIdentifier;
+    if (v11 !== undefined) {
+      if (!(typeof v11 === "string" || v11 === null)) {
+        typeProblem(e, `${p}/StringIdentifier`, "string");
+        typeProblem(e, `${p}/StringIdentifier`, "null");
+        anyOfProblem(e, `${p}/StringIdentifier`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2096,20 +1429,15 @@ function checkArrayOfRdnInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.RdnInfo;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(e, `${p}/RdnInfo`, "minItems", { limit: 1 }, "must NOT have fewer than 1 items");
+        if (v0.length < 1) sizeProblem(e, `${p}/RdnInfo`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkRdnInfo(v2, `${p}/RdnInfo/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/RdnInfo/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/RdnInfo/${i1}`);
-              }
+              typeProblem(e, `${p}/RdnInfo/${i1}`, "null");
+              anyOfProblem(e, `${p}/RdnInfo/${i1}`);
             }
           }
         }
@@ -2129,102 +1457,74 @@ function checkUmsPolicy(d: any, p: string, e: CompiledProblems): void {
         const n2 = e.length;
         checkAuthenticationPolicy(v1, `${p}/AuthenticationPolicy`, e);
         if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/AuthenticationPolicy`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/AuthenticationPolicy`);
-          }
+          typeProblem(e, `${p}/AuthenticationPolicy`, "null");
+          anyOfProblem(e, `${p}/AuthenticationPolicy`);
         }
       }
     }
-    const v4 = d.AvaliableIdentifierTypes;
-    if (v4 !== undefined) {
-      if (!(v4 === null)) {
-        const n5 = e.length;
-        checkArrayOfIdentifierType(v4, `${p}/AvaliableIdentifierTypes`, e);
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/AvaliableIdentifierTypes`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/AvaliableIdentifierTypes`);
-          }
+    const v3 = d.AvaliableIdentifierTypes;
+    if (v3 !== undefined) {
+      if (!(v3 === null)) {
+        const n4 = e.length;
+        checkArrayOfIdentifierType(v3, `${p}/AvaliableIdentifierTypes`, e);
+        if (e.length > n4) {
+          typeProblem(e, `${p}/AvaliableIdentifierTypes`, "null");
+          anyOfProblem(e, `${p}/AvaliableIdentifierTypes`);
         }
       }
     }
-    const v7 = d.CryptoProviders;
+    const v5 = d.CryptoProviders;
+    if (v5 !== undefined) {
+      if (!(v5 === null)) {
+        const n6 = e.length;
+        checkArrayOfCryptoProviderInfo(v5, `${p}/CryptoProviders`, e);
+        if (e.length > n6) {
+          typeProblem(e, `${p}/CryptoProviders`, "null");
+          anyOfProblem(e, `${p}/CryptoProviders`);
+        }
+      }
+    }
+    const v7 = d.Groups;
     if (v7 !== undefined) {
       if (!(v7 === null)) {
         const n8 = e.length;
-        checkArrayOfCryptoProviderInfo(v7, `${p}/CryptoProviders`, e);
+        checkArrayOfIdentityGroupInfo(v7, `${p}/Groups`, e);
         if (e.length > n8) {
-          const m9 = e.length;
-          if (!(v7 === null)) typeProblem(e, `${p}/CryptoProviders`, "null");
-          if (e.length === m9) e.length = n8;
-          else {
-            anyOfProblem(e, `${p}/CryptoProviders`);
-          }
+          typeProblem(e, `${p}/Groups`, "null");
+          anyOfProblem(e, `${p}/Groups`);
         }
       }
     }
-    const v10 = d.Groups;
-    if (v10 !== undefined) {
-      if (!(v10 === null)) {
-        const n11 = e.length;
-        checkArrayOfIdentityGroupInfo(v10, `${p}/Groups`, e);
-        if (e.length > n11) {
-          const m12 = e.length;
-          if (!(v10 === null)) typeProblem(e, `${p}/Groups`, "null");
-          if (e.length === m12) e.length = n11;
-          else {
-            anyOfProblem(e, `${p}/Groups`);
-          }
+    const v9 = d.IdentityProviders;
+    if (v9 !== undefined) {
+      if (!(v9 === null)) {
+        const n10 = e.length;
+        checkArrayOfIdentityProviderInfo(v9, `${p}/IdentityProviders`, e);
+        if (e.length > n10) {
+          typeProblem(e, `${p}/IdentityProviders`, "null");
+          anyOfProblem(e, `${p}/IdentityProviders`);
         }
       }
     }
-    const v13 = d.IdentityProviders;
+    const v11 = d.MobileAuthSettings;
+    if (v11 !== undefined) {
+      if (!(v11 === null)) {
+        const n12 = e.length;
+        checkMobileAuthSettings(v11, `${p}/MobileAuthSettings`, e);
+        if (e.length > n12) {
+          typeProblem(e, `${p}/MobileAuthSettings`, "null");
+          anyOfProblem(e, `${p}/MobileAuthSettings`);
+        }
+      }
+    }
+    const v13 = d.Rdns;
     if (v13 !== undefined) {
       if (!(v13 === null)) {
         const n14 = e.length;
-        checkArrayOfIdentityProviderInfo(v13, `${p}/IdentityProviders`, e);
+        checkArrayOfRdnInfo(v13, `${p}/Rdns`, e);
         if (e.length > n14) {
-          const m15 = e.length;
-          if (!(v13 === null)) typeProblem(e, `${p}/IdentityProviders`, "null");
-          if (e.length === m15) e.length = n14;
-          else {
-            anyOfProblem(e, `${p}/IdentityProviders`);
-          }
-        }
-      }
-    }
-    const v16 = d.MobileAuthSettings;
-    if (v16 !== undefined) {
-      if (!(v16 === null)) {
-        const n17 = e.length;
-        checkMobileAuthSettings(v16, `${p}/MobileAuthSettings`, e);
-        if (e.length > n17) {
-          const m18 = e.length;
-          if (!(v16 === null)) typeProblem(e, `${p}/MobileAuthSettings`, "null");
-          if (e.length === m18) e.length = n17;
-          else {
-            anyOfProblem(e, `${p}/MobileAuthSettings`);
-          }
-        }
-      }
-    }
-    const v19 = d.Rdns;
-    if (v19 !== undefined) {
-      if (!(v19 === null)) {
-        const n20 = e.length;
-        checkArrayOfRdnInfo(v19, `${p}/Rdns`, e);
-        if (e.length > n20) {
-          const m21 = e.length;
-          if (!(v19 === null)) typeProblem(e, `${p}/Rdns`, "null");
-          if (e.length === m21) e.length = n20;
-          else {
-            anyOfProblem(e, `${p}/Rdns`);
-          }
+          typeProblem(e, `${p}/Rdns`, "null");
+          anyOfProblem(e, `${p}/Rdns`);
         }
       }
     }
@@ -2238,12 +1538,8 @@ function checkGetPolicyResponse(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkUmsPolicy(v0, `${p}/GetPolicyResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetPolicyResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetPolicyResult`);
-          }
+          typeProblem(e, `${p}/GetPolicyResult`, "null");
+          anyOfProblem(e, `${p}/GetPolicyResult`);
         }
       }
     }
@@ -2254,46 +1550,25 @@ function checkSetUserMobileAuthToken(d: any, p: string, e: CompiledProblems): vo
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.userContactInfo;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/userContactInfo`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/userContactInfo`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/userContactInfo`);
-          }
-        }
+    const v2 = d.userContactInfo;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/userContactInfo`, "string");
+        typeProblem(e, `${p}/userContactInfo`, "null");
+        anyOfProblem(e, `${p}/userContactInfo`);
       }
     }
-    const v6 = d.userContactInfoType;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/userContactInfoType`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/userContactInfoType`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/userContactInfoType`);
-          }
-        }
+    const v4 = d.userContactInfoType;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/userContactInfoType`, "string");
+        typeProblem(e, `${p}/userContactInfoType`, "null");
+        anyOfProblem(e, `${p}/userContactInfoType`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2303,35 +1578,21 @@ function checkMobileAuthCreateInfo(d: any, p: string, e: CompiledProblems): void
     const v0 = d.ExternalUserId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/ExternalUserId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/ExternalUserId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/ExternalUserId`);
-          }
-        }
+        typeProblem(e, `${p}/ExternalUserId`, "string");
+        typeProblem(e, `${p}/ExternalUserId`, "null");
+        anyOfProblem(e, `${p}/ExternalUserId`);
       }
     }
-    const v3 = d.KeyExpirationTime;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string")) typeProblem(e, `${p}/KeyExpirationTime`, "string");
+    const v2 = d.KeyExpirationTime;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/KeyExpirationTime`, "string");
     }
-    const v4 = d.QrCode;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/QrCode`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/QrCode`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/QrCode`);
-          }
-        }
+    const v3 = d.QrCode;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        typeProblem(e, `${p}/QrCode`, "string");
+        typeProblem(e, `${p}/QrCode`, "null");
+        anyOfProblem(e, `${p}/QrCode`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2344,12 +1605,8 @@ function checkSetUserMobileAuthTokenResponse(d: any, p: string, e: CompiledProbl
         const n1 = e.length;
         checkMobileAuthCreateInfo(v0, `${p}/SetUserMobileAuthTokenResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/SetUserMobileAuthTokenResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/SetUserMobileAuthTokenResult`);
-          }
+          typeProblem(e, `${p}/SetUserMobileAuthTokenResult`, "null");
+          anyOfProblem(e, `${p}/SetUserMobileAuthTokenResult`);
         }
       }
     }
@@ -2360,46 +1617,25 @@ function checkUpdateUserMobileAuthToken(d: any, p: string, e: CompiledProblems):
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.userContactInfo;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/userContactInfo`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/userContactInfo`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/userContactInfo`);
-          }
-        }
+    const v2 = d.userContactInfo;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/userContactInfo`, "string");
+        typeProblem(e, `${p}/userContactInfo`, "null");
+        anyOfProblem(e, `${p}/userContactInfo`);
       }
     }
-    const v6 = d.userContactInfoType;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/userContactInfoType`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/userContactInfoType`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/userContactInfoType`);
-          }
-        }
+    const v4 = d.userContactInfoType;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/userContactInfoType`, "string");
+        typeProblem(e, `${p}/userContactInfoType`, "null");
+        anyOfProblem(e, `${p}/userContactInfoType`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2413,16 +1649,9 @@ function checkMobileAuthUpdateInfo(d: any, p: string, e: CompiledProblems): void
     const v1 = d.QrCode;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/QrCode`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/QrCode`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/QrCode`);
-          }
-        }
+        typeProblem(e, `${p}/QrCode`, "string");
+        typeProblem(e, `${p}/QrCode`, "null");
+        anyOfProblem(e, `${p}/QrCode`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2435,12 +1664,8 @@ function checkUpdateUserMobileAuthTokenResponse(d: any, p: string, e: CompiledPr
         const n1 = e.length;
         checkMobileAuthUpdateInfo(v0, `${p}/UpdateUserMobileAuthTokenResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/UpdateUserMobileAuthTokenResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/UpdateUserMobileAuthTokenResult`);
-          }
+          typeProblem(e, `${p}/UpdateUserMobileAuthTokenResult`, "null");
+          anyOfProblem(e, `${p}/UpdateUserMobileAuthTokenResult`);
         }
       }
     }
@@ -2451,31 +1676,17 @@ function checkSetMobileAuthDeviceThumbprint(d: any, p: string, e: CompiledProble
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.deviceThumbprint;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/deviceThumbprint`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/deviceThumbprint`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/deviceThumbprint`);
-          }
-        }
+    const v2 = d.deviceThumbprint;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/deviceThumbprint`, "string");
+        typeProblem(e, `${p}/deviceThumbprint`, "null");
+        anyOfProblem(e, `${p}/deviceThumbprint`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2498,16 +1709,9 @@ function checkDeleteUserMobileAuthToken(d: any, p: string, e: CompiledProblems):
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2530,31 +1734,17 @@ function checkRemoveUserAuthenticationData(d: any, p: string, e: CompiledProblem
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
-    const v3 = d.methodUri;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/methodUri`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/methodUri`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/methodUri`);
-          }
-        }
+    const v2 = d.methodUri;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/methodUri`, "string");
+        typeProblem(e, `${p}/methodUri`, "null");
+        anyOfProblem(e, `${p}/methodUri`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2577,16 +1767,9 @@ function checkGetUserPhoneInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2600,16 +1783,9 @@ function checkUserPhoneInfo(d: any, p: string, e: CompiledProblems): void {
     const v1 = d.PhoneNumber;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/PhoneNumber`);
-          }
-        }
+        typeProblem(e, `${p}/PhoneNumber`, "string");
+        typeProblem(e, `${p}/PhoneNumber`, "null");
+        anyOfProblem(e, `${p}/PhoneNumber`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2622,12 +1798,8 @@ function checkGetUserPhoneInfoResponse(d: any, p: string, e: CompiledProblems): 
         const n1 = e.length;
         checkUserPhoneInfo(v0, `${p}/GetUserPhoneInfoResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserPhoneInfoResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserPhoneInfoResult`);
-          }
+          typeProblem(e, `${p}/GetUserPhoneInfoResult`, "null");
+          anyOfProblem(e, `${p}/GetUserPhoneInfoResult`);
         }
       }
     }
@@ -2638,16 +1810,9 @@ function checkGetUserEmailInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2661,16 +1826,9 @@ function checkUserEmailInfo(d: any, p: string, e: CompiledProblems): void {
     const v1 = d.Email;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/Email`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/Email`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/Email`);
-          }
-        }
+        typeProblem(e, `${p}/Email`, "string");
+        typeProblem(e, `${p}/Email`, "null");
+        anyOfProblem(e, `${p}/Email`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2683,12 +1841,8 @@ function checkGetUserEmailInfoResponse(d: any, p: string, e: CompiledProblems): 
         const n1 = e.length;
         checkUserEmailInfo(v0, `${p}/GetUserEmailInfoResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserEmailInfoResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserEmailInfoResult`);
-          }
+          typeProblem(e, `${p}/GetUserEmailInfoResult`, "null");
+          anyOfProblem(e, `${p}/GetUserEmailInfoResult`);
         }
       }
     }
@@ -2699,16 +1853,9 @@ function checkGetUserOtpTokenInfo(d: any, p: string, e: CompiledProblems): void 
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2718,31 +1865,17 @@ function checkUserOtpTokenInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.Serial;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Serial`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Serial`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Serial`);
-          }
-        }
+        typeProblem(e, `${p}/Serial`, "string");
+        typeProblem(e, `${p}/Serial`, "null");
+        anyOfProblem(e, `${p}/Serial`);
       }
     }
-    const v3 = d.Type;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/Type`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/Type`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/Type`);
-          }
-        }
+    const v2 = d.Type;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/Type`, "string");
+        typeProblem(e, `${p}/Type`, "null");
+        anyOfProblem(e, `${p}/Type`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2755,12 +1888,8 @@ function checkGetUserOtpTokenInfoResponse(d: any, p: string, e: CompiledProblems
         const n1 = e.length;
         checkUserOtpTokenInfo(v0, `${p}/GetUserOtpTokenInfoResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserOtpTokenInfoResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserOtpTokenInfoResult`);
-          }
+          typeProblem(e, `${p}/GetUserOtpTokenInfoResult`, "null");
+          anyOfProblem(e, `${p}/GetUserOtpTokenInfoResult`);
         }
       }
     }
@@ -2771,16 +1900,9 @@ function checkGetUserSimAuthInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2790,84 +1912,44 @@ function checkUserSimAuthInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.ActivationCode;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/ActivationCode`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/ActivationCode`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/ActivationCode`);
-          }
-        }
+        typeProblem(e, `${p}/ActivationCode`, "string");
+        typeProblem(e, `${p}/ActivationCode`, "null");
+        anyOfProblem(e, `${p}/ActivationCode`);
       }
     }
-    const v3 = d.IccId;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/IccId`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/IccId`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/IccId`);
-          }
-        }
+    const v2 = d.IccId;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/IccId`, "string");
+        typeProblem(e, `${p}/IccId`, "null");
+        anyOfProblem(e, `${p}/IccId`);
       }
     }
-    const v6 = d.LastKnownStatus;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
+    const v4 = d.LastKnownStatus;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
         typeProblem(e, `${p}/LastKnownStatus`, "integer");
-      if (typeof v6 === "number") {
-        if (v6 > 2147483647 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/LastKnownStatus`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v6 < -2147483648 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/LastKnownStatus`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v4 === "number") {
+        if (v4 > 2147483647 || Number.isNaN(v4))
+          limitProblem(e, `${p}/LastKnownStatus`, "maximum", "<=", 2147483647);
+        if (v4 < -2147483648 || Number.isNaN(v4))
+          limitProblem(e, `${p}/LastKnownStatus`, "minimum", ">=", -2147483648);
       }
     }
-    const v7 = d.PhoneNumber;
+    const v5 = d.PhoneNumber;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string" || v5 === null)) {
+        typeProblem(e, `${p}/PhoneNumber`, "string");
+        typeProblem(e, `${p}/PhoneNumber`, "null");
+        anyOfProblem(e, `${p}/PhoneNumber`);
+      }
+    }
+    const v7 = d.ProfileId;
     if (v7 !== undefined) {
       if (!(typeof v7 === "string" || v7 === null)) {
-        const n8 = e.length;
-        if (!(typeof v7 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
-        if (e.length > n8) {
-          const m9 = e.length;
-          if (!(v7 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
-          if (e.length === m9) e.length = n8;
-          else {
-            anyOfProblem(e, `${p}/PhoneNumber`);
-          }
-        }
-      }
-    }
-    const v10 = d.ProfileId;
-    if (v10 !== undefined) {
-      if (!(typeof v10 === "string" || v10 === null)) {
-        const n11 = e.length;
-        if (!(typeof v10 === "string")) typeProblem(e, `${p}/ProfileId`, "string");
-        if (e.length > n11) {
-          const m12 = e.length;
-          if (!(v10 === null)) typeProblem(e, `${p}/ProfileId`, "null");
-          if (e.length === m12) e.length = n11;
-          else {
-            anyOfProblem(e, `${p}/ProfileId`);
-          }
-        }
+        typeProblem(e, `${p}/ProfileId`, "string");
+        typeProblem(e, `${p}/ProfileId`, "null");
+        anyOfProblem(e, `${p}/ProfileId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2880,12 +1962,8 @@ function checkGetUserSimAuthInfoResponse(d: any, p: string, e: CompiledProblems)
         const n1 = e.length;
         checkUserSimAuthInfo(v0, `${p}/GetUserSimAuthInfoResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserSimAuthInfoResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserSimAuthInfoResult`);
-          }
+          typeProblem(e, `${p}/GetUserSimAuthInfoResult`, "null");
+          anyOfProblem(e, `${p}/GetUserSimAuthInfoResult`);
         }
       }
     }
@@ -2896,16 +1974,9 @@ function checkGetUserMobileAuthInfo(d: any, p: string, e: CompiledProblems): voi
     const v0 = d.userId;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/userId`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/userId`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/userId`);
-          }
-        }
+        typeProblem(e, `${p}/userId`, "string");
+        typeProblem(e, `${p}/userId`, "null");
+        anyOfProblem(e, `${p}/userId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2919,16 +1990,9 @@ function checkUserMobileAuthInfo(d: any, p: string, e: CompiledProblems): void {
     const v1 = d.UserId;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/UserId`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/UserId`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/UserId`);
-          }
-        }
+        typeProblem(e, `${p}/UserId`, "string");
+        typeProblem(e, `${p}/UserId`, "null");
+        anyOfProblem(e, `${p}/UserId`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2941,12 +2005,8 @@ function checkGetUserMobileAuthInfoResponse(d: any, p: string, e: CompiledProble
         const n1 = e.length;
         checkUserMobileAuthInfo(v0, `${p}/GetUserMobileAuthInfoResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetUserMobileAuthInfoResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetUserMobileAuthInfoResult`);
-          }
+          typeProblem(e, `${p}/GetUserMobileAuthInfoResult`, "null");
+          anyOfProblem(e, `${p}/GetUserMobileAuthInfoResult`);
         }
       }
     }
@@ -2971,12 +2031,8 @@ function checkTokenFilter(d: any, p: string, e: CompiledProblems): void {
       if (!(v2 === null)) {
         const n3 = e.length;
         if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/Value`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/Value`);
-          }
+          typeProblem(e, `${p}/Value`, "null");
+          anyOfProblem(e, `${p}/Value`);
         }
       }
     }
@@ -2987,26 +2043,15 @@ function checkArrayOfTokenFilter(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.TokenFilter;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/TokenFilter`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/TokenFilter`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkTokenFilter(v2, `${p}/TokenFilter/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/TokenFilter/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/TokenFilter/${i1}`);
-              }
+              typeProblem(e, `${p}/TokenFilter/${i1}`, "null");
+              anyOfProblem(e, `${p}/TokenFilter/${i1}`);
             }
           }
         }
@@ -3022,21 +2067,9 @@ function checkTokenRecordsRequest(d: any, p: string, e: CompiledProblems): void 
         typeProblem(e, `${p}/EndPosition`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/EndPosition`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/EndPosition`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/EndPosition`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/EndPosition`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.Filters;
@@ -3045,36 +2078,20 @@ function checkTokenRecordsRequest(d: any, p: string, e: CompiledProblems): void 
         const n2 = e.length;
         checkArrayOfTokenFilter(v1, `${p}/Filters`, e);
         if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/Filters`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/Filters`);
-          }
+          typeProblem(e, `${p}/Filters`, "null");
+          anyOfProblem(e, `${p}/Filters`);
         }
       }
     }
-    const v4 = d.StartPosition;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+    const v3 = d.StartPosition;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
         typeProblem(e, `${p}/StartPosition`, "integer");
-      if (typeof v4 === "number") {
-        if (v4 > 2147483647 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/StartPosition`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v4 < -2147483648 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/StartPosition`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v3 === "number") {
+        if (v3 > 2147483647 || Number.isNaN(v3))
+          limitProblem(e, `${p}/StartPosition`, "maximum", "<=", 2147483647);
+        if (v3 < -2147483648 || Number.isNaN(v3))
+          limitProblem(e, `${p}/StartPosition`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -3087,12 +2104,8 @@ function checkGetAuthnTokens(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkTokenRecordsRequest(v0, `${p}/request`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/request`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/request`);
-          }
+          typeProblem(e, `${p}/request`, "null");
+          anyOfProblem(e, `${p}/request`);
         }
       }
     }
@@ -3103,16 +2116,9 @@ function checkArrayOfKeyValueOfstringstring(d: any, p: string, e: CompiledProble
     for (const k0 in d) {
       const v1 = d[k0];
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}${pointerStep(k0)}`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}${pointerStep(k0)}`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}${pointerStep(k0)}`);
-          }
-        }
+        typeProblem(e, `${p}${pointerStep(k0)}`, "string");
+        typeProblem(e, `${p}${pointerStep(k0)}`, "null");
+        anyOfProblem(e, `${p}${pointerStep(k0)}`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -3130,58 +2136,33 @@ function checkDssTokenInfo(d: any, p: string, e: CompiledProblems): void {
         const n2 = e.length;
         checkArrayOfKeyValueOfstringstring(v1, `${p}/Parameters`, e);
         if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/Parameters`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/Parameters`);
-          }
+          typeProblem(e, `${p}/Parameters`, "null");
+          anyOfProblem(e, `${p}/Parameters`);
         }
       }
     }
-    const v4 = d.Serial;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/Serial`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/Serial`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/Serial`);
-          }
-        }
+    const v3 = d.Serial;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        typeProblem(e, `${p}/Serial`, "string");
+        typeProblem(e, `${p}/Serial`, "null");
+        anyOfProblem(e, `${p}/Serial`);
       }
     }
-    const v7 = d.TokenType;
+    const v5 = d.TokenType;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string" || v5 === null)) {
+        typeProblem(e, `${p}/TokenType`, "string");
+        typeProblem(e, `${p}/TokenType`, "null");
+        anyOfProblem(e, `${p}/TokenType`);
+      }
+    }
+    const v7 = d.UserName;
     if (v7 !== undefined) {
       if (!(typeof v7 === "string" || v7 === null)) {
-        const n8 = e.length;
-        if (!(typeof v7 === "string")) typeProblem(e, `${p}/TokenType`, "string");
-        if (e.length > n8) {
-          const m9 = e.length;
-          if (!(v7 === null)) typeProblem(e, `${p}/TokenType`, "null");
-          if (e.length === m9) e.length = n8;
-          else {
-            anyOfProblem(e, `${p}/TokenType`);
-          }
-        }
-      }
-    }
-    const v10 = d.UserName;
-    if (v10 !== undefined) {
-      if (!(typeof v10 === "string" || v10 === null)) {
-        const n11 = e.length;
-        if (!(typeof v10 === "string")) typeProblem(e, `${p}/UserName`, "string");
-        if (e.length > n11) {
-          const m12 = e.length;
-          if (!(v10 === null)) typeProblem(e, `${p}/UserName`, "null");
-          if (e.length === m12) e.length = n11;
-          else {
-            anyOfProblem(e, `${p}/UserName`);
-          }
-        }
+        typeProblem(e, `${p}/UserName`, "string");
+        typeProblem(e, `${p}/UserName`, "null");
+        anyOfProblem(e, `${p}/UserName`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -3191,26 +2172,15 @@ function checkArrayOfDssTokenInfo(d: any, p: string, e: CompiledProblems): void 
     const v0 = d.DssTokenInfo;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/DssTokenInfo`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/DssTokenInfo`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkDssTokenInfo(v2, `${p}/DssTokenInfo/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/DssTokenInfo/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/DssTokenInfo/${i1}`);
-              }
+              typeProblem(e, `${p}/DssTokenInfo/${i1}`, "null");
+              anyOfProblem(e, `${p}/DssTokenInfo/${i1}`);
             }
           }
         }
@@ -3226,21 +2196,9 @@ function checkTokenRecordsResponse(d: any, p: string, e: CompiledProblems): void
         typeProblem(e, `${p}/AffectedCount`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/AffectedCount`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/AffectedCount`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/AffectedCount`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/AffectedCount`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.TokenInfos;
@@ -3249,36 +2207,20 @@ function checkTokenRecordsResponse(d: any, p: string, e: CompiledProblems): void
         const n2 = e.length;
         checkArrayOfDssTokenInfo(v1, `${p}/TokenInfos`, e);
         if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/TokenInfos`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/TokenInfos`);
-          }
+          typeProblem(e, `${p}/TokenInfos`, "null");
+          anyOfProblem(e, `${p}/TokenInfos`);
         }
       }
     }
-    const v4 = d.TotalCount;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+    const v3 = d.TotalCount;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
         typeProblem(e, `${p}/TotalCount`, "integer");
-      if (typeof v4 === "number") {
-        if (v4 > 2147483647 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/TotalCount`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v4 < -2147483648 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/TotalCount`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v3 === "number") {
+        if (v3 > 2147483647 || Number.isNaN(v3))
+          limitProblem(e, `${p}/TotalCount`, "maximum", "<=", 2147483647);
+        if (v3 < -2147483648 || Number.isNaN(v3))
+          limitProblem(e, `${p}/TotalCount`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -3291,12 +2233,8 @@ function checkGetAuthnTokensResponse(d: any, p: string, e: CompiledProblems): vo
         const n1 = e.length;
         checkTokenRecordsResponse(v0, `${p}/GetAuthnTokensResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetAuthnTokensResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetAuthnTokensResult`);
-          }
+          typeProblem(e, `${p}/GetAuthnTokensResult`, "null");
+          anyOfProblem(e, `${p}/GetAuthnTokensResult`);
         }
       }
     }

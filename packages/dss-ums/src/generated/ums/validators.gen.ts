@@ -123,26 +123,11 @@ function checkTokenFilter(d: any, p: string, e: CompiledProblems): void {
           v6 === null
         )
       ) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/Value`, "string");
-        if (e.length > n7) {
-          const m10 = e.length;
-          if (!(typeof v6 === "number")) typeProblem(e, `${p}/Value`, "number");
-          if (e.length === m10) e.length = n7;
-          else {
-            const m9 = e.length;
-            if (!(typeof v6 === "boolean")) typeProblem(e, `${p}/Value`, "boolean");
-            if (e.length === m9) e.length = n7;
-            else {
-              const m8 = e.length;
-              if (!(v6 === null)) typeProblem(e, `${p}/Value`, "null");
-              if (e.length === m8) e.length = n7;
-              else {
-                anyOfProblem(e, `${p}/Value`);
-              }
-            }
-          }
-        }
+        typeProblem(e, `${p}/Value`, "string");
+        typeProblem(e, `${p}/Value`, "number");
+        typeProblem(e, `${p}/Value`, "boolean");
+        typeProblem(e, `${p}/Value`, "null");
+        anyOfProblem(e, `${p}/Value`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -184,12 +169,8 @@ function checkAuthnTokenType(d: any, p: string, e: CompiledProblems): void {
     if (!(typeof d === "string")) typeProblem(e, p, "string");
     if (!allowed4.includes(d)) enumProblem(e, p, allowed4);
     if (e.length > n0) {
-      const m1 = e.length;
-      if (!(typeof d === "string")) typeProblem(e, p, "string");
-      if (e.length === m1) e.length = n0;
-      else {
-        anyOfProblem(e, p);
-      }
+      typeProblem(e, p, "string");
+      anyOfProblem(e, p);
     }
   }
 }
@@ -223,25 +204,18 @@ function checkDssTokenInfo(d: any, p: string, e: CompiledProblems): void {
     const v2 = d.UserName;
     if (v2 !== undefined) {
       if (!(typeof v2 === "string" || v2 === null)) {
-        const n3 = e.length;
-        if (!(typeof v2 === "string")) typeProblem(e, `${p}/UserName`, "string");
-        if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/UserName`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/UserName`);
-          }
-        }
+        typeProblem(e, `${p}/UserName`, "string");
+        typeProblem(e, `${p}/UserName`, "null");
+        anyOfProblem(e, `${p}/UserName`);
       }
     }
-    const v5 = d.TokenType;
-    if (v5 !== undefined) {
-      checkAuthnTokenType(v5, `${p}/TokenType`, e);
+    const v4 = d.TokenType;
+    if (v4 !== undefined) {
+      checkAuthnTokenType(v4, `${p}/TokenType`, e);
     }
-    const v6 = d.Parameters;
-    if (v6 !== undefined) {
-      checkAuthnTokenParameters(v6, `${p}/Parameters`, e);
+    const v5 = d.Parameters;
+    if (v5 !== undefined) {
+      checkAuthnTokenParameters(v5, `${p}/Parameters`, e);
     }
   } else typeProblem(e, p, "object");
 }
@@ -506,16 +480,9 @@ function checkRdnInfo(d: any, p: string, e: CompiledProblems): void {
     const v8 = d.DefaultValue;
     if (v8 !== undefined) {
       if (!(typeof v8 === "string" || v8 === null)) {
-        const n9 = e.length;
-        if (!(typeof v8 === "string")) typeProblem(e, `${p}/DefaultValue`, "string");
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/DefaultValue`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/DefaultValue`);
-          }
-        }
+        typeProblem(e, `${p}/DefaultValue`, "string");
+        typeProblem(e, `${p}/DefaultValue`, "null");
+        anyOfProblem(e, `${p}/DefaultValue`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -528,35 +495,21 @@ function checkIdentityProviderInfo(d: any, p: string, e: CompiledProblems): void
     const v0 = d.Description;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Description`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Description`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Description`);
-          }
-        }
+        typeProblem(e, `${p}/Description`, "string");
+        typeProblem(e, `${p}/Description`, "null");
+        anyOfProblem(e, `${p}/Description`);
       }
     }
-    const v3 = d.IssuerName;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string")) typeProblem(e, `${p}/IssuerName`, "string");
+    const v2 = d.IssuerName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/IssuerName`, "string");
     }
-    const v4 = d.DisplayName;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/DisplayName`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/DisplayName`);
-          }
-        }
+    const v3 = d.DisplayName;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        typeProblem(e, `${p}/DisplayName`, "string");
+        typeProblem(e, `${p}/DisplayName`, "null");
+        anyOfProblem(e, `${p}/DisplayName`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -754,110 +707,74 @@ function checkDssUserInfo(d: any, p: string, e: CompiledProblems): void {
     const v2 = d.PhoneNumber;
     if (v2 !== undefined) {
       if (!(typeof v2 === "string" || v2 === null)) {
-        const n3 = e.length;
-        if (!(typeof v2 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
-        if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/PhoneNumber`);
-          }
-        }
+        typeProblem(e, `${p}/PhoneNumber`, "string");
+        typeProblem(e, `${p}/PhoneNumber`, "null");
+        anyOfProblem(e, `${p}/PhoneNumber`);
       }
     }
-    const v5 = d.Email;
-    if (v5 !== undefined) {
-      if (!(typeof v5 === "string" || v5 === null)) {
-        const n6 = e.length;
-        if (!(typeof v5 === "string")) typeProblem(e, `${p}/Email`, "string");
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/Email`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/Email`);
-          }
-        }
+    const v4 = d.Email;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/Email`, "string");
+        typeProblem(e, `${p}/Email`, "null");
+        anyOfProblem(e, `${p}/Email`);
       }
     }
-    const v8 = d.PhoneConfirmed;
+    const v6 = d.PhoneConfirmed;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "boolean")) typeProblem(e, `${p}/PhoneConfirmed`, "boolean");
+    }
+    const v7 = d.EmailConfirmed;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "boolean")) typeProblem(e, `${p}/EmailConfirmed`, "boolean");
+    }
+    const v8 = d.DisplayName;
     if (v8 !== undefined) {
-      if (!(typeof v8 === "boolean")) typeProblem(e, `${p}/PhoneConfirmed`, "boolean");
+      if (!(typeof v8 === "string" || v8 === null)) {
+        typeProblem(e, `${p}/DisplayName`, "string");
+        typeProblem(e, `${p}/DisplayName`, "null");
+        anyOfProblem(e, `${p}/DisplayName`);
+      }
     }
-    const v9 = d.EmailConfirmed;
-    if (v9 !== undefined) {
-      if (!(typeof v9 === "boolean")) typeProblem(e, `${p}/EmailConfirmed`, "boolean");
-    }
-    const v10 = d.DisplayName;
+    const v10 = d.DistinguishName;
     if (v10 !== undefined) {
       if (!(typeof v10 === "string" || v10 === null)) {
-        const n11 = e.length;
-        if (!(typeof v10 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
-        if (e.length > n11) {
-          const m12 = e.length;
-          if (!(v10 === null)) typeProblem(e, `${p}/DisplayName`, "null");
-          if (e.length === m12) e.length = n11;
-          else {
-            anyOfProblem(e, `${p}/DisplayName`);
-          }
-        }
+        typeProblem(e, `${p}/DistinguishName`, "string");
+        typeProblem(e, `${p}/DistinguishName`, "null");
+        anyOfProblem(e, `${p}/DistinguishName`);
       }
     }
-    const v13 = d.DistinguishName;
+    const v12 = d.AccountLocked;
+    if (v12 !== undefined) {
+      if (!(typeof v12 === "boolean")) typeProblem(e, `${p}/AccountLocked`, "boolean");
+    }
+    const v13 = d.Group;
     if (v13 !== undefined) {
-      if (!(typeof v13 === "string" || v13 === null)) {
-        const n14 = e.length;
-        if (!(typeof v13 === "string")) typeProblem(e, `${p}/DistinguishName`, "string");
-        if (e.length > n14) {
-          const m15 = e.length;
-          if (!(v13 === null)) typeProblem(e, `${p}/DistinguishName`, "null");
-          if (e.length === m15) e.length = n14;
-          else {
-            anyOfProblem(e, `${p}/DistinguishName`);
-          }
+      if (!(typeof v13 === "string")) typeProblem(e, `${p}/Group`, "string");
+    }
+    const v14 = d.CreationDate;
+    if (v14 !== undefined) {
+      checkDssDateTime(v14, `${p}/CreationDate`, e);
+    }
+    const v15 = d.LockoutDate;
+    if (v15 !== undefined) {
+      if (!(v15 === null)) {
+        const n16 = e.length;
+        checkDssDateTime(v15, `${p}/LockoutDate`, e);
+        if (e.length > n16) {
+          typeProblem(e, `${p}/LockoutDate`, "null");
+          anyOfProblem(e, `${p}/LockoutDate`);
         }
       }
     }
-    const v16 = d.AccountLocked;
-    if (v16 !== undefined) {
-      if (!(typeof v16 === "boolean")) typeProblem(e, `${p}/AccountLocked`, "boolean");
-    }
-    const v17 = d.Group;
+    const v17 = d.LastLoginDate;
     if (v17 !== undefined) {
-      if (!(typeof v17 === "string")) typeProblem(e, `${p}/Group`, "string");
-    }
-    const v18 = d.CreationDate;
-    if (v18 !== undefined) {
-      checkDssDateTime(v18, `${p}/CreationDate`, e);
-    }
-    const v19 = d.LockoutDate;
-    if (v19 !== undefined) {
-      if (!(v19 === null)) {
-        const n20 = e.length;
-        checkDssDateTime(v19, `${p}/LockoutDate`, e);
-        if (e.length > n20) {
-          const m21 = e.length;
-          if (!(v19 === null)) typeProblem(e, `${p}/LockoutDate`, "null");
-          if (e.length === m21) e.length = n20;
-          else {
-            anyOfProblem(e, `${p}/LockoutDate`);
-          }
-        }
-      }
-    }
-    const v22 = d.LastLoginDate;
-    if (v22 !== undefined) {
-      if (!(v22 === null)) {
-        const n23 = e.length;
-        checkDssDateTime(v22, `${p}/LastLoginDate`, e);
-        if (e.length > n23) {
-          const m24 = e.length;
-          if (!(v22 === null)) typeProblem(e, `${p}/LastLoginDate`, "null");
-          if (e.length === m24) e.length = n23;
-          else {
-            anyOfProblem(e, `${p}/LastLoginDate`);
-          }
+      if (!(v17 === null)) {
+        const n18 = e.length;
+        checkDssDateTime(v17, `${p}/LastLoginDate`, e);
+        if (e.length > n18) {
+          typeProblem(e, `${p}/LastLoginDate`, "null");
+          anyOfProblem(e, `${p}/LastLoginDate`);
         }
       }
     }
@@ -916,21 +833,14 @@ function checkUserEmailInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.Email;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Email`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Email`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Email`);
-          }
-        }
+        typeProblem(e, `${p}/Email`, "string");
+        typeProblem(e, `${p}/Email`, "null");
+        anyOfProblem(e, `${p}/Email`);
       }
     }
-    const v3 = d.Confirmed;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/Confirmed`, "boolean");
+    const v2 = d.Confirmed;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "boolean")) typeProblem(e, `${p}/Confirmed`, "boolean");
     }
   } else typeProblem(e, p, "object");
 }
@@ -1063,16 +973,9 @@ function checkOAthTokenInfo(d: any, p: string, e: CompiledProblems): void {
     const v2 = d.SecondOtp;
     if (v2 !== undefined) {
       if (!(typeof v2 === "string" || v2 === null)) {
-        const n3 = e.length;
-        if (!(typeof v2 === "string")) typeProblem(e, `${p}/SecondOtp`, "string");
-        if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/SecondOtp`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/SecondOtp`);
-          }
-        }
+        typeProblem(e, `${p}/SecondOtp`, "string");
+        typeProblem(e, `${p}/SecondOtp`, "null");
+        anyOfProblem(e, `${p}/SecondOtp`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1084,21 +987,14 @@ function checkUserPhoneInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.PhoneNumber;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/PhoneNumber`);
-          }
-        }
+        typeProblem(e, `${p}/PhoneNumber`, "string");
+        typeProblem(e, `${p}/PhoneNumber`, "null");
+        anyOfProblem(e, `${p}/PhoneNumber`);
       }
     }
-    const v3 = d.Confirmed;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/Confirmed`, "boolean");
+    const v2 = d.Confirmed;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "boolean")) typeProblem(e, `${p}/Confirmed`, "boolean");
     }
   } else typeProblem(e, p, "object");
 }
@@ -1118,28 +1014,21 @@ function checkUserSimAuthInfo(d: any, p: string, e: CompiledProblems): void {
     const v2 = d.PhoneNumber;
     if (v2 !== undefined) {
       if (!(typeof v2 === "string" || v2 === null)) {
-        const n3 = e.length;
-        if (!(typeof v2 === "string")) typeProblem(e, `${p}/PhoneNumber`, "string");
-        if (e.length > n3) {
-          const m4 = e.length;
-          if (!(v2 === null)) typeProblem(e, `${p}/PhoneNumber`, "null");
-          if (e.length === m4) e.length = n3;
-          else {
-            anyOfProblem(e, `${p}/PhoneNumber`);
-          }
-        }
+        typeProblem(e, `${p}/PhoneNumber`, "string");
+        typeProblem(e, `${p}/PhoneNumber`, "null");
+        anyOfProblem(e, `${p}/PhoneNumber`);
       }
     }
-    const v5 = d.ActivationCode;
-    if (v5 !== undefined) {
-      if (!(typeof v5 === "string")) typeProblem(e, `${p}/ActivationCode`, "string");
+    const v4 = d.ActivationCode;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string")) typeProblem(e, `${p}/ActivationCode`, "string");
     }
-    const v6 = d.LastKnownStatus;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
+    const v5 = d.LastKnownStatus;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
         typeProblem(e, `${p}/LastKnownStatus`, "integer");
-      if (typeof v6 === "number") {
-        if (!int32Format.validate(v6)) formatProblem(e, `${p}/LastKnownStatus`, "int32");
+      if (typeof v5 === "number") {
+        if (!int32Format.validate(v5)) formatProblem(e, `${p}/LastKnownStatus`, "int32");
       }
     }
   } else typeProblem(e, p, "object");
@@ -1210,26 +1099,11 @@ function checkUserFilter(d: any, p: string, e: CompiledProblems): void {
           v6 === null
         )
       ) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/Value`, "string");
-        if (e.length > n7) {
-          const m10 = e.length;
-          if (!(typeof v6 === "number")) typeProblem(e, `${p}/Value`, "number");
-          if (e.length === m10) e.length = n7;
-          else {
-            const m9 = e.length;
-            if (!(typeof v6 === "boolean")) typeProblem(e, `${p}/Value`, "boolean");
-            if (e.length === m9) e.length = n7;
-            else {
-              const m8 = e.length;
-              if (!(v6 === null)) typeProblem(e, `${p}/Value`, "null");
-              if (e.length === m8) e.length = n7;
-              else {
-                anyOfProblem(e, `${p}/Value`);
-              }
-            }
-          }
-        }
+        typeProblem(e, `${p}/Value`, "string");
+        typeProblem(e, `${p}/Value`, "number");
+        typeProblem(e, `${p}/Value`, "boolean");
+        typeProblem(e, `${p}/Value`, "null");
+        anyOfProblem(e, `${p}/Value`);
       }
     }
   } else typeProblem(e, p, "object");

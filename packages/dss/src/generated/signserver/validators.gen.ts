@@ -14,8 +14,8 @@ import {
   int32Format,
   patternProblem,
   pointerStep,
-  problem,
   requiredProblem,
+  sizeProblem,
   typeProblem,
   ucs2length,
 } from "@trustspec/runtime";
@@ -175,61 +175,33 @@ function checkRevocationInfo(d: any, p: string, e: CompiledProblems): void {
     const v8 = d.UnholdAction;
     if (v8 !== undefined) {
       if (!(typeof v8 === "string" || v8 === null)) {
-        const n9 = e.length;
-        if (!(typeof v8 === "string")) typeProblem(e, `${p}/UnholdAction`, "string");
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/UnholdAction`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/UnholdAction`);
-          }
-        }
+        typeProblem(e, `${p}/UnholdAction`, "string");
+        typeProblem(e, `${p}/UnholdAction`, "null");
+        anyOfProblem(e, `${p}/UnholdAction`);
       }
     }
-    const v11 = d.SerialNumber;
-    if (v11 !== undefined) {
-      if (!(typeof v11 === "string" || v11 === null)) {
-        const n12 = e.length;
-        if (!(typeof v11 === "string")) typeProblem(e, `${p}/SerialNumber`, "string");
-        if (e.length > n12) {
-          const m13 = e.length;
-          if (!(v11 === null)) typeProblem(e, `${p}/SerialNumber`, "null");
-          if (e.length === m13) e.length = n12;
-          else {
-            anyOfProblem(e, `${p}/SerialNumber`);
-          }
-        }
+    const v10 = d.SerialNumber;
+    if (v10 !== undefined) {
+      if (!(typeof v10 === "string" || v10 === null)) {
+        typeProblem(e, `${p}/SerialNumber`, "string");
+        typeProblem(e, `${p}/SerialNumber`, "null");
+        anyOfProblem(e, `${p}/SerialNumber`);
       }
     }
-    const v14 = d.DistName;
+    const v12 = d.DistName;
+    if (v12 !== undefined) {
+      if (!(typeof v12 === "string" || v12 === null)) {
+        typeProblem(e, `${p}/DistName`, "string");
+        typeProblem(e, `${p}/DistName`, "null");
+        anyOfProblem(e, `${p}/DistName`);
+      }
+    }
+    const v14 = d.SignedRequest;
     if (v14 !== undefined) {
       if (!(typeof v14 === "string" || v14 === null)) {
-        const n15 = e.length;
-        if (!(typeof v14 === "string")) typeProblem(e, `${p}/DistName`, "string");
-        if (e.length > n15) {
-          const m16 = e.length;
-          if (!(v14 === null)) typeProblem(e, `${p}/DistName`, "null");
-          if (e.length === m16) e.length = n15;
-          else {
-            anyOfProblem(e, `${p}/DistName`);
-          }
-        }
-      }
-    }
-    const v17 = d.SignedRequest;
-    if (v17 !== undefined) {
-      if (!(typeof v17 === "string" || v17 === null)) {
-        const n18 = e.length;
-        if (!(typeof v17 === "string")) typeProblem(e, `${p}/SignedRequest`, "string");
-        if (e.length > n18) {
-          const m19 = e.length;
-          if (!(v17 === null)) typeProblem(e, `${p}/SignedRequest`, "null");
-          if (e.length === m19) e.length = n18;
-          else {
-            anyOfProblem(e, `${p}/SignedRequest`);
-          }
-        }
+        typeProblem(e, `${p}/SignedRequest`, "string");
+        typeProblem(e, `${p}/SignedRequest`, "null");
+        anyOfProblem(e, `${p}/SignedRequest`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -258,36 +230,25 @@ function checkCertificateStatus(d: any, p: string, e: CompiledProblems): void {
         const n4 = e.length;
         checkRevocationInfo(v3, `${p}/RevocationInfo`, e);
         if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/RevocationInfo`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/RevocationInfo`);
-          }
+          typeProblem(e, `${p}/RevocationInfo`, "null");
+          anyOfProblem(e, `${p}/RevocationInfo`);
         }
       }
     }
-    const v6 = d.PinCode;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/PinCode`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/PinCode`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/PinCode`);
-          }
-        }
+    const v5 = d.PinCode;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string" || v5 === null)) {
+        typeProblem(e, `${p}/PinCode`, "string");
+        typeProblem(e, `${p}/PinCode`, "null");
+        anyOfProblem(e, `${p}/PinCode`);
       }
     }
-    const v9 = d.ActiveCertId;
-    if (v9 !== undefined) {
-      if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
+    const v7 = d.ActiveCertId;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "number" && !(v7 % 1) && !Number.isNaN(v7)))
         typeProblem(e, `${p}/ActiveCertId`, "integer");
-      if (typeof v9 === "number") {
-        if (!int32Format.validate(v9)) formatProblem(e, `${p}/ActiveCertId`, "int32");
+      if (typeof v7 === "number") {
+        if (!int32Format.validate(v7)) formatProblem(e, `${p}/ActiveCertId`, "int32");
       }
     }
   } else typeProblem(e, p, "object");
@@ -341,116 +302,88 @@ function checkDSSCertificateEx(d: any, p: string, e: CompiledProblems): void {
     if (v0 !== undefined) {
       if (!(typeof v0 === "string")) {
         const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/CertificateType`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
-            typeProblem(e, `${p}/CertificateType`, "integer");
-          if (typeof v0 === "number") {
-            if (!int32Format.validate(v0)) formatProblem(e, `${p}/CertificateType`, "int32");
-          }
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/CertificateType`);
-          }
+        typeProblem(e, `${p}/CertificateType`, "string");
+        const m2 = e.length;
+        if (!(typeof v0 === "number" && !(v0 % 1) && !Number.isNaN(v0)))
+          typeProblem(e, `${p}/CertificateType`, "integer");
+        if (typeof v0 === "number") {
+          if (!int32Format.validate(v0)) formatProblem(e, `${p}/CertificateType`, "int32");
+        }
+        if (e.length === m2) e.length = n1;
+        else {
+          anyOfProblem(e, `${p}/CertificateType`);
         }
       }
     }
     const v3 = d.CspID;
     if (v3 !== undefined) {
       if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/CspID`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/CspID`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/CspID`);
-          }
-        }
+        typeProblem(e, `${p}/CspID`, "string");
+        typeProblem(e, `${p}/CspID`, "null");
+        anyOfProblem(e, `${p}/CspID`);
       }
     }
-    const v6 = d.HashAlgorithms;
-    if (v6 !== undefined) {
-      if (!(v6 === null)) {
-        const n7 = e.length;
-        if (Array.isArray(v6)) {
-          for (let i9 = 0; i9 < v6.length; i9++) {
-            const v10 = v6[i9];
-            if (!(typeof v10 === "string")) typeProblem(e, `${p}/HashAlgorithms/${i9}`, "string");
+    const v5 = d.HashAlgorithms;
+    if (v5 !== undefined) {
+      if (!(v5 === null)) {
+        const n6 = e.length;
+        if (Array.isArray(v5)) {
+          for (let i7 = 0; i7 < v5.length; i7++) {
+            const v8 = v5[i7];
+            if (!(typeof v8 === "string")) typeProblem(e, `${p}/HashAlgorithms/${i7}`, "string");
           }
         } else typeProblem(e, `${p}/HashAlgorithms`, "array");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/HashAlgorithms`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/HashAlgorithms`);
-          }
+        if (e.length > n6) {
+          typeProblem(e, `${p}/HashAlgorithms`, "null");
+          anyOfProblem(e, `${p}/HashAlgorithms`);
         }
       }
     }
-    const v11 = d.ProviderName;
+    const v9 = d.ProviderName;
+    if (v9 !== undefined) {
+      if (!(typeof v9 === "string" || v9 === null)) {
+        typeProblem(e, `${p}/ProviderName`, "string");
+        typeProblem(e, `${p}/ProviderName`, "null");
+        anyOfProblem(e, `${p}/ProviderName`);
+      }
+    }
+    const v11 = d.ProviderType;
     if (v11 !== undefined) {
-      if (!(typeof v11 === "string" || v11 === null)) {
-        const n12 = e.length;
-        if (!(typeof v11 === "string")) typeProblem(e, `${p}/ProviderName`, "string");
-        if (e.length > n12) {
-          const m13 = e.length;
-          if (!(v11 === null)) typeProblem(e, `${p}/ProviderName`, "null");
-          if (e.length === m13) e.length = n12;
-          else {
-            anyOfProblem(e, `${p}/ProviderName`);
-          }
-        }
-      }
-    }
-    const v14 = d.ProviderType;
-    if (v14 !== undefined) {
-      if (!(typeof v14 === "number" && !(v14 % 1) && !Number.isNaN(v14)))
+      if (!(typeof v11 === "number" && !(v11 % 1) && !Number.isNaN(v11)))
         typeProblem(e, `${p}/ProviderType`, "integer");
-      if (typeof v14 === "number") {
-        if (!int32Format.validate(v14)) formatProblem(e, `${p}/ProviderType`, "int32");
+      if (typeof v11 === "number") {
+        if (!int32Format.validate(v11)) formatProblem(e, `${p}/ProviderType`, "int32");
       }
     }
-    const v15 = d.PrivateKeyNotBefore;
-    if (v15 !== undefined) {
-      if (!(v15 === null)) {
-        const n16 = e.length;
-        checkDssDateTime(v15, `${p}/PrivateKeyNotBefore`, e);
-        if (e.length > n16) {
-          const m17 = e.length;
-          if (!(v15 === null)) typeProblem(e, `${p}/PrivateKeyNotBefore`, "null");
-          if (e.length === m17) e.length = n16;
-          else {
-            anyOfProblem(e, `${p}/PrivateKeyNotBefore`);
-          }
+    const v12 = d.PrivateKeyNotBefore;
+    if (v12 !== undefined) {
+      if (!(v12 === null)) {
+        const n13 = e.length;
+        checkDssDateTime(v12, `${p}/PrivateKeyNotBefore`, e);
+        if (e.length > n13) {
+          typeProblem(e, `${p}/PrivateKeyNotBefore`, "null");
+          anyOfProblem(e, `${p}/PrivateKeyNotBefore`);
         }
       }
     }
-    const v18 = d.PrivateKeyNotAfter;
-    if (v18 !== undefined) {
-      if (!(v18 === null)) {
-        const n19 = e.length;
-        checkDssDateTime(v18, `${p}/PrivateKeyNotAfter`, e);
-        if (e.length > n19) {
-          const m20 = e.length;
-          if (!(v18 === null)) typeProblem(e, `${p}/PrivateKeyNotAfter`, "null");
-          if (e.length === m20) e.length = n19;
-          else {
-            anyOfProblem(e, `${p}/PrivateKeyNotAfter`);
-          }
+    const v14 = d.PrivateKeyNotAfter;
+    if (v14 !== undefined) {
+      if (!(v14 === null)) {
+        const n15 = e.length;
+        checkDssDateTime(v14, `${p}/PrivateKeyNotAfter`, e);
+        if (e.length > n15) {
+          typeProblem(e, `${p}/PrivateKeyNotAfter`, "null");
+          anyOfProblem(e, `${p}/PrivateKeyNotAfter`);
         }
       }
     }
-    const v21 = d.HasPin;
-    if (v21 !== undefined) {
-      if (!(typeof v21 === "boolean")) typeProblem(e, `${p}/HasPin`, "boolean");
+    const v16 = d.HasPin;
+    if (v16 !== undefined) {
+      if (!(typeof v16 === "boolean")) typeProblem(e, `${p}/HasPin`, "boolean");
     }
-    const v22 = d.FriendlyName;
-    if (v22 !== undefined) {
-      if (!(typeof v22 === "string")) typeProblem(e, `${p}/FriendlyName`, "string");
+    const v17 = d.FriendlyName;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "string")) typeProblem(e, `${p}/FriendlyName`, "string");
     }
   } else typeProblem(e, p, "object");
 }
@@ -467,12 +400,8 @@ function checkDssError(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkDssErrorCode(v0, `${p}/Message`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(typeof v0 === "string")) typeProblem(e, `${p}/Message`, "string");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Message`);
-          }
+          typeProblem(e, `${p}/Message`, "string");
+          anyOfProblem(e, `${p}/Message`);
         }
       }
     }
@@ -506,14 +435,7 @@ function checkFriendlyNameProperty(d: any, p: string, e: CompiledProblems): void
     const v0 = d.FriendlyName;
     if (v0 !== undefined) {
       if (typeof v0 === "string") {
-        if (ucs2length(v0) > 255)
-          problem(
-            e,
-            `${p}/FriendlyName`,
-            "maxLength",
-            { limit: 255 },
-            "must NOT have more than 255 characters",
-          );
+        if (ucs2length(v0) > 255) sizeProblem(e, `${p}/FriendlyName`, "maxLength", 255);
       } else typeProblem(e, `${p}/FriendlyName`, "string");
     }
   } else typeProblem(e, p, "object");
@@ -852,33 +774,26 @@ function checkDocument(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.Content;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Content`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Content`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Content`);
-          }
-        }
+        typeProblem(e, `${p}/Content`, "string");
+        typeProblem(e, `${p}/Content`, "null");
+        anyOfProblem(e, `${p}/Content`);
       }
     }
-    const v3 = d.Name;
+    const v2 = d.Name;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/Name`, "string");
+    }
+    const v3 = d.Signature;
     if (v3 !== undefined) {
-      if (!(typeof v3 === "string")) typeProblem(e, `${p}/Name`, "string");
+      checkDocumentSignature(v3, `${p}/Signature`, e);
     }
-    const v4 = d.Signature;
+    const v4 = d.Encryption;
     if (v4 !== undefined) {
-      checkDocumentSignature(v4, `${p}/Signature`, e);
+      checkDocumentEncryption(v4, `${p}/Encryption`, e);
     }
-    const v5 = d.Encryption;
+    const v5 = d.Decryption;
     if (v5 !== undefined) {
-      checkDocumentEncryption(v5, `${p}/Encryption`, e);
-    }
-    const v6 = d.Decryption;
-    if (v6 !== undefined) {
-      checkDocumentDecryption(v6, `${p}/Decryption`, e);
+      checkDocumentDecryption(v5, `${p}/Decryption`, e);
     }
   } else typeProblem(e, p, "object");
 }
@@ -947,18 +862,14 @@ function checkDSSSignDocumentResponse(d: any, p: string, e: CompiledProblems): v
       if (!(v3 === null)) {
         const n4 = e.length;
         if (Array.isArray(v3)) {
-          for (let i6 = 0; i6 < v3.length; i6++) {
-            const v7 = v3[i6];
-            checkDSSFault(v7, `${p}/Errors/${i6}`, e);
+          for (let i5 = 0; i5 < v3.length; i5++) {
+            const v6 = v3[i5];
+            checkDSSFault(v6, `${p}/Errors/${i5}`, e);
           }
         } else typeProblem(e, `${p}/Errors`, "array");
         if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/Errors`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/Errors`);
-          }
+          typeProblem(e, `${p}/Errors`, "null");
+          anyOfProblem(e, `${p}/Errors`);
         }
       }
     }
@@ -995,21 +906,14 @@ function checkSubjectNameComponent(d: any, p: string, e: CompiledProblems): void
     const v4 = d.Value;
     if (v4 !== undefined) {
       if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/Value`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/Value`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/Value`);
-          }
-        }
+        typeProblem(e, `${p}/Value`, "string");
+        typeProblem(e, `${p}/Value`, "null");
+        anyOfProblem(e, `${p}/Value`);
       }
     }
-    const v7 = d.StringIdentifier;
-    if (v7 !== undefined) {
-      if (!(typeof v7 === "string")) typeProblem(e, `${p}/StringIdentifier`, "string");
+    const v6 = d.StringIdentifier;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string")) typeProblem(e, `${p}/StringIdentifier`, "string");
     }
   } else typeProblem(e, p, "object");
 }
@@ -1209,24 +1113,20 @@ function checkCspPolicy(d: any, p: string, e: CompiledProblems): void {
       if (!(v4 === null)) {
         const n5 = e.length;
         if (Array.isArray(v4)) {
-          for (let i7 = 0; i7 < v4.length; i7++) {
-            const v8 = v4[i7];
-            if (!(typeof v8 === "string")) typeProblem(e, `${p}/HashAlgorithms/${i7}`, "string");
+          for (let i6 = 0; i6 < v4.length; i6++) {
+            const v7 = v4[i6];
+            if (!(typeof v7 === "string")) typeProblem(e, `${p}/HashAlgorithms/${i6}`, "string");
           }
         } else typeProblem(e, `${p}/HashAlgorithms`, "array");
         if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/HashAlgorithms`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/HashAlgorithms`);
-          }
+          typeProblem(e, `${p}/HashAlgorithms`, "null");
+          anyOfProblem(e, `${p}/HashAlgorithms`);
         }
       }
     }
-    const v9 = d.Alias;
-    if (v9 !== undefined) {
-      if (!(typeof v9 === "string")) typeProblem(e, `${p}/Alias`, "string");
+    const v8 = d.Alias;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string")) typeProblem(e, `${p}/Alias`, "string");
     }
   } else typeProblem(e, p, "object");
 }
@@ -1275,18 +1175,16 @@ function checkDSSPolicy(d: any, p: string, e: CompiledProblems): void {
     if (v9 !== undefined) {
       if (!(typeof v9 === "boolean")) {
         const n10 = e.length;
-        if (!(typeof v9 === "boolean")) typeProblem(e, `${p}/TransactionConfirmation`, "boolean");
-        if (e.length > n10) {
-          const m12 = e.length;
-          checkMfaPolicy(v9, `${p}/TransactionConfirmation`, e);
-          if (e.length === m12) e.length = n10;
+        typeProblem(e, `${p}/TransactionConfirmation`, "boolean");
+        const m12 = e.length;
+        checkMfaPolicy(v9, `${p}/TransactionConfirmation`, e);
+        if (e.length === m12) e.length = n10;
+        else {
+          const m11 = e.length;
+          checkMfaPolicyName(v9, `${p}/TransactionConfirmation`, e);
+          if (e.length === m11) e.length = n10;
           else {
-            const m11 = e.length;
-            checkMfaPolicyName(v9, `${p}/TransactionConfirmation`, e);
-            if (e.length === m11) e.length = n10;
-            else {
-              anyOfProblem(e, `${p}/TransactionConfirmation`);
-            }
+            anyOfProblem(e, `${p}/TransactionConfirmation`);
           }
         }
       }
@@ -1316,27 +1214,23 @@ function checkDSSPolicy(d: any, p: string, e: CompiledProblems): void {
       if (!(v18 === null)) {
         const n19 = e.length;
         if (Array.isArray(v18)) {
-          for (let i21 = 0; i21 < v18.length; i21++) {
-            const v22 = v18[i21];
-            checkDSSAction(v22, `${p}/ActionPolicy/${i21}`, e);
+          for (let i20 = 0; i20 < v18.length; i20++) {
+            const v21 = v18[i20];
+            checkDSSAction(v21, `${p}/ActionPolicy/${i20}`, e);
           }
         } else typeProblem(e, `${p}/ActionPolicy`, "array");
         if (e.length > n19) {
-          const m20 = e.length;
-          if (!(v18 === null)) typeProblem(e, `${p}/ActionPolicy`, "null");
-          if (e.length === m20) e.length = n19;
-          else {
-            anyOfProblem(e, `${p}/ActionPolicy`);
-          }
+          typeProblem(e, `${p}/ActionPolicy`, "null");
+          anyOfProblem(e, `${p}/ActionPolicy`);
         }
       }
     }
-    const v23 = d.CSPsPolicy;
-    if (v23 !== undefined) {
-      if (Array.isArray(v23)) {
-        for (let i24 = 0; i24 < v23.length; i24++) {
-          const v25 = v23[i24];
-          checkCspPolicy(v25, `${p}/CSPsPolicy/${i24}`, e);
+    const v22 = d.CSPsPolicy;
+    if (v22 !== undefined) {
+      if (Array.isArray(v22)) {
+        for (let i23 = 0; i23 < v22.length; i23++) {
+          const v24 = v22[i23];
+          checkCspPolicy(v24, `${p}/CSPsPolicy/${i23}`, e);
         }
       } else typeProblem(e, `${p}/CSPsPolicy`, "array");
     }
@@ -1384,126 +1278,96 @@ function checkDSSCertRequest(d: any, p: string, e: CompiledProblems): void {
     const v3 = d.CARequestID;
     if (v3 !== undefined) {
       if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/CARequestID`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/CARequestID`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/CARequestID`);
-          }
-        }
+        typeProblem(e, `${p}/CARequestID`, "string");
+        typeProblem(e, `${p}/CARequestID`, "null");
+        anyOfProblem(e, `${p}/CARequestID`);
       }
     }
-    const v6 = d.CADisplayName;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/CADisplayName`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/CADisplayName`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/CADisplayName`);
-          }
-        }
+    const v5 = d.CADisplayName;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "string" || v5 === null)) {
+        typeProblem(e, `${p}/CADisplayName`, "string");
+        typeProblem(e, `${p}/CADisplayName`, "null");
+        anyOfProblem(e, `${p}/CADisplayName`);
       }
     }
-    const v9 = d.DistName;
-    if (v9 !== undefined) {
-      if (!(typeof v9 === "string")) typeProblem(e, `${p}/DistName`, "string");
+    const v7 = d.DistName;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/DistName`, "string");
     }
-    const v10 = d.Subject;
+    const v8 = d.Subject;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string" || v8 === null)) {
+        typeProblem(e, `${p}/Subject`, "string");
+        typeProblem(e, `${p}/Subject`, "null");
+        anyOfProblem(e, `${p}/Subject`);
+      }
+    }
+    const v10 = d.Status;
     if (v10 !== undefined) {
-      if (!(typeof v10 === "string" || v10 === null)) {
+      {
         const n11 = e.length;
-        if (!(typeof v10 === "string")) typeProblem(e, `${p}/Subject`, "string");
+        checkDSSRequestStatusEnum(v10, `${p}/Status`, e);
         if (e.length > n11) {
           const m12 = e.length;
-          if (!(v10 === null)) typeProblem(e, `${p}/Subject`, "null");
+          checkDSSRequestStatusEnumName(v10, `${p}/Status`, e);
           if (e.length === m12) e.length = n11;
-          else {
-            anyOfProblem(e, `${p}/Subject`);
-          }
-        }
-      }
-    }
-    const v13 = d.Status;
-    if (v13 !== undefined) {
-      {
-        const n14 = e.length;
-        checkDSSRequestStatusEnum(v13, `${p}/Status`, e);
-        if (e.length > n14) {
-          const m15 = e.length;
-          checkDSSRequestStatusEnumName(v13, `${p}/Status`, e);
-          if (e.length === m15) e.length = n14;
           else {
             anyOfProblem(e, `${p}/Status`);
           }
         }
       }
     }
-    const v16 = d.CertificateID;
-    if (v16 !== undefined) {
-      if (!(typeof v16 === "number" && !(v16 % 1) && !Number.isNaN(v16)))
+    const v13 = d.CertificateID;
+    if (v13 !== undefined) {
+      if (!(typeof v13 === "number" && !(v13 % 1) && !Number.isNaN(v13)))
         typeProblem(e, `${p}/CertificateID`, "integer");
-      if (typeof v16 === "number") {
-        if (!int32Format.validate(v16)) formatProblem(e, `${p}/CertificateID`, "int32");
+      if (typeof v13 === "number") {
+        if (!int32Format.validate(v13)) formatProblem(e, `${p}/CertificateID`, "int32");
       }
     }
-    const v17 = d.RequestType;
-    if (v17 !== undefined) {
+    const v14 = d.RequestType;
+    if (v14 !== undefined) {
       {
-        const n18 = e.length;
-        checkCARequestTypeEnum(v17, `${p}/RequestType`, e);
-        if (e.length > n18) {
-          const m19 = e.length;
-          checkCARequestTypeEnumName(v17, `${p}/RequestType`, e);
-          if (e.length === m19) e.length = n18;
+        const n15 = e.length;
+        checkCARequestTypeEnum(v14, `${p}/RequestType`, e);
+        if (e.length > n15) {
+          const m16 = e.length;
+          checkCARequestTypeEnumName(v14, `${p}/RequestType`, e);
+          if (e.length === m16) e.length = n15;
           else {
             anyOfProblem(e, `${p}/RequestType`);
           }
         }
       }
     }
-    const v20 = d.CertificateType;
-    if (v20 !== undefined) {
-      if (!(typeof v20 === "string")) {
-        const n21 = e.length;
-        if (!(typeof v20 === "string")) typeProblem(e, `${p}/CertificateType`, "string");
-        if (e.length > n21) {
-          const m22 = e.length;
-          if (!(typeof v20 === "number" && !(v20 % 1) && !Number.isNaN(v20)))
-            typeProblem(e, `${p}/CertificateType`, "integer");
-          if (typeof v20 === "number") {
-            if (!int32Format.validate(v20)) formatProblem(e, `${p}/CertificateType`, "int32");
-          }
-          if (e.length === m22) e.length = n21;
-          else {
-            anyOfProblem(e, `${p}/CertificateType`);
-          }
+    const v17 = d.CertificateType;
+    if (v17 !== undefined) {
+      if (!(typeof v17 === "string")) {
+        const n18 = e.length;
+        typeProblem(e, `${p}/CertificateType`, "string");
+        const m19 = e.length;
+        if (!(typeof v17 === "number" && !(v17 % 1) && !Number.isNaN(v17)))
+          typeProblem(e, `${p}/CertificateType`, "integer");
+        if (typeof v17 === "number") {
+          if (!int32Format.validate(v17)) formatProblem(e, `${p}/CertificateType`, "int32");
+        }
+        if (e.length === m19) e.length = n18;
+        else {
+          anyOfProblem(e, `${p}/CertificateType`);
         }
       }
     }
-    const v23 = d.GroupID;
-    if (v23 !== undefined) {
-      if (!(typeof v23 === "string")) typeProblem(e, `${p}/GroupID`, "string");
+    const v20 = d.GroupID;
+    if (v20 !== undefined) {
+      if (!(typeof v20 === "string")) typeProblem(e, `${p}/GroupID`, "string");
     }
-    const v24 = d.CspID;
-    if (v24 !== undefined) {
-      if (!(typeof v24 === "string" || v24 === null)) {
-        const n25 = e.length;
-        if (!(typeof v24 === "string")) typeProblem(e, `${p}/CspID`, "string");
-        if (e.length > n25) {
-          const m26 = e.length;
-          if (!(v24 === null)) typeProblem(e, `${p}/CspID`, "null");
-          if (e.length === m26) e.length = n25;
-          else {
-            anyOfProblem(e, `${p}/CspID`);
-          }
-        }
+    const v21 = d.CspID;
+    if (v21 !== undefined) {
+      if (!(typeof v21 === "string" || v21 === null)) {
+        typeProblem(e, `${p}/CspID`, "string");
+        typeProblem(e, `${p}/CspID`, "null");
+        anyOfProblem(e, `${p}/CspID`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1665,18 +1529,14 @@ function checkTransactionParameter(d: any, p: string, e: CompiledProblems): void
         const n1 = e.length;
         checkTransactionParameterName(v0, `${p}/Name`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(typeof v0 === "string")) typeProblem(e, `${p}/Name`, "string");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Name`);
-          }
+          typeProblem(e, `${p}/Name`, "string");
+          anyOfProblem(e, `${p}/Name`);
         }
       }
     }
-    const v3 = d.Value;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string")) typeProblem(e, `${p}/Value`, "string");
+    const v2 = d.Value;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/Value`, "string");
     }
   } else typeProblem(e, p, "object");
 }

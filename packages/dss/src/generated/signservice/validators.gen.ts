@@ -10,10 +10,12 @@ import {
   anyOfProblem,
   compiled,
   enumProblem,
+  limitProblem,
   pointerStep,
   problem,
   propertyNameProblem,
   requiredProblem,
+  sizeProblem,
   typeProblem,
 } from "@trustspec/runtime";
 
@@ -89,16 +91,9 @@ function checkArrayOfKeyValueOfSignatureParamsstring(d: any, p: string, e: Compi
     for (const k2 in d) {
       const v3 = d[k2];
       if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}${pointerStep(k2)}`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}${pointerStep(k2)}`);
-          }
-        }
+        typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+        typeProblem(e, `${p}${pointerStep(k2)}`, "null");
+        anyOfProblem(e, `${p}${pointerStep(k2)}`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -108,72 +103,42 @@ function checkSignDocument(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.document;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/document`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/document`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/document`);
-          }
-        }
+        typeProblem(e, `${p}/document`, "string");
+        typeProblem(e, `${p}/document`, "null");
+        anyOfProblem(e, `${p}/document`);
       }
     }
-    const v3 = d.signatureType;
+    const v2 = d.signatureType;
+    if (v2 !== undefined) {
+      checkSignatureType(v2, `${p}/signatureType`, e);
+    }
+    const v3 = d.certificateID;
     if (v3 !== undefined) {
-      checkSignatureType(v3, `${p}/signatureType`, e);
-    }
-    const v4 = d.certificateID;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
         typeProblem(e, `${p}/certificateID`, "integer");
-      if (typeof v4 === "number") {
-        if (v4 > 2147483647 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/certificateID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v4 < -2147483648 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/certificateID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v3 === "number") {
+        if (v3 > 2147483647 || Number.isNaN(v3))
+          limitProblem(e, `${p}/certificateID`, "maximum", "<=", 2147483647);
+        if (v3 < -2147483648 || Number.isNaN(v3))
+          limitProblem(e, `${p}/certificateID`, "minimum", ">=", -2147483648);
       }
     }
-    const v5 = d.pinCode;
-    if (v5 !== undefined) {
-      if (!(typeof v5 === "string" || v5 === null)) {
-        const n6 = e.length;
-        if (!(typeof v5 === "string")) typeProblem(e, `${p}/pinCode`, "string");
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/pinCode`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/pinCode`);
-          }
-        }
+    const v4 = d.pinCode;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/pinCode`, "string");
+        typeProblem(e, `${p}/pinCode`, "null");
+        anyOfProblem(e, `${p}/pinCode`);
       }
     }
-    const v8 = d.signatureParams;
-    if (v8 !== undefined) {
-      if (!(v8 === null)) {
-        const n9 = e.length;
-        checkArrayOfKeyValueOfSignatureParamsstring(v8, `${p}/signatureParams`, e);
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/signatureParams`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/signatureParams`);
-          }
+    const v6 = d.signatureParams;
+    if (v6 !== undefined) {
+      if (!(v6 === null)) {
+        const n7 = e.length;
+        checkArrayOfKeyValueOfSignatureParamsstring(v6, `${p}/signatureParams`, e);
+        if (e.length > n7) {
+          typeProblem(e, `${p}/signatureParams`, "null");
+          anyOfProblem(e, `${p}/signatureParams`);
         }
       }
     }
@@ -184,16 +149,9 @@ function checkSignDocumentResponse(d: any, p: string, e: CompiledProblems): void
     const v0 = d.SignDocumentResult;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/SignDocumentResult`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/SignDocumentResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/SignDocumentResult`);
-          }
-        }
+        typeProblem(e, `${p}/SignDocumentResult`, "string");
+        typeProblem(e, `${p}/SignDocumentResult`, "null");
+        anyOfProblem(e, `${p}/SignDocumentResult`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -203,27 +161,13 @@ function checkArrayOfbase64Binary(d: any, p: string, e: CompiledProblems): void 
     const v0 = d.base64Binary;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/base64Binary`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/base64Binary`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(typeof v2 === "string" || v2 === null)) {
-            const n3 = e.length;
-            if (!(typeof v2 === "string")) typeProblem(e, `${p}/base64Binary/${i1}`, "string");
-            if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/base64Binary/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/base64Binary/${i1}`);
-              }
-            }
+            typeProblem(e, `${p}/base64Binary/${i1}`, "string");
+            typeProblem(e, `${p}/base64Binary/${i1}`, "null");
+            anyOfProblem(e, `${p}/base64Binary/${i1}`);
           }
         }
       } else typeProblem(e, `${p}/base64Binary`, "array");
@@ -238,69 +182,42 @@ function checkSignDocuments(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkArrayOfbase64Binary(v0, `${p}/documents`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/documents`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/documents`);
-          }
+          typeProblem(e, `${p}/documents`, "null");
+          anyOfProblem(e, `${p}/documents`);
         }
       }
     }
-    const v3 = d.signatureType;
+    const v2 = d.signatureType;
+    if (v2 !== undefined) {
+      checkSignatureType(v2, `${p}/signatureType`, e);
+    }
+    const v3 = d.certificateID;
     if (v3 !== undefined) {
-      checkSignatureType(v3, `${p}/signatureType`, e);
-    }
-    const v4 = d.certificateID;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
         typeProblem(e, `${p}/certificateID`, "integer");
-      if (typeof v4 === "number") {
-        if (v4 > 2147483647 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/certificateID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v4 < -2147483648 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/certificateID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v3 === "number") {
+        if (v3 > 2147483647 || Number.isNaN(v3))
+          limitProblem(e, `${p}/certificateID`, "maximum", "<=", 2147483647);
+        if (v3 < -2147483648 || Number.isNaN(v3))
+          limitProblem(e, `${p}/certificateID`, "minimum", ">=", -2147483648);
       }
     }
-    const v5 = d.pinCode;
-    if (v5 !== undefined) {
-      if (!(typeof v5 === "string" || v5 === null)) {
-        const n6 = e.length;
-        if (!(typeof v5 === "string")) typeProblem(e, `${p}/pinCode`, "string");
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/pinCode`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/pinCode`);
-          }
-        }
+    const v4 = d.pinCode;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/pinCode`, "string");
+        typeProblem(e, `${p}/pinCode`, "null");
+        anyOfProblem(e, `${p}/pinCode`);
       }
     }
-    const v8 = d.signatureParams;
-    if (v8 !== undefined) {
-      if (!(v8 === null)) {
-        const n9 = e.length;
-        checkArrayOfKeyValueOfSignatureParamsstring(v8, `${p}/signatureParams`, e);
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/signatureParams`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/signatureParams`);
-          }
+    const v6 = d.signatureParams;
+    if (v6 !== undefined) {
+      if (!(v6 === null)) {
+        const n7 = e.length;
+        checkArrayOfKeyValueOfSignatureParamsstring(v6, `${p}/signatureParams`, e);
+        if (e.length > n7) {
+          typeProblem(e, `${p}/signatureParams`, "null");
+          anyOfProblem(e, `${p}/signatureParams`);
         }
       }
     }
@@ -311,31 +228,17 @@ function checkDSSFault(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.Code;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Code`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Code`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Code`);
-          }
-        }
+        typeProblem(e, `${p}/Code`, "string");
+        typeProblem(e, `${p}/Code`, "null");
+        anyOfProblem(e, `${p}/Code`);
       }
     }
-    const v3 = d.Message;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/Message`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/Message`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/Message`);
-          }
-        }
+    const v2 = d.Message;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/Message`, "string");
+        typeProblem(e, `${p}/Message`, "null");
+        anyOfProblem(e, `${p}/Message`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -345,20 +248,15 @@ function checkArrayOfDSSFault(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.DSSFault;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(e, `${p}/DSSFault`, "minItems", { limit: 1 }, "must NOT have fewer than 1 items");
+        if (v0.length < 1) sizeProblem(e, `${p}/DSSFault`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkDSSFault(v2, `${p}/DSSFault/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/DSSFault/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/DSSFault/${i1}`);
-              }
+              typeProblem(e, `${p}/DSSFault/${i1}`, "null");
+              anyOfProblem(e, `${p}/DSSFault/${i1}`);
             }
           }
         }
@@ -374,27 +272,19 @@ function checkDSSSignDocumentResponse(d: any, p: string, e: CompiledProblems): v
         const n1 = e.length;
         checkArrayOfDSSFault(v0, `${p}/Errors`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Errors`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Errors`);
-          }
+          typeProblem(e, `${p}/Errors`, "null");
+          anyOfProblem(e, `${p}/Errors`);
         }
       }
     }
-    const v3 = d.Results;
-    if (v3 !== undefined) {
-      if (!(v3 === null)) {
-        const n4 = e.length;
-        checkArrayOfbase64Binary(v3, `${p}/Results`, e);
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/Results`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/Results`);
-          }
+    const v2 = d.Results;
+    if (v2 !== undefined) {
+      if (!(v2 === null)) {
+        const n3 = e.length;
+        checkArrayOfbase64Binary(v2, `${p}/Results`, e);
+        if (e.length > n3) {
+          typeProblem(e, `${p}/Results`, "null");
+          anyOfProblem(e, `${p}/Results`);
         }
       }
     }
@@ -408,12 +298,8 @@ function checkSignDocumentsResponse(d: any, p: string, e: CompiledProblems): voi
         const n1 = e.length;
         checkDSSSignDocumentResponse(v0, `${p}/SignDocumentsResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/SignDocumentsResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/SignDocumentsResult`);
-          }
+          typeProblem(e, `${p}/SignDocumentsResult`, "null");
+          anyOfProblem(e, `${p}/SignDocumentsResult`);
         }
       }
     }
@@ -424,34 +310,23 @@ function checkEnhanceSignature(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.document;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/document`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/document`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/document`);
-          }
-        }
+        typeProblem(e, `${p}/document`, "string");
+        typeProblem(e, `${p}/document`, "null");
+        anyOfProblem(e, `${p}/document`);
       }
     }
-    const v3 = d.signatureType;
-    if (v3 !== undefined) {
-      checkSignatureType(v3, `${p}/signatureType`, e);
+    const v2 = d.signatureType;
+    if (v2 !== undefined) {
+      checkSignatureType(v2, `${p}/signatureType`, e);
     }
-    const v4 = d.signatureParams;
-    if (v4 !== undefined) {
-      if (!(v4 === null)) {
-        const n5 = e.length;
-        checkArrayOfKeyValueOfSignatureParamsstring(v4, `${p}/signatureParams`, e);
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/signatureParams`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/signatureParams`);
-          }
+    const v3 = d.signatureParams;
+    if (v3 !== undefined) {
+      if (!(v3 === null)) {
+        const n4 = e.length;
+        checkArrayOfKeyValueOfSignatureParamsstring(v3, `${p}/signatureParams`, e);
+        if (e.length > n4) {
+          typeProblem(e, `${p}/signatureParams`, "null");
+          anyOfProblem(e, `${p}/signatureParams`);
         }
       }
     }
@@ -462,16 +337,9 @@ function checkEnhanceSignatureResponse(d: any, p: string, e: CompiledProblems): 
     const v0 = d.EnhanceSignatureResult;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/EnhanceSignatureResult`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/EnhanceSignatureResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/EnhanceSignatureResult`);
-          }
-        }
+        typeProblem(e, `${p}/EnhanceSignatureResult`, "string");
+        typeProblem(e, `${p}/EnhanceSignatureResult`, "null");
+        anyOfProblem(e, `${p}/EnhanceSignatureResult`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -485,16 +353,9 @@ function checkArrayOfKeyValueOfstringstring(d: any, p: string, e: CompiledProble
     for (const k0 in d) {
       const v1 = d[k0];
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}${pointerStep(k0)}`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}${pointerStep(k0)}`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}${pointerStep(k0)}`);
-          }
-        }
+        typeProblem(e, `${p}${pointerStep(k0)}`, "string");
+        typeProblem(e, `${p}${pointerStep(k0)}`, "null");
+        anyOfProblem(e, `${p}${pointerStep(k0)}`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -504,49 +365,34 @@ function checkEncryptDocument(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.document;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/document`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/document`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/document`);
-          }
-        }
+        typeProblem(e, `${p}/document`, "string");
+        typeProblem(e, `${p}/document`, "null");
+        anyOfProblem(e, `${p}/document`);
       }
     }
-    const v3 = d.encryptionType;
+    const v2 = d.encryptionType;
+    if (v2 !== undefined) {
+      checkEncryptionType(v2, `${p}/encryptionType`, e);
+    }
+    const v3 = d.recipients;
     if (v3 !== undefined) {
-      checkEncryptionType(v3, `${p}/encryptionType`, e);
-    }
-    const v4 = d.recipients;
-    if (v4 !== undefined) {
-      if (!(v4 === null)) {
-        const n5 = e.length;
-        checkArrayOfbase64Binary(v4, `${p}/recipients`, e);
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/recipients`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/recipients`);
-          }
+      if (!(v3 === null)) {
+        const n4 = e.length;
+        checkArrayOfbase64Binary(v3, `${p}/recipients`, e);
+        if (e.length > n4) {
+          typeProblem(e, `${p}/recipients`, "null");
+          anyOfProblem(e, `${p}/recipients`);
         }
       }
     }
-    const v7 = d.additionalParams;
-    if (v7 !== undefined) {
-      if (!(v7 === null)) {
-        const n8 = e.length;
-        checkArrayOfKeyValueOfstringstring(v7, `${p}/additionalParams`, e);
-        if (e.length > n8) {
-          const m9 = e.length;
-          if (!(v7 === null)) typeProblem(e, `${p}/additionalParams`, "null");
-          if (e.length === m9) e.length = n8;
-          else {
-            anyOfProblem(e, `${p}/additionalParams`);
-          }
+    const v5 = d.additionalParams;
+    if (v5 !== undefined) {
+      if (!(v5 === null)) {
+        const n6 = e.length;
+        checkArrayOfKeyValueOfstringstring(v5, `${p}/additionalParams`, e);
+        if (e.length > n6) {
+          typeProblem(e, `${p}/additionalParams`, "null");
+          anyOfProblem(e, `${p}/additionalParams`);
         }
       }
     }
@@ -557,16 +403,9 @@ function checkEncryptDocumentResponse(d: any, p: string, e: CompiledProblems): v
     const v0 = d.EncryptDocumentResult;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/EncryptDocumentResult`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/EncryptDocumentResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/EncryptDocumentResult`);
-          }
-        }
+        typeProblem(e, `${p}/EncryptDocumentResult`, "string");
+        typeProblem(e, `${p}/EncryptDocumentResult`, "null");
+        anyOfProblem(e, `${p}/EncryptDocumentResult`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -576,58 +415,32 @@ function checkDecryptDocument(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.encryptedDocument;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/encryptedDocument`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/encryptedDocument`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/encryptedDocument`);
-          }
-        }
+        typeProblem(e, `${p}/encryptedDocument`, "string");
+        typeProblem(e, `${p}/encryptedDocument`, "null");
+        anyOfProblem(e, `${p}/encryptedDocument`);
       }
     }
-    const v3 = d.encryptionType;
+    const v2 = d.encryptionType;
+    if (v2 !== undefined) {
+      checkEncryptionType(v2, `${p}/encryptionType`, e);
+    }
+    const v3 = d.certificateID;
     if (v3 !== undefined) {
-      checkEncryptionType(v3, `${p}/encryptionType`, e);
-    }
-    const v4 = d.certificateID;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
         typeProblem(e, `${p}/certificateID`, "integer");
-      if (typeof v4 === "number") {
-        if (v4 > 2147483647 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/certificateID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v4 < -2147483648 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/certificateID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v3 === "number") {
+        if (v3 > 2147483647 || Number.isNaN(v3))
+          limitProblem(e, `${p}/certificateID`, "maximum", "<=", 2147483647);
+        if (v3 < -2147483648 || Number.isNaN(v3))
+          limitProblem(e, `${p}/certificateID`, "minimum", ">=", -2147483648);
       }
     }
-    const v5 = d.pinCode;
-    if (v5 !== undefined) {
-      if (!(typeof v5 === "string" || v5 === null)) {
-        const n6 = e.length;
-        if (!(typeof v5 === "string")) typeProblem(e, `${p}/pinCode`, "string");
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/pinCode`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/pinCode`);
-          }
-        }
+    const v4 = d.pinCode;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/pinCode`, "string");
+        typeProblem(e, `${p}/pinCode`, "null");
+        anyOfProblem(e, `${p}/pinCode`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -637,29 +450,16 @@ function checkArrayOfint(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.int;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(e, `${p}/int`, "minItems", { limit: 1 }, "must NOT have fewer than 1 items");
+        if (v0.length < 1) sizeProblem(e, `${p}/int`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(typeof v2 === "number" && !(v2 % 1) && !Number.isNaN(v2)))
             typeProblem(e, `${p}/int/${i1}`, "integer");
           if (typeof v2 === "number") {
             if (v2 > 2147483647 || Number.isNaN(v2))
-              problem(
-                e,
-                `${p}/int/${i1}`,
-                "maximum",
-                { comparison: "<=", limit: 2147483647 },
-                "must be <= 2147483647",
-              );
+              limitProblem(e, `${p}/int/${i1}`, "maximum", "<=", 2147483647);
             if (v2 < -2147483648 || Number.isNaN(v2))
-              problem(
-                e,
-                `${p}/int/${i1}`,
-                "minimum",
-                { comparison: ">=", limit: -2147483648 },
-                "must be >= -2147483648",
-              );
+              limitProblem(e, `${p}/int/${i1}`, "minimum", ">=", -2147483648);
           }
         }
       } else typeProblem(e, `${p}/int`, "array");
@@ -674,28 +474,17 @@ function checkDSSDecryptDocumentResponse(d: any, p: string, e: CompiledProblems)
         const n1 = e.length;
         checkArrayOfint(v0, `${p}/CertificatesIDs`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/CertificatesIDs`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/CertificatesIDs`);
-          }
+          typeProblem(e, `${p}/CertificatesIDs`, "null");
+          anyOfProblem(e, `${p}/CertificatesIDs`);
         }
       }
     }
-    const v3 = d.Result;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/Result`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/Result`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/Result`);
-          }
-        }
+    const v2 = d.Result;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/Result`, "string");
+        typeProblem(e, `${p}/Result`, "null");
+        anyOfProblem(e, `${p}/Result`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -708,12 +497,8 @@ function checkDecryptDocumentResponse(d: any, p: string, e: CompiledProblems): v
         const n1 = e.length;
         checkDSSDecryptDocumentResponse(v0, `${p}/DecryptDocumentResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/DecryptDocumentResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/DecryptDocumentResult`);
-          }
+          typeProblem(e, `${p}/DecryptDocumentResult`, "null");
+          anyOfProblem(e, `${p}/DecryptDocumentResult`);
         }
       }
     }
@@ -741,110 +526,61 @@ function checkRevocationInfo(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.ApproveDate;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/ApproveDate`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/ApproveDate`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/ApproveDate`);
-          }
-        }
+        typeProblem(e, `${p}/ApproveDate`, "string");
+        typeProblem(e, `${p}/ApproveDate`, "null");
+        anyOfProblem(e, `${p}/ApproveDate`);
       }
     }
-    const v3 = d.RequestDate;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/RequestDate`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/RequestDate`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/RequestDate`);
-          }
-        }
+    const v2 = d.RequestDate;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/RequestDate`, "string");
+        typeProblem(e, `${p}/RequestDate`, "null");
+        anyOfProblem(e, `${p}/RequestDate`);
       }
     }
-    const v6 = d.RevocationComments;
+    const v4 = d.RevocationComments;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/RevocationComments`, "string");
+        typeProblem(e, `${p}/RevocationComments`, "null");
+        anyOfProblem(e, `${p}/RevocationComments`);
+      }
+    }
+    const v6 = d.RevocationDate;
     if (v6 !== undefined) {
       if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/RevocationComments`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/RevocationComments`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/RevocationComments`);
-          }
-        }
+        typeProblem(e, `${p}/RevocationDate`, "string");
+        typeProblem(e, `${p}/RevocationDate`, "null");
+        anyOfProblem(e, `${p}/RevocationDate`);
       }
     }
-    const v9 = d.RevocationDate;
+    const v8 = d.RevocationReason;
+    if (v8 !== undefined) {
+      checkCertRevokeReasonEnum(v8, `${p}/RevocationReason`, e);
+    }
+    const v9 = d.SerialNumber;
     if (v9 !== undefined) {
       if (!(typeof v9 === "string" || v9 === null)) {
-        const n10 = e.length;
-        if (!(typeof v9 === "string")) typeProblem(e, `${p}/RevocationDate`, "string");
-        if (e.length > n10) {
-          const m11 = e.length;
-          if (!(v9 === null)) typeProblem(e, `${p}/RevocationDate`, "null");
-          if (e.length === m11) e.length = n10;
-          else {
-            anyOfProblem(e, `${p}/RevocationDate`);
-          }
-        }
+        typeProblem(e, `${p}/SerialNumber`, "string");
+        typeProblem(e, `${p}/SerialNumber`, "null");
+        anyOfProblem(e, `${p}/SerialNumber`);
       }
     }
-    const v12 = d.RevocationReason;
-    if (v12 !== undefined) {
-      checkCertRevokeReasonEnum(v12, `${p}/RevocationReason`, e);
+    const v11 = d.UnholdAction;
+    if (v11 !== undefined) {
+      if (!(typeof v11 === "string" || v11 === null)) {
+        typeProblem(e, `${p}/UnholdAction`, "string");
+        typeProblem(e, `${p}/UnholdAction`, "null");
+        anyOfProblem(e, `${p}/UnholdAction`);
+      }
     }
-    const v13 = d.SerialNumber;
+    const v13 = d.UnholdDate;
     if (v13 !== undefined) {
       if (!(typeof v13 === "string" || v13 === null)) {
-        const n14 = e.length;
-        if (!(typeof v13 === "string")) typeProblem(e, `${p}/SerialNumber`, "string");
-        if (e.length > n14) {
-          const m15 = e.length;
-          if (!(v13 === null)) typeProblem(e, `${p}/SerialNumber`, "null");
-          if (e.length === m15) e.length = n14;
-          else {
-            anyOfProblem(e, `${p}/SerialNumber`);
-          }
-        }
-      }
-    }
-    const v16 = d.UnholdAction;
-    if (v16 !== undefined) {
-      if (!(typeof v16 === "string" || v16 === null)) {
-        const n17 = e.length;
-        if (!(typeof v16 === "string")) typeProblem(e, `${p}/UnholdAction`, "string");
-        if (e.length > n17) {
-          const m18 = e.length;
-          if (!(v16 === null)) typeProblem(e, `${p}/UnholdAction`, "null");
-          if (e.length === m18) e.length = n17;
-          else {
-            anyOfProblem(e, `${p}/UnholdAction`);
-          }
-        }
-      }
-    }
-    const v19 = d.UnholdDate;
-    if (v19 !== undefined) {
-      if (!(typeof v19 === "string" || v19 === null)) {
-        const n20 = e.length;
-        if (!(typeof v19 === "string")) typeProblem(e, `${p}/UnholdDate`, "string");
-        if (e.length > n20) {
-          const m21 = e.length;
-          if (!(v19 === null)) typeProblem(e, `${p}/UnholdDate`, "null");
-          if (e.length === m21) e.length = n20;
-          else {
-            anyOfProblem(e, `${p}/UnholdDate`);
-          }
-        }
+        typeProblem(e, `${p}/UnholdDate`, "string");
+        typeProblem(e, `${p}/UnholdDate`, "null");
+        anyOfProblem(e, `${p}/UnholdDate`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -861,56 +597,33 @@ function checkCertificateStatus(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/ActiveCertId`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/ActiveCertId`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/ActiveCertId`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/ActiveCertId`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/ActiveCertId`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.PinCode;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/PinCode`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/PinCode`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/PinCode`);
-          }
+        typeProblem(e, `${p}/PinCode`, "string");
+        typeProblem(e, `${p}/PinCode`, "null");
+        anyOfProblem(e, `${p}/PinCode`);
+      }
+    }
+    const v3 = d.RevocationInfo;
+    if (v3 !== undefined) {
+      if (!(v3 === null)) {
+        const n4 = e.length;
+        checkRevocationInfo(v3, `${p}/RevocationInfo`, e);
+        if (e.length > n4) {
+          typeProblem(e, `${p}/RevocationInfo`, "null");
+          anyOfProblem(e, `${p}/RevocationInfo`);
         }
       }
     }
-    const v4 = d.RevocationInfo;
-    if (v4 !== undefined) {
-      if (!(v4 === null)) {
-        const n5 = e.length;
-        checkRevocationInfo(v4, `${p}/RevocationInfo`, e);
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/RevocationInfo`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/RevocationInfo`);
-          }
-        }
-      }
-    }
-    const v7 = d.Value;
-    if (v7 !== undefined) {
-      checkDSSCertificateStatusEnum(v7, `${p}/Value`, e);
+    const v5 = d.Value;
+    if (v5 !== undefined) {
+      checkDSSCertificateStatusEnum(v5, `${p}/Value`, e);
     }
   } else typeProblem(e, p, "object");
 }
@@ -922,92 +635,50 @@ function checkDSSCertificate(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/CertificateAuthorityID`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/CertificateAuthorityID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/CertificateAuthorityID`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/CertificateAuthorityID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/CertificateAuthorityID`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.CertificateBase64;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/CertificateBase64`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/CertificateBase64`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/CertificateBase64`);
-          }
-        }
+        typeProblem(e, `${p}/CertificateBase64`, "string");
+        typeProblem(e, `${p}/CertificateBase64`, "null");
+        anyOfProblem(e, `${p}/CertificateBase64`);
       }
     }
-    const v4 = d.DName;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/DName`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/DName`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/DName`);
-          }
-        }
+    const v3 = d.DName;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        typeProblem(e, `${p}/DName`, "string");
+        typeProblem(e, `${p}/DName`, "null");
+        anyOfProblem(e, `${p}/DName`);
       }
     }
-    const v7 = d.ID;
-    if (v7 !== undefined) {
-      if (!(typeof v7 === "number" && !(v7 % 1) && !Number.isNaN(v7)))
+    const v5 = d.ID;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
         typeProblem(e, `${p}/ID`, "integer");
-      if (typeof v7 === "number") {
-        if (v7 > 2147483647 || Number.isNaN(v7))
-          problem(
-            e,
-            `${p}/ID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v7 < -2147483648 || Number.isNaN(v7))
-          problem(
-            e,
-            `${p}/ID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v5 === "number") {
+        if (v5 > 2147483647 || Number.isNaN(v5))
+          limitProblem(e, `${p}/ID`, "maximum", "<=", 2147483647);
+        if (v5 < -2147483648 || Number.isNaN(v5))
+          limitProblem(e, `${p}/ID`, "minimum", ">=", -2147483648);
       }
     }
-    const v8 = d.IsDefault;
-    if (v8 !== undefined) {
-      if (!(typeof v8 === "boolean")) typeProblem(e, `${p}/IsDefault`, "boolean");
+    const v6 = d.IsDefault;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "boolean")) typeProblem(e, `${p}/IsDefault`, "boolean");
     }
-    const v9 = d.Status;
-    if (v9 !== undefined) {
-      if (!(v9 === null)) {
-        const n10 = e.length;
-        checkCertificateStatus(v9, `${p}/Status`, e);
-        if (e.length > n10) {
-          const m11 = e.length;
-          if (!(v9 === null)) typeProblem(e, `${p}/Status`, "null");
-          if (e.length === m11) e.length = n10;
-          else {
-            anyOfProblem(e, `${p}/Status`);
-          }
+    const v7 = d.Status;
+    if (v7 !== undefined) {
+      if (!(v7 === null)) {
+        const n8 = e.length;
+        checkCertificateStatus(v7, `${p}/Status`, e);
+        if (e.length > n8) {
+          typeProblem(e, `${p}/Status`, "null");
+          anyOfProblem(e, `${p}/Status`);
         }
       }
     }
@@ -1018,26 +689,15 @@ function checkArrayOfDSSCertificate(d: any, p: string, e: CompiledProblems): voi
     const v0 = d.DSSCertificate;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/DSSCertificate`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/DSSCertificate`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkDSSCertificate(v2, `${p}/DSSCertificate/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/DSSCertificate/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/DSSCertificate/${i1}`);
-              }
+              typeProblem(e, `${p}/DSSCertificate/${i1}`, "null");
+              anyOfProblem(e, `${p}/DSSCertificate/${i1}`);
             }
           }
         }
@@ -1053,12 +713,8 @@ function checkGetCertificatesResponse(d: any, p: string, e: CompiledProblems): v
         const n1 = e.length;
         checkArrayOfDSSCertificate(v0, `${p}/GetCertificatesResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetCertificatesResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetCertificatesResult`);
-          }
+          typeProblem(e, `${p}/GetCertificatesResult`, "null");
+          anyOfProblem(e, `${p}/GetCertificatesResult`);
         }
       }
     }
@@ -1072,21 +728,9 @@ function checkGetCertificate(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/id`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/id`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/id`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1099,12 +743,8 @@ function checkGetCertificateResponse(d: any, p: string, e: CompiledProblems): vo
         const n1 = e.length;
         checkDSSCertificate(v0, `${p}/GetCertificateResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetCertificateResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetCertificateResult`);
-          }
+          typeProblem(e, `${p}/GetCertificateResult`, "null");
+          anyOfProblem(e, `${p}/GetCertificateResult`);
         }
       }
     }
@@ -1122,21 +762,9 @@ function checkGetCertificateContent(d: any, p: string, e: CompiledProblems): voi
         typeProblem(e, `${p}/id`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/id`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/id`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.format;
@@ -1150,16 +778,9 @@ function checkGetCertificateContentResponse(d: any, p: string, e: CompiledProble
     const v0 = d.GetCertificateContentResult;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/GetCertificateContentResult`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetCertificateContentResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetCertificateContentResult`);
-          }
-        }
+        typeProblem(e, `${p}/GetCertificateContentResult`, "string");
+        typeProblem(e, `${p}/GetCertificateContentResult`, "null");
+        anyOfProblem(e, `${p}/GetCertificateContentResult`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1184,21 +805,9 @@ function checkSetCertificateProperty(d: any, p: string, e: CompiledProblems): vo
         typeProblem(e, `${p}/id`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/id`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/id`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.property;
@@ -1207,12 +816,8 @@ function checkSetCertificateProperty(d: any, p: string, e: CompiledProblems): vo
         const n2 = e.length;
         checkCertificateProperty(v1, `${p}/property`, e);
         if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/property`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/property`);
-          }
+          typeProblem(e, `${p}/property`, "null");
+          anyOfProblem(e, `${p}/property`);
         }
       }
     }
@@ -1236,31 +841,17 @@ function checkInstallCertificateBase64(d: any, p: string, e: CompiledProblems): 
     const v0 = d.base64Certificate;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/base64Certificate`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/base64Certificate`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/base64Certificate`);
-          }
-        }
+        typeProblem(e, `${p}/base64Certificate`, "string");
+        typeProblem(e, `${p}/base64Certificate`, "null");
+        anyOfProblem(e, `${p}/base64Certificate`);
       }
     }
-    const v3 = d.pinCode;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/pinCode`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/pinCode`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/pinCode`);
-          }
-        }
+    const v2 = d.pinCode;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/pinCode`, "string");
+        typeProblem(e, `${p}/pinCode`, "null");
+        anyOfProblem(e, `${p}/pinCode`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1273,12 +864,8 @@ function checkInstallCertificateBase64Response(d: any, p: string, e: CompiledPro
         const n1 = e.length;
         checkDSSCertificate(v0, `${p}/InstallCertificateBase64Result`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/InstallCertificateBase64Result`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/InstallCertificateBase64Result`);
-          }
+          typeProblem(e, `${p}/InstallCertificateBase64Result`, "null");
+          anyOfProblem(e, `${p}/InstallCertificateBase64Result`);
         }
       }
     }
@@ -1289,31 +876,17 @@ function checkInstallCertificateDer(d: any, p: string, e: CompiledProblems): voi
     const v0 = d.binaryCertificate;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/binaryCertificate`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/binaryCertificate`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/binaryCertificate`);
-          }
-        }
+        typeProblem(e, `${p}/binaryCertificate`, "string");
+        typeProblem(e, `${p}/binaryCertificate`, "null");
+        anyOfProblem(e, `${p}/binaryCertificate`);
       }
     }
-    const v3 = d.pinCode;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/pinCode`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/pinCode`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/pinCode`);
-          }
-        }
+    const v2 = d.pinCode;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/pinCode`, "string");
+        typeProblem(e, `${p}/pinCode`, "null");
+        anyOfProblem(e, `${p}/pinCode`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1326,12 +899,8 @@ function checkInstallCertificateDerResponse(d: any, p: string, e: CompiledProble
         const n1 = e.length;
         checkDSSCertificate(v0, `${p}/InstallCertificateDerResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/InstallCertificateDerResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/InstallCertificateDerResult`);
-          }
+          typeProblem(e, `${p}/InstallCertificateDerResult`, "null");
+          anyOfProblem(e, `${p}/InstallCertificateDerResult`);
         }
       }
     }
@@ -1345,21 +914,9 @@ function checkDeleteCertificate(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/id`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/id`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/id`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1403,153 +960,82 @@ function checkDSSCertRequest(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.Base64Request;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Base64Request`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Base64Request`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Base64Request`);
-          }
-        }
+        typeProblem(e, `${p}/Base64Request`, "string");
+        typeProblem(e, `${p}/Base64Request`, "null");
+        anyOfProblem(e, `${p}/Base64Request`);
       }
     }
-    const v3 = d.CADisplayName;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/CADisplayName`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/CADisplayName`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/CADisplayName`);
-          }
-        }
+    const v2 = d.CADisplayName;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/CADisplayName`, "string");
+        typeProblem(e, `${p}/CADisplayName`, "null");
+        anyOfProblem(e, `${p}/CADisplayName`);
       }
     }
-    const v6 = d.CARequestID;
+    const v4 = d.CARequestID;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/CARequestID`, "string");
+        typeProblem(e, `${p}/CARequestID`, "null");
+        anyOfProblem(e, `${p}/CARequestID`);
+      }
+    }
+    const v6 = d.CertificateAuthorityID;
     if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/CARequestID`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/CARequestID`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/CARequestID`);
-          }
-        }
-      }
-    }
-    const v9 = d.CertificateAuthorityID;
-    if (v9 !== undefined) {
-      if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
+      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
         typeProblem(e, `${p}/CertificateAuthorityID`, "integer");
-      if (typeof v9 === "number") {
-        if (v9 > 2147483647 || Number.isNaN(v9))
-          problem(
-            e,
-            `${p}/CertificateAuthorityID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v9 < -2147483648 || Number.isNaN(v9))
-          problem(
-            e,
-            `${p}/CertificateAuthorityID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v6 === "number") {
+        if (v6 > 2147483647 || Number.isNaN(v6))
+          limitProblem(e, `${p}/CertificateAuthorityID`, "maximum", "<=", 2147483647);
+        if (v6 < -2147483648 || Number.isNaN(v6))
+          limitProblem(e, `${p}/CertificateAuthorityID`, "minimum", ">=", -2147483648);
       }
     }
-    const v10 = d.CertificateID;
+    const v7 = d.CertificateID;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "number" && !(v7 % 1) && !Number.isNaN(v7)))
+        typeProblem(e, `${p}/CertificateID`, "integer");
+      if (typeof v7 === "number") {
+        if (v7 > 2147483647 || Number.isNaN(v7))
+          limitProblem(e, `${p}/CertificateID`, "maximum", "<=", 2147483647);
+        if (v7 < -2147483648 || Number.isNaN(v7))
+          limitProblem(e, `${p}/CertificateID`, "minimum", ">=", -2147483648);
+      }
+    }
+    const v8 = d.DistName;
+    if (v8 !== undefined) {
+      if (!(typeof v8 === "string" || v8 === null)) {
+        typeProblem(e, `${p}/DistName`, "string");
+        typeProblem(e, `${p}/DistName`, "null");
+        anyOfProblem(e, `${p}/DistName`);
+      }
+    }
+    const v10 = d.ID;
     if (v10 !== undefined) {
       if (!(typeof v10 === "number" && !(v10 % 1) && !Number.isNaN(v10)))
-        typeProblem(e, `${p}/CertificateID`, "integer");
+        typeProblem(e, `${p}/ID`, "integer");
       if (typeof v10 === "number") {
         if (v10 > 2147483647 || Number.isNaN(v10))
-          problem(
-            e,
-            `${p}/CertificateID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/ID`, "maximum", "<=", 2147483647);
         if (v10 < -2147483648 || Number.isNaN(v10))
-          problem(
-            e,
-            `${p}/CertificateID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/ID`, "minimum", ">=", -2147483648);
       }
     }
-    const v11 = d.DistName;
+    const v11 = d.RequestType;
     if (v11 !== undefined) {
-      if (!(typeof v11 === "string" || v11 === null)) {
-        const n12 = e.length;
-        if (!(typeof v11 === "string")) typeProblem(e, `${p}/DistName`, "string");
-        if (e.length > n12) {
-          const m13 = e.length;
-          if (!(v11 === null)) typeProblem(e, `${p}/DistName`, "null");
-          if (e.length === m13) e.length = n12;
-          else {
-            anyOfProblem(e, `${p}/DistName`);
-          }
-        }
-      }
+      checkCARequestTypeEnum(v11, `${p}/RequestType`, e);
     }
-    const v14 = d.ID;
-    if (v14 !== undefined) {
-      if (!(typeof v14 === "number" && !(v14 % 1) && !Number.isNaN(v14)))
-        typeProblem(e, `${p}/ID`, "integer");
-      if (typeof v14 === "number") {
-        if (v14 > 2147483647 || Number.isNaN(v14))
-          problem(
-            e,
-            `${p}/ID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v14 < -2147483648 || Number.isNaN(v14))
-          problem(
-            e,
-            `${p}/ID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
-      }
+    const v12 = d.Status;
+    if (v12 !== undefined) {
+      checkDSSRequestStatusEnum(v12, `${p}/Status`, e);
     }
-    const v15 = d.RequestType;
-    if (v15 !== undefined) {
-      checkCARequestTypeEnum(v15, `${p}/RequestType`, e);
-    }
-    const v16 = d.Status;
-    if (v16 !== undefined) {
-      checkDSSRequestStatusEnum(v16, `${p}/Status`, e);
-    }
-    const v17 = d.Subject;
-    if (v17 !== undefined) {
-      if (!(typeof v17 === "string" || v17 === null)) {
-        const n18 = e.length;
-        if (!(typeof v17 === "string")) typeProblem(e, `${p}/Subject`, "string");
-        if (e.length > n18) {
-          const m19 = e.length;
-          if (!(v17 === null)) typeProblem(e, `${p}/Subject`, "null");
-          if (e.length === m19) e.length = n18;
-          else {
-            anyOfProblem(e, `${p}/Subject`);
-          }
-        }
+    const v13 = d.Subject;
+    if (v13 !== undefined) {
+      if (!(typeof v13 === "string" || v13 === null)) {
+        typeProblem(e, `${p}/Subject`, "string");
+        typeProblem(e, `${p}/Subject`, "null");
+        anyOfProblem(e, `${p}/Subject`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1559,26 +1045,15 @@ function checkArrayOfDSSCertRequest(d: any, p: string, e: CompiledProblems): voi
     const v0 = d.DSSCertRequest;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/DSSCertRequest`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/DSSCertRequest`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkDSSCertRequest(v2, `${p}/DSSCertRequest/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/DSSCertRequest/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/DSSCertRequest/${i1}`);
-              }
+              typeProblem(e, `${p}/DSSCertRequest/${i1}`, "null");
+              anyOfProblem(e, `${p}/DSSCertRequest/${i1}`);
             }
           }
         }
@@ -1594,12 +1069,8 @@ function checkGetRequestsResponse(d: any, p: string, e: CompiledProblems): void 
         const n1 = e.length;
         checkArrayOfDSSCertRequest(v0, `${p}/GetRequestsResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetRequestsResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetRequestsResult`);
-          }
+          typeProblem(e, `${p}/GetRequestsResult`, "null");
+          anyOfProblem(e, `${p}/GetRequestsResult`);
         }
       }
     }
@@ -1613,21 +1084,9 @@ function checkGetRequest(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/id`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/id`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/id`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1640,12 +1099,8 @@ function checkGetRequestResponse(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkDSSCertRequest(v0, `${p}/GetRequestResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetRequestResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetRequestResult`);
-          }
+          typeProblem(e, `${p}/GetRequestResult`, "null");
+          anyOfProblem(e, `${p}/GetRequestResult`);
         }
       }
     }
@@ -1659,21 +1114,9 @@ function checkDeleteRequest(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/id`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/id`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/id`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/id`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1696,69 +1139,36 @@ function checkCreateRequest(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.dName;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/dName`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/dName`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/dName`);
-          }
-        }
+        typeProblem(e, `${p}/dName`, "string");
+        typeProblem(e, `${p}/dName`, "null");
+        anyOfProblem(e, `${p}/dName`);
       }
     }
-    const v3 = d.eKU;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/eKU`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/eKU`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/eKU`);
-          }
-        }
+    const v2 = d.eKU;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/eKU`, "string");
+        typeProblem(e, `${p}/eKU`, "null");
+        anyOfProblem(e, `${p}/eKU`);
       }
     }
-    const v6 = d.pinCode;
+    const v4 = d.pinCode;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/pinCode`, "string");
+        typeProblem(e, `${p}/pinCode`, "null");
+        anyOfProblem(e, `${p}/pinCode`);
+      }
+    }
+    const v6 = d.caId;
     if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/pinCode`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/pinCode`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/pinCode`);
-          }
-        }
-      }
-    }
-    const v9 = d.caId;
-    if (v9 !== undefined) {
-      if (!(typeof v9 === "number" && !(v9 % 1) && !Number.isNaN(v9)))
+      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
         typeProblem(e, `${p}/caId`, "integer");
-      if (typeof v9 === "number") {
-        if (v9 > 2147483647 || Number.isNaN(v9))
-          problem(
-            e,
-            `${p}/caId`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v9 < -2147483648 || Number.isNaN(v9))
-          problem(
-            e,
-            `${p}/caId`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v6 === "number") {
+        if (v6 > 2147483647 || Number.isNaN(v6))
+          limitProblem(e, `${p}/caId`, "maximum", "<=", 2147483647);
+        if (v6 < -2147483648 || Number.isNaN(v6))
+          limitProblem(e, `${p}/caId`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1771,21 +1181,9 @@ function checkCreateRequestResponse(d: any, p: string, e: CompiledProblems): voi
         typeProblem(e, `${p}/CreateRequestResult`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/CreateRequestResult`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/CreateRequestResult`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/CreateRequestResult`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/CreateRequestResult`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1804,16 +1202,9 @@ function checkArrayOfKeyValueOfRequestParamsstring(d: any, p: string, e: Compile
     for (const k2 in d) {
       const v3 = d[k2];
       if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}${pointerStep(k2)}`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}${pointerStep(k2)}`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}${pointerStep(k2)}`);
-          }
-        }
+        typeProblem(e, `${p}${pointerStep(k2)}`, "string");
+        typeProblem(e, `${p}${pointerStep(k2)}`, "null");
+        anyOfProblem(e, `${p}${pointerStep(k2)}`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1823,68 +1214,38 @@ function checkCreateRequestEx(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.dName;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/dName`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/dName`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/dName`);
-          }
-        }
+        typeProblem(e, `${p}/dName`, "string");
+        typeProblem(e, `${p}/dName`, "null");
+        anyOfProblem(e, `${p}/dName`);
       }
     }
-    const v3 = d.pinCode;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/pinCode`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/pinCode`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/pinCode`);
-          }
-        }
+    const v2 = d.pinCode;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/pinCode`, "string");
+        typeProblem(e, `${p}/pinCode`, "null");
+        anyOfProblem(e, `${p}/pinCode`);
       }
     }
-    const v6 = d.caId;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
+    const v4 = d.caId;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
         typeProblem(e, `${p}/caId`, "integer");
-      if (typeof v6 === "number") {
-        if (v6 > 2147483647 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/caId`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v6 < -2147483648 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/caId`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v4 === "number") {
+        if (v4 > 2147483647 || Number.isNaN(v4))
+          limitProblem(e, `${p}/caId`, "maximum", "<=", 2147483647);
+        if (v4 < -2147483648 || Number.isNaN(v4))
+          limitProblem(e, `${p}/caId`, "minimum", ">=", -2147483648);
       }
     }
-    const v7 = d.requestParams;
-    if (v7 !== undefined) {
-      if (!(v7 === null)) {
-        const n8 = e.length;
-        checkArrayOfKeyValueOfRequestParamsstring(v7, `${p}/requestParams`, e);
-        if (e.length > n8) {
-          const m9 = e.length;
-          if (!(v7 === null)) typeProblem(e, `${p}/requestParams`, "null");
-          if (e.length === m9) e.length = n8;
-          else {
-            anyOfProblem(e, `${p}/requestParams`);
-          }
+    const v5 = d.requestParams;
+    if (v5 !== undefined) {
+      if (!(v5 === null)) {
+        const n6 = e.length;
+        checkArrayOfKeyValueOfRequestParamsstring(v5, `${p}/requestParams`, e);
+        if (e.length > n6) {
+          typeProblem(e, `${p}/requestParams`, "null");
+          anyOfProblem(e, `${p}/requestParams`);
         }
       }
     }
@@ -1898,21 +1259,9 @@ function checkCreateRequestExResponse(d: any, p: string, e: CompiledProblems): v
         typeProblem(e, `${p}/CreateRequestExResult`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/CreateRequestExResult`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/CreateRequestExResult`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/CreateRequestExResult`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/CreateRequestExResult`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1922,48 +1271,29 @@ function checkGetRequestContent(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.id;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/id`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/id`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/id`);
-          }
-        }
+        typeProblem(e, `${p}/id`, "string");
+        typeProblem(e, `${p}/id`, "null");
+        anyOfProblem(e, `${p}/id`);
       }
     }
-    const v3 = d.requestType;
+    const v2 = d.requestType;
+    if (v2 !== undefined) {
+      checkCARequestTypeEnum(v2, `${p}/requestType`, e);
+    }
+    const v3 = d.caId;
     if (v3 !== undefined) {
-      checkCARequestTypeEnum(v3, `${p}/requestType`, e);
-    }
-    const v4 = d.caId;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "number" && !(v4 % 1) && !Number.isNaN(v4)))
+      if (!(typeof v3 === "number" && !(v3 % 1) && !Number.isNaN(v3)))
         typeProblem(e, `${p}/caId`, "integer");
-      if (typeof v4 === "number") {
-        if (v4 > 2147483647 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/caId`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v4 < -2147483648 || Number.isNaN(v4))
-          problem(
-            e,
-            `${p}/caId`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v3 === "number") {
+        if (v3 > 2147483647 || Number.isNaN(v3))
+          limitProblem(e, `${p}/caId`, "maximum", "<=", 2147483647);
+        if (v3 < -2147483648 || Number.isNaN(v3))
+          limitProblem(e, `${p}/caId`, "minimum", ">=", -2147483648);
       }
     }
-    const v5 = d.format;
-    if (v5 !== undefined) {
-      checkDSSCertificateFormat(v5, `${p}/format`, e);
+    const v4 = d.format;
+    if (v4 !== undefined) {
+      checkDSSCertificateFormat(v4, `${p}/format`, e);
     }
   } else typeProblem(e, p, "object");
 }
@@ -1972,16 +1302,9 @@ function checkGetRequestContentResponse(d: any, p: string, e: CompiledProblems):
     const v0 = d.GetRequestContentResult;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/GetRequestContentResult`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetRequestContentResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetRequestContentResult`);
-          }
-        }
+        typeProblem(e, `${p}/GetRequestContentResult`, "string");
+        typeProblem(e, `${p}/GetRequestContentResult`, "null");
+        anyOfProblem(e, `${p}/GetRequestContentResult`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -1994,21 +1317,9 @@ function checkGetRevokeRequests(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/certId`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/certId`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/certId`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/certId`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/certId`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2018,72 +1329,42 @@ function checkDSSRevRequest(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.Base64Request;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Base64Request`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Base64Request`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Base64Request`);
-          }
-        }
+        typeProblem(e, `${p}/Base64Request`, "string");
+        typeProblem(e, `${p}/Base64Request`, "null");
+        anyOfProblem(e, `${p}/Base64Request`);
       }
     }
-    const v3 = d.ID;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/ID`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/ID`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/ID`);
-          }
-        }
+    const v2 = d.ID;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/ID`, "string");
+        typeProblem(e, `${p}/ID`, "null");
+        anyOfProblem(e, `${p}/ID`);
       }
     }
-    const v6 = d.Status;
-    if (v6 !== undefined) {
-      checkDSSRequestStatusEnum(v6, `${p}/Status`, e);
+    const v4 = d.Status;
+    if (v4 !== undefined) {
+      checkDSSRequestStatusEnum(v4, `${p}/Status`, e);
     }
-    const v7 = d.caID;
-    if (v7 !== undefined) {
-      if (!(typeof v7 === "number" && !(v7 % 1) && !Number.isNaN(v7)))
+    const v5 = d.caID;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
         typeProblem(e, `${p}/caID`, "integer");
-      if (typeof v7 === "number") {
-        if (v7 > 2147483647 || Number.isNaN(v7))
-          problem(
-            e,
-            `${p}/caID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v7 < -2147483648 || Number.isNaN(v7))
-          problem(
-            e,
-            `${p}/caID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v5 === "number") {
+        if (v5 > 2147483647 || Number.isNaN(v5))
+          limitProblem(e, `${p}/caID`, "maximum", "<=", 2147483647);
+        if (v5 < -2147483648 || Number.isNaN(v5))
+          limitProblem(e, `${p}/caID`, "minimum", ">=", -2147483648);
       }
     }
-    const v8 = d.revInfo;
-    if (v8 !== undefined) {
-      if (!(v8 === null)) {
-        const n9 = e.length;
-        checkRevocationInfo(v8, `${p}/revInfo`, e);
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/revInfo`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/revInfo`);
-          }
+    const v6 = d.revInfo;
+    if (v6 !== undefined) {
+      if (!(v6 === null)) {
+        const n7 = e.length;
+        checkRevocationInfo(v6, `${p}/revInfo`, e);
+        if (e.length > n7) {
+          typeProblem(e, `${p}/revInfo`, "null");
+          anyOfProblem(e, `${p}/revInfo`);
         }
       }
     }
@@ -2094,26 +1375,15 @@ function checkArrayOfDSSRevRequest(d: any, p: string, e: CompiledProblems): void
     const v0 = d.DSSRevRequest;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/DSSRevRequest`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/DSSRevRequest`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkDSSRevRequest(v2, `${p}/DSSRevRequest/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/DSSRevRequest/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/DSSRevRequest/${i1}`);
-              }
+              typeProblem(e, `${p}/DSSRevRequest/${i1}`, "null");
+              anyOfProblem(e, `${p}/DSSRevRequest/${i1}`);
             }
           }
         }
@@ -2129,12 +1399,8 @@ function checkGetRevokeRequestsResponse(d: any, p: string, e: CompiledProblems):
         const n1 = e.length;
         checkArrayOfDSSRevRequest(v0, `${p}/GetRevokeRequestsResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetRevokeRequestsResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetRevokeRequestsResult`);
-          }
+          typeProblem(e, `${p}/GetRevokeRequestsResult`, "null");
+          anyOfProblem(e, `${p}/GetRevokeRequestsResult`);
         }
       }
     }
@@ -2148,60 +1414,34 @@ function checkRequestStatus(d: any, p: string, e: CompiledProblems): void {
         typeProblem(e, `${p}/CertificateAuthorityID`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/CertificateAuthorityID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/CertificateAuthorityID`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/CertificateAuthorityID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/CertificateAuthorityID`, "minimum", ">=", -2147483648);
       }
     }
     const v1 = d.Comment;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/Comment`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/Comment`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/Comment`);
-          }
-        }
+        typeProblem(e, `${p}/Comment`, "string");
+        typeProblem(e, `${p}/Comment`, "null");
+        anyOfProblem(e, `${p}/Comment`);
       }
     }
-    const v4 = d.ID;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/ID`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/ID`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/ID`);
-          }
-        }
+    const v3 = d.ID;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        typeProblem(e, `${p}/ID`, "string");
+        typeProblem(e, `${p}/ID`, "null");
+        anyOfProblem(e, `${p}/ID`);
       }
     }
-    const v7 = d.Status;
-    if (v7 !== undefined) {
-      checkDSSRequestStatusEnum(v7, `${p}/Status`, e);
+    const v5 = d.Status;
+    if (v5 !== undefined) {
+      checkDSSRequestStatusEnum(v5, `${p}/Status`, e);
     }
-    const v8 = d.Type;
-    if (v8 !== undefined) {
-      checkCARequestTypeEnum(v8, `${p}/Type`, e);
+    const v6 = d.Type;
+    if (v6 !== undefined) {
+      checkCARequestTypeEnum(v6, `${p}/Type`, e);
     }
   } else typeProblem(e, p, "object");
 }
@@ -2213,12 +1453,8 @@ function checkSetRequestStatus(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkRequestStatus(v0, `${p}/status`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/status`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/status`);
-          }
+          typeProblem(e, `${p}/status`, "null");
+          anyOfProblem(e, `${p}/status`);
         }
       }
     }
@@ -2258,21 +1494,9 @@ function checkGetTransactionIDResponse(d: any, p: string, e: CompiledProblems): 
         typeProblem(e, `${p}/GetTransactionIDResult`, "integer");
       if (typeof v0 === "number") {
         if (v0 > 2147483647 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/GetTransactionIDResult`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
+          limitProblem(e, `${p}/GetTransactionIDResult`, "maximum", "<=", 2147483647);
         if (v0 < -2147483648 || Number.isNaN(v0))
-          problem(
-            e,
-            `${p}/GetTransactionIDResult`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+          limitProblem(e, `${p}/GetTransactionIDResult`, "minimum", ">=", -2147483648);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2303,35 +1527,21 @@ function checkDSSAction(d: any, p: string, e: CompiledProblems): void {
     const v1 = d.DisplayName;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/DisplayName`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/DisplayName`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/DisplayName`);
-          }
-        }
+        typeProblem(e, `${p}/DisplayName`, "string");
+        typeProblem(e, `${p}/DisplayName`, "null");
+        anyOfProblem(e, `${p}/DisplayName`);
       }
     }
-    const v4 = d.MfaRequired;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "boolean")) typeProblem(e, `${p}/MfaRequired`, "boolean");
+    const v3 = d.MfaRequired;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "boolean")) typeProblem(e, `${p}/MfaRequired`, "boolean");
     }
-    const v5 = d.Uri;
-    if (v5 !== undefined) {
-      if (!(typeof v5 === "string" || v5 === null)) {
-        const n6 = e.length;
-        if (!(typeof v5 === "string")) typeProblem(e, `${p}/Uri`, "string");
-        if (e.length > n6) {
-          const m7 = e.length;
-          if (!(v5 === null)) typeProblem(e, `${p}/Uri`, "null");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/Uri`);
-          }
-        }
+    const v4 = d.Uri;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/Uri`, "string");
+        typeProblem(e, `${p}/Uri`, "null");
+        anyOfProblem(e, `${p}/Uri`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2341,26 +1551,15 @@ function checkArrayOfDSSAction(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.DSSAction;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/DSSAction`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/DSSAction`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkDSSAction(v2, `${p}/DSSAction/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/DSSAction/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/DSSAction/${i1}`);
-              }
+              typeProblem(e, `${p}/DSSAction/${i1}`, "null");
+              anyOfProblem(e, `${p}/DSSAction/${i1}`);
             }
           }
         }
@@ -2373,14 +1572,7 @@ function checkArrayOfSignatureType(d: any, p: string, e: CompiledProblems): void
     const v0 = d.SignatureType;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/SignatureType`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/SignatureType`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           checkSignatureType(v2, `${p}/SignatureType/${i1}`, e);
@@ -2398,21 +1590,13 @@ function checkArrayOfstring(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.string;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(e, `${p}/string`, "minItems", { limit: 1 }, "must NOT have fewer than 1 items");
+        if (v0.length < 1) sizeProblem(e, `${p}/string`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(typeof v2 === "string" || v2 === null)) {
-            const n3 = e.length;
-            if (!(typeof v2 === "string")) typeProblem(e, `${p}/string/${i1}`, "string");
-            if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/string/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/string/${i1}`);
-              }
-            }
+            typeProblem(e, `${p}/string/${i1}`, "string");
+            typeProblem(e, `${p}/string/${i1}`, "null");
+            anyOfProblem(e, `${p}/string/${i1}`);
           }
         }
       } else typeProblem(e, `${p}/string`, "array");
@@ -2430,30 +1614,19 @@ function checkArrayOfKeyValueOfstringArrayOfstringKeyValueOfstringArrayOfstring(
     const v0 = d.Key;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Key`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Key`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Key`);
-          }
-        }
+        typeProblem(e, `${p}/Key`, "string");
+        typeProblem(e, `${p}/Key`, "null");
+        anyOfProblem(e, `${p}/Key`);
       }
     }
-    const v3 = d.Value;
-    if (v3 !== undefined) {
-      if (!(v3 === null)) {
-        const n4 = e.length;
-        checkArrayOfstring(v3, `${p}/Value`, e);
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/Value`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/Value`);
-          }
+    const v2 = d.Value;
+    if (v2 !== undefined) {
+      if (!(v2 === null)) {
+        const n3 = e.length;
+        checkArrayOfstring(v2, `${p}/Value`, e);
+        if (e.length > n3) {
+          typeProblem(e, `${p}/Value`, "null");
+          anyOfProblem(e, `${p}/Value`);
         }
       }
     }
@@ -2464,14 +1637,7 @@ function checkArrayOfKeyValueOfstringArrayOfstring(d: any, p: string, e: Compile
     const v0 = d.KeyValueOfstringArrayOfstring;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/KeyValueOfstringArrayOfstring`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/KeyValueOfstringArrayOfstring`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           checkArrayOfKeyValueOfstringArrayOfstringKeyValueOfstringArrayOfstring(
@@ -2493,84 +1659,44 @@ function checkSubjectNameComponent(d: any, p: string, e: CompiledProblems): void
     const v1 = d.Name;
     if (v1 !== undefined) {
       if (!(typeof v1 === "string" || v1 === null)) {
-        const n2 = e.length;
-        if (!(typeof v1 === "string")) typeProblem(e, `${p}/Name`, "string");
-        if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/Name`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/Name`);
-          }
-        }
+        typeProblem(e, `${p}/Name`, "string");
+        typeProblem(e, `${p}/Name`, "null");
+        anyOfProblem(e, `${p}/Name`);
       }
     }
-    const v4 = d.OID;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/OID`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/OID`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/OID`);
-          }
-        }
+    const v3 = d.OID;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        typeProblem(e, `${p}/OID`, "string");
+        typeProblem(e, `${p}/OID`, "null");
+        anyOfProblem(e, `${p}/OID`);
       }
     }
-    const v7 = d.Order;
-    if (v7 !== undefined) {
-      if (!(typeof v7 === "number" && !(v7 % 1) && !Number.isNaN(v7)))
+    const v5 = d.Order;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
         typeProblem(e, `${p}/Order`, "integer");
-      if (typeof v7 === "number") {
-        if (v7 > 2147483647 || Number.isNaN(v7))
-          problem(
-            e,
-            `${p}/Order`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v7 < -2147483648 || Number.isNaN(v7))
-          problem(
-            e,
-            `${p}/Order`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v5 === "number") {
+        if (v5 > 2147483647 || Number.isNaN(v5))
+          limitProblem(e, `${p}/Order`, "maximum", "<=", 2147483647);
+        if (v5 < -2147483648 || Number.isNaN(v5))
+          limitProblem(e, `${p}/Order`, "minimum", ">=", -2147483648);
       }
     }
-    const v8 = d.StringIdentifier;
+    const v6 = d.StringIdentifier;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string" || v6 === null)) {
+        typeProblem(e, `${p}/StringIdentifier`, "string");
+        typeProblem(e, `${p}/StringIdentifier`, "null");
+        anyOfProblem(e, `${p}/StringIdentifier`);
+      }
+    }
+    const v8 = d.Value;
     if (v8 !== undefined) {
       if (!(typeof v8 === "string" || v8 === null)) {
-        const n9 = e.length;
-        if (!(typeof v8 === "string")) typeProblem(e, `${p}/StringIdentifier`, "string");
-        if (e.length > n9) {
-          const m10 = e.length;
-          if (!(v8 === null)) typeProblem(e, `${p}/StringIdentifier`, "null");
-          if (e.length === m10) e.length = n9;
-          else {
-            anyOfProblem(e, `${p}/StringIdentifier`);
-          }
-        }
-      }
-    }
-    const v11 = d.Value;
-    if (v11 !== undefined) {
-      if (!(typeof v11 === "string" || v11 === null)) {
-        const n12 = e.length;
-        if (!(typeof v11 === "string")) typeProblem(e, `${p}/Value`, "string");
-        if (e.length > n12) {
-          const m13 = e.length;
-          if (!(v11 === null)) typeProblem(e, `${p}/Value`, "null");
-          if (e.length === m13) e.length = n12;
-          else {
-            anyOfProblem(e, `${p}/Value`);
-          }
-        }
+        typeProblem(e, `${p}/Value`, "string");
+        typeProblem(e, `${p}/Value`, "null");
+        anyOfProblem(e, `${p}/Value`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2580,26 +1706,15 @@ function checkArrayOfSubjectNameComponent(d: any, p: string, e: CompiledProblems
     const v0 = d.SubjectNameComponent;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/SubjectNameComponent`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/SubjectNameComponent`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkSubjectNameComponent(v2, `${p}/SubjectNameComponent/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/SubjectNameComponent/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/SubjectNameComponent/${i1}`);
-              }
+              typeProblem(e, `${p}/SubjectNameComponent/${i1}`, "null");
+              anyOfProblem(e, `${p}/SubjectNameComponent/${i1}`);
             }
           }
         }
@@ -2627,71 +1742,44 @@ function checkDSSCAPolicy(d: any, p: string, e: CompiledProblems): void {
         const n4 = e.length;
         checkArrayOfKeyValueOfstringArrayOfstring(v3, `${p}/EkuTemplates`, e);
         if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/EkuTemplates`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/EkuTemplates`);
-          }
+          typeProblem(e, `${p}/EkuTemplates`, "null");
+          anyOfProblem(e, `${p}/EkuTemplates`);
         }
       }
     }
-    const v6 = d.ID;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "number" && !(v6 % 1) && !Number.isNaN(v6)))
+    const v5 = d.ID;
+    if (v5 !== undefined) {
+      if (!(typeof v5 === "number" && !(v5 % 1) && !Number.isNaN(v5)))
         typeProblem(e, `${p}/ID`, "integer");
-      if (typeof v6 === "number") {
-        if (v6 > 2147483647 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/ID`,
-            "maximum",
-            { comparison: "<=", limit: 2147483647 },
-            "must be <= 2147483647",
-          );
-        if (v6 < -2147483648 || Number.isNaN(v6))
-          problem(
-            e,
-            `${p}/ID`,
-            "minimum",
-            { comparison: ">=", limit: -2147483648 },
-            "must be >= -2147483648",
-          );
+      if (typeof v5 === "number") {
+        if (v5 > 2147483647 || Number.isNaN(v5))
+          limitProblem(e, `${p}/ID`, "maximum", "<=", 2147483647);
+        if (v5 < -2147483648 || Number.isNaN(v5))
+          limitProblem(e, `${p}/ID`, "minimum", ">=", -2147483648);
       }
     }
-    const v7 = d.Name;
-    if (v7 !== undefined) {
-      if (!(typeof v7 === "string" || v7 === null)) {
-        const n8 = e.length;
-        if (!(typeof v7 === "string")) typeProblem(e, `${p}/Name`, "string");
-        if (e.length > n8) {
-          const m9 = e.length;
-          if (!(v7 === null)) typeProblem(e, `${p}/Name`, "null");
-          if (e.length === m9) e.length = n8;
-          else {
-            anyOfProblem(e, `${p}/Name`);
-          }
+    const v6 = d.Name;
+    if (v6 !== undefined) {
+      if (!(typeof v6 === "string" || v6 === null)) {
+        typeProblem(e, `${p}/Name`, "string");
+        typeProblem(e, `${p}/Name`, "null");
+        anyOfProblem(e, `${p}/Name`);
+      }
+    }
+    const v8 = d.NamePolicy;
+    if (v8 !== undefined) {
+      if (!(v8 === null)) {
+        const n9 = e.length;
+        checkArrayOfSubjectNameComponent(v8, `${p}/NamePolicy`, e);
+        if (e.length > n9) {
+          typeProblem(e, `${p}/NamePolicy`, "null");
+          anyOfProblem(e, `${p}/NamePolicy`);
         }
       }
     }
-    const v10 = d.NamePolicy;
+    const v10 = d.SNChangesEnable;
     if (v10 !== undefined) {
-      if (!(v10 === null)) {
-        const n11 = e.length;
-        checkArrayOfSubjectNameComponent(v10, `${p}/NamePolicy`, e);
-        if (e.length > n11) {
-          const m12 = e.length;
-          if (!(v10 === null)) typeProblem(e, `${p}/NamePolicy`, "null");
-          if (e.length === m12) e.length = n11;
-          else {
-            anyOfProblem(e, `${p}/NamePolicy`);
-          }
-        }
-      }
-    }
-    const v13 = d.SNChangesEnable;
-    if (v13 !== undefined) {
-      if (!(typeof v13 === "boolean")) typeProblem(e, `${p}/SNChangesEnable`, "boolean");
+      if (!(typeof v10 === "boolean")) typeProblem(e, `${p}/SNChangesEnable`, "boolean");
     }
   } else typeProblem(e, p, "object");
 }
@@ -2700,26 +1788,15 @@ function checkArrayOfDSSCAPolicy(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.DSSCAPolicy;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/DSSCAPolicy`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/DSSCAPolicy`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkDSSCAPolicy(v2, `${p}/DSSCAPolicy/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/DSSCAPolicy/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/DSSCAPolicy/${i1}`);
-              }
+              typeProblem(e, `${p}/DSSCAPolicy/${i1}`, "null");
+              anyOfProblem(e, `${p}/DSSCAPolicy/${i1}`);
             }
           }
         }
@@ -2740,46 +1817,25 @@ function checkTspService(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.Name;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string")) typeProblem(e, `${p}/Name`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/Name`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/Name`);
-          }
-        }
+        typeProblem(e, `${p}/Name`, "string");
+        typeProblem(e, `${p}/Name`, "null");
+        anyOfProblem(e, `${p}/Name`);
       }
     }
-    const v3 = d.Title;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string" || v3 === null)) {
-        const n4 = e.length;
-        if (!(typeof v3 === "string")) typeProblem(e, `${p}/Title`, "string");
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/Title`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/Title`);
-          }
-        }
+    const v2 = d.Title;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string" || v2 === null)) {
+        typeProblem(e, `${p}/Title`, "string");
+        typeProblem(e, `${p}/Title`, "null");
+        anyOfProblem(e, `${p}/Title`);
       }
     }
-    const v6 = d.Url;
-    if (v6 !== undefined) {
-      if (!(typeof v6 === "string" || v6 === null)) {
-        const n7 = e.length;
-        if (!(typeof v6 === "string")) typeProblem(e, `${p}/Url`, "string");
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/Url`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/Url`);
-          }
-        }
+    const v4 = d.Url;
+    if (v4 !== undefined) {
+      if (!(typeof v4 === "string" || v4 === null)) {
+        typeProblem(e, `${p}/Url`, "string");
+        typeProblem(e, `${p}/Url`, "null");
+        anyOfProblem(e, `${p}/Url`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2789,26 +1845,15 @@ function checkArrayOfTspService(d: any, p: string, e: CompiledProblems): void {
     const v0 = d.TspService;
     if (v0 !== undefined) {
       if (Array.isArray(v0)) {
-        if (v0.length < 1)
-          problem(
-            e,
-            `${p}/TspService`,
-            "minItems",
-            { limit: 1 },
-            "must NOT have fewer than 1 items",
-          );
+        if (v0.length < 1) sizeProblem(e, `${p}/TspService`, "minItems", 1);
         for (let i1 = 0; i1 < v0.length; i1++) {
           const v2 = v0[i1];
           if (!(v2 === null)) {
             const n3 = e.length;
             checkTspService(v2, `${p}/TspService/${i1}`, e);
             if (e.length > n3) {
-              const m4 = e.length;
-              if (!(v2 === null)) typeProblem(e, `${p}/TspService/${i1}`, "null");
-              if (e.length === m4) e.length = n3;
-              else {
-                anyOfProblem(e, `${p}/TspService/${i1}`);
-              }
+              typeProblem(e, `${p}/TspService/${i1}`, "null");
+              anyOfProblem(e, `${p}/TspService/${i1}`);
             }
           }
         }
@@ -2824,65 +1869,49 @@ function checkDSSPolicy(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkArrayOfDSSAction(v0, `${p}/ActionPolicy`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/ActionPolicy`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/ActionPolicy`);
-          }
+          typeProblem(e, `${p}/ActionPolicy`, "null");
+          anyOfProblem(e, `${p}/ActionPolicy`);
         }
       }
     }
-    const v3 = d.AllowedSignatureType;
-    if (v3 !== undefined) {
-      if (!(v3 === null)) {
-        const n4 = e.length;
-        checkArrayOfSignatureType(v3, `${p}/AllowedSignatureType`, e);
-        if (e.length > n4) {
-          const m5 = e.length;
-          if (!(v3 === null)) typeProblem(e, `${p}/AllowedSignatureType`, "null");
-          if (e.length === m5) e.length = n4;
-          else {
-            anyOfProblem(e, `${p}/AllowedSignatureType`);
-          }
+    const v2 = d.AllowedSignatureType;
+    if (v2 !== undefined) {
+      if (!(v2 === null)) {
+        const n3 = e.length;
+        checkArrayOfSignatureType(v2, `${p}/AllowedSignatureType`, e);
+        if (e.length > n3) {
+          typeProblem(e, `${p}/AllowedSignatureType`, "null");
+          anyOfProblem(e, `${p}/AllowedSignatureType`);
         }
       }
     }
-    const v6 = d.CAPolicy;
+    const v4 = d.CAPolicy;
+    if (v4 !== undefined) {
+      if (!(v4 === null)) {
+        const n5 = e.length;
+        checkArrayOfDSSCAPolicy(v4, `${p}/CAPolicy`, e);
+        if (e.length > n5) {
+          typeProblem(e, `${p}/CAPolicy`, "null");
+          anyOfProblem(e, `${p}/CAPolicy`);
+        }
+      }
+    }
+    const v6 = d.PinCodeMode;
     if (v6 !== undefined) {
-      if (!(v6 === null)) {
-        const n7 = e.length;
-        checkArrayOfDSSCAPolicy(v6, `${p}/CAPolicy`, e);
-        if (e.length > n7) {
-          const m8 = e.length;
-          if (!(v6 === null)) typeProblem(e, `${p}/CAPolicy`, "null");
-          if (e.length === m8) e.length = n7;
-          else {
-            anyOfProblem(e, `${p}/CAPolicy`);
-          }
-        }
-      }
+      checkPinCodeMode(v6, `${p}/PinCodeMode`, e);
     }
-    const v9 = d.PinCodeMode;
-    if (v9 !== undefined) {
-      checkPinCodeMode(v9, `${p}/PinCodeMode`, e);
+    const v7 = d.TransactionConfirmation;
+    if (v7 !== undefined) {
+      checkMfaPolicy(v7, `${p}/TransactionConfirmation`, e);
     }
-    const v10 = d.TransactionConfirmation;
-    if (v10 !== undefined) {
-      checkMfaPolicy(v10, `${p}/TransactionConfirmation`, e);
-    }
-    const v11 = d.TspServices;
-    if (v11 !== undefined) {
-      if (!(v11 === null)) {
-        const n12 = e.length;
-        checkArrayOfTspService(v11, `${p}/TspServices`, e);
-        if (e.length > n12) {
-          const m13 = e.length;
-          if (!(v11 === null)) typeProblem(e, `${p}/TspServices`, "null");
-          if (e.length === m13) e.length = n12;
-          else {
-            anyOfProblem(e, `${p}/TspServices`);
-          }
+    const v8 = d.TspServices;
+    if (v8 !== undefined) {
+      if (!(v8 === null)) {
+        const n9 = e.length;
+        checkArrayOfTspService(v8, `${p}/TspServices`, e);
+        if (e.length > n9) {
+          typeProblem(e, `${p}/TspServices`, "null");
+          anyOfProblem(e, `${p}/TspServices`);
         }
       }
     }
@@ -2896,12 +1925,8 @@ function checkGetDSSPolicyResponse(d: any, p: string, e: CompiledProblems): void
         const n1 = e.length;
         checkDSSPolicy(v0, `${p}/GetDSSPolicyResult`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/GetDSSPolicyResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/GetDSSPolicyResult`);
-          }
+          typeProblem(e, `${p}/GetDSSPolicyResult`, "null");
+          anyOfProblem(e, `${p}/GetDSSPolicyResult`);
         }
       }
     }
@@ -2919,28 +1944,17 @@ function checkCreateTransactionToken(d: any, p: string, e: CompiledProblems): vo
         const n2 = e.length;
         checkArrayOfKeyValueOfstringstring(v1, `${p}/additionalParams`, e);
         if (e.length > n2) {
-          const m3 = e.length;
-          if (!(v1 === null)) typeProblem(e, `${p}/additionalParams`, "null");
-          if (e.length === m3) e.length = n2;
-          else {
-            anyOfProblem(e, `${p}/additionalParams`);
-          }
+          typeProblem(e, `${p}/additionalParams`, "null");
+          anyOfProblem(e, `${p}/additionalParams`);
         }
       }
     }
-    const v4 = d.document;
-    if (v4 !== undefined) {
-      if (!(typeof v4 === "string" || v4 === null)) {
-        const n5 = e.length;
-        if (!(typeof v4 === "string")) typeProblem(e, `${p}/document`, "string");
-        if (e.length > n5) {
-          const m6 = e.length;
-          if (!(v4 === null)) typeProblem(e, `${p}/document`, "null");
-          if (e.length === m6) e.length = n5;
-          else {
-            anyOfProblem(e, `${p}/document`);
-          }
-        }
+    const v3 = d.document;
+    if (v3 !== undefined) {
+      if (!(typeof v3 === "string" || v3 === null)) {
+        typeProblem(e, `${p}/document`, "string");
+        typeProblem(e, `${p}/document`, "null");
+        anyOfProblem(e, `${p}/document`);
       }
     }
   } else typeProblem(e, p, "object");
@@ -2950,17 +1964,9 @@ function checkCreateTransactionTokenResponse(d: any, p: string, e: CompiledProbl
     const v0 = d.CreateTransactionTokenResult;
     if (v0 !== undefined) {
       if (!(typeof v0 === "string" || v0 === null)) {
-        const n1 = e.length;
-        if (!(typeof v0 === "string"))
-          typeProblem(e, `${p}/CreateTransactionTokenResult`, "string");
-        if (e.length > n1) {
-          const m2 = e.length;
-          if (!(v0 === null)) typeProblem(e, `${p}/CreateTransactionTokenResult`, "null");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/CreateTransactionTokenResult`);
-          }
-        }
+        typeProblem(e, `${p}/CreateTransactionTokenResult`, "string");
+        typeProblem(e, `${p}/CreateTransactionTokenResult`, "null");
+        anyOfProblem(e, `${p}/CreateTransactionTokenResult`);
       }
     }
   } else typeProblem(e, p, "object");

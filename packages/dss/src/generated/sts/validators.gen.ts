@@ -241,18 +241,14 @@ function checkConfirmationResponse(d: any, p: string, e: CompiledProblems): void
         const n6 = e.length;
         checkConfirmationErrorCode(v5, `${p}/Error`, e);
         if (e.length > n6) {
-          const m7 = e.length;
-          if (!(typeof v5 === "string")) typeProblem(e, `${p}/Error`, "string");
-          if (e.length === m7) e.length = n6;
-          else {
-            anyOfProblem(e, `${p}/Error`);
-          }
+          typeProblem(e, `${p}/Error`, "string");
+          anyOfProblem(e, `${p}/Error`);
         }
       }
     }
-    const v8 = d.ErrorDescription;
-    if (v8 !== undefined) {
-      if (!(typeof v8 === "string")) typeProblem(e, `${p}/ErrorDescription`, "string");
+    const v7 = d.ErrorDescription;
+    if (v7 !== undefined) {
+      if (!(typeof v7 === "string")) typeProblem(e, `${p}/ErrorDescription`, "string");
     }
   } else typeProblem(e, p, "object");
 }
@@ -277,18 +273,14 @@ function checkOAuthError(d: any, p: string, e: CompiledProblems): void {
         const n1 = e.length;
         checkOAuthErrorCode(v0, `${p}/error`, e);
         if (e.length > n1) {
-          const m2 = e.length;
-          if (!(typeof v0 === "string")) typeProblem(e, `${p}/error`, "string");
-          if (e.length === m2) e.length = n1;
-          else {
-            anyOfProblem(e, `${p}/error`);
-          }
+          typeProblem(e, `${p}/error`, "string");
+          anyOfProblem(e, `${p}/error`);
         }
       }
     }
-    const v3 = d.error_description;
-    if (v3 !== undefined) {
-      if (!(typeof v3 === "string")) typeProblem(e, `${p}/error_description`, "string");
+    const v2 = d.error_description;
+    if (v2 !== undefined) {
+      if (!(typeof v2 === "string")) typeProblem(e, `${p}/error_description`, "string");
     }
   } else typeProblem(e, p, "object");
 }
