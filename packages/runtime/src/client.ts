@@ -3,11 +3,10 @@ import { checkSchema, type SchemaCheck, type SchemaHolder } from "./compiled.js"
 import { ApiError, ValidationError, type ValidationIssue } from "./errors.js";
 import type { OperationDescriptor } from "./operation.js";
 import { buildRequest, checkBaseUrl, exchange, NO_CALL_OPTIONS, parseBody } from "./transport.js";
-import { type SchemaBundle, type ValidationPolicy, validatorFor } from "./validation.js";
+import type { ValidationPolicy } from "./validation-types.js";
 
 // Shared with the server stub, which imports them from their own modules; exported here as before.
 export { encodeBody, isFormMediaType } from "./media-type.js";
-export { validatorFor } from "./validation.js";
 
 /**
  * Adds credentials to an outgoing request. A hook with `refresh` is asked, when the server answers
@@ -116,18 +115,6 @@ export interface Client<TApi extends string = string> {
   readonly validator?: SchemaCheck;
   /** Type-level only: the API the client was made for; never present at run time. */
   readonly [apiBrand]?: TApi;
-}
-
-/**
- * A client of the API whose schemas are `bundle`. Generated factories name the API in `TApi`; it
- * is never inferred from where the client is passed.
- */
-export function createClient<TApi extends string = string>(
-  bundle: SchemaBundle,
-  options: ClientOptions = {},
-): Client<NoInfer<TApi>> {
-  checkBaseUrl(options);
-  return { options: { ...options }, validator: validatorFor(bundle) };
 }
 
 /**

@@ -1,13 +1,4 @@
-export * from "./auth.js";
-export * from "./base64.js";
-export * from "./client.js";
-export * from "./compiled.js";
-export * from "./errors.js";
-export * from "./format-uri.js";
-export * from "./formats.js";
-export * from "./lite.js";
-export * from "./operation.js";
-export * from "./operation-error.js";
-export * from "./sample.js";
-export * from "./token.js";
-export * from "./validation.js";
+// Everything of `@trustspec/runtime/core`, and the parts that compile schemas at run time (Ajv).
+export * from "./core.js";
+export * from "./schema-client.js";
+export { SchemaValidator, validatorFor } from "./validation.js";

@@ -1,5 +1,5 @@
 import type { SchemaRef } from "./operation.js";
-import type { SchemaBundle } from "./validation.js";
+import type { SchemaBundle } from "./validation-types.js";
 
 type Schema = Record<string, unknown>;
 

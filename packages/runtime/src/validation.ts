@@ -1,22 +1,14 @@
+/**
+ * Schemas checked at run time: Ajv compiles a schema bundle's schemas on first use. Only the
+ * root entry (`@trustspec/runtime`) and the server entry import this module; `@trustspec/runtime/core`,
+ * which generated clients import, does not, so loading a client loads no schema compiler.
+ */
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { type SchemaCheck, toIssue } from "./compiled.js";
 import type { ValidationIssue } from "./errors.js";
 import type { SchemaRef } from "./operation.js";
-
-/**
- * What to do when a request or response does not match the contract:
- * `strict` throws a ValidationError, `report` hands it to a callback and goes on, `off` skips
- * the check (and its cost).
- */
-export type ValidationPolicy = "strict" | "report" | "off";
-
-/** A JSON Schema 2020-12 document holding every schema of one API under `$defs`. */
-export interface SchemaBundle {
-  $schema?: string;
-  $id: string;
-  $defs: Record<string, unknown>;
-}
+import type { SchemaBundle } from "./validation-types.js";
 
 // ajv-formats is CommonJS with a default export; normalise both module shapes.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??

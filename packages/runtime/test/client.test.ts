@@ -875,7 +875,8 @@ describe("form-encoded bodies", () => {
 
 describe("operationUrl", () => {
   it("fills path and query parameters and checks them like a call", async () => {
-    const { operationUrl, createClient: make } = await import("../src/client.js");
+    const { operationUrl } = await import("../src/client.js");
+    const { createClient: make } = await import("../src/schema-client.js");
     const op = {
       operationId: "authorize",
       method: "GET" as const,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { bearerAuth, headerAuth } from "../src/auth.js";
-import { callOperation, createClient } from "../src/client.js";
+import { callOperation } from "../src/client.js";
 import { ApiError } from "../src/errors.js";
 import type { OperationDescriptor } from "../src/operation.js";
+import { createClient } from "../src/schema-client.js";
 import { cachedToken } from "../src/token.js";
 
 function issuer(lifetimeSeconds?: number) {

@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from "../errors.js";
 import { httpUrlProblem } from "../url.js";
-import type { ValidationPolicy } from "../validation.js";
+import type { ValidationPolicy } from "../validation-types.js";
 import { decodeRoot, toXml, type XmlElementDescriptor } from "../xml/codec.js";
 import { XmlError, type XmlLimits, xmlLimits } from "../xml/parse.js";
 import {

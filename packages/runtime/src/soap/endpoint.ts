@@ -1,5 +1,6 @@
 import type { Element } from "@xmldom/xmldom";
-import { type RawRequest, type RawResponse, type Router, routerFrom } from "../server/router.js";
+import type { RawRequest, RawResponse, Router } from "../server/router.js";
+import { routerFrom } from "../server/router-from.js";
 import { isPromise } from "../server/thenable.js";
 import { utf8 } from "../server/utf8.js";
 import { childElements, formatName, isElement, type XmlName } from "../xml/codec.js";

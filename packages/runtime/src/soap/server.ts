@@ -1,7 +1,7 @@
 import type { ValidationIssue } from "../errors.js";
 import type { Router } from "../server/router.js";
 import { isPromise } from "../server/thenable.js";
-import type { ValidationPolicy } from "../validation.js";
+import type { ValidationPolicy } from "../validation-types.js";
 import { decodeRoot, toXml } from "../xml/codec.js";
 import { XmlError } from "../xml/parse.js";
 import { addressingAction, replyAction } from "./addressing.js";
