@@ -4,7 +4,7 @@
  * on `Buffer`.
  */
 
-import { fromBase64 as strictBase64, toBase64 } from "@trustspec/runtime";
+import { fromBase64 as strictBase64, toBase64 } from "@trustspec/runtime/core";
 import { CmsFormatError } from "./errors.js";
 
 /** Hex of `bytes`, uppercase, two digits a byte, no separators. */

@@ -1,4 +1,4 @@
-import { TrustspecError } from "@trustspec/runtime";
+import { TrustspecError } from "@trustspec/runtime/core";
 
 /**
  * Base class of the CMS module's errors. `code` tells the kind apart without `instanceof`:

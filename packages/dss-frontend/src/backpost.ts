@@ -2,7 +2,7 @@
 // DSS. Руководство разработчика», ЖТЯИ.00096-02 97 01, §1.2, §1.4, §1.6, §1.7, §1.8-1.10), parsed
 // into typed outcomes, behind the session token of token.ts.
 
-import { type CompiledSchema, compiledIssues } from "@trustspec/runtime";
+import { type CompiledSchema, compiledIssues } from "@trustspec/runtime/core";
 import { fromBase64 } from "./base64.js";
 import { BackpostRefusedError } from "./errors.js";
 import { type DssFormKind, escapeHtml } from "./forms.js";

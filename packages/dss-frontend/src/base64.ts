@@ -1,7 +1,7 @@
 // Base64 (RFC 4648 §4) for bytes and UTF-8 text, over the runtime's browser-safe helpers (btoa/atob,
 // no Buffer), so the root entry stays browser-safe.
 
-import { fromBase64 as runtimeFromBase64, toBase64 } from "@trustspec/runtime";
+import { fromBase64 as runtimeFromBase64, toBase64 } from "@trustspec/runtime/core";
 
 export { toBase64 };
 

@@ -1,4 +1,4 @@
-import { TrustspecError, type ValidationIssue } from "@trustspec/runtime";
+import { TrustspecError, type ValidationIssue } from "@trustspec/runtime/core";
 
 /**
  * A form cannot be built from what was given: a `backpost` that is not an absolute http(s) URL, an

@@ -8,7 +8,7 @@ import {
   compiledIssues,
   type OperationDescriptor,
   fromBase64 as runtimeFromBase64,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import { textToBase64, toBase64 } from "./base64.js";
 import { DssFormInputError, DssFormTooLargeError } from "./errors.js";
 import * as operations from "./generated/operations.gen.js";

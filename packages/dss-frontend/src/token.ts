@@ -6,7 +6,7 @@
 // form gets its own token). The receiver recomputes it for the session of the request and
 // compares in constant time.
 
-import { ConfigurationError } from "@trustspec/runtime";
+import { ConfigurationError } from "@trustspec/runtime/core";
 import { fromBase64Url, toBase64Url } from "./base64.js";
 import { BackpostRefusedError } from "./errors.js";
 import { DSS_FORM_KINDS, type DssFormKind } from "./forms.js";

@@ -1,5 +1,5 @@
-import { ConfigurationError } from "@trustspec/runtime";
 import { emulatorCommand, type MockIo } from "@trustspec/runtime/cli";
+import { ConfigurationError } from "@trustspec/runtime/core";
 import { listenNotificationReceiver } from "./receiver.js";
 
 const command = emulatorCommand({

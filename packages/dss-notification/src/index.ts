@@ -11,7 +11,7 @@ export {
   TransportError,
   TrustspecError,
   ValidationError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export { SoapFault, SoapFaultError, XmlError } from "@trustspec/runtime/soap";
 export { isSuccess, operationCodeName, resultCodeName } from "./codes.js";
 export * from "./generated/client.gen.js";

@@ -15,7 +15,7 @@ export {
   TransportError,
   TrustspecError,
   ValidationError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export * from "./generated/ums/client.gen.js";
 export * from "./generated/ums/types.gen.js";
 export * from "./operator.js";

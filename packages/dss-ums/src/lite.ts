@@ -18,7 +18,7 @@ export {
   type TokenProvider,
   TransportError,
   TrustspecError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export * from "./generated/ums/client-lite.gen.js";
 export * from "./generated/ums/types.gen.js";
 export { UMS_PATH, type UmsErrorInfo, umsErrorOf } from "./operator.js";

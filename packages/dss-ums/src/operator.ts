@@ -17,7 +17,7 @@ import {
   type CallOptions,
   type ClientOptions,
   type TokenProvider,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import * as ums from "./generated/ums/client.gen.js";
 import type {
   DSSActionsName,

@@ -1,4 +1,4 @@
-import type { CallOptions } from "@trustspec/runtime";
+import type { CallOptions } from "@trustspec/runtime/core";
 import { type DssUmsClient, searchAuthnTokens, searchUsers } from "./generated/ums/client.gen.js";
 import {
   ColumnTypeEnum,

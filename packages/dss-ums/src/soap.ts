@@ -45,7 +45,7 @@ export {
   TimeoutError,
   TransportError,
   ValidationError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export { type SoapCallOptions, SoapFaultError, XmlError } from "@trustspec/runtime/soap";
 export {
   addExternalLogin,

@@ -16,7 +16,7 @@ export {
   TransportError,
   TrustspecError,
   ValidationError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export * from "./confirmation/index.js";
 export * from "./generated/signserver/client.gen.js";
 export * from "./generated/signserver/types.gen.js";

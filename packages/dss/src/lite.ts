@@ -18,7 +18,7 @@ export {
   type TokenProvider,
   TransportError,
   TrustspecError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export * from "./generated/signserver/client-lite.gen.js";
 export * from "./generated/signserver/types.gen.js";
 export * from "./generated/sts/client-lite.gen.js";

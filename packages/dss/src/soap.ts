@@ -20,7 +20,7 @@ export {
   TimeoutError,
   TransportError,
   ValidationError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export { SoapFaultError, XmlError } from "@trustspec/runtime/soap";
 export {
   createRequest,

@@ -1,5 +1,5 @@
-import type { AuthHook, ClientOptions, Middleware } from "@trustspec/runtime";
-import { basicAuth } from "@trustspec/runtime";
+import type { AuthHook, ClientOptions, Middleware } from "@trustspec/runtime/core";
+import { basicAuth } from "@trustspec/runtime/core";
 import {
   createLicenceClient as createGeneratedClient,
   type LicenceClient,

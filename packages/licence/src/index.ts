@@ -11,7 +11,7 @@ export {
   TransportError,
   TrustspecError,
   ValidationError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export { createLicenceClient, type LicenceClientOptions } from "./client.js";
 export * from "./generated/client.gen.js";
 export { licenceResponseSignature } from "./generated/signature.gen.js";

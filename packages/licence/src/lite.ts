@@ -7,8 +7,8 @@
  * client must state: `signature: licenceSignatureCheck()` or `signature: "off"`.
  */
 
-import type { LiteClientOptions, Middleware } from "@trustspec/runtime";
-import { ConfigurationError } from "@trustspec/runtime";
+import type { LiteClientOptions, Middleware } from "@trustspec/runtime/core";
+import { ConfigurationError } from "@trustspec/runtime/core";
 import { licenceSettings } from "./client.js";
 import {
   createLicenceClient as createGeneratedClient,
@@ -23,7 +23,7 @@ export {
   TimeoutError,
   TransportError,
   TrustspecError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export * from "./generated/client-lite.gen.js";
 export * from "./generated/types.gen.js";
 export {

@@ -7,7 +7,7 @@
  * the vendor's document names the header `Licence-QuerySignature`; both names are accepted.
  */
 
-import { fromBase64, TrustspecError } from "@trustspec/runtime";
+import { fromBase64, TrustspecError } from "@trustspec/runtime/core";
 import { importVerifyKey } from "#licence-verify";
 import { licenceResponseSignature } from "./generated/signature.gen.js";
 import type { LicencePublicKey, VerifyKey } from "./verify-key.js";

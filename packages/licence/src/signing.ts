@@ -3,7 +3,7 @@
  * mocks and tests. Node only (`node:crypto`); clients verify with `signature.ts`.
  */
 import { createPrivateKey, createPublicKey, type KeyObject, sign } from "node:crypto";
-import { TrustspecError } from "@trustspec/runtime";
+import { TrustspecError } from "@trustspec/runtime/core";
 import { LicenceSignatureError, signedBytes } from "./signature.js";
 
 /**

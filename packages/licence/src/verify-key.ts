@@ -4,7 +4,7 @@
  * `imports`) picks the verifier: `verify-node.ts` (node:crypto, in the calling thread) under Node,
  * `verify-web.ts` (Web Crypto) elsewhere. Neither imports `signature.ts`, so each builds alone.
  */
-import { TrustspecError } from "@trustspec/runtime";
+import { TrustspecError } from "@trustspec/runtime/core";
 import { licenceResponseSignature } from "./generated/signature.gen.js";
 
 const { algorithm } = licenceResponseSignature;

@@ -1,4 +1,4 @@
-import type { Middleware } from "@trustspec/runtime";
+import type { Middleware } from "@trustspec/runtime/core";
 import {
   createQueryId,
   type LicencePublicKey,

@@ -3,7 +3,7 @@
  * `default` target of `#licence-verify`). Web Crypto is asynchronous; each key is imported once by
  * the caller's cache.
  */
-import { fromBase64 } from "@trustspec/runtime";
+import { fromBase64 } from "@trustspec/runtime/core";
 import {
   checkedCryptoKey,
   isCryptoKey,

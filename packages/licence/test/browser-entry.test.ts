@@ -7,6 +7,10 @@ const here = join(import.meta.dirname, "..");
 browserEntryTests("@trustspec/licence", here, ["@trustspec/licence/server"]);
 // The lite entry, with or without its signature check, is a client entry too.
 browserEntryTests("@trustspec/licence/lite", here);
-// The runtime cannot depend on the test helpers (they depend on it): its client entry is checked
-// here, from a package that depends on it.
-browserEntryTests("@trustspec/runtime", here, ["@trustspec/runtime/server"]);
+// The runtime cannot depend on the test helpers (they depend on it): its client entries are
+// checked here, from a package that depends on it. Its root offers `createClient(bundle)`, which
+// compiles schemas with Ajv; `./core`, which generated clients import, carries no compiler.
+browserEntryTests("@trustspec/runtime", here, ["@trustspec/runtime/server"], {
+  compilesSchemas: true,
+});
+browserEntryTests("@trustspec/runtime/core", here);

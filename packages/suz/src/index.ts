@@ -20,7 +20,7 @@ export {
   TransportError,
   TrustspecError,
   ValidationError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export * from "./constants.js";
 export * from "./generated/client.gen.js";
 export * from "./generated/types.gen.js";

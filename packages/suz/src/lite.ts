@@ -19,7 +19,7 @@ export {
   type TokenProvider,
   TransportError,
   TrustspecError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 export * from "./constants.js";
 export * from "./generated/client-lite.gen.js";
 export * from "./generated/types.gen.js";

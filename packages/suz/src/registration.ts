@@ -1,4 +1,4 @@
-import { type CallOptions, type Middleware, TrustspecError } from "@trustspec/runtime";
+import { type CallOptions, type Middleware, TrustspecError } from "@trustspec/runtime/core";
 import { createSuzClient, registerConnection, type SuzClient } from "./generated/client.gen.js";
 import type { Signer } from "./signing/signer.js";
 

@@ -15,22 +15,42 @@ const BUILTINS = new Set(builtinModules);
 const NODE_GLOBALS = ["Buffer", "process", "__dirname", "__filename"] as const;
 const GLOBAL_MARK = "__node_global_";
 
+/** What a browser bundle of an entry reaches that it should not. */
+export interface BrowserBundleImports {
+  /** Node built-ins imported, and Node globals used, by the entry's modules. */
+  node: NodeImport[];
+  /**
+   * Imports of a schema compiler (Ajv, or ajv-formats' entry, which loads Ajv): a client whose
+   * operations carry compiled validators needs none. ajv-formats' plain format functions
+   * (`ajv-formats/dist/formats.js`) are not a compiler and are not listed.
+   */
+  schemaCompiler: NodeImport[];
+}
+
+/** Ajv itself, or ajv-formats' entry (which requires Ajv). */
+const SCHEMA_COMPILER = /^(ajv(\/.*)?|ajv-formats)$/;
+
 /**
  * Bundles `entry` (a package's `.` export, e.g. `@trustspec/licence`) as esbuild does for a
  * browser (`platform: "browser"`, the workspace's source condition) and lists every Node
- * built-in its modules import (used or not), with its importer, and every use of Node's globals (`Buffer`,
- * `process`, `__dirname`, `__filename`) left in it. An entry a browser, a worker or an edge
- * runtime can load lists none.
+ * built-in its modules import (used or not), with its importer, every use of Node's globals
+ * (`Buffer`, `process`, `__dirname`, `__filename`) left in it, and every import of a schema
+ * compiler. An entry a browser, a worker or an edge runtime can load lists no Node import.
  */
-export async function nodeImportsOfBrowserBundle(
+export async function browserBundleImports(
   entry: string,
   resolveDir: string,
-): Promise<NodeImport[]> {
+): Promise<BrowserBundleImports> {
   const found: NodeImport[] = [];
-  const recordNodeImports: Plugin = {
-    name: "record-node-imports",
+  const schemaCompiler: NodeImport[] = [];
+  const recordImports: Plugin = {
+    name: "record-imports",
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
+        if (SCHEMA_COMPILER.test(args.path)) {
+          schemaCompiler.push({ specifier: args.path, importer: args.importer });
+          return { path: args.path, external: true };
+        }
         const bare = args.path.startsWith("node:") ? args.path.slice(5) : args.path;
         if (!args.path.startsWith("node:") && !BUILTINS.has(bare)) return undefined;
         if (!BUILTINS.has(bare.split("/")[0] ?? "") && !BUILTINS.has(bare)) return undefined;
@@ -47,31 +67,59 @@ export async function nodeImportsOfBrowserBundle(
     format: "esm",
     conditions: ["@trustspec/source"],
     logLevel: "silent",
-    plugins: [recordNodeImports],
+    plugins: [recordImports],
     // Node's globals, renamed so that a use left in the bundle can be found in its text.
     define: Object.fromEntries(NODE_GLOBALS.map((name) => [name, `${GLOBAL_MARK}${name}`])),
   });
   // Every import counts, used or not: a bundler resolves each one before it drops unused code,
-  // and a Node built-in does not resolve for a browser (esbuild stops with an error).
-  return [...found, ...globalUses(result.outputFiles?.[0]?.text ?? "")];
+  // a Node built-in does not resolve for a browser (esbuild stops with an error), and Node's own
+  // loader evaluates every module an entry imports, so an unused Ajv still costs its load time.
+  return { node: [...found, ...globalUses(result.outputFiles?.[0]?.text ?? "")], schemaCompiler };
+}
+
+/** The Node built-ins and globals a browser bundle of `entry` reaches (see {@link browserBundleImports}). */
+export async function nodeImportsOfBrowserBundle(
+  entry: string,
+  resolveDir: string,
+): Promise<NodeImport[]> {
+  return (await browserBundleImports(entry, resolveDir)).node;
 }
 
 /**
  * Registers the test that a package's client entry (`.`) bundles for the browser without any
  * Node built-in, and, for each of `nodeEntries` (server, emulator, mocks), that the same check
- * does find the built-ins those entries use, so the check is seen to bite.
+ * does find the built-ins those entries use, so the check is seen to bite. Also that the entry
+ * imports no schema compiler (its operations carry compiled validators), unless
+ * `compilesSchemas` says it offers run-time schema compiling: then that the check finds it.
  */
 export function browserEntryTests(
   packageName: string,
   packageDir: string,
   nodeEntries: readonly string[] = [],
+  options: { compilesSchemas?: boolean } = {},
 ): void {
   describe(`${packageName}: the client entry bundles for a browser`, () => {
+    let imports: Promise<BrowserBundleImports> | undefined;
+    const entryImports = () => {
+      imports ??= browserBundleImports(packageName, packageDir);
+      return imports;
+    };
     it("esbuild (platform browser) reaches no Node built-in from `.`", {
       timeout: 120_000,
     }, async () => {
-      expect(await nodeImportsOfBrowserBundle(packageName, packageDir)).toEqual([]);
+      expect((await entryImports()).node).toEqual([]);
     });
+    if (options.compilesSchemas) {
+      it("the check finds the schema compiler (Ajv) it offers", { timeout: 120_000 }, async () => {
+        expect((await entryImports()).schemaCompiler.length).toBeGreaterThan(0);
+      });
+    } else {
+      it("imports no schema compiler (Ajv): neither bundles nor Node load one", {
+        timeout: 120_000,
+      }, async () => {
+        expect((await entryImports()).schemaCompiler).toEqual([]);
+      });
+    }
     for (const entry of nodeEntries) {
       it(`the check finds the Node built-ins of ${entry}`, { timeout: 120_000 }, async () => {
         expect((await nodeImportsOfBrowserBundle(entry, packageDir)).length).toBeGreaterThan(0);

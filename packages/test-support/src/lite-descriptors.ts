@@ -1,4 +1,4 @@
-import type { OperationDescriptor } from "@trustspec/runtime";
+import type { OperationDescriptor } from "@trustspec/runtime/core";
 import { expect } from "vitest";
 
 /**

@@ -6,7 +6,7 @@ export function emitMsw(model: ApiModel): string {
   const n = model.name;
   const out = [
     header(model.source),
-    'import { sampleFromSchema } from "@trustspec/runtime";',
+    'import { sampleFromSchema } from "@trustspec/runtime/core";',
     'import { toMswHandlers } from "@trustspec/runtime/msw";',
     'import { type RouterOptions, createRouter } from "@trustspec/runtime/server";',
     'import type { HttpHandler } from "msw";',

@@ -27,7 +27,7 @@ function operationsModule(model: ApiModel, validators: ValidatorNames | undefine
   const types = [...new Set(["OperationDescriptor", ...used])].sort();
   const out = [
     header(model.source),
-    `import type { ${types.join(", ")} } from "@trustspec/runtime";`,
+    `import type { ${types.join(", ")} } from "@trustspec/runtime/core";`,
   ];
   if (validators && validators.entries.length > 0)
     out.push('import * as v from "./validators.gen.js";');

@@ -12,7 +12,7 @@ export function emitSchemas(model: ApiModel): string {
   };
   return [
     header(model.source),
-    'import type { SchemaBundle } from "@trustspec/runtime";',
+    'import type { SchemaBundle } from "@trustspec/runtime/core";',
     "",
     "/** The JSON Schemas of this API, one per named type, as the validators read them. */",
     `export const schemas: SchemaBundle = ${JSON.stringify(bundle, null, 2)};`,

@@ -263,7 +263,7 @@ export function emitSoapMsw(model: ApiModel): string {
   const samples = s.operations.some((op) => op.output?.schema && !isEmpty(model, op.output));
   const out = [
     header(model.source),
-    ...(samples ? ['import { sampleFromSchema } from "@trustspec/runtime";'] : []),
+    ...(samples ? ['import { sampleFromSchema } from "@trustspec/runtime/core";'] : []),
     'import { toSoapMswHandlers } from "@trustspec/runtime/msw";',
     'import type { SoapServerOptions } from "@trustspec/runtime/soap";',
     'import type { HttpHandler } from "msw";',

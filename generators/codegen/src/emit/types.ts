@@ -8,7 +8,7 @@ export function emitTypes(model: ApiModel): string {
     const runtime = model.operations.some((op) => errorResponses(op).length > 0)
       ? "ApiError, ApiResult"
       : "ApiResult";
-    out.push(`import type { ${runtime} } from "@trustspec/runtime";`);
+    out.push(`import type { ${runtime} } from "@trustspec/runtime/core";`);
   }
   out.push("");
   const names = new Set(model.schemas.map((s) => s.name));

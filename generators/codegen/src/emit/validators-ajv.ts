@@ -7,8 +7,9 @@ const require = createRequire(import.meta.url);
 
 /**
  * The runtime's replacements for the modules Ajv's standalone code requires: each `require(…)`
- * expression of the compiled code becomes an import of the named export of `@trustspec/runtime`,
- * so generated code depends on the runtime only, and only on what a validator uses.
+ * expression of the compiled code becomes an import of the named export of
+ * `@trustspec/runtime/core`, so generated code depends on the runtime only, and only on what a
+ * validator uses.
  */
 const RUNTIME_IMPORTS: Record<string, string> = {
   'require("ajv/dist/runtime/ucs2length").default': "ucs2length",
@@ -74,7 +75,7 @@ export function emitAjvValidators(model: ApiModel): string | undefined {
     "// @ts-nocheck: Ajv's standalone code, typed by its exports",
     "/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */",
     "",
-    `import { type CompiledSchema, ${[...imports].sort().join(", ")} } from "@trustspec/runtime";`,
+    `import { type CompiledSchema, ${[...imports].sort().join(", ")} } from "@trustspec/runtime/core";`,
     "",
     code,
     "",

@@ -76,7 +76,7 @@ export function emitValidators(model: ApiModel): string | undefined {
     header(model.source),
     "/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */",
     "",
-    `import { type CompiledProblems, type CompiledSchema, ${[...out.imports].sort().join(", ")} } from "@trustspec/runtime";`,
+    `import { type CompiledProblems, type CompiledSchema, ${[...out.imports].sort().join(", ")} } from "@trustspec/runtime/core";`,
     "",
     ...out.constants,
     ...out.functions,

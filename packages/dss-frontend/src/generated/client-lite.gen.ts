@@ -8,7 +8,7 @@ import {
   createLiteClient,
   type LiteClient,
   type LiteClientOptions,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import { defaultDssFrontendBaseUrl } from "./client.gen.js";
 import * as operations from "./operations-lite.gen.js";
 import type {

@@ -2,7 +2,7 @@
 // Source: specs/dss-frontend/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { ApiResult } from "@trustspec/runtime";
+import type { ApiResult } from "@trustspec/runtime/core";
 
 /**
  * Получение сформированного запроса на сертификат — the post of §1.6 (guide, lines 508-516).

@@ -15,7 +15,7 @@ import {
   requiredProblem,
   typeProblem,
   uriFormat,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const pattern0 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/u;
 const pattern1 = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s]+$/u;

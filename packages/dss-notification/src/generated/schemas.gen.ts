@@ -2,7 +2,7 @@
 // Source: specs/dss-notification/NotificationService.wsdl
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { SchemaBundle } from "@trustspec/runtime";
+import type { SchemaBundle } from "@trustspec/runtime/core";
 
 /** The JSON Schemas of this API, one per named type, as the validators read them. */
 export const schemas: SchemaBundle = {

@@ -16,7 +16,7 @@ import {
   propertyNameProblem,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const pattern0 = /^-?[0-9]+$/u;
 function checkDssOperationCode(d: any, p: string, e: CompiledProblems): void {

@@ -7,7 +7,7 @@ import {
   ReplayCache,
   type SignServiceTokenPolicy,
 } from "@trustspec/dss/server";
-import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
+import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime/core";
 import {
   createRouter,
   listen,

@@ -7,7 +7,7 @@ import {
   readDssFault,
   symmetricBindingSecurity,
 } from "@trustspec/dss/soap";
-import { ConfigurationError } from "@trustspec/runtime";
+import { ConfigurationError } from "@trustspec/runtime/core";
 import type {
   SoapClientOptions,
   SoapClientSecurity,

@@ -1,4 +1,4 @@
-import { bearerAuth, TrustspecError } from "@trustspec/runtime";
+import { bearerAuth, TrustspecError } from "@trustspec/runtime/core";
 import type { DssSignClient } from "../generated/signserver/client.gen.js";
 import { withAuth } from "../oauth/internal.js";
 import { confirmTransaction } from "./run.js";

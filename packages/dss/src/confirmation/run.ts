@@ -1,4 +1,4 @@
-import { ApiError, bearerAuth } from "@trustspec/runtime";
+import { ApiError, bearerAuth } from "@trustspec/runtime/core";
 import { createTransaction, type DssSignClient } from "../generated/signserver/client.gen.js";
 import type { Transaction } from "../generated/signserver/types.gen.js";
 import { confirm, type DssStsClient } from "../generated/sts/client.gen.js";

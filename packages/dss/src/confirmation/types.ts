@@ -1,4 +1,4 @@
-import type { TokenProvider, TokenSource } from "@trustspec/runtime";
+import type { TokenProvider, TokenSource } from "@trustspec/runtime/core";
 import type { DssSignClient } from "../generated/signserver/client.gen.js";
 import type { Transaction } from "../generated/signserver/types.gen.js";
 import type { DssStsClient } from "../generated/sts/client.gen.js";

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from "@trustspec/runtime";
+import type { ValidationIssue } from "@trustspec/runtime/core";
 import {
   childElements,
   decodeElement,

@@ -1,4 +1,4 @@
-import { toBase64 } from "@trustspec/runtime";
+import { toBase64 } from "@trustspec/runtime/core";
 import type { SignatureTypeName, Transaction } from "../generated/signserver/types.gen.js";
 import { type DtbsDocument, encodeDtbs } from "./document.js";
 

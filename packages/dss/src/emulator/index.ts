@@ -1,5 +1,5 @@
 import { KeyObject, randomBytes, randomUUID } from "node:crypto";
-import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
+import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime/core";
 import {
   createRouter,
   listen,

@@ -1,4 +1,4 @@
-import type { TokenProvider } from "@trustspec/runtime";
+import type { TokenProvider } from "@trustspec/runtime/core";
 import type { DssStsClient } from "../generated/sts/client.gen.js";
 import {
   type AuthorizationCodeProviderOptions,

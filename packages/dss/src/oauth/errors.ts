@@ -1,4 +1,4 @@
-import { TrustspecError } from "@trustspec/runtime";
+import { TrustspecError } from "@trustspec/runtime/core";
 import type { OAuthErrorCode } from "../generated/sts/types.gen.js";
 import { scrub } from "./internal.js";
 

@@ -1,4 +1,4 @@
-import type { TokenProvider } from "@trustspec/runtime";
+import type { TokenProvider } from "@trustspec/runtime/core";
 import { type DssStsClient, token } from "../generated/sts/client.gen.js";
 import type {
   TokenRequest,

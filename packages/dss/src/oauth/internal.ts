@@ -4,7 +4,7 @@
  */
 
 import { sha256 } from "@noble/hashes/sha2";
-import { AbortError, type AuthHook, type Client, redact } from "@trustspec/runtime";
+import { AbortError, type AuthHook, type Client, redact } from "@trustspec/runtime/core";
 import { base64url } from "jose";
 
 /**

@@ -4,7 +4,7 @@
  * functions of the same names, without validation.
  */
 
-import type { TokenProvider } from "@trustspec/runtime";
+import type { TokenProvider } from "@trustspec/runtime/core";
 import { authorizeUrl, type DssStsLiteClient, token } from "../generated/sts/client-lite.gen.js";
 import type { TokenRequest, TokenResponse } from "../generated/sts/types.gen.js";
 import { type AuthorizeUrlOptions, authorizeQuery, type BuiltAuthorizeUrl } from "./authorize.js";

@@ -12,7 +12,7 @@ import {
   cachedToken,
   type IssuedToken,
   type TokenProvider,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import type {
   TokenInput,
   TokenRequest,

@@ -1,4 +1,4 @@
-import { ConfigurationError } from "@trustspec/runtime";
+import { ConfigurationError } from "@trustspec/runtime/core";
 import type { SoapClientOptions, SoapClientSecurity } from "@trustspec/runtime/soap";
 import {
   createDssSignServiceClient,

@@ -1,4 +1,4 @@
-import { TrustspecError } from "@trustspec/runtime";
+import { TrustspecError } from "@trustspec/runtime/core";
 import { SoapFault, type XmlName } from "@trustspec/runtime/soap";
 import { WSSC_NS, WSSE_NS } from "./constants.js";
 

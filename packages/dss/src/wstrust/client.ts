@@ -3,7 +3,7 @@ import {
   ConfigurationError,
   cachedToken,
   type TokenProvider,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import { SoapFaultError, sendSoap, type XmlLimits, type XmlName } from "@trustspec/runtime/soap";
 import {
   ACTIONS,

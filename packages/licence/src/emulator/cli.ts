@@ -1,10 +1,10 @@
-import { ConfigurationError } from "@trustspec/runtime";
 import {
   emulatorCommand,
   type MockIo,
   readOptionFile,
   writeOptionFile,
 } from "@trustspec/runtime/cli";
+import { ConfigurationError } from "@trustspec/runtime/core";
 import { LicenceEmulator } from "./index.js";
 
 const command = emulatorCommand({

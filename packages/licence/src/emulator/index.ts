@@ -4,8 +4,8 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from "node:crypto";
-import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
-import { parseBasicAuth } from "@trustspec/runtime";
+import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime/core";
+import { parseBasicAuth } from "@trustspec/runtime/core";
 import {
   type ErrorInfo,
   HttpError,

@@ -8,7 +8,7 @@ import {
   createLiteClient,
   type LiteClient,
   type LiteClientOptions,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import { defaultLicenceBaseUrl } from "./client.gen.js";
 import * as operations from "./operations-lite.gen.js";
 import type {

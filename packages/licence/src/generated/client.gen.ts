@@ -9,7 +9,7 @@ import {
   callOperation,
   createOperationClient,
   isOperationError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import * as operations from "./operations.gen.js";
 import type {
   GetApiInfoInput,

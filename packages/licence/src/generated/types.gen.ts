@@ -2,7 +2,7 @@
 // Source: specs/licence/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { ApiError, ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime/core";
 
 /**
  * Данные о API — server version and the list of top-level addresses (3.0.34 doc, lines 214-234; older doc, lines 108-124).

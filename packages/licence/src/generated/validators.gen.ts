@@ -15,7 +15,7 @@ import {
   patternProblem,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = ["i386", "x86_64"];
 const allowed1 = ["True", "False"];

@@ -1,5 +1,5 @@
-import { ConfigurationError } from "@trustspec/runtime";
 import { emulatorCommand, type MockIo, readOptionFileSync } from "@trustspec/runtime/cli";
+import { ConfigurationError } from "@trustspec/runtime/core";
 import { parseCertificate } from "../signing/gost/cms.js";
 import {
   DEFAULT_MDLP_CLIENT,

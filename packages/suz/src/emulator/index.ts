@@ -1,4 +1,4 @@
-import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime";
+import type { ValidationIssue, ValidationPolicy } from "@trustspec/runtime/core";
 import { type ErrorInfo, listen, type Router } from "@trustspec/runtime/server";
 import { createSuzRouter, type SuzHandlers } from "../generated/server.gen.js";
 import { TRUE_API_TOKEN_LIFETIME_SECONDS } from "../token/provider.js";

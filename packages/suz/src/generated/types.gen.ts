@@ -2,7 +2,7 @@
 // Source: specs/suz/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { ApiError, ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime/core";
 
 /**
  * Структура тела запроса — body of the integration-installation registration request

@@ -17,7 +17,7 @@ import {
   typeProblem,
   ucs2length,
   uuidFormat,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = ["SIGNED_CODE", "PASSWORD"];
 const allowed1 = ["SUCCESS", "REJECTED"];

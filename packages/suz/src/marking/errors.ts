@@ -1,4 +1,4 @@
-import { TrustspecError } from "@trustspec/runtime";
+import { TrustspecError } from "@trustspec/runtime/core";
 
 /**
  * Why a marking code (or a structure definition) was refused:

@@ -1,4 +1,4 @@
-import { TrustspecError } from "@trustspec/runtime";
+import { TrustspecError } from "@trustspec/runtime/core";
 
 /**
  * Why signing or checking a signature could not be done (a signature that does not verify is not

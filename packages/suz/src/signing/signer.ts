@@ -5,7 +5,7 @@
  * memory: GOST R 34.10-2012, RSA, ECDSA) and {@link DssSigner} (keys held by CryptoPro DSS).
  */
 
-import { fromBase64 as strictBase64 } from "@trustspec/runtime";
+import { fromBase64 as strictBase64 } from "@trustspec/runtime/core";
 
 /** Per-call options of a {@link Signer}. */
 export interface SignOptions {
@@ -31,7 +31,7 @@ export function toBytes(content: Uint8Array | string): Uint8Array {
 }
 
 /** Standard Base64 of bytes, browser-safe (the runtime's). */
-export { toBase64 } from "@trustspec/runtime";
+export { toBase64 } from "@trustspec/runtime/core";
 
 /**
  * Bytes of strict base64 (whitespace allowed), or `undefined` when it is not base64 or holds no

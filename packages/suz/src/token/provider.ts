@@ -18,7 +18,7 @@ import {
   type IssuedToken,
   type TokenProvider,
   TrustspecError,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import {
   mdlpAuth,
   mdlpToken,

@@ -2,7 +2,7 @@
 // Source: generators/codegen/test/fixtures/enums/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { OperationDescriptor } from "@trustspec/runtime";
+import type { OperationDescriptor } from "@trustspec/runtime/core";
 
 export const listThings: OperationDescriptor = {
   operationId: "listThings",

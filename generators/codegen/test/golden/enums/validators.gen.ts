@@ -12,7 +12,7 @@ import {
   enumProblem,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = ["red", "dark-green", "x86_64"];
 const allowed1 = [0, 1, 2];

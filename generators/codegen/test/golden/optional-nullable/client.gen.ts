@@ -8,7 +8,7 @@ import {
   type ClientOptions,
   callOperation,
   createOperationClient,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import * as operations from "./operations.gen.js";
 import type { GetRecordInput, GetRecordResult } from "./types.gen.js";
 

@@ -2,7 +2,7 @@
 // Source: generators/codegen/test/fixtures/optional-nullable/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { ApiResult } from "@trustspec/runtime";
+import type { ApiResult } from "@trustspec/runtime/core";
 
 /**
  * Required, optional, nullable and both.

@@ -14,7 +14,7 @@ import {
   pointerStep,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 function checkRecord(d: any, p: string, e: CompiledProblems): void {
   if (d && typeof d === "object" && !Array.isArray(d)) {

@@ -11,7 +11,7 @@ import {
   enumProblem,
   limitProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = [1, 2, 4];
 function checkFormat(d: any, p: string, e: CompiledProblems): void {

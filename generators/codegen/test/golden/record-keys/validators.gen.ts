@@ -14,7 +14,7 @@ import {
   propertyNameProblem,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = ["Login", "Phone", "Email"];
 const allowed1 = ["read", "write"];

@@ -9,7 +9,7 @@ import {
   type LiteClient,
   type LiteClientOptions,
   liteOperationUrl,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import * as operations from "./operations-lite.gen.js";
 import type {
   OpenSessionInput,

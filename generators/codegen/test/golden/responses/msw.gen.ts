@@ -2,7 +2,7 @@
 // Source: generators/codegen/test/fixtures/responses/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import { sampleFromSchema } from "@trustspec/runtime";
+import { sampleFromSchema } from "@trustspec/runtime/core";
 import { toMswHandlers } from "@trustspec/runtime/msw";
 import { type RouterOptions, createRouter } from "@trustspec/runtime/server";
 import type { HttpHandler } from "msw";

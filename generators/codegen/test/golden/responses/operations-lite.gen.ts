@@ -2,7 +2,7 @@
 // Source: generators/codegen/test/fixtures/responses/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { OperationDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import type { OperationDescriptor, ResponseDescriptor } from "@trustspec/runtime/core";
 
 const bodyResponse: ResponseDescriptor = {
   mediaType: "application/json",

@@ -2,7 +2,7 @@
 // Source: generators/codegen/test/fixtures/responses/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { ApiError, ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime/core";
 
 export type Outcome = {
   failed: boolean;

@@ -10,7 +10,7 @@ import {
   compiled,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 function checkSession(d: any, p: string, e: CompiledProblems): void {
   if (d && typeof d === "object" && !Array.isArray(d)) {

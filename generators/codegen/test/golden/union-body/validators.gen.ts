@@ -11,7 +11,7 @@ import {
   problem,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 function checkCat(d: any, p: string, e: CompiledProblems): void {
   if (d && typeof d === "object" && !Array.isArray(d)) {

@@ -17,7 +17,7 @@ import {
   propertyNameProblem,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const pattern0 = /^-?[0-9]+$/u;
 const allowed1 = ["queued", "done"];

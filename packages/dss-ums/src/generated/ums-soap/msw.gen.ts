@@ -2,7 +2,7 @@
 // Source: specs/dss-ums-soap/UserManagement.wsdl
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import { sampleFromSchema } from "@trustspec/runtime";
+import { sampleFromSchema } from "@trustspec/runtime/core";
 import { toSoapMswHandlers } from "@trustspec/runtime/msw";
 import type { SoapServerOptions } from "@trustspec/runtime/soap";
 import type { HttpHandler } from "msw";

@@ -19,7 +19,7 @@ import {
   sizeProblem,
   typeProblem,
   uuidFormat,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = ["Login", "PhoneNumber", "Email"];
 const allowed1 = [

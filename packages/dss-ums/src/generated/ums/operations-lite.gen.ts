@@ -2,7 +2,11 @@
 // Source: specs/dss-ums/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { OperationDescriptor, ParamDescriptor, ResponseDescriptor } from "@trustspec/runtime";
+import type {
+  OperationDescriptor,
+  ParamDescriptor,
+  ResponseDescriptor,
+} from "@trustspec/runtime/core";
 
 const bodyResponse: ResponseDescriptor = {
   mediaType: "application/json",

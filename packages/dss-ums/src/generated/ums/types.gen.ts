@@ -2,7 +2,7 @@
 // Source: specs/dss-ums/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { ApiError, ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime/core";
 
 /**
  * AuthenticationInfo — шаг схемы аутентификации пользователя (guide, §4.2.10, Table 66, lines

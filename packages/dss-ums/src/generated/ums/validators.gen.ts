@@ -18,7 +18,7 @@ import {
   propertyNameProblem,
   requiredProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = ["Id", "Serial", "UserId", "TokenType"];
 const allowed1 = [0, 1, 2, 3];

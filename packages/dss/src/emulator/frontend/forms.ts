@@ -4,7 +4,7 @@
  * shown to the user. A form that cannot be acted on is refused with a {@link FrontendInputError},
  * whose text the error page shows; nothing is posted back for it.
  */
-import { fromBase64 } from "@trustspec/runtime";
+import { fromBase64 } from "@trustspec/runtime/core";
 import { describeCertificate, listCmsRecipients } from "../../cms/index.js";
 import {
   type SignatureParameters,

@@ -1,4 +1,4 @@
-import { fromBase64 } from "@trustspec/runtime";
+import { fromBase64 } from "@trustspec/runtime/core";
 import type { RawRequest } from "@trustspec/runtime/server";
 import type { KeyAlgorithm, KeyAndCertificate } from "../../cms/index.js";
 import {

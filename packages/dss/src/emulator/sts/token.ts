@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { parseBasicAuth } from "@trustspec/runtime";
+import { parseBasicAuth } from "@trustspec/runtime/core";
 import type { RawRequest } from "@trustspec/runtime/server";
 import type { DssStsHandlers, TokenContext, TokenReply } from "../../generated/sts/server.gen.js";
 import type {

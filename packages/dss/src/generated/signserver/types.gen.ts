@@ -2,7 +2,7 @@
 // Source: specs/dss-signserver/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { ApiError, ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime/core";
 
 /**
  * CARequestTypeEnum — тип запроса к удостоверяющему центру (guide, Table 24, lines 2622-2640).

@@ -18,7 +18,7 @@ import {
   sizeProblem,
   typeProblem,
   ucs2length,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = ["ACTIVE", "REVOKED", "HOLD", "NOT_VALID", "OUT_OF_ORDER"];
 const allowed1 = [1, 2, 3, 4, 6];

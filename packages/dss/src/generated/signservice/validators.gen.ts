@@ -17,7 +17,7 @@ import {
   requiredProblem,
   sizeProblem,
   typeProblem,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = ["XMLDSig", "GOST3410", "CAdES", "PDF", "MSOffice", "CMS"];
 const allowed1 = [

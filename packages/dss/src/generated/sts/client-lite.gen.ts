@@ -9,7 +9,7 @@ import {
   type LiteClient,
   type LiteClientOptions,
   liteOperationUrl,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import { defaultDssStsBaseUrl } from "./client.gen.js";
 import * as operations from "./operations-lite.gen.js";
 import type {

@@ -10,7 +10,7 @@ import {
   createOperationClient,
   isOperationError,
   operationUrl,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 import * as operations from "./operations.gen.js";
 import type {
   ConfirmInput,

@@ -2,7 +2,7 @@
 // Source: specs/dss-sts/openapi.yaml
 // Regenerate: npx -y pnpm@10.34.9 generate (from the repository root)
 
-import type { ApiError, ApiResult } from "@trustspec/runtime";
+import type { ApiError, ApiResult } from "@trustspec/runtime/core";
 
 /**
  * Параметры ответа сервера авторизации — what the 302 answer of authorize carries in the query or

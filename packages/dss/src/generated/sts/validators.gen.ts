@@ -17,7 +17,7 @@ import {
   requiredProblem,
   typeProblem,
   uriFormat,
-} from "@trustspec/runtime";
+} from "@trustspec/runtime/core";
 
 const allowed0 = [
   "invalid_transaction",
