@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { ApiModel } from "../model.js";
 import { header } from "./ts.js";
-import { ANNOTATIONS, onlyRef, validatorNames } from "./validators.js";
+import { ANNOTATIONS, onlyRef, runtimeImports, validatorNames } from "./validators.js";
 
 const require = createRequire(import.meta.url);
 
@@ -75,7 +75,7 @@ export function emitAjvValidators(model: ApiModel): string | undefined {
     "// @ts-nocheck: Ajv's standalone code, typed by its exports",
     "/** biome-ignore-all lint: Ajv's standalone code, compiled from the spec's schemas */",
     "",
-    `import { type CompiledSchema, ${[...imports].sort().join(", ")} } from "@trustspec/runtime/core";`,
+    ...runtimeImports(["type CompiledSchema"], imports),
     "",
     code,
     "",

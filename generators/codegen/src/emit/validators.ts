@@ -76,13 +76,33 @@ export function emitValidators(model: ApiModel): string | undefined {
     header(model.source),
     "/** biome-ignore-all lint/suspicious/noExplicitAny: a check reads values of any shape */",
     "",
-    `import { type CompiledProblems, type CompiledSchema, ${[...out.imports].sort().join(", ")} } from "@trustspec/runtime/core";`,
+    ...runtimeImports(["type CompiledProblems", "type CompiledSchema"], out.imports),
     "",
     ...out.constants,
     ...out.functions,
     ...exports,
     "",
   ].join("\n");
+}
+
+/**
+ * Runtime helpers imported from an entry of their own rather than `@trustspec/runtime/core`: Node
+ * loads every module an entry imports, and `uri`'s check (ajv-formats' own) costs several
+ * milliseconds to load, which only the APIs whose validators use it should pay.
+ */
+export const OWN_ENTRY: Record<string, string> = { uriFormat: "@trustspec/runtime/format-uri" };
+
+/**
+ * The import lines of a validators module: `fixed` and the helpers it uses from
+ * `@trustspec/runtime/core`, and each helper with an entry of its own from that entry.
+ */
+export function runtimeImports(fixed: readonly string[], used: Iterable<string>): string[] {
+  const names = [...used].sort();
+  const core = [...fixed, ...names.filter((n) => !(n in OWN_ENTRY))];
+  return [
+    `import { ${core.join(", ")} } from "@trustspec/runtime/core";`,
+    ...names.filter((n) => n in OWN_ENTRY).map((n) => `import { ${n} } from "${OWN_ENTRY[n]}";`),
+  ];
 }
 
 /** The keywords the generated checks implement. */

@@ -14,8 +14,8 @@ import {
   propertyNameProblem,
   requiredProblem,
   typeProblem,
-  uriFormat,
 } from "@trustspec/runtime/core";
+import { uriFormat } from "@trustspec/runtime/format-uri";
 
 const pattern0 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/u;
 const pattern1 = /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s]+$/u;

@@ -16,8 +16,8 @@ import {
   problem,
   requiredProblem,
   typeProblem,
-  uriFormat,
 } from "@trustspec/runtime/core";
+import { uriFormat } from "@trustspec/runtime/format-uri";
 
 const allowed0 = [
   "invalid_transaction",
