@@ -40,6 +40,7 @@ import {
   validateGetApiInfoLicenceQueryIDParam,
   validateLicenceList,
 } from "../../packages/licence/src/generated/validators.gen.js";
+import { median, shuffled } from "./stats.js";
 
 const here = import.meta.dirname;
 const root = resolve(here, "../..");
@@ -266,32 +267,11 @@ for (const name of names) {
 
 // --- measuring ----------------------------------------------------------------------------------
 
-/**
- * The variants in turn `i`: a fresh shuffle per turn (from a fixed seed, so a run can be repeated),
- * so no variant always follows the same one and pays for its garbage or its warm caches.
- */
-let seed = 0x2545f491;
-function random(): number {
-  // xorshift32
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 2 ** 32;
-}
-function order(_turn: number): Name[] {
-  const turn = [...names];
-  for (let j = turn.length - 1; j > 0; j--) {
-    const k = Math.floor(random() * (j + 1));
-    [turn[j], turn[k]] = [turn[k]!, turn[j]!];
-  }
-  return turn;
-}
-
 async function sequentialRound(): Promise<Record<Name, number>> {
   const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
   const warmup = Math.ceil(SEQUENTIAL / 4);
   for (let i = 0; i < warmup + SEQUENTIAL; i++) {
-    for (const name of order(i)) {
+    for (const name of shuffled(names)) {
       const id = queryId();
       const t = performance.now();
       await variants[name](id);
@@ -313,7 +293,7 @@ async function inFlightRound(): Promise<Record<Name, number>> {
   const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
   const warmup = Math.ceil(BATCHES / 4);
   for (let i = 0; i < warmup + BATCHES; i++) {
-    for (const name of order(i)) {
+    for (const name of shuffled(names)) {
       const ms = await batch(name);
       if (i >= warmup) times[name].push(ms);
     }
@@ -322,12 +302,6 @@ async function inFlightRound(): Promise<Record<Name, number>> {
     Name,
     number
   >;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 const profiled = process.argv.indexOf("--profile");

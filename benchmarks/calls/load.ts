@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { median, shuffled } from "./stats.js";
 
 const here = import.meta.dirname;
 const root = resolve(here, "../..");
@@ -58,14 +59,9 @@ function loadTime(specifiers: string[]): number {
 
 const times: Record<string, number[]> = Object.fromEntries(labels.map((l) => [l, []]));
 for (let run = 0; run < RUNS; run++) {
-  const order = [...labels].sort(() => Math.random() - 0.5);
-  for (const label of order) times[label]!.push(loadTime(subjects[label]!));
+  for (const label of shuffled(labels)) times[label]!.push(loadTime(subjects[label]!));
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const ms = (x: number) => x.toFixed(1);
 
 console.log(
